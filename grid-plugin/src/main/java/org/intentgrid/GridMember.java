@@ -1,0 +1,164 @@
+package org.intentgrid;
+
+import com.hazelcast.core.HazelcastInstance;
+import org.intentgrid.core.Directory;
+import org.intentgrid.core.MemberRuntime;
+import org.intentgrid.core.TableStore;
+import org.intentgrid.core.WorkerCounters;
+
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One member of the grid that runs in this JVM: the place where workers are created and where
+ * member-level statistics and locality can be inspected.
+ */
+public final class GridMember
+{
+    private final ParameterGrid grid;
+    private final HazelcastInstance instance;
+    private final MemberRuntime runtime;
+    private final Set<ParameterWorker> workers = ConcurrentHashMap.newKeySet();
+    private final AtomicLong[] retired = new AtomicLong[8];
+
+    GridMember(final ParameterGrid grid, final HazelcastInstance instance, final MemberRuntime runtime)
+    {
+        this.grid = grid;
+        this.instance = instance;
+        this.runtime = runtime;
+        for (int i = 0; i < retired.length; i++)
+        {
+            retired[i] = new AtomicLong();
+        }
+    }
+
+    /** @return a new worker on this member; close it when the thread is done */
+    public ParameterWorker worker()
+    {
+        if (!instance.getLifecycleService().isRunning())
+        {
+            throw new IllegalStateException("member " + id() + " has left the grid; no new workers");
+        }
+        final ParameterWorker worker = new ParameterWorker(this, runtime);
+        workers.add(worker);
+        return worker;
+    }
+
+    /** @return this member's id */
+    public UUID id()
+    {
+        return runtime.self();
+    }
+
+    /** @return the Hazelcast member underneath */
+    public HazelcastInstance hazelcast()
+    {
+        return instance;
+    }
+
+    /** @return the grid this member belongs to */
+    public ParameterGrid grid()
+    {
+        return grid;
+    }
+
+    /** @return true if this member holds the main copy of {@code key} now */
+    public boolean holdsMain(final Table table, final long key)
+    {
+        return store(table).holdsMain(key);
+    }
+
+    /** @return number of main copies of the table held here */
+    public long mainCopies(final Table table)
+    {
+        return store(table).mainCopies();
+    }
+
+    /**
+     * @return the owner recorded by this member's home directory for {@code key}, or null if this member
+     *         is not the key's home or the key was never materialized
+     */
+    public UUID directoryOwner(final Table table, final long key)
+    {
+        final int partition = runtime.partitionOf(table.spec(), key);
+        if (!id().equals(runtime.port().partitionOwner(partition)))
+        {
+            return null;
+        }
+        final Directory.Entry entry = runtime.directory().get(partition, table.name(), key);
+        return entry == null ? null : entry.owner();
+    }
+
+    /** @return true if this member is the home of {@code key} (owns its Hazelcast partition) */
+    public boolean isHome(final Table table, final long key)
+    {
+        return id().equals(runtime.port().partitionOwner(runtime.partitionOf(table.spec(), key)));
+    }
+
+    /** @return statistics of this member: its workers (live and closed) plus what it served and relocated */
+    public GridStats stats()
+    {
+        GridStats sum = new GridStats(retired[0].get(), retired[1].get(), retired[2].get(), retired[3].get(),
+            retired[4].get(), retired[5].get(), retired[6].get(), retired[7].get(), runtime.relocationsIn(),
+            runtime.relocationsOut(), runtime.keysServedForOthers());
+        for (final ParameterWorker worker : workers)
+        {
+            sum = sum.plus(worker.stats());
+        }
+        return sum;
+    }
+
+    /**
+     * Leaves the grid gracefully: closes this member's workers, hands every main copy to the remaining
+     * members, then shuts the Hazelcast member down.
+     */
+    public void leave()
+    {
+        for (final ParameterWorker worker : workers)
+        {
+            worker.close();
+        }
+        instance.shutdown();
+        grid.removed(this);
+    }
+
+    /** @return true while the member runs */
+    public boolean isRunning()
+    {
+        return instance.getLifecycleService().isRunning();
+    }
+
+    TableStore store(final Table table)
+    {
+        return runtime.table(table.spec());
+    }
+
+    MemberRuntime runtime()
+    {
+        return runtime;
+    }
+
+    void retire(final ParameterWorker worker)
+    {
+        if (workers.remove(worker))
+        {
+            final WorkerCounters c = worker.counters();
+            retired[0].addAndGet(c.keysPulled);
+            retired[1].addAndGet(c.keysPushed);
+            retired[2].addAndGet(c.keysSet);
+            retired[3].addAndGet(c.keysLocalized);
+            retired[4].addAndGet(c.keysLocal);
+            retired[5].addAndGet(c.remoteOps.get());
+            retired[6].addAndGet(c.bytesSent.get());
+            retired[7].addAndGet(c.bytesReceived.get());
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "GridMember{" + instance.getCluster().getLocalMember().getAddress() + "}";
+    }
+}

@@ -1,0 +1,268 @@
+package org.intentgrid;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import org.intentgrid.core.MemberRuntime;
+import org.intentgrid.hazelcast.HazelcastGrid;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Entry point: a parameter grid with one or more members running in this JVM.
+ * <pre>{@code
+ * try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(2))) {
+ *     Table entities = grid.table(TableSpec.of("entities", 280, 200).init(Init.normal(0, 0.1, 42)));
+ *     try (ParameterWorker w = grid.member(1).worker()) {
+ *         w.pull(entities, keys, values).await();
+ *     }
+ * }
+ * }</pre>
+ * {@link #start} starts embedded Hazelcast members on 127.0.0.1 that form their own cluster;
+ * {@link #attach} uses a member that is already running (the plugin jar must be on its classpath).
+ * Closing a grid that started its members shuts them down; closing an attached grid leaves the member running.
+ */
+public final class ParameterGrid implements AutoCloseable
+{
+    private static final long CLUSTER_FORM_TIMEOUT_MILLIS = 60_000;
+
+    private final GridConfig config;
+    private final boolean ownsMembers;
+    private final List<GridMember> members = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    private ParameterGrid(final GridConfig config, final boolean ownsMembers)
+    {
+        this.config = config;
+        this.ownsMembers = ownsMembers;
+    }
+
+    /**
+     * Starts {@code config.members()} embedded members in this JVM and waits until they form one cluster.
+     */
+    public static ParameterGrid start(final GridConfig config)
+    {
+        final ParameterGrid grid = new ParameterGrid(config, true);
+        try
+        {
+            for (int i = 0; i < config.members(); i++)
+            {
+                grid.addMember();
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            grid.close();
+            throw e;
+        }
+        return grid;
+    }
+
+    /** Uses an already running Hazelcast member that has the plugin on its classpath. */
+    public static ParameterGrid attach(final HazelcastInstance instance, final GridConfig config)
+    {
+        final ParameterGrid grid = new ParameterGrid(config, false);
+        grid.members.add(grid.wrap(instance));
+        return grid;
+    }
+
+    /** Like {@link #attach(HazelcastInstance, GridConfig)} with default settings. */
+    public static ParameterGrid attach(final HazelcastInstance instance)
+    {
+        return attach(instance, GridConfig.embedded());
+    }
+
+    /**
+     * Starts one more embedded member that joins this grid's cluster (elastic scale-out).
+     *
+     * @return the new member, once the cluster sees it
+     */
+    public GridMember addMember()
+    {
+        checkOpen("addMember");
+        if (!ownsMembers)
+        {
+            throw new IllegalStateException("addMember: this grid is attached to an existing member; start members " +
+                "through Hazelcast instead");
+        }
+        final HazelcastInstance instance = Hazelcast.newHazelcastInstance(hazelcastConfig(config));
+        final GridMember member = wrap(instance);
+        members.add(member);
+        awaitClusterSize(instance, members.size());
+        return member;
+    }
+
+    /**
+     * Declares a table cluster-wide. Idempotent for the same spec.
+     *
+     * @throws IllegalArgumentException if a table of that name exists with another shape
+     */
+    public Table table(final TableSpec spec)
+    {
+        checkOpen("table");
+        TableRegistry.declare(anyMember().hazelcast(), spec);
+        final Table table = new Table(spec);
+        for (final GridMember member : members)
+        {
+            member.store(table);
+        }
+        return table;
+    }
+
+    /**
+     * @return the table of that name, declared earlier by any member
+     * @throws IllegalArgumentException if no such table was declared
+     */
+    public Table table(final String name)
+    {
+        checkOpen("table");
+        return new Table(TableRegistry.lookup(anyMember().hazelcast(), name));
+    }
+
+    /** @return a worker on the first member */
+    public ParameterWorker worker()
+    {
+        return anyMember().worker();
+    }
+
+    /** @return the i-th local member */
+    public GridMember member(final int index)
+    {
+        if (index < 0 || index >= members.size())
+        {
+            throw new IllegalArgumentException("member index " + index + " out of range; this grid has " +
+                members.size() + " local members");
+        }
+        return members.get(index);
+    }
+
+    /** @return the local members, in start order */
+    public List<GridMember> members()
+    {
+        return new ArrayList<>(members);
+    }
+
+    /** @return the settings */
+    public GridConfig config()
+    {
+        return config;
+    }
+
+    /** @return statistics summed over the local members */
+    public GridStats stats()
+    {
+        GridStats sum = GridStats.ZERO;
+        for (final GridMember member : members)
+        {
+            sum = sum.plus(member.stats());
+        }
+        return sum;
+    }
+
+    /**
+     * Shuts down the members this grid started, one at a time, each handing its main copies to those
+     * still running. An attached member is left running.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (ownsMembers)
+        {
+            for (final GridMember member : members())
+            {
+                member.leave();
+            }
+        }
+        members.clear();
+    }
+
+    void removed(final GridMember member)
+    {
+        members.remove(member);
+    }
+
+    private GridMember wrap(final HazelcastInstance instance)
+    {
+        final MemberRuntime runtime = HazelcastGrid.runtime(instance);
+        runtime.configure(config);
+        return new GridMember(this, instance, runtime);
+    }
+
+    private GridMember anyMember()
+    {
+        if (members.isEmpty())
+        {
+            throw new IllegalStateException("the grid has no running member");
+        }
+        return members.get(0);
+    }
+
+    private void checkOpen(final String op)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException(op + ": the grid is closed");
+        }
+    }
+
+    private static void awaitClusterSize(final HazelcastInstance instance, final int size)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLUSTER_FORM_TIMEOUT_MILLIS);
+        while (instance.getCluster().getMembers().size() < size || !instance.getPartitionService().isClusterSafe())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("members did not form a cluster of " + size + " within " +
+                    CLUSTER_FORM_TIMEOUT_MILLIS + " ms (cluster has " + instance.getCluster().getMembers().size() + ")");
+            }
+            try
+            {
+                Thread.sleep(20);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the cluster formed", e);
+            }
+        }
+    }
+
+    /**
+     * The Hazelcast configuration of an embedded member: loopback only, TCP-IP join, no multicast, few
+     * threads (several members share a small machine in one JVM).
+     */
+    public static Config hazelcastConfig(final GridConfig config)
+    {
+        final Config hz = new Config();
+        hz.setClusterName(config.clusterName());
+        hz.setProperty("hazelcast.phone.home.enabled", "false");
+        hz.setProperty("hazelcast.wait.seconds.before.join", "0");
+        hz.setProperty("hazelcast.tcp.join.port.try.count", "64");
+        hz.setProperty("hazelcast.partition.operation.thread.count", "2");
+        hz.setProperty("hazelcast.operation.generic.thread.count", "2");
+        hz.setProperty("hazelcast.graceful.shutdown.max.wait", "60");
+        hz.setProperty("intentgrid.allow-non-finite", String.valueOf(config.allowNonFinite()));
+        hz.setProperty("intentgrid.request-timeout-ms", String.valueOf(config.requestTimeoutMillis()));
+        hz.setProperty("intentgrid.handoff-timeout-ms", String.valueOf(config.handoffTimeoutMillis()));
+        hz.setProperty("intentgrid.directory-backups", String.valueOf(config.directoryBackups()));
+        hz.getJetConfig().setEnabled(false);
+        final NetworkConfig network = hz.getNetworkConfig();
+        network.setPort(config.basePort()).setPortAutoIncrement(true).setPortCount(500);
+        network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        final JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
+        return hz;
+    }
+}

@@ -1,0 +1,259 @@
+package org.intentgrid;
+
+import org.intentgrid.core.DataRequest;
+import org.intentgrid.core.MemberRuntime;
+import org.intentgrid.core.RemoteRequest;
+import org.intentgrid.core.TableStore;
+import org.intentgrid.core.WorkerCounters;
+
+/**
+ * One application thread's access to the grid, on one member.
+ * <p>
+ * Keys whose main copy this member holds are served inside the call, under one lock stripe per key,
+ * with no allocation; the call then returns {@link OpHandle#DONE}. The other keys are batched into one
+ * request per destination member and the returned handle completes when all are answered.
+ * <p>
+ * Every call validates all of its input before touching the store: a rejected call changes nothing.
+ * A worker is meant for one thread at a time; create one per thread.
+ */
+public final class ParameterWorker implements AutoCloseable
+{
+    private final GridMember member;
+    private final MemberRuntime runtime;
+    private final WorkerCounters counters = new WorkerCounters();
+    private Table lastTable;
+    private TableStore lastStore;
+    private volatile boolean closed;
+
+    ParameterWorker(final GridMember member, final MemberRuntime runtime)
+    {
+        this.member = member;
+        this.runtime = runtime;
+    }
+
+    /** @return the member this worker runs on */
+    public GridMember member()
+    {
+        return member;
+    }
+
+    /**
+     * Reads the values of {@code keys} into {@code values} ({@code valueLength} floats per key, in key order).
+     *
+     * @return {@link OpHandle#DONE} if all keys were local; otherwise a handle to await before reading
+     *         the remote keys' values (and before reusing {@code values})
+     */
+    public OpHandle pull(final Table table, final long[] keys, final float[] values)
+    {
+        final TableStore store = store(table, keys, "pull");
+        checkValues(table, keys, values, "pull");
+        final int length = store.valueLength();
+        int[] remote = null;
+        int remoteCount = 0;
+        for (int i = 0; i < keys.length; i++)
+        {
+            if (!store.pullLocal(keys[i], values, i * length))
+            {
+                if (remote == null)
+                {
+                    remote = new int[keys.length - i];
+                }
+                remote[remoteCount++] = i;
+            }
+        }
+        counters.keysPulled += keys.length;
+        counters.keysLocal += keys.length - remoteCount;
+        if (remoteCount == 0)
+        {
+            return OpHandle.DONE;
+        }
+        return remote(store, DataRequest.PULL, keys, remote, remoteCount, null, values);
+    }
+
+    /**
+     * Adds {@code updates} ({@code valueLength} floats per key, in key order) to the values of {@code keys}.
+     * Duplicate keys are each applied. The input is copied: the caller may reuse it on return.
+     */
+    public OpHandle push(final Table table, final long[] keys, final float[] updates)
+    {
+        return write(table, keys, updates, DataRequest.PUSH, "push");
+    }
+
+    /** Overwrites the values of {@code keys} with {@code values}; otherwise like {@link #push}. */
+    public OpHandle set(final Table table, final long[] keys, final float[] values)
+    {
+        return write(table, keys, values, DataRequest.SET, "set");
+    }
+
+    /**
+     * Moves the main copies of {@code keys} to this worker's member (the Lapse primitive). The handle
+     * completes once every key is held here and its home has recorded the move.
+     */
+    public OpHandle localize(final Table table, final long[] keys)
+    {
+        final TableStore store = store(table, keys, "localize");
+        int[] remote = null;
+        int remoteCount = 0;
+        for (int i = 0; i < keys.length; i++)
+        {
+            if (!store.holdsMain(keys[i]))
+            {
+                if (remote == null)
+                {
+                    remote = new int[keys.length - i];
+                }
+                remote[remoteCount++] = i;
+            }
+        }
+        counters.keysLocalized += keys.length;
+        if (remoteCount == 0)
+        {
+            return OpHandle.DONE;
+        }
+        return remote(store, DataRequest.LOCALIZE, keys, remote, remoteCount, null, null);
+    }
+
+    /** @return this worker's counters */
+    public GridStats stats()
+    {
+        return new GridStats(counters.keysPulled, counters.keysPushed, counters.keysSet, counters.keysLocalized,
+            counters.keysLocal, counters.remoteOps.get(), counters.bytesSent.get(), counters.bytesReceived.get(),
+            0, 0, 0);
+    }
+
+    /** Closes the worker; later calls fail. Requests in flight still complete. */
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            member.retire(this);
+        }
+    }
+
+    private OpHandle write(final Table table, final long[] keys, final float[] input, final byte kind, final String op)
+    {
+        final TableStore store = store(table, keys, op);
+        checkValues(table, keys, input, op);
+        if (!runtime.config().allowNonFinite())
+        {
+            checkFinite(table, keys, input, op);
+        }
+        final int length = store.valueLength();
+        final boolean add = kind == DataRequest.PUSH;
+        int[] remote = null;
+        int remoteCount = 0;
+        for (int i = 0; i < keys.length; i++)
+        {
+            final boolean local = add ? store.pushLocal(keys[i], input, i * length) : store.setLocal(keys[i], input, i * length);
+            if (!local)
+            {
+                if (remote == null)
+                {
+                    remote = new int[keys.length - i];
+                }
+                remote[remoteCount++] = i;
+            }
+        }
+        if (add)
+        {
+            counters.keysPushed += keys.length;
+        }
+        else
+        {
+            counters.keysSet += keys.length;
+        }
+        counters.keysLocal += keys.length - remoteCount;
+        if (remoteCount == 0)
+        {
+            return OpHandle.DONE;
+        }
+        return remote(store, kind, keys, remote, remoteCount, input, null);
+    }
+
+    private OpHandle remote(
+        final TableStore store, final byte kind, final long[] keys, final int[] positions, final int count,
+        final float[] input, final float[] out)
+    {
+        final int length = store.valueLength();
+        final long[] remoteKeys = new long[count];
+        final int[] remotePositions = new int[count];
+        final float[] remoteValues = input == null ? null : new float[count * length];
+        for (int j = 0; j < count; j++)
+        {
+            final int i = positions[j];
+            remoteKeys[j] = keys[i];
+            remotePositions[j] = i;
+            if (remoteValues != null)
+            {
+                System.arraycopy(input, i * length, remoteValues, j * length, length);
+            }
+        }
+        return new RemoteRequest(runtime, store, kind, remoteKeys, remotePositions, remoteValues, out, counters).start();
+    }
+
+    private TableStore store(final Table table, final long[] keys, final String op)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException(op + ": this worker is closed");
+        }
+        if (table == null || keys == null)
+        {
+            throw new IllegalArgumentException(op + ": table and keys must not be null");
+        }
+        final TableStore store;
+        if (table == lastTable)
+        {
+            store = lastStore;
+        }
+        else
+        {
+            store = member.store(table);
+            lastTable = table;
+            lastStore = store;
+        }
+        final long size = table.size();
+        for (int i = 0; i < keys.length; i++)
+        {
+            final long key = keys[i];
+            if (key < 0 || key >= size)
+            {
+                throw new IllegalArgumentException(op + " on table '" + table.name() + "': key " + key + " at index " +
+                    i + " is out of range; expected 0 <= key < " + size);
+            }
+        }
+        return store;
+    }
+
+    private static void checkValues(final Table table, final long[] keys, final float[] values, final String op)
+    {
+        final long expected = (long)keys.length * table.valueLength();
+        if (values == null || values.length != expected)
+        {
+            throw new IllegalArgumentException(op + " on table '" + table.name() + "': value array has length " +
+                (values == null ? "null" : String.valueOf(values.length)) + "; expected " + keys.length +
+                " keys x " + table.valueLength() + " floats = " + expected);
+        }
+    }
+
+    private static void checkFinite(final Table table, final long[] keys, final float[] input, final String op)
+    {
+        final int length = table.valueLength();
+        for (int i = 0; i < input.length; i++)
+        {
+            if (!Float.isFinite(input[i]))
+            {
+                throw new IllegalArgumentException(op + " on table '" + table.name() + "': value " + input[i] +
+                    " for key " + keys[i / length] + " (element " + (i % length) + ") is not finite; " +
+                    "expected finite floats (allow them with GridConfig.allowNonFinite(true))");
+            }
+        }
+    }
+
+    WorkerCounters counters()
+    {
+        return counters;
+    }
+}

@@ -1,0 +1,115 @@
+package org.intentgrid.hazelcast;
+
+import com.hazelcast.core.DistributedObject;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.internal.partition.MigrationAwareService;
+import com.hazelcast.internal.partition.MigrationEndpoint;
+import com.hazelcast.internal.partition.PartitionMigrationEvent;
+import com.hazelcast.internal.partition.PartitionReplicationEvent;
+import com.hazelcast.internal.services.ManagedService;
+import com.hazelcast.internal.services.RemoteService;
+import com.hazelcast.spi.impl.NodeEngine;
+import com.hazelcast.spi.impl.operationservice.Operation;
+import org.intentgrid.GridConfig;
+import org.intentgrid.core.DirectoryChunk;
+import org.intentgrid.core.MemberRuntime;
+
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * The grid as a Hazelcast service: owns the member's {@link MemberRuntime}, moves the home directory with
+ * its partitions, and hands main copies off before the member leaves.
+ */
+public final class GridService implements ManagedService, RemoteService, MigrationAwareService
+{
+    /** Name under which Hazelcast knows the service. */
+    public static final String SERVICE_NAME = "intentgrid:gridService";
+
+    private volatile MemberRuntime runtime;
+
+    /** @return this member's runtime */
+    public MemberRuntime runtime()
+    {
+        return runtime;
+    }
+
+    @Override
+    public void init(final NodeEngine nodeEngine, final Properties properties)
+    {
+        final MemberRuntime created = new MemberRuntime(new HazelcastClusterPort(nodeEngine));
+        created.configure(GridConfig.fromProperties(nodeEngine.getConfig().getProperties()));
+        runtime = created;
+        nodeEngine.getHazelcastInstance().getLifecycleService().addLifecycleListener(event ->
+        {
+            if (event.getState() == LifecycleEvent.LifecycleState.SHUTTING_DOWN)
+            {
+                created.handOff(created.config().handoffTimeoutMillis());
+            }
+        });
+    }
+
+    @Override
+    public void reset()
+    {
+    }
+
+    @Override
+    public void shutdown(final boolean terminate)
+    {
+        final MemberRuntime current = runtime;
+        if (current != null)
+        {
+            current.shutdown();
+        }
+    }
+
+    @Override
+    public DistributedObject createDistributedObject(final String name, final UUID source, final boolean local)
+    {
+        return new GridProxy(name, this);
+    }
+
+    @Override
+    public void destroyDistributedObject(final String name, final boolean local)
+    {
+    }
+
+    @Override
+    public Operation prepareReplicationOperation(final PartitionReplicationEvent event)
+    {
+        if (event.getReplicaIndex() > runtime.config().directoryBackups())
+        {
+            return null;
+        }
+        final List<DirectoryChunk> chunks = runtime.directory().snapshot(event.getPartitionId());
+        return chunks.isEmpty() ? null : new DirectoryReplicationOp(chunks);
+    }
+
+    @Override
+    public void beforeMigration(final PartitionMigrationEvent event)
+    {
+    }
+
+    @Override
+    public void commitMigration(final PartitionMigrationEvent event)
+    {
+        if (event.getMigrationEndpoint() == MigrationEndpoint.SOURCE &&
+            (event.getNewReplicaIndex() == -1 || event.getNewReplicaIndex() > runtime.config().directoryBackups()))
+        {
+            runtime.directory().clear(event.getPartitionId());
+        }
+    }
+
+    @Override
+    public void rollbackMigration(final PartitionMigrationEvent event)
+    {
+        if (event.getMigrationEndpoint() == MigrationEndpoint.DESTINATION &&
+            (event.getCurrentReplicaIndex() == -1 ||
+                event.getCurrentReplicaIndex() > runtime.config().directoryBackups()))
+        {
+            runtime.directory().clear(event.getPartitionId());
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package org.intentgrid.hazelcast;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.internal.partition.InternalPartition;
+import com.hazelcast.internal.partition.InternalPartitionService;
+import com.hazelcast.internal.partition.PartitionReplica;
+import com.hazelcast.spi.impl.NodeEngine;
+import com.hazelcast.spi.impl.operationservice.OperationService;
+import com.hazelcast.spi.impl.operationservice.impl.operations.PartitionIteratingOperation;
+import com.hazelcast.spi.impl.operationservice.impl.operations.PartitionIteratingOperation.PartitionResponse;
+import org.intentgrid.core.ClusterPort;
+import org.intentgrid.core.DataReply;
+import org.intentgrid.core.DataRequest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link ClusterPort} over Hazelcast's operation service and partition table. */
+final class HazelcastClusterPort implements ClusterPort
+{
+    private final NodeEngine nodeEngine;
+    private final InternalPartitionService partitions;
+    private final OperationService operations;
+
+    HazelcastClusterPort(final NodeEngine nodeEngine)
+    {
+        this.nodeEngine = nodeEngine;
+        this.partitions = (InternalPartitionService)nodeEngine.getPartitionService();
+        this.operations = nodeEngine.getOperationService();
+    }
+
+    @Override
+    public UUID localMember()
+    {
+        return nodeEngine.getLocalMember().getUuid();
+    }
+
+    @Override
+    public List<UUID> members()
+    {
+        final List<UUID> ids = new ArrayList<>();
+        for (final Member member : nodeEngine.getClusterService().getMembers())
+        {
+            ids.add(member.getUuid());
+        }
+        return ids;
+    }
+
+    @Override
+    public boolean isMember(final UUID member)
+    {
+        return nodeEngine.getClusterService().getMember(member) != null;
+    }
+
+    @Override
+    public int partitionCount()
+    {
+        return partitions.getPartitionCount();
+    }
+
+    @Override
+    public UUID partitionOwner(final int partitionId)
+    {
+        final InternalPartition partition = partitions.getPartition(partitionId);
+        final PartitionReplica owner = partition == null ? null : partition.getOwnerReplicaOrNull();
+        return owner == null ? null : owner.uuid();
+    }
+
+    @Override
+    public CompletableFuture<DataReply> direct(final UUID member, final DataRequest request)
+    {
+        final Member target = nodeEngine.getClusterService().getMember(member);
+        if (target == null)
+        {
+            return CompletableFuture.failedFuture(new IllegalStateException("member " + member + " is not in the cluster"));
+        }
+        return operations.<ReplyMessage>createInvocationBuilder(GridService.SERVICE_NAME, new DirectOp(request),
+            target.getAddress()).setTryCount(1).<ReplyMessage>invoke().thenApply(message -> message.reply);
+    }
+
+    @Override
+    public CompletableFuture<DataReply[]> home(final UUID member, final int[] partitionIds, final DataRequest[] requests)
+    {
+        final Member target = nodeEngine.getClusterService().getMember(member);
+        if (target == null)
+        {
+            return CompletableFuture.completedFuture(new DataReply[partitionIds.length]);
+        }
+        final PartitionIteratingOperation op =
+            new PartitionIteratingOperation(new HomeOpFactory(partitionIds, requests), partitionIds);
+        return operations.createInvocationBuilder(GridService.SERVICE_NAME, op, target.getAddress())
+            .setTryCount(1).<PartitionResponse>invoke().thenApply(response ->
+            {
+                final DataReply[] replies = new DataReply[partitionIds.length];
+                final int[] answered = response.getPartitions();
+                final Object[] results = response.getResults();
+                for (int r = 0; r < answered.length; r++)
+                {
+                    if (results[r] instanceof ReplyMessage)
+                    {
+                        for (int i = 0; i < partitionIds.length; i++)
+                        {
+                            if (partitionIds[i] == answered[r])
+                            {
+                                replies[i] = ((ReplyMessage)results[r]).reply;
+                            }
+                        }
+                    }
+                }
+                return replies;
+            });
+    }
+}

@@ -1,0 +1,98 @@
+package org.intentgrid.hazelcast;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import com.hazelcast.spi.impl.operationservice.BackupAwareOperation;
+import com.hazelcast.spi.impl.operationservice.Operation;
+import org.intentgrid.core.DataReply;
+import org.intentgrid.core.DataRequest;
+
+import java.io.IOException;
+
+/**
+ * A request for keys of one home partition, run on that partition's thread at its owner: the only place
+ * where keys are materialized and directory entries change. Changed entries go to the backups.
+ */
+final class HomeOp extends Operation implements BackupAwareOperation, IdentifiedDataSerializable
+{
+    private DataRequest request;
+    private DataReply reply;
+
+    HomeOp()
+    {
+    }
+
+    HomeOp(final DataRequest request)
+    {
+        this.request = request;
+    }
+
+    @Override
+    public void run()
+    {
+        final GridService service = getService();
+        reply = service.runtime().serveAtHome(getPartitionId(), request, getCallerUuid());
+    }
+
+    @Override
+    public Object getResponse()
+    {
+        return new ReplyMessage(reply);
+    }
+
+    @Override
+    public boolean shouldBackup()
+    {
+        return reply.directoryChanges != null;
+    }
+
+    @Override
+    public int getSyncBackupCount()
+    {
+        return 0;
+    }
+
+    @Override
+    public int getAsyncBackupCount()
+    {
+        final GridService service = getService();
+        return service.runtime().config().directoryBackups();
+    }
+
+    @Override
+    public Operation getBackupOperation()
+    {
+        return new DirectoryBackupOp(reply.directoryChanges);
+    }
+
+    @Override
+    public String getServiceName()
+    {
+        return GridService.SERVICE_NAME;
+    }
+
+    @Override
+    public int getFactoryId()
+    {
+        return GridSerializerHook.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId()
+    {
+        return GridSerializerHook.HOME_OP;
+    }
+
+    @Override
+    protected void writeInternal(final ObjectDataOutput out) throws IOException
+    {
+        Wire.writeRequest(out, request);
+    }
+
+    @Override
+    protected void readInternal(final ObjectDataInput in) throws IOException
+    {
+        request = Wire.readRequest(in);
+    }
+}

@@ -1,0 +1,142 @@
+package org.intentgrid.hazelcast;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import org.intentgrid.Init;
+import org.intentgrid.TableSpec;
+import org.intentgrid.core.DataReply;
+import org.intentgrid.core.DataRequest;
+import org.intentgrid.core.DirectoryChunk;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Binary encoding of the grid's messages inside Hazelcast operations. */
+final class Wire
+{
+    private Wire()
+    {
+    }
+
+    static void writeSpec(final ObjectDataOutput out, final TableSpec spec) throws IOException
+    {
+        out.writeString(spec.name());
+        out.writeLong(spec.size());
+        out.writeInt(spec.valueLength());
+        out.writeByte(spec.init().kind().ordinal());
+        out.writeDouble(spec.init().a());
+        out.writeDouble(spec.init().b());
+        out.writeLong(spec.init().seed());
+    }
+
+    static TableSpec readSpec(final ObjectDataInput in) throws IOException
+    {
+        final String name = in.readString();
+        final long size = in.readLong();
+        final int valueLength = in.readInt();
+        final Init.Kind kind = Init.Kind.values()[in.readByte()];
+        final double a = in.readDouble();
+        final double b = in.readDouble();
+        final long seed = in.readLong();
+        return TableSpec.of(name, size, valueLength).init(Init.of(kind, a, b, seed));
+    }
+
+    static void writeUuid(final ObjectDataOutput out, final UUID uuid) throws IOException
+    {
+        out.writeBoolean(uuid != null);
+        if (uuid != null)
+        {
+            out.writeLong(uuid.getMostSignificantBits());
+            out.writeLong(uuid.getLeastSignificantBits());
+        }
+    }
+
+    static UUID readUuid(final ObjectDataInput in) throws IOException
+    {
+        return in.readBoolean() ? new UUID(in.readLong(), in.readLong()) : null;
+    }
+
+    static void writeRequest(final ObjectDataOutput out, final DataRequest request) throws IOException
+    {
+        writeSpec(out, request.spec);
+        out.writeByte(request.kind);
+        out.writeLongArray(request.keys);
+        out.writeFloatArray(request.values);
+        out.writeLongArray(request.counters);
+        writeUuid(out, request.subject);
+    }
+
+    static DataRequest readRequest(final ObjectDataInput in) throws IOException
+    {
+        return new DataRequest(readSpec(in), in.readByte(), in.readLongArray(), in.readFloatArray(),
+            in.readLongArray(), readUuid(in));
+    }
+
+    static void writeReply(final ObjectDataOutput out, final DataReply reply) throws IOException
+    {
+        out.writeByteArray(reply.status);
+        out.writeFloatArray(reply.values);
+        out.writeLongArray(reply.counters);
+        out.writeBoolean(reply.hints != null);
+        if (reply.hints != null)
+        {
+            for (final UUID hint : reply.hints)
+            {
+                writeUuid(out, hint);
+            }
+        }
+    }
+
+    static DataReply readReply(final ObjectDataInput in) throws IOException
+    {
+        final byte[] status = in.readByteArray();
+        final float[] values = in.readFloatArray();
+        final long[] counters = in.readLongArray();
+        UUID[] hints = null;
+        if (in.readBoolean())
+        {
+            hints = new UUID[status.length];
+            for (int i = 0; i < hints.length; i++)
+            {
+                hints[i] = readUuid(in);
+            }
+        }
+        return new DataReply(status, values, counters, hints);
+    }
+
+    static void writeChunks(final ObjectDataOutput out, final List<DirectoryChunk> chunks) throws IOException
+    {
+        out.writeInt(chunks.size());
+        for (final DirectoryChunk chunk : chunks)
+        {
+            out.writeString(chunk.table);
+            out.writeLongArray(chunk.keys);
+            out.writeLongArray(chunk.counters);
+            for (final UUID owner : chunk.owners)
+            {
+                writeUuid(out, owner);
+            }
+        }
+    }
+
+    static List<DirectoryChunk> readChunks(final ObjectDataInput in) throws IOException
+    {
+        final int n = in.readInt();
+        final List<DirectoryChunk> chunks = new ArrayList<>(n);
+        for (int c = 0; c < n; c++)
+        {
+            final String table = in.readString();
+            final long[] keys = in.readLongArray();
+            final long[] counters = in.readLongArray();
+            final UUID[] owners = new UUID[keys.length];
+            for (int i = 0; i < owners.length; i++)
+            {
+                owners[i] = readUuid(in);
+            }
+            chunks.add(new DirectoryChunk(table, keys, owners, counters));
+        }
+        return chunks;
+    }
+}

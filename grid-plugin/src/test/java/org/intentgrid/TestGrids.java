@@ -1,0 +1,29 @@
+package org.intentgrid;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Shared set-up for multi-member tests in one JVM. */
+final class TestGrids
+{
+    private static final Logger HAZELCAST_LOGGER = Logger.getLogger("com.hazelcast");
+
+    static
+    {
+        HAZELCAST_LOGGER.setLevel(Level.WARNING);
+    }
+
+    private TestGrids()
+    {
+    }
+
+    static ParameterGrid start(final int members)
+    {
+        return ParameterGrid.start(GridConfig.embedded().members(members));
+    }
+
+    static float initial(final Table table, final long key, final int element)
+    {
+        return table.spec().init().value(table.spec().nameHash(), key, element);
+    }
+}
