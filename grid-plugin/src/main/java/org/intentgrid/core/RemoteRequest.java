@@ -22,7 +22,8 @@ import java.util.concurrent.TimeoutException;
  * or through the key's home partition when there is no hint. Each answer says per key "served" or "not
  * here, try X"; misses are re-sent, so a key may take several hops while it moves, and the request
  * completes when every key has been served exactly once. After a few hops a key is routed through its
- * home, whose directory always names the latest owner it has been told of; after more, retries back off.
+ * home, whose directory always names the latest owner it has been told of, and the home's answer is
+ * followed straight away; retries back off once a key has missed several times.
  */
 public final class RemoteRequest implements OpHandle
 {
@@ -39,6 +40,7 @@ public final class RemoteRequest implements OpHandle
     private final float[] out;
     private final WorkerCounters counters;
     private final int[] attempts;
+    private final byte[] directHops;
     private final int length;
     private final long deadlineNanos;
     private final CompletableFuture<Void> future = new CompletableFuture<>();
@@ -65,6 +67,7 @@ public final class RemoteRequest implements OpHandle
         this.out = out;
         this.counters = counters;
         this.attempts = new int[keys.length];
+        this.directHops = new byte[keys.length];
         this.length = table.valueLength();
         this.remaining = keys.length;
         this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runtime.config().requestTimeoutMillis());
@@ -96,7 +99,7 @@ public final class RemoteRequest implements OpHandle
                 servedHere++;
                 continue;
             }
-            final int hint = attempts[i] < MAX_HINT_HOPS ? table.hint(keys[i]) : -1;
+            final int hint = directHops[i] < MAX_HINT_HOPS ? table.hint(keys[i]) : -1;
             if (hint >= 0 && runtime.port().isMember(runtime.peer(hint)))
             {
                 direct.computeIfAbsent(hint, h -> new IntArrayList()).addInt(i);
@@ -117,7 +120,7 @@ public final class RemoteRequest implements OpHandle
             answered(servedHere);
         }
         direct.forEach((peer, idx) -> sendDirect(runtime.peer(peer), idx));
-        home.forEach(this::sendHome);
+        home.forEach((member, byPartition) -> sendHome(member, byPartition));
         if (!later.isEmpty())
         {
             retryLater(later);
@@ -170,7 +173,7 @@ public final class RemoteRequest implements OpHandle
             }
             else
             {
-                onReply(member, idx, reply);
+                onReply(member, idx, reply, false);
             }
         }, runtime.executor());
     }
@@ -199,7 +202,7 @@ public final class RemoteRequest implements OpHandle
                 }
                 else
                 {
-                    onReply(member, groups.get(j), replies[j]);
+                    onReply(member, groups.get(j), replies[j], true);
                 }
             }
         }, runtime.executor());
@@ -214,7 +217,7 @@ public final class RemoteRequest implements OpHandle
         retryLater(idx);
     }
 
-    private void onReply(final UUID member, final IntArrayList idx, final DataReply reply)
+    private void onReply(final UUID member, final IntArrayList idx, final DataReply reply, final boolean fromHome)
     {
         counters.bytesReceived.addAndGet(reply.payloadBytes());
         final int memberPeer = runtime.peerIndex(member);
@@ -250,7 +253,9 @@ public final class RemoteRequest implements OpHandle
                     break;
                 case DataReply.MISS:
                     final UUID hint = reply.hint(j);
-                    table.setHint(key, hint == null || hint.equals(member) ? -1 : runtime.peerIndex(hint));
+                    final boolean useful = hint != null && !hint.equals(member) && !hint.equals(runtime.self());
+                    table.setHint(key, useful ? runtime.peerIndex(hint) : -1);
+                    directHops[i] = fromHome ? 0 : (byte)Math.min(MAX_HINT_HOPS, directHops[i] + 1);
                     again.addInt(i);
                     break;
                 default:
