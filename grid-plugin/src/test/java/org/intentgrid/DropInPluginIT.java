@@ -1,0 +1,181 @@
+package org.intentgrid;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged plugin jar makes a stock Hazelcast member (another JVM, plain config, no intentgrid code)
+ * run the grid: it joins an embedded grid, serves its home keys, adopts main copies from a leaving member
+ * and hands them back when it leaves itself.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class DropInPluginIT
+{
+    private Process process;
+
+    @AfterEach
+    void stopFork() throws Exception
+    {
+        if (process != null && process.isAlive())
+        {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void stockMemberWithThePluginJarJoinsServesAndAdopts() throws Exception
+    {
+        final GridConfig config = GridConfig.embedded().members(2);
+        try (ParameterGrid grid = ParameterGrid.start(config))
+        {
+            process = fork(config);
+            final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            final String ready = awaitLine(out, "READY ");
+            final UUID forkedId = UUID.fromString(ready.substring("READY ".length()).trim());
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (grid.member(0).hazelcast().getCluster().getMembers().size() < 3 ||
+                !grid.member(0).hazelcast().getPartitionService().isClusterSafe())
+            {
+                assertTrue(System.nanoTime() < deadline, "forked member joined within 60 s");
+                Thread.sleep(50);
+            }
+
+            final int keys = 300;
+            final Table table = grid.table(TableSpec.of("drop-in", keys, 4).init(Init.uniform(0, 1, 9)));
+            final long[] all = new long[keys];
+            for (int k = 0; k < keys; k++)
+            {
+                all[k] = k;
+            }
+            int homedOnFork = 0;
+            for (int k = 0; k < keys; k++)
+            {
+                if (!grid.member(0).isHome(table, k) && !grid.member(1).isHome(table, k))
+                {
+                    homedOnFork++;
+                }
+            }
+            assertTrue(homedOnFork > 30, "the forked member is home of some keys: " + homedOnFork);
+
+            final float[] expected = new float[keys * 4];
+            try (ParameterWorker w = grid.member(0).worker())
+            {
+                w.pull(table, all, expected).await();
+                for (int k = 0; k < keys; k++)
+                {
+                    for (int e = 0; e < 4; e++)
+                    {
+                        assertEquals(TestGrids.initial(table, k, e), expected[k * 4 + e], "initial value from any member");
+                    }
+                }
+                final float[] ones = new float[keys * 4];
+                java.util.Arrays.fill(ones, 1f);
+                w.push(table, all, ones).await();
+                for (int i = 0; i < expected.length; i++)
+                {
+                    expected[i] += 1f;
+                }
+                w.localize(table, all).await();
+                assertEquals(keys, grid.member(0).mainCopies(table));
+            }
+            assertTrue(grid.member(0).stats().remoteOps() > 0, "requests went to the other members");
+
+            grid.member(0).leave();
+            final GridMember remaining = grid.member(0);
+            assertTrue(remaining.mainCopies(table) < keys, "the forked member adopted some of the leaving member's keys");
+            try (ParameterWorker w = remaining.worker())
+            {
+                final float[] values = new float[keys * 4];
+                w.pull(table, all, values).await();
+                assertArrayEquals(expected, values, "values survive the hand-off to the forked member");
+            }
+
+            try (Writer in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8))
+            {
+                in.write("leave\n");
+            }
+            awaitLine(out, "LEFT");
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "forked member exited");
+            assertEquals(keys, remaining.mainCopies(table), "the forked member handed every key back when it left");
+            try (ParameterWorker w = remaining.worker())
+            {
+                final float[] values = new float[keys * 4];
+                assertEquals(OpHandle.DONE, w.pull(table, all, values));
+                assertArrayEquals(expected, values, "values survive the forked member's leave");
+            }
+            final long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (remaining.hazelcast().getCluster().getMembers().stream().anyMatch(m -> m.getUuid().equals(forkedId)))
+            {
+                assertTrue(System.nanoTime() < gone, "the cluster saw the forked member leave within 30 s");
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static String awaitLine(final BufferedReader out, final String prefix) throws Exception
+    {
+        String line;
+        while ((line = out.readLine()) != null)
+        {
+            if (line.startsWith(prefix))
+            {
+                return line;
+            }
+        }
+        throw new AssertionError("forked member ended before printing '" + prefix + "'");
+    }
+
+    private static Process fork(final GridConfig config) throws Exception
+    {
+        final Path target = Paths.get("target").toAbsolutePath();
+        final Path pluginJar;
+        try (Stream<Path> files = Files.list(target))
+        {
+            pluginJar = files.filter(p -> p.getFileName().toString().matches("grid-plugin-.*\\.jar") &&
+                !p.getFileName().toString().contains("tests")).findFirst()
+                .orElseThrow(() -> new AssertionError("run after 'mvn package': no plugin jar in " + target));
+        }
+        final List<String> classpath = new ArrayList<>();
+        classpath.add(pluginJar.toString());
+        classpath.add(target.resolve("test-classes").toString());
+        for (final String entry : System.getProperty("java.class.path").split(File.pathSeparator))
+        {
+            final String name = Paths.get(entry).getFileName().toString();
+            if (name.startsWith("hazelcast-") || name.startsWith("agrona-"))
+            {
+                classpath.add(entry);
+            }
+        }
+        final String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        final ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-Djava.net.preferIPv4Stack=true",
+            "-cp", classpath.stream().collect(Collectors.joining(File.pathSeparator)),
+            ForkedMember.class.getName(), config.clusterName(), String.valueOf(config.basePort()));
+        builder.redirectError(target.resolve("forked-member.log").toFile());
+        return builder.start();
+    }
+}
