@@ -1,0 +1,44 @@
+package org.intentgrid.samples;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The launcher behind {@code bin/intentgrid}. */
+@Command(name = "intentgrid", mixinStandardHelpOptions = true, version = "intentgrid 0.1.0",
+    description = "Adaptive parameter management on Hazelcast: demo and benchmarks.",
+    subcommands = {DemoCommand.class, BenchCommand.class})
+public final class IntentGridCli implements Runnable
+{
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(final String[] args)
+    {
+        quietHazelcast();
+        final int exit = new CommandLine(new IntentGridCli()).execute(args);
+        System.exit(exit);
+    }
+
+    /**
+     * Hazelcast logs every membership step at INFO, and members that stay behind warn about the connection to
+     * a member that just left gracefully; the launcher's users want our output and real problems.
+     */
+    static void quietHazelcast()
+    {
+        if (System.getProperty("hazelcast.logging.level") == null)
+        {
+            Logger.getLogger("com.hazelcast").setLevel(Level.WARNING);
+            Logger.getLogger("com.hazelcast.internal.server.tcp").setLevel(Level.SEVERE);
+            Logger.getLogger("com.hazelcast.internal.cluster").setLevel(Level.SEVERE);
+        }
+    }
+
+    @Override
+    public void run()
+    {
+        spec.commandLine().usage(System.out);
+    }
+}
