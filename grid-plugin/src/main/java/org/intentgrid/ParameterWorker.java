@@ -1,5 +1,6 @@
 package org.intentgrid;
 
+import org.intentgrid.core.AddScratch;
 import org.intentgrid.core.DataRequest;
 import org.intentgrid.core.MemberRuntime;
 import org.intentgrid.core.RemoteRequest;
@@ -21,14 +22,17 @@ public final class ParameterWorker implements AutoCloseable
     private final GridMember member;
     private final MemberRuntime runtime;
     private final WorkerCounters counters = new WorkerCounters();
+    private final boolean allowNonFinite;
     private Table lastTable;
     private TableStore lastStore;
+    private AddScratch scratch = new AddScratch(0);
     private volatile boolean closed;
 
     ParameterWorker(final GridMember member, final MemberRuntime runtime)
     {
         this.member = member;
         this.runtime = runtime;
+        this.allowNonFinite = runtime.config().allowNonFinite();
     }
 
     /** @return the member this worker runs on */
@@ -136,7 +140,7 @@ public final class ParameterWorker implements AutoCloseable
     {
         final TableStore store = store(table, keys, op);
         checkValues(table, keys, input, op);
-        if (!runtime.config().allowNonFinite())
+        if (!allowNonFinite)
         {
             checkFinite(table, keys, input, op);
         }
@@ -146,7 +150,8 @@ public final class ParameterWorker implements AutoCloseable
         int remoteCount = 0;
         for (int i = 0; i < keys.length; i++)
         {
-            final boolean local = add ? store.pushLocal(keys[i], input, i * length) : store.setLocal(keys[i], input, i * length);
+            final boolean local = add ? store.pushLocal(keys[i], input, i * length, scratch) :
+                store.setLocal(keys[i], input, i * length);
             if (!local)
             {
                 if (remote == null)
@@ -213,6 +218,10 @@ public final class ParameterWorker implements AutoCloseable
             store = member.store(table);
             lastTable = table;
             lastStore = store;
+            if (scratch.capacity() < table.valueLength())
+            {
+                scratch = new AddScratch(table.valueLength());
+            }
         }
         final long size = table.size();
         for (int i = 0; i < keys.length; i++)

@@ -218,13 +218,15 @@ public final class MemberRuntime
             kind == DataRequest.LOCALIZE ? new long[n] : null, null);
         final int callerPeer = peers.index(caller);
         final String tableName = request.spec.name();
+        final AddScratch scratch = kind == DataRequest.PUSH ? new AddScratch(length) : null;
         DirectoryChanges changes = null;
         int served = 0;
         for (int i = 0; i < n; i++)
         {
             final long key = request.keys[i];
             final Stripe stripe = table.stripe(key);
-            synchronized (stripe)
+            final long stamp = stripe.lock();
+            try
             {
                 int slot = stripe.slotOf(key);
                 if (slot < 0)
@@ -266,7 +268,7 @@ public final class MemberRuntime
                         stripe.copyOut(slot, reply.values, i * length);
                         break;
                     case DataRequest.PUSH:
-                        stripe.add(slot, request.values, i * length);
+                        stripe.add(slot, request.values, i * length, scratch);
                         break;
                     case DataRequest.SET:
                         stripe.copyIn(slot, request.values, i * length);
@@ -286,6 +288,10 @@ public final class MemberRuntime
                             " cannot be served from a store");
                 }
                 served++;
+            }
+            finally
+            {
+                stripe.unlock(stamp);
             }
         }
         keysServedForOthers.addAndGet(served);
@@ -509,7 +515,8 @@ public final class MemberRuntime
         for (final long key : candidates)
         {
             final Stripe stripe = table.stripe(key);
-            synchronized (stripe)
+            final long stamp = stripe.lock();
+            try
             {
                 final int slot = stripe.slotOf(key);
                 if (slot >= 0)
@@ -518,6 +525,10 @@ public final class MemberRuntime
                     counters[n] = table.take(stripe, slot, values, n * length, preferredPeer);
                     n++;
                 }
+            }
+            finally
+            {
+                stripe.unlock(stamp);
             }
         }
         if (n == 0)

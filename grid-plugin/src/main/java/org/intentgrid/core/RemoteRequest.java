@@ -134,7 +134,7 @@ public final class RemoteRequest implements OpHandle
             case DataRequest.PULL:
                 return table.pullLocal(keys[i], out, positions[i] * length);
             case DataRequest.PUSH:
-                return table.pushLocal(keys[i], values, i * length);
+                return table.pushLocal(keys[i], values, i * length, new AddScratch(length));
             case DataRequest.SET:
                 return table.setLocal(keys[i], values, i * length);
             default:

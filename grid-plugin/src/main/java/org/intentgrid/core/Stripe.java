@@ -7,13 +7,19 @@ import org.agrona.concurrent.UnsafeBuffer;
 import sun.misc.Unsafe;
 
 import java.util.Arrays;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * One lock stripe of a {@link TableStore}: the keys that hash here, their off-heap values and metadata.
  * <p>
- * Every method must be called while holding this object's monitor; the class does no locking itself
- * so that a caller can run a whole per-key step (look up, copy, update metadata) under one lock.
- * Values live in fixed-size off-heap chunks that never move; a slot is an index into them.
+ * Every method except {@link #copyOutOptimistic} must be called while holding the stripe's write lock
+ * ({@link #lock()}); the class does no locking itself so that a caller can run a whole per-key step (look
+ * up, copy, update metadata) under one lock. Values live in fixed-size off-heap chunks that are never
+ * moved or freed while the stripe lives; a slot is an index into them.
+ * <p>
+ * Pulls read without locking (a {@link StampedLock} optimistic read, validated afterwards): the reads of
+ * the index may then see a map in the middle of an update, so every address derived from them is bounds-
+ * checked before memory is touched, and the caller discards the result unless validation succeeds.
  */
 final class Stripe
 {
@@ -21,6 +27,10 @@ final class Stripe
     private static final Unsafe UNSAFE = UnsafeAccess.UNSAFE;
     private static final long FLOAT_BASE = UNSAFE.arrayBaseOffset(float[].class);
     private static final int CACHE_LINE = 64;
+    /** From this length on, adding through {@link AddScratch} (vectorized) beats an off-heap loop. */
+    private static final int SCRATCH_ADD_MIN_LENGTH = 32;
+
+    private final StampedLock lock = new StampedLock();
 
     private final Long2LongHashMap slotOfKey = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap hintOfKey = new Long2LongHashMap(MISSING);
@@ -41,6 +51,44 @@ final class Stripe
         this.valueBytes = valueLength * Float.BYTES;
         this.chunkShift = Integer.numberOfTrailingZeros(slotsPerChunk);
         this.chunkMask = slotsPerChunk - 1;
+    }
+
+    long lock()
+    {
+        return lock.writeLock();
+    }
+
+    void unlock(final long stamp)
+    {
+        lock.unlockWrite(stamp);
+    }
+
+    /**
+     * Copies the value of {@code key} without taking the lock.
+     *
+     * @return 1 if copied, 0 if the key is not held here, -1 if a concurrent writer interfered (take the lock)
+     */
+    int copyOutOptimistic(final long key, final float[] dst, final int dstOffset)
+    {
+        final long stamp = lock.tryOptimisticRead();
+        if (stamp == 0)
+        {
+            return -1;
+        }
+        final int slot = (int)slotOfKey.get(key);
+        if (slot < 0)
+        {
+            return lock.validate(stamp) ? 0 : -1;
+        }
+        final long[] addresses = chunkAddress;
+        final int chunk = slot >>> chunkShift;
+        if (chunk >= addresses.length || addresses[chunk] == 0)
+        {
+            return -1;
+        }
+        UNSAFE.copyMemory(null, addresses[chunk] + (long)(slot & chunkMask) * valueBytes, dst,
+            FLOAT_BASE + (long)dstOffset * Float.BYTES, valueBytes);
+        return lock.validate(stamp) ? 1 : -1;
     }
 
     /** @return the slot of the main copy of {@code key} held here, or {@code -1} */
@@ -79,10 +127,24 @@ final class Stripe
         UNSAFE.copyMemory(src, FLOAT_BASE + (long)srcOffset * Float.BYTES, null, address(slot), valueBytes);
     }
 
-    void add(final int slot, final float[] src, final int srcOffset)
+    /** Adds {@code src[srcOffset ..]} to the value in {@code slot}, through {@code scratch} for long values. */
+    void add(final int slot, final float[] src, final int srcOffset, final AddScratch scratch)
     {
         final long base = address(slot);
         final int length = valueBytes >> 2;
+        if (length >= SCRATCH_ADD_MIN_LENGTH)
+        {
+            final float[] current = scratch.current;
+            final float[] input = scratch.input;
+            System.arraycopy(src, srcOffset, input, 0, length);
+            UNSAFE.copyMemory(null, base, current, FLOAT_BASE, valueBytes);
+            for (int i = 0; i < length; i++)
+            {
+                current[i] += input[i];
+            }
+            UNSAFE.copyMemory(current, FLOAT_BASE, null, base, valueBytes);
+            return;
+        }
         for (int i = 0; i < length; i++)
         {
             final long addr = base + ((long)i << 2);
@@ -169,8 +231,9 @@ final class Stripe
                 BufferUtil.allocateDirectAligned((chunkMask + 1) * valueBytes, CACHE_LINE));
             chunks = Arrays.copyOf(chunks, chunk + 1);
             chunks[chunk] = buffer;
-            chunkAddress = Arrays.copyOf(chunkAddress, chunk + 1);
-            chunkAddress[chunk] = buffer.addressOffset();
+            final long[] addresses = Arrays.copyOf(chunkAddress, chunk + 1);
+            addresses[chunk] = buffer.addressOffset();
+            chunkAddress = addresses;
             keyOfSlot = Arrays.copyOf(keyOfSlot, capacity);
             counterOfSlot = Arrays.copyOf(counterOfSlot, capacity);
         }

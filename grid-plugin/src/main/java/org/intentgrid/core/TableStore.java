@@ -4,12 +4,15 @@ import org.intentgrid.Hashing;
 import org.intentgrid.Init;
 import org.intentgrid.TableSpec;
 
+import java.util.Arrays;
+
 /**
  * The member-local part of one table: main copies of the keys this member owns, off-heap, split into
  * lock stripes.
  * <p>
- * Each per-key method takes exactly one stripe lock for the duration of one key step and allocates
- * nothing; this is the local fast path used by workers and by the operations that serve other members.
+ * Each per-key method takes at most one stripe lock for one key step and allocates nothing; pulls take
+ * no lock at all unless a writer interferes. This is the local fast path used by workers and by the
+ * operations that serve other members.
  */
 public final class TableStore
 {
@@ -61,7 +64,13 @@ public final class TableStore
     public boolean pullLocal(final long key, final float[] dst, final int dstOffset)
     {
         final Stripe stripe = stripe(key);
-        synchronized (stripe)
+        final int optimistic = stripe.copyOutOptimistic(key, dst, dstOffset);
+        if (optimistic >= 0)
+        {
+            return optimistic == 1;
+        }
+        final long stamp = stripe.lock();
+        try
         {
             final int slot = stripe.slotOf(key);
             if (slot < 0)
@@ -71,25 +80,35 @@ public final class TableStore
             stripe.copyOut(slot, dst, dstOffset);
             return true;
         }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
     }
 
     /**
      * Adds {@code src[srcOffset ..]} to the value of {@code key} if this member holds its main copy.
      *
+     * @param scratch room for one value, owned by the calling thread
      * @return true if applied locally
      */
-    public boolean pushLocal(final long key, final float[] src, final int srcOffset)
+    public boolean pushLocal(final long key, final float[] src, final int srcOffset, final AddScratch scratch)
     {
         final Stripe stripe = stripe(key);
-        synchronized (stripe)
+        final long stamp = stripe.lock();
+        try
         {
             final int slot = stripe.slotOf(key);
             if (slot < 0)
             {
                 return false;
             }
-            stripe.add(slot, src, srcOffset);
+            stripe.add(slot, src, srcOffset, scratch);
             return true;
+        }
+        finally
+        {
+            stripe.unlock(stamp);
         }
     }
 
@@ -101,7 +120,8 @@ public final class TableStore
     public boolean setLocal(final long key, final float[] src, final int srcOffset)
     {
         final Stripe stripe = stripe(key);
-        synchronized (stripe)
+        final long stamp = stripe.lock();
+        try
         {
             final int slot = stripe.slotOf(key);
             if (slot < 0)
@@ -111,26 +131,24 @@ public final class TableStore
             stripe.copyIn(slot, src, srcOffset);
             return true;
         }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
     }
 
     /** @return true if this member holds the main copy of {@code key} right now */
     public boolean holdsMain(final long key)
     {
         final Stripe stripe = stripe(key);
-        synchronized (stripe)
+        final long stamp = stripe.lock();
+        try
         {
             return stripe.slotOf(key) >= 0;
         }
-    }
-
-    /** @return the relocation counter of the main copy held here, or -1 if not held */
-    public long counterIfHeld(final long key)
-    {
-        final Stripe stripe = stripe(key);
-        synchronized (stripe)
+        finally
         {
-            final int slot = stripe.slotOf(key);
-            return slot < 0 ? -1 : stripe.counter(slot);
+            stripe.unlock(stamp);
         }
     }
 
@@ -138,21 +156,31 @@ public final class TableStore
     int hint(final long key)
     {
         final Stripe stripe = stripe(key);
-        synchronized (stripe)
+        final long stamp = stripe.lock();
+        try
         {
             return stripe.hint(key);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
         }
     }
 
     void setHint(final long key, final int peer)
     {
         final Stripe stripe = stripe(key);
-        synchronized (stripe)
+        final long stamp = stripe.lock();
+        try
         {
             if (stripe.slotOf(key) < 0)
             {
                 stripe.setHint(key, peer);
             }
+        }
+        finally
+        {
+            stripe.unlock(stamp);
         }
     }
 
@@ -181,7 +209,8 @@ public final class TableStore
     void install(final long key, final float[] src, final int srcOffset, final long counter)
     {
         final Stripe stripe = stripe(key);
-        synchronized (stripe)
+        final long stamp = stripe.lock();
+        try
         {
             if (stripe.slotOf(key) >= 0)
             {
@@ -191,6 +220,10 @@ public final class TableStore
             final int slot = stripe.create(key, counter);
             stripe.copyIn(slot, src, srcOffset);
             listener.mainAcquired(spec.name(), key, memberName);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
         }
     }
 
@@ -215,9 +248,14 @@ public final class TableStore
         long n = 0;
         for (final Stripe stripe : stripes)
         {
-            synchronized (stripe)
+            final long stamp = stripe.lock();
+            try
             {
                 n += stripe.size();
+            }
+            finally
+            {
+                stripe.unlock(stamp);
             }
         }
         return n;
@@ -230,15 +268,20 @@ public final class TableStore
         int n = 0;
         for (final Stripe stripe : stripes)
         {
-            synchronized (stripe)
+            final long stamp = stripe.lock();
+            try
             {
                 if (n + stripe.size() > keys.length)
                 {
-                    keys = java.util.Arrays.copyOf(keys, Math.max(keys.length * 2, n + stripe.size()));
+                    keys = Arrays.copyOf(keys, Math.max(keys.length * 2, n + stripe.size()));
                 }
                 n = stripe.collectKeys(keys, n);
             }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
         }
-        return java.util.Arrays.copyOf(keys, n);
+        return Arrays.copyOf(keys, n);
     }
 }

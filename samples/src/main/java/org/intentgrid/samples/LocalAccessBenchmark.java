@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The local fast path: one key pulled and pushed through a worker, against the same work on a plain
- * {@code float[][]} table (copy out, add in). Run by {@code bin/intentgrid bench local}.
+ * {@code float[][]} table (copy out, add in). Run by {@code bin/intentgrid bench local}. The plain
+ * baseline ignores {@code finiteCheck}; it is measured under both settings as a control for noise.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,6 +33,10 @@ public class LocalAccessBenchmark
 
     @Param({"16", "64", "256"})
     public int valueLength;
+
+    /** Whether pushes are checked for NaN and infinity (the default; {@code GridConfig.allowNonFinite}). */
+    @Param({"true", "false"})
+    public boolean finiteCheck;
 
     private ParameterGrid grid;
     private ParameterWorker worker;
@@ -46,7 +51,7 @@ public class LocalAccessBenchmark
     public void setUp()
     {
         IntentGridCli.quietHazelcast();
-        grid = ParameterGrid.start(GridConfig.embedded().members(1));
+        grid = ParameterGrid.start(GridConfig.embedded().members(1).allowNonFinite(!finiteCheck));
         table = grid.table(TableSpec.of("bench-local-" + valueLength, KEYS, valueLength).init(Init.normal(0, 0.1, 1)));
         worker = grid.worker();
         buffer = new float[valueLength];
