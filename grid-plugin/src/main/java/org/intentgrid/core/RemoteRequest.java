@@ -19,11 +19,12 @@ import java.util.concurrent.TimeoutException;
  * The keys of one worker call that were not local, on their way to the members holding their main copies.
  * <p>
  * Keys are grouped into one request per destination member: straight to the member a route hint names,
- * or through the key's home partition when there is no hint. Each answer says per key "served" or "not
- * here, try X"; misses are re-sent, so a key may take several hops while it moves, and the request
- * completes when every key has been served exactly once. After a few hops a key is routed through its
- * home, whose directory always names the latest owner it has been told of, and the home's answer is
- * followed straight away; retries back off once a key has missed several times.
+ * else straight to the key's home member, which usually holds it or knows from its directory who does.
+ * Only a key that its home has never materialized, or one that keeps missing, goes through the home's
+ * partition thread (the only place keys are created and ownership records change). Each answer says per
+ * key "served" or "not here, try X"; misses are re-sent, so a key may take several hops while it moves,
+ * and the request completes when every key has been served exactly once. The answer of a partition-thread
+ * home lookup is followed straight away; retries back off once a key has missed several times.
  */
 public final class RemoteRequest implements OpHandle
 {
@@ -41,6 +42,7 @@ public final class RemoteRequest implements OpHandle
     private final WorkerCounters counters;
     private final int[] attempts;
     private final byte[] directHops;
+    private final boolean[] needsHomeOp;
     private final int length;
     private final long deadlineNanos;
     private final CompletableFuture<Void> future = new CompletableFuture<>();
@@ -68,6 +70,7 @@ public final class RemoteRequest implements OpHandle
         this.counters = counters;
         this.attempts = new int[keys.length];
         this.directHops = new byte[keys.length];
+        this.needsHomeOp = new boolean[keys.length];
         this.length = table.valueLength();
         this.remaining = keys.length;
         this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runtime.config().requestTimeoutMillis());
@@ -112,8 +115,15 @@ public final class RemoteRequest implements OpHandle
                 later.addInt(i);
                 continue;
             }
-            home.computeIfAbsent(owner, o -> new Int2ObjectHashMap<>())
-                .computeIfAbsent(partition, p -> new IntArrayList()).addInt(i);
+            if (needsHomeOp[i] || directHops[i] >= MAX_HINT_HOPS)
+            {
+                home.computeIfAbsent(owner, o -> new Int2ObjectHashMap<>())
+                    .computeIfAbsent(partition, p -> new IntArrayList()).addInt(i);
+            }
+            else
+            {
+                direct.computeIfAbsent(runtime.peerIndex(owner), h -> new IntArrayList()).addInt(i);
+            }
         }
         if (servedHere > 0)
         {
@@ -256,6 +266,8 @@ public final class RemoteRequest implements OpHandle
                     final boolean useful = hint != null && !hint.equals(member) && !hint.equals(runtime.self());
                     table.setHint(key, useful ? runtime.peerIndex(hint) : -1);
                     directHops[i] = fromHome ? 0 : (byte)Math.min(MAX_HINT_HOPS, directHops[i] + 1);
+                    needsHomeOp[i] = !fromHome && !useful &&
+                        member.equals(runtime.port().partitionOwner(runtime.partitionOf(table.spec(), key)));
                     again.addInt(i);
                     break;
                 default:

@@ -69,6 +69,12 @@ final class RemoteBench implements Runnable
             {
                 final float[] values = new float[batch * dim];
                 final float[] updates = new float[batch * dim];
+                final long start = System.nanoTime();
+                final float[] firstTouch = new float[gridKeys.length * dim];
+                worker.pull(table, gridKeys, firstTouch).await();
+                final double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf("  first touch of %,d keys (materialized at their home, like IMap.putAll): %.2f s, " +
+                    "%,.0f keys/s%n", gridKeys.length, seconds, gridKeys.length / seconds);
                 rows.add(measure("intentgrid pull (batch)", batch, gridKeys, keysOut -> worker.pull(table, keysOut, values).await()));
                 rows.add(measure("intentgrid push (batch)", batch, gridKeys, keysOut -> worker.push(table, keysOut, updates).await()));
             }
