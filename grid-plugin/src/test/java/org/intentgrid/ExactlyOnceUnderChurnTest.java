@@ -146,13 +146,7 @@ class ExactlyOnceUnderChurnTest
                     inFlight[slot] = worker.push(table, keys, update);
                 }
             }
-            for (final OpHandle handle : inFlight)
-            {
-                if (handle != null)
-                {
-                    handle.await();
-                }
-            }
+            TestGrids.awaitAll(inFlight);
         }
         catch (final Throwable t)
         {

@@ -141,13 +141,7 @@ class MembershipTest
                 }
                 inFlight[slot] = worker.push(table, keys, update);
             }
-            for (final OpHandle handle : inFlight)
-            {
-                if (handle != null)
-                {
-                    handle.await();
-                }
-            }
+            TestGrids.awaitAll(inFlight);
         }
         catch (final Throwable t)
         {

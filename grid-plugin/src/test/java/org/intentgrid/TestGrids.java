@@ -22,6 +22,18 @@ final class TestGrids
         return ParameterGrid.start(GridConfig.embedded().members(members));
     }
 
+    /** Waits for every handle of a ring of in-flight operations. */
+    static void awaitAll(final OpHandle[] inFlight)
+    {
+        for (final OpHandle handle : inFlight)
+        {
+            if (handle != null)
+            {
+                handle.await();
+            }
+        }
+    }
+
     static float initial(final Table table, final long key, final int element)
     {
         return table.spec().init().value(table.spec().nameHash(), key, element);

@@ -2,16 +2,14 @@ package org.intentgrid.hazelcast;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.spi.impl.operationservice.BackupOperation;
-import com.hazelcast.spi.impl.operationservice.Operation;
 import org.intentgrid.core.DirectoryChunk;
 
 import java.io.IOException;
 import java.util.List;
 
 /** Applies directory changes of one home operation at a backup replica. */
-final class DirectoryBackupOp extends Operation implements BackupOperation, IdentifiedDataSerializable
+final class DirectoryBackupOp extends GridOperation implements BackupOperation
 {
     private DirectoryChunk chunk;
 
@@ -27,20 +25,7 @@ final class DirectoryBackupOp extends Operation implements BackupOperation, Iden
     @Override
     public void run()
     {
-        final GridService service = getService();
-        service.runtime().applyBackup(getPartitionId(), chunk);
-    }
-
-    @Override
-    public String getServiceName()
-    {
-        return GridService.SERVICE_NAME;
-    }
-
-    @Override
-    public int getFactoryId()
-    {
-        return GridSerializerHook.FACTORY_ID;
+        runtime().applyBackup(getPartitionId(), chunk);
     }
 
     @Override

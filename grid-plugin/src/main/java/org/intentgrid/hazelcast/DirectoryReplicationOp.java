@@ -2,15 +2,13 @@ package org.intentgrid.hazelcast;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-import com.hazelcast.spi.impl.operationservice.Operation;
 import org.intentgrid.core.DirectoryChunk;
 
 import java.io.IOException;
 import java.util.List;
 
 /** Carries a whole directory partition to a member that becomes its owner or a backup. */
-final class DirectoryReplicationOp extends Operation implements IdentifiedDataSerializable
+final class DirectoryReplicationOp extends GridOperation
 {
     private List<DirectoryChunk> chunks;
 
@@ -26,20 +24,7 @@ final class DirectoryReplicationOp extends Operation implements IdentifiedDataSe
     @Override
     public void run()
     {
-        final GridService service = getService();
-        service.runtime().directory().replace(getPartitionId(), chunks);
-    }
-
-    @Override
-    public String getServiceName()
-    {
-        return GridService.SERVICE_NAME;
-    }
-
-    @Override
-    public int getFactoryId()
-    {
-        return GridSerializerHook.FACTORY_ID;
+        runtime().directory().replace(getPartitionId(), chunks);
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.intentgrid.hazelcast;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.spi.impl.operationservice.BackupAwareOperation;
 import com.hazelcast.spi.impl.operationservice.Operation;
 import org.intentgrid.core.DataReply;
@@ -14,7 +13,7 @@ import java.io.IOException;
  * A request for keys of one home partition, run on that partition's thread at its owner: the only place
  * where keys are materialized and directory entries change. Changed entries go to the backups.
  */
-final class HomeOp extends Operation implements BackupAwareOperation, IdentifiedDataSerializable
+final class HomeOp extends GridOperation implements BackupAwareOperation
 {
     private DataRequest request;
     private DataReply reply;
@@ -31,8 +30,7 @@ final class HomeOp extends Operation implements BackupAwareOperation, Identified
     @Override
     public void run()
     {
-        final GridService service = getService();
-        reply = service.runtime().serveAtHome(getPartitionId(), request, getCallerUuid());
+        reply = runtime().serveAtHome(getPartitionId(), request, getCallerUuid());
     }
 
     @Override
@@ -56,26 +54,13 @@ final class HomeOp extends Operation implements BackupAwareOperation, Identified
     @Override
     public int getAsyncBackupCount()
     {
-        final GridService service = getService();
-        return service.runtime().config().directoryBackups();
+        return runtime().config().directoryBackups();
     }
 
     @Override
     public Operation getBackupOperation()
     {
         return new DirectoryBackupOp(reply.directoryChanges);
-    }
-
-    @Override
-    public String getServiceName()
-    {
-        return GridService.SERVICE_NAME;
-    }
-
-    @Override
-    public int getFactoryId()
-    {
-        return GridSerializerHook.FACTORY_ID;
     }
 
     @Override
