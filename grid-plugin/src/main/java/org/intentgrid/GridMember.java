@@ -3,6 +3,7 @@ package org.intentgrid;
 import com.hazelcast.core.HazelcastInstance;
 import org.intentgrid.core.Directory;
 import org.intentgrid.core.MemberRuntime;
+import org.intentgrid.core.SyncManager;
 import org.intentgrid.core.TableStore;
 import org.intentgrid.core.WorkerCounters;
 
@@ -17,11 +18,24 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class GridMember
 {
+    /** What kind of local copy of a key a member holds. */
+    public enum CopyState
+    {
+        /** No local copy. */
+        NONE,
+        /** The main copy. */
+        MAIN,
+        /** A usable replica of a key owned elsewhere. */
+        REPLICA,
+        /** A replica requested for an intent and not set up yet (not usable). */
+        PLACEHOLDER
+    }
+
     private final ParameterGrid grid;
     private final HazelcastInstance instance;
     private final MemberRuntime runtime;
     private final Set<ParameterWorker> workers = ConcurrentHashMap.newKeySet();
-    private final AtomicLong[] retired = new AtomicLong[8];
+    private final AtomicLong[] retired = new AtomicLong[9];
 
     GridMember(final ParameterGrid grid, final HazelcastInstance instance, final MemberRuntime runtime)
     {
@@ -70,6 +84,56 @@ public final class GridMember
         return store(table).holdsMain(key);
     }
 
+    /** @return the kind of local copy of {@code key} held here now */
+    public CopyState copyState(final Table table, final long key)
+    {
+        switch (store(table).localState(key))
+        {
+            case TableStore.MAIN:
+                return CopyState.MAIN;
+            case TableStore.REPLICA:
+                return CopyState.REPLICA;
+            case TableStore.PLACEHOLDER:
+                return CopyState.PLACEHOLDER;
+            default:
+                return CopyState.NONE;
+        }
+    }
+
+    /** @return true if {@code key} is usable here without a remote call (main copy or replica) */
+    public boolean isLocal(final Table table, final long key)
+    {
+        final CopyState state = copyState(table, key);
+        return state == CopyState.MAIN || state == CopyState.REPLICA;
+    }
+
+    /** @return number of replicas and placeholders of the table held here */
+    public long replicas(final Table table)
+    {
+        return store(table).replicas();
+    }
+
+    /** Blocks until this member completed two sync rounds that started after the call. */
+    public void waitSync()
+    {
+        runtime.syncManager().waitSync();
+    }
+
+    /** @return statistics of this member's sync task and of the decisions it took as owner */
+    public SyncStats syncStats()
+    {
+        final SyncManager sync = runtime.syncManager();
+        return new SyncStats(sync.roundsCompleted(), sync.messagesSent(), sync.keysSent(), sync.bytesSent(),
+            runtime.syncMessagesServed(), runtime.replicateDecisions(), runtime.relocateDecisions(),
+            sync.trackedKeys(), runtime.policy().describe());
+    }
+
+    /** @return the intent mode this member runs */
+    public org.intentgrid.spi.Mode mode()
+    {
+        return runtime.policy().mode();
+    }
+
     /** @return number of main copies of the table held here */
     public long mainCopies(final Table table)
     {
@@ -101,8 +165,8 @@ public final class GridMember
     public GridStats stats()
     {
         GridStats sum = new GridStats(retired[0].get(), retired[1].get(), retired[2].get(), retired[3].get(),
-            retired[4].get(), retired[5].get(), retired[6].get(), retired[7].get(), runtime.relocationsIn(),
-            runtime.relocationsOut(), runtime.keysServedForOthers());
+            retired[4].get(), retired[8].get(), retired[5].get(), retired[6].get(), retired[7].get(),
+            runtime.relocationsIn(), runtime.relocationsOut(), runtime.keysServedForOthers());
         for (final ParameterWorker worker : workers)
         {
             sum = sum.plus(worker.stats());
@@ -153,6 +217,7 @@ public final class GridMember
             retired[5].addAndGet(c.remoteOps.get());
             retired[6].addAndGet(c.bytesSent.get());
             retired[7].addAndGet(c.bytesReceived.get());
+            retired[8].addAndGet(c.keysFromReplica);
         }
     }
 

@@ -9,13 +9,14 @@ package org.intentgrid;
 public final class GridStats
 {
     /** All counters zero. */
-    public static final GridStats ZERO = new GridStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final GridStats ZERO = new GridStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     private final long keysPulled;
     private final long keysPushed;
     private final long keysSet;
     private final long keysLocalized;
     private final long keysLocal;
+    private final long keysFromReplica;
     private final long remoteOps;
     private final long bytesSent;
     private final long bytesReceived;
@@ -26,7 +27,8 @@ public final class GridStats
     /** Creates a snapshot; see the accessors for the meaning of each counter. */
     public GridStats(
         final long keysPulled, final long keysPushed, final long keysSet, final long keysLocalized,
-        final long keysLocal, final long remoteOps, final long bytesSent, final long bytesReceived,
+        final long keysLocal, final long keysFromReplica, final long remoteOps, final long bytesSent,
+        final long bytesReceived,
         final long relocationsIn, final long relocationsOut, final long keysServedForOthers)
     {
         this.keysPulled = keysPulled;
@@ -34,6 +36,7 @@ public final class GridStats
         this.keysSet = keysSet;
         this.keysLocalized = keysLocalized;
         this.keysLocal = keysLocal;
+        this.keysFromReplica = keysFromReplica;
         this.remoteOps = remoteOps;
         this.bytesSent = bytesSent;
         this.bytesReceived = bytesReceived;
@@ -70,6 +73,19 @@ public final class GridStats
     public long keysLocal()
     {
         return keysLocal;
+    }
+
+    /** @return of {@link #keysLocal()}, keys served by a local replica of a key owned elsewhere */
+    public long keysFromReplica()
+    {
+        return keysFromReplica;
+    }
+
+    /** @return share of pull, push and set keys served by replicas, 0.0 when nothing was accessed */
+    public double replicaShare()
+    {
+        final long accessed = keysAccessed();
+        return accessed == 0 ? 0.0 : (double)keysFromReplica / accessed;
     }
 
     /** @return keys of pull, push and set that went to another member */
@@ -131,7 +147,8 @@ public final class GridStats
     public GridStats plus(final GridStats o)
     {
         return new GridStats(keysPulled + o.keysPulled, keysPushed + o.keysPushed, keysSet + o.keysSet,
-            keysLocalized + o.keysLocalized, keysLocal + o.keysLocal, remoteOps + o.remoteOps,
+            keysLocalized + o.keysLocalized, keysLocal + o.keysLocal, keysFromReplica + o.keysFromReplica,
+            remoteOps + o.remoteOps,
             bytesSent + o.bytesSent, bytesReceived + o.bytesReceived, relocationsIn + o.relocationsIn,
             relocationsOut + o.relocationsOut, keysServedForOthers + o.keysServedForOthers);
     }
@@ -140,9 +157,10 @@ public final class GridStats
     public String toString()
     {
         return String.format(
-            "pulled=%d pushed=%d set=%d localized=%d local=%.2f%% remoteOps=%d sent=%dB received=%dB " +
-            "relocIn=%d relocOut=%d servedForOthers=%d",
-            keysPulled, keysPushed, keysSet, keysLocalized, 100 * localShare(), remoteOps, bytesSent, bytesReceived,
+            "pulled=%d pushed=%d set=%d localized=%d local=%.2f%% (replica %.2f%%) remoteOps=%d sent=%dB " +
+            "received=%dB relocIn=%d relocOut=%d servedForOthers=%d",
+            keysPulled, keysPushed, keysSet, keysLocalized, 100 * localShare(), 100 * replicaShare(), remoteOps,
+            bytesSent, bytesReceived,
             relocationsIn, relocationsOut, keysServedForOthers);
     }
 }

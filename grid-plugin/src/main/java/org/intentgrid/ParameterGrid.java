@@ -153,6 +153,49 @@ public final class ParameterGrid implements AutoCloseable
         return config;
     }
 
+    /**
+     * Runs {@link GridMember#waitSync()} on every local member at once: replica updates made before the call
+     * have reached their owners. Call it twice after updates stopped for every replica to equal its main copy.
+     */
+    public void waitSync()
+    {
+        final List<Thread> threads = new ArrayList<>();
+        final java.util.concurrent.ConcurrentLinkedQueue<RuntimeException> failures =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (final GridMember member : members)
+        {
+            final Thread t = new Thread(() ->
+            {
+                try
+                {
+                    member.waitSync();
+                }
+                catch (final RuntimeException e)
+                {
+                    failures.add(e);
+                }
+            }, "waitSync-" + member.id().toString().substring(0, 8));
+            t.start();
+            threads.add(t);
+        }
+        for (final Thread t : threads)
+        {
+            try
+            {
+                t.join();
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted in waitSync", e);
+            }
+        }
+        if (!failures.isEmpty())
+        {
+            throw failures.peek();
+        }
+    }
+
     /** @return statistics summed over the local members */
     public GridStats stats()
     {
@@ -251,10 +294,7 @@ public final class ParameterGrid implements AutoCloseable
         hz.setProperty("hazelcast.partition.operation.thread.count", "2");
         hz.setProperty("hazelcast.operation.generic.thread.count", "2");
         hz.setProperty("hazelcast.graceful.shutdown.max.wait", "60");
-        hz.setProperty("intentgrid.allow-non-finite", String.valueOf(config.allowNonFinite()));
-        hz.setProperty("intentgrid.request-timeout-ms", String.valueOf(config.requestTimeoutMillis()));
-        hz.setProperty("intentgrid.handoff-timeout-ms", String.valueOf(config.handoffTimeoutMillis()));
-        hz.setProperty("intentgrid.directory-backups", String.valueOf(config.directoryBackups()));
+        config.toProperties(hz::setProperty);
         hz.getJetConfig().setEnabled(false);
         final NetworkConfig network = hz.getNetworkConfig();
         network.setPort(config.basePort()).setPortAutoIncrement(true).setPortCount(500);

@@ -6,6 +6,7 @@ import org.intentgrid.core.MemberRuntime;
 import org.intentgrid.core.RemoteRequest;
 import org.intentgrid.core.TableStore;
 import org.intentgrid.core.WorkerCounters;
+import org.intentgrid.spi.IntentPolicy;
 
 /**
  * One application thread's access to the grid, on one member.
@@ -23,6 +24,8 @@ public final class ParameterWorker implements AutoCloseable
     private final MemberRuntime runtime;
     private final WorkerCounters counters = new WorkerCounters();
     private final boolean allowNonFinite;
+    private final IntentPolicy policy;
+    private final int index;
     private Table lastTable;
     private TableStore lastStore;
     private AddScratch scratch = new AddScratch(0);
@@ -33,6 +36,8 @@ public final class ParameterWorker implements AutoCloseable
         this.member = member;
         this.runtime = runtime;
         this.allowNonFinite = runtime.config().allowNonFinite();
+        this.policy = runtime.policy();
+        this.index = policy.registerWorker();
     }
 
     /** @return the member this worker runs on */
@@ -54,9 +59,11 @@ public final class ParameterWorker implements AutoCloseable
         final int length = store.valueLength();
         int[] remote = null;
         int remoteCount = 0;
+        int fromReplica = 0;
         for (int i = 0; i < keys.length; i++)
         {
-            if (!store.pullLocal(keys[i], values, i * length))
+            final int served = store.pullLocal(keys[i], values, i * length);
+            if (served == TableStore.NONE)
             {
                 if (remote == null)
                 {
@@ -64,9 +71,14 @@ public final class ParameterWorker implements AutoCloseable
                 }
                 remote[remoteCount++] = i;
             }
+            else if (served == TableStore.REPLICA)
+            {
+                fromReplica++;
+            }
         }
         counters.keysPulled += keys.length;
         counters.keysLocal += keys.length - remoteCount;
+        counters.keysFromReplica += fromReplica;
         if (remoteCount == 0)
         {
             return OpHandle.DONE;
@@ -117,12 +129,73 @@ public final class ParameterWorker implements AutoCloseable
         return remote(store, DataRequest.LOCALIZE, keys, remote, remoteCount, null, null);
     }
 
+    /**
+     * Signals that this worker will access {@code keys} while its clock is in {@code [start, end)}. The grid
+     * makes the keys local in time — relocating a key to this member if no other member wants it, replicating
+     * it if several do — and releases replicas after {@code end}. Non-blocking; the keys are copied.
+     * In mode {@code static} (or without the intent service) intents are validated and ignored.
+     *
+     * @throws IllegalArgumentException for keys out of range, {@code start < 0} or {@code end <= start}
+     */
+    public void intent(final Table table, final long[] keys, final long start, final long end)
+    {
+        final TableStore store = store(table, keys, "intent");
+        if (start < 0 || end <= start)
+        {
+            throw new IllegalArgumentException("intent on table '" + table.name() + "': clock window [" + start + ", " +
+                end + ") is empty or negative; expected 0 <= start < end");
+        }
+        policy.intent(index, store, keys.clone(), start, end);
+    }
+
+    /** Signals intent for the single clock {@code clock}: {@code intent(table, keys, clock, clock + 1)}. */
+    public void intent(final Table table, final long[] keys, final long clock)
+    {
+        if (clock == Long.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("intent on table '" + table.name() + "': clock " + clock + " has no end");
+        }
+        intent(table, keys, clock, clock + 1);
+    }
+
+    /** @return this worker's clock after advancing it by one (typically once per example or batch) */
+    public long advanceClock()
+    {
+        checkOpen("advanceClock");
+        return policy.advanceClock(index);
+    }
+
+    /** @return this worker's clock */
+    public long clock()
+    {
+        return policy.clock(index);
+    }
+
+    /**
+     * Blocks until this member's sync task has completed two rounds that started after the call (answers
+     * included): replica updates made before the call have reached their main copies, and replicas show
+     * what their owners held when answering. Call it on every member to make all replicas converge.
+     */
+    public void waitSync()
+    {
+        checkOpen("waitSync");
+        runtime.syncManager().waitSync();
+    }
+
+    private void checkOpen(final String op)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException(op + ": this worker is closed");
+        }
+    }
+
     /** @return this worker's counters */
     public GridStats stats()
     {
         return new GridStats(counters.keysPulled, counters.keysPushed, counters.keysSet, counters.keysLocalized,
-            counters.keysLocal, counters.remoteOps.get(), counters.bytesSent.get(), counters.bytesReceived.get(),
-            0, 0, 0);
+            counters.keysLocal, counters.keysFromReplica, counters.remoteOps.get(), counters.bytesSent.get(),
+            counters.bytesReceived.get(), 0, 0, 0);
     }
 
     /** Closes the worker; later calls fail. Requests in flight still complete. */
@@ -132,6 +205,7 @@ public final class ParameterWorker implements AutoCloseable
         if (!closed)
         {
             closed = true;
+            policy.finishWorker(index);
             member.retire(this);
         }
     }
@@ -148,11 +222,19 @@ public final class ParameterWorker implements AutoCloseable
         final boolean add = kind == DataRequest.PUSH;
         int[] remote = null;
         int remoteCount = 0;
+        int fromReplica = 0;
         for (int i = 0; i < keys.length; i++)
         {
-            final boolean local = add ? store.pushLocal(keys[i], input, i * length, scratch) :
-                store.setLocal(keys[i], input, i * length);
-            if (!local)
+            final int applied;
+            if (add)
+            {
+                applied = store.pushLocal(keys[i], input, i * length, scratch);
+            }
+            else
+            {
+                applied = store.setLocal(keys[i], input, i * length) ? TableStore.MAIN : TableStore.NONE;
+            }
+            if (applied == TableStore.NONE)
             {
                 if (remote == null)
                 {
@@ -160,7 +242,12 @@ public final class ParameterWorker implements AutoCloseable
                 }
                 remote[remoteCount++] = i;
             }
+            else if (applied == TableStore.REPLICA)
+            {
+                fromReplica++;
+            }
         }
+        counters.keysFromReplica += fromReplica;
         if (add)
         {
             counters.keysPushed += keys.length;
@@ -200,10 +287,7 @@ public final class ParameterWorker implements AutoCloseable
 
     private TableStore store(final Table table, final long[] keys, final String op)
     {
-        if (closed)
-        {
-            throw new IllegalStateException(op + ": this worker is closed");
-        }
+        checkOpen(op);
         if (table == null || keys == null)
         {
             throw new IllegalArgumentException(op + ": table and keys must not be null");

@@ -39,4 +39,7 @@ public interface ClusterPort
      * request did not run (for example because the partition moved): the caller retries it.
      */
     CompletableFuture<DataReply[]> home(UUID member, int[] partitions, DataRequest[] requests);
+
+    /** Sends one sync round's entries for one member, served on a generic thread at that member. */
+    CompletableFuture<SyncBatchReply[]> sync(UUID member, int channel, SyncBatch[] batches);
 }

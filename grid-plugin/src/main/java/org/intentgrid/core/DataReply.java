@@ -21,16 +21,20 @@ public final class DataReply
     public final float[] values;
     /** Relocation counters for served LOCALIZE keys; else null. */
     public final long[] counters;
+    /** Versions of the main copies of served LOCALIZE keys; else null. */
+    public final long[] versions;
     /** Route hints for MISS keys; null when there is no miss. */
     public UUID[] hints;
     /** Directory entries this request changed at the home, to be sent to backups; never serialized. */
     public transient DirectoryChunk directoryChanges;
 
-    public DataReply(final byte[] status, final float[] values, final long[] counters, final UUID[] hints)
+    public DataReply(
+        final byte[] status, final float[] values, final long[] counters, final long[] versions, final UUID[] hints)
     {
         this.status = status;
         this.values = values;
         this.counters = counters;
+        this.versions = versions;
         this.hints = hints;
     }
 
@@ -57,6 +61,6 @@ public final class DataReply
     public long payloadBytes()
     {
         return status.length + (values == null ? 0 : 4L * values.length) +
-            (counters == null ? 0 : 8L * counters.length);
+            (counters == null ? 0 : 16L * counters.length);
     }
 }

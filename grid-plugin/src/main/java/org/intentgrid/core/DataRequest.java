@@ -32,10 +32,19 @@ public final class DataRequest
     public final long[] counters;
     /** The new owner for NOTICE; otherwise null. */
     public final UUID subject;
+    /** Versions of the main copies for ADOPT; otherwise null. */
+    public final long[] versions;
 
     public DataRequest(
         final TableSpec spec, final byte kind, final long[] keys, final float[] values, final long[] counters,
         final UUID subject)
+    {
+        this(spec, kind, keys, values, counters, subject, null);
+    }
+
+    public DataRequest(
+        final TableSpec spec, final byte kind, final long[] keys, final float[] values, final long[] counters,
+        final UUID subject, final long[] versions)
     {
         this.spec = spec;
         this.kind = kind;
@@ -43,6 +52,7 @@ public final class DataRequest
         this.values = values;
         this.counters = counters;
         this.subject = subject;
+        this.versions = versions;
     }
 
     /** @return payload bytes of this request, for statistics */

@@ -1,8 +1,13 @@
 package org.intentgrid.core;
 
+import org.agrona.collections.LongHashSet;
 import org.intentgrid.GridConfig;
 import org.intentgrid.Hashing;
 import org.intentgrid.TableSpec;
+import org.intentgrid.spi.IntentPolicy;
+import org.intentgrid.spi.IntentPolicyProvider;
+import org.intentgrid.spi.Mode;
+import org.intentgrid.spi.StaticPolicy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +15,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,11 +44,18 @@ public final class MemberRuntime
     private final AtomicLong relocationsIn = new AtomicLong();
     private final AtomicLong relocationsOut = new AtomicLong();
     private final AtomicLong keysServedForOthers = new AtomicLong();
+    private final AtomicLong replicateDecisions = new AtomicLong();
+    private final AtomicLong relocateDecisions = new AtomicLong();
+    private final AtomicLong syncMessagesServed = new AtomicLong();
+    /** Keys each requester (peer index, channel) asked this member to refresh in its latest sync message. */
+    private final ConcurrentHashMap<Long, Map<String, LongHashSet>> interest = new ConcurrentHashMap<>();
     private volatile StoreListener listener = StoreListener.NONE;
-    private volatile GridConfig config = GridConfig.embedded();
+    private volatile GridConfig config;
+    private volatile IntentPolicy policy;
+    private volatile SyncManager syncManager;
     private volatile boolean leaving;
 
-    public MemberRuntime(final ClusterPort port)
+    public MemberRuntime(final ClusterPort port, final GridConfig config)
     {
         this.port = port;
         this.self = port.localMember();
@@ -56,6 +69,36 @@ public final class MemberRuntime
         });
         pool.setRemoveOnCancelPolicy(true);
         this.executor = pool;
+        this.config = config;
+        this.policy = createPolicy(config);
+        this.syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond());
+    }
+
+    private static IntentPolicy createPolicy(final GridConfig config)
+    {
+        if (config.mode() == Mode.STATIC)
+        {
+            return new StaticPolicy();
+        }
+        for (final IntentPolicyProvider provider : ServiceLoader.load(IntentPolicyProvider.class,
+            MemberRuntime.class.getClassLoader()))
+        {
+            return provider.create(config.mode(), config.actImmediately());
+        }
+        throw new IllegalStateException("mode " + config.mode().label() + " needs the intent-service module on the " +
+            "classpath (no org.intentgrid.spi.IntentPolicyProvider found); use mode static without it");
+    }
+
+    /** @return the intent policy of this member */
+    public IntentPolicy policy()
+    {
+        return policy;
+    }
+
+    /** @return the sync manager of this member */
+    public SyncManager syncManager()
+    {
+        return syncManager;
     }
 
     /** @return this member's id */
@@ -88,9 +131,27 @@ public final class MemberRuntime
         return config;
     }
 
-    /** Applies grid settings (from the API that attached to this member). */
-    public void configure(final GridConfig config)
+    /**
+     * Applies grid settings (from the API that attached to this member).
+     *
+     * @throws IllegalStateException if the intent settings change after workers were created
+     */
+    public synchronized void configure(final GridConfig config)
     {
+        final GridConfig old = this.config;
+        final boolean intentSettingsChange = old.mode() != config.mode() || old.actImmediately() != config.actImmediately() ||
+            old.channels() != config.channels() || old.maxRoundsPerSecond() != config.maxRoundsPerSecond();
+        if (intentSettingsChange)
+        {
+            if (policy.workerCount() > 0)
+            {
+                throw new IllegalStateException("cannot change mode or sync settings of a member that has workers " +
+                    "(was " + old.mode().label() + ", asked " + config.mode().label() + ")");
+            }
+            syncManager.close();
+            policy = createPolicy(config);
+            syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond());
+        }
         this.config = config;
     }
 
@@ -116,7 +177,8 @@ public final class MemberRuntime
         if (store == null)
         {
             final int stripes = (int)Math.min(1024, Integer.highestOneBit((int)Math.min(1 << 30, spec.size())));
-            store = tables.computeIfAbsent(spec.name(), n -> new TableStore(spec, Math.max(1, stripes), selfName, listener));
+            store = tables.computeIfAbsent(spec.name(),
+                n -> new TableStore(spec, Math.max(1, stripes), selfName, listener, w -> policy.clock(w)));
         }
         if (store.spec() != spec && !store.spec().equals(spec))
         {
@@ -214,8 +276,9 @@ public final class MemberRuntime
         final int length = table.valueLength();
         final byte kind = request.kind;
         final boolean returnsValues = kind == DataRequest.PULL || kind == DataRequest.LOCALIZE;
+        final boolean localize = kind == DataRequest.LOCALIZE;
         final DataReply reply = new DataReply(new byte[n], returnsValues ? new float[n * length] : null,
-            kind == DataRequest.LOCALIZE ? new long[n] : null, null);
+            localize ? new long[n] : null, localize ? new long[n] : null, null);
         final int callerPeer = peers.index(caller);
         final String tableName = request.spec.name();
         final AddScratch scratch = kind == DataRequest.PUSH ? new AddScratch(length) : null;
@@ -228,7 +291,7 @@ public final class MemberRuntime
             final long stamp = stripe.lock();
             try
             {
-                int slot = stripe.slotOf(key);
+                int slot = stripe.mainSlotOf(key);
                 if (slot < 0)
                 {
                     if (homePartition < 0)
@@ -268,12 +331,14 @@ public final class MemberRuntime
                         stripe.copyOut(slot, reply.values, i * length);
                         break;
                     case DataRequest.PUSH:
-                        stripe.add(slot, request.values, i * length, scratch);
+                        stripe.push(slot, request.values, i * length, scratch);
                         break;
                     case DataRequest.SET:
                         stripe.copyIn(slot, request.values, i * length);
+                        stripe.version(slot, stripe.version(slot) + 1);
                         break;
                     case DataRequest.LOCALIZE:
+                        reply.versions[i] = stripe.version(slot);
                         final long counter = table.take(stripe, slot, reply.values, i * length, callerPeer);
                         reply.counters[i] = counter;
                         relocationsOut.incrementAndGet();
@@ -333,7 +398,7 @@ public final class MemberRuntime
                 changes = DirectoryChanges.add(changes, request.keys[i], request.subject, request.counters[i]);
             }
         }
-        final DataReply reply = new DataReply(new byte[n], null, null, null);
+        final DataReply reply = new DataReply(new byte[n], null, null, null, null);
         if (changes != null)
         {
             reply.directoryChanges = changes.toChunk(request.spec.name());
@@ -344,7 +409,7 @@ public final class MemberRuntime
     private DataReply adopt(final DataRequest request)
     {
         final int n = request.keys.length;
-        final DataReply reply = new DataReply(new byte[n], null, null, null);
+        final DataReply reply = new DataReply(new byte[n], null, null, null, null);
         if (leaving)
         {
             Arrays.fill(reply.status, DataReply.MISS);
@@ -354,7 +419,7 @@ public final class MemberRuntime
         final int length = table.valueLength();
         for (int i = 0; i < n; i++)
         {
-            table.install(request.keys[i], request.values, i * length, request.counters[i]);
+            table.install(request.keys[i], request.values, i * length, request.counters[i], request.versions[i]);
         }
         relocationsIn.addAndGet(n);
         return reply;
@@ -510,6 +575,7 @@ public final class MemberRuntime
         final long[] keys = new long[candidates.size()];
         final float[] values = new float[keys.length * length];
         final long[] counters = new long[keys.length];
+        final long[] versions = new long[keys.length];
         final int preferredPeer = peers.index(preferred);
         int n = 0;
         for (final long key : candidates)
@@ -518,10 +584,11 @@ public final class MemberRuntime
             final long stamp = stripe.lock();
             try
             {
-                final int slot = stripe.slotOf(key);
+                final int slot = stripe.mainSlotOf(key);
                 if (slot >= 0)
                 {
                     keys[n] = key;
+                    versions[n] = stripe.version(slot);
                     counters[n] = table.take(stripe, slot, values, n * length, preferredPeer);
                     n++;
                 }
@@ -538,7 +605,8 @@ public final class MemberRuntime
         final long[] k = Arrays.copyOf(keys, n);
         final float[] v = Arrays.copyOf(values, n * length);
         final long[] c = Arrays.copyOf(counters, n);
-        final DataRequest adopt = new DataRequest(table.spec(), DataRequest.ADOPT, k, v, c, null);
+        final long[] ver = Arrays.copyOf(versions, n);
+        final DataRequest adopt = new DataRequest(table.spec(), DataRequest.ADOPT, k, v, c, null, ver);
         final List<UUID> targets = new ArrayList<>();
         targets.add(preferred);
         for (final UUID other : others)
@@ -576,7 +644,7 @@ public final class MemberRuntime
         // nobody took them: keep them here rather than lose them
         for (int i = 0; i < n; i++)
         {
-            table.install(k[i], v, i * length, c[i] - 1);
+            table.install(k[i], v, i * length, c[i] - 1, ver[i]);
         }
         return 0;
     }
@@ -590,9 +658,176 @@ public final class MemberRuntime
         }
     }
 
+    /** @return replicate decisions this member took as owner */
+    public long replicateDecisions()
+    {
+        return replicateDecisions.get();
+    }
+
+    /** @return relocate decisions this member took as owner (in answer to refreshes) */
+    public long relocateDecisions()
+    {
+        return relocateDecisions.get();
+    }
+
+    /** @return sync messages this member served as owner */
+    public long syncMessagesServed()
+    {
+        return syncMessagesServed.get();
+    }
+
+    /**
+     * Serves one sync message from {@code caller}: merges deltas into main copies held here and decides each
+     * refresh — replicate (answer with the value if the requester is behind) or relocate (hand the main copy
+     * over). Entries for keys not held here are answered as misses with a hint; their deltas stay with the
+     * requester.
+     */
+    public SyncBatchReply[] serveSync(final int channel, final SyncBatch[] batches, final UUID caller)
+    {
+        syncMessagesServed.incrementAndGet();
+        final int callerPeer = peers.index(caller);
+        final Map<String, LongHashSet> requested = new HashMap<>();
+        final SyncBatchReply[] replies = new SyncBatchReply[batches.length];
+        for (int b = 0; b < batches.length; b++)
+        {
+            replies[b] = serveSyncBatch(batches[b], caller, callerPeer, requested);
+        }
+        interest.put(((long)callerPeer << 16) | channel, requested);
+        return replies;
+    }
+
+    private SyncBatchReply serveSyncBatch(
+        final SyncBatch batch, final UUID caller, final int callerPeer, final Map<String, LongHashSet> requested)
+    {
+        final TableStore table = table(batch.spec);
+        final int length = table.valueLength();
+        final int n = batch.keys.length;
+        final byte[] status = new byte[n];
+        final long[] versions = new long[n];
+        final long[] counters = new long[n];
+        final UUID[] hints = new UUID[n];
+        float[] values = new float[0];
+        int valueCount = 0;
+        int deltaIndex = 0;
+        final AddScratch scratch = new AddScratch(length);
+        final LongHashSet asked = requested.computeIfAbsent(batch.spec.name(), t -> new LongHashSet());
+        final String tableName = batch.spec.name();
+        for (int i = 0; i < n; i++)
+        {
+            final long key = batch.keys[i];
+            final byte flags = batch.flags[i];
+            final boolean hasDelta = (flags & SyncBatch.DELTA) != 0;
+            final boolean refresh = (flags & SyncBatch.REFRESH) != 0;
+            if (refresh)
+            {
+                asked.add(key);
+            }
+            final Stripe stripe = table.stripe(key);
+            final long stamp = stripe.lock();
+            try
+            {
+                final int slot = stripe.mainSlotOf(key);
+                if (slot < 0)
+                {
+                    hints[i] = missHint(batch.spec, stripe, key);
+                    if (hasDelta)
+                    {
+                        deltaIndex++;
+                    }
+                    continue;
+                }
+                final long before = stripe.version(slot);
+                if (hasDelta)
+                {
+                    stripe.add(slot, batch.deltas, deltaIndex++ * length, scratch);
+                    stripe.version(slot, before + 1);
+                }
+                byte result = SyncBatchReply.SERVED;
+                if (refresh)
+                {
+                    final boolean replicate = policy.replicate(table.intendedHere(stripe, key),
+                        othersInterested(tableName, key, callerPeer));
+                    if (replicate)
+                    {
+                        replicateDecisions.incrementAndGet();
+                        if (batch.versions[i] < before)
+                        {
+                            values = ensure(values, (valueCount + 1) * length);
+                            stripe.copyOut(slot, values, valueCount++ * length);
+                            result |= SyncBatchReply.VALUE;
+                        }
+                        versions[i] = stripe.version(slot);
+                    }
+                    else
+                    {
+                        relocateDecisions.incrementAndGet();
+                        relocationsOut.incrementAndGet();
+                        values = ensure(values, (valueCount + 1) * length);
+                        versions[i] = stripe.version(slot);
+                        counters[i] = table.take(stripe, slot, values, valueCount++ * length, callerPeer);
+                        result |= SyncBatchReply.VALUE | SyncBatchReply.RELOCATE;
+                    }
+                }
+                status[i] = result;
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
+        return new SyncBatchReply(status, Arrays.copyOf(values, valueCount * length), versions, counters, hints);
+    }
+
+    private static float[] ensure(final float[] values, final int length)
+    {
+        return values.length >= length ? values : Arrays.copyOf(values, Math.max(length, values.length * 2));
+    }
+
+    private boolean othersInterested(final String table, final long key, final int requesterPeer)
+    {
+        for (final Map.Entry<Long, Map<String, LongHashSet>> entry : interest.entrySet())
+        {
+            if ((int)(entry.getKey() >>> 16) != requesterPeer)
+            {
+                final LongHashSet keys = entry.getValue().get(table);
+                if (keys != null && keys.contains(key))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Where sync entries for a key should go: the route hint, else the home member, else (this member is the
+     * home and the key was materialized elsewhere) the owner its directory names; null if unknown.
+     */
+    UUID syncRoute(final TableStore table, final long key)
+    {
+        final int hint = table.hint(key);
+        if (hint >= 0)
+        {
+            final UUID member = peers.uuid(hint);
+            if (!member.equals(self) && port.isMember(member))
+            {
+                return member;
+            }
+        }
+        final int partition = partitionOf(table.spec(), key);
+        final UUID home = port.partitionOwner(partition);
+        if (home == null || !home.equals(self))
+        {
+            return home;
+        }
+        final Directory.Entry entry = directory.get(partition, table.spec().name(), key);
+        return entry == null || entry.owner.equals(self) ? null : entry.owner;
+    }
+
     /** Stops background threads. The stores' off-heap memory is freed when they become unreachable. */
     public void shutdown()
     {
+        syncManager.close();
         executor.shutdownNow();
     }
 

@@ -142,9 +142,9 @@ public final class RemoteRequest implements OpHandle
         switch (kind)
         {
             case DataRequest.PULL:
-                return table.pullLocal(keys[i], out, positions[i] * length);
+                return table.pullLocal(keys[i], out, positions[i] * length) != TableStore.NONE;
             case DataRequest.PUSH:
-                return table.pushLocal(keys[i], values, i * length, new AddScratch(length));
+                return table.pushLocal(keys[i], values, i * length, new AddScratch(length)) != TableStore.NONE;
             case DataRequest.SET:
                 return table.setLocal(keys[i], values, i * length);
             default:
@@ -248,7 +248,7 @@ public final class RemoteRequest implements OpHandle
                     }
                     else if (kind == DataRequest.LOCALIZE)
                     {
-                        table.install(key, reply.values, j * length, reply.counters[j]);
+                        table.install(key, reply.values, j * length, reply.counters[j], reply.versions[j]);
                         runtime.countRelocationIn(1);
                         synchronized (this)
                         {

@@ -3,6 +3,7 @@ package org.intentgrid.core;
 import org.agrona.BufferUtil;
 import org.agrona.UnsafeAccess;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import sun.misc.Unsafe;
 
@@ -10,7 +11,8 @@ import java.util.Arrays;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * One lock stripe of a {@link TableStore}: the keys that hash here, their off-heap values and metadata.
+ * One lock stripe of a {@link TableStore}: the local copies of the keys that hash here — main copies,
+ * replicas and placeholders — with their off-heap values and metadata.
  * <p>
  * Every method except {@link #copyOutOptimistic} must be called while holding the stripe's write lock
  * ({@link #lock()}); the class does no locking itself so that a caller can run a whole per-key step (look
@@ -23,6 +25,13 @@ import java.util.concurrent.locks.StampedLock;
  */
 final class Stripe
 {
+    /** The authoritative copy of the key. */
+    static final byte MAIN = 0;
+    /** A usable copy of a key owned elsewhere, kept while local workers intend to use it. */
+    static final byte REPLICA = 1;
+    /** A copy requested for an intent but not yet set up by its first refresh: not usable. */
+    static final byte PLACEHOLDER = 2;
+
     static final long MISSING = -1L;
     private static final Unsafe UNSAFE = UnsafeAccess.UNSAFE;
     private static final long FLOAT_BASE = UNSAFE.arrayBaseOffset(float[].class);
@@ -31,9 +40,10 @@ final class Stripe
     private static final int SCRATCH_ADD_MIN_LENGTH = 32;
 
     private final StampedLock lock = new StampedLock();
-
     private final Long2LongHashMap slotOfKey = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap hintOfKey = new Long2LongHashMap(MISSING);
+    private final Long2ObjectHashMap<float[]> syncStateOfKey = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<long[]> intentEndsOfKey = new Long2ObjectHashMap<>();
     private final int valueBytes;
     private final int chunkShift;
     private final int chunkMask;
@@ -41,7 +51,11 @@ final class Stripe
     private long[] chunkAddress = new long[0];
     private long[] keyOfSlot = new long[0];
     private long[] counterOfSlot = new long[0];
-    private int slotsInUse;
+    private long[] versionOfSlot = new long[0];
+    private byte[] stateOfSlot = new byte[0];
+    private boolean[] updatedOfSlot = new boolean[0];
+    private int mainCount;
+    private int replicaCount;
     private int highWater;
     private int[] freeSlots = new int[8];
     private int freeCount;
@@ -66,7 +80,8 @@ final class Stripe
     /**
      * Copies the value of {@code key} without taking the lock.
      *
-     * @return 1 if copied, 0 if the key is not held here, -1 if a concurrent writer interfered (take the lock)
+     * @return 1 if copied from the main copy, 2 if from a replica, 0 if no usable copy is held here,
+     *         -1 if a concurrent writer interfered (take the lock)
      */
     int copyOutOptimistic(final long key, final float[] dst, final int dstOffset)
     {
@@ -81,20 +96,44 @@ final class Stripe
             return lock.validate(stamp) ? 0 : -1;
         }
         final long[] addresses = chunkAddress;
+        final byte[] states = stateOfSlot;
         final int chunk = slot >>> chunkShift;
-        if (chunk >= addresses.length || addresses[chunk] == 0)
+        if (chunk >= addresses.length || addresses[chunk] == 0 || slot >= states.length)
         {
             return -1;
         }
+        final byte state = states[slot];
+        if (state == PLACEHOLDER)
+        {
+            return lock.validate(stamp) ? 0 : -1;
+        }
         UNSAFE.copyMemory(null, addresses[chunk] + (long)(slot & chunkMask) * valueBytes, dst,
             FLOAT_BASE + (long)dstOffset * Float.BYTES, valueBytes);
-        return lock.validate(stamp) ? 1 : -1;
+        if (!lock.validate(stamp))
+        {
+            return -1;
+        }
+        return state == MAIN ? 1 : 2;
     }
 
-    /** @return the slot of the main copy of {@code key} held here, or {@code -1} */
+    /** @return the slot of the local copy of {@code key} (any state), or {@code -1} */
     int slotOf(final long key)
     {
         return (int)slotOfKey.get(key);
+    }
+
+    /** @return the slot of the main copy of {@code key} held here, or {@code -1} */
+    int mainSlotOf(final long key)
+    {
+        final int slot = (int)slotOfKey.get(key);
+        return slot >= 0 && stateOfSlot[slot] == MAIN ? slot : -1;
+    }
+
+    /** @return the slot of a usable copy (main or replica) of {@code key}, or {@code -1} */
+    int usableSlotOf(final long key)
+    {
+        final int slot = (int)slotOfKey.get(key);
+        return slot >= 0 && stateOfSlot[slot] != PLACEHOLDER ? slot : -1;
     }
 
     long address(final int slot)
@@ -112,9 +151,41 @@ final class Stripe
         return counterOfSlot[slot];
     }
 
-    int size()
+    byte state(final int slot)
     {
-        return slotsInUse;
+        return stateOfSlot[slot];
+    }
+
+    long version(final int slot)
+    {
+        return versionOfSlot[slot];
+    }
+
+    void version(final int slot, final long version)
+    {
+        versionOfSlot[slot] = version;
+    }
+
+    boolean updated(final int slot)
+    {
+        return updatedOfSlot[slot];
+    }
+
+    void updated(final int slot, final boolean updated)
+    {
+        updatedOfSlot[slot] = updated;
+    }
+
+    /** @return number of main copies held here */
+    int mainCount()
+    {
+        return mainCount;
+    }
+
+    /** @return number of replicas and placeholders held here */
+    int replicaCount()
+    {
+        return replicaCount;
     }
 
     void copyOut(final int slot, final float[] dst, final int dstOffset)
@@ -125,6 +196,23 @@ final class Stripe
     void copyIn(final int slot, final float[] src, final int srcOffset)
     {
         UNSAFE.copyMemory(src, FLOAT_BASE + (long)srcOffset * Float.BYTES, null, address(slot), valueBytes);
+    }
+
+    /**
+     * Applies a local push to a usable copy: the main copy counts a new version, a replica remembers that
+     * it has a delta to ship.
+     */
+    void push(final int slot, final float[] src, final int srcOffset, final AddScratch scratch)
+    {
+        add(slot, src, srcOffset, scratch);
+        if (stateOfSlot[slot] == MAIN)
+        {
+            versionOfSlot[slot]++;
+        }
+        else
+        {
+            updatedOfSlot[slot] = true;
+        }
     }
 
     /** Adds {@code src[srcOffset ..]} to the value in {@code slot}, through {@code scratch} for long values. */
@@ -152,32 +240,92 @@ final class Stripe
         }
     }
 
+    float getFloat(final int slot, final int index)
+    {
+        return UNSAFE.getFloat(address(slot) + ((long)index << 2));
+    }
+
     void putFloat(final int slot, final int index, final float value)
     {
         UNSAFE.putFloat(address(slot) + ((long)index << 2), value);
     }
 
     /**
-     * Creates the main copy of {@code key} here; its value is left for the caller to fill.
+     * Creates a local copy of {@code key}; its value is left for the caller to fill.
      *
      * @return the new slot
      */
-    int create(final long key, final long counter)
+    int create(final long key, final byte state, final long counter, final long version)
     {
         final int slot = freeCount > 0 ? freeSlots[--freeCount] : nextFreshSlot();
         keyOfSlot[slot] = key;
         counterOfSlot[slot] = counter;
+        versionOfSlot[slot] = version;
+        updatedOfSlot[slot] = false;
+        stateOfSlot[slot] = state;
         slotOfKey.put(key, slot);
-        hintOfKey.remove(key);
-        slotsInUse++;
+        if (state == MAIN)
+        {
+            hintOfKey.remove(key);
+            mainCount++;
+        }
+        else
+        {
+            replicaCount++;
+        }
         return slot;
     }
 
-    /** Removes the main copy held in {@code slot} and remembers where it went. */
+    /** Turns a replica or placeholder into the main copy (relocation to this member). */
+    void promote(final int slot, final long counter, final long version)
+    {
+        final long key = keyOfSlot[slot];
+        stateOfSlot[slot] = MAIN;
+        counterOfSlot[slot] = counter;
+        versionOfSlot[slot] = version;
+        updatedOfSlot[slot] = false;
+        syncStateOfKey.remove(key);
+        hintOfKey.remove(key);
+        replicaCount--;
+        mainCount++;
+    }
+
+    /** Marks a placeholder as set up: a usable replica from now on. */
+    void setUp(final int slot)
+    {
+        stateOfSlot[slot] = REPLICA;
+    }
+
+    /** Turns the main copy into a placeholder: it was relocated away while local workers still intend it. */
+    void demote(final int slot, final int forwardedToPeer)
+    {
+        final long key = keyOfSlot[slot];
+        stateOfSlot[slot] = PLACEHOLDER;
+        versionOfSlot[slot] = -1;
+        updatedOfSlot[slot] = false;
+        syncStateOfKey.remove(key);
+        mainCount--;
+        replicaCount++;
+        if (forwardedToPeer >= 0)
+        {
+            hintOfKey.put(key, forwardedToPeer);
+        }
+    }
+
+    /** Removes the local copy held in {@code slot} and remembers where the main copy is. */
     void remove(final int slot, final int forwardedToPeer)
     {
         final long key = keyOfSlot[slot];
         slotOfKey.remove(key);
+        syncStateOfKey.remove(key);
+        if (stateOfSlot[slot] == MAIN)
+        {
+            mainCount--;
+        }
+        else
+        {
+            replicaCount--;
+        }
         if (forwardedToPeer >= 0)
         {
             hintOfKey.put(key, forwardedToPeer);
@@ -187,7 +335,35 @@ final class Stripe
             freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
         }
         freeSlots[freeCount++] = slot;
-        slotsInUse--;
+    }
+
+    /** @return the value of a replica as of its last sync, or null (placeholder, or not a replica) */
+    float[] syncState(final long key)
+    {
+        return syncStateOfKey.get(key);
+    }
+
+    void syncState(final long key, final float[] values)
+    {
+        syncStateOfKey.put(key, values);
+    }
+
+    /** @return end clocks of local intents per worker index for {@code key}, or null */
+    long[] intentEnds(final long key)
+    {
+        return intentEndsOfKey.get(key);
+    }
+
+    void intentEnds(final long key, final long[] ends)
+    {
+        if (ends == null)
+        {
+            intentEndsOfKey.remove(key);
+        }
+        else
+        {
+            intentEndsOfKey.put(key, ends);
+        }
     }
 
     /** @return the peer this member last saw holding {@code key}, or {@code -1} */
@@ -209,13 +385,17 @@ final class Stripe
     }
 
     /** Copies the keys of all main copies held here into {@code out} starting at {@code offset}. */
-    int collectKeys(final long[] out, final int offset)
+    int collectMainKeys(final long[] out, final int offset)
     {
         int n = offset;
-        final Long2LongHashMap.KeyIterator it = slotOfKey.keySet().iterator();
+        final Long2LongHashMap.EntryIterator it = slotOfKey.entrySet().iterator();
         while (it.hasNext())
         {
-            out[n++] = it.nextValue();
+            it.next();
+            if (stateOfSlot[(int)it.getLongValue()] == MAIN)
+            {
+                out[n++] = it.getLongKey();
+            }
         }
         return n;
     }
@@ -231,11 +411,14 @@ final class Stripe
                 BufferUtil.allocateDirectAligned((chunkMask + 1) * valueBytes, CACHE_LINE));
             chunks = Arrays.copyOf(chunks, chunk + 1);
             chunks[chunk] = buffer;
+            keyOfSlot = Arrays.copyOf(keyOfSlot, capacity);
+            counterOfSlot = Arrays.copyOf(counterOfSlot, capacity);
+            versionOfSlot = Arrays.copyOf(versionOfSlot, capacity);
+            updatedOfSlot = Arrays.copyOf(updatedOfSlot, capacity);
+            stateOfSlot = Arrays.copyOf(stateOfSlot, capacity);
             final long[] addresses = Arrays.copyOf(chunkAddress, chunk + 1);
             addresses[chunk] = buffer.addressOffset();
             chunkAddress = addresses;
-            keyOfSlot = Arrays.copyOf(keyOfSlot, capacity);
-            counterOfSlot = Arrays.copyOf(counterOfSlot, capacity);
         }
         return slot;
     }

@@ -7,28 +7,43 @@ import org.intentgrid.TableSpec;
 import java.util.Arrays;
 
 /**
- * The member-local part of one table: main copies of the keys this member owns, off-heap, split into
- * lock stripes.
+ * The member-local part of one table: main copies of the keys this member owns, replicas of keys owned
+ * elsewhere that local workers intend to use, and placeholders for replicas being set up; off-heap, split
+ * into lock stripes.
  * <p>
- * Each per-key method takes at most one stripe lock for one key step and allocates nothing; pulls take
- * no lock at all unless a writer interferes. This is the local fast path used by workers and by the
- * operations that serve other members.
+ * Each per-key method takes at most one stripe lock for one key step; the worker-facing ones allocate
+ * nothing, and pulls take no lock at all unless a writer interferes. The sync-round methods keep the
+ * replica bookkeeping (value at last sync, version, pending-update flag, local intents) consistent with
+ * the value under the same lock.
  */
 public final class TableStore
 {
+    /** {@link #localState} of a key without any local copy. */
+    public static final int NONE = -1;
+    /** {@link #localState} of a main copy. */
+    public static final int MAIN = Stripe.MAIN;
+    /** {@link #localState} of a usable replica. */
+    public static final int REPLICA = Stripe.REPLICA;
+    /** {@link #localState} of a replica that is not set up yet. */
+    public static final int PLACEHOLDER = Stripe.PLACEHOLDER;
+
     private final TableSpec spec;
     private final int valueLength;
     private final Stripe[] stripes;
     private final int stripeMask;
     private final String memberName;
     private final StoreListener listener;
+    private final WorkerClocks clocks;
 
-    TableStore(final TableSpec spec, final int stripeCount, final String memberName, final StoreListener listener)
+    TableStore(
+        final TableSpec spec, final int stripeCount, final String memberName, final StoreListener listener,
+        final WorkerClocks clocks)
     {
         this.spec = spec;
         this.valueLength = spec.valueLength();
         this.memberName = memberName;
         this.listener = listener;
+        this.clocks = clocks;
         this.stripes = new Stripe[stripeCount];
         final long perStripe = Math.max(1, spec.size() / stripeCount / 2);
         final int slotsPerChunk = Integer.highestOneBit((int)Math.min(4096, Math.max(16, perStripe)));
@@ -57,28 +72,28 @@ public final class TableStore
     }
 
     /**
-     * Copies the value of {@code key} into {@code dst} if this member holds its main copy.
+     * Copies the value of {@code key} into {@code dst} from a usable local copy.
      *
-     * @return true if served locally
+     * @return {@link #MAIN} or {@link #REPLICA} if served locally (from that kind of copy), else {@link #NONE}
      */
-    public boolean pullLocal(final long key, final float[] dst, final int dstOffset)
+    public int pullLocal(final long key, final float[] dst, final int dstOffset)
     {
         final Stripe stripe = stripe(key);
         final int optimistic = stripe.copyOutOptimistic(key, dst, dstOffset);
         if (optimistic >= 0)
         {
-            return optimistic == 1;
+            return optimistic - 1;
         }
         final long stamp = stripe.lock();
         try
         {
-            final int slot = stripe.slotOf(key);
+            final int slot = stripe.usableSlotOf(key);
             if (slot < 0)
             {
-                return false;
+                return NONE;
             }
             stripe.copyOut(slot, dst, dstOffset);
-            return true;
+            return stripe.state(slot);
         }
         finally
         {
@@ -87,24 +102,25 @@ public final class TableStore
     }
 
     /**
-     * Adds {@code src[srcOffset ..]} to the value of {@code key} if this member holds its main copy.
+     * Adds {@code src[srcOffset ..]} to the value of {@code key} in a usable local copy; a replica ships
+     * the update to the main copy at its next sync round.
      *
      * @param scratch room for one value, owned by the calling thread
-     * @return true if applied locally
+     * @return {@link #MAIN} or {@link #REPLICA} if applied locally, else {@link #NONE}
      */
-    public boolean pushLocal(final long key, final float[] src, final int srcOffset, final AddScratch scratch)
+    public int pushLocal(final long key, final float[] src, final int srcOffset, final AddScratch scratch)
     {
         final Stripe stripe = stripe(key);
         final long stamp = stripe.lock();
         try
         {
-            final int slot = stripe.slotOf(key);
+            final int slot = stripe.usableSlotOf(key);
             if (slot < 0)
             {
-                return false;
+                return NONE;
             }
-            stripe.add(slot, src, srcOffset, scratch);
-            return true;
+            stripe.push(slot, src, srcOffset, scratch);
+            return stripe.state(slot);
         }
         finally
         {
@@ -113,7 +129,8 @@ public final class TableStore
     }
 
     /**
-     * Overwrites the value of {@code key} if this member holds its main copy.
+     * Overwrites the value of {@code key} if this member holds its main copy. Sets never apply to replicas:
+     * they go to the main copy, and replicas show the new value after their next refresh.
      *
      * @return true if applied locally
      */
@@ -123,12 +140,13 @@ public final class TableStore
         final long stamp = stripe.lock();
         try
         {
-            final int slot = stripe.slotOf(key);
+            final int slot = stripe.mainSlotOf(key);
             if (slot < 0)
             {
                 return false;
             }
             stripe.copyIn(slot, src, srcOffset);
+            stripe.version(slot, stripe.version(slot) + 1);
             return true;
         }
         finally
@@ -140,11 +158,18 @@ public final class TableStore
     /** @return true if this member holds the main copy of {@code key} right now */
     public boolean holdsMain(final long key)
     {
+        return localState(key) == MAIN;
+    }
+
+    /** @return {@link #MAIN}, {@link #REPLICA}, {@link #PLACEHOLDER} or {@link #NONE} */
+    public int localState(final long key)
+    {
         final Stripe stripe = stripe(key);
         final long stamp = stripe.lock();
         try
         {
-            return stripe.slotOf(key) >= 0;
+            final int slot = stripe.slotOf(key);
+            return slot < 0 ? NONE : stripe.state(slot);
         }
         finally
         {
@@ -173,7 +198,7 @@ public final class TableStore
         final long stamp = stripe.lock();
         try
         {
-            if (stripe.slotOf(key) < 0)
+            if (stripe.mainSlotOf(key) < 0)
             {
                 stripe.setHint(key, peer);
             }
@@ -185,12 +210,22 @@ public final class TableStore
     }
 
     /**
-     * Creates the main copy here with the table's initial value. Caller holds the stripe lock and has
-     * established (through the home directory) that no other main copy exists.
+     * Creates the main copy here with the table's initial value (turning a placeholder into it). Caller
+     * holds the stripe lock and has established through the home directory that no main copy exists.
      */
     int materialize(final Stripe stripe, final long key)
     {
-        final int slot = stripe.create(key, 0);
+        final int existing = stripe.slotOf(key);
+        final int slot;
+        if (existing >= 0)
+        {
+            slot = existing;
+            stripe.promote(slot, 0, 0);
+        }
+        else
+        {
+            slot = stripe.create(key, Stripe.MAIN, 0, 0);
+        }
         final Init init = spec.init();
         final long tableHash = spec.nameHash();
         for (int i = 0; i < valueLength; i++)
@@ -202,24 +237,19 @@ public final class TableStore
     }
 
     /**
-     * Installs a main copy that arrived from another member.
+     * Installs a main copy that arrived from another member. A local replica is upgraded in place and keeps
+     * the updates it has not shipped yet; a placeholder takes the value as it is.
      *
+     * @param version the main copy's version at the sender
      * @throws IllegalStateException if this member already holds a main copy (the protocol never does this)
      */
-    void install(final long key, final float[] src, final int srcOffset, final long counter)
+    void install(final long key, final float[] src, final int srcOffset, final long counter, final long version)
     {
         final Stripe stripe = stripe(key);
         final long stamp = stripe.lock();
         try
         {
-            if (stripe.slotOf(key) >= 0)
-            {
-                throw new IllegalStateException("table '" + spec.name() + "' key " + key +
-                    ": received a main copy while already holding one (counter " + counter + ")");
-            }
-            final int slot = stripe.create(key, counter);
-            stripe.copyIn(slot, src, srcOffset);
-            listener.mainAcquired(spec.name(), key, memberName);
+            installLocked(stripe, key, src, srcOffset, counter, version);
         }
         finally
         {
@@ -227,8 +257,50 @@ public final class TableStore
         }
     }
 
+    private void installLocked(
+        final Stripe stripe, final long key, final float[] src, final int srcOffset, final long counter,
+        final long version)
+    {
+        final int existing = stripe.slotOf(key);
+        if (existing < 0)
+        {
+            final int slot = stripe.create(key, Stripe.MAIN, counter, version);
+            stripe.copyIn(slot, src, srcOffset);
+        }
+        else if (stripe.state(existing) == Stripe.MAIN)
+        {
+            throw new IllegalStateException("table '" + spec.name() + "' key " + key +
+                ": received a main copy while already holding one (counter " + counter + ")");
+        }
+        else
+        {
+            final boolean updated = stripe.updated(existing);
+            if (stripe.state(existing) == Stripe.REPLICA)
+            {
+                rebase(stripe, existing, key, src, srcOffset);
+            }
+            else
+            {
+                stripe.copyIn(existing, src, srcOffset);
+            }
+            stripe.promote(existing, counter, version + (updated ? 1 : 0));
+        }
+        listener.mainAcquired(spec.name(), key, memberName);
+    }
+
+    /** value = main + (value - syncState): keep the local updates not yet reflected in {@code main}. */
+    private void rebase(final Stripe stripe, final int slot, final long key, final float[] main, final int offset)
+    {
+        final float[] synced = stripe.syncState(key);
+        for (int i = 0; i < valueLength; i++)
+        {
+            stripe.putFloat(slot, i, main[offset + i] + (stripe.getFloat(slot, i) - synced[i]));
+        }
+    }
+
     /**
-     * Removes the main copy from {@code slot}, copying its value out first. Caller holds the lock.
+     * Removes the main copy from {@code slot}, copying its value out first. If local workers still intend
+     * the key, a placeholder stays so that the next sync round asks for it again. Caller holds the lock.
      *
      * @return the relocation counter the next owner must use (old counter + 1)
      */
@@ -238,8 +310,271 @@ public final class TableStore
         final long next = stripe.counter(slot) + 1;
         stripe.copyOut(slot, dst, dstOffset);
         listener.mainReleased(spec.name(), key, memberName);
-        stripe.remove(slot, toPeer);
+        if (activeIntent(stripe, key))
+        {
+            stripe.demote(slot, toPeer);
+        }
+        else
+        {
+            stripe.intentEnds(key, null);
+            stripe.remove(slot, toPeer);
+        }
         return next;
+    }
+
+    /** @return true if some local worker still intends {@code key}; forgets intents that expired */
+    boolean activeIntent(final Stripe stripe, final long key)
+    {
+        final long[] ends = stripe.intentEnds(key);
+        if (ends == null)
+        {
+            return false;
+        }
+        boolean active = false;
+        for (int w = 0; w < ends.length; w++)
+        {
+            if (ends[w] >= 0)
+            {
+                if (clocks.clock(w) < ends[w])
+                {
+                    active = true;
+                }
+                else
+                {
+                    ends[w] = -1;
+                }
+            }
+        }
+        if (!active)
+        {
+            stripe.intentEnds(key, null);
+        }
+        return active;
+    }
+
+    /**
+     * Records a due intent: creates a placeholder if the key has no local copy.
+     *
+     * @return true if a placeholder was created
+     */
+    boolean registerIntent(final long key, final int worker, final long end)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            boolean created = false;
+            if (stripe.slotOf(key) < 0)
+            {
+                stripe.create(key, Stripe.PLACEHOLDER, 0, -1);
+                created = true;
+            }
+            long[] ends = stripe.intentEnds(key);
+            if (ends == null || ends.length <= worker)
+            {
+                final long[] grown = new long[Math.max(worker + 1, ends == null ? 0 : ends.length)];
+                Arrays.fill(grown, -1);
+                if (ends != null)
+                {
+                    System.arraycopy(ends, 0, grown, 0, ends.length);
+                }
+                ends = grown;
+                stripe.intentEnds(key, ends);
+            }
+            ends[worker] = Math.max(ends[worker], end);
+            return created;
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * One key's part of a sync round at the requester: extracts a replica's pending updates, decides whether
+     * to ask for a refresh, and drops what is no longer intended.
+     */
+    SyncStep syncStep(final long key, final SyncStep out)
+    {
+        out.clear();
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.slotOf(key);
+            if (slot < 0)
+            {
+                out.action = SyncStep.UNTRACK;
+                return out;
+            }
+            final boolean active = activeIntent(stripe, key);
+            final byte state = stripe.state(slot);
+            if (state == Stripe.MAIN)
+            {
+                out.action = active ? SyncStep.NOTHING : SyncStep.UNTRACK;
+                return out;
+            }
+            if (state == Stripe.PLACEHOLDER)
+            {
+                if (active)
+                {
+                    out.action = SyncStep.REFRESH;
+                    out.version = -1;
+                }
+                else
+                {
+                    stripe.remove(slot, -1);
+                    out.action = SyncStep.UNTRACK;
+                }
+                return out;
+            }
+            out.version = stripe.version(slot);
+            if (stripe.updated(slot))
+            {
+                final float[] synced = stripe.syncState(key);
+                final float[] delta = new float[valueLength];
+                for (int i = 0; i < valueLength; i++)
+                {
+                    final float value = stripe.getFloat(slot, i);
+                    delta[i] = value - synced[i];
+                    synced[i] = value;
+                }
+                stripe.updated(slot, false);
+                stripe.version(slot, out.version + 1);
+                out.delta = delta;
+            }
+            if (active)
+            {
+                out.action = SyncStep.REFRESH;
+            }
+            else if (out.delta != null)
+            {
+                out.action = SyncStep.DROP_AFTER_DELTA;
+            }
+            else
+            {
+                stripe.remove(slot, -1);
+                out.action = SyncStep.UNTRACK;
+            }
+            return out;
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * A replica's delta did not reach the main copy (the owner had moved): undo the version anticipation.
+     *
+     * @return true if the delta still needs to be delivered (it was not applied to a local main copy)
+     */
+    boolean deltaMissed(final long key, final float[] delta, final AddScratch scratch)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.slotOf(key);
+            if (slot >= 0 && stripe.state(slot) == Stripe.MAIN)
+            {
+                stripe.add(slot, delta, 0, scratch);
+                stripe.version(slot, stripe.version(slot) + 1);
+                return false;
+            }
+            if (slot >= 0 && stripe.state(slot) == Stripe.REPLICA)
+            {
+                stripe.version(slot, stripe.version(slot) - 1);
+            }
+            return true;
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /** Applies a refresh from the owner to a replica or placeholder. */
+    void refresh(final long key, final float[] main, final int offset, final long version)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.slotOf(key);
+            if (slot < 0 || stripe.state(slot) == Stripe.MAIN)
+            {
+                return;
+            }
+            if (stripe.state(slot) == Stripe.REPLICA)
+            {
+                rebase(stripe, slot, key, main, offset);
+            }
+            else
+            {
+                stripe.copyIn(slot, main, offset);
+                stripe.setUp(slot);
+            }
+            stripe.syncState(key, Arrays.copyOfRange(main, offset, offset + valueLength));
+            stripe.version(slot, version);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * The owner relocated the key here in answer to a refresh: the local replica or placeholder becomes the
+     * main copy. {@code main} is null when the owner saw that this member's replica was already up to date.
+     */
+    void relocatedHere(final long key, final float[] main, final int offset, final long counter, final long version)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.slotOf(key);
+            if (slot >= 0 && stripe.state(slot) != Stripe.MAIN && main == null)
+            {
+                final boolean updated = stripe.updated(slot);
+                stripe.promote(slot, counter, version + (updated ? 1 : 0));
+                listener.mainAcquired(spec.name(), key, memberName);
+                return;
+            }
+            final float[] value = main != null ? main : new float[valueLength];
+            installLocked(stripe, key, value, main != null ? offset : 0, counter, version);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /** Drops a replica whose last delta was merged, unless it was updated or intended again meanwhile. */
+    void confirmDrop(final long key, final int ownerPeer)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.slotOf(key);
+            if (slot >= 0 && stripe.state(slot) == Stripe.REPLICA && !stripe.updated(slot) &&
+                !activeIntent(stripe, key))
+            {
+                stripe.remove(slot, ownerPeer);
+            }
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /** @return true if local workers intend {@code key} now (the owner's view, for its decision) */
+    boolean intendedHere(final Stripe stripe, final long key)
+    {
+        return activeIntent(stripe, key);
     }
 
     /** @return number of main copies held here */
@@ -251,7 +586,26 @@ public final class TableStore
             final long stamp = stripe.lock();
             try
             {
-                n += stripe.size();
+                n += stripe.mainCount();
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
+        return n;
+    }
+
+    /** @return number of replicas and placeholders held here */
+    public long replicas()
+    {
+        long n = 0;
+        for (final Stripe stripe : stripes)
+        {
+            final long stamp = stripe.lock();
+            try
+            {
+                n += stripe.replicaCount();
             }
             finally
             {
@@ -271,11 +625,11 @@ public final class TableStore
             final long stamp = stripe.lock();
             try
             {
-                if (n + stripe.size() > keys.length)
+                if (n + stripe.mainCount() > keys.length)
                 {
-                    keys = Arrays.copyOf(keys, Math.max(keys.length * 2, n + stripe.size()));
+                    keys = Arrays.copyOf(keys, Math.max(keys.length * 2, n + stripe.mainCount()));
                 }
-                n = stripe.collectKeys(keys, n);
+                n = stripe.collectMainKeys(keys, n);
             }
             finally
             {

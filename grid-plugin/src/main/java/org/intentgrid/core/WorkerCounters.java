@@ -15,6 +15,8 @@ public final class WorkerCounters
     public long keysLocalized;
     /** Keys of pull, push and set answered from this member's store inside the call. */
     public long keysLocal;
+    /** Of {@link #keysLocal}, those served by a replica. */
+    public long keysFromReplica;
     public final AtomicLong remoteOps = new AtomicLong();
     public final AtomicLong bytesSent = new AtomicLong();
     public final AtomicLong bytesReceived = new AtomicLong();

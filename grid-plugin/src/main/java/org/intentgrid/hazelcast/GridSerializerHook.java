@@ -19,6 +19,8 @@ public final class GridSerializerHook implements DataSerializerHook
     static final int REPLY = 4;
     static final int DIRECTORY_BACKUP = 5;
     static final int DIRECTORY_REPLICATION = 6;
+    static final int SYNC_OP = 7;
+    static final int SYNC_REPLY = 8;
 
     @Override
     public int getFactoryId()
@@ -48,6 +50,10 @@ public final class GridSerializerHook implements DataSerializerHook
                 return new DirectoryBackupOp();
             case DIRECTORY_REPLICATION:
                 return new DirectoryReplicationOp();
+            case SYNC_OP:
+                return new SyncOp();
+            case SYNC_REPLY:
+                return new SyncReplyMessage();
             default:
                 throw new IllegalArgumentException("unknown intentgrid class id " + classId);
         }

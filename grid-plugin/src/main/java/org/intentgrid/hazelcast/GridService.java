@@ -38,8 +38,8 @@ public final class GridService implements ManagedService, RemoteService, Migrati
     @Override
     public void init(final NodeEngine nodeEngine, final Properties properties)
     {
-        final MemberRuntime created = new MemberRuntime(new HazelcastClusterPort(nodeEngine));
-        created.configure(GridConfig.fromProperties(nodeEngine.getConfig().getProperties()));
+        final MemberRuntime created = new MemberRuntime(new HazelcastClusterPort(nodeEngine),
+            GridConfig.fromProperties(nodeEngine.getConfig().getProperties()));
         runtime = created;
         nodeEngine.getHazelcastInstance().getLifecycleService().addLifecycleListener(event ->
         {

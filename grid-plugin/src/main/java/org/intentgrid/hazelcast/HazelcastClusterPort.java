@@ -11,6 +11,8 @@ import com.hazelcast.spi.impl.operationservice.impl.operations.PartitionIteratin
 import org.intentgrid.core.ClusterPort;
 import org.intentgrid.core.DataReply;
 import org.intentgrid.core.DataRequest;
+import org.intentgrid.core.SyncBatch;
+import org.intentgrid.core.SyncBatchReply;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -111,5 +113,17 @@ final class HazelcastClusterPort implements ClusterPort
                 }
                 return replies;
             });
+    }
+
+    @Override
+    public CompletableFuture<SyncBatchReply[]> sync(final UUID member, final int channel, final SyncBatch[] batches)
+    {
+        final Member target = nodeEngine.getClusterService().getMember(member);
+        if (target == null)
+        {
+            return CompletableFuture.failedFuture(new IllegalStateException("member " + member + " is not in the cluster"));
+        }
+        return operations.<SyncReplyMessage>createInvocationBuilder(GridService.SERVICE_NAME, new SyncOp(channel, batches),
+            target.getAddress()).setTryCount(1).<SyncReplyMessage>invoke().thenApply(message -> message.replies);
     }
 }

@@ -66,12 +66,13 @@ final class Wire
         out.writeFloatArray(request.values);
         out.writeLongArray(request.counters);
         writeUuid(out, request.subject);
+        out.writeLongArray(request.versions);
     }
 
     static DataRequest readRequest(final ObjectDataInput in) throws IOException
     {
         return new DataRequest(readSpec(in), in.readByte(), in.readLongArray(), in.readFloatArray(),
-            in.readLongArray(), readUuid(in));
+            in.readLongArray(), readUuid(in), in.readLongArray());
     }
 
     static void writeReply(final ObjectDataOutput out, final DataReply reply) throws IOException
@@ -79,6 +80,7 @@ final class Wire
         out.writeByteArray(reply.status);
         out.writeFloatArray(reply.values);
         out.writeLongArray(reply.counters);
+        out.writeLongArray(reply.versions);
         out.writeBoolean(reply.hints != null);
         if (reply.hints != null)
         {
@@ -94,6 +96,7 @@ final class Wire
         final byte[] status = in.readByteArray();
         final float[] values = in.readFloatArray();
         final long[] counters = in.readLongArray();
+        final long[] versions = in.readLongArray();
         UUID[] hints = null;
         if (in.readBoolean())
         {
@@ -103,7 +106,7 @@ final class Wire
                 hints[i] = readUuid(in);
             }
         }
-        return new DataReply(status, values, counters, hints);
+        return new DataReply(status, values, counters, versions, hints);
     }
 
     static void writeChunks(final ObjectDataOutput out, final List<DirectoryChunk> chunks) throws IOException

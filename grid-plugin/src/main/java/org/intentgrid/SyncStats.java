@@ -1,0 +1,92 @@
+package org.intentgrid;
+
+/** Statistics of one member's sync task and of the owner decisions it took: an immutable snapshot. */
+public final class SyncStats
+{
+    private final long rounds;
+    private final long messagesSent;
+    private final long keysSent;
+    private final long bytesSent;
+    private final long messagesServed;
+    private final long replicateDecisions;
+    private final long relocateDecisions;
+    private final long trackedKeys;
+    private final String policy;
+
+    SyncStats(
+        final long rounds, final long messagesSent, final long keysSent, final long bytesSent, final long messagesServed,
+        final long replicateDecisions, final long relocateDecisions, final long trackedKeys, final String policy)
+    {
+        this.rounds = rounds;
+        this.messagesSent = messagesSent;
+        this.keysSent = keysSent;
+        this.bytesSent = bytesSent;
+        this.messagesServed = messagesServed;
+        this.replicateDecisions = replicateDecisions;
+        this.relocateDecisions = relocateDecisions;
+        this.trackedKeys = trackedKeys;
+        this.policy = policy;
+    }
+
+    /** @return completed sync rounds, summed over channels */
+    public long rounds()
+    {
+        return rounds;
+    }
+
+    /** @return sync messages sent */
+    public long messagesSent()
+    {
+        return messagesSent;
+    }
+
+    /** @return sync entries (keys) sent */
+    public long keysSent()
+    {
+        return keysSent;
+    }
+
+    /** @return payload bytes of sync messages sent */
+    public long bytesSent()
+    {
+        return bytesSent;
+    }
+
+    /** @return sync messages served as owner */
+    public long messagesServed()
+    {
+        return messagesServed;
+    }
+
+    /** @return refreshes answered by replicating */
+    public long replicateDecisions()
+    {
+        return replicateDecisions;
+    }
+
+    /** @return refreshes answered by relocating the main copy */
+    public long relocateDecisions()
+    {
+        return relocateDecisions;
+    }
+
+    /** @return keys the sync task tracks (replicas, placeholders, intended main copies) */
+    public long trackedKeys()
+    {
+        return trackedKeys;
+    }
+
+    /** @return the policy's own description: mode, per-worker clocks and clock-rate estimates */
+    public String policy()
+    {
+        return policy;
+    }
+
+    @Override
+    public String toString()
+    {
+        return String.format("rounds=%d messages=%d keys=%d bytes=%d served=%d replicate=%d relocate=%d tracked=%d [%s]",
+            rounds, messagesSent, keysSent, bytesSent, messagesServed, replicateDecisions, relocateDecisions,
+            trackedKeys, policy);
+    }
+}

@@ -1,0 +1,498 @@
+package org.intentgrid.core;
+
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.intentgrid.Hashing;
+import org.intentgrid.spi.IntentPolicy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The member's sync-manager task: runs sync rounds for each channel (a hash partition of the key space).
+ * <p>
+ * A round of a channel: register the intents the policy says are due (creating placeholders), then for
+ * every tracked key extract a replica's delta, ask the owner to refresh keys still intended, drop what is
+ * no longer intended, and send one message per destination member. Answers are applied on this same
+ * thread: refreshes set up and update replicas, relocations turn them into main copies (and the homes are
+ * told), misses keep their deltas for the next round. One round is in flight per channel; a round is
+ * <em>completed</em> when all its answers are applied, and {@link #waitSync()} counts completed rounds.
+ * <p>
+ * A replica is removed only after the owner acknowledged its last delta, so a worker's next pull (which
+ * then goes to the owner) cannot overtake it. Members that have nothing to sync send nothing, except one
+ * empty message to a member they wrote to in the previous round, so that its view of their interest clears.
+ */
+public final class SyncManager implements Agent
+{
+    private static final long IDLE_MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private final MemberRuntime runtime;
+    private final Channel[] channels;
+    private final long minRoundIntervalNanos;
+    private final ConcurrentLinkedQueue<Runnable> answers = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger waiters = new AtomicInteger();
+    private final AgentRunner runner;
+    private final SyncStep step = new SyncStep();
+    private final WorkerCounters touchCounters = new WorkerCounters();
+    private final AtomicLong messagesSent = new AtomicLong();
+    private final AtomicLong keysSent = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private long[] clocks = new long[0];
+
+    SyncManager(final MemberRuntime runtime, final int channelCount, final int maxRoundsPerSecond)
+    {
+        this.runtime = runtime;
+        this.channels = new Channel[channelCount];
+        for (int c = 0; c < channelCount; c++)
+        {
+            channels[c] = new Channel(c);
+        }
+        this.minRoundIntervalNanos = TimeUnit.SECONDS.toNanos(1) / maxRoundsPerSecond;
+        this.runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, IDLE_MAX_PARK_NANOS), this::onError, null,
+            this);
+        AgentRunner.startOnThread(runner, r ->
+        {
+            final Thread t = new Thread(r, "intentgrid-sync-" + runtime.self().toString().substring(0, 8));
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private void onError(final Throwable error)
+    {
+        System.err.println("intentgrid sync manager on " + runtime.self() + ": " + error);
+        error.printStackTrace();
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "intentgrid-sync";
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = 0;
+        Runnable answer;
+        while ((answer = answers.poll()) != null)
+        {
+            answer.run();
+            work++;
+        }
+        final IntentPolicy policy = runtime.policy();
+        if (clocks.length < policy.workerCount())
+        {
+            clocks = new long[policy.workerCount() * 2];
+        }
+        work += policy.collect(clocks, this::onDue);
+        final long now = System.nanoTime();
+        final boolean forced = waiters.get() > 0;
+        for (final Channel channel : channels)
+        {
+            if (channel.inFlight == 0 && now - channel.lastStartNanos >= minRoundIntervalNanos &&
+                (forced || channel.hasWork()))
+            {
+                runRound(channel, now);
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private void onDue(final Object table, final long key, final int worker, final long end)
+    {
+        final TableStore store = (TableStore)table;
+        store.registerIntent(key, worker, end);
+        channelOf(key).track(store, key);
+    }
+
+    private Channel channelOf(final long key)
+    {
+        return channels[(int)((Hashing.mix64(key ^ 0x5DEECE66DL) >>> 1) % channels.length)];
+    }
+
+    /**
+     * Blocks until every channel has completed two rounds that started after this call, so that deltas
+     * extracted before the call were merged and refreshes answered after it.
+     */
+    public void waitSync()
+    {
+        final long[] targets = new long[channels.length];
+        waiters.incrementAndGet();
+        try
+        {
+            for (int c = 0; c < channels.length; c++)
+            {
+                targets[c] = channels[c].roundsStarted + 2;
+            }
+            for (int c = 0; c < channels.length; c++)
+            {
+                while (channels[c].roundsCompleted < targets[c])
+                {
+                    if (runner.isClosed())
+                    {
+                        throw new IllegalStateException("waitSync: the member is shutting down");
+                    }
+                    LockSupport.parkNanos(100_000);
+                }
+            }
+        }
+        finally
+        {
+            waiters.decrementAndGet();
+        }
+    }
+
+    private void runRound(final Channel channel, final long now)
+    {
+        channel.roundsStarted++;
+        channel.lastStartNanos = now;
+        final Map<UUID, Map<TableStore, BatchBuilder>> out = new HashMap<>();
+        final Map<TableStore, LongArrayList> touches = new IdentityHashMap<>();
+        for (final Map.Entry<TableStore, LongHashSet> tracked : channel.tracked.entrySet())
+        {
+            final TableStore table = tracked.getKey();
+            final LongHashSet keys = tracked.getValue();
+            final LongArrayList untrack = new LongArrayList();
+            final LongHashSet.LongIterator it = keys.iterator();
+            while (it.hasNext())
+            {
+                final long key = it.nextValue();
+                table.syncStep(key, step);
+                switch (step.action)
+                {
+                    case SyncStep.UNTRACK:
+                        untrack.addLong(key);
+                        break;
+                    case SyncStep.REFRESH:
+                    case SyncStep.DROP_AFTER_DELTA:
+                        final UUID destination = runtime.syncRoute(table, key);
+                        final boolean refresh = step.action == SyncStep.REFRESH;
+                        if (destination == null)
+                        {
+                            if (step.delta != null)
+                            {
+                                table.deltaMissed(key, step.delta, channel.scratch(table));
+                                channel.pending(table).put(key, step.delta);
+                            }
+                            touches.computeIfAbsent(table, t -> new LongArrayList()).addLong(key);
+                            break;
+                        }
+                        out.computeIfAbsent(destination, d -> new IdentityHashMap<>())
+                            .computeIfAbsent(table, BatchBuilder::new)
+                            .add(key, refresh, step.delta, step.version, !refresh);
+                        break;
+                    default:
+                        break;
+                }
+            }
+            for (int i = 0; i < untrack.size(); i++)
+            {
+                keys.remove(untrack.getLong(i));
+            }
+        }
+        for (final Map.Entry<TableStore, Long2ObjectHashMap<float[]>> pending : channel.pendingDeltas.entrySet())
+        {
+            final TableStore table = pending.getKey();
+            final Long2ObjectHashMap<float[]>.EntryIterator it = pending.getValue().entrySet().iterator();
+            while (it.hasNext())
+            {
+                it.next();
+                final UUID destination = runtime.syncRoute(table, it.getLongKey());
+                if (destination != null)
+                {
+                    out.computeIfAbsent(destination, d -> new IdentityHashMap<>())
+                        .computeIfAbsent(table, BatchBuilder::new)
+                        .add(it.getLongKey(), false, it.getValue(), 0, false);
+                    it.remove();
+                }
+            }
+        }
+        touches.forEach(this::touch);
+
+        final Set<UUID> destinations = new HashSet<>(out.keySet());
+        destinations.addAll(channel.lastDestinations);
+        channel.lastDestinations = out.keySet();
+        if (destinations.isEmpty())
+        {
+            channel.roundsCompleted++;
+            return;
+        }
+        channel.inFlight = destinations.size();
+        for (final UUID destination : destinations)
+        {
+            final Map<TableStore, BatchBuilder> byTable = out.getOrDefault(destination, Map.of());
+            final List<BatchBuilder> builders = new ArrayList<>(byTable.values());
+            final SyncBatch[] batches = new SyncBatch[builders.size()];
+            for (int b = 0; b < batches.length; b++)
+            {
+                batches[b] = builders.get(b).build();
+                keysSent.addAndGet(batches[b].keys.length);
+                bytesSent.addAndGet(batches[b].payloadBytes());
+            }
+            messagesSent.incrementAndGet();
+            runtime.port().sync(destination, channel.index, batches).whenComplete((replies, error) ->
+                answers.offer(() -> onAnswer(channel, destination, builders, replies, error)));
+        }
+    }
+
+    /** Materializes keys that nobody holds yet (through an ordinary pull) so that their route becomes known. */
+    private void touch(final TableStore table, final LongArrayList keys)
+    {
+        final long[] k = keys.toLongArray();
+        final int[] positions = new int[k.length];
+        for (int i = 0; i < positions.length; i++)
+        {
+            positions[i] = i;
+        }
+        new RemoteRequest(runtime, table, DataRequest.PULL, k, positions, null, new float[k.length * table.valueLength()],
+            touchCounters).start();
+    }
+
+    private void onAnswer(
+        final Channel channel, final UUID destination, final List<BatchBuilder> builders, final SyncBatchReply[] replies,
+        final Throwable error)
+    {
+        final int destinationPeer = runtime.peerIndex(destination);
+        for (int b = 0; b < builders.size(); b++)
+        {
+            final BatchBuilder sent = builders.get(b);
+            final TableStore table = sent.table;
+            final SyncBatchReply reply = error == null ? replies[b] : null;
+            final int length = table.valueLength();
+            final LongArrayList relocated = new LongArrayList();
+            final LongArrayList relocatedCounters = new LongArrayList();
+            int valueIndex = 0;
+            for (int i = 0; i < sent.size; i++)
+            {
+                final long key = sent.keys.getLong(i);
+                final byte status = reply == null ? 0 : reply.status[i];
+                final float[] delta = sent.deltas.get(i);
+                if ((status & SyncBatchReply.SERVED) == 0)
+                {
+                    final UUID hint = reply == null ? null : reply.hints[i];
+                    table.setHint(key, hint == null || hint.equals(runtime.self()) ? -1 : runtime.peerIndex(hint));
+                    if (delta != null && table.deltaMissed(key, delta, channel.scratch(table)))
+                    {
+                        channel.pending(table).merge(key, delta, SyncManager::sum);
+                    }
+                    continue;
+                }
+                if ((status & SyncBatchReply.RELOCATE) != 0)
+                {
+                    table.relocatedHere(key, reply.values, valueIndex++ * length, reply.counters[i], reply.versions[i]);
+                    runtime.countRelocationIn(1);
+                    relocated.addLong(key);
+                    relocatedCounters.addLong(reply.counters[i]);
+                }
+                else if ((status & SyncBatchReply.VALUE) != 0)
+                {
+                    table.refresh(key, reply.values, valueIndex++ * length, reply.versions[i]);
+                }
+                if (sent.dropping[i])
+                {
+                    table.confirmDrop(key, destinationPeer);
+                }
+            }
+            if (!relocated.isEmpty())
+            {
+                runtime.sendNotices(table.spec(), relocated.toLongArray(), relocatedCounters.toLongArray(), runtime.self(),
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runtime.config().requestTimeoutMillis()));
+            }
+        }
+        if (--channel.inFlight == 0)
+        {
+            channel.roundsCompleted++;
+        }
+    }
+
+    private static float[] sum(final float[] a, final float[] b)
+    {
+        final float[] s = a.clone();
+        for (int i = 0; i < s.length; i++)
+        {
+            s[i] += b[i];
+        }
+        return s;
+    }
+
+    /** @return completed rounds summed over channels */
+    public long roundsCompleted()
+    {
+        long n = 0;
+        for (final Channel channel : channels)
+        {
+            n += channel.roundsCompleted;
+        }
+        return n;
+    }
+
+    /** @return sync messages this member sent */
+    public long messagesSent()
+    {
+        return messagesSent.get();
+    }
+
+    /** @return sync entries (keys) this member sent */
+    public long keysSent()
+    {
+        return keysSent.get();
+    }
+
+    /** @return payload bytes of sync messages this member sent */
+    public long bytesSent()
+    {
+        return bytesSent.get();
+    }
+
+    /** @return keys tracked by the channels (replicas, placeholders, intended main copies); racy, for statistics */
+    public long trackedKeys()
+    {
+        long n = 0;
+        for (final Channel channel : channels)
+        {
+            n += channel.trackedCount;
+        }
+        return n;
+    }
+
+    void close()
+    {
+        runner.close();
+    }
+
+    /** One channel's state; touched only by the sync thread, except the round counters read by waiters. */
+    private static final class Channel
+    {
+        final int index;
+        final Map<TableStore, LongHashSet> tracked = new IdentityHashMap<>();
+        final Map<TableStore, Long2ObjectHashMap<float[]>> pendingDeltas = new IdentityHashMap<>();
+        final Map<TableStore, AddScratch> scratches = new IdentityHashMap<>();
+        Set<UUID> lastDestinations = Set.of();
+        int inFlight;
+        long lastStartNanos = Long.MIN_VALUE / 2;
+        volatile long roundsStarted;
+        volatile long roundsCompleted;
+        volatile long trackedCount;
+
+        Channel(final int index)
+        {
+            this.index = index;
+        }
+
+        void track(final TableStore table, final long key)
+        {
+            if (tracked.computeIfAbsent(table, t -> new LongHashSet()).add(key))
+            {
+                trackedCount++;
+            }
+        }
+
+        boolean hasWork()
+        {
+            if (!lastDestinations.isEmpty())
+            {
+                return true;
+            }
+            long count = 0;
+            for (final LongHashSet keys : tracked.values())
+            {
+                count += keys.size();
+            }
+            trackedCount = count;
+            if (count > 0)
+            {
+                return true;
+            }
+            for (final Long2ObjectHashMap<float[]> pending : pendingDeltas.values())
+            {
+                if (!pending.isEmpty())
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        Long2ObjectHashMap<float[]> pending(final TableStore table)
+        {
+            return pendingDeltas.computeIfAbsent(table, t -> new Long2ObjectHashMap<>());
+        }
+
+        AddScratch scratch(final TableStore table)
+        {
+            return scratches.computeIfAbsent(table, t -> new AddScratch(t.valueLength()));
+        }
+    }
+
+    /** Collects one table's entries for one destination. */
+    private static final class BatchBuilder
+    {
+        final TableStore table;
+        final LongArrayList keys = new LongArrayList();
+        final List<float[]> deltas = new ArrayList<>();
+        final LongArrayList versions = new LongArrayList();
+        final List<Boolean> refresh = new ArrayList<>();
+        boolean[] dropping = new boolean[8];
+        int size;
+
+        BatchBuilder(final TableStore table)
+        {
+            this.table = table;
+        }
+
+        void add(final long key, final boolean wantsRefresh, final float[] delta, final long version, final boolean drop)
+        {
+            keys.addLong(key);
+            deltas.add(delta);
+            versions.addLong(version);
+            refresh.add(wantsRefresh);
+            if (size == dropping.length)
+            {
+                dropping = java.util.Arrays.copyOf(dropping, size * 2);
+            }
+            dropping[size++] = drop;
+        }
+
+        SyncBatch build()
+        {
+            final int length = table.valueLength();
+            final byte[] flags = new byte[size];
+            int deltaCount = 0;
+            for (int i = 0; i < size; i++)
+            {
+                flags[i] = (byte)((refresh.get(i) ? SyncBatch.REFRESH : 0) | (deltas.get(i) != null ? SyncBatch.DELTA : 0));
+                if (deltas.get(i) != null)
+                {
+                    deltaCount++;
+                }
+            }
+            final float[] packed = new float[deltaCount * length];
+            int d = 0;
+            for (int i = 0; i < size; i++)
+            {
+                if (deltas.get(i) != null)
+                {
+                    System.arraycopy(deltas.get(i), 0, packed, d++ * length, length);
+                }
+            }
+            return new SyncBatch(table.spec(), keys.toLongArray(), flags, packed, versions.toLongArray());
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.intentgrid.spi;
+
+/**
+ * The adaptive policy of one member: worker clocks, intent queues, when to act on an intent, and the
+ * owner's choice between relocating and replicating. The grid's mechanism (store, sync rounds, protocol)
+ * calls it; an implementation is found with {@link java.util.ServiceLoader} through
+ * {@link IntentPolicyProvider}. Without one, the grid runs in {@link Mode#STATIC}.
+ * <p>
+ * Threading: {@link #intent}, {@link #advanceClock} and {@link #clock} are called by worker threads (each
+ * worker index by one thread at a time); {@link #collect} only by the member's sync thread;
+ * {@link #replicate} and {@link #clock} by any thread.
+ */
+public interface IntentPolicy
+{
+    /** @return the mode in force */
+    Mode mode();
+
+    /** @return the index of a new worker, whose clock starts at 0 */
+    int registerWorker();
+
+    /** The worker is done: its clock counts as infinite from now on, so its intents expire. */
+    void finishWorker(int worker);
+
+    /** @return the worker's clock, {@link Long#MAX_VALUE} once finished */
+    long clock(int worker);
+
+    /** @return the worker's clock after advancing it by one */
+    long advanceClock(int worker);
+
+    /**
+     * Records that {@code worker} will access {@code keys} of {@code table} while its clock is in
+     * {@code [start, end)}. Input is validated by the caller; the policy may keep {@code keys}.
+     */
+    void intent(int worker, Object table, long[] keys, long start, long end);
+
+    /**
+     * Called by the sync thread at the start of every round: copies the workers' clocks into {@code clocks}
+     * (indexed by worker; finished workers {@link Long#MAX_VALUE}; the array is grown by the caller to
+     * {@link #workerCount()}) and hands every intent that is due now to {@code sink}.
+     *
+     * @return number of intents handed out
+     */
+    int collect(long[] clocks, DueIntentSink sink);
+
+    /** @return number of workers ever registered (the length {@link #collect} needs) */
+    int workerCount();
+
+    /**
+     * The owner's decision when a member asks to refresh a key.
+     *
+     * @param ownerHasIntent   workers on the owner itself intend the key now
+     * @param othersInterested a member other than the requester asked for the key recently
+     * @return true to replicate (the owner keeps the main copy), false to relocate it to the requester
+     */
+    boolean replicate(boolean ownerHasIntent, boolean othersInterested);
+
+    /** @return a one-line description of the policy's state (estimates, queue sizes), for statistics */
+    String describe();
+}
