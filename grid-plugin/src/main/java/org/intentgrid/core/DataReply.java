@@ -21,7 +21,7 @@ public final class DataReply
     public final float[] values;
     /** Relocation counters for served LOCALIZE keys; else null. */
     public final long[] counters;
-    /** Versions of the main copies of served LOCALIZE keys; else null. */
+    /** Versions of the main copies of served keys (after the step; before the move for LOCALIZE). */
     public final long[] versions;
     /** Route hints for MISS keys; null when there is no miss. */
     public UUID[] hints;
@@ -61,6 +61,6 @@ public final class DataReply
     public long payloadBytes()
     {
         return status.length + (values == null ? 0 : 4L * values.length) +
-            (counters == null ? 0 : 16L * counters.length);
+            (counters == null ? 0 : 8L * counters.length) + (versions == null ? 0 : 8L * versions.length);
     }
 }

@@ -278,7 +278,7 @@ public final class MemberRuntime
         final boolean returnsValues = kind == DataRequest.PULL || kind == DataRequest.LOCALIZE;
         final boolean localize = kind == DataRequest.LOCALIZE;
         final DataReply reply = new DataReply(new byte[n], returnsValues ? new float[n * length] : null,
-            localize ? new long[n] : null, localize ? new long[n] : null, null);
+            localize ? new long[n] : null, new long[n], null);
         final int callerPeer = peers.index(caller);
         final String tableName = request.spec.name();
         final AddScratch scratch = kind == DataRequest.PUSH ? new AddScratch(length) : null;
@@ -329,13 +329,16 @@ public final class MemberRuntime
                 {
                     case DataRequest.PULL:
                         stripe.copyOut(slot, reply.values, i * length);
+                        reply.versions[i] = stripe.version(slot);
                         break;
                     case DataRequest.PUSH:
                         stripe.push(slot, request.values, i * length, scratch);
+                        reply.versions[i] = stripe.version(slot);
                         break;
                     case DataRequest.SET:
                         stripe.copyIn(slot, request.values, i * length);
                         stripe.version(slot, stripe.version(slot) + 1);
+                        reply.versions[i] = stripe.version(slot);
                         break;
                     case DataRequest.LOCALIZE:
                         reply.versions[i] = stripe.version(slot);

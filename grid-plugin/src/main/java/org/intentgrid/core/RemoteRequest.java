@@ -245,6 +245,7 @@ public final class RemoteRequest implements OpHandle
                     {
                         System.arraycopy(reply.values, j * length, out, positions[i] * length, length);
                         table.setHint(key, memberPeer);
+                        table.sawVersion(key, reply.versions[j]);
                     }
                     else if (kind == DataRequest.LOCALIZE)
                     {
@@ -259,6 +260,7 @@ public final class RemoteRequest implements OpHandle
                     else
                     {
                         table.setHint(key, memberPeer);
+                        table.sawVersion(key, reply.versions[j]);
                     }
                     break;
                 case DataReply.MISS:

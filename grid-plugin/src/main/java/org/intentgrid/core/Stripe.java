@@ -31,6 +31,12 @@ final class Stripe
     static final byte REPLICA = 1;
     /** A copy requested for an intent but not yet set up by its first refresh: not usable. */
     static final byte PLACEHOLDER = 2;
+    /**
+     * A replica older than a value this member already saw through a remote operation (its own push, set or
+     * pull answered by the owner): writable (its updates are shipped as usual) but not readable until a
+     * refresh at least as new arrives, so reads never go back in time.
+     */
+    static final byte STALE = 3;
 
     static final long MISSING = -1L;
     private static final Unsafe UNSAFE = UnsafeAccess.UNSAFE;
@@ -44,6 +50,7 @@ final class Stripe
     private final Long2LongHashMap hintOfKey = new Long2LongHashMap(MISSING);
     private final Long2ObjectHashMap<float[]> syncStateOfKey = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<long[]> intentEndsOfKey = new Long2ObjectHashMap<>();
+    private final Long2LongHashMap minVersionOfKey = new Long2LongHashMap(MISSING);
     private final int valueBytes;
     private final int chunkShift;
     private final int chunkMask;
@@ -103,7 +110,7 @@ final class Stripe
             return -1;
         }
         final byte state = states[slot];
-        if (state == PLACEHOLDER)
+        if (state == PLACEHOLDER || state == STALE)
         {
             return lock.validate(stamp) ? 0 : -1;
         }
@@ -129,8 +136,15 @@ final class Stripe
         return slot >= 0 && stateOfSlot[slot] == MAIN ? slot : -1;
     }
 
-    /** @return the slot of a usable copy (main or replica) of {@code key}, or {@code -1} */
-    int usableSlotOf(final long key)
+    /** @return the slot of a readable copy (main or up-to-date replica) of {@code key}, or {@code -1} */
+    int readableSlotOf(final long key)
+    {
+        final int slot = (int)slotOfKey.get(key);
+        return slot >= 0 && (stateOfSlot[slot] == MAIN || stateOfSlot[slot] == REPLICA) ? slot : -1;
+    }
+
+    /** @return the slot of a writable copy (main or replica, stale or not) of {@code key}, or {@code -1} */
+    int writableSlotOf(final long key)
     {
         final int slot = (int)slotOfKey.get(key);
         return slot >= 0 && stateOfSlot[slot] != PLACEHOLDER ? slot : -1;
@@ -285,15 +299,33 @@ final class Stripe
         versionOfSlot[slot] = version;
         updatedOfSlot[slot] = false;
         syncStateOfKey.remove(key);
+        minVersionOfKey.remove(key);
         hintOfKey.remove(key);
         replicaCount--;
         mainCount++;
     }
 
-    /** Marks a placeholder as set up: a usable replica from now on. */
-    void setUp(final int slot)
+    void state(final int slot, final byte state)
     {
-        stateOfSlot[slot] = REPLICA;
+        stateOfSlot[slot] = state;
+    }
+
+    /** @return the version a refresh must reach before the key's replica is readable again, or -1 */
+    long minVersion(final long key)
+    {
+        return minVersionOfKey.get(key);
+    }
+
+    void minVersion(final long key, final long version)
+    {
+        if (version < 0)
+        {
+            minVersionOfKey.remove(key);
+        }
+        else
+        {
+            minVersionOfKey.put(key, version);
+        }
     }
 
     /** Turns the main copy into a placeholder: it was relocated away while local workers still intend it. */
@@ -318,6 +350,7 @@ final class Stripe
         final long key = keyOfSlot[slot];
         slotOfKey.remove(key);
         syncStateOfKey.remove(key);
+        minVersionOfKey.remove(key);
         if (stateOfSlot[slot] == MAIN)
         {
             mainCount--;

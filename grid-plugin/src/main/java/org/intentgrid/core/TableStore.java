@@ -87,7 +87,7 @@ public final class TableStore
         final long stamp = stripe.lock();
         try
         {
-            final int slot = stripe.usableSlotOf(key);
+            final int slot = stripe.readableSlotOf(key);
             if (slot < 0)
             {
                 return NONE;
@@ -114,13 +114,13 @@ public final class TableStore
         final long stamp = stripe.lock();
         try
         {
-            final int slot = stripe.usableSlotOf(key);
+            final int slot = stripe.writableSlotOf(key);
             if (slot < 0)
             {
                 return NONE;
             }
             stripe.push(slot, src, srcOffset, scratch);
-            return stripe.state(slot);
+            return stripe.state(slot) == Stripe.MAIN ? MAIN : REPLICA;
         }
         finally
         {
@@ -161,7 +161,10 @@ public final class TableStore
         return localState(key) == MAIN;
     }
 
-    /** @return {@link #MAIN}, {@link #REPLICA}, {@link #PLACEHOLDER} or {@link #NONE} */
+    /**
+     * @return {@link #MAIN}, {@link #REPLICA}, {@link #PLACEHOLDER} or {@link #NONE}; a replica waiting for a
+     *         newer refresh counts as a placeholder (it is not readable)
+     */
     public int localState(final long key)
     {
         final Stripe stripe = stripe(key);
@@ -169,7 +172,7 @@ public final class TableStore
         try
         {
             final int slot = stripe.slotOf(key);
-            return slot < 0 ? NONE : stripe.state(slot);
+            return slot < 0 ? NONE : stripe.state(slot) == Stripe.STALE ? PLACEHOLDER : stripe.state(slot);
         }
         finally
         {
@@ -275,7 +278,7 @@ public final class TableStore
         else
         {
             final boolean updated = stripe.updated(existing);
-            if (stripe.state(existing) == Stripe.REPLICA)
+            if (stripe.state(existing) == Stripe.REPLICA || stripe.state(existing) == Stripe.STALE)
             {
                 rebase(stripe, existing, key, src, srcOffset);
             }
@@ -482,7 +485,7 @@ public final class TableStore
                 stripe.version(slot, stripe.version(slot) + 1);
                 return false;
             }
-            if (slot >= 0 && stripe.state(slot) == Stripe.REPLICA)
+            if (slot >= 0 && (stripe.state(slot) == Stripe.REPLICA || stripe.state(slot) == Stripe.STALE))
             {
                 stripe.version(slot, stripe.version(slot) - 1);
             }
@@ -506,17 +509,27 @@ public final class TableStore
             {
                 return;
             }
-            if (stripe.state(slot) == Stripe.REPLICA)
+            final byte state = stripe.state(slot);
+            if (state == Stripe.REPLICA || state == Stripe.STALE)
             {
                 rebase(stripe, slot, key, main, offset);
             }
             else
             {
                 stripe.copyIn(slot, main, offset);
-                stripe.setUp(slot);
             }
             stripe.syncState(key, Arrays.copyOfRange(main, offset, offset + valueLength));
             stripe.version(slot, version);
+            final long needed = stripe.minVersion(key);
+            if (version >= needed)
+            {
+                stripe.minVersion(key, -1);
+                stripe.state(slot, Stripe.REPLICA);
+            }
+            else if (state == Stripe.REPLICA)
+            {
+                stripe.state(slot, Stripe.STALE);
+            }
         }
         finally
         {
@@ -551,6 +564,39 @@ public final class TableStore
         }
     }
 
+    /**
+     * A remote pull, push or set of {@code key} was answered by the main copy at {@code version}: a local
+     * placeholder or replica older than that must not be read until a refresh at least as new arrives,
+     * or this member's workers could miss their own completed writes or read older values than before.
+     */
+    void sawVersion(final long key, final long version)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.slotOf(key);
+            if (slot < 0 || stripe.state(slot) == Stripe.MAIN)
+            {
+                return;
+            }
+            final byte state = stripe.state(slot);
+            final boolean behind = state == Stripe.PLACEHOLDER || stripe.version(slot) < version;
+            if (behind && version > stripe.minVersion(key))
+            {
+                stripe.minVersion(key, version);
+                if (state == Stripe.REPLICA)
+                {
+                    stripe.state(slot, Stripe.STALE);
+                }
+            }
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
     /** Drops a replica whose last delta was merged, unless it was updated or intended again meanwhile. */
     void confirmDrop(final long key, final int ownerPeer)
     {
@@ -559,8 +605,8 @@ public final class TableStore
         try
         {
             final int slot = stripe.slotOf(key);
-            if (slot >= 0 && stripe.state(slot) == Stripe.REPLICA && !stripe.updated(slot) &&
-                !activeIntent(stripe, key))
+            if (slot >= 0 && (stripe.state(slot) == Stripe.REPLICA || stripe.state(slot) == Stripe.STALE) &&
+                !stripe.updated(slot) && !activeIntent(stripe, key))
             {
                 stripe.remove(slot, ownerPeer);
             }
