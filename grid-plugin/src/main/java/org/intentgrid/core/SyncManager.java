@@ -186,10 +186,9 @@ public final class SyncManager implements Agent
                         final boolean refresh = step.action == SyncStep.REFRESH;
                         if (destination == null)
                         {
-                            if (step.delta != null)
+                            if (step.delta != null && table.deltaMissed(key, step.delta, channel.scratch(table)))
                             {
-                                table.deltaMissed(key, step.delta, channel.scratch(table));
-                                channel.pending(table).put(key, step.delta);
+                                channel.pending(table).merge(key, step.delta, SyncManager::sum);
                             }
                             touches.computeIfAbsent(table, t -> new LongArrayList()).addLong(key);
                             break;
