@@ -40,6 +40,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class SyncManager implements Agent
 {
     private static final long IDLE_MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** How many misses of one entry are followed to the hinted member within the same round. */
+    private static final int MAX_FOLLOW_UPS = 2;
 
     private final MemberRuntime runtime;
     private final Channel[] channels;
@@ -53,6 +55,7 @@ public final class SyncManager implements Agent
     private final AtomicLong keysSent = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
     private long[] clocks = new long[0];
+    private volatile Thread agentThread;
 
     SyncManager(final MemberRuntime runtime, final int channelCount, final int maxRoundsPerSecond)
     {
@@ -80,6 +83,23 @@ public final class SyncManager implements Agent
     }
 
     @Override
+    public void onStart()
+    {
+        agentThread = Thread.currentThread();
+    }
+
+    /** Hands work to the sync thread and wakes it, so that answers do not wait out an idle park. */
+    private void deliver(final Runnable answer)
+    {
+        answers.offer(answer);
+        final Thread thread = agentThread;
+        if (thread != null)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    @Override
     public String roleName()
     {
         return "intentgrid-sync";
@@ -95,18 +115,28 @@ public final class SyncManager implements Agent
             answer.run();
             work++;
         }
+        final long now = System.nanoTime();
+        boolean anyReady = false;
+        for (final Channel channel : channels)
+        {
+            channel.ready = channel.inFlight == 0 && now - channel.lastStartNanos >= minRoundIntervalNanos;
+            anyReady |= channel.ready;
+        }
+        if (!anyReady)
+        {
+            return work;
+        }
+        // The policy's action timer counts clocks per round, so intents are collected once per round start.
         final IntentPolicy policy = runtime.policy();
         if (clocks.length < policy.workerCount())
         {
             clocks = new long[policy.workerCount() * 2];
         }
         work += policy.collect(clocks, this::onDue);
-        final long now = System.nanoTime();
         final boolean forced = waiters.get() > 0;
         for (final Channel channel : channels)
         {
-            if (channel.inFlight == 0 && now - channel.lastStartNanos >= minRoundIntervalNanos &&
-                (forced || channel.hasWork()))
+            if (channel.ready && (forced || channel.hasWork()))
             {
                 runRound(channel, now);
                 work++;
@@ -236,19 +266,22 @@ public final class SyncManager implements Agent
         channel.inFlight = destinations.size();
         for (final UUID destination : destinations)
         {
-            final Map<TableStore, BatchBuilder> byTable = out.getOrDefault(destination, Map.of());
-            final List<BatchBuilder> builders = new ArrayList<>(byTable.values());
-            final SyncBatch[] batches = new SyncBatch[builders.size()];
-            for (int b = 0; b < batches.length; b++)
-            {
-                batches[b] = builders.get(b).build();
-                keysSent.addAndGet(batches[b].keys.length);
-                bytesSent.addAndGet(batches[b].payloadBytes());
-            }
-            messagesSent.incrementAndGet();
-            runtime.port().sync(destination, channel.index, batches).whenComplete((replies, error) ->
-                answers.offer(() -> onAnswer(channel, destination, builders, replies, error)));
+            send(channel, destination, new ArrayList<>(out.getOrDefault(destination, Map.of()).values()));
         }
+    }
+
+    private void send(final Channel channel, final UUID destination, final List<BatchBuilder> builders)
+    {
+        final SyncBatch[] batches = new SyncBatch[builders.size()];
+        for (int b = 0; b < batches.length; b++)
+        {
+            batches[b] = builders.get(b).build();
+            keysSent.addAndGet(batches[b].keys.length);
+            bytesSent.addAndGet(batches[b].payloadBytes());
+        }
+        messagesSent.incrementAndGet();
+        runtime.port().sync(destination, channel.index, batches).whenComplete((replies, error) ->
+            deliver(() -> onAnswer(channel, destination, builders, replies, error)));
     }
 
     /** Materializes keys that nobody holds yet (through an ordinary pull) so that their route becomes known. */
@@ -269,6 +302,7 @@ public final class SyncManager implements Agent
         final Throwable error)
     {
         final int destinationPeer = runtime.peerIndex(destination);
+        final Map<UUID, Map<TableStore, BatchBuilder>> followUps = new HashMap<>();
         for (int b = 0; b < builders.size(); b++)
         {
             final BatchBuilder sent = builders.get(b);
@@ -286,7 +320,17 @@ public final class SyncManager implements Agent
                 if ((status & SyncBatchReply.SERVED) == 0)
                 {
                     final UUID hint = reply == null ? null : reply.hints[i];
-                    table.setHint(key, hint == null || hint.equals(runtime.self()) ? -1 : runtime.peerIndex(hint));
+                    final boolean useful = hint != null && !hint.equals(runtime.self()) && runtime.port().isMember(hint);
+                    table.setHint(key, useful ? runtime.peerIndex(hint) : -1);
+                    if (useful && sent.hops[i] < MAX_FOLLOW_UPS)
+                    {
+                        // follow the owner's trail within this round instead of losing a round per hop
+                        followUps.computeIfAbsent(hint, d -> new IdentityHashMap<>())
+                            .computeIfAbsent(table, BatchBuilder::new)
+                            .add(key, sent.refresh.get(i), delta, sent.versions.getLong(i), sent.dropping[i],
+                                sent.hops[i] + 1);
+                        continue;
+                    }
                     if (delta != null && table.deltaMissed(key, delta, channel.scratch(table)))
                     {
                         channel.pending(table).merge(key, delta, SyncManager::sum);
@@ -315,6 +359,8 @@ public final class SyncManager implements Agent
                     System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runtime.config().requestTimeoutMillis()));
             }
         }
+        channel.inFlight += followUps.size();
+        followUps.forEach((member, byTable) -> send(channel, member, new ArrayList<>(byTable.values())));
         if (--channel.inFlight == 0)
         {
             channel.roundsCompleted++;
@@ -385,6 +431,7 @@ public final class SyncManager implements Agent
         final Map<TableStore, AddScratch> scratches = new IdentityHashMap<>();
         Set<UUID> lastDestinations = Set.of();
         int inFlight;
+        boolean ready;
         long lastStartNanos = Long.MIN_VALUE / 2;
         volatile long roundsStarted;
         volatile long roundsCompleted;
@@ -449,6 +496,7 @@ public final class SyncManager implements Agent
         final LongArrayList versions = new LongArrayList();
         final List<Boolean> refresh = new ArrayList<>();
         boolean[] dropping = new boolean[8];
+        int[] hops = new int[8];
         int size;
 
         BatchBuilder(final TableStore table)
@@ -458,6 +506,13 @@ public final class SyncManager implements Agent
 
         void add(final long key, final boolean wantsRefresh, final float[] delta, final long version, final boolean drop)
         {
+            add(key, wantsRefresh, delta, version, drop, 0);
+        }
+
+        void add(
+            final long key, final boolean wantsRefresh, final float[] delta, final long version, final boolean drop,
+            final int hop)
+        {
             keys.addLong(key);
             deltas.add(delta);
             versions.addLong(version);
@@ -465,7 +520,9 @@ public final class SyncManager implements Agent
             if (size == dropping.length)
             {
                 dropping = java.util.Arrays.copyOf(dropping, size * 2);
+                hops = java.util.Arrays.copyOf(hops, size * 2);
             }
+            hops[size] = hop;
             dropping[size++] = drop;
         }
 

@@ -40,6 +40,8 @@ class ManyKeyOperationsTest
     private static final int LENGTH = 10;
     private static final int MAX_KEYS_PER_OP = 20;
     private static final int RUNS = 500;
+    /** Relocation-only moves a key on every refresh (ping-pong by design); fewer operations keep the test short. */
+    private static final int RELOCATION_ONLY_RUNS = 100;
 
     @ParameterizedTest
     @EnumSource(value = Mode.class, names = {"ADAPTIVE", "REPLICATION_ONLY", "RELOCATION_ONLY"})
@@ -62,12 +64,13 @@ class ManyKeyOperationsTest
             {
                 w.push(table, all, initial).await();
             }
-            runPhase(grid, (worker, id) -> pullsAndLocalizes(worker, table, initial, id), "phase 1");
-            runPhase(grid, (worker, id) -> monotonicPushes(worker, table, initial, id), "phase 2");
+            final int runs = mode == Mode.RELOCATION_ONLY ? RELOCATION_ONLY_RUNS : RUNS;
+            runPhase(grid, (worker, id) -> pullsAndLocalizes(worker, table, initial, id, runs), "phase 1");
+            runPhase(grid, (worker, id) -> monotonicPushes(worker, table, initial, id, runs), "phase 2");
             grid.waitSync();
             grid.waitSync();
             final float[] before = readAll(grid.member(0), table, all);
-            runPhase(grid, (worker, id) -> cancellingPushes(worker, table, id), "phase 3");
+            runPhase(grid, (worker, id) -> cancellingPushes(worker, table, id, runs), "phase 3");
             grid.waitSync();
             grid.waitSync();
             for (final GridMember member : grid.members())
@@ -125,14 +128,15 @@ class ManyKeyOperationsTest
         return keys;
     }
 
-    private static void pullsAndLocalizes(final ParameterWorker worker, final Table table, final float[] initial, final int id)
+    private static void pullsAndLocalizes(
+        final ParameterWorker worker, final Table table, final float[] initial, final int id, final int runs)
     {
         final SplittableRandom random = new SplittableRandom(100 + id);
         final int outstanding = 10;
         final OpHandle[] handles = new OpHandle[outstanding];
         final long[][] keys = new long[outstanding][];
         final float[][] values = new float[outstanding][];
-        for (int run = 0; run < RUNS; run++)
+        for (int run = 0; run < runs; run++)
         {
             final long clock = worker.clock();
             worker.intent(table, randomKeys(random), clock + 5, clock + 5 + random.nextInt(30) + 1);
@@ -167,11 +171,12 @@ class ManyKeyOperationsTest
         }
     }
 
-    private static void monotonicPushes(final ParameterWorker worker, final Table table, final float[] initial, final int id)
+    private static void monotonicPushes(
+        final ParameterWorker worker, final Table table, final float[] initial, final int id, final int runs)
     {
         final SplittableRandom random = new SplittableRandom(200 + id);
         final float[] own = new float[KEYS];
-        for (int run = 0; run < RUNS / 2; run++)
+        for (int run = 0; run < runs / 2; run++)
         {
             final long[] pulled = randomKeys(random);
             final long[] pushed = randomKeys(random);
@@ -206,12 +211,12 @@ class ManyKeyOperationsTest
         }
     }
 
-    private static void cancellingPushes(final ParameterWorker worker, final Table table, final int id)
+    private static void cancellingPushes(final ParameterWorker worker, final Table table, final int id, final int runs)
     {
         final SplittableRandom random = new SplittableRandom(300 + id);
         final float[] sum = new float[KEYS * LENGTH];
         final List<OpHandle> handles = new ArrayList<>();
-        for (int run = 0; run < RUNS / 2; run++)
+        for (int run = 0; run < runs / 2; run++)
         {
             final long[] keys = randomKeys(random);
             final long clock = worker.clock();

@@ -1,0 +1,98 @@
+package org.intentgrid.intent;
+
+import org.intentgrid.GridMember;
+import org.intentgrid.ParameterGrid;
+import org.intentgrid.ParameterWorker;
+import org.intentgrid.Table;
+import org.intentgrid.TableSpec;
+import org.intentgrid.spi.Mode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A worker advancing at a steady rate that signals each key's intent well ahead finds the key local when its
+ * clock reaches the intent's start, once the clock-rate estimate has settled; replicas are gone soon after
+ * their intents end.
+ * <p>
+ * The design target is 99%. On the 2-core machines this project runs on, three members, the workers and
+ * the test share two cores, and the sync thread now and then stalls for ~20 ms (about two action windows
+ * at this rate): the keys due during a stall are late, in bursts. Measured 98.1-98.6% here (2026-11-21), so
+ * the test asserts 97%: a regression in timing or protocol (one lost round per key) drops far below that.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ActionTimingTest
+{
+    private static final int AHEAD = 100;
+    private static final int CLOCKS = 2000;
+    private static final int SETTLE = 300;
+    private static final long NANOS_PER_CLOCK = 1_000_000;
+
+    @Test
+    void intentsSignalledAheadMakeKeysLocalInTime()
+    {
+        try (ParameterGrid grid = Grids.start(3, Mode.ADAPTIVE))
+        {
+            final Table table = grid.table(TableSpec.of("timing", 50_000, 8));
+            final GridMember user = grid.member(1);
+            final GridMember other = grid.member(2);
+            final long[] keys = new long[CLOCKS + AHEAD];
+            int n = 0;
+            for (long k = 0; n < keys.length; k++)
+            {
+                if (!user.isHome(table, k))
+                {
+                    keys[n++] = k;
+                }
+            }
+            Grids.touchAll(grid, table);
+            int local = 0;
+            int checked = 0;
+            try (ParameterWorker worker = user.worker(); ParameterWorker sharer = other.worker())
+            {
+                for (int c = 0; c < AHEAD; c++)
+                {
+                    worker.intent(table, new long[] {keys[c]}, c, c + 1);
+                }
+                long next = System.nanoTime();
+                for (int c = 0; c < CLOCKS; c++)
+                {
+                    final long key = keys[c + AHEAD];
+                    worker.intent(table, new long[] {key}, c + AHEAD, c + AHEAD + 1);
+                    if (c % 10 == 0)
+                    {
+                        sharer.intent(table, new long[] {key}, c + AHEAD - 5, c + AHEAD + 5);
+                    }
+                    if (c >= SETTLE)
+                    {
+                        checked++;
+                        local += user.isLocal(table, keys[c]) ? 1 : 0;
+                    }
+                    next += NANOS_PER_CLOCK;
+                    LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+                    worker.advanceClock();
+                    sharer.advanceClock();
+                }
+                final double share = (double)local / checked;
+                assertTrue(share >= 0.97, "share of keys local at their start clock: " + share + " (" + local + "/" +
+                    checked + "); " + user.syncStats());
+                for (int c = 0; c < AHEAD + 20; c++)
+                {
+                    worker.advanceClock();
+                    sharer.advanceClock();
+                }
+                grid.waitSync();
+                grid.waitSync();
+                for (final GridMember member : grid.members())
+                {
+                    assertEquals(0, member.replicas(table), "no replica outlives its intent window on " + member);
+                }
+            }
+        }
+    }
+}
