@@ -30,7 +30,8 @@ public final class RemoteRequest implements OpHandle
 {
     private static final int MAX_HINT_HOPS = 3;
     private static final int BACKOFF_AFTER = 6;
-    private static final long MAX_BACKOFF_MILLIS = 20;
+    /** A moving key settles within about one sync round (~1 ms), so waiting much longer only adds latency. */
+    private static final long MAX_BACKOFF_MICROS = 1000;
 
     private final MemberRuntime runtime;
     private final TableStore table;
@@ -301,15 +302,15 @@ public final class RemoteRequest implements OpHandle
         {
             maxAttempts = Math.max(maxAttempts, ++attempts[idx.getInt(j)]);
         }
-        final long delayMillis = maxAttempts <= BACKOFF_AFTER ? 0 :
-            Math.min(MAX_BACKOFF_MILLIS, 1L << Math.min(10, maxAttempts - BACKOFF_AFTER));
-        if (delayMillis == 0)
+        final long delayMicros = maxAttempts <= BACKOFF_AFTER ? 0 :
+            Math.min(MAX_BACKOFF_MICROS, 50L << Math.min(10, maxAttempts - BACKOFF_AFTER));
+        if (delayMicros == 0)
         {
             runtime.executor().execute(() -> dispatch(idx, true));
         }
         else
         {
-            runtime.executor().schedule(() -> dispatch(idx, true), delayMillis, TimeUnit.MILLISECONDS);
+            runtime.executor().schedule(() -> dispatch(idx, true), delayMicros, TimeUnit.MICROSECONDS);
         }
     }
 
