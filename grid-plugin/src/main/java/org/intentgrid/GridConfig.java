@@ -24,12 +24,15 @@ public final class GridConfig
     private final boolean actImmediately;
     private final int channels;
     private final int maxRoundsPerSecond;
+    private final String traceDirectory;
 
     private GridConfig(
         final int members, final String clusterName, final int basePort, final boolean allowNonFinite,
         final long requestTimeoutMillis, final long handoffTimeoutMillis, final int directoryBackups,
-        final Mode mode, final boolean actImmediately, final int channels, final int maxRoundsPerSecond)
+        final Mode mode, final boolean actImmediately, final int channels, final int maxRoundsPerSecond,
+        final String traceDirectory)
     {
+        this.traceDirectory = traceDirectory;
         this.mode = mode;
         this.actImmediately = actImmediately;
         this.channels = channels;
@@ -47,7 +50,7 @@ public final class GridConfig
     public static GridConfig embedded()
     {
         return new GridConfig(1, "intentgrid-" + UUID.randomUUID().toString().substring(0, 8), 5701, false,
-            60_000, 60_000, 1, defaultMode(), false, 1, 1000);
+            60_000, 60_000, 1, defaultMode(), false, 1, 1000, null);
     }
 
     /**
@@ -69,7 +72,8 @@ public final class GridConfig
             mode != null ? Mode.parse(mode) : defaultMode(),
             Boolean.parseBoolean(properties.getProperty("intentgrid.act-immediately", "false")),
             Integer.parseInt(properties.getProperty("intentgrid.channels", "" + d.channels)),
-            Integer.parseInt(properties.getProperty("intentgrid.max-rounds-per-second", "" + d.maxRoundsPerSecond)));
+            Integer.parseInt(properties.getProperty("intentgrid.max-rounds-per-second", "" + d.maxRoundsPerSecond)),
+            properties.getProperty("intentgrid.trace-dir"));
     }
 
     private static Mode defaultMode()
@@ -89,6 +93,10 @@ public final class GridConfig
         property.accept("intentgrid.act-immediately", String.valueOf(actImmediately));
         property.accept("intentgrid.channels", String.valueOf(channels));
         property.accept("intentgrid.max-rounds-per-second", String.valueOf(maxRoundsPerSecond));
+        if (traceDirectory != null)
+        {
+            property.accept("intentgrid.trace-dir", traceDirectory);
+        }
     }
 
     /** @param mode how the grid reacts to intents (default {@link Mode#ADAPTIVE} with the intent service) */
@@ -96,14 +104,14 @@ public final class GridConfig
     {
         return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
             handoffTimeoutMillis, directoryBackups, java.util.Objects.requireNonNull(mode, "mode"), actImmediately,
-            channels, maxRoundsPerSecond);
+            channels, maxRoundsPerSecond, traceDirectory);
     }
 
     /** @param immediately act on every intent at the next sync round instead of timing the action */
     public GridConfig actImmediately(final boolean immediately)
     {
         return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, directoryBackups, mode, immediately, channels, maxRoundsPerSecond);
+            handoffTimeoutMillis, directoryBackups, mode, immediately, channels, maxRoundsPerSecond, traceDirectory);
     }
 
     /** @param channels sync channels per member, {@code 1..64} (fewer is faster on few cores) */
@@ -114,7 +122,7 @@ public final class GridConfig
             throw new IllegalArgumentException("channels must be in 1..64, got " + channels);
         }
         return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond);
+            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond, traceDirectory);
     }
 
     /** @param rounds the most sync rounds a channel starts per second, {@code 1..100000} */
@@ -125,7 +133,23 @@ public final class GridConfig
             throw new IllegalArgumentException("maxRoundsPerSecond must be in 1..100000, got " + rounds);
         }
         return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, rounds);
+            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, rounds, traceDirectory);
+    }
+
+    /**
+     * @param directory where each member writes its per-key event trace {@code trace.<member>.tsv}
+     *                  (off when null, the default)
+     */
+    public GridConfig traceDirectory(final String directory)
+    {
+        return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
+            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond, directory);
+    }
+
+    /** @return the key-trace directory, or null */
+    public String traceDirectory()
+    {
+        return traceDirectory;
     }
 
     /** @return how the grid reacts to intents */
@@ -160,7 +184,7 @@ public final class GridConfig
             throw new IllegalArgumentException("members must be in 1..64, got " + members);
         }
         return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond);
+            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond, traceDirectory);
     }
 
     /** @param clusterName Hazelcast cluster name; members with another name never join */
@@ -171,7 +195,7 @@ public final class GridConfig
             throw new IllegalArgumentException("clusterName must be non-empty");
         }
         return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond);
+            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond, traceDirectory);
     }
 
     /** @param basePort first TCP port tried on 127.0.0.1 (later members auto-increment) */
@@ -182,14 +206,14 @@ public final class GridConfig
             throw new IllegalArgumentException("basePort must be in 1024..65000, got " + basePort);
         }
         return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond);
+            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond, traceDirectory);
     }
 
     /** @param allow accept NaN and infinite values in push and set (rejected by default) */
     public GridConfig allowNonFinite(final boolean allow)
     {
         return new GridConfig(members, clusterName, basePort, allow, requestTimeoutMillis, handoffTimeoutMillis,
-            directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond);
+            directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond, traceDirectory);
     }
 
     /** @param millis how long a remote request may keep chasing a moving key before it fails */
@@ -200,7 +224,7 @@ public final class GridConfig
             throw new IllegalArgumentException("requestTimeoutMillis must be >= 1, got " + millis);
         }
         return new GridConfig(members, clusterName, basePort, allowNonFinite, millis, handoffTimeoutMillis,
-            directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond);
+            directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond, traceDirectory);
     }
 
     /** @param backups backups of each home-directory partition, {@code 0..6} */
@@ -211,7 +235,7 @@ public final class GridConfig
             throw new IllegalArgumentException("directoryBackups must be in 0..6, got " + backups);
         }
         return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, backups, mode, actImmediately, channels, maxRoundsPerSecond);
+            handoffTimeoutMillis, backups, mode, actImmediately, channels, maxRoundsPerSecond, traceDirectory);
     }
 
     /** @return number of embedded members */

@@ -128,6 +128,12 @@ public final class GridMember
             sync.trackedKeys(), runtime.policy().describe());
     }
 
+    /** Writes out this member's buffered key trace (see {@link GridConfig#traceDirectory(String)}). */
+    public void flushTrace()
+    {
+        runtime.flushTrace();
+    }
+
     /** @return the intent mode this member runs */
     public org.intentgrid.spi.Mode mode()
     {

@@ -53,6 +53,7 @@ public final class MemberRuntime
     private volatile GridConfig config;
     private volatile IntentPolicy policy;
     private volatile SyncManager syncManager;
+    private volatile TraceWriter trace;
     private volatile boolean leaving;
 
     public MemberRuntime(final ClusterPort port, final GridConfig config)
@@ -72,6 +73,26 @@ public final class MemberRuntime
         this.config = config;
         this.policy = createPolicy(config);
         this.syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond());
+        openTrace(config);
+    }
+
+    private void openTrace(final GridConfig config)
+    {
+        if (config.traceDirectory() != null && trace == null)
+        {
+            trace = new TraceWriter(java.nio.file.Paths.get(config.traceDirectory()), selfName);
+            listener = trace;
+        }
+    }
+
+    /** Writes out the buffered key trace, if tracing is on. */
+    public void flushTrace()
+    {
+        final TraceWriter current = trace;
+        if (current != null)
+        {
+            current.flush();
+        }
     }
 
     private static IntentPolicy createPolicy(final GridConfig config)
@@ -153,6 +174,7 @@ public final class MemberRuntime
             syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond());
         }
         this.config = config;
+        openTrace(config);
     }
 
     /** Installs an ownership listener; affects tables created afterwards. */
@@ -832,6 +854,11 @@ public final class MemberRuntime
     {
         syncManager.close();
         executor.shutdownNow();
+        final TraceWriter current = trace;
+        if (current != null)
+        {
+            current.close();
+        }
     }
 
     /** Accumulates directory changes of one request for the backup operation. */

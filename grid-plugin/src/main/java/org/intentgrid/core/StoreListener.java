@@ -41,4 +41,24 @@ public interface StoreListener
      * @param member the member's UUID as a string
      */
     void mainReleased(String table, long key, String member);
+
+    /** A placeholder received its first refresh and became a usable replica. */
+    default void replicaSetUp(final String table, final long key, final String member)
+    {
+    }
+
+    /** A replica was removed (its intents ended and its last delta was merged). */
+    default void replicaDropped(final String table, final long key, final String member)
+    {
+    }
+
+    /** Local workers started intending the key (the first active intent on this member). */
+    default void intentStarted(final String table, final long key, final String member)
+    {
+    }
+
+    /** The last local intent for the key ended. */
+    default void intentEnded(final String table, final long key, final String member)
+    {
+    }
 }

@@ -351,6 +351,7 @@ public final class TableStore
         if (!active)
         {
             stripe.intentEnds(key, null);
+            listener.intentEnded(spec.name(), key, memberName);
         }
         return active;
     }
@@ -373,6 +374,10 @@ public final class TableStore
                 created = true;
             }
             long[] ends = stripe.intentEnds(key);
+            if (ends == null)
+            {
+                listener.intentStarted(spec.name(), key, memberName);
+            }
             if (ends == null || ends.length <= worker)
             {
                 final long[] grown = new long[Math.max(worker + 1, ends == null ? 0 : ends.length)];
@@ -457,6 +462,7 @@ public final class TableStore
             else
             {
                 stripe.remove(slot, -1);
+                listener.replicaDropped(spec.name(), key, memberName);
                 out.action = SyncStep.UNTRACK;
             }
             return out;
@@ -525,6 +531,10 @@ public final class TableStore
             {
                 stripe.minVersion(key, -1);
                 stripe.state(slot, Stripe.REPLICA);
+                if (state == Stripe.PLACEHOLDER)
+                {
+                    listener.replicaSetUp(spec.name(), key, memberName);
+                }
             }
             else if (state == Stripe.REPLICA)
             {
@@ -609,6 +619,7 @@ public final class TableStore
                 !stripe.updated(slot) && !activeIntent(stripe, key))
             {
                 stripe.remove(slot, ownerPeer);
+                listener.replicaDropped(spec.name(), key, memberName);
             }
         }
         finally
