@@ -125,7 +125,7 @@ public final class GridMember
         final SyncManager sync = runtime.syncManager();
         return new SyncStats(sync.roundsCompleted(), sync.messagesSent(), sync.keysSent(), sync.bytesSent(),
             runtime.syncMessagesServed(), runtime.replicateDecisions(), runtime.relocateDecisions(),
-            sync.trackedKeys(), runtime.policy().describe());
+            sync.trackedKeys(), sync.deltasInFlight(), runtime.policy().describe());
     }
 
     /** Writes out this member's buffered key trace (see {@link GridConfig#traceDirectory(String)}). */

@@ -11,12 +11,15 @@ public final class SyncStats
     private final long replicateDecisions;
     private final long relocateDecisions;
     private final long trackedKeys;
+    private final long deltasInFlight;
     private final String policy;
 
     SyncStats(
         final long rounds, final long messagesSent, final long keysSent, final long bytesSent, final long messagesServed,
-        final long replicateDecisions, final long relocateDecisions, final long trackedKeys, final String policy)
+        final long replicateDecisions, final long relocateDecisions, final long trackedKeys, final long deltasInFlight,
+        final String policy)
     {
+        this.deltasInFlight = deltasInFlight;
         this.rounds = rounds;
         this.messagesSent = messagesSent;
         this.keysSent = keysSent;
@@ -76,6 +79,12 @@ public final class SyncStats
         return trackedKeys;
     }
 
+    /** @return replica deltas that missed their owner and are being delivered by a remote push */
+    public long deltasInFlight()
+    {
+        return deltasInFlight;
+    }
+
     /** @return the policy's own description: mode, per-worker clocks and clock-rate estimates */
     public String policy()
     {
@@ -85,8 +94,8 @@ public final class SyncStats
     @Override
     public String toString()
     {
-        return String.format("rounds=%d messages=%d keys=%d bytes=%d served=%d replicate=%d relocate=%d tracked=%d [%s]",
-            rounds, messagesSent, keysSent, bytesSent, messagesServed, replicateDecisions, relocateDecisions,
-            trackedKeys, policy);
+        return String.format("rounds=%d messages=%d keys=%d bytes=%d served=%d replicate=%d relocate=%d tracked=%d " +
+            "deltasInFlight=%d [%s]", rounds, messagesSent, keysSent, bytesSent, messagesServed, replicateDecisions,
+            relocateDecisions, trackedKeys, deltasInFlight, policy);
     }
 }

@@ -41,6 +41,7 @@ public final class RemoteRequest implements OpHandle
     private final float[] values;
     private final float[] out;
     private final WorkerCounters counters;
+    private final boolean deliversDelta;
     private final int[] attempts;
     private final byte[] directHops;
     private final boolean[] needsHomeOp;
@@ -61,6 +62,18 @@ public final class RemoteRequest implements OpHandle
         final MemberRuntime runtime, final TableStore table, final byte kind, final long[] keys, final int[] positions,
         final float[] values, final float[] out, final WorkerCounters counters)
     {
+        this(runtime, table, kind, keys, positions, values, out, counters, false);
+    }
+
+    /**
+     * @param deliversDelta the push carries a replica delta that missed its owner: it may only be applied to a
+     *                      main copy (the replica it came from already holds it) and is not reflected back
+     */
+    RemoteRequest(
+        final MemberRuntime runtime, final TableStore table, final byte kind, final long[] keys, final int[] positions,
+        final float[] values, final float[] out, final WorkerCounters counters, final boolean deliversDelta)
+    {
+        this.deliversDelta = deliversDelta;
         this.runtime = runtime;
         this.table = table;
         this.kind = kind;
@@ -145,7 +158,8 @@ public final class RemoteRequest implements OpHandle
             case DataRequest.PULL:
                 return table.pullLocal(keys[i], out, positions[i] * length) != TableStore.NONE;
             case DataRequest.PUSH:
-                return table.pushLocal(keys[i], values, i * length, new AddScratch(length)) != TableStore.NONE;
+                return deliversDelta ? table.pushMainLocal(keys[i], values, i * length, new AddScratch(length)) :
+                    table.pushLocal(keys[i], values, i * length, new AddScratch(length)) != TableStore.NONE;
             case DataRequest.SET:
                 return table.setLocal(keys[i], values, i * length);
             default:
@@ -246,7 +260,7 @@ public final class RemoteRequest implements OpHandle
                     {
                         System.arraycopy(reply.values, j * length, out, positions[i] * length, length);
                         table.setHint(key, memberPeer);
-                        table.sawVersion(key, reply.versions[j]);
+                        table.remoteCompleted(key, kind, reply.versions[j], out, positions[i] * length);
                     }
                     else if (kind == DataRequest.LOCALIZE)
                     {
@@ -261,7 +275,10 @@ public final class RemoteRequest implements OpHandle
                     else
                     {
                         table.setHint(key, memberPeer);
-                        table.sawVersion(key, reply.versions[j]);
+                        if (!deliversDelta)
+                        {
+                            table.remoteCompleted(key, kind, reply.versions[j], values, i * length);
+                        }
                     }
                     break;
                 case DataReply.MISS:

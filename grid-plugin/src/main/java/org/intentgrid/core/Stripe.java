@@ -31,12 +31,6 @@ final class Stripe
     static final byte REPLICA = 1;
     /** A copy requested for an intent but not yet set up by its first refresh: not usable. */
     static final byte PLACEHOLDER = 2;
-    /**
-     * A replica older than a value this member already saw through a remote operation (its own push, set or
-     * pull answered by the owner): writable (its updates are shipped as usual) but not readable until a
-     * refresh at least as new arrives, so reads never go back in time.
-     */
-    static final byte STALE = 3;
 
     static final long MISSING = -1L;
     private static final Unsafe UNSAFE = UnsafeAccess.UNSAFE;
@@ -110,7 +104,7 @@ final class Stripe
             return -1;
         }
         final byte state = states[slot];
-        if (state == PLACEHOLDER || state == STALE)
+        if (state == PLACEHOLDER)
         {
             return lock.validate(stamp) ? 0 : -1;
         }
@@ -136,15 +130,8 @@ final class Stripe
         return slot >= 0 && stateOfSlot[slot] == MAIN ? slot : -1;
     }
 
-    /** @return the slot of a readable copy (main or up-to-date replica) of {@code key}, or {@code -1} */
-    int readableSlotOf(final long key)
-    {
-        final int slot = (int)slotOfKey.get(key);
-        return slot >= 0 && (stateOfSlot[slot] == MAIN || stateOfSlot[slot] == REPLICA) ? slot : -1;
-    }
-
-    /** @return the slot of a writable copy (main or replica, stale or not) of {@code key}, or {@code -1} */
-    int writableSlotOf(final long key)
+    /** @return the slot of a usable copy (main or replica) of {@code key}, or {@code -1} */
+    int usableSlotOf(final long key)
     {
         final int slot = (int)slotOfKey.get(key);
         return slot >= 0 && stateOfSlot[slot] != PLACEHOLDER ? slot : -1;
@@ -310,7 +297,7 @@ final class Stripe
         stateOfSlot[slot] = state;
     }
 
-    /** @return the version a refresh must reach before the key's replica is readable again, or -1 */
+    /** @return the newest main-copy version this member saw for the key through remote operations, or -1 */
     long minVersion(final long key)
     {
         return minVersionOfKey.get(key);

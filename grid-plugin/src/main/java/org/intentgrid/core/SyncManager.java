@@ -1,6 +1,5 @@
 package org.intentgrid.core;
 
-import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.Agent;
@@ -30,7 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  * every tracked key extract a replica's delta, ask the owner to refresh keys still intended, drop what is
  * no longer intended, and send one message per destination member. Answers are applied on this same
  * thread: refreshes set up and update replicas, relocations turn them into main copies (and the homes are
- * told), misses keep their deltas for the next round. One round is in flight per channel; a round is
+ * told); a delta that missed is delivered by a remote push that chases the main copy. One round is in flight per channel; a round is
  * <em>completed</em> when all its answers are applied, and {@link #waitSync()} counts completed rounds.
  * <p>
  * A replica is removed only after the owner acknowledged its last delta, so a worker's next pull (which
@@ -54,6 +53,7 @@ public final class SyncManager implements Agent
     private final AtomicLong messagesSent = new AtomicLong();
     private final AtomicLong keysSent = new AtomicLong();
     private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong deltasInFlight = new AtomicLong();
     private long[] clocks = new long[0];
     private volatile Thread agentThread;
 
@@ -175,18 +175,27 @@ public final class SyncManager implements Agent
             {
                 while (channels[c].roundsCompleted < targets[c])
                 {
-                    if (runner.isClosed())
-                    {
-                        throw new IllegalStateException("waitSync: the member is shutting down");
-                    }
-                    LockSupport.parkNanos(100_000);
+                    awaitPark();
                 }
+            }
+            while (deltasInFlight.get() > 0)
+            {
+                awaitPark();
             }
         }
         finally
         {
             waiters.decrementAndGet();
         }
+    }
+
+    private void awaitPark()
+    {
+        if (runner.isClosed())
+        {
+            throw new IllegalStateException("waitSync: the member is shutting down");
+        }
+        LockSupport.parkNanos(100_000);
     }
 
     private void runRound(final Channel channel, final long now)
@@ -218,7 +227,7 @@ public final class SyncManager implements Agent
                         {
                             if (step.delta != null && table.deltaMissed(key, step.delta, channel.scratch(table)))
                             {
-                                channel.pending(table).merge(key, step.delta, SyncManager::sum);
+                                deliverDelta(table, key, step.delta);
                             }
                             touches.computeIfAbsent(table, t -> new LongArrayList()).addLong(key);
                             break;
@@ -234,23 +243,6 @@ public final class SyncManager implements Agent
             for (int i = 0; i < untrack.size(); i++)
             {
                 keys.remove(untrack.getLong(i));
-            }
-        }
-        for (final Map.Entry<TableStore, Long2ObjectHashMap<float[]>> pending : channel.pendingDeltas.entrySet())
-        {
-            final TableStore table = pending.getKey();
-            final Long2ObjectHashMap<float[]>.EntryIterator it = pending.getValue().entrySet().iterator();
-            while (it.hasNext())
-            {
-                it.next();
-                final UUID destination = runtime.syncRoute(table, it.getLongKey());
-                if (destination != null)
-                {
-                    out.computeIfAbsent(destination, d -> new IdentityHashMap<>())
-                        .computeIfAbsent(table, BatchBuilder::new)
-                        .add(it.getLongKey(), false, it.getValue(), 0, false);
-                    it.remove();
-                }
             }
         }
         touches.forEach(this::touch);
@@ -333,7 +325,7 @@ public final class SyncManager implements Agent
                     }
                     if (delta != null && table.deltaMissed(key, delta, channel.scratch(table)))
                     {
-                        channel.pending(table).merge(key, delta, SyncManager::sum);
+                        deliverDelta(table, key, delta);
                     }
                     continue;
                 }
@@ -367,14 +359,22 @@ public final class SyncManager implements Agent
         }
     }
 
-    private static float[] sum(final float[] a, final float[] b)
+    /**
+     * Hands a replica delta whose owner could not be reached this round to the remote-push machinery, which
+     * chases the main copy (through the home's directory if need be) and applies the delta there exactly once.
+     */
+    private void deliverDelta(final TableStore table, final long key, final float[] delta)
     {
-        final float[] s = a.clone();
-        for (int i = 0; i < s.length; i++)
-        {
-            s[i] += b[i];
-        }
-        return s;
+        deltasInFlight.incrementAndGet();
+        new RemoteRequest(runtime, table, DataRequest.PUSH, new long[] {key}, new int[] {0}, delta, null,
+            touchCounters, true).start().toCompletableFuture().whenComplete((ignored, error) ->
+            {
+                deltasInFlight.decrementAndGet();
+                if (error != null)
+                {
+                    onError(error);
+                }
+            });
     }
 
     /** @return completed rounds summed over channels */
@@ -406,6 +406,12 @@ public final class SyncManager implements Agent
         return bytesSent.get();
     }
 
+    /** @return replica deltas that missed their owner in a round and are being delivered by a remote push */
+    public long deltasInFlight()
+    {
+        return deltasInFlight.get();
+    }
+
     /** @return keys tracked by the channels (replicas, placeholders, intended main copies); racy, for statistics */
     public long trackedKeys()
     {
@@ -427,7 +433,6 @@ public final class SyncManager implements Agent
     {
         final int index;
         final Map<TableStore, LongHashSet> tracked = new IdentityHashMap<>();
-        final Map<TableStore, Long2ObjectHashMap<float[]>> pendingDeltas = new IdentityHashMap<>();
         final Map<TableStore, AddScratch> scratches = new IdentityHashMap<>();
         Set<UUID> lastDestinations = Set.of();
         int inFlight;
@@ -462,23 +467,7 @@ public final class SyncManager implements Agent
                 count += keys.size();
             }
             trackedCount = count;
-            if (count > 0)
-            {
-                return true;
-            }
-            for (final Long2ObjectHashMap<float[]> pending : pendingDeltas.values())
-            {
-                if (!pending.isEmpty())
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        Long2ObjectHashMap<float[]> pending(final TableStore table)
-        {
-            return pendingDeltas.computeIfAbsent(table, t -> new Long2ObjectHashMap<>());
+            return count > 0;
         }
 
         AddScratch scratch(final TableStore table)

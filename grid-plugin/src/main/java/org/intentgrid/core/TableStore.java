@@ -87,7 +87,7 @@ public final class TableStore
         final long stamp = stripe.lock();
         try
         {
-            final int slot = stripe.readableSlotOf(key);
+            final int slot = stripe.usableSlotOf(key);
             if (slot < 0)
             {
                 return NONE;
@@ -114,13 +114,38 @@ public final class TableStore
         final long stamp = stripe.lock();
         try
         {
-            final int slot = stripe.writableSlotOf(key);
+            final int slot = stripe.usableSlotOf(key);
             if (slot < 0)
             {
                 return NONE;
             }
             stripe.push(slot, src, srcOffset, scratch);
             return stripe.state(slot) == Stripe.MAIN ? MAIN : REPLICA;
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * Adds {@code src[srcOffset ..]} to the main copy of {@code key} if this member holds it (never to a replica).
+     *
+     * @return true if applied
+     */
+    boolean pushMainLocal(final long key, final float[] src, final int srcOffset, final AddScratch scratch)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.mainSlotOf(key);
+            if (slot < 0)
+            {
+                return false;
+            }
+            stripe.push(slot, src, srcOffset, scratch);
+            return true;
         }
         finally
         {
@@ -161,10 +186,7 @@ public final class TableStore
         return localState(key) == MAIN;
     }
 
-    /**
-     * @return {@link #MAIN}, {@link #REPLICA}, {@link #PLACEHOLDER} or {@link #NONE}; a replica waiting for a
-     *         newer refresh counts as a placeholder (it is not readable)
-     */
+    /** @return {@link #MAIN}, {@link #REPLICA}, {@link #PLACEHOLDER} or {@link #NONE} */
     public int localState(final long key)
     {
         final Stripe stripe = stripe(key);
@@ -172,7 +194,7 @@ public final class TableStore
         try
         {
             final int slot = stripe.slotOf(key);
-            return slot < 0 ? NONE : stripe.state(slot) == Stripe.STALE ? PLACEHOLDER : stripe.state(slot);
+            return slot < 0 ? NONE : stripe.state(slot);
         }
         finally
         {
@@ -278,7 +300,7 @@ public final class TableStore
         else
         {
             final boolean updated = stripe.updated(existing);
-            if (stripe.state(existing) == Stripe.REPLICA || stripe.state(existing) == Stripe.STALE)
+            if (stripe.state(existing) == Stripe.REPLICA)
             {
                 rebase(stripe, existing, key, src, srcOffset);
             }
@@ -491,7 +513,7 @@ public final class TableStore
                 stripe.version(slot, stripe.version(slot) + 1);
                 return false;
             }
-            if (slot >= 0 && (stripe.state(slot) == Stripe.REPLICA || stripe.state(slot) == Stripe.STALE))
+            if (slot >= 0 && stripe.state(slot) == Stripe.REPLICA)
             {
                 stripe.version(slot, stripe.version(slot) - 1);
             }
@@ -503,48 +525,45 @@ public final class TableStore
         }
     }
 
-    /** Applies a refresh from the owner to a replica or placeholder. */
+    /**
+     * Applies a refresh from the owner to a replica or placeholder. A refresh older than a version this member
+     * already saw through a remote operation is ignored: skipping a refresh only delays it, applying it
+     * would take the member's reads back in time (and could hide a worker's own completed write).
+     */
     void refresh(final long key, final float[] main, final int offset, final long version)
     {
         final Stripe stripe = stripe(key);
         final long stamp = stripe.lock();
         try
         {
-            final int slot = stripe.slotOf(key);
-            if (slot < 0 || stripe.state(slot) == Stripe.MAIN)
-            {
-                return;
-            }
-            final byte state = stripe.state(slot);
-            if (state == Stripe.REPLICA || state == Stripe.STALE)
-            {
-                rebase(stripe, slot, key, main, offset);
-            }
-            else
-            {
-                stripe.copyIn(slot, main, offset);
-            }
-            stripe.syncState(key, Arrays.copyOfRange(main, offset, offset + valueLength));
-            stripe.version(slot, version);
-            final long needed = stripe.minVersion(key);
-            if (version >= needed)
-            {
-                stripe.minVersion(key, -1);
-                stripe.state(slot, Stripe.REPLICA);
-                if (state == Stripe.PLACEHOLDER)
-                {
-                    listener.replicaSetUp(spec.name(), key, memberName);
-                }
-            }
-            else if (state == Stripe.REPLICA)
-            {
-                stripe.state(slot, Stripe.STALE);
-            }
+            refreshLocked(stripe, key, main, offset, version);
         }
         finally
         {
             stripe.unlock(stamp);
         }
+    }
+
+    private void refreshLocked(final Stripe stripe, final long key, final float[] main, final int offset, final long version)
+    {
+        final int slot = stripe.slotOf(key);
+        if (slot < 0 || stripe.state(slot) == Stripe.MAIN || version < stripe.minVersion(key))
+        {
+            return;
+        }
+        final byte state = stripe.state(slot);
+        if (state == Stripe.REPLICA)
+        {
+            rebase(stripe, slot, key, main, offset);
+        }
+        else
+        {
+            stripe.copyIn(slot, main, offset);
+            stripe.state(slot, Stripe.REPLICA);
+            listener.replicaSetUp(spec.name(), key, memberName);
+        }
+        stripe.syncState(key, Arrays.copyOfRange(main, offset, offset + valueLength));
+        stripe.version(slot, version);
     }
 
     /**
@@ -575,11 +594,14 @@ public final class TableStore
     }
 
     /**
-     * A remote pull, push or set of {@code key} was answered by the main copy at {@code version}: a local
-     * placeholder or replica older than that must not be read until a refresh at least as new arrives,
-     * or this member's workers could miss their own completed writes or read older values than before.
+     * A remote pull, push or set of {@code key} by this member was answered by the main copy at
+     * {@code version}; {@code values} are the pulled or set value, or the pushed update. A local replica or
+     * placeholder learns from it, so that this member's workers see their own completed writes and never read
+     * older values than they already saw: a pulled or set value is applied like a refresh at that version; a
+     * pushed update is added to the replica's value and to its value at last sync (visible here, never shipped
+     * again). Older refreshes still in flight are ignored afterwards.
      */
-    void sawVersion(final long key, final long version)
+    void remoteCompleted(final long key, final byte kind, final long version, final float[] values, final int offset)
     {
         final Stripe stripe = stripe(key);
         final long stamp = stripe.lock();
@@ -590,15 +612,25 @@ public final class TableStore
             {
                 return;
             }
-            final byte state = stripe.state(slot);
-            final boolean behind = state == Stripe.PLACEHOLDER || stripe.version(slot) < version;
-            if (behind && version > stripe.minVersion(key))
+            if (kind == DataRequest.PUSH)
+            {
+                if (stripe.state(slot) == Stripe.REPLICA && stripe.version(slot) < version)
+                {
+                    final float[] synced = stripe.syncState(key);
+                    for (int i = 0; i < valueLength; i++)
+                    {
+                        stripe.putFloat(slot, i, stripe.getFloat(slot, i) + values[offset + i]);
+                        synced[i] += values[offset + i];
+                    }
+                }
+            }
+            else if (stripe.state(slot) == Stripe.PLACEHOLDER || stripe.version(slot) < version)
+            {
+                refreshLocked(stripe, key, values, offset, version);
+            }
+            if (version > stripe.minVersion(key))
             {
                 stripe.minVersion(key, version);
-                if (state == Stripe.REPLICA)
-                {
-                    stripe.state(slot, Stripe.STALE);
-                }
             }
         }
         finally
@@ -615,8 +647,7 @@ public final class TableStore
         try
         {
             final int slot = stripe.slotOf(key);
-            if (slot >= 0 && (stripe.state(slot) == Stripe.REPLICA || stripe.state(slot) == Stripe.STALE) &&
-                !stripe.updated(slot) && !activeIntent(stripe, key))
+            if (slot >= 0 && stripe.state(slot) == Stripe.REPLICA && !stripe.updated(slot) && !activeIntent(stripe, key))
             {
                 stripe.remove(slot, ownerPeer);
                 listener.replicaDropped(spec.name(), key, memberName);

@@ -1,17 +1,12 @@
 package org.intentgrid.spi;
 
-import java.util.concurrent.atomic.AtomicLongArray;
-
 /**
  * The policy used when no {@link IntentPolicyProvider} is on the classpath, or in {@link Mode#STATIC}:
  * clocks are kept (workers may still call {@code advanceClock}), intents are accepted and ignored.
  */
 public final class StaticPolicy implements IntentPolicy
 {
-    private static final int MAX_WORKERS = 4096;
-
-    private final AtomicLongArray clocks = new AtomicLongArray(MAX_WORKERS);
-    private int workers;
+    private final WorkerClockTable clocks = new WorkerClockTable();
 
     @Override
     public Mode mode()
@@ -20,31 +15,27 @@ public final class StaticPolicy implements IntentPolicy
     }
 
     @Override
-    public synchronized int registerWorker()
+    public int registerWorker()
     {
-        if (workers == MAX_WORKERS)
-        {
-            throw new IllegalStateException("at most " + MAX_WORKERS + " workers per member");
-        }
-        return workers++;
+        return clocks.register();
     }
 
     @Override
     public void finishWorker(final int worker)
     {
-        clocks.set(worker, Long.MAX_VALUE);
+        clocks.finish(worker);
     }
 
     @Override
     public long clock(final int worker)
     {
-        return clocks.get(worker);
+        return clocks.clock(worker);
     }
 
     @Override
     public long advanceClock(final int worker)
     {
-        return clocks.incrementAndGet(worker);
+        return clocks.advance(worker);
     }
 
     @Override
@@ -59,9 +50,9 @@ public final class StaticPolicy implements IntentPolicy
     }
 
     @Override
-    public synchronized int workerCount()
+    public int workerCount()
     {
-        return workers;
+        return clocks.count();
     }
 
     @Override

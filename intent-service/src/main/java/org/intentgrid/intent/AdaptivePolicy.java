@@ -3,11 +3,12 @@ package org.intentgrid.intent;
 import org.intentgrid.spi.DueIntentSink;
 import org.intentgrid.spi.IntentPolicy;
 import org.intentgrid.spi.Mode;
+import org.intentgrid.spi.WorkerClockTable;
 
 import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The AdaPM policy of one member: per-worker clocks and intent queues, an {@link ActionTimer} per worker,
@@ -16,13 +17,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class AdaptivePolicy implements IntentPolicy
 {
-    private static final int MAX_WORKERS = 4096;
-
     private final Mode mode;
     private final boolean actImmediately;
-    private final AtomicLongArray clocks = new AtomicLongArray(MAX_WORKERS);
-    private final WorkerState[] workers = new WorkerState[MAX_WORKERS];
-    private volatile int workerCount;
+    private final WorkerClockTable clocks = new WorkerClockTable();
+    private final AtomicReferenceArray<WorkerState> workers = new AtomicReferenceArray<>(WorkerClockTable.MAX_WORKERS);
 
     AdaptivePolicy(final Mode mode, final boolean actImmediately)
     {
@@ -39,50 +37,49 @@ final class AdaptivePolicy implements IntentPolicy
     @Override
     public synchronized int registerWorker()
     {
-        final int index = workerCount;
-        if (index == MAX_WORKERS)
-        {
-            throw new IllegalStateException("at most " + MAX_WORKERS + " workers per member");
-        }
-        workers[index] = new WorkerState();
-        workerCount = index + 1;
+        final int index = clocks.register();
+        workers.set(index, new WorkerState());
         return index;
     }
 
     @Override
     public void finishWorker(final int worker)
     {
-        clocks.set(worker, Long.MAX_VALUE);
+        clocks.finish(worker);
     }
 
     @Override
     public long clock(final int worker)
     {
-        return clocks.get(worker);
+        return clocks.clock(worker);
     }
 
     @Override
     public long advanceClock(final int worker)
     {
-        return clocks.incrementAndGet(worker);
+        return clocks.advance(worker);
     }
 
     @Override
     public void intent(final int worker, final Object table, final long[] keys, final long start, final long end)
     {
-        workers[worker].queue.offer(new Intent(table, keys, start, end));
+        workers.get(worker).queue.offer(new Intent(table, keys, start, end));
     }
 
     @Override
     public int collect(final long[] clockOut, final DueIntentSink sink)
     {
-        final int n = workerCount;
+        final int n = clocks.count();
         int handed = 0;
         for (int w = 0; w < n; w++)
         {
-            final long clock = clocks.get(w);
+            final long clock = clocks.clock(w);
             clockOut[w] = clock;
-            final WorkerState state = workers[w];
+            final WorkerState state = workers.get(w);
+            if (state == null)
+            {
+                continue;
+            }
             final long window = actImmediately ? Long.MAX_VALUE : state.timer.window(clock);
             final long horizon = clock > Long.MAX_VALUE - window ? Long.MAX_VALUE : clock + window;
             Intent arrived;
@@ -110,7 +107,7 @@ final class AdaptivePolicy implements IntentPolicy
     @Override
     public int workerCount()
     {
-        return workerCount;
+        return clocks.count();
     }
 
     @Override
@@ -131,11 +128,15 @@ final class AdaptivePolicy implements IntentPolicy
     public String describe()
     {
         final StringBuilder sb = new StringBuilder(mode.label()).append(actImmediately ? ", act immediately" : "");
-        final int n = workerCount;
+        final int n = clocks.count();
         for (int w = 0; w < n; w++)
         {
-            final WorkerState state = workers[w];
-            sb.append(String.format(" | worker %d clock %d, %.1f clocks/round, %d intents waiting", w, clocks.get(w),
+            final WorkerState state = workers.get(w);
+            if (state == null)
+            {
+                continue;
+            }
+            sb.append(String.format(" | worker %d clock %d, %.1f clocks/round, %d intents waiting", w, clocks.clock(w),
                 state.timer.estimate(), state.pending.size() + state.queue.size()));
         }
         return sb.toString();
