@@ -12,6 +12,11 @@ import java.util.logging.Logger;
     subcommands = {DemoCommand.class, BenchCommand.class})
 public final class IntentGridCli implements Runnable
 {
+    /** JUL holds loggers weakly: a level set on an unreferenced logger can be lost, so these are kept. */
+    private static final Logger HAZELCAST = Logger.getLogger("com.hazelcast");
+    private static final Logger HAZELCAST_TCP = Logger.getLogger("com.hazelcast.internal.server.tcp");
+    private static final Logger HAZELCAST_CLUSTER = Logger.getLogger("com.hazelcast.internal.cluster");
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -30,9 +35,9 @@ public final class IntentGridCli implements Runnable
     {
         if (System.getProperty("hazelcast.logging.level") == null)
         {
-            Logger.getLogger("com.hazelcast").setLevel(Level.WARNING);
-            Logger.getLogger("com.hazelcast.internal.server.tcp").setLevel(Level.SEVERE);
-            Logger.getLogger("com.hazelcast.internal.cluster").setLevel(Level.SEVERE);
+            HAZELCAST.setLevel(Level.WARNING);
+            HAZELCAST_TCP.setLevel(Level.SEVERE);
+            HAZELCAST_CLUSTER.setLevel(Level.SEVERE);
         }
     }
 
