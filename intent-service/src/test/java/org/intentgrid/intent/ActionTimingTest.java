@@ -20,10 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * clock reaches the intent's start, once the clock-rate estimate has settled; replicas are gone soon after
  * their intents end.
  * <p>
- * The design target is 99%. On the 2-core machines this project runs on, three members, the workers and
- * the test share two cores, and the sync thread now and then stalls for ~20 ms (about two action windows
- * at this rate): the keys due during a stall are late, in bursts. Measured 98.1-98.6% here (2026-11-21), so
- * the test asserts 97%: a regression in timing or protocol (one lost round per key) drops far below that.
+ * The worker keeps a steady pace: after a pause (a GC pause of up to ~10 ms happens here) it continues at
+ * the same rate instead of catching up, since a burst of clocks is not the steady rate the timer models.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ActionTimingTest
@@ -73,13 +71,16 @@ class ActionTimingTest
                         checked++;
                         local += user.isLocal(table, keys[c]) ? 1 : 0;
                     }
-                    next += NANOS_PER_CLOCK;
+                    // a steady rate: after a pause (GC, scheduling) continue at the same pace, do not catch up
+                    next = Math.max(next + NANOS_PER_CLOCK, System.nanoTime());
                     LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
                     worker.advanceClock();
                     sharer.advanceClock();
                 }
                 final double share = (double)local / checked;
-                assertTrue(share >= 0.97, "share of keys local at their start clock: " + share + " (" + local + "/" +
+                System.out.printf("action timing: %.2f%% of keys local at their start clock (%d/%d)%n", 100 * share,
+                    local, checked);
+                assertTrue(share >= 0.99, "share of keys local at their start clock: " + share + " (" + local + "/" +
                     checked + "); " + user.syncStats());
                 for (int c = 0; c < AHEAD + 20; c++)
                 {
