@@ -303,6 +303,8 @@ public final class TableStore
             if (stripe.state(existing) == Stripe.REPLICA)
             {
                 rebase(stripe, existing, key, src, srcOffset);
+                // as in the reference trace, upgrading a set-up replica ends it as a replica
+                listener.replicaDropped(spec.name(), key, memberName);
             }
             else
             {

@@ -43,8 +43,12 @@ class KeyTraceTest
             {
                 w2.intent(table, new long[] {moved, shared}, 0, 5);
                 w0.intent(table, new long[] {shared}, 0, 5);
-                grid.waitSync();
-                grid.waitSync();
+                // whichever member's request the owner sees first, a replica follows within a few rounds
+                for (int round = 0; round < 50 && !replicated(grid, table, shared); round++)
+                {
+                    grid.waitSync();
+                }
+                assertTrue(replicated(grid, table, shared), "the shared key was replicated");
                 for (int c = 0; c < 10; c++)
                 {
                     w0.advanceClock();
@@ -68,6 +72,11 @@ class KeyTraceTest
         assertTrue(has(lines, moved, "alloc") && has(lines, moved, "dealloc"), "relocation traced: " + lines);
         assertTrue(has(lines, moved, "intent_start") && has(lines, moved, "intent_end"), "intent traced: " + lines);
         assertTrue(has(lines, shared, "replica_setup") && has(lines, shared, "replica_drop"), "replica traced: " + lines);
+    }
+
+    private static boolean replicated(final ParameterGrid grid, final Table table, final long key)
+    {
+        return grid.members().stream().anyMatch(m -> m.copyState(table, key) == GridMember.CopyState.REPLICA);
     }
 
     private static boolean has(final List<String> lines, final long key, final String event)
