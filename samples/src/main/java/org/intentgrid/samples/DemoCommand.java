@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The default demo: an embedded multi-member grid where every member's workers mostly touch "their" keys.
  * First the keys stay at their homes (the classic partitioned parameter server), then every member
- * localizes its working set and the same workload runs again. Every push adds exactly 1 to element 0,
- * so at the end the store must hold exactly as many units as were pushed.
+ * localizes its working set explicitly, then the workers instead signal intents for the batches they will
+ * use {@code --ahead} clocks later and let the grid relocate or replicate on its own. Every push adds
+ * exactly 1 to element 0, so at the end the store must hold exactly as many units as were pushed.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Embedded multi-member grid: concurrent workers push and pull, keys relocate, results are checked.")
@@ -51,6 +52,9 @@ final class DemoCommand implements Runnable
     @Option(names = "--batches", defaultValue = "3000", description = "batches per worker and phase (default ${DEFAULT-VALUE})")
     int batches;
 
+    @Option(names = "--ahead", defaultValue = "50", description = "clocks of look-ahead for intents (default ${DEFAULT-VALUE})")
+    int ahead;
+
     @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -70,7 +74,7 @@ final class DemoCommand implements Runnable
             final AtomicLong pushedUnits = new AtomicLong();
             final List<Map<String, Object>> phases = new ArrayList<>();
 
-            phases.add(runPhase("1 classic (keys stay at their home)", grid, table, pushedUnits));
+            phases.add(runPhase("1 classic (keys stay at their home)", grid, table, pushedUnits, false));
 
             final long start = System.nanoTime();
             for (int m = 0; m < members; m++)
@@ -84,7 +88,8 @@ final class DemoCommand implements Runnable
             System.out.printf("%nEach member localized its working set (%,d keys each) in %.2f s%n%n",
                 workingSet(0).length, localizeSeconds);
 
-            phases.add(runPhase("2 after localize (keys at their users)", grid, table, pushedUnits));
+            phases.add(runPhase("2 after localize (keys at their users)", grid, table, pushedUnits, false));
+            phases.add(runPhase("3 intents " + ahead + " clocks ahead (adaptive)", grid, table, pushedUnits, true));
 
             printSummary(phases);
             printMembers(grid);
@@ -127,7 +132,8 @@ final class DemoCommand implements Runnable
     }
 
     private Map<String, Object> runPhase(
-        final String name, final ParameterGrid grid, final Table table, final AtomicLong pushedUnits)
+        final String name, final ParameterGrid grid, final Table table, final AtomicLong pushedUnits,
+        final boolean intents)
     {
         final GridStats before = grid.stats();
         final List<Thread> threads = new ArrayList<>();
@@ -144,7 +150,7 @@ final class DemoCommand implements Runnable
                 for (int w = 0; w < workers; w++)
                 {
                     final long threadSeed = seed * 1000 + m * 10 + w;
-                    threads.add(new Thread(() -> work(member, table, mine, threadSeed, pushedUnits, bar),
+                    threads.add(new Thread(() -> work(member, table, mine, threadSeed, pushedUnits, bar, intents),
                         "demo-worker-" + m + "-" + w));
                 }
             }
@@ -172,19 +178,25 @@ final class DemoCommand implements Runnable
         phase.put("batches_per_s", total / seconds);
         phase.put("keys_per_s", accessed / seconds);
         phase.put("local_share", accessed == 0 ? 1.0 : (double)local / accessed);
+        phase.put("replica_share", accessed == 0 ? 0.0 :
+            (double)(after.keysFromReplica() - before.keysFromReplica()) / accessed);
         phase.put("remote_ops", after.remoteOps() - before.remoteOps());
         phase.put("bytes_sent", after.bytesSent() - before.bytesSent());
         phase.put("relocations", after.relocationsIn() - before.relocationsIn());
         return phase;
     }
 
-    /** 90% of accesses to the member's own working set, 10% anywhere: pull a batch, push a unit update. */
+    /**
+     * 90% of accesses to the member's own working set, 10% anywhere: pull a batch, push a unit update. With
+     * intents, the batches are drawn {@code ahead} clocks early and announced with an intent for their clock.
+     */
     private void work(
         final GridMember member, final Table table, final long[] mine, final long threadSeed,
-        final AtomicLong pushedUnits, final ProgressBar bar)
+        final AtomicLong pushedUnits, final ProgressBar bar, final boolean intents)
     {
         final SplittableRandom random = new SplittableRandom(threadSeed);
-        final long[] batchKeys = new long[batch];
+        final int ring = intents ? ahead + 1 : 1;
+        final long[][] upcoming = new long[ring][batch];
         final float[] values = new float[batch * dim];
         final float[] update = new float[batch * dim];
         for (int i = 0; i < batch; i++)
@@ -193,20 +205,43 @@ final class DemoCommand implements Runnable
         }
         try (ParameterWorker worker = member.worker())
         {
+            final long base = worker.clock();
+            for (int c = 0; c < ring - 1; c++)
+            {
+                draw(random, mine, upcoming[c]);
+                worker.intent(table, upcoming[c], base + c, base + c + 1);
+            }
             OpHandle lastPush = OpHandle.DONE;
             for (int b = 0; b < batches; b++)
             {
-                for (int i = 0; i < batch; i++)
+                final long clock = base + b;
+                if (intents)
                 {
-                    batchKeys[i] = random.nextInt(10) == 0 ? random.nextInt(keys) : mine[random.nextInt(mine.length)];
+                    final long[] future = upcoming[(b + ring - 1) % ring];
+                    draw(random, mine, future);
+                    worker.intent(table, future, clock + ring - 1, clock + ring);
                 }
+                else
+                {
+                    draw(random, mine, upcoming[0]);
+                }
+                final long[] batchKeys = upcoming[b % ring];
                 worker.pull(table, batchKeys, values).await();
                 lastPush.await();
                 lastPush = worker.push(table, batchKeys, update);
                 pushedUnits.addAndGet(batch);
+                worker.advanceClock();
                 bar.step();
             }
             lastPush.await();
+        }
+    }
+
+    private void draw(final SplittableRandom random, final long[] mine, final long[] out)
+    {
+        for (int i = 0; i < out.length; i++)
+        {
+            out[i] = random.nextInt(10) == 0 ? random.nextInt(keys) : mine[random.nextInt(mine.length)];
         }
     }
 
@@ -232,15 +267,17 @@ final class DemoCommand implements Runnable
 
     private static void printSummary(final List<Map<String, Object>> phases)
     {
-        System.out.printf("%n%-42s %10s %12s %12s %11s %13s%n", "phase", "seconds", "batches/s", "keys/s",
-            "local", "remote ops");
+        System.out.printf("%n%-42s %9s %10s %11s %8s %8s %11s%n", "phase", "seconds", "batches/s", "keys/s",
+            "local", "replica", "remote ops");
         for (final Map<String, Object> p : phases)
         {
-            System.out.printf("%-42s %10.2f %12.0f %12.0f %10.1f%% %13d%n", p.get("phase"), p.get("seconds"),
-                p.get("batches_per_s"), p.get("keys_per_s"), 100 * (double)p.get("local_share"), p.get("remote_ops"));
+            System.out.printf("%-42s %9.2f %10.0f %11.0f %7.1f%% %7.1f%% %11d%n", p.get("phase"), p.get("seconds"),
+                p.get("batches_per_s"), p.get("keys_per_s"), 100 * (double)p.get("local_share"),
+                100 * (double)p.get("replica_share"), p.get("remote_ops"));
         }
-        final double speedup = (double)phases.get(1).get("batches_per_s") / (double)phases.get(0).get("batches_per_s");
-        System.out.printf("Throughput after localize: %.1fx the classic phase%n", speedup);
+        final double classic = (double)phases.get(0).get("batches_per_s");
+        System.out.printf("Throughput vs the classic phase: %.1fx after localize, %.1fx with intents%n",
+            (double)phases.get(1).get("batches_per_s") / classic, (double)phases.get(2).get("batches_per_s") / classic);
     }
 
     private static void printMembers(final ParameterGrid grid)

@@ -16,6 +16,8 @@ public final class IntentGridCli implements Runnable
     private static final Logger HAZELCAST = Logger.getLogger("com.hazelcast");
     private static final Logger HAZELCAST_TCP = Logger.getLogger("com.hazelcast.internal.server.tcp");
     private static final Logger HAZELCAST_CLUSTER = Logger.getLogger("com.hazelcast.internal.cluster");
+    private static final Logger HAZELCAST_RESPONSES =
+        Logger.getLogger("com.hazelcast.spi.impl.operationservice.impl.OutboundResponseHandler");
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -38,6 +40,7 @@ public final class IntentGridCli implements Runnable
             HAZELCAST.setLevel(Level.WARNING);
             HAZELCAST_TCP.setLevel(Level.SEVERE);
             HAZELCAST_CLUSTER.setLevel(Level.SEVERE);
+            HAZELCAST_RESPONSES.setLevel(Level.SEVERE);
         }
     }
 
