@@ -93,6 +93,9 @@ final class DemoCommand implements Runnable
 
             printSummary(phases);
             printMembers(grid);
+            // replicas ship their last updates within two completed sync rounds
+            grid.waitSync();
+            grid.waitSync();
             final double finalSum = sumOfElementZero(grid, table);
             final long found = Math.round(finalSum - initialSum);
             System.out.printf("%nExactly-once check: pushed %,d units in total, the store holds %,d more than " +
