@@ -15,17 +15,32 @@ public interface IntentPolicy
     /** @return the mode in force */
     Mode mode();
 
+    /** @return the clocks of this member's workers */
+    WorkerClockTable clocks();
+
     /** @return the index of a new worker, whose clock starts at 0 */
-    int registerWorker();
+    default int registerWorker()
+    {
+        return clocks().register();
+    }
 
     /** The worker is done: its clock counts as infinite from now on, so its intents expire. */
-    void finishWorker(int worker);
+    default void finishWorker(final int worker)
+    {
+        clocks().finish(worker);
+    }
 
     /** @return the worker's clock, {@link Long#MAX_VALUE} once finished */
-    long clock(int worker);
+    default long clock(final int worker)
+    {
+        return clocks().clock(worker);
+    }
 
     /** @return the worker's clock after advancing it by one */
-    long advanceClock(int worker);
+    default long advanceClock(final int worker)
+    {
+        return clocks().advance(worker);
+    }
 
     /**
      * Records that {@code worker} will access {@code keys} of {@code table} while its clock is in
@@ -43,7 +58,10 @@ public interface IntentPolicy
     int collect(long[] clocks, DueIntentSink sink);
 
     /** @return number of workers ever registered (the length {@link #collect} needs) */
-    int workerCount();
+    default int workerCount()
+    {
+        return clocks().count();
+    }
 
     /**
      * The owner's decision when a member asks to refresh a key.

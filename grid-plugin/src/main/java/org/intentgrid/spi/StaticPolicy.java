@@ -15,27 +15,9 @@ public final class StaticPolicy implements IntentPolicy
     }
 
     @Override
-    public int registerWorker()
+    public WorkerClockTable clocks()
     {
-        return clocks.register();
-    }
-
-    @Override
-    public void finishWorker(final int worker)
-    {
-        clocks.finish(worker);
-    }
-
-    @Override
-    public long clock(final int worker)
-    {
-        return clocks.clock(worker);
-    }
-
-    @Override
-    public long advanceClock(final int worker)
-    {
-        return clocks.advance(worker);
+        return clocks;
     }
 
     @Override
@@ -47,12 +29,6 @@ public final class StaticPolicy implements IntentPolicy
     public int collect(final long[] clocks, final DueIntentSink sink)
     {
         return 0;
-    }
-
-    @Override
-    public int workerCount()
-    {
-        return clocks.count();
     }
 
     @Override

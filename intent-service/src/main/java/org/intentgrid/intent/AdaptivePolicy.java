@@ -43,21 +43,9 @@ final class AdaptivePolicy implements IntentPolicy
     }
 
     @Override
-    public void finishWorker(final int worker)
+    public WorkerClockTable clocks()
     {
-        clocks.finish(worker);
-    }
-
-    @Override
-    public long clock(final int worker)
-    {
-        return clocks.clock(worker);
-    }
-
-    @Override
-    public long advanceClock(final int worker)
-    {
-        return clocks.advance(worker);
+        return clocks;
     }
 
     @Override
@@ -102,12 +90,6 @@ final class AdaptivePolicy implements IntentPolicy
             }
         }
         return handed;
-    }
-
-    @Override
-    public int workerCount()
-    {
-        return clocks.count();
     }
 
     @Override
