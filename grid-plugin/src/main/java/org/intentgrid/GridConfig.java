@@ -13,44 +13,56 @@ import java.util.UUID;
  */
 public final class GridConfig
 {
-    private final int members;
-    private final String clusterName;
-    private final int basePort;
-    private final boolean allowNonFinite;
-    private final long requestTimeoutMillis;
-    private final long handoffTimeoutMillis;
-    private final int directoryBackups;
-    private final Mode mode;
-    private final boolean actImmediately;
-    private final int channels;
-    private final int maxRoundsPerSecond;
-    private final String traceDirectory;
+    private int members;
+    private String clusterName;
+    private int basePort;
+    private boolean allowNonFinite;
+    private long requestTimeoutMillis;
+    private long handoffTimeoutMillis;
+    private int directoryBackups;
+    private Mode mode;
+    private boolean actImmediately;
+    private int channels;
+    private int maxRoundsPerSecond;
+    private String traceDirectory;
 
-    private GridConfig(
-        final int members, final String clusterName, final int basePort, final boolean allowNonFinite,
-        final long requestTimeoutMillis, final long handoffTimeoutMillis, final int directoryBackups,
-        final Mode mode, final boolean actImmediately, final int channels, final int maxRoundsPerSecond,
-        final String traceDirectory)
+    private GridConfig()
     {
-        this.traceDirectory = traceDirectory;
-        this.mode = mode;
-        this.actImmediately = actImmediately;
-        this.channels = channels;
-        this.maxRoundsPerSecond = maxRoundsPerSecond;
-        this.members = members;
-        this.clusterName = clusterName;
-        this.basePort = basePort;
-        this.allowNonFinite = allowNonFinite;
-        this.requestTimeoutMillis = requestTimeoutMillis;
-        this.handoffTimeoutMillis = handoffTimeoutMillis;
-        this.directoryBackups = directoryBackups;
+    }
+
+    /** Every setter works on a copy: instances never change once handed out. */
+    private GridConfig copy()
+    {
+        final GridConfig c = new GridConfig();
+        c.members = members;
+        c.clusterName = clusterName;
+        c.basePort = basePort;
+        c.allowNonFinite = allowNonFinite;
+        c.requestTimeoutMillis = requestTimeoutMillis;
+        c.handoffTimeoutMillis = handoffTimeoutMillis;
+        c.directoryBackups = directoryBackups;
+        c.mode = mode;
+        c.actImmediately = actImmediately;
+        c.channels = channels;
+        c.maxRoundsPerSecond = maxRoundsPerSecond;
+        c.traceDirectory = traceDirectory;
+        return c;
     }
 
     /** @return defaults for an embedded grid of one member on 127.0.0.1 with a fresh cluster name */
     public static GridConfig embedded()
     {
-        return new GridConfig(1, "intentgrid-" + UUID.randomUUID().toString().substring(0, 8), 5701, false,
-            60_000, 60_000, 1, defaultMode(), false, 1, 1000, null);
+        final GridConfig c = new GridConfig();
+        c.members = 1;
+        c.clusterName = "intentgrid-" + UUID.randomUUID().toString().substring(0, 8);
+        c.basePort = 5701;
+        c.requestTimeoutMillis = 60_000;
+        c.handoffTimeoutMillis = 60_000;
+        c.directoryBackups = 1;
+        c.mode = defaultMode();
+        c.channels = 1;
+        c.maxRoundsPerSecond = 1000;
+        return c;
     }
 
     /**
@@ -62,18 +74,22 @@ public final class GridConfig
      */
     public static GridConfig fromProperties(final Properties properties)
     {
-        final GridConfig d = embedded();
+        final GridConfig c = embedded();
         final String mode = properties.getProperty("intentgrid.mode");
-        return new GridConfig(1, d.clusterName, d.basePort,
-            Boolean.parseBoolean(properties.getProperty("intentgrid.allow-non-finite", "false")),
-            Long.parseLong(properties.getProperty("intentgrid.request-timeout-ms", "" + d.requestTimeoutMillis)),
-            Long.parseLong(properties.getProperty("intentgrid.handoff-timeout-ms", "" + d.handoffTimeoutMillis)),
-            Integer.parseInt(properties.getProperty("intentgrid.directory-backups", "" + d.directoryBackups)),
-            mode != null ? Mode.parse(mode) : defaultMode(),
-            Boolean.parseBoolean(properties.getProperty("intentgrid.act-immediately", "false")),
-            Integer.parseInt(properties.getProperty("intentgrid.channels", "" + d.channels)),
-            Integer.parseInt(properties.getProperty("intentgrid.max-rounds-per-second", "" + d.maxRoundsPerSecond)),
-            properties.getProperty("intentgrid.trace-dir"));
+        c.allowNonFinite = Boolean.parseBoolean(properties.getProperty("intentgrid.allow-non-finite", "false"));
+        c.requestTimeoutMillis =
+            Long.parseLong(properties.getProperty("intentgrid.request-timeout-ms", "" + c.requestTimeoutMillis));
+        c.handoffTimeoutMillis =
+            Long.parseLong(properties.getProperty("intentgrid.handoff-timeout-ms", "" + c.handoffTimeoutMillis));
+        c.directoryBackups =
+            Integer.parseInt(properties.getProperty("intentgrid.directory-backups", "" + c.directoryBackups));
+        c.mode = mode != null ? Mode.parse(mode) : c.mode;
+        c.actImmediately = Boolean.parseBoolean(properties.getProperty("intentgrid.act-immediately", "false"));
+        c.channels = Integer.parseInt(properties.getProperty("intentgrid.channels", "" + c.channels));
+        c.maxRoundsPerSecond =
+            Integer.parseInt(properties.getProperty("intentgrid.max-rounds-per-second", "" + c.maxRoundsPerSecond));
+        c.traceDirectory = properties.getProperty("intentgrid.trace-dir");
+        return c;
     }
 
     private static Mode defaultMode()
@@ -102,16 +118,17 @@ public final class GridConfig
     /** @param mode how the grid reacts to intents (default {@link Mode#ADAPTIVE} with the intent service) */
     public GridConfig mode(final Mode mode)
     {
-        return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, directoryBackups, java.util.Objects.requireNonNull(mode, "mode"), actImmediately,
-            channels, maxRoundsPerSecond, traceDirectory);
+        final GridConfig c = copy();
+        c.mode = java.util.Objects.requireNonNull(mode, "mode");
+        return c;
     }
 
     /** @param immediately act on every intent at the next sync round instead of timing the action */
     public GridConfig actImmediately(final boolean immediately)
     {
-        return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, directoryBackups, mode, immediately, channels, maxRoundsPerSecond, traceDirectory);
+        final GridConfig c = copy();
+        c.actImmediately = immediately;
+        return c;
     }
 
     /** @param channels sync channels per member, {@code 1..64} (fewer is faster on few cores) */
@@ -121,8 +138,9 @@ public final class GridConfig
         {
             throw new IllegalArgumentException("channels must be in 1..64, got " + channels);
         }
-        return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond, traceDirectory);
+        final GridConfig c = copy();
+        c.channels = channels;
+        return c;
     }
 
     /** @param rounds the most sync rounds a channel starts per second, {@code 1..100000} */
@@ -132,8 +150,9 @@ public final class GridConfig
         {
             throw new IllegalArgumentException("maxRoundsPerSecond must be in 1..100000, got " + rounds);
         }
-        return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, rounds, traceDirectory);
+        final GridConfig c = copy();
+        c.maxRoundsPerSecond = rounds;
+        return c;
     }
 
     /**
@@ -142,8 +161,9 @@ public final class GridConfig
      */
     public GridConfig traceDirectory(final String directory)
     {
-        return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond, directory);
+        final GridConfig c = copy();
+        c.traceDirectory = directory;
+        return c;
     }
 
     /** @return the key-trace directory, or null */
@@ -183,8 +203,9 @@ public final class GridConfig
         {
             throw new IllegalArgumentException("members must be in 1..64, got " + members);
         }
-        return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond, traceDirectory);
+        final GridConfig c = copy();
+        c.members = members;
+        return c;
     }
 
     /** @param clusterName Hazelcast cluster name; members with another name never join */
@@ -194,8 +215,9 @@ public final class GridConfig
         {
             throw new IllegalArgumentException("clusterName must be non-empty");
         }
-        return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond, traceDirectory);
+        final GridConfig c = copy();
+        c.clusterName = clusterName;
+        return c;
     }
 
     /** @param basePort first TCP port tried on 127.0.0.1 (later members auto-increment) */
@@ -205,15 +227,17 @@ public final class GridConfig
         {
             throw new IllegalArgumentException("basePort must be in 1024..65000, got " + basePort);
         }
-        return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond, traceDirectory);
+        final GridConfig c = copy();
+        c.basePort = basePort;
+        return c;
     }
 
     /** @param allow accept NaN and infinite values in push and set (rejected by default) */
     public GridConfig allowNonFinite(final boolean allow)
     {
-        return new GridConfig(members, clusterName, basePort, allow, requestTimeoutMillis, handoffTimeoutMillis,
-            directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond, traceDirectory);
+        final GridConfig c = copy();
+        c.allowNonFinite = allow;
+        return c;
     }
 
     /** @param millis how long a remote request may keep chasing a moving key before it fails */
@@ -223,8 +247,9 @@ public final class GridConfig
         {
             throw new IllegalArgumentException("requestTimeoutMillis must be >= 1, got " + millis);
         }
-        return new GridConfig(members, clusterName, basePort, allowNonFinite, millis, handoffTimeoutMillis,
-            directoryBackups, mode, actImmediately, channels, maxRoundsPerSecond, traceDirectory);
+        final GridConfig c = copy();
+        c.requestTimeoutMillis = millis;
+        return c;
     }
 
     /** @param backups backups of each home-directory partition, {@code 0..6} */
@@ -234,8 +259,9 @@ public final class GridConfig
         {
             throw new IllegalArgumentException("directoryBackups must be in 0..6, got " + backups);
         }
-        return new GridConfig(members, clusterName, basePort, allowNonFinite, requestTimeoutMillis,
-            handoffTimeoutMillis, backups, mode, actImmediately, channels, maxRoundsPerSecond, traceDirectory);
+        final GridConfig c = copy();
+        c.directoryBackups = backups;
+        return c;
     }
 
     /** @return number of embedded members */

@@ -11,7 +11,6 @@ import org.intentgrid.spi.StaticPolicy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,18 +207,6 @@ public final class MemberRuntime
                 "; cannot use it as " + spec.shape());
         }
         return store;
-    }
-
-    /** @return the store of a table known here by name, or null */
-    public TableStore tableIfKnown(final String name)
-    {
-        return tables.get(name);
-    }
-
-    /** @return all tables known on this member */
-    public Collection<TableStore> tables()
-    {
-        return tables.values();
     }
 
     /** @return the home partition of a key; the same on every member */
@@ -770,7 +757,7 @@ public final class MemberRuntime
                 byte result = SyncBatchReply.SERVED;
                 if (refresh)
                 {
-                    final boolean replicate = policy.replicate(table.intendedHere(stripe, key),
+                    final boolean replicate = policy.replicate(table.activeIntent(stripe, key),
                         othersInterested(tableName, key, callerPeer));
                     if (replicate)
                     {

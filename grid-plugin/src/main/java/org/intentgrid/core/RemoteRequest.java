@@ -158,8 +158,10 @@ public final class RemoteRequest implements OpHandle
             case DataRequest.PULL:
                 return table.pullLocal(keys[i], out, positions[i] * length) != TableStore.NONE;
             case DataRequest.PUSH:
-                return deliversDelta ? table.pushMainLocal(keys[i], values, i * length, new AddScratch(length)) :
-                    table.pushLocal(keys[i], values, i * length, new AddScratch(length)) != TableStore.NONE;
+                // retries of one request may run on several I/O threads at once: no shared scratch
+                final AddScratch scratch = new AddScratch(length);
+                return deliversDelta ? table.pushMainLocal(keys[i], values, i * length, scratch) :
+                    table.pushLocal(keys[i], values, i * length, scratch) != TableStore.NONE;
             case DataRequest.SET:
                 return table.setLocal(keys[i], values, i * length);
             default:

@@ -331,7 +331,7 @@ public final class SyncManager implements Agent
                 }
                 if ((status & SyncBatchReply.RELOCATE) != 0)
                 {
-                    table.relocatedHere(key, reply.values, valueIndex++ * length, reply.counters[i], reply.versions[i]);
+                    table.install(key, reply.values, valueIndex++ * length, reply.counters[i], reply.versions[i]);
                     runtime.countRelocationIn(1);
                     relocated.addLong(key);
                     relocatedCounters.addLong(reply.counters[i]);

@@ -262,8 +262,9 @@ public final class TableStore
     }
 
     /**
-     * Installs a main copy that arrived from another member. A local replica is upgraded in place and keeps
-     * the updates it has not shipped yet; a placeholder takes the value as it is.
+     * Installs a main copy that arrived from another member (localize, adopt, or relocation in answer to a
+     * refresh). A local replica is upgraded in place and keeps the updates it has not shipped yet; a
+     * placeholder takes the value as it is.
      *
      * @param version the main copy's version at the sender
      * @throws IllegalStateException if this member already holds a main copy (the protocol never does this)
@@ -349,7 +350,10 @@ public final class TableStore
         return next;
     }
 
-    /** @return true if some local worker still intends {@code key}; forgets intents that expired */
+    /**
+     * @return true if some local worker still intends {@code key} (also the owner's view for its decision);
+     *         forgets intents that expired
+     */
     boolean activeIntent(final Stripe stripe, final long key)
     {
         final long[] ends = stripe.intentEnds(key);
@@ -569,33 +573,6 @@ public final class TableStore
     }
 
     /**
-     * The owner relocated the key here in answer to a refresh: the local replica or placeholder becomes the
-     * main copy. {@code main} is null when the owner saw that this member's replica was already up to date.
-     */
-    void relocatedHere(final long key, final float[] main, final int offset, final long counter, final long version)
-    {
-        final Stripe stripe = stripe(key);
-        final long stamp = stripe.lock();
-        try
-        {
-            final int slot = stripe.slotOf(key);
-            if (slot >= 0 && stripe.state(slot) != Stripe.MAIN && main == null)
-            {
-                final boolean updated = stripe.updated(slot);
-                stripe.promote(slot, counter, version + (updated ? 1 : 0));
-                listener.mainAcquired(spec.name(), key, memberName);
-                return;
-            }
-            final float[] value = main != null ? main : new float[valueLength];
-            installLocked(stripe, key, value, main != null ? offset : 0, counter, version);
-        }
-        finally
-        {
-            stripe.unlock(stamp);
-        }
-    }
-
-    /**
      * A remote pull, push or set of {@code key} by this member was answered by the main copy at
      * {@code version}; {@code values} are the pulled or set value, or the pushed update. A local replica or
      * placeholder learns from it, so that this member's workers see their own completed writes and never read
@@ -659,12 +636,6 @@ public final class TableStore
         {
             stripe.unlock(stamp);
         }
-    }
-
-    /** @return true if local workers intend {@code key} now (the owner's view, for its decision) */
-    boolean intendedHere(final Stripe stripe, final long key)
-    {
-        return activeIntent(stripe, key);
     }
 
     /** @return number of main copies held here */
