@@ -25,6 +25,7 @@ public final class GridConfig
     private int channels;
     private int maxRoundsPerSecond;
     private String traceDirectory;
+    private SamplingScheme samplingScheme;
 
     private GridConfig()
     {
@@ -46,6 +47,7 @@ public final class GridConfig
         c.channels = channels;
         c.maxRoundsPerSecond = maxRoundsPerSecond;
         c.traceDirectory = traceDirectory;
+        c.samplingScheme = samplingScheme;
         return c;
     }
 
@@ -62,13 +64,15 @@ public final class GridConfig
         c.mode = defaultMode();
         c.channels = 1;
         c.maxRoundsPerSecond = 1000;
+        c.samplingScheme = SamplingScheme.POOL;
         return c;
     }
 
     /**
      * Reads {@code intentgrid.allow-non-finite}, {@code intentgrid.request-timeout-ms},
      * {@code intentgrid.handoff-timeout-ms}, {@code intentgrid.directory-backups}, {@code intentgrid.mode},
-     * {@code intentgrid.act-immediately}, {@code intentgrid.channels} and {@code intentgrid.max-rounds-per-second};
+     * {@code intentgrid.act-immediately}, {@code intentgrid.channels}, {@code intentgrid.max-rounds-per-second},
+     * {@code intentgrid.trace-dir} and {@code intentgrid.sampling.scheme};
      * absent ones keep their defaults. In {@link #mode()} the default is {@code adaptive} when the intent
      * service is on the classpath and {@code static} otherwise.
      */
@@ -89,6 +93,8 @@ public final class GridConfig
         c.maxRoundsPerSecond =
             Integer.parseInt(properties.getProperty("intentgrid.max-rounds-per-second", "" + c.maxRoundsPerSecond));
         c.traceDirectory = properties.getProperty("intentgrid.trace-dir");
+        final String scheme = properties.getProperty("intentgrid.sampling.scheme");
+        c.samplingScheme = scheme != null ? SamplingScheme.parse(scheme) : c.samplingScheme;
         return c;
     }
 
@@ -109,6 +115,7 @@ public final class GridConfig
         property.accept("intentgrid.act-immediately", String.valueOf(actImmediately));
         property.accept("intentgrid.channels", String.valueOf(channels));
         property.accept("intentgrid.max-rounds-per-second", String.valueOf(maxRoundsPerSecond));
+        property.accept("intentgrid.sampling.scheme", samplingScheme.label());
         if (traceDirectory != null)
         {
             property.accept("intentgrid.trace-dir", traceDirectory);
@@ -164,6 +171,23 @@ public final class GridConfig
         final GridConfig c = copy();
         c.traceDirectory = directory;
         return c;
+    }
+
+    /**
+     * @param scheme the sampling scheme of tables whose {@link Sampling} names none (default
+     *               {@link SamplingScheme#POOL})
+     */
+    public GridConfig samplingScheme(final SamplingScheme scheme)
+    {
+        final GridConfig c = copy();
+        c.samplingScheme = java.util.Objects.requireNonNull(scheme, "scheme");
+        return c;
+    }
+
+    /** @return the default sampling scheme */
+    public SamplingScheme samplingScheme()
+    {
+        return samplingScheme;
     }
 
     /** @return the key-trace directory, or null */

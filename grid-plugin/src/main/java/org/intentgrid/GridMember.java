@@ -7,6 +7,10 @@ import org.intentgrid.core.SyncManager;
 import org.intentgrid.core.TableStore;
 import org.intentgrid.core.WorkerCounters;
 
+import org.intentgrid.spi.SamplerProvider;
+import org.intentgrid.spi.SamplingCounters;
+
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,14 +38,17 @@ public final class GridMember
     private final ParameterGrid grid;
     private final HazelcastInstance instance;
     private final MemberRuntime runtime;
+    private final int ordinal;
     private final Set<ParameterWorker> workers = ConcurrentHashMap.newKeySet();
     private final AtomicLong[] retired = new AtomicLong[9];
+    private final ConcurrentHashMap<String, SamplingState> sampling = new ConcurrentHashMap<>();
 
-    GridMember(final ParameterGrid grid, final HazelcastInstance instance, final MemberRuntime runtime)
+    GridMember(final ParameterGrid grid, final HazelcastInstance instance, final MemberRuntime runtime, final int ordinal)
     {
         this.grid = grid;
         this.instance = instance;
         this.runtime = runtime;
+        this.ordinal = ordinal;
         for (int i = 0; i < retired.length; i++)
         {
             retired[i] = new AtomicLong();
@@ -138,6 +145,73 @@ public final class GridMember
     public org.intentgrid.spi.Mode mode()
     {
         return runtime.policy().mode();
+    }
+
+    /**
+     * Enables {@link ParameterWorker#prepareSample sampling} of {@code table} on this member, replacing an earlier
+     * setting (samples prepared before keep their old scheme). Needs the intent service on the classpath.
+     *
+     * @throws IllegalArgumentException if the distribution's keys are not all keys of the table, or a pool
+     *                                  without replacement is larger than the key range
+     * @throws IllegalStateException    if no sampling implementation is on the classpath
+     */
+    public void enableSampling(final Table table, final Sampling sampling)
+    {
+        if (table == null || sampling == null)
+        {
+            throw new IllegalArgumentException("enableSampling: table and sampling must not be null");
+        }
+        store(table);
+        final KeyDistribution distribution = sampling.distribution();
+        if (distribution.minKey() < 0 || distribution.maxKey() > table.size() ||
+            distribution.minKey() >= distribution.maxKey())
+        {
+            throw new IllegalArgumentException("enableSampling on table '" + table.name() + "': distribution " +
+                distribution + " draws keys [" + distribution.minKey() + ", " + distribution.maxKey() + "); " +
+                "expected a non-empty range inside the table's keys [0, " + table.size() + ")");
+        }
+        final SamplingScheme scheme = sampling.scheme() != null ? sampling.scheme() : runtime.config().samplingScheme();
+        final long range = distribution.maxKey() - distribution.minKey();
+        if (scheme == SamplingScheme.POOL && !sampling.withReplacement() && sampling.poolSize() > range)
+        {
+            throw new IllegalArgumentException("enableSampling on table '" + table.name() + "': a pool of " +
+                sampling.poolSize() + " distinct keys cannot be drawn from " + range + " keys; expected poolSize <= " +
+                range + " when sampling without replacement");
+        }
+        final SamplerProvider provider = ServiceLoader.load(SamplerProvider.class, GridMember.class.getClassLoader())
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("enableSampling on table '" + table.name() + "': no " +
+                "sampling implementation on the classpath (org.intentgrid.spi.SamplerProvider); add intent-service"));
+        final SamplingCounters counters = new SamplingCounters();
+        final long seed = Hashing.mix64(sampling.seed() ^ Hashing.mix64(ordinal + 1L) ^ Hashing.nameHash(table.name()));
+        this.sampling.put(table.name(),
+            new SamplingState(table, sampling, scheme, provider.create(table, sampling, scheme, counters, seed), counters));
+    }
+
+    /**
+     * @return the sampling statistics of {@code table} on this member since sampling was last enabled for it
+     * @throws IllegalStateException if sampling of the table is not enabled here
+     */
+    public SamplingStats samplingStats(final Table table)
+    {
+        final SamplingState state = samplingState(table, "samplingStats");
+        return state.counters.snapshot(state.scheme);
+    }
+
+    SamplingState samplingState(final Table table, final String op)
+    {
+        final SamplingState state = sampling.get(table.name());
+        if (state == null)
+        {
+            throw new IllegalStateException(op + " on table '" + table.name() + "': sampling is not enabled on this " +
+                "member; call enableSampling(table, Sampling.of(distribution)) on the grid or member first");
+        }
+        return state;
+    }
+
+    int ordinal()
+    {
+        return ordinal;
     }
 
     /** @return number of main copies of the table held here */

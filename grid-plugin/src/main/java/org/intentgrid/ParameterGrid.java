@@ -10,6 +10,8 @@ import org.intentgrid.hazelcast.HazelcastGrid;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -34,7 +36,14 @@ public final class ParameterGrid implements AutoCloseable
     private final GridConfig config;
     private final boolean ownsMembers;
     private final List<GridMember> members = new CopyOnWriteArrayList<>();
+    private final Map<String, EnabledSampling> sampling = new ConcurrentHashMap<>();
+    private int ordinals;
     private volatile boolean closed;
+
+    /** Sampling settings applied to members that join later. */
+    private record EnabledSampling(Table table, Sampling sampling)
+    {
+    }
 
     private ParameterGrid(final GridConfig config, final boolean ownsMembers)
     {
@@ -122,6 +131,36 @@ public final class ParameterGrid implements AutoCloseable
     {
         checkOpen("table");
         return new Table(TableRegistry.lookup(anyMember().hazelcast(), name));
+    }
+
+    /**
+     * Enables sampling of {@code table} on every local member, and on members added later; see
+     * {@link GridMember#enableSampling}.
+     */
+    public void enableSampling(final Table table, final Sampling sampling)
+    {
+        checkOpen("enableSampling");
+        for (final GridMember member : members)
+        {
+            member.enableSampling(table, sampling);
+        }
+        this.sampling.put(table.name(), new EnabledSampling(table, sampling));
+    }
+
+    /** @return sampling statistics of {@code table} summed over the local members */
+    public SamplingStats samplingStats(final Table table)
+    {
+        SamplingStats sum = null;
+        for (final GridMember member : members)
+        {
+            final SamplingStats stats = member.samplingStats(table);
+            sum = sum == null ? stats : sum.plus(stats);
+        }
+        if (sum == null)
+        {
+            throw new IllegalStateException("samplingStats: the grid has no running member");
+        }
+        return sum;
     }
 
     /** @return a worker on the first member */
@@ -238,7 +277,12 @@ public final class ParameterGrid implements AutoCloseable
     {
         final MemberRuntime runtime = HazelcastGrid.runtime(instance);
         runtime.configure(config);
-        return new GridMember(this, instance, runtime);
+        final GridMember member = new GridMember(this, instance, runtime, ordinals++);
+        for (final EnabledSampling enabled : sampling.values())
+        {
+            member.enableSampling(enabled.table(), enabled.sampling());
+        }
+        return member;
     }
 
     private GridMember anyMember()

@@ -7,6 +7,10 @@ import org.intentgrid.core.RemoteRequest;
 import org.intentgrid.core.TableStore;
 import org.intentgrid.core.WorkerCounters;
 import org.intentgrid.spi.IntentPolicy;
+import org.intentgrid.spi.PreparedSample;
+import org.intentgrid.spi.WorkerSampler;
+
+import java.util.IdentityHashMap;
 
 /**
  * One application thread's access to the grid, on one member.
@@ -29,6 +33,9 @@ public final class ParameterWorker implements AutoCloseable
     private Table lastTable;
     private TableStore lastStore;
     private AddScratch scratch = new AddScratch(0);
+    private final IdentityHashMap<SamplingState, WorkerSampler> samplers = new IdentityHashMap<>();
+    private int[] unserved = new int[0];
+    private long samplesPrepared;
     private volatile boolean closed;
 
     ParameterWorker(final GridMember member, final MemberRuntime runtime)
@@ -56,18 +63,59 @@ public final class ParameterWorker implements AutoCloseable
     {
         final TableStore store = store(table, keys, "pull");
         checkValues(table, keys, values, "pull");
+        return pullPositions(store, keys, values, null, keys.length);
+    }
+
+    /**
+     * Reads one key if this member holds a usable copy of it (main copy or replica), without any remote call.
+     *
+     * @param offset where the value goes in {@code values}
+     * @return true if the value was read; false if the key is not local (nothing written)
+     */
+    public boolean pullIfLocal(final Table table, final long key, final float[] values, final int offset)
+    {
+        final TableStore store = store(table, "pullIfLocal");
+        checkKey(table, key, 0, "pullIfLocal");
+        if (values == null || offset < 0 || offset > values.length - table.valueLength())
+        {
+            throw new IllegalArgumentException("pullIfLocal on table '" + table.name() + "': offset " + offset +
+                " leaves no room for " + table.valueLength() + " floats in an array of length " +
+                (values == null ? "null" : String.valueOf(values.length)));
+        }
+        final int served = store.pullLocal(key, values, offset);
+        if (served == TableStore.NONE)
+        {
+            return false;
+        }
+        counters.keysPulled++;
+        counters.keysLocal++;
+        if (served == TableStore.REPLICA)
+        {
+            counters.keysFromReplica++;
+        }
+        return true;
+    }
+
+    /**
+     * Pulls {@code keys} at {@code positions[0 .. count)}, or at every position when {@code positions} is null:
+     * local ones inside the call, the others in one remote request.
+     */
+    private OpHandle pullPositions(
+        final TableStore store, final long[] keys, final float[] values, final int[] positions, final int count)
+    {
         final int length = store.valueLength();
         int[] remote = null;
         int remoteCount = 0;
         int fromReplica = 0;
-        for (int i = 0; i < keys.length; i++)
+        for (int j = 0; j < count; j++)
         {
+            final int i = positions == null ? j : positions[j];
             final int served = store.pullLocal(keys[i], values, i * length);
             if (served == TableStore.NONE)
             {
                 if (remote == null)
                 {
-                    remote = new int[keys.length - i];
+                    remote = new int[count - j];
                 }
                 remote[remoteCount++] = i;
             }
@@ -76,14 +124,124 @@ public final class ParameterWorker implements AutoCloseable
                 fromReplica++;
             }
         }
-        counters.keysPulled += keys.length;
-        counters.keysLocal += keys.length - remoteCount;
+        counters.keysPulled += count;
+        counters.keysLocal += count - remoteCount;
         counters.keysFromReplica += fromReplica;
         if (remoteCount == 0)
         {
             return OpHandle.DONE;
         }
         return remote(store, DataRequest.PULL, keys, remote, remoteCount, null, values);
+    }
+
+    /**
+     * Prepares a sample of {@code n} keys of {@code table}, drawn as configured by
+     * {@link ParameterGrid#enableSampling}, to be pulled while this worker's clock is in {@code [start, end)}
+     * (schemes {@code preloc} and {@code pool} signal intent for that window, so prepare ahead).
+     *
+     * @throws IllegalArgumentException for {@code n <= 0}, an empty or negative clock window, or more distinct keys
+     *                                  than the distribution (or pool) has when sampling without replacement
+     * @throws IllegalStateException    if sampling of the table is not enabled on this member
+     */
+    public SampleHandle prepareSample(final Table table, final int n, final long start, final long end)
+    {
+        store(table, "prepareSample");
+        final SamplingState state = member.samplingState(table, "prepareSample");
+        final String where = "prepareSample on table '" + table.name() + "': ";
+        if (n <= 0)
+        {
+            throw new IllegalArgumentException(where + "sample size " + n + " is invalid; expected n >= 1");
+        }
+        if (start < 0 || end <= start)
+        {
+            throw new IllegalArgumentException(where + "clock window [" + start + ", " + end + ") is empty or " +
+                "negative; expected 0 <= start < end");
+        }
+        final Sampling sampling = state.sampling;
+        if (!sampling.withReplacement())
+        {
+            final long range = sampling.distribution().maxKey() - sampling.distribution().minKey();
+            final long distinct = state.scheme == SamplingScheme.POOL ? Math.min(range, sampling.poolSize()) : range;
+            if (n > distinct)
+            {
+                throw new IllegalArgumentException(where + n + " distinct keys requested without replacement, but " +
+                    (state.scheme == SamplingScheme.POOL ? "the pool holds " : "the distribution has ") + distinct +
+                    "; expected n <= " + distinct);
+            }
+        }
+        WorkerSampler sampler = samplers.get(state);
+        if (sampler == null)
+        {
+            sampler = state.sampler.forWorker(this,
+                Hashing.mix64(sampling.seed() ^ Hashing.mix64(member.ordinal() + 1L) ^ Hashing.mix64(~(long)index)));
+            samplers.put(state, sampler);
+        }
+        final PreparedSample sample = sampler.prepare(n, start, end);
+        state.counters.prepared(n);
+        return new SampleHandle(this, table, n, ++samplesPrepared, sample, state);
+    }
+
+    /**
+     * Hands out the next {@code keysOut.length} keys of a prepared sample and pulls their values into
+     * {@code valuesOut}, like {@link #pull}.
+     *
+     * @return {@link OpHandle#DONE} if all values were read locally; otherwise a handle to await before reading them
+     * @throws IllegalArgumentException for a handle of another worker, more keys than remain in the sample, or a
+     *                                  value array whose length is not {@code keysOut.length * valueLength}
+     * @throws IllegalStateException    for a finished sample
+     */
+    public OpHandle pullSample(final SampleHandle sample, final long[] keysOut, final float[] valuesOut)
+    {
+        checkHandle(sample, "pullSample");
+        if (keysOut == null)
+        {
+            throw new IllegalArgumentException("pullSample: keysOut must not be null");
+        }
+        final Table table = sample.table();
+        final TableStore store = store(table, "pullSample");
+        checkValues(table, keysOut, valuesOut, "pullSample");
+        if (keysOut.length > sample.remaining())
+        {
+            throw new IllegalArgumentException("pullSample on table '" + table.name() + "': " + keysOut.length +
+                " keys requested but " + sample + " has " + sample.remaining() + " left; expected at most " +
+                sample.remaining());
+        }
+        if (unserved.length < keysOut.length)
+        {
+            unserved = new int[keysOut.length];
+        }
+        final long localBefore = counters.keysLocal;
+        final int count = sample.sample.next(keysOut, valuesOut, unserved);
+        sample.taken += keysOut.length;
+        final OpHandle handle = count == 0 ? OpHandle.DONE : pullPositions(store, keysOut, valuesOut, unserved, count);
+        sample.state.counters.pulled(keysOut.length, counters.keysLocal - localBefore);
+        return handle;
+    }
+
+    /**
+     * Releases a sample; keys not pulled are dropped (their intents stay and expire with the clock window).
+     *
+     * @throws IllegalArgumentException for a handle of another worker
+     * @throws IllegalStateException    if it was finished already
+     */
+    public void finishSample(final SampleHandle sample)
+    {
+        checkHandle(sample, "finishSample");
+        sample.finished = true;
+    }
+
+    private void checkHandle(final SampleHandle sample, final String op)
+    {
+        checkOpen(op);
+        if (sample == null || sample.worker() != this)
+        {
+            throw new IllegalArgumentException(op + ": " + (sample == null ? "null" : sample.toString()) + " is not " +
+                "a sample of this worker; expected a handle returned by this worker's prepareSample");
+        }
+        if (sample.finished)
+        {
+            throw new IllegalStateException(op + ": " + sample + " is finished; prepare a new sample");
+        }
     }
 
     /**
@@ -287,37 +445,44 @@ public final class ParameterWorker implements AutoCloseable
 
     private TableStore store(final Table table, final long[] keys, final String op)
     {
+        final TableStore store = store(table, op);
+        if (keys == null)
+        {
+            throw new IllegalArgumentException(op + " on table '" + table.name() + "': keys must not be null");
+        }
+        for (int i = 0; i < keys.length; i++)
+        {
+            checkKey(table, keys[i], i, op);
+        }
+        return store;
+    }
+
+    private TableStore store(final Table table, final String op)
+    {
         checkOpen(op);
-        if (table == null || keys == null)
+        if (table == null)
         {
-            throw new IllegalArgumentException(op + ": table and keys must not be null");
+            throw new IllegalArgumentException(op + ": table must not be null");
         }
-        final TableStore store;
-        if (table == lastTable)
+        if (table != lastTable)
         {
-            store = lastStore;
-        }
-        else
-        {
-            store = member.store(table);
+            lastStore = member.store(table);
             lastTable = table;
-            lastStore = store;
             if (scratch.capacity() < table.valueLength())
             {
                 scratch = new AddScratch(table.valueLength());
             }
         }
-        final long size = table.size();
-        for (int i = 0; i < keys.length; i++)
+        return lastStore;
+    }
+
+    private static void checkKey(final Table table, final long key, final int index, final String op)
+    {
+        if (key < 0 || key >= table.size())
         {
-            final long key = keys[i];
-            if (key < 0 || key >= size)
-            {
-                throw new IllegalArgumentException(op + " on table '" + table.name() + "': key " + key + " at index " +
-                    i + " is out of range; expected 0 <= key < " + size);
-            }
+            throw new IllegalArgumentException(op + " on table '" + table.name() + "': key " + key + " at index " +
+                index + " is out of range; expected 0 <= key < " + table.size());
         }
-        return store;
     }
 
     private static void checkValues(final Table table, final long[] keys, final float[] values, final String op)
