@@ -1,18 +1,39 @@
 package org.intentgrid;
 
-/** Validation shared by the built-in key distributions. */
-final class KeyRange
+/** Base of the built-in key distributions: a validated, non-empty key range {@code [min, max)}. */
+abstract class KeyRange implements KeyDistribution
 {
-    private KeyRange()
-    {
-    }
+    private final String name;
+    final long min;
+    final long max;
 
-    static void check(final String distribution, final long min, final long max)
+    KeyRange(final String name, final long min, final long max)
     {
         if (min < 0 || max <= min)
         {
-            throw new IllegalArgumentException(distribution + " key range [" + min + ", " + max + ") is empty or " +
-                "negative; expected 0 <= min < max");
+            throw new IllegalArgumentException(name + " key range [" + min + ", " + max + ") is empty or negative; " +
+                "expected 0 <= min < max");
         }
+        this.name = name;
+        this.min = min;
+        this.max = max;
+    }
+
+    @Override
+    public final long minKey()
+    {
+        return min;
+    }
+
+    @Override
+    public final long maxKey()
+    {
+        return max;
+    }
+
+    @Override
+    public String toString()
+    {
+        return name + "[" + min + ", " + max + ")";
     }
 }

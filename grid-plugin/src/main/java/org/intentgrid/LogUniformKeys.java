@@ -2,17 +2,13 @@ package org.intentgrid;
 
 import java.util.random.RandomGenerator;
 
-final class LogUniformKeys implements KeyDistribution
+final class LogUniformKeys extends KeyRange
 {
-    private final long min;
-    private final long max;
     private final double logRange;
 
     LogUniformKeys(final long min, final long max)
     {
-        KeyRange.check("log-uniform", min, max);
-        this.min = min;
-        this.max = max;
+        super("log-uniform", min, max);
         this.logRange = Math.log1p((double)(max - min));
     }
 
@@ -22,23 +18,5 @@ final class LogUniformKeys implements KeyDistribution
     {
         final long offset = (long)Math.floor(Math.exp(random.nextDouble() * logRange)) - 1;
         return min + Math.min(Math.max(offset, 0), max - min - 1);
-    }
-
-    @Override
-    public long minKey()
-    {
-        return min;
-    }
-
-    @Override
-    public long maxKey()
-    {
-        return max;
-    }
-
-    @Override
-    public String toString()
-    {
-        return "log-uniform[" + min + ", " + max + ")";
     }
 }

@@ -6,10 +6,8 @@ import java.util.random.RandomGenerator;
  * Zipf's law by rejection-inversion (Hörmann and Derflinger, 1996): constant expected time and no table,
  * so it works for key ranges of any size. Ranks {@code 1..n} map to keys {@code min..max-1}.
  */
-final class ZipfKeys implements KeyDistribution
+final class ZipfKeys extends KeyRange
 {
-    private final long min;
-    private final long max;
     private final long n;
     private final double exponent;
     private final double hIntegralX1;
@@ -18,13 +16,11 @@ final class ZipfKeys implements KeyDistribution
 
     ZipfKeys(final long min, final long max, final double exponent)
     {
-        KeyRange.check("zipf", min, max);
+        super("zipf", min, max);
         if (!(exponent > 0) || Double.isInfinite(exponent))
         {
             throw new IllegalArgumentException("zipf exponent " + exponent + " is invalid; expected a finite value > 0");
         }
-        this.min = min;
-        this.max = max;
         this.n = max - min;
         this.exponent = exponent;
         this.hIntegralX1 = hIntegral(1.5) - 1.0;
@@ -99,20 +95,8 @@ final class ZipfKeys implements KeyDistribution
     }
 
     @Override
-    public long minKey()
-    {
-        return min;
-    }
-
-    @Override
-    public long maxKey()
-    {
-        return max;
-    }
-
-    @Override
     public String toString()
     {
-        return "zipf[" + min + ", " + max + ") exponent " + exponent;
+        return super.toString() + " exponent " + exponent;
     }
 }

@@ -1,9 +1,6 @@
 package org.intentgrid.samples;
 
 import com.hazelcast.map.IMap;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.HdrHistogram.Histogram;
 import org.intentgrid.GridConfig;
 import org.intentgrid.GridMember;
@@ -165,7 +162,7 @@ final class ZipfBench implements Runnable
         try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(memberCount).mode(mode)))
         {
             final Table table = grid.table(TableSpec.of("zipf", keys, dim));
-            touchAll(grid, table);
+            BenchSupport.touchAll(grid, table);
             final List<Runner> runners = new ArrayList<>();
             for (int m = 0; m < memberCount; m++)
             {
@@ -239,27 +236,16 @@ final class ZipfBench implements Runnable
             threads.add(new Thread(() -> runner.loop(running, measuring), "zipf-" + name));
         }
         threads.forEach(Thread::start);
-        sleepWithProgress(name + " warm-up", warmup);
+        BenchSupport.sleepWithProgress(name + " warm-up", warmup);
         final GridStats before = stats.stats();
         final long start = System.nanoTime();
         measuring.set(true);
-        sleepWithProgress(name + " measure", seconds);
+        BenchSupport.sleepWithProgress(name + " measure", seconds);
         measuring.set(false);
         final double elapsed = (System.nanoTime() - start) / 1e9;
         final GridStats after = stats.stats();
         running.set(false);
-        for (final Thread t : threads)
-        {
-            try
-            {
-                t.join();
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        BenchSupport.joinAll(threads);
         final Histogram latency = new Histogram(3);
         long batches = 0;
         for (final Runner runner : runners)
@@ -281,38 +267,6 @@ final class ZipfBench implements Runnable
         row.put("p50_batch_us", latency.getValueAtPercentile(50) / 1e3);
         row.put("p99_batch_us", latency.getValueAtPercentile(99) / 1e3);
         return row;
-    }
-
-    private static void sleepWithProgress(final String task, final double secondsToSleep)
-    {
-        final long steps = Math.max(1, Math.round(secondsToSleep * 10));
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(steps)
-            .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().build())
-        {
-            for (long i = 0; i < steps; i++)
-            {
-                Thread.sleep((long)(secondsToSleep * 1000 / steps));
-                bar.step();
-            }
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void touchAll(final ParameterGrid grid, final Table table)
-    {
-        final long[] all = new long[keys];
-        for (int k = 0; k < keys; k++)
-        {
-            all[k] = k;
-        }
-        try (ParameterWorker w = grid.worker())
-        {
-            w.pull(table, all, new float[keys * dim]).await();
-        }
     }
 
     private abstract class Runner
