@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** Writes result files. */
-final class Json
+public final class Json
 {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -16,7 +16,7 @@ final class Json
     {
     }
 
-    static void write(final File file, final Object value)
+    public static void write(final File file, final Object value)
     {
         try
         {

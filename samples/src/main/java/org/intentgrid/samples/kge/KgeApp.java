@@ -1,0 +1,355 @@
+package org.intentgrid.samples.kge;
+
+import org.intentgrid.KeyDistribution;
+import org.intentgrid.OpHandle;
+import org.intentgrid.ParameterGrid;
+import org.intentgrid.ParameterWorker;
+import org.intentgrid.SampleHandle;
+import org.intentgrid.Sampling;
+import org.intentgrid.SamplingScheme;
+import org.intentgrid.Table;
+import org.intentgrid.TableSpec;
+import org.intentgrid.samples.train.EpochContext;
+import org.intentgrid.samples.train.TrainingApp;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Knowledge graph embeddings trained with negative sampling: binary cross-entropy on each training triple
+ * and on {@code 2 x negRatio} corruptions (subjects and objects drawn through the grid's sampling API),
+ * AdaGrad, L2 regularization. Each key's value holds its embedding followed by its AdaGrad sums, so one pull
+ * brings both and one push applies the step and the squared gradient. Every worker signals intent for the
+ * entities and relation of the triple it will process {@code intentAhead} triples later, and prepares that
+ * triple's negative sample at the same time.
+ */
+final class KgeApp implements TrainingApp
+{
+    private static final double ADAGRAD_EPSILON = 1e-10;
+
+    private final KgeModel model;
+    private final int dim;
+    private final int negRatio;
+    private final double learningRate;
+    private final double regularization;
+    private final int intentAhead;
+    private final SamplingScheme samplingScheme;
+    private final long seed;
+    private final Triples train;
+    private final Triples valid;
+    private final Triples test;
+    private final int entities;
+    private final int relations;
+    private final String dataset;
+    private final LinkPrediction evaluation;
+    private Table entityTable;
+    private Table relationTable;
+
+    KgeApp(
+        final KgeModel model, final int dim, final int negRatio, final double learningRate, final double regularization,
+        final int intentAhead, final SamplingScheme samplingScheme, final long seed, final Triples train,
+        final Triples valid, final Triples test, final int entities, final int relations, final String dataset)
+    {
+        this.model = model;
+        this.dim = dim;
+        this.negRatio = negRatio;
+        this.learningRate = learningRate;
+        this.regularization = regularization;
+        this.intentAhead = intentAhead;
+        this.samplingScheme = samplingScheme;
+        this.seed = seed;
+        this.train = train;
+        this.valid = valid;
+        this.test = test;
+        this.entities = entities;
+        this.relations = relations;
+        this.dataset = dataset;
+        this.evaluation = new LinkPrediction(model, dim, entities, relations, train, valid, test);
+    }
+
+    @Override
+    public String name()
+    {
+        return "kge";
+    }
+
+    @Override
+    public String dataset()
+    {
+        return dataset;
+    }
+
+    @Override
+    public String qualityMetric()
+    {
+        return "valid_mrr_filtered";
+    }
+
+    @Override
+    public boolean higherIsBetter()
+    {
+        return true;
+    }
+
+    @Override
+    public long examplesPerEpoch()
+    {
+        return train.size();
+    }
+
+    @Override
+    public void setUp(final ParameterGrid grid, final int workers)
+    {
+        entityTable = grid.table(TableSpec.of("kge-entities", entities, 2 * dim));
+        relationTable = grid.table(TableSpec.of("kge-relations", relations, 2 * dim));
+        try (ParameterWorker w = grid.worker())
+        {
+            initialize(w, entityTable, entities, seed);
+            initialize(w, relationTable, relations, seed + 1);
+        }
+        final Sampling sampling = Sampling.of(KeyDistribution.uniform(0, entities)).seed(seed);
+        grid.enableSampling(entityTable, samplingScheme == null ? sampling : sampling.scheme(samplingScheme));
+    }
+
+    /** Sets every embedding to small random values and its AdaGrad sums to zero. */
+    private void initialize(final ParameterWorker w, final Table table, final int count, final long initSeed)
+    {
+        final SplittableRandom random = new SplittableRandom(initSeed);
+        final double scale = 1.0 / Math.sqrt(dim);
+        final long[] keys = new long[count];
+        final float[] values = new float[count * 2 * dim];
+        for (int k = 0; k < count; k++)
+        {
+            keys[k] = k;
+            for (int j = 0; j < dim; j++)
+            {
+                values[k * 2 * dim + j] = (float)((random.nextDouble() * 2 - 1) * scale);
+            }
+        }
+        w.set(table, keys, values).await();
+    }
+
+    @Override
+    public double[] trainEpoch(final EpochContext context)
+    {
+        return new WorkerLoop(context).run();
+    }
+
+    /** One worker's pass over its share of the triples; all buffers are allocated once per epoch. */
+    private final class WorkerLoop
+    {
+        private final EpochContext context;
+        private final ParameterWorker worker;
+        private final int[] order;
+        private final int ahead;
+        private final SampleHandle[] samples;
+        private final long[] pairKeys = new long[2];
+        private final long[] relationKey = new long[1];
+        private final long[] negativeKeys;
+        private final long[] entityKeys;
+        private final float[] entityValues;
+        private final float[] pairValues;
+        private final float[][] negativeValues;
+        private final float[] relationValues;
+        private final double[] entityGradients;
+        private final double[] relationGradient;
+        private final float[] entityUpdate;
+        private final float[] relationUpdate;
+
+        WorkerLoop(final EpochContext context)
+        {
+            this.context = context;
+            this.worker = context.worker();
+            this.order = shuffledShare(context);
+            this.ahead = Math.min(intentAhead, order.length);
+            this.samples = new SampleHandle[ahead + 1];
+            final int entityCount = 2 + 2 * negRatio;
+            this.negativeKeys = new long[negRatio];
+            this.entityKeys = new long[entityCount];
+            this.entityValues = new float[entityCount * 2 * dim];
+            this.pairValues = new float[2 * 2 * dim];
+            this.negativeValues = new float[][] {new float[negRatio * 2 * dim], new float[negRatio * 2 * dim]};
+            this.relationValues = new float[2 * dim];
+            this.entityGradients = new double[entityCount * dim];
+            this.relationGradient = new double[dim];
+            this.entityUpdate = new float[entityCount * 2 * dim];
+            this.relationUpdate = new float[2 * dim];
+        }
+
+        double[] run()
+        {
+            final long base = worker.clock();
+            for (int t = 0; t < ahead; t++)
+            {
+                plan(t, base + t);
+            }
+            double loss = 0;
+            for (int t = 0; t < order.length; t++)
+            {
+                if (t + ahead < order.length)
+                {
+                    plan(t + ahead, base + t + ahead);
+                }
+                loss += step(order[t], samples[t % samples.length]);
+                worker.advanceClock();
+                if ((t & 63) == 63)
+                {
+                    context.progress(64);
+                }
+            }
+            context.progress(order.length & 63);
+            return new double[] {loss, order.length * (1.0 + 2 * negRatio)};
+        }
+
+        private void plan(final int t, final long clock)
+        {
+            final int triple = order[t];
+            pairKeys[0] = train.subjects[triple];
+            pairKeys[1] = train.objects[triple];
+            relationKey[0] = train.relations[triple];
+            worker.intent(entityTable, pairKeys, clock, clock + 1);
+            worker.intent(relationTable, relationKey, clock, clock + 1);
+            samples[t % samples.length] = worker.prepareSample(entityTable, 2 * negRatio, clock, clock + 1);
+        }
+
+        /** Trains on one triple and its negatives; returns the summed loss. */
+        private double step(final int triple, final SampleHandle sample)
+        {
+            final int valueLength = 2 * dim;
+            entityKeys[0] = train.subjects[triple];
+            entityKeys[1] = train.objects[triple];
+            relationKey[0] = train.relations[triple];
+            pairKeys[0] = entityKeys[0];
+            pairKeys[1] = entityKeys[1];
+            final OpHandle pair = worker.pull(entityTable, pairKeys, pairValues);
+            final OpHandle relation = worker.pull(relationTable, relationKey, relationValues);
+            for (int side = 0; side < 2; side++)
+            {
+                worker.pullSample(sample, negativeKeys, negativeValues[side]).await();
+                System.arraycopy(negativeKeys, 0, entityKeys, 2 + side * negRatio, negRatio);
+                System.arraycopy(negativeValues[side], 0, entityValues, (2 + side * negRatio) * valueLength,
+                    negRatio * valueLength);
+            }
+            worker.finishSample(sample);
+            pair.await();
+            relation.await();
+            System.arraycopy(pairValues, 0, entityValues, 0, 2 * valueLength);
+
+            java.util.Arrays.fill(entityGradients, 0);
+            java.util.Arrays.fill(relationGradient, 0);
+            double loss = term(0, 1, 1.0);
+            for (int i = 0; i < negRatio; i++)
+            {
+                loss += term(2 + i, 1, 0.0);
+                loss += term(0, 2 + negRatio + i, 0.0);
+            }
+            for (int e = 0; e < entityKeys.length; e++)
+            {
+                adagrad(entityValues, e * valueLength, entityGradients, e * dim, entityUpdate, e * valueLength);
+            }
+            adagrad(relationValues, 0, relationGradient, 0, relationUpdate, 0);
+            worker.push(entityTable, entityKeys, entityUpdate);
+            worker.push(relationTable, relationKey, relationUpdate);
+            return loss;
+        }
+
+        /**
+         * Adds the gradient of one binary cross-entropy term on (entity {@code s}, the relation, entity {@code o})
+         * with label {@code label}, plus L2 terms; returns the term's loss.
+         */
+        private double term(final int s, final int o, final double label)
+        {
+            final int valueLength = 2 * dim;
+            final double x = model.score(entityValues, s * valueLength, relationValues, 0, entityValues, o * valueLength, dim);
+            final double p = 1.0 / (1.0 + Math.exp(-x));
+            model.addGradient(p - label, entityValues, s * valueLength, relationValues, 0, entityValues,
+                o * valueLength, entityGradients, s * dim, relationGradient, 0, entityGradients, o * dim, dim);
+            if (regularization > 0)
+            {
+                for (int k = 0; k < dim; k++)
+                {
+                    entityGradients[s * dim + k] += regularization * entityValues[s * valueLength + k];
+                    entityGradients[o * dim + k] += regularization * entityValues[o * valueLength + k];
+                    relationGradient[k] += regularization * relationValues[k];
+                }
+            }
+            final double probability = label > 0.5 ? p : 1 - p;
+            return -Math.log(Math.max(probability, 1e-12));
+        }
+
+        /** AdaGrad: the step {@code -lr g / sqrt(sum + g^2)} and the squared gradient, as one additive update. */
+        private void adagrad(
+            final float[] values, final int valueOffset, final double[] gradient, final int gradientOffset,
+            final float[] update, final int updateOffset)
+        {
+            for (int k = 0; k < dim; k++)
+            {
+                final double g = gradient[gradientOffset + k];
+                final double sum = values[valueOffset + dim + k] + g * g;
+                update[updateOffset + k] = (float)(-learningRate * g / Math.sqrt(sum + ADAGRAD_EPSILON));
+                update[updateOffset + dim + k] = (float)(g * g);
+            }
+        }
+    }
+
+    /** @return this worker's triples (every {@code workers}-th), shuffled per epoch */
+    private int[] shuffledShare(final EpochContext context)
+    {
+        final int workers = context.workers();
+        final int index = context.workerIndex();
+        final int count = (train.size() - index + workers - 1) / workers;
+        final int[] order = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            order[i] = index + i * workers;
+        }
+        final SplittableRandom random = new SplittableRandom(seed * 31 + context.epoch() * 1_000_003L + index);
+        for (int i = count - 1; i > 0; i--)
+        {
+            final int j = random.nextInt(i + 1);
+            final int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    @Override
+    public Map<String, Object> evaluate(final ParameterGrid grid)
+    {
+        final float[] entityVectors = embeddings(grid, entityTable, entities);
+        final float[] relationVectors = embeddings(grid, relationTable, relations);
+        final Map<String, Object> metrics = new LinkedHashMap<>();
+        final Map<String, Double> validation = evaluation.evaluate(valid, entityVectors, relationVectors);
+        metrics.put("valid_mrr_filtered", validation.get("mrr_filtered"));
+        metrics.put("valid_hits1_filtered", validation.get("hits1_filtered"));
+        metrics.put("valid_hits3_filtered", validation.get("hits3_filtered"));
+        metrics.put("valid_hits10_filtered", validation.get("hits10_filtered"));
+        final Map<String, Double> testing = evaluation.evaluate(test, entityVectors, relationVectors);
+        metrics.put("test_mrr_filtered", testing.get("mrr_filtered"));
+        metrics.put("test_hits10_filtered", testing.get("hits10_filtered"));
+        return metrics;
+    }
+
+    /** @return the embeddings of all keys, {@code dim} floats each (the AdaGrad sums dropped) */
+    private float[] embeddings(final ParameterGrid grid, final Table table, final int count)
+    {
+        final long[] keys = new long[count];
+        for (int k = 0; k < count; k++)
+        {
+            keys[k] = k;
+        }
+        final float[] values = new float[count * 2 * dim];
+        try (ParameterWorker w = grid.worker())
+        {
+            w.pull(table, keys, values).await();
+        }
+        final float[] vectors = new float[count * dim];
+        for (int k = 0; k < count; k++)
+        {
+            System.arraycopy(values, k * 2 * dim, vectors, k * dim, dim);
+        }
+        return vectors;
+    }
+}

@@ -1,0 +1,74 @@
+package org.intentgrid.samples.kge;
+
+import java.util.SplittableRandom;
+
+/**
+ * A synthetic knowledge graph with learnable structure: entities fall into clusters of {@code clusterSize};
+ * every relation maps each cluster to one target cluster (a random permutation per relation) and links a
+ * subject to a few fixed members of the target cluster chosen by a per-relation offset. A model can learn the
+ * cluster maps and the offsets; held-out triples come from the same process.
+ */
+final class KgeGenerator
+{
+    final Triples train;
+    final Triples valid;
+    final Triples test;
+    final int entities;
+    final int relations;
+
+    KgeGenerator(final int entities, final int relations, final int clusterSize, final int triplesPerEntity, final long seed)
+    {
+        this.entities = entities;
+        this.relations = relations;
+        final SplittableRandom random = new SplittableRandom(seed);
+        final int clusters = entities / clusterSize;
+        final int[][] targetCluster = new int[relations][clusters];
+        final int[] offset = new int[relations];
+        for (int r = 0; r < relations; r++)
+        {
+            for (int c = 0; c < clusters; c++)
+            {
+                targetCluster[r][c] = c;
+            }
+            for (int c = clusters - 1; c > 0; c--)
+            {
+                final int j = random.nextInt(c + 1);
+                final int t = targetCluster[r][c];
+                targetCluster[r][c] = targetCluster[r][j];
+                targetCluster[r][j] = t;
+            }
+            offset[r] = random.nextInt(clusterSize);
+        }
+        final int total = entities * triplesPerEntity;
+        final int[] s = new int[total];
+        final int[] rel = new int[total];
+        final int[] o = new int[total];
+        final java.util.HashSet<Long> seen = new java.util.HashSet<>();
+        int n = 0;
+        while (n < total)
+        {
+            final int subject = random.nextInt(clusters * clusterSize);
+            final int relation = random.nextInt(relations);
+            final int cluster = subject / clusterSize;
+            final int position = (subject % clusterSize + offset[relation] + random.nextInt(3)) % clusterSize;
+            final int object = targetCluster[relation][cluster] * clusterSize + position;
+            if (seen.add(((long)subject * relations + relation) * entities + object))
+            {
+                s[n] = subject;
+                rel[n] = relation;
+                o[n] = object;
+                n++;
+            }
+        }
+        final int held = Math.max(1, total / 20);
+        train = slice(s, rel, o, 0, total - 2 * held);
+        valid = slice(s, rel, o, total - 2 * held, total - held);
+        test = slice(s, rel, o, total - held, total);
+    }
+
+    private static Triples slice(final int[] s, final int[] r, final int[] o, final int from, final int to)
+    {
+        return new Triples(java.util.Arrays.copyOfRange(s, from, to), java.util.Arrays.copyOfRange(r, from, to),
+            java.util.Arrays.copyOfRange(o, from, to));
+    }
+}

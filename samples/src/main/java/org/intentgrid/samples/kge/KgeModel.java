@@ -1,0 +1,105 @@
+package org.intentgrid.samples.kge;
+
+/**
+ * Scoring functions of knowledge graph embeddings over flat arrays: {@code score(s, r, o)} and its gradient.
+ * Entity and relation vectors have {@code dim} floats at the given offsets.
+ */
+enum KgeModel
+{
+    /** Trouillon et al. 2016: Re(&lt;s, r, conj(o)&gt;) with the first half real and the second half imaginary parts. */
+    COMPLEX
+    {
+        @Override
+        double score(final float[] s, final int so, final float[] r, final int ro, final float[] o, final int oo, final int dim)
+        {
+            final int half = dim / 2;
+            double sum = 0;
+            for (int k = 0; k < half; k++)
+            {
+                final float sr = s[so + k];
+                final float si = s[so + half + k];
+                final float rr = r[ro + k];
+                final float ri = r[ro + half + k];
+                final float or = o[oo + k];
+                final float oi = o[oo + half + k];
+                sum += sr * rr * or + si * rr * oi + sr * ri * oi - si * ri * or;
+            }
+            return sum;
+        }
+
+        @Override
+        void addGradient(
+            final double coefficient, final float[] s, final int so, final float[] r, final int ro, final float[] o,
+            final int oo, final double[] gs, final int gso, final double[] gr, final int gro, final double[] go,
+            final int goo, final int dim)
+        {
+            final int half = dim / 2;
+            for (int k = 0; k < half; k++)
+            {
+                final double sr = s[so + k];
+                final double si = s[so + half + k];
+                final double rr = r[ro + k];
+                final double ri = r[ro + half + k];
+                final double or = o[oo + k];
+                final double oi = o[oo + half + k];
+                gs[gso + k] += coefficient * (rr * or + ri * oi);
+                gs[gso + half + k] += coefficient * (rr * oi - ri * or);
+                gr[gro + k] += coefficient * (sr * or + si * oi);
+                gr[gro + half + k] += coefficient * (sr * oi - si * or);
+                go[goo + k] += coefficient * (sr * rr - si * ri);
+                go[goo + half + k] += coefficient * (si * rr + sr * ri);
+            }
+        }
+    },
+
+    /** Yang et al. 2015: the trilinear product &lt;s, r, o&gt; (symmetric relations only). */
+    DISTMULT
+    {
+        @Override
+        double score(final float[] s, final int so, final float[] r, final int ro, final float[] o, final int oo, final int dim)
+        {
+            double sum = 0;
+            for (int k = 0; k < dim; k++)
+            {
+                sum += s[so + k] * r[ro + k] * o[oo + k];
+            }
+            return sum;
+        }
+
+        @Override
+        void addGradient(
+            final double coefficient, final float[] s, final int so, final float[] r, final int ro, final float[] o,
+            final int oo, final double[] gs, final int gso, final double[] gr, final int gro, final double[] go,
+            final int goo, final int dim)
+        {
+            for (int k = 0; k < dim; k++)
+            {
+                final double sk = s[so + k];
+                final double rk = r[ro + k];
+                final double ok = o[oo + k];
+                gs[gso + k] += coefficient * rk * ok;
+                gr[gro + k] += coefficient * sk * ok;
+                go[goo + k] += coefficient * sk * rk;
+            }
+        }
+    };
+
+    abstract double score(float[] s, int so, float[] r, int ro, float[] o, int oo, int dim);
+
+    /** Adds {@code coefficient * d score / d x} to the gradient of each of s, r and o. */
+    abstract void addGradient(
+        double coefficient, float[] s, int so, float[] r, int ro, float[] o, int oo, double[] gs, int gso, double[] gr,
+        int gro, double[] go, int goo, int dim);
+
+    static KgeModel parse(final String text)
+    {
+        for (final KgeModel model : values())
+        {
+            if (model.name().equalsIgnoreCase(text))
+            {
+                return model;
+            }
+        }
+        throw new IllegalArgumentException("unknown model '" + text + "'; expected complex or distmult");
+    }
+}

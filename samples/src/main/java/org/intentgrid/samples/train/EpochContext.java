@@ -1,0 +1,80 @@
+package org.intentgrid.samples.train;
+
+import org.intentgrid.ParameterWorker;
+
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
+
+/** What one training thread gets for one epoch: its worker, its index among all workers, progress, a barrier. */
+public final class EpochContext
+{
+    private final ParameterWorker worker;
+    private final int workerIndex;
+    private final int workers;
+    private final int epoch;
+    private final LongConsumer progress;
+    private final CyclicBarrier barrier;
+
+    EpochContext(
+        final ParameterWorker worker, final int workerIndex, final int workers, final int epoch,
+        final LongConsumer progress, final CyclicBarrier barrier)
+    {
+        this.worker = worker;
+        this.workerIndex = workerIndex;
+        this.workers = workers;
+        this.epoch = epoch;
+        this.progress = progress;
+        this.barrier = barrier;
+    }
+
+    /** @return this thread's worker (its clock continues across epochs) */
+    public ParameterWorker worker()
+    {
+        return worker;
+    }
+
+    /** @return index of this worker among all workers of the run, {@code 0 .. workers-1} */
+    public int workerIndex()
+    {
+        return workerIndex;
+    }
+
+    /** @return number of workers of the run */
+    public int workers()
+    {
+        return workers;
+    }
+
+    /** @return the epoch, from 1 */
+    public int epoch()
+    {
+        return epoch;
+    }
+
+    /** Reports {@code examples} more processed examples. */
+    public void progress(final long examples)
+    {
+        progress.accept(examples);
+    }
+
+    /** Waits until every worker of the run reached this point (for schedules such as DSGD's sub-epochs). */
+    public void awaitAllWorkers()
+    {
+        try
+        {
+            barrier.await(10, TimeUnit.MINUTES);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted at the workers' barrier", e);
+        }
+        catch (final BrokenBarrierException | TimeoutException e)
+        {
+            throw new IllegalStateException("another worker failed or stalled at the barrier", e);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.intentgrid.samples.train;
+
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+
+/** PNG line charts of training results (JFreeChart, rendered headless). */
+final class Plots
+{
+    private Plots()
+    {
+    }
+
+    /**
+     * Writes one line chart.
+     *
+     * @param points (x, y) pairs
+     * @return true if written; false (with a warning on stderr) where the JVM cannot render, for example
+     *         without any font installed
+     */
+    static boolean line(
+        final File file, final String title, final String xLabel, final String yLabel, final String series,
+        final List<double[]> points)
+    {
+        System.setProperty("java.awt.headless", "true");
+        try
+        {
+            final XYSeries data = new XYSeries(series);
+            for (final double[] p : points)
+            {
+                data.add(p[0], p[1]);
+            }
+            final JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel,
+                new XYSeriesCollection(data), PlotOrientation.VERTICAL, true, false, false);
+            final XYPlot plot = chart.getXYPlot();
+            plot.setBackgroundPaint(Color.WHITE);
+            plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+            plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+            final XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, points.size() <= 50);
+            renderer.setSeriesPaint(0, new Color(0x1f, 0x77, 0xb4));
+            renderer.setSeriesStroke(0, new BasicStroke(2f));
+            plot.setRenderer(renderer);
+            final File parent = file.getAbsoluteFile().getParentFile();
+            if (parent != null && !parent.isDirectory() && !parent.mkdirs())
+            {
+                throw new IOException("cannot create directory " + parent);
+            }
+            ChartUtils.saveChartAsPNG(file, chart, 800, 500);
+            return true;
+        }
+        catch (final IOException | RuntimeException | LinkageError e)
+        {
+            System.err.println("warning: could not draw " + file + ": " + e);
+            return false;
+        }
+    }
+}

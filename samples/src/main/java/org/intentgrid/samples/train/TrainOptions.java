@@ -1,0 +1,72 @@
+package org.intentgrid.samples.train;
+
+import org.intentgrid.spi.Mode;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+
+/** The options every training app shares (a picocli mixin). */
+public final class TrainOptions
+{
+    @Option(names = "--members", defaultValue = "2", description = "members (default ${DEFAULT-VALUE})")
+    public int members;
+
+    @Option(names = "--threads", defaultValue = "1", description = "worker threads per member (default ${DEFAULT-VALUE})")
+    public int threads;
+
+    @Option(names = "--mode", defaultValue = "adaptive",
+        description = "adaptive, static, replication-only or relocation-only (default ${DEFAULT-VALUE})")
+    public String mode;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "epochs (default ${DEFAULT-VALUE})")
+    public int epochs;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
+    public long seed;
+
+    @Option(names = "--data", description = "input directory (default: generate a dataset)")
+    public File data;
+
+    @Option(names = "--json", description = "result file; PNG plots are written next to it (default results/<app>.json)")
+    public File json;
+
+    @Option(names = "--fork", description = "run each member in its own JVM on 127.0.0.1 instead of embedded")
+    public boolean fork;
+
+    @Option(names = "--quiet", description = "no progress bars")
+    public boolean quiet;
+
+    /** @return the parsed mode, or a clear error */
+    public Mode parsedMode()
+    {
+        return Mode.parse(mode);
+    }
+
+    /** Rejects impossible settings before anything starts. */
+    public void validate()
+    {
+        if (members < 1 || members > 16)
+        {
+            throw new IllegalArgumentException("--members " + members + " is out of range; expected 1..16");
+        }
+        if (threads < 1 || threads > 64)
+        {
+            throw new IllegalArgumentException("--threads " + threads + " is out of range; expected 1..64");
+        }
+        if (epochs < 1)
+        {
+            throw new IllegalArgumentException("--epochs " + epochs + " is out of range; expected >= 1");
+        }
+        parsedMode();
+        if (data != null && !data.isDirectory())
+        {
+            throw new IllegalArgumentException("--data " + data + " is not a directory");
+        }
+    }
+
+    /** @return the result file */
+    public File jsonFile(final String app)
+    {
+        return json != null ? json : new File("results", app + ".json");
+    }
+}

@@ -1,0 +1,40 @@
+package org.intentgrid.samples.train;
+
+import org.intentgrid.ParameterGrid;
+
+import java.util.Map;
+
+/**
+ * One training application as the {@link Trainer} drives it: set up tables, train one worker's share of an epoch,
+ * evaluate. Implementations hold the data and hyper-parameters; they must be safe for one thread per worker.
+ */
+public interface TrainingApp
+{
+    /** @return short name, as in the JSON field {@code app} */
+    String name();
+
+    /** @return where the data came from (a directory or a description of the generated set) */
+    String dataset();
+
+    /** @return the app metric plotted as quality over time, for example {@code valid_mrr_filtered} */
+    String qualityMetric();
+
+    /** @return true if a larger {@link #qualityMetric()} is better */
+    boolean higherIsBetter();
+
+    /** Declares and initializes the tables, once, before the first epoch. */
+    void setUp(ParameterGrid grid, int workers);
+
+    /** @return examples one epoch processes over all workers (for progress) */
+    long examplesPerEpoch();
+
+    /**
+     * Trains one worker's share of an epoch.
+     *
+     * @return the summed loss and the number of loss terms, {@code {loss, count}}
+     */
+    double[] trainEpoch(EpochContext context);
+
+    /** @return the app metrics after an epoch (the store is synchronized: every update is visible) */
+    Map<String, Object> evaluate(ParameterGrid grid);
+}

@@ -1,0 +1,126 @@
+package org.intentgrid.samples.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a training run produced: one row per epoch plus the share of local accesses over time. */
+public final class TrainingResult
+{
+    private final String app;
+    private final String dataset;
+    private final String qualityMetric;
+    private final boolean higherIsBetter;
+    private final String mode;
+    private final int members;
+    private final int threads;
+    private final List<Map<String, Object>> epochs = new ArrayList<>();
+    private final List<double[]> locality = new ArrayList<>();
+    private double initialQuality = Double.NaN;
+
+    TrainingResult(final TrainingApp app, final String mode, final int members, final int threads)
+    {
+        this.app = app.name();
+        this.dataset = app.dataset();
+        this.qualityMetric = app.qualityMetric();
+        this.higherIsBetter = app.higherIsBetter();
+        this.mode = mode;
+        this.members = members;
+        this.threads = threads;
+    }
+
+    void addEpoch(final Map<String, Object> row)
+    {
+        epochs.add(row);
+    }
+
+    synchronized void addLocality(final double seconds, final double share)
+    {
+        locality.add(new double[] {seconds, share});
+    }
+
+    void initialQuality(final double quality)
+    {
+        this.initialQuality = quality;
+    }
+
+    /** @return the epoch rows, in order */
+    public List<Map<String, Object>> epochs()
+    {
+        return epochs;
+    }
+
+    /** @return the quality metric's value after the last epoch */
+    public double finalQuality()
+    {
+        return quality(epochs.get(epochs.size() - 1));
+    }
+
+    /** @return the quality metric's value before training */
+    public double initialQuality()
+    {
+        return initialQuality;
+    }
+
+    /** @return the metric's value in one epoch row */
+    public double quality(final Map<String, Object> row)
+    {
+        return ((Number)row.get(qualityMetric)).doubleValue();
+    }
+
+    /** @return name of the quality metric */
+    public String qualityMetric()
+    {
+        return qualityMetric;
+    }
+
+    /** @return true if the metric improves upwards */
+    public boolean higherIsBetter()
+    {
+        return higherIsBetter;
+    }
+
+    /** @return the app name */
+    public String app()
+    {
+        return app;
+    }
+
+    /** @return the run's description for file names and titles */
+    public String label()
+    {
+        return app + ", " + members + " member" + (members == 1 ? "" : "s") + " x " + threads + " thread" +
+            (threads == 1 ? "" : "s") + ", " + mode;
+    }
+
+    /** @return (seconds of training, local share) samples */
+    public synchronized List<double[]> locality()
+    {
+        return new ArrayList<>(locality);
+    }
+
+    /** @return the JSON document of the result file */
+    public Map<String, Object> toJson()
+    {
+        final Map<String, Object> json = new LinkedHashMap<>();
+        json.put("app", app);
+        json.put("mode", mode);
+        json.put("members", members);
+        json.put("threads", threads);
+        json.put("dataset", dataset);
+        json.put("quality_metric", qualityMetric);
+        json.put("initial_quality", initialQuality);
+        json.put("epochs", epochs);
+        final List<Map<String, Double>> series = new ArrayList<>();
+        for (final double[] point : locality())
+        {
+            final Map<String, Double> p = new LinkedHashMap<>();
+            p.put("seconds", point[0]);
+            p.put("local_share", point[1]);
+            series.add(p);
+        }
+        json.put("local_share_over_time", series);
+        return json;
+    }
+}
