@@ -9,7 +9,7 @@ import java.util.logging.Logger;
 /** The launcher behind {@code bin/intentgrid}. */
 @Command(name = "intentgrid", mixinStandardHelpOptions = true, version = "intentgrid 0.1.0",
     description = "Adaptive parameter management on Hazelcast: demo and benchmarks.",
-    subcommands = {DemoCommand.class, org.intentgrid.samples.kge.KgeCommand.class, BenchCommand.class})
+    subcommands = {DemoCommand.class, org.intentgrid.samples.kge.KgeCommand.class, TourCommand.class, BenchCommand.class})
 public final class IntentGridCli implements Runnable
 {
     /** JUL holds loggers weakly: a level set on an unreferenced logger can be lost, so these are kept. */
@@ -25,7 +25,7 @@ public final class IntentGridCli implements Runnable
     public static void main(final String[] args)
     {
         quietHazelcast();
-        final int exit = new CommandLine(new IntentGridCli()).execute(args);
+        final int exit = configure(new CommandLine(new IntentGridCli())).execute(args);
         System.exit(exit);
     }
 
@@ -42,6 +42,23 @@ public final class IntentGridCli implements Runnable
             HAZELCAST_CLUSTER.setLevel(Level.SEVERE);
             HAZELCAST_RESPONSES.setLevel(Level.SEVERE);
         }
+    }
+
+    /**
+     * Bad options and malformed input end with one clear line and exit code 2, not a stack trace; other failures
+     * keep theirs.
+     */
+    static CommandLine configure(final CommandLine commandLine)
+    {
+        return commandLine.setExecutionExceptionHandler((e, cmd, parsed) ->
+        {
+            if (e instanceof IllegalArgumentException)
+            {
+                cmd.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
     description = "Knowledge graph embeddings (ComplEx or DistMult) with negative sampling; filtered MRR and Hits@k.")
 public final class KgeCommand implements Callable<Integer>
 {
+
     @Mixin
     TrainOptions options;
 
@@ -45,12 +46,16 @@ public final class KgeCommand implements Callable<Integer>
     @Option(names = "--gen-entities", defaultValue = "2000", description = "generated graph: entities (default ${DEFAULT-VALUE})")
     int genEntities;
 
-    @Option(names = "--gen-relations", defaultValue = "20", description = "generated graph: relations (default ${DEFAULT-VALUE})")
+    @Option(names = "--gen-relations", defaultValue = "10", description = "generated graph: relations (default ${DEFAULT-VALUE})")
     int genRelations;
 
-    @Option(names = "--gen-triples-per-entity", defaultValue = "10",
+    @Option(names = "--gen-triples-per-entity", defaultValue = "20",
         description = "generated graph: triples per entity (default ${DEFAULT-VALUE})")
     int genTriplesPerEntity;
+
+    @Option(names = "--gen-cluster-size", defaultValue = "5",
+        description = "generated graph: entities per cluster (default ${DEFAULT-VALUE})")
+    int clusterSize;
 
     @Override
     public Integer call()
@@ -85,16 +90,17 @@ public final class KgeCommand implements Callable<Integer>
             return new KgeApp(kgeModel, dim, negRatio, learningRate, regularization, intentAhead, scheme, options.seed,
                 train, valid, test, entities, relations, dir.toString());
         }
-        if (genEntities < 20 || genRelations < 1 || genTriplesPerEntity < 1 ||
-            genTriplesPerEntity > genRelations * 3 / 2)
+        if (clusterSize < 2 || genEntities < 2 * clusterSize || genRelations < 1 || genTriplesPerEntity < 1 ||
+            genTriplesPerEntity > genRelations * clusterSize / 2)
         {
-            throw new IllegalArgumentException("generated graph: expected --gen-entities >= 20, --gen-relations >= 1 " +
-                "and 1 <= --gen-triples-per-entity <= 1.5 x relations");
+            throw new IllegalArgumentException("generated graph: expected --gen-entities >= " + 2 * clusterSize + ", --gen-relations >= 1 " +
+                "and 1 <= --gen-triples-per-entity <= relations x " + clusterSize / 2);
         }
-        final KgeGenerator graph = new KgeGenerator(genEntities, genRelations, 10, genTriplesPerEntity, options.seed);
+        final KgeGenerator graph = new KgeGenerator(genEntities, genRelations, clusterSize, genTriplesPerEntity,
+            options.seed);
         return new KgeApp(kgeModel, dim, negRatio, learningRate, regularization, intentAhead, scheme, options.seed,
             graph.train, graph.valid, graph.test, graph.entities, graph.relations,
-            String.format("generated: %d entities in clusters of 10, %d relations, %d/%d/%d triples", graph.entities,
+            String.format("generated: %d entities in clusters of " + clusterSize + ", %d relations, %d/%d/%d triples", graph.entities,
                 graph.relations, graph.train.size(), graph.valid.size(), graph.test.size()));
     }
 }

@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 /**
  * A synthetic knowledge graph with learnable structure: entities fall into clusters of {@code clusterSize};
  * every relation maps each cluster to one target cluster (a random permutation per relation) and links a
- * subject to a few fixed members of the target cluster chosen by a per-relation offset. A model can learn the
- * cluster maps and the offsets; held-out triples come from the same process.
+ * subject to random members of its target cluster. A model that learns the clusters and the maps ranks the
+ * target cluster first; held-out triples come from the same process.
  */
 final class KgeGenerator
 {
@@ -23,7 +23,6 @@ final class KgeGenerator
         final SplittableRandom random = new SplittableRandom(seed);
         final int clusters = entities / clusterSize;
         final int[][] targetCluster = new int[relations][clusters];
-        final int[] offset = new int[relations];
         for (int r = 0; r < relations; r++)
         {
             for (int c = 0; c < clusters; c++)
@@ -37,7 +36,6 @@ final class KgeGenerator
                 targetCluster[r][c] = targetCluster[r][j];
                 targetCluster[r][j] = t;
             }
-            offset[r] = random.nextInt(clusterSize);
         }
         final int total = entities * triplesPerEntity;
         final int[] s = new int[total];
@@ -50,8 +48,7 @@ final class KgeGenerator
             final int subject = random.nextInt(clusters * clusterSize);
             final int relation = random.nextInt(relations);
             final int cluster = subject / clusterSize;
-            final int position = (subject % clusterSize + offset[relation] + random.nextInt(3)) % clusterSize;
-            final int object = targetCluster[relation][cluster] * clusterSize + position;
+            final int object = targetCluster[relation][cluster] * clusterSize + random.nextInt(clusterSize);
             if (seen.add(((long)subject * relations + relation) * entities + object))
             {
                 s[n] = subject;

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Filtered link prediction: each triple is ranked against every entity as object and as subject; other
- * triples known to be true (train, valid and test) are left out of the ranking.
+ * triples known to be true (train, valid and test) are left out of the ranking, and ties count half (the mean
+ * rank among equal scores, so that a collapsed model does not rank everything first).
  */
 final class LinkPrediction
 {
@@ -57,7 +58,8 @@ final class LinkPrediction
             {
                 final boolean objectSide = side == 0;
                 final double truth = model.score(entityVectors, s * dim, relationVectors, r * dim, entityVectors, o * dim, dim);
-                int rank = 1;
+                int greater = 0;
+                int ties = 0;
                 for (int e = 0; e < entities; e++)
                 {
                     if (objectSide ? e == o || known.contains(code(s, r, e)) : e == s || known.contains(code(e, r, o)))
@@ -69,9 +71,14 @@ final class LinkPrediction
                         model.score(entityVectors, e * dim, relationVectors, r * dim, entityVectors, o * dim, dim);
                     if (score > truth)
                     {
-                        rank++;
+                        greater++;
+                    }
+                    else if (score == truth)
+                    {
+                        ties++;
                     }
                 }
+                final double rank = 1 + greater + ties / 2.0;
                 reciprocal += 1.0 / rank;
                 hits1 += rank <= 1 ? 1 : 0;
                 hits3 += rank <= 3 ? 1 : 0;

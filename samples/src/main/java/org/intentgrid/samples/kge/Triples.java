@@ -1,12 +1,11 @@
 package org.intentgrid.samples.kge;
 
 import org.intentgrid.samples.train.InputFormatException;
+import org.intentgrid.samples.train.Inputs;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -59,7 +58,7 @@ final class Triples
         int[] r = new int[1024];
         int[] o = new int[1024];
         int n = 0;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8))
+        try (BufferedReader reader = Inputs.open(file))
         {
             long lineNumber = 0;
             String line;

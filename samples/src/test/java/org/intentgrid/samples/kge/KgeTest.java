@@ -1,0 +1,121 @@
+package org.intentgrid.samples.kge;
+
+import org.intentgrid.samples.train.InputFormatException;
+import org.intentgrid.samples.train.Trainer;
+import org.intentgrid.samples.train.TrainingResult;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The kge app: the toy-data quality gate, learning on generated data, adaptive vs static, malformed input. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class KgeTest
+{
+    private static final Logger HAZELCAST = Logger.getLogger("com.hazelcast");
+    private static final Path TOY = Paths.get("..", "..", "shared", "data", "adapm-toy", "kge");
+
+    @BeforeAll
+    static void quiet()
+    {
+        HAZELCAST.setLevel(Level.SEVERE);
+    }
+
+    static TrainingResult train(final String... args)
+    {
+        final KgeCommand command = new KgeCommand();
+        new CommandLine(command).parseArgs(args);
+        command.options.quiet = true;
+        return new Trainer(command.app(), command.options).run();
+    }
+
+    private static double best(final TrainingResult result)
+    {
+        return result.epochs().stream().mapToDouble(result::quality).max().orElseThrow();
+    }
+
+    @Test
+    void toyDataReachesTheQualityGate()
+    {
+        assertTrue(Files.isDirectory(TOY), "toy data at " + TOY.toAbsolutePath());
+        final TrainingResult result = train("--data", TOY.toString(), "--model", "complex", "--dim", "100",
+            "--members", "2", "--epochs", "12", "--seed", "1");
+        assertTrue(best(result) >= 0.45, "filtered validation MRR within 12 epochs: " + best(result));
+        final Map<String, Object> last = result.epochs().get(11);
+        assertTrue((double)last.get("test_mrr_filtered") > 0.35, "test MRR " + last.get("test_mrr_filtered"));
+    }
+
+    @Test
+    void learnsOnAGeneratedGraph()
+    {
+        final TrainingResult result = train("--gen-entities", "300", "--members", "2", "--epochs", "8", "--dim", "32",
+            "--seed", "3");
+        final List<Map<String, Object>> epochs = result.epochs();
+        final double firstLoss = (double)epochs.get(0).get("train_loss");
+        final double lastLoss = (double)epochs.get(epochs.size() - 1).get("train_loss");
+        assertTrue(lastLoss < 0.5 * firstLoss, "loss falls: " + firstLoss + " -> " + lastLoss);
+        assertTrue(result.finalQuality() > 0.08 && result.finalQuality() > 3 * result.initialQuality(),
+            "MRR rises well above chance: " + result.initialQuality() + " -> " + result.finalQuality());
+    }
+
+    @Test
+    void adaptiveAndStaticReachTheSameQuality()
+    {
+        final TrainingResult adaptive = train("--data", TOY.toString(), "--members", "2", "--epochs", "5", "--seed", "5",
+            "--mode", "adaptive");
+        final TrainingResult classic = train("--data", TOY.toString(), "--members", "2", "--epochs", "5", "--seed", "5",
+            "--mode", "static");
+        assertTrue(Math.abs(adaptive.finalQuality() - classic.finalQuality()) < 0.06,
+            "MRR adaptive " + adaptive.finalQuality() + " vs static " + classic.finalQuality());
+        assertTrue((double)classic.epochs().get(4).get("local_share") < 0.7, "static keeps keys at their homes");
+        assertTrue((double)adaptive.epochs().get(4).get("local_share") > 0.9, "adaptive makes accesses local");
+    }
+
+    @Test
+    void malformedInputIsRejectedWithItsLineNumber(@TempDir final Path dir) throws IOException
+    {
+        rejected(dir, "0\t0\t1\n1\t0\n", "train.del:2", "expected 3 tab-separated columns");
+        rejected(dir, "0\t0\t1\n1\tx\t2\n", "train.del:2", "relation id 'x' is not an integer");
+        rejected(dir, "0\t0\t1\n-1\t0\t2\n", "train.del:2", "subject id -1 is out of range");
+        rejected(dir, "", "train.del", "no triples");
+        Files.writeString(dir.resolve("train.del"), "0\t0\t1\n1\t0\t2\n");
+        Files.writeString(dir.resolve("valid.del"), "0\t0\t2\n\n2\t0\t3\n");
+        Files.writeString(dir.resolve("test.del"), "0\t0\t2\n");
+        final InputFormatException e = assertThrows(InputFormatException.class, () -> app(dir));
+        assertTrue(e.getMessage().contains("valid.del:3") && e.getMessage().contains("object id 3 is out of range"),
+            e.getMessage());
+        assertEquals(3, e.line());
+    }
+
+    private static void rejected(final Path dir, final String train, final String where, final String what)
+        throws IOException
+    {
+        Files.writeString(dir.resolve("train.del"), train);
+        Files.writeString(dir.resolve("valid.del"), "0\t0\t1\n");
+        Files.writeString(dir.resolve("test.del"), "0\t0\t1\n");
+        final InputFormatException e = assertThrows(InputFormatException.class, () -> app(dir));
+        assertTrue(e.getMessage().contains(where) && e.getMessage().contains(what), e.getMessage());
+    }
+
+    private static KgeApp app(final Path dir)
+    {
+        final KgeCommand command = new KgeCommand();
+        new CommandLine(command).parseArgs("--data", dir.toString());
+        return command.app();
+    }
+}
