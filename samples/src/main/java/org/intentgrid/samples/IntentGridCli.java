@@ -9,7 +9,8 @@ import java.util.logging.Logger;
 /** The launcher behind {@code bin/intentgrid}. */
 @Command(name = "intentgrid", mixinStandardHelpOptions = true, version = "intentgrid 0.1.0",
     description = "Adaptive parameter management on Hazelcast: demo and benchmarks.",
-    subcommands = {DemoCommand.class, org.intentgrid.samples.kge.KgeCommand.class, TourCommand.class, BenchCommand.class})
+    subcommands = {DemoCommand.class, org.intentgrid.samples.kge.KgeCommand.class, org.intentgrid.samples.mf.MfCommand.class,
+        TourCommand.class, BenchCommand.class})
 public final class IntentGridCli implements Runnable
 {
     /** JUL holds loggers weakly: a level set on an unreferenced logger can be lost, so these are kept. */

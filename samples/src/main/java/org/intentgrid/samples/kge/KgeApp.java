@@ -10,6 +10,7 @@ import org.intentgrid.SamplingScheme;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
 import org.intentgrid.samples.train.EpochContext;
+import org.intentgrid.samples.train.Tables;
 import org.intentgrid.samples.train.TrainingApp;
 
 import java.util.LinkedHashMap;
@@ -318,8 +319,8 @@ final class KgeApp implements TrainingApp
     @Override
     public Map<String, Object> evaluate(final ParameterGrid grid)
     {
-        final float[] entityVectors = embeddings(grid, entityTable, entities);
-        final float[] relationVectors = embeddings(grid, relationTable, relations);
+        final float[] entityVectors = Tables.leading(grid, entityTable, entities, dim);
+        final float[] relationVectors = Tables.leading(grid, relationTable, relations, dim);
         final Map<String, Object> metrics = new LinkedHashMap<>();
         final Map<String, Double> validation = evaluation.evaluate(valid, entityVectors, relationVectors);
         metrics.put("valid_mrr_filtered", validation.get("mrr_filtered"));
@@ -330,26 +331,5 @@ final class KgeApp implements TrainingApp
         metrics.put("test_mrr_filtered", testing.get("mrr_filtered"));
         metrics.put("test_hits10_filtered", testing.get("hits10_filtered"));
         return metrics;
-    }
-
-    /** @return the embeddings of all keys, {@code dim} floats each (the AdaGrad sums dropped) */
-    private float[] embeddings(final ParameterGrid grid, final Table table, final int count)
-    {
-        final long[] keys = new long[count];
-        for (int k = 0; k < count; k++)
-        {
-            keys[k] = k;
-        }
-        final float[] values = new float[count * 2 * dim];
-        try (ParameterWorker w = grid.worker())
-        {
-            w.pull(table, keys, values).await();
-        }
-        final float[] vectors = new float[count * dim];
-        for (int k = 0; k < count; k++)
-        {
-            System.arraycopy(values, k * 2 * dim, vectors, k * dim, dim);
-        }
-        return vectors;
     }
 }

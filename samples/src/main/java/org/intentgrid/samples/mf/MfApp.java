@@ -1,0 +1,264 @@
+package org.intentgrid.samples.mf;
+
+import org.intentgrid.OpHandle;
+import org.intentgrid.ParameterGrid;
+import org.intentgrid.ParameterWorker;
+import org.intentgrid.Table;
+import org.intentgrid.TableSpec;
+import org.intentgrid.samples.train.EpochContext;
+import org.intentgrid.samples.train.Tables;
+import org.intentgrid.samples.train.TrainingApp;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/**
+ * Matrix factorization by distributed SGD (Gemulla et al. 2011): rows and columns fall into as many blocks as
+ * there are workers; in sub-epoch {@code k} worker {@code w} trains on block (w, w + k mod W), so no two workers
+ * touch the same row or column at once (a Latin-square schedule), with a barrier between sub-epochs. Loss: squared
+ * error plus L2 on every factor an entry touches (so rows and columns are regularized in proportion to their
+ * frequency). Steps: AdaGrad, its base rate adjusted per epoch by the bold driver (x1.05 after an improving epoch,
+ * x0.5 otherwise). Each worker intends its rows for the whole run and each sub-epoch's columns at its start.
+ */
+final class MfApp implements TrainingApp
+{
+    private static final double ADAGRAD_EPSILON = 1e-10;
+
+    private final Entries train;
+    private final Entries test;
+    private final int rank;
+    private final double initialRate;
+    private final double regularization;
+    private final long seed;
+    private final String dataset;
+    private final Map<Integer, DoubleAdder> epochLoss = new ConcurrentHashMap<>();
+    private Table rowTable;
+    private Table columnTable;
+    /** Entry ids per (row block, column block). */
+    private int[][][] blocks;
+
+    MfApp(
+        final Entries train, final Entries test, final int rank, final double initialRate, final double regularization,
+        final long seed, final String dataset)
+    {
+        this.train = train;
+        this.test = test;
+        this.rank = rank;
+        this.initialRate = initialRate;
+        this.regularization = regularization;
+        this.seed = seed;
+        this.dataset = dataset;
+    }
+
+    @Override
+    public String name()
+    {
+        return "mf";
+    }
+
+    @Override
+    public String dataset()
+    {
+        return dataset;
+    }
+
+    @Override
+    public String qualityMetric()
+    {
+        return "test_rmse";
+    }
+
+    @Override
+    public boolean higherIsBetter()
+    {
+        return false;
+    }
+
+    @Override
+    public long examplesPerEpoch()
+    {
+        return train.size();
+    }
+
+    @Override
+    public void setUp(final ParameterGrid grid, final int workers)
+    {
+        rowTable = grid.table(TableSpec.of("mf-rows", train.rows, 2 * rank));
+        columnTable = grid.table(TableSpec.of("mf-columns", train.columns, 2 * rank));
+        try (ParameterWorker w = grid.worker())
+        {
+            initialize(w, rowTable, train.rows, seed);
+            initialize(w, columnTable, train.columns, seed + 1);
+        }
+        final int[][] counts = new int[workers][workers];
+        for (int e = 0; e < train.size(); e++)
+        {
+            counts[train.row[e] % workers][train.column[e] % workers]++;
+        }
+        blocks = new int[workers][workers][];
+        for (int r = 0; r < workers; r++)
+        {
+            for (int c = 0; c < workers; c++)
+            {
+                blocks[r][c] = new int[counts[r][c]];
+                counts[r][c] = 0;
+            }
+        }
+        for (int e = 0; e < train.size(); e++)
+        {
+            final int r = train.row[e] % workers;
+            final int c = train.column[e] % workers;
+            blocks[r][c][counts[r][c]++] = e;
+        }
+    }
+
+    private void initialize(final ParameterWorker w, final Table table, final int count, final long initSeed)
+    {
+        final SplittableRandom random = new SplittableRandom(initSeed);
+        final double scale = 1.0 / Math.sqrt(Math.sqrt(rank));
+        final long[] keys = new long[count];
+        final float[] values = new float[count * 2 * rank];
+        for (int k = 0; k < count; k++)
+        {
+            keys[k] = k;
+            for (int j = 0; j < rank; j++)
+            {
+                values[k * 2 * rank + j] = (float)(scale * (random.nextDouble() * 2 - 1));
+            }
+        }
+        w.set(table, keys, values).await();
+    }
+
+    /** @return the bold driver's base rate for {@code epoch}, from the training losses of the epochs before */
+    private double rateFor(final int epoch)
+    {
+        double rate = initialRate;
+        for (int e = 2; e < epoch; e++)
+        {
+            rate *= epochLoss.get(e).sum() < epochLoss.get(e - 1).sum() ? 1.05 : 0.5;
+        }
+        return rate;
+    }
+
+    @Override
+    public double[] trainEpoch(final EpochContext context)
+    {
+        final ParameterWorker worker = context.worker();
+        final int workers = context.workers();
+        final int me = context.workerIndex();
+        final double rate = rateFor(context.epoch());
+        if (context.epoch() == 1)
+        {
+            worker.intent(rowTable, keysOfBlock(train.rows, workers, me), worker.clock(), Long.MAX_VALUE);
+        }
+        final SplittableRandom random = new SplittableRandom(seed * 31 + context.epoch() * 1_000_003L + me);
+        final long[] rowKey = new long[1];
+        final long[] columnKey = new long[1];
+        final float[] rowValue = new float[2 * rank];
+        final float[] columnValue = new float[2 * rank];
+        final float[] rowUpdate = new float[2 * rank];
+        final float[] columnUpdate = new float[2 * rank];
+        double loss = 0;
+        for (int k = 0; k < workers; k++)
+        {
+            final int columnBlock = (me + k) % workers;
+            final int[] entries = blocks[me][columnBlock].clone();
+            shuffle(entries, random);
+            worker.intent(columnTable, keysOfBlock(train.columns, workers, columnBlock), worker.clock(),
+                worker.clock() + entries.length + 1);
+            for (int n = 0; n < entries.length; n++)
+            {
+                final int e = entries[n];
+                rowKey[0] = train.row[e];
+                columnKey[0] = train.column[e];
+                final OpHandle rowPull = worker.pull(rowTable, rowKey, rowValue);
+                final OpHandle columnPull = worker.pull(columnTable, columnKey, columnValue);
+                rowPull.await();
+                columnPull.await();
+                double prediction = 0;
+                for (int j = 0; j < rank; j++)
+                {
+                    prediction += rowValue[j] * columnValue[j];
+                }
+                final double error = prediction - train.value[e];
+                loss += error * error;
+                for (int j = 0; j < rank; j++)
+                {
+                    final double gw = error * columnValue[j] + regularization * rowValue[j];
+                    final double gh = error * rowValue[j] + regularization * columnValue[j];
+                    rowUpdate[j] = (float)(-rate * gw / Math.sqrt(rowValue[rank + j] + gw * gw + ADAGRAD_EPSILON));
+                    rowUpdate[rank + j] = (float)(gw * gw);
+                    columnUpdate[j] = (float)(-rate * gh / Math.sqrt(columnValue[rank + j] + gh * gh + ADAGRAD_EPSILON));
+                    columnUpdate[rank + j] = (float)(gh * gh);
+                }
+                worker.push(rowTable, rowKey, rowUpdate);
+                worker.push(columnTable, columnKey, columnUpdate);
+                worker.advanceClock();
+                if ((n & 255) == 255)
+                {
+                    context.progress(256);
+                }
+            }
+            context.progress(entries.length & 255);
+            context.awaitAllWorkers();
+        }
+        epochLoss.computeIfAbsent(context.epoch(), e -> new DoubleAdder()).add(loss);
+        int mine = 0;
+        for (final int[] block : blocks[me])
+        {
+            mine += block.length;
+        }
+        return new double[] {loss, mine};
+    }
+
+    private static long[] keysOfBlock(final int count, final int blocksTotal, final int block)
+    {
+        final long[] keys = new long[Math.max(0, (count - block + blocksTotal - 1) / blocksTotal)];
+        for (int i = 0; i < keys.length; i++)
+        {
+            keys[i] = block + (long)i * blocksTotal;
+        }
+        return keys;
+    }
+
+    private static void shuffle(final int[] a, final SplittableRandom random)
+    {
+        for (int i = a.length - 1; i > 0; i--)
+        {
+            final int j = random.nextInt(i + 1);
+            final int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    @Override
+    public Map<String, Object> evaluate(final ParameterGrid grid)
+    {
+        final float[] rows = Tables.leading(grid, rowTable, train.rows, rank);
+        final float[] columns = Tables.leading(grid, columnTable, train.columns, rank);
+        final Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("test_rmse", rmse(test, rows, columns));
+        metrics.put("train_rmse", rmse(train, rows, columns));
+        return metrics;
+    }
+
+    private double rmse(final Entries entries, final float[] rows, final float[] columns)
+    {
+        double sum = 0;
+        for (int e = 0; e < entries.size(); e++)
+        {
+            double prediction = 0;
+            for (int j = 0; j < rank; j++)
+            {
+                prediction += rows[entries.row[e] * rank + j] * columns[entries.column[e] * rank + j];
+            }
+            final double error = prediction - entries.value[e];
+            sum += error * error;
+        }
+        return Math.sqrt(sum / entries.size());
+    }
+}

@@ -1,0 +1,116 @@
+package org.intentgrid.samples.mf;
+
+import org.intentgrid.samples.train.InputFormatException;
+import org.intentgrid.samples.train.Trainer;
+import org.intentgrid.samples.train.TrainingResult;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The mf app: it learns a planted matrix, adaptive and static agree, the toy files load, malformed input is rejected. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class MfTest
+{
+    private static final Logger HAZELCAST = Logger.getLogger("com.hazelcast");
+    private static final String HEADER = "%%MatrixMarket matrix coordinate real general\n";
+
+    @BeforeAll
+    static void quiet()
+    {
+        HAZELCAST.setLevel(Level.SEVERE);
+    }
+
+    private static TrainingResult train(final String... args)
+    {
+        final MfCommand command = new MfCommand();
+        new CommandLine(command).parseArgs(args);
+        command.options.quiet = true;
+        return new Trainer(command.app(), command.options).run();
+    }
+
+    private static final String[] SMALL = {"--gen-rows", "600", "--gen-columns", "300", "--gen-entries", "30000",
+        "--gen-rank", "4", "--rank", "8", "--members", "2", "--epochs", "10", "--seed", "2"};
+
+    @Test
+    void learnsAPlantedMatrix()
+    {
+        final TrainingResult result = train(SMALL);
+        final List<Map<String, Object>> epochs = result.epochs();
+        assertTrue((double)epochs.get(9).get("train_loss") < 0.3 * (double)epochs.get(0).get("train_loss"),
+            "loss falls: " + epochs.get(0).get("train_loss") + " -> " + epochs.get(9).get("train_loss"));
+        assertTrue(result.finalQuality() < 0.6 * result.initialQuality(),
+            "test RMSE " + result.initialQuality() + " -> " + result.finalQuality());
+    }
+
+    @Test
+    void adaptiveAndStaticReachTheSameQuality()
+    {
+        final String[] shorter = {"--gen-rows", "300", "--gen-columns", "200", "--gen-entries", "8000", "--gen-rank",
+            "4", "--rank", "8", "--members", "2", "--epochs", "6", "--seed", "4"};
+        final String[] adaptive = concat(shorter, "--mode", "adaptive");
+        final String[] classic = concat(shorter, "--mode", "static");
+        final TrainingResult a = train(adaptive);
+        final TrainingResult s = train(classic);
+        assertTrue(Math.abs(a.finalQuality() - s.finalQuality()) < 0.05 * s.finalQuality() + 0.02,
+            "test RMSE adaptive " + a.finalQuality() + " vs static " + s.finalQuality());
+        assertTrue((double)a.epochs().get(5).get("local_share") > 0.95, "rows and column blocks are local");
+        assertTrue((double)s.epochs().get(5).get("local_share") < 0.7, "static keeps them at their homes");
+    }
+
+    @Test
+    void toyFilesLoadAndTrain()
+    {
+        final TrainingResult result = train("--data", Paths.get("..", "..", "shared", "data", "adapm-toy", "mf").toString(),
+            "--rank", "2", "--members", "2", "--epochs", "3");
+        assertEquals(3, result.epochs().size());
+        assertTrue(Double.isFinite(result.finalQuality()));
+    }
+
+    @Test
+    void malformedInputIsRejectedWithItsLineNumber(@TempDir final Path dir) throws IOException
+    {
+        rejected(dir, "", "train.mmc", "empty");
+        rejected(dir, "3 3 1\n1 1 1.0\n", "train.mmc:1", "expected the header");
+        rejected(dir, HEADER + "% c\n3 3 2\n1 1 1.0\n2 2\n", "train.mmc:5", "expected 3 whitespace-separated columns");
+        rejected(dir, HEADER + "3 3 2\n1 1 1.0\n4 2 1.0\n", "train.mmc:4", "row index 4 is out of range");
+        rejected(dir, HEADER + "3 3 2\n1 1 1.0\n2 0 1.0\n", "train.mmc:4", "column index 0 is out of range");
+        rejected(dir, HEADER + "3 3 2\n1 1 1.0\n-2 1 1.0\n", "train.mmc:4", "row index -2 is out of range");
+        rejected(dir, HEADER + "3 3 2\n1 1 1.0\n2 2 abc\n", "train.mmc:4", "value 'abc' is not a number");
+        rejected(dir, HEADER + "3 x 2\n", "train.mmc:2", "column count 'x' is not an integer");
+        rejected(dir, HEADER + "3 3 3\n1 1 1.0\n2 2 1.0\n", "train.mmc:4", "found 2 entries but 3 were declared");
+    }
+
+    private static void rejected(final Path dir, final String train, final String where, final String what)
+        throws IOException
+    {
+        Files.writeString(dir.resolve("train.mmc"), train);
+        Files.writeString(dir.resolve("test.mmc"), HEADER + "3 3 1\n1 1 1.0\n");
+        final MfCommand command = new MfCommand();
+        new CommandLine(command).parseArgs("--data", dir.toString());
+        final InputFormatException e = assertThrows(InputFormatException.class, command::app);
+        assertTrue(e.getMessage().contains(where) && e.getMessage().contains(what), e.getMessage());
+    }
+
+    private static String[] concat(final String[] a, final String... b)
+    {
+        final String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}
