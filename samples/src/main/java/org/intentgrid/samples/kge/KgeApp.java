@@ -100,17 +100,22 @@ final class KgeApp implements TrainingApp
     }
 
     @Override
-    public void setUp(final ParameterGrid grid, final int workers)
+    public void declare(final ParameterGrid grid, final int workers)
     {
         entityTable = grid.table(TableSpec.of("kge-entities", entities, 2 * dim));
         relationTable = grid.table(TableSpec.of("kge-relations", relations, 2 * dim));
+        final Sampling sampling = Sampling.of(KeyDistribution.uniform(0, entities)).seed(seed);
+        grid.enableSampling(entityTable, samplingScheme == null ? sampling : sampling.scheme(samplingScheme));
+    }
+
+    @Override
+    public void initialize(final ParameterGrid grid)
+    {
         try (ParameterWorker w = grid.worker())
         {
             initialize(w, entityTable, entities, seed);
             initialize(w, relationTable, relations, seed + 1);
         }
-        final Sampling sampling = Sampling.of(KeyDistribution.uniform(0, entities)).seed(seed);
-        grid.enableSampling(entityTable, samplingScheme == null ? sampling : sampling.scheme(samplingScheme));
     }
 
     /** Sets every embedding to small random values and its AdaGrad sums to zero. */

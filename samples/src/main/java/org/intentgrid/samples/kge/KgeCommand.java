@@ -1,13 +1,17 @@
 package org.intentgrid.samples.kge;
 
 import org.intentgrid.SamplingScheme;
+import org.intentgrid.samples.train.AppCommand;
+import org.intentgrid.samples.train.AppRecipe;
 import org.intentgrid.samples.train.Reports;
 import org.intentgrid.samples.train.TrainOptions;
 import org.intentgrid.samples.train.Trainer;
 import org.intentgrid.samples.train.TrainingResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -15,11 +19,14 @@ import java.util.concurrent.Callable;
 /** {@code bin/intentgrid kge}: knowledge graph embeddings on {@code --data DIR} or on a generated graph. */
 @Command(name = "kge", mixinStandardHelpOptions = true,
     description = "Knowledge graph embeddings (ComplEx or DistMult) with negative sampling; filtered MRR and Hits@k.")
-public final class KgeCommand implements Callable<Integer>
+public final class KgeCommand implements Callable<Integer>, AppCommand
 {
 
     @Mixin
     TrainOptions options;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--model", defaultValue = "complex", description = "complex or distmult (default ${DEFAULT-VALUE})")
     String model;
@@ -60,13 +67,15 @@ public final class KgeCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final TrainingResult result = new Trainer(app(), options).run();
+        final TrainingResult result = new Trainer(app(), options,
+            AppRecipe.of(this, spec.commandLine().getParseResult().originalArgs())).run();
         Reports.write(result, options.jsonFile("kge"));
         return 0;
     }
 
     /** @return the app for these options, data read or generated (rejects bad options and input first) */
-    KgeApp app()
+    @Override
+    public KgeApp app()
     {
         options.validate();
         final KgeModel kgeModel = KgeModel.parse(model);

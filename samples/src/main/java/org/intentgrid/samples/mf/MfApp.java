@@ -84,15 +84,20 @@ final class MfApp implements TrainingApp
     }
 
     @Override
-    public void setUp(final ParameterGrid grid, final int workers)
+    public void initialize(final ParameterGrid grid)
     {
-        rowTable = grid.table(TableSpec.of("mf-rows", train.rows, 2 * rank));
-        columnTable = grid.table(TableSpec.of("mf-columns", train.columns, 2 * rank));
         try (ParameterWorker w = grid.worker())
         {
             initialize(w, rowTable, train.rows, seed);
             initialize(w, columnTable, train.columns, seed + 1);
         }
+    }
+
+    @Override
+    public void declare(final ParameterGrid grid, final int workers)
+    {
+        rowTable = grid.table(TableSpec.of("mf-rows", train.rows, 2 * rank));
+        columnTable = grid.table(TableSpec.of("mf-columns", train.columns, 2 * rank));
         final int[][] counts = new int[workers][workers];
         for (int e = 0; e < train.size(); e++)
         {

@@ -1,13 +1,17 @@
 package org.intentgrid.samples.mf;
 
 import org.intentgrid.samples.train.InputFormatException;
+import org.intentgrid.samples.train.AppCommand;
+import org.intentgrid.samples.train.AppRecipe;
 import org.intentgrid.samples.train.Reports;
 import org.intentgrid.samples.train.TrainOptions;
 import org.intentgrid.samples.train.Trainer;
 import org.intentgrid.samples.train.TrainingResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -15,10 +19,13 @@ import java.util.concurrent.Callable;
 /** {@code bin/intentgrid mf}: matrix factorization on {@code --data DIR} (train.mmc, test.mmc) or a planted matrix. */
 @Command(name = "mf", mixinStandardHelpOptions = true,
     description = "Matrix factorization by DSGD (Latin-square blocks, AdaGrad, bold driver); test RMSE.")
-public final class MfCommand implements Callable<Integer>
+public final class MfCommand implements Callable<Integer>, AppCommand
 {
     @Mixin
     TrainOptions options;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--rank", defaultValue = "16", description = "factor rank (default ${DEFAULT-VALUE})")
     int rank;
@@ -48,12 +55,14 @@ public final class MfCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final TrainingResult result = new Trainer(app(), options).run();
+        final TrainingResult result = new Trainer(app(), options,
+            AppRecipe.of(this, spec.commandLine().getParseResult().originalArgs())).run();
         Reports.write(result, options.jsonFile("mf"));
         return 0;
     }
 
-    MfApp app()
+    @Override
+    public MfApp app()
     {
         options.validate();
         if (rank < 1 || learningRate <= 0 || regularization < 0)

@@ -2,10 +2,6 @@ package org.intentgrid.samples.train;
 
 import org.intentgrid.ParameterWorker;
 
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
 /** What one training thread gets for one epoch: its worker, its index among all workers, progress, a barrier. */
@@ -16,11 +12,11 @@ public final class EpochContext
     private final int workers;
     private final int epoch;
     private final LongConsumer progress;
-    private final CyclicBarrier barrier;
+    private final Runnable barrier;
 
     EpochContext(
         final ParameterWorker worker, final int workerIndex, final int workers, final int epoch,
-        final LongConsumer progress, final CyclicBarrier barrier)
+        final LongConsumer progress, final Runnable barrier)
     {
         this.worker = worker;
         this.workerIndex = workerIndex;
@@ -63,18 +59,6 @@ public final class EpochContext
     /** Waits until every worker of the run reached this point (for schedules such as DSGD's sub-epochs). */
     public void awaitAllWorkers()
     {
-        try
-        {
-            barrier.await(10, TimeUnit.MINUTES);
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted at the workers' barrier", e);
-        }
-        catch (final BrokenBarrierException | TimeoutException e)
-        {
-            throw new IllegalStateException("another worker failed or stalled at the barrier", e);
-        }
+        barrier.run();
     }
 }

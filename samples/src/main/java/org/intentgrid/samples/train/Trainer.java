@@ -3,24 +3,16 @@ package org.intentgrid.samples.train;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.intentgrid.GridConfig;
-import org.intentgrid.GridMember;
-import org.intentgrid.GridStats;
 import org.intentgrid.ParameterGrid;
-import org.intentgrid.ParameterWorker;
 import org.intentgrid.spi.Mode;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CyclicBarrier;
 
 /**
- * Runs a {@link TrainingApp} on an embedded grid: {@code --members} members with {@code --threads} workers each,
- * epoch by epoch (training timed alone, then a sync and the evaluation), while a sampler records the share of
- * local accesses over time. Produces the {@link TrainingResult}.
+ * Runs a {@link TrainingApp} on {@code --members} members (embedded, or one JVM each with {@code --fork}) with
+ * {@code --threads} workers each, epoch by epoch (training timed alone, then a sync and the evaluation), while a
+ * sampler records the share of local accesses over time. Produces the {@link TrainingResult}.
  */
 public final class Trainer
 {
@@ -28,11 +20,20 @@ public final class Trainer
 
     private final TrainingApp app;
     private final TrainOptions options;
+    private final AppRecipe recipe;
 
-    public Trainer(final TrainingApp app, final TrainOptions options)
+    /**
+     * @param recipe how member JVMs rebuild the app for {@code --fork} (may be null for embedded runs only)
+     */
+    public Trainer(final TrainingApp app, final TrainOptions options, final AppRecipe recipe)
     {
+        if (options.fork && recipe == null)
+        {
+            throw new IllegalArgumentException("--fork needs the app's recipe");
+        }
         this.app = app;
         this.options = options;
+        this.recipe = recipe;
     }
 
     /** Trains for {@code --epochs} epochs and returns the results (written by the caller). */
@@ -41,114 +42,61 @@ public final class Trainer
         options.validate();
         final Mode mode = options.parsedMode();
         final int workerCount = options.members * options.threads;
-        say("Starting %d embedded member%s (mode %s), %d worker thread%s each ...%n", options.members,
-            options.members == 1 ? "" : "s", mode.label(), options.threads, options.threads == 1 ? "" : "s");
+        say("Starting %d %s member%s (mode %s), %d worker thread%s each ...%n", options.members,
+            options.fork ? "forked" : "embedded", options.members == 1 ? "" : "s", mode.label(), options.threads,
+            options.threads == 1 ? "" : "s");
         final TrainingResult result = new TrainingResult(app, mode.label(), options.members, options.threads);
-        try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(options.members).mode(mode)))
+        try (WorkerPool pool = options.fork ? new ForkedPool(app, options, recipe) : new EmbeddedPool(app, options))
         {
-            app.setUp(grid, workerCount);
-            grid.waitSync();
-            final Map<String, Object> initial = app.evaluate(grid);
-            say("Before training: %s = %.4f%n", app.qualityMetric(), ((Number)initial.get(app.qualityMetric())).doubleValue());
-            result.initialQuality(((Number)initial.get(app.qualityMetric())).doubleValue());
-            final List<ParameterWorker> workers = new ArrayList<>();
-            for (int m = 0; m < options.members; m++)
+            final ParameterGrid grid = pool.grid();
+            app.declare(grid, workerCount);
+            app.initialize(grid);
+            pool.waitSync();
+            result.initialQuality(quality(app.evaluate(grid)));
+            say("Before training: %s = %.4f%n", app.qualityMetric(), result.initialQuality());
+            double trainingSeconds = 0;
+            for (int epoch = 1; epoch <= options.epochs; epoch++)
             {
-                for (int t = 0; t < options.threads; t++)
+                final Traffic before = pool.traffic();
+                final double[] lossAndCount;
+                final long start = System.nanoTime();
+                final LocalitySampler sampler = new LocalitySampler(pool, result, trainingSeconds, start);
+                try (ProgressBar bar = progressBar(epoch))
                 {
-                    workers.add(grid.member(m).worker());
+                    lossAndCount = pool.trainEpoch(epoch, bar == null ? n -> { } : bar::stepBy);
+                    if (bar != null)
+                    {
+                        bar.stepTo(app.examplesPerEpoch());
+                    }
                 }
-            }
-            try
-            {
-                double trainingSeconds = 0;
-                for (int epoch = 1; epoch <= options.epochs; epoch++)
+                finally
                 {
-                    final GridStats before = grid.stats();
-                    final long syncBytesBefore = syncBytes(grid);
-                    final double[] secondsAndLoss = trainEpoch(grid, workers, epoch, result, trainingSeconds);
-                    final double seconds = secondsAndLoss[0];
-                    final double loss = secondsAndLoss[1];
-                    trainingSeconds += seconds;
-                    final GridStats after = grid.stats();
-                    grid.waitSync();
-                    final Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("epoch", epoch);
-                    row.put("seconds", seconds);
-                    row.put("train_loss", loss);
-                    final long accessed = after.keysAccessed() - before.keysAccessed();
-                    row.put("local_share", accessed == 0 ? 1.0 : (double)(after.keysLocal() - before.keysLocal()) / accessed);
-                    row.put("bytes_sent", after.bytesSent() - before.bytesSent() + syncBytes(grid) - syncBytesBefore);
-                    row.putAll(app.evaluate(grid));
-                    row.put("wall_seconds", trainingSeconds);
-                    result.addEpoch(row);
-                    say("epoch %2d  %6.2f s  loss %.4f  %s %.4f  local %.1f%%%n", epoch, seconds, loss,
-                        app.qualityMetric(), ((Number)row.get(app.qualityMetric())).doubleValue(),
-                        100 * (double)row.get("local_share"));
+                    sampler.stop();
                 }
-            }
-            finally
-            {
-                workers.forEach(ParameterWorker::close);
+                final double seconds = (System.nanoTime() - start) / 1e9;
+                trainingSeconds += seconds;
+                final Traffic traffic = pool.traffic().minus(before);
+                pool.waitSync();
+                final double loss = lossAndCount[1] == 0 ? 0 : lossAndCount[0] / lossAndCount[1];
+                final Map<String, Object> row = new LinkedHashMap<>();
+                row.put("epoch", epoch);
+                row.put("seconds", seconds);
+                row.put("train_loss", loss);
+                row.put("local_share", traffic.localShare());
+                row.put("bytes_sent", traffic.bytesSent());
+                row.putAll(app.evaluate(grid));
+                row.put("wall_seconds", trainingSeconds);
+                result.addEpoch(row);
+                say("epoch %2d  %6.2f s  loss %.4f  %s %.4f  local %.1f%%%n", epoch, seconds, loss,
+                    app.qualityMetric(), quality(row), 100 * traffic.localShare());
             }
         }
         return result;
     }
 
-    /** @return the epoch's training seconds and mean loss */
-    private double[] trainEpoch(
-        final ParameterGrid grid, final List<ParameterWorker> workers, final int epoch, final TrainingResult result,
-        final double trainingSecondsBefore)
+    private double quality(final Map<String, Object> metrics)
     {
-        final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        final double[][] losses = new double[workers.size()][];
-        final CyclicBarrier barrier = new CyclicBarrier(workers.size());
-        final List<Thread> threads = new ArrayList<>();
-        try (ProgressBar bar = progressBar(epoch))
-        {
-            final long start = System.nanoTime();
-            final LocalitySampler sampler = new LocalitySampler(grid, result, trainingSecondsBefore, start);
-            for (int i = 0; i < workers.size(); i++)
-            {
-                final int index = i;
-                final EpochContext context = new EpochContext(workers.get(i), i, workers.size(), epoch,
-                    bar == null ? n -> { } : bar::stepBy, barrier);
-                final Thread thread = new Thread(() ->
-                {
-                    try
-                    {
-                        losses[index] = app.trainEpoch(context);
-                    }
-                    catch (final Throwable e)
-                    {
-                        failures.add(e);
-                        barrier.reset();
-                    }
-                }, app.name() + "-worker-" + i);
-                threads.add(thread);
-                thread.start();
-            }
-            for (final Thread thread : threads)
-            {
-                join(thread);
-            }
-            final double seconds = (System.nanoTime() - start) / 1e9;
-            sampler.stop();
-            if (!failures.isEmpty())
-            {
-                final Throwable first = failures.peek();
-                throw first instanceof RuntimeException ? (RuntimeException)first :
-                    new IllegalStateException("training failed in epoch " + epoch, first);
-            }
-            double loss = 0;
-            double count = 0;
-            for (final double[] l : losses)
-            {
-                loss += l[0];
-                count += l[1];
-            }
-            return new double[] {seconds, count == 0 ? 0 : loss / count};
-        }
+        return ((Number)metrics.get(app.qualityMetric())).doubleValue();
     }
 
     private ProgressBar progressBar(final int epoch)
@@ -160,29 +108,6 @@ public final class Trainer
         return new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, options.epochs))
             .setInitialMax(app.examplesPerEpoch()).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
             .setUnit(" ex", 1).showSpeed().continuousUpdate().build();
-    }
-
-    private static long syncBytes(final ParameterGrid grid)
-    {
-        long bytes = 0;
-        for (final GridMember member : grid.members())
-        {
-            bytes += member.syncStats().bytesSent();
-        }
-        return bytes;
-    }
-
-    private static void join(final Thread thread)
-    {
-        try
-        {
-            thread.join();
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while training", e);
-        }
     }
 
     private void say(final String format, final Object... args)
@@ -199,11 +124,11 @@ public final class Trainer
         private final Thread thread;
         private volatile boolean running = true;
 
-        LocalitySampler(final ParameterGrid grid, final TrainingResult result, final double offset, final long start)
+        LocalitySampler(final WorkerPool pool, final TrainingResult result, final double offset, final long start)
         {
             thread = new Thread(() ->
             {
-                GridStats last = grid.stats();
+                Traffic last = pool.traffic();
                 while (running)
                 {
                     try
@@ -214,12 +139,19 @@ public final class Trainer
                     {
                         return;
                     }
-                    final GridStats now = grid.stats();
-                    final long accessed = now.keysAccessed() - last.keysAccessed();
-                    if (accessed > 0)
+                    final Traffic now;
+                    try
                     {
-                        result.addLocality(offset + (System.nanoTime() - start) / 1e9,
-                            (double)(now.keysLocal() - last.keysLocal()) / accessed);
+                        now = pool.traffic();
+                    }
+                    catch (final RuntimeException e)
+                    {
+                        return;
+                    }
+                    final Traffic interval = now.minus(last);
+                    if (interval.accessed() > 0)
+                    {
+                        result.addLocality(offset + (System.nanoTime() - start) / 1e9, interval.localShare());
                     }
                     last = now;
                 }
@@ -232,7 +164,14 @@ public final class Trainer
         {
             running = false;
             thread.interrupt();
-            join(thread);
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -22,8 +22,14 @@ public interface TrainingApp
     /** @return true if a larger {@link #qualityMetric()} is better */
     boolean higherIsBetter();
 
-    /** Declares and initializes the tables, once, before the first epoch. */
-    void setUp(ParameterGrid grid, int workers);
+    /**
+     * Declares the tables (idempotent) and enables sampling on the grid's local members. Called on every JVM of
+     * the run, before {@link #initialize} and before any worker trains there.
+     */
+    void declare(ParameterGrid grid, int workers);
+
+    /** Sets the initial parameter values; called once per run, after {@link #declare}. */
+    void initialize(ParameterGrid grid);
 
     /** @return examples one epoch processes over all workers (for progress) */
     long examplesPerEpoch();

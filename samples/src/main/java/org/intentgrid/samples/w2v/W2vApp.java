@@ -102,7 +102,13 @@ final class W2vApp implements TrainingApp
     }
 
     @Override
-    public void setUp(final ParameterGrid grid, final int workers)
+    public void initialize(final ParameterGrid grid)
+    {
+        // the input vectors start from the table's deterministic initializer, the output vectors at zero
+    }
+
+    @Override
+    public void declare(final ParameterGrid grid, final int workers)
     {
         inputTable = grid.table(TableSpec.of("w2v-input", corpus.vocabulary(), dim)
             .init(Init.uniform(-0.5 / dim, 0.5 / dim, seed)));

@@ -1,13 +1,17 @@
 package org.intentgrid.samples.w2v;
 
 import org.intentgrid.SamplingScheme;
+import org.intentgrid.samples.train.AppCommand;
+import org.intentgrid.samples.train.AppRecipe;
 import org.intentgrid.samples.train.Reports;
 import org.intentgrid.samples.train.TrainOptions;
 import org.intentgrid.samples.train.Trainer;
 import org.intentgrid.samples.train.TrainingResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
@@ -15,10 +19,13 @@ import java.util.concurrent.Callable;
 @Command(name = "w2v", mixinStandardHelpOptions = true,
     description = "Word vectors: skip-gram with negative sampling; held-out loss and, on generated text, the " +
         "nearest-neighbour score.")
-public final class W2vCommand implements Callable<Integer>
+public final class W2vCommand implements Callable<Integer>, AppCommand
 {
     @Mixin
     TrainOptions options;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--dim", defaultValue = "50", description = "vector size (default ${DEFAULT-VALUE})")
     int dim;
@@ -58,12 +65,14 @@ public final class W2vCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final TrainingResult result = new Trainer(app(), options).run();
+        final TrainingResult result = new Trainer(app(), options,
+            AppRecipe.of(this, spec.commandLine().getParseResult().originalArgs())).run();
         Reports.write(result, options.jsonFile("w2v"));
         return 0;
     }
 
-    W2vApp app()
+    @Override
+    public W2vApp app()
     {
         options.validate();
         if (dim < 1 || window < 1 || negatives < 1 || learningRate <= 0 || minCount < 1 || subsample < 0 || readAhead < 1)

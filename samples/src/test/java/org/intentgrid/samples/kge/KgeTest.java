@@ -1,5 +1,6 @@
 package org.intentgrid.samples.kge;
 
+import org.intentgrid.samples.train.AppRecipe;
 import org.intentgrid.samples.train.InputFormatException;
 import org.intentgrid.samples.train.Trainer;
 import org.intentgrid.samples.train.TrainingResult;
@@ -41,7 +42,7 @@ class KgeTest
         final KgeCommand command = new KgeCommand();
         new CommandLine(command).parseArgs(args);
         command.options.quiet = true;
-        return new Trainer(command.app(), command.options).run();
+        return new Trainer(command.app(), command.options, AppRecipe.of(command, List.of(args))).run();
     }
 
     private static double best(final TrainingResult result)

@@ -1,5 +1,6 @@
 package org.intentgrid.samples.mf;
 
+import org.intentgrid.samples.train.AppRecipe;
 import org.intentgrid.samples.train.InputFormatException;
 import org.intentgrid.samples.train.Trainer;
 import org.intentgrid.samples.train.TrainingResult;
@@ -41,7 +42,7 @@ class MfTest
         final MfCommand command = new MfCommand();
         new CommandLine(command).parseArgs(args);
         command.options.quiet = true;
-        return new Trainer(command.app(), command.options).run();
+        return new Trainer(command.app(), command.options, AppRecipe.of(command, List.of(args))).run();
     }
 
     private static final String[] SMALL = {"--gen-rows", "600", "--gen-columns", "300", "--gen-entries", "30000",

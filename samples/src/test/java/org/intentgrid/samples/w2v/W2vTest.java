@@ -1,5 +1,6 @@
 package org.intentgrid.samples.w2v;
 
+import org.intentgrid.samples.train.AppRecipe;
 import org.intentgrid.samples.train.InputFormatException;
 import org.intentgrid.samples.train.Trainer;
 import org.intentgrid.samples.train.TrainingResult;
@@ -12,6 +13,7 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,7 +40,7 @@ class W2vTest
         final W2vCommand command = new W2vCommand();
         new CommandLine(command).parseArgs(args);
         command.options.quiet = true;
-        return new Trainer(command.app(), command.options).run();
+        return new Trainer(command.app(), command.options, AppRecipe.of(command, List.of(args))).run();
     }
 
     @Test

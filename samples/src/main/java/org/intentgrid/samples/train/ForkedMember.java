@@ -1,0 +1,193 @@
+package org.intentgrid.samples.train;
+
+import org.intentgrid.ParameterGrid;
+import org.intentgrid.ParameterWorker;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/**
+ * The training side of one member JVM in a {@code --fork} run: its grid, the app (rebuilt from the
+ * {@link AppRecipe} at the first epoch) and its workers, plus the tasks the driver sends through Hazelcast's
+ * executor service. The driver JVM installs its own member here too, so every member trains the same way.
+ */
+public final class ForkedMember
+{
+    static final String PROGRESS = "progress";
+
+    private static volatile ForkedMember current;
+
+    private final ParameterGrid grid;
+    private TrainingApp app;
+    private final List<ParameterWorker> workers = new ArrayList<>();
+
+    private ForkedMember(final ParameterGrid grid, final TrainingApp app)
+    {
+        this.grid = grid;
+        this.app = app;
+    }
+
+    /** Makes {@code grid} (and, in the driver, its already built {@code app}) this JVM's training member. */
+    public static void install(final ParameterGrid grid, final TrainingApp app)
+    {
+        current = new ForkedMember(grid, app);
+    }
+
+    private static ForkedMember current()
+    {
+        final ForkedMember member = current;
+        if (member == null)
+        {
+            throw new IllegalStateException("this JVM runs no training member");
+        }
+        return member;
+    }
+
+    private synchronized double[] trainEpoch(final EpochTask task)
+    {
+        final int total = task.members * task.threads;
+        if (app == null)
+        {
+            app = task.recipe.build();
+            app.declare(grid, total);
+        }
+        while (workers.size() < task.threads)
+        {
+            workers.add(grid.member(0).worker());
+        }
+        final ClusterCounters counters = new ClusterCounters(grid.member(0).hazelcast());
+        final String barrier = "barrier-" + task.epoch;
+        final List<EpochContext> contexts = new ArrayList<>();
+        for (int t = 0; t < task.threads; t++)
+        {
+            contexts.add(new EpochContext(workers.get(t), task.memberIndex * task.threads + t, total, task.epoch,
+                batchedProgress(counters), new CounterBarrier(counters, barrier, total)));
+        }
+        return EmbeddedPool.runThreads(app, contexts, () -> { });
+    }
+
+    /** @return a progress sink for one thread that reports to the driver's counter in batches */
+    private static LongConsumer batchedProgress(final ClusterCounters counters)
+    {
+        final long[] pending = new long[1];
+        return examples ->
+        {
+            pending[0] += examples;
+            if (pending[0] >= 1024)
+            {
+                counters.add(PROGRESS, pending[0]);
+                pending[0] = 0;
+            }
+        };
+    }
+
+    /**
+     * A barrier across JVMs on a shared counter: the k-th wait of each worker returns once all workers arrived k
+     * times. Every worker waits equally often per epoch (the schedules that need barriers guarantee it).
+     */
+    private static final class CounterBarrier implements Runnable
+    {
+        private final ClusterCounters counters;
+        private final String name;
+        private final int workers;
+        private long generation;
+
+        CounterBarrier(final ClusterCounters counters, final String name, final int workers)
+        {
+            this.counters = counters;
+            this.name = name;
+            this.workers = workers;
+        }
+
+        @Override
+        public void run()
+        {
+            generation++;
+            long arrived = counters.add(name, 1);
+            final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (arrived < generation * workers)
+            {
+                if (System.nanoTime() > deadline)
+                {
+                    throw new IllegalStateException("workers on other members did not reach the barrier in 10 minutes");
+                }
+                try
+                {
+                    Thread.sleep(1);
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted at the workers' barrier", e);
+                }
+                arrived = counters.get(name);
+            }
+        }
+    }
+
+    /** Trains this member's workers for one epoch; returns {@code {loss, count}}. */
+    static final class EpochTask implements Callable<double[]>, Serializable
+    {
+        private static final long serialVersionUID = 1L;
+
+        final AppRecipe recipe;
+        final int epoch;
+        final int memberIndex;
+        final int members;
+        final int threads;
+
+        EpochTask(final AppRecipe recipe, final int epoch, final int memberIndex, final int members, final int threads)
+        {
+            this.recipe = recipe;
+            this.epoch = epoch;
+            this.memberIndex = memberIndex;
+            this.members = members;
+            this.threads = threads;
+        }
+
+        /** Failures travel back as plain messages: their causes may not be serializable (picocli's are not). */
+        @Override
+        public double[] call()
+        {
+            try
+            {
+                return current().trainEpoch(this);
+            }
+            catch (final RuntimeException e)
+            {
+                final IllegalStateException plain = new IllegalStateException(e.toString());
+                plain.setStackTrace(e.getStackTrace());
+                throw plain;
+            }
+        }
+    }
+
+    /** @return this member's {@link Traffic} */
+    static final class TrafficTask implements Callable<Traffic>, Serializable
+    {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Traffic call()
+        {
+            return Traffic.of(current().grid);
+        }
+    }
+
+    /** Waits for two completed sync rounds on this member. */
+    static final class WaitSyncTask implements Callable<Boolean>, Serializable
+    {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean call()
+        {
+            current().grid.waitSync();
+            return Boolean.TRUE;
+        }
+    }
+}
