@@ -10,6 +10,7 @@ import org.intentgrid.SamplingScheme;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
 import org.intentgrid.samples.train.EpochContext;
+import org.intentgrid.samples.train.Shuffle;
 import org.intentgrid.samples.train.Tables;
 import org.intentgrid.samples.train.TrainingApp;
 
@@ -311,13 +312,7 @@ final class KgeApp implements TrainingApp
             order[i] = index + i * workers;
         }
         final SplittableRandom random = new SplittableRandom(seed * 31 + context.epoch() * 1_000_003L + index);
-        for (int i = count - 1; i > 0; i--)
-        {
-            final int j = random.nextInt(i + 1);
-            final int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        Shuffle.ints(order, random);
         return order;
     }
 

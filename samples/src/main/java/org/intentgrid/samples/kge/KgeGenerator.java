@@ -1,5 +1,7 @@
 package org.intentgrid.samples.kge;
 
+import org.intentgrid.samples.train.Shuffle;
+
 import java.util.SplittableRandom;
 
 /**
@@ -29,13 +31,7 @@ final class KgeGenerator
             {
                 targetCluster[r][c] = c;
             }
-            for (int c = clusters - 1; c > 0; c--)
-            {
-                final int j = random.nextInt(c + 1);
-                final int t = targetCluster[r][c];
-                targetCluster[r][c] = targetCluster[r][j];
-                targetCluster[r][j] = t;
-            }
+            Shuffle.ints(targetCluster[r], random);
         }
         final int total = entities * triplesPerEntity;
         final int[] s = new int[total];

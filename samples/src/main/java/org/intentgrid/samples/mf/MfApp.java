@@ -6,6 +6,7 @@ import org.intentgrid.ParameterWorker;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
 import org.intentgrid.samples.train.EpochContext;
+import org.intentgrid.samples.train.Shuffle;
 import org.intentgrid.samples.train.Tables;
 import org.intentgrid.samples.train.TrainingApp;
 
@@ -171,7 +172,7 @@ final class MfApp implements TrainingApp
         {
             final int columnBlock = (me + k) % workers;
             final int[] entries = blocks[me][columnBlock].clone();
-            shuffle(entries, random);
+            Shuffle.ints(entries, random);
             worker.intent(columnTable, keysOfBlock(train.columns, workers, columnBlock), worker.clock(),
                 worker.clock() + entries.length + 1);
             for (int n = 0; n < entries.length; n++)
@@ -227,17 +228,6 @@ final class MfApp implements TrainingApp
             keys[i] = block + (long)i * blocksTotal;
         }
         return keys;
-    }
-
-    private static void shuffle(final int[] a, final SplittableRandom random)
-    {
-        for (int i = a.length - 1; i > 0; i--)
-        {
-            final int j = random.nextInt(i + 1);
-            final int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 
     @Override

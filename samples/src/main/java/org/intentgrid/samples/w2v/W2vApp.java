@@ -11,6 +11,7 @@ import org.intentgrid.SamplingScheme;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
 import org.intentgrid.samples.train.EpochContext;
+import org.intentgrid.samples.train.Shuffle;
 import org.intentgrid.samples.train.Tables;
 import org.intentgrid.samples.train.TrainingApp;
 
@@ -169,13 +170,7 @@ final class W2vApp implements TrainingApp
                 longest = Math.max(longest, corpus.sentences[order[i]].length);
             }
             kept = new int[longest];
-            for (int i = count - 1; i > 0; i--)
-            {
-                final int j = random.nextInt(i + 1);
-                final int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            Shuffle.ints(order, random);
             plans = new Plan[Math.min(readAhead, Math.max(1, count)) + 1];
             for (int i = 0; i < plans.length; i++)
             {
