@@ -75,16 +75,18 @@ public final class TrainingResult
         return qualityMetric;
     }
 
-    /** @return true if the metric improves upwards */
-    public boolean higherIsBetter()
+    /** @return the epoch row with the best quality */
+    public Map<String, Object> bestEpoch()
     {
-        return higherIsBetter;
-    }
-
-    /** @return the app name */
-    public String app()
-    {
-        return app;
+        Map<String, Object> best = epochs.get(0);
+        for (final Map<String, Object> row : epochs)
+        {
+            if (higherIsBetter ? quality(row) > quality(best) : quality(row) < quality(best))
+            {
+                best = row;
+            }
+        }
+        return best;
     }
 
     /** @return the run's description for file names and titles */
@@ -110,6 +112,7 @@ public final class TrainingResult
         json.put("threads", threads);
         json.put("dataset", dataset);
         json.put("quality_metric", qualityMetric);
+        json.put("quality_higher_is_better", higherIsBetter);
         json.put("initial_quality", initialQuality);
         json.put("epochs", epochs);
         final List<Map<String, Double>> series = new ArrayList<>();
