@@ -18,10 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /** {@link ClusterPort} over Hazelcast's operation service and partition table. */
 final class HazelcastClusterPort implements ClusterPort
 {
+    private static final Executor CALLER_RUNS = Runnable::run;
+
     private final NodeEngine nodeEngine;
     private final InternalPartitionService partitions;
     private final OperationService operations;
@@ -78,8 +82,8 @@ final class HazelcastClusterPort implements ClusterPort
         {
             return CompletableFuture.failedFuture(new IllegalStateException("member " + member + " is not in the cluster"));
         }
-        return operations.<ReplyMessage>createInvocationBuilder(GridService.SERVICE_NAME, new DirectOp(request),
-            target.getAddress()).setTryCount(1).<ReplyMessage>invoke().thenApply(message -> message.reply);
+        return plain(operations.<ReplyMessage>createInvocationBuilder(GridService.SERVICE_NAME, new DirectOp(request),
+            target.getAddress()).setTryCount(1).<ReplyMessage>invoke(), message -> message.reply);
     }
 
     @Override
@@ -92,8 +96,8 @@ final class HazelcastClusterPort implements ClusterPort
         }
         final PartitionIteratingOperation op =
             new PartitionIteratingOperation(new HomeOpFactory(partitionIds, requests), partitionIds);
-        return operations.createInvocationBuilder(GridService.SERVICE_NAME, op, target.getAddress())
-            .setTryCount(1).<PartitionResponse>invoke().thenApply(response ->
+        return plain(operations.createInvocationBuilder(GridService.SERVICE_NAME, op, target.getAddress())
+            .setTryCount(1).<PartitionResponse>invoke(), response ->
             {
                 final DataReply[] replies = new DataReply[partitionIds.length];
                 final int[] answered = response.getPartitions();
@@ -123,7 +127,36 @@ final class HazelcastClusterPort implements ClusterPort
         {
             return CompletableFuture.failedFuture(new IllegalStateException("member " + member + " is not in the cluster"));
         }
-        return operations.<SyncReplyMessage>createInvocationBuilder(GridService.SERVICE_NAME, new SyncOp(channel, batches),
-            target.getAddress()).setTryCount(1).<SyncReplyMessage>invoke().thenApply(message -> message.replies);
+        return plain(operations.<SyncReplyMessage>createInvocationBuilder(GridService.SERVICE_NAME,
+            new SyncOp(channel, batches), target.getAddress()).setTryCount(1).<SyncReplyMessage>invoke(),
+            message -> message.replies);
+    }
+
+    /**
+     * Completes a plain {@link CompletableFuture} from Hazelcast's invocation future, unwrapping the answer on the
+     * thread that receives it. Hazelcast runs every dependent stage of its futures, async or not, on its default
+     * async executor, which on machines with fewer than three cores (common-pool parallelism 1) starts a new thread
+     * per task: a thread per remote answer. Plain futures run our continuations where we say.
+     */
+    private static <M, R> CompletableFuture<R> plain(final CompletableFuture<M> invocation, final Function<M, R> unwrap)
+    {
+        final CompletableFuture<R> result = new CompletableFuture<>();
+        invocation.whenCompleteAsync((message, error) ->
+        {
+            if (error != null)
+            {
+                result.completeExceptionally(error);
+                return;
+            }
+            try
+            {
+                result.complete(unwrap.apply(message));
+            }
+            catch (final RuntimeException e)
+            {
+                result.completeExceptionally(e);
+            }
+        }, CALLER_RUNS);
+        return result;
     }
 }
