@@ -9,6 +9,7 @@ import picocli.CommandLine;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,8 +35,49 @@ class ForkTest
         assertTrue(epochs.get(2).get("test_rmse").asDouble() < epochs.get(0).get("test_rmse").asDouble(),
             "trained: " + epochs);
         assertTrue(epochs.get(2).get("bytes_sent").asLong() > 0, "members talked to each other");
-        final long members = ProcessHandle.current().descendants()
-            .filter(p -> p.info().commandLine().orElse("").contains("IntentGridCli member")).count();
-        assertEquals(0, members, "no member JVM is left running");
+        assertEquals(0, memberJvms(ProcessHandle.current()), "no member JVM is left running");
+    }
+
+    /**
+     * A driver stopped from outside (SIGTERM here; Ctrl-C runs the same shutdown hooks) takes its member JVMs down
+     * with it.
+     */
+    @Test
+    void stoppingTheDriverStopsItsMembers(@TempDir final Path dir) throws Exception
+    {
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        final Process driver = new ProcessBuilder(java, "-Xmx1g", "-Djava.net.preferIPv4Stack=true", "-cp",
+            System.getProperty("java.class.path"), IntentGridCli.class.getName(), "kge", "--fork", "--members", "2",
+            "--epochs", "500", "--gen-entities", "300", "--quiet", "--json", dir.resolve("kge.json").toString())
+            .redirectErrorStream(true).redirectOutput(dir.resolve("driver.log").toFile()).start();
+        try
+        {
+            final ProcessHandle handle = driver.toHandle();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (memberJvms(handle) == 0 && System.nanoTime() < deadline && driver.isAlive())
+            {
+                Thread.sleep(100);
+            }
+            assertEquals(1, memberJvms(handle), "the driver started its member JVM");
+            final List<ProcessHandle> members = handle.descendants().toList();
+            Thread.sleep(2000);
+            driver.destroy();
+            assertTrue(driver.waitFor(60, TimeUnit.SECONDS), "the driver exits");
+            for (final ProcessHandle member : members)
+            {
+                member.onExit().get(30, TimeUnit.SECONDS);
+                assertTrue(!member.isAlive(), "member JVM " + member.pid() + " exited");
+            }
+        }
+        finally
+        {
+            driver.destroyForcibly();
+        }
+    }
+
+    private static long memberJvms(final ProcessHandle parent)
+    {
+        return parent.descendants().filter(p -> p.info().commandLine().orElse("").contains("IntentGridCli member"))
+            .count();
     }
 }
