@@ -184,8 +184,8 @@ public final class GridMember
                 "sampling implementation on the classpath (org.intentgrid.spi.SamplerProvider); add intent-service"));
         final SamplingCounters counters = new SamplingCounters();
         final long seed = Hashing.mix64(sampling.seed() ^ Hashing.mix64(ordinal + 1L) ^ Hashing.nameHash(table.name()));
-        this.sampling.put(table.name(),
-            new SamplingState(table, sampling, scheme, provider.create(table, sampling, scheme, counters, seed), counters));
+        this.sampling.put(table.name(), new SamplingState(table, sampling, scheme,
+            provider.create(table, sampling, scheme, counters, seed), counters, seed));
     }
 
     /**
@@ -207,11 +207,6 @@ public final class GridMember
                 "member; call enableSampling(table, Sampling.of(distribution)) on the grid or member first");
         }
         return state;
-    }
-
-    int ordinal()
-    {
-        return ordinal;
     }
 
     /** @return number of main copies of the table held here */

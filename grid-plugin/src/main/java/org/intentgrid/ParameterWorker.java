@@ -152,11 +152,7 @@ public final class ParameterWorker implements AutoCloseable
         {
             throw new IllegalArgumentException(where + "sample size " + n + " is invalid; expected n >= 1");
         }
-        if (start < 0 || end <= start)
-        {
-            throw new IllegalArgumentException(where + "clock window [" + start + ", " + end + ") is empty or " +
-                "negative; expected 0 <= start < end");
-        }
+        checkWindow(table, start, end, "prepareSample");
         final Sampling sampling = state.sampling;
         if (!sampling.withReplacement())
         {
@@ -172,8 +168,7 @@ public final class ParameterWorker implements AutoCloseable
         WorkerSampler sampler = samplers.get(state);
         if (sampler == null)
         {
-            sampler = state.sampler.forWorker(this,
-                Hashing.mix64(sampling.seed() ^ Hashing.mix64(member.ordinal() + 1L) ^ Hashing.mix64(~(long)index)));
+            sampler = state.sampler.forWorker(this, Hashing.mix64(state.seed ^ Hashing.mix64(~(long)index)));
             samplers.put(state, sampler);
         }
         final PreparedSample sample = sampler.prepare(n, start, end);
@@ -228,6 +223,15 @@ public final class ParameterWorker implements AutoCloseable
     {
         checkHandle(sample, "finishSample");
         sample.finished = true;
+    }
+
+    private static void checkWindow(final Table table, final long start, final long end, final String op)
+    {
+        if (start < 0 || end <= start)
+        {
+            throw new IllegalArgumentException(op + " on table '" + table.name() + "': clock window [" + start + ", " +
+                end + ") is empty or negative; expected 0 <= start < end");
+        }
     }
 
     private void checkHandle(final SampleHandle sample, final String op)
@@ -298,11 +302,7 @@ public final class ParameterWorker implements AutoCloseable
     public void intent(final Table table, final long[] keys, final long start, final long end)
     {
         final TableStore store = store(table, keys, "intent");
-        if (start < 0 || end <= start)
-        {
-            throw new IllegalArgumentException("intent on table '" + table.name() + "': clock window [" + start + ", " +
-                end + ") is empty or negative; expected 0 <= start < end");
-        }
+        checkWindow(table, start, end, "intent");
         policy.intent(index, store, keys.clone(), start, end);
     }
 

@@ -14,6 +14,7 @@ import org.intentgrid.samples.train.Shuffle;
 import org.intentgrid.samples.train.Tables;
 import org.intentgrid.samples.train.TrainingApp;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -243,8 +244,8 @@ final class KgeApp implements TrainingApp
             relation.await();
             System.arraycopy(pairValues, 0, entityValues, 0, 2 * valueLength);
 
-            java.util.Arrays.fill(entityGradients, 0);
-            java.util.Arrays.fill(relationGradient, 0);
+            Arrays.fill(entityGradients, 0);
+            Arrays.fill(relationGradient, 0);
             double loss = term(0, 1, 1.0);
             for (int i = 0; i < negRatio; i++)
             {

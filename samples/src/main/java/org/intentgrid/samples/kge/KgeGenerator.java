@@ -1,7 +1,9 @@
 package org.intentgrid.samples.kge;
 
+import org.agrona.collections.LongHashSet;
 import org.intentgrid.samples.train.Shuffle;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -37,7 +39,7 @@ final class KgeGenerator
         final int[] s = new int[total];
         final int[] rel = new int[total];
         final int[] o = new int[total];
-        final java.util.HashSet<Long> seen = new java.util.HashSet<>();
+        final LongHashSet seen = new LongHashSet();
         int n = 0;
         while (n < total)
         {
@@ -61,7 +63,7 @@ final class KgeGenerator
 
     private static Triples slice(final int[] s, final int[] r, final int[] o, final int from, final int to)
     {
-        return new Triples(java.util.Arrays.copyOfRange(s, from, to), java.util.Arrays.copyOfRange(r, from, to),
-            java.util.Arrays.copyOfRange(o, from, to));
+        return new Triples(Arrays.copyOfRange(s, from, to), Arrays.copyOfRange(r, from, to),
+            Arrays.copyOfRange(o, from, to));
     }
 }
