@@ -10,7 +10,6 @@ import org.intentgrid.SamplingScheme;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
 import org.intentgrid.samples.train.EpochContext;
-import org.intentgrid.samples.train.Shuffle;
 import org.intentgrid.samples.train.Tables;
 import org.intentgrid.samples.train.TrainingApp;
 
@@ -169,7 +168,7 @@ final class KgeApp implements TrainingApp
         {
             this.context = context;
             this.worker = context.worker();
-            this.order = shuffledShare(context);
+            this.order = context.shuffledShare(train.size(), context.random(seed));
             this.ahead = Math.min(intentAhead, order.length);
             this.samples = new SampleHandle[ahead + 1];
             final int entityCount = 2 + 2 * negRatio;
@@ -299,22 +298,6 @@ final class KgeApp implements TrainingApp
                 update[updateOffset + dim + k] = (float)(g * g);
             }
         }
-    }
-
-    /** @return this worker's triples (every {@code workers}-th), shuffled per epoch */
-    private int[] shuffledShare(final EpochContext context)
-    {
-        final int workers = context.workers();
-        final int index = context.workerIndex();
-        final int count = (train.size() - index + workers - 1) / workers;
-        final int[] order = new int[count];
-        for (int i = 0; i < count; i++)
-        {
-            order[i] = index + i * workers;
-        }
-        final SplittableRandom random = new SplittableRandom(seed * 31 + context.epoch() * 1_000_003L + index);
-        Shuffle.ints(order, random);
-        return order;
     }
 
     @Override

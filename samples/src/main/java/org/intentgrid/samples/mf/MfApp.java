@@ -160,7 +160,7 @@ final class MfApp implements TrainingApp
         {
             worker.intent(rowTable, keysOfBlock(train.rows, workers, me), worker.clock(), Long.MAX_VALUE);
         }
-        final SplittableRandom random = new SplittableRandom(seed * 31 + context.epoch() * 1_000_003L + me);
+        final SplittableRandom random = context.random(seed);
         final long[] rowKey = new long[1];
         final long[] columnKey = new long[1];
         final float[] rowValue = new float[2 * rank];

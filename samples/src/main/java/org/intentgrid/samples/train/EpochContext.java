@@ -2,6 +2,7 @@ package org.intentgrid.samples.train;
 
 import org.intentgrid.ParameterWorker;
 
+import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 
 /** What one training thread gets for one epoch: its worker, its index among all workers, progress, a barrier. */
@@ -48,6 +49,24 @@ public final class EpochContext
     public int epoch()
     {
         return epoch;
+    }
+
+    /** @return this worker's generator for this epoch, derived from the run's {@code seed} (runs repeat) */
+    public SplittableRandom random(final long seed)
+    {
+        return new SplittableRandom(seed * 31 + epoch * 1_000_003L + workerIndex);
+    }
+
+    /** @return this worker's share of the items {@code 0 .. total-1} (every {@code workers}-th), shuffled */
+    public int[] shuffledShare(final int total, final SplittableRandom random)
+    {
+        final int[] share = new int[Math.max(0, (total - workerIndex + workers - 1) / workers)];
+        for (int i = 0; i < share.length; i++)
+        {
+            share[i] = workerIndex + i * workers;
+        }
+        Shuffle.ints(share, random);
+        return share;
     }
 
     /** Reports {@code examples} more processed examples. */

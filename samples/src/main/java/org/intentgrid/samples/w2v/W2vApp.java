@@ -11,7 +11,6 @@ import org.intentgrid.SamplingScheme;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
 import org.intentgrid.samples.train.EpochContext;
-import org.intentgrid.samples.train.Shuffle;
 import org.intentgrid.samples.train.Tables;
 import org.intentgrid.samples.train.TrainingApp;
 
@@ -158,20 +157,15 @@ final class W2vApp implements TrainingApp
         {
             this.context = context;
             this.worker = context.worker();
-            this.random = new SplittableRandom(seed * 31 + context.epoch() * 1_000_003L + context.workerIndex());
-            final int workers = context.workers();
-            final int index = context.workerIndex();
-            final int count = Math.max(0, (corpus.sentences.length - index + workers - 1) / workers);
-            order = new int[count];
+            this.random = context.random(seed);
+            order = context.shuffledShare(corpus.sentences.length, random);
             int longest = 1;
-            for (int i = 0; i < count; i++)
+            for (final int sentence : order)
             {
-                order[i] = index + i * workers;
-                longest = Math.max(longest, corpus.sentences[order[i]].length);
+                longest = Math.max(longest, corpus.sentences[sentence].length);
             }
             kept = new int[longest];
-            Shuffle.ints(order, random);
-            plans = new Plan[Math.min(readAhead, Math.max(1, count)) + 1];
+            plans = new Plan[Math.min(readAhead, Math.max(1, order.length)) + 1];
             for (int i = 0; i < plans.length; i++)
             {
                 plans[i] = new Plan();

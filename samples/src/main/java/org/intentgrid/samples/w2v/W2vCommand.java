@@ -2,11 +2,7 @@ package org.intentgrid.samples.w2v;
 
 import org.intentgrid.SamplingScheme;
 import org.intentgrid.samples.train.AppCommand;
-import org.intentgrid.samples.train.AppRecipe;
-import org.intentgrid.samples.train.Reports;
 import org.intentgrid.samples.train.TrainOptions;
-import org.intentgrid.samples.train.Trainer;
-import org.intentgrid.samples.train.TrainingResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -65,10 +61,7 @@ public final class W2vCommand implements Callable<Integer>, AppCommand
     @Override
     public Integer call()
     {
-        final TrainingResult result = new Trainer(app(), options,
-            AppRecipe.of(this, spec.commandLine().getParseResult().originalArgs())).run();
-        Reports.write(result, options.jsonFile("w2v"));
-        return 0;
+        return AppCommand.trainAndReport(this, options, spec, "w2v");
     }
 
     @Override
