@@ -1,18 +1,72 @@
 package org.intentgrid;
 
+import org.intentgrid.spi.IntentPolicyProvider;
 import org.intentgrid.spi.Mode;
 
+import java.util.Objects;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
- * Settings of a grid. Immutable; every {@code with}-style method returns a copy.
+ * Settings of a grid. Immutable; every setter returns a copy, and every setter validates its value.
  * <p>
- * For a drop-in member (plugin jar on the classpath, stock Hazelcast config) the same settings are read
- * from Hazelcast config properties named {@code intentgrid.*}, see {@link #fromProperties(Properties)}.
+ * For a drop-in member (plugin jar on the classpath, stock Hazelcast config) the member-side settings are read
+ * from Hazelcast config properties: each has a {@code …_PROP_NAME} constant naming the property and a
+ * {@code …_DEFAULT} constant with its default, and {@link #fromProperties(Properties)} feeds every property
+ * through the same setter (and so the same validation) as Java code would. The embedded-only settings
+ * ({@link #members}, {@link #clusterName}, {@link #basePort}) have no property.
  */
 public final class GridConfig
 {
+    /** Accept NaN and infinite values in push and set: {@code true} or {@code false}. */
+    public static final String ALLOW_NON_FINITE_PROP_NAME = "intentgrid.allow-non-finite";
+    /** Default of {@link #ALLOW_NON_FINITE_PROP_NAME}: non-finite updates are rejected. */
+    public static final boolean ALLOW_NON_FINITE_DEFAULT = false;
+    /** How long a remote request may chase a moving key before it fails, in milliseconds, at least 1. */
+    public static final String REQUEST_TIMEOUT_PROP_NAME = "intentgrid.request-timeout-ms";
+    /** Default of {@link #REQUEST_TIMEOUT_PROP_NAME}. */
+    public static final long REQUEST_TIMEOUT_DEFAULT_MS = 60_000;
+    /** How long a leaving member may take to hand off its main copies, in milliseconds, at least 1. */
+    public static final String HANDOFF_TIMEOUT_PROP_NAME = "intentgrid.handoff-timeout-ms";
+    /** Default of {@link #HANDOFF_TIMEOUT_PROP_NAME}. */
+    public static final long HANDOFF_TIMEOUT_DEFAULT_MS = 60_000;
+    /** Backups of each home-directory partition, 0 to 6. */
+    public static final String DIRECTORY_BACKUPS_PROP_NAME = "intentgrid.directory-backups";
+    /** Default of {@link #DIRECTORY_BACKUPS_PROP_NAME}. */
+    public static final int DIRECTORY_BACKUPS_DEFAULT = 1;
+    /**
+     * How the grid reacts to intents: {@code adaptive}, {@code replication-only}, {@code relocation-only} or
+     * {@code static}; default {@code adaptive} with the intent service on the classpath, else {@code static}.
+     */
+    public static final String MODE_PROP_NAME = "intentgrid.mode";
+    /** Act on every intent at the next sync round instead of timing the action: {@code true} or {@code false}. */
+    public static final String ACT_IMMEDIATELY_PROP_NAME = "intentgrid.act-immediately";
+    /** Default of {@link #ACT_IMMEDIATELY_PROP_NAME}. */
+    public static final boolean ACT_IMMEDIATELY_DEFAULT = false;
+    /** Sync channels per member, 1 to 64 (fewer is faster on few cores). */
+    public static final String CHANNELS_PROP_NAME = "intentgrid.channels";
+    /** Default of {@link #CHANNELS_PROP_NAME}. */
+    public static final int CHANNELS_DEFAULT = 1;
+    /** The most sync rounds a channel starts per second, 1 to 100000. */
+    public static final String MAX_ROUNDS_PER_SECOND_PROP_NAME = "intentgrid.max-rounds-per-second";
+    /** Default of {@link #MAX_ROUNDS_PER_SECOND_PROP_NAME}. */
+    public static final int MAX_ROUNDS_PER_SECOND_DEFAULT = 1000;
+    /** Directory for each member's per-key event trace {@code trace.<member>.tsv}; no trace when absent. */
+    public static final String TRACE_DIR_PROP_NAME = "intentgrid.trace-dir";
+    /** Sampling scheme of tables whose {@link Sampling} names none: {@code naive}, {@code preloc}, {@code pool}, {@code local}. */
+    public static final String SAMPLING_SCHEME_PROP_NAME = "intentgrid.sampling.scheme";
+    /** Default of {@link #SAMPLING_SCHEME_PROP_NAME}. */
+    public static final SamplingScheme SAMPLING_SCHEME_DEFAULT = SamplingScheme.POOL;
+
+    private static final int MAX_MEMBERS = 64;
+    private static final int MAX_CHANNELS = 64;
+    private static final int MAX_ROUNDS_PER_SECOND = 100_000;
+    private static final int MAX_DIRECTORY_BACKUPS = 6;
+    private static final int DEFAULT_BASE_PORT = 5701;
+
     private int members;
     private String clusterName;
     private int basePort;
@@ -57,68 +111,115 @@ public final class GridConfig
         final GridConfig c = new GridConfig();
         c.members = 1;
         c.clusterName = "intentgrid-" + UUID.randomUUID().toString().substring(0, 8);
-        c.basePort = 5701;
-        c.requestTimeoutMillis = 60_000;
-        c.handoffTimeoutMillis = 60_000;
-        c.directoryBackups = 1;
+        c.basePort = DEFAULT_BASE_PORT;
+        c.allowNonFinite = ALLOW_NON_FINITE_DEFAULT;
+        c.requestTimeoutMillis = REQUEST_TIMEOUT_DEFAULT_MS;
+        c.handoffTimeoutMillis = HANDOFF_TIMEOUT_DEFAULT_MS;
+        c.directoryBackups = DIRECTORY_BACKUPS_DEFAULT;
         c.mode = defaultMode();
-        c.channels = 1;
-        c.maxRoundsPerSecond = 1000;
-        c.samplingScheme = SamplingScheme.POOL;
+        c.actImmediately = ACT_IMMEDIATELY_DEFAULT;
+        c.channels = CHANNELS_DEFAULT;
+        c.maxRoundsPerSecond = MAX_ROUNDS_PER_SECOND_DEFAULT;
+        c.samplingScheme = SAMPLING_SCHEME_DEFAULT;
         return c;
     }
 
     /**
-     * Reads {@code intentgrid.allow-non-finite}, {@code intentgrid.request-timeout-ms},
-     * {@code intentgrid.handoff-timeout-ms}, {@code intentgrid.directory-backups}, {@code intentgrid.mode},
-     * {@code intentgrid.act-immediately}, {@code intentgrid.channels}, {@code intentgrid.max-rounds-per-second},
-     * {@code intentgrid.trace-dir} and {@code intentgrid.sampling.scheme};
-     * absent ones keep their defaults. In {@link #mode()} the default is {@code adaptive} when the intent
-     * service is on the classpath and {@code static} otherwise.
+     * Reads every {@code …_PROP_NAME} property of this class; absent ones keep their defaults. Each value goes
+     * through the setter of its setting.
+     *
+     * @throws IllegalArgumentException naming the property, its value and what is expected, for the first value
+     *                                  that is malformed or out of range
      */
     public static GridConfig fromProperties(final Properties properties)
     {
-        final GridConfig c = embedded();
-        final String mode = properties.getProperty("intentgrid.mode");
-        c.allowNonFinite = Boolean.parseBoolean(properties.getProperty("intentgrid.allow-non-finite", "false"));
-        c.requestTimeoutMillis =
-            Long.parseLong(properties.getProperty("intentgrid.request-timeout-ms", "" + c.requestTimeoutMillis));
-        c.handoffTimeoutMillis =
-            Long.parseLong(properties.getProperty("intentgrid.handoff-timeout-ms", "" + c.handoffTimeoutMillis));
-        c.directoryBackups =
-            Integer.parseInt(properties.getProperty("intentgrid.directory-backups", "" + c.directoryBackups));
-        c.mode = mode != null ? Mode.parse(mode) : c.mode;
-        c.actImmediately = Boolean.parseBoolean(properties.getProperty("intentgrid.act-immediately", "false"));
-        c.channels = Integer.parseInt(properties.getProperty("intentgrid.channels", "" + c.channels));
-        c.maxRoundsPerSecond =
-            Integer.parseInt(properties.getProperty("intentgrid.max-rounds-per-second", "" + c.maxRoundsPerSecond));
-        c.traceDirectory = properties.getProperty("intentgrid.trace-dir");
-        final String scheme = properties.getProperty("intentgrid.sampling.scheme");
-        c.samplingScheme = scheme != null ? SamplingScheme.parse(scheme) : c.samplingScheme;
+        GridConfig c = embedded();
+        c = read(c, properties, ALLOW_NON_FINITE_PROP_NAME, (g, v) -> g.allowNonFinite(parseBoolean(v)));
+        c = read(c, properties, REQUEST_TIMEOUT_PROP_NAME, (g, v) -> g.requestTimeoutMillis(parseLong(v)));
+        c = read(c, properties, HANDOFF_TIMEOUT_PROP_NAME, (g, v) -> g.handoffTimeoutMillis(parseLong(v)));
+        c = read(c, properties, DIRECTORY_BACKUPS_PROP_NAME, (g, v) -> g.directoryBackups(parseInt(v)));
+        c = read(c, properties, MODE_PROP_NAME, (g, v) -> g.mode(Mode.parse(v)));
+        c = read(c, properties, ACT_IMMEDIATELY_PROP_NAME, (g, v) -> g.actImmediately(parseBoolean(v)));
+        c = read(c, properties, CHANNELS_PROP_NAME, (g, v) -> g.channels(parseInt(v)));
+        c = read(c, properties, MAX_ROUNDS_PER_SECOND_PROP_NAME, (g, v) -> g.maxRoundsPerSecond(parseInt(v)));
+        c = read(c, properties, TRACE_DIR_PROP_NAME, GridConfig::traceDirectory);
+        c = read(c, properties, SAMPLING_SCHEME_PROP_NAME, (g, v) -> g.samplingScheme(SamplingScheme.parse(v)));
         return c;
+    }
+
+    private static GridConfig read(
+        final GridConfig config, final Properties properties, final String name,
+        final BiFunction<GridConfig, String, GridConfig> setter)
+    {
+        final String value = properties.getProperty(name);
+        if (value == null)
+        {
+            return config;
+        }
+        try
+        {
+            return setter.apply(config, value.trim());
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new IllegalArgumentException("property " + name + "=" + value + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean parseBoolean(final String value)
+    {
+        if ("true".equalsIgnoreCase(value) || "false".equalsIgnoreCase(value))
+        {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalArgumentException("'" + value + "' is not a boolean; expected true or false");
+    }
+
+    private static int parseInt(final String value)
+    {
+        try
+        {
+            return Integer.parseInt(value);
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new IllegalArgumentException("'" + value + "' is not an integer", e);
+        }
+    }
+
+    private static long parseLong(final String value)
+    {
+        try
+        {
+            return Long.parseLong(value);
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new IllegalArgumentException("'" + value + "' is not an integer", e);
+        }
     }
 
     private static Mode defaultMode()
     {
-        return java.util.ServiceLoader.load(org.intentgrid.spi.IntentPolicyProvider.class,
-            GridConfig.class.getClassLoader()).findFirst().isPresent() ? Mode.ADAPTIVE : Mode.STATIC;
+        return ServiceLoader.load(IntentPolicyProvider.class, GridConfig.class.getClassLoader())
+            .findFirst().isPresent() ? Mode.ADAPTIVE : Mode.STATIC;
     }
 
     /** Writes these settings as the Hazelcast config properties {@link #fromProperties} reads. */
-    public void toProperties(final java.util.function.BiConsumer<String, String> property)
+    public void toProperties(final BiConsumer<String, String> property)
     {
-        property.accept("intentgrid.allow-non-finite", String.valueOf(allowNonFinite));
-        property.accept("intentgrid.request-timeout-ms", String.valueOf(requestTimeoutMillis));
-        property.accept("intentgrid.handoff-timeout-ms", String.valueOf(handoffTimeoutMillis));
-        property.accept("intentgrid.directory-backups", String.valueOf(directoryBackups));
-        property.accept("intentgrid.mode", mode.label());
-        property.accept("intentgrid.act-immediately", String.valueOf(actImmediately));
-        property.accept("intentgrid.channels", String.valueOf(channels));
-        property.accept("intentgrid.max-rounds-per-second", String.valueOf(maxRoundsPerSecond));
-        property.accept("intentgrid.sampling.scheme", samplingScheme.label());
+        property.accept(ALLOW_NON_FINITE_PROP_NAME, String.valueOf(allowNonFinite));
+        property.accept(REQUEST_TIMEOUT_PROP_NAME, String.valueOf(requestTimeoutMillis));
+        property.accept(HANDOFF_TIMEOUT_PROP_NAME, String.valueOf(handoffTimeoutMillis));
+        property.accept(DIRECTORY_BACKUPS_PROP_NAME, String.valueOf(directoryBackups));
+        property.accept(MODE_PROP_NAME, mode.label());
+        property.accept(ACT_IMMEDIATELY_PROP_NAME, String.valueOf(actImmediately));
+        property.accept(CHANNELS_PROP_NAME, String.valueOf(channels));
+        property.accept(MAX_ROUNDS_PER_SECOND_PROP_NAME, String.valueOf(maxRoundsPerSecond));
+        property.accept(SAMPLING_SCHEME_PROP_NAME, samplingScheme.label());
         if (traceDirectory != null)
         {
-            property.accept("intentgrid.trace-dir", traceDirectory);
+            property.accept(TRACE_DIR_PROP_NAME, traceDirectory);
         }
     }
 
@@ -126,7 +227,7 @@ public final class GridConfig
     public GridConfig mode(final Mode mode)
     {
         final GridConfig c = copy();
-        c.mode = java.util.Objects.requireNonNull(mode, "mode");
+        c.mode = Objects.requireNonNull(mode, "mode");
         return c;
     }
 
@@ -141,9 +242,9 @@ public final class GridConfig
     /** @param channels sync channels per member, {@code 1..64} (fewer is faster on few cores) */
     public GridConfig channels(final int channels)
     {
-        if (channels < 1 || channels > 64)
+        if (channels < 1 || channels > MAX_CHANNELS)
         {
-            throw new IllegalArgumentException("channels must be in 1..64, got " + channels);
+            throw new IllegalArgumentException("channels must be in 1.." + MAX_CHANNELS + ", got " + channels);
         }
         final GridConfig c = copy();
         c.channels = channels;
@@ -153,9 +254,10 @@ public final class GridConfig
     /** @param rounds the most sync rounds a channel starts per second, {@code 1..100000} */
     public GridConfig maxRoundsPerSecond(final int rounds)
     {
-        if (rounds < 1 || rounds > 100_000)
+        if (rounds < 1 || rounds > MAX_ROUNDS_PER_SECOND)
         {
-            throw new IllegalArgumentException("maxRoundsPerSecond must be in 1..100000, got " + rounds);
+            throw new IllegalArgumentException("maxRoundsPerSecond must be in 1.." + MAX_ROUNDS_PER_SECOND + ", got " +
+                rounds);
         }
         final GridConfig c = copy();
         c.maxRoundsPerSecond = rounds;
@@ -180,7 +282,7 @@ public final class GridConfig
     public GridConfig samplingScheme(final SamplingScheme scheme)
     {
         final GridConfig c = copy();
-        c.samplingScheme = java.util.Objects.requireNonNull(scheme, "scheme");
+        c.samplingScheme = Objects.requireNonNull(scheme, "scheme");
         return c;
     }
 
@@ -223,9 +325,9 @@ public final class GridConfig
     /** @param members number of embedded members to start in this JVM, {@code 1..64} */
     public GridConfig members(final int members)
     {
-        if (members < 1 || members > 64)
+        if (members < 1 || members > MAX_MEMBERS)
         {
-            throw new IllegalArgumentException("members must be in 1..64, got " + members);
+            throw new IllegalArgumentException("members must be in 1.." + MAX_MEMBERS + ", got " + members);
         }
         final GridConfig c = copy();
         c.members = members;
@@ -276,12 +378,25 @@ public final class GridConfig
         return c;
     }
 
+    /** @param millis how long a leaving member may take to hand off its main copies before it leaves anyway */
+    public GridConfig handoffTimeoutMillis(final long millis)
+    {
+        if (millis < 1)
+        {
+            throw new IllegalArgumentException("handoffTimeoutMillis must be >= 1, got " + millis);
+        }
+        final GridConfig c = copy();
+        c.handoffTimeoutMillis = millis;
+        return c;
+    }
+
     /** @param backups backups of each home-directory partition, {@code 0..6} */
     public GridConfig directoryBackups(final int backups)
     {
-        if (backups < 0 || backups > 6)
+        if (backups < 0 || backups > MAX_DIRECTORY_BACKUPS)
         {
-            throw new IllegalArgumentException("directoryBackups must be in 0..6, got " + backups);
+            throw new IllegalArgumentException("directoryBackups must be in 0.." + MAX_DIRECTORY_BACKUPS + ", got " +
+                backups);
         }
         final GridConfig c = copy();
         c.directoryBackups = backups;

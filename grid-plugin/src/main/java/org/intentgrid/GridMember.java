@@ -1,12 +1,11 @@
 package org.intentgrid;
 
 import com.hazelcast.core.HazelcastInstance;
-import org.intentgrid.core.Directory;
-import org.intentgrid.core.MemberRuntime;
-import org.intentgrid.core.SyncManager;
-import org.intentgrid.core.TableStore;
-import org.intentgrid.core.WorkerCounters;
-
+import org.intentgrid.internal.MemberRuntime;
+import org.intentgrid.internal.MemberStats;
+import org.intentgrid.internal.StoreListener;
+import org.intentgrid.internal.TableStore;
+import org.intentgrid.spi.Mode;
 import org.intentgrid.spi.SamplerProvider;
 import org.intentgrid.spi.SamplingCounters;
 
@@ -14,7 +13,6 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One member of the grid that runs in this JVM: the place where workers are created and where
@@ -40,7 +38,7 @@ public final class GridMember
     private final MemberRuntime runtime;
     private final int ordinal;
     private final Set<ParameterWorker> workers = ConcurrentHashMap.newKeySet();
-    private final AtomicLong[] retired = new AtomicLong[9];
+    private GridStats retired = GridStats.ZERO;
     private final ConcurrentHashMap<String, SamplingState> sampling = new ConcurrentHashMap<>();
 
     GridMember(final ParameterGrid grid, final HazelcastInstance instance, final MemberRuntime runtime, final int ordinal)
@@ -49,10 +47,6 @@ public final class GridMember
         this.instance = instance;
         this.runtime = runtime;
         this.ordinal = ordinal;
-        for (int i = 0; i < retired.length; i++)
-        {
-            retired[i] = new AtomicLong();
-        }
     }
 
     /** @return a new worker on this member; close it when the thread is done */
@@ -62,7 +56,7 @@ public final class GridMember
         {
             throw new IllegalStateException("member " + id() + " has left the grid; no new workers");
         }
-        final ParameterWorker worker = new ParameterWorker(this, runtime);
+        final ParameterWorker worker = new ParameterWorker(this, runtime.newWorker(), runtime.config().allowNonFinite());
         workers.add(worker);
         return worker;
     }
@@ -88,19 +82,20 @@ public final class GridMember
     /** @return true if this member holds the main copy of {@code key} now */
     public boolean holdsMain(final Table table, final long key)
     {
-        return store(table).holdsMain(key);
+        return copyState(table, key) == CopyState.MAIN;
     }
 
     /** @return the kind of local copy of {@code key} held here now */
     public CopyState copyState(final Table table, final long key)
     {
+        checkKey(table, key, "copyState");
         switch (store(table).localState(key))
         {
-            case TableStore.MAIN:
+            case MAIN:
                 return CopyState.MAIN;
-            case TableStore.REPLICA:
+            case REPLICA:
                 return CopyState.REPLICA;
-            case TableStore.PLACEHOLDER:
+            case PLACEHOLDER:
                 return CopyState.PLACEHOLDER;
             default:
                 return CopyState.NONE;
@@ -123,16 +118,16 @@ public final class GridMember
     /** Blocks until this member completed two sync rounds that started after the call. */
     public void waitSync()
     {
-        runtime.syncManager().waitSync();
+        runtime.waitSync();
     }
 
     /** @return statistics of this member's sync task and of the decisions it took as owner */
     public SyncStats syncStats()
     {
-        final SyncManager sync = runtime.syncManager();
-        return new SyncStats(sync.roundsCompleted(), sync.messagesSent(), sync.keysSent(), sync.bytesSent(),
-            runtime.syncMessagesServed(), runtime.replicateDecisions(), runtime.relocateDecisions(),
-            sync.trackedKeys(), sync.deltasInFlight(), runtime.policy().describe());
+        final MemberStats s = runtime.stats();
+        return new SyncStats(s.rounds(), s.messagesSent(), s.keysSent(), s.bytesSent(), s.messagesServed(),
+            s.replicateDecisions(), s.relocateDecisions(), s.trackedKeys(), s.deltasInFlight(), s.syncErrors(),
+            runtime.policy().describe());
     }
 
     /** Writes out this member's buffered key trace (see {@link GridConfig#traceDirectory(String)}). */
@@ -142,7 +137,7 @@ public final class GridMember
     }
 
     /** @return the intent mode this member runs */
-    public org.intentgrid.spi.Mode mode()
+    public Mode mode()
     {
         return runtime.policy().mode();
     }
@@ -221,27 +216,23 @@ public final class GridMember
      */
     public UUID directoryOwner(final Table table, final long key)
     {
-        final int partition = runtime.partitionOf(table.spec(), key);
-        if (!id().equals(runtime.port().partitionOwner(partition)))
-        {
-            return null;
-        }
-        final Directory.Entry entry = runtime.directory().get(partition, table.name(), key);
-        return entry == null ? null : entry.owner();
+        checkKey(table, key, "directoryOwner");
+        return runtime.directoryOwner(table.spec(), key);
     }
 
     /** @return true if this member is the home of {@code key} (owns its Hazelcast partition) */
     public boolean isHome(final Table table, final long key)
     {
-        return id().equals(runtime.port().partitionOwner(runtime.partitionOf(table.spec(), key)));
+        checkKey(table, key, "isHome");
+        return runtime.isHome(table.spec(), key);
     }
 
     /** @return statistics of this member: its workers (live and closed) plus what it served and relocated */
     public GridStats stats()
     {
-        GridStats sum = new GridStats(retired[0].get(), retired[1].get(), retired[2].get(), retired[3].get(),
-            retired[4].get(), retired[8].get(), retired[5].get(), retired[6].get(), retired[7].get(),
-            runtime.relocationsIn(), runtime.relocationsOut(), runtime.keysServedForOthers());
+        final MemberStats s = runtime.stats();
+        GridStats sum = retired().plus(new GridStats(0, 0, 0, 0, 0, 0, 0, 0, 0, s.relocationsIn(), s.relocationsOut(),
+            s.keysServedForOthers()));
         for (final ParameterWorker worker : workers)
         {
             sum = sum.plus(worker.stats());
@@ -271,28 +262,42 @@ public final class GridMember
 
     TableStore store(final Table table)
     {
+        if (table == null)
+        {
+            throw new IllegalArgumentException("table must not be null");
+        }
         return runtime.table(table.spec());
     }
 
-    MemberRuntime runtime()
+    private static void checkKey(final Table table, final long key, final String op)
     {
-        return runtime;
+        if (table == null)
+        {
+            throw new IllegalArgumentException(op + ": table must not be null");
+        }
+        if (key < 0 || key >= table.size())
+        {
+            throw new IllegalArgumentException(op + " on table '" + table.name() + "': key " + key + " is out of " +
+                "range; expected 0 <= key < " + table.size());
+        }
     }
 
-    void retire(final ParameterWorker worker)
+    /** Installs an observer of main-copy ownership changes on this member (tests that check invariants). */
+    void listener(final StoreListener listener)
+    {
+        runtime.listener(listener);
+    }
+
+    private synchronized GridStats retired()
+    {
+        return retired;
+    }
+
+    synchronized void retire(final ParameterWorker worker)
     {
         if (workers.remove(worker))
         {
-            final WorkerCounters c = worker.counters();
-            retired[0].addAndGet(c.keysPulled);
-            retired[1].addAndGet(c.keysPushed);
-            retired[2].addAndGet(c.keysSet);
-            retired[3].addAndGet(c.keysLocalized);
-            retired[4].addAndGet(c.keysLocal);
-            retired[5].addAndGet(c.remoteOps.get());
-            retired[6].addAndGet(c.bytesSent.get());
-            retired[7].addAndGet(c.bytesReceived.get());
-            retired[8].addAndGet(c.keysFromReplica);
+            retired = retired.plus(worker.stats());
         }
     }
 

@@ -5,7 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import org.intentgrid.core.MemberRuntime;
+import org.intentgrid.internal.MemberRuntime;
 import org.intentgrid.hazelcast.HazelcastGrid;
 
 import java.util.ArrayList;

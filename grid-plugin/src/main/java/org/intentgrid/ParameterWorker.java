@@ -1,12 +1,7 @@
 package org.intentgrid;
 
-import org.intentgrid.core.AddScratch;
-import org.intentgrid.core.DataRequest;
-import org.intentgrid.core.MemberRuntime;
-import org.intentgrid.core.RemoteRequest;
-import org.intentgrid.core.TableStore;
-import org.intentgrid.core.WorkerCounters;
-import org.intentgrid.spi.IntentPolicy;
+import org.intentgrid.internal.TableStore;
+import org.intentgrid.internal.WorkerEngine;
 import org.intentgrid.spi.PreparedSample;
 import org.intentgrid.spi.WorkerSampler;
 
@@ -21,30 +16,33 @@ import java.util.IdentityHashMap;
  * <p>
  * Every call validates all of its input before touching the store: a rejected call changes nothing.
  * A worker is meant for one thread at a time; create one per thread.
+ * <pre>{@code
+ * try (ParameterWorker w = member.worker()) {
+ *     OpHandle pulled = w.pull(table, keys, values);   // local keys are already in values
+ *     pulled.await();                                  // now the remote ones are too
+ *     w.push(table, keys, updates);                    // additive; the input may be reused at once
+ *     w.intent(table, nextKeys, w.clock() + 10, w.clock() + 11);
+ *     w.advanceClock();
+ * }
+ * }</pre>
  */
 public final class ParameterWorker implements AutoCloseable
 {
     private final GridMember member;
-    private final MemberRuntime runtime;
-    private final WorkerCounters counters = new WorkerCounters();
+    private final WorkerEngine engine;
     private final boolean allowNonFinite;
-    private final IntentPolicy policy;
-    private final int index;
     private Table lastTable;
     private TableStore lastStore;
-    private AddScratch scratch = new AddScratch(0);
     private final IdentityHashMap<SamplingState, WorkerSampler> samplers = new IdentityHashMap<>();
     private int[] unserved = new int[0];
     private long samplesPrepared;
     private volatile boolean closed;
 
-    ParameterWorker(final GridMember member, final MemberRuntime runtime)
+    ParameterWorker(final GridMember member, final WorkerEngine engine, final boolean allowNonFinite)
     {
         this.member = member;
-        this.runtime = runtime;
-        this.allowNonFinite = runtime.config().allowNonFinite();
-        this.policy = runtime.policy();
-        this.index = policy.registerWorker();
+        this.engine = engine;
+        this.allowNonFinite = allowNonFinite;
     }
 
     /** @return the member this worker runs on */
@@ -63,7 +61,7 @@ public final class ParameterWorker implements AutoCloseable
     {
         final TableStore store = store(table, keys, "pull");
         checkValues(table, keys, values, "pull");
-        return pullPositions(store, keys, values, null, keys.length);
+        return engine.pull(store, keys, values, null, keys.length);
     }
 
     /**
@@ -82,56 +80,7 @@ public final class ParameterWorker implements AutoCloseable
                 " leaves no room for " + table.valueLength() + " floats in an array of length " +
                 (values == null ? "null" : String.valueOf(values.length)));
         }
-        final int served = store.pullLocal(key, values, offset);
-        if (served == TableStore.NONE)
-        {
-            return false;
-        }
-        counters.keysPulled++;
-        counters.keysLocal++;
-        if (served == TableStore.REPLICA)
-        {
-            counters.keysFromReplica++;
-        }
-        return true;
-    }
-
-    /**
-     * Pulls {@code keys} at {@code positions[0 .. count)}, or at every position when {@code positions} is null:
-     * local ones inside the call, the others in one remote request.
-     */
-    private OpHandle pullPositions(
-        final TableStore store, final long[] keys, final float[] values, final int[] positions, final int count)
-    {
-        final int length = store.valueLength();
-        int[] remote = null;
-        int remoteCount = 0;
-        int fromReplica = 0;
-        for (int j = 0; j < count; j++)
-        {
-            final int i = positions == null ? j : positions[j];
-            final int served = store.pullLocal(keys[i], values, i * length);
-            if (served == TableStore.NONE)
-            {
-                if (remote == null)
-                {
-                    remote = new int[count - j];
-                }
-                remote[remoteCount++] = i;
-            }
-            else if (served == TableStore.REPLICA)
-            {
-                fromReplica++;
-            }
-        }
-        counters.keysPulled += count;
-        counters.keysLocal += count - remoteCount;
-        counters.keysFromReplica += fromReplica;
-        if (remoteCount == 0)
-        {
-            return OpHandle.DONE;
-        }
-        return remote(store, DataRequest.PULL, keys, remote, remoteCount, null, values);
+        return engine.pullIfLocal(store, key, values, offset);
     }
 
     /**
@@ -168,7 +117,7 @@ public final class ParameterWorker implements AutoCloseable
         WorkerSampler sampler = samplers.get(state);
         if (sampler == null)
         {
-            sampler = state.sampler.forWorker(this, Hashing.mix64(state.seed ^ Hashing.mix64(~(long)index)));
+            sampler = state.sampler.forWorker(this, Hashing.mix64(state.seed ^ Hashing.mix64(~(long)engine.index())));
             samplers.put(state, sampler);
         }
         final PreparedSample sample = sampler.prepare(n, start, end);
@@ -205,11 +154,11 @@ public final class ParameterWorker implements AutoCloseable
         {
             unserved = new int[keysOut.length];
         }
-        final long localBefore = counters.keysLocal;
+        final long localBefore = engine.keysLocal();
         final int count = sample.sample.next(keysOut, valuesOut, unserved);
         sample.taken += keysOut.length;
-        final OpHandle handle = count == 0 ? OpHandle.DONE : pullPositions(store, keysOut, valuesOut, unserved, count);
-        sample.state.counters.pulled(keysOut.length, counters.keysLocal - localBefore);
+        final OpHandle handle = count == 0 ? OpHandle.DONE : engine.pull(store, keysOut, valuesOut, unserved, count);
+        sample.state.counters.pulled(keysOut.length, engine.keysLocal() - localBefore);
         return handle;
     }
 
@@ -254,13 +203,13 @@ public final class ParameterWorker implements AutoCloseable
      */
     public OpHandle push(final Table table, final long[] keys, final float[] updates)
     {
-        return write(table, keys, updates, DataRequest.PUSH, "push");
+        return engine.push(checkedWrite(table, keys, updates, "push"), keys, updates);
     }
 
     /** Overwrites the values of {@code keys} with {@code values}; otherwise like {@link #push}. */
     public OpHandle set(final Table table, final long[] keys, final float[] values)
     {
-        return write(table, keys, values, DataRequest.SET, "set");
+        return engine.set(checkedWrite(table, keys, values, "set"), keys, values);
     }
 
     /**
@@ -269,26 +218,7 @@ public final class ParameterWorker implements AutoCloseable
      */
     public OpHandle localize(final Table table, final long[] keys)
     {
-        final TableStore store = store(table, keys, "localize");
-        int[] remote = null;
-        int remoteCount = 0;
-        for (int i = 0; i < keys.length; i++)
-        {
-            if (!store.holdsMain(keys[i]))
-            {
-                if (remote == null)
-                {
-                    remote = new int[keys.length - i];
-                }
-                remote[remoteCount++] = i;
-            }
-        }
-        counters.keysLocalized += keys.length;
-        if (remoteCount == 0)
-        {
-            return OpHandle.DONE;
-        }
-        return remote(store, DataRequest.LOCALIZE, keys, remote, remoteCount, null, null);
+        return engine.localize(store(table, keys, "localize"), keys);
     }
 
     /**
@@ -303,7 +233,7 @@ public final class ParameterWorker implements AutoCloseable
     {
         final TableStore store = store(table, keys, "intent");
         checkWindow(table, start, end, "intent");
-        policy.intent(index, store, keys.clone(), start, end);
+        engine.intent(store, keys.clone(), start, end);
     }
 
     /** Signals intent for the single clock {@code clock}: {@code intent(table, keys, clock, clock + 1)}. */
@@ -320,13 +250,13 @@ public final class ParameterWorker implements AutoCloseable
     public long advanceClock()
     {
         checkOpen("advanceClock");
-        return policy.advanceClock(index);
+        return engine.advanceClock();
     }
 
     /** @return this worker's clock */
     public long clock()
     {
-        return policy.clock(index);
+        return engine.clock();
     }
 
     /**
@@ -337,7 +267,7 @@ public final class ParameterWorker implements AutoCloseable
     public void waitSync()
     {
         checkOpen("waitSync");
-        runtime.syncManager().waitSync();
+        engine.waitSync();
     }
 
     private void checkOpen(final String op)
@@ -351,9 +281,7 @@ public final class ParameterWorker implements AutoCloseable
     /** @return this worker's counters */
     public GridStats stats()
     {
-        return new GridStats(counters.keysPulled, counters.keysPushed, counters.keysSet, counters.keysLocalized,
-            counters.keysLocal, counters.keysFromReplica, counters.remoteOps.get(), counters.bytesSent.get(),
-            counters.bytesReceived.get(), 0, 0, 0);
+        return engine.stats();
     }
 
     /** Closes the worker; later calls fail. Requests in flight still complete. */
@@ -363,12 +291,13 @@ public final class ParameterWorker implements AutoCloseable
         if (!closed)
         {
             closed = true;
-            policy.finishWorker(index);
+            engine.finish();
             member.retire(this);
         }
     }
 
-    private OpHandle write(final Table table, final long[] keys, final float[] input, final byte kind, final String op)
+    /** Validates a push or set completely before anything is applied. */
+    private TableStore checkedWrite(final Table table, final long[] keys, final float[] input, final String op)
     {
         final TableStore store = store(table, keys, op);
         checkValues(table, keys, input, op);
@@ -376,71 +305,7 @@ public final class ParameterWorker implements AutoCloseable
         {
             checkFinite(table, keys, input, op);
         }
-        final int length = store.valueLength();
-        final boolean add = kind == DataRequest.PUSH;
-        int[] remote = null;
-        int remoteCount = 0;
-        int fromReplica = 0;
-        for (int i = 0; i < keys.length; i++)
-        {
-            final int applied;
-            if (add)
-            {
-                applied = store.pushLocal(keys[i], input, i * length, scratch);
-            }
-            else
-            {
-                applied = store.setLocal(keys[i], input, i * length) ? TableStore.MAIN : TableStore.NONE;
-            }
-            if (applied == TableStore.NONE)
-            {
-                if (remote == null)
-                {
-                    remote = new int[keys.length - i];
-                }
-                remote[remoteCount++] = i;
-            }
-            else if (applied == TableStore.REPLICA)
-            {
-                fromReplica++;
-            }
-        }
-        counters.keysFromReplica += fromReplica;
-        if (add)
-        {
-            counters.keysPushed += keys.length;
-        }
-        else
-        {
-            counters.keysSet += keys.length;
-        }
-        counters.keysLocal += keys.length - remoteCount;
-        if (remoteCount == 0)
-        {
-            return OpHandle.DONE;
-        }
-        return remote(store, kind, keys, remote, remoteCount, input, null);
-    }
-
-    private OpHandle remote(
-        final TableStore store, final byte kind, final long[] keys, final int[] positions, final int count,
-        final float[] input, final float[] out)
-    {
-        final int length = store.valueLength();
-        final long[] remoteKeys = new long[count];
-        final int[] remotePositions = new int[count];
-        final float[] remoteValues = input == null ? null : new float[count * length];
-        for (int j = 0; j < count; j++)
-        {
-            final int i = positions[j];
-            remoteKeys[j] = keys[i];
-            remotePositions[j] = i;
-            if (remoteValues != null)
-            {
-                System.arraycopy(input, i * length, remoteValues, j * length, length);
-            }
-        }
-        return new RemoteRequest(runtime, store, kind, remoteKeys, remotePositions, remoteValues, out, counters).start();
+        return store;
     }
 
     private TableStore store(final Table table, final long[] keys, final String op)
@@ -466,12 +331,8 @@ public final class ParameterWorker implements AutoCloseable
         }
         if (table != lastTable)
         {
-            lastStore = member.store(table);
+            lastStore = engine.store(table.spec());
             lastTable = table;
-            if (scratch.capacity() < table.valueLength())
-            {
-                scratch = new AddScratch(table.valueLength());
-            }
         }
         return lastStore;
     }
@@ -510,8 +371,4 @@ public final class ParameterWorker implements AutoCloseable
         }
     }
 
-    WorkerCounters counters()
-    {
-        return counters;
-    }
 }

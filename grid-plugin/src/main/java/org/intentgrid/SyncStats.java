@@ -3,6 +3,7 @@ package org.intentgrid;
 /** Statistics of one member's sync task and of the owner decisions it took: an immutable snapshot. */
 public final class SyncStats
 {
+    private final long errors;
     private final long rounds;
     private final long messagesSent;
     private final long keysSent;
@@ -17,8 +18,9 @@ public final class SyncStats
     SyncStats(
         final long rounds, final long messagesSent, final long keysSent, final long bytesSent, final long messagesServed,
         final long replicateDecisions, final long relocateDecisions, final long trackedKeys, final long deltasInFlight,
-        final String policy)
+        final long errors, final String policy)
     {
+        this.errors = errors;
         this.deltasInFlight = deltasInFlight;
         this.rounds = rounds;
         this.messagesSent = messagesSent;
@@ -29,6 +31,15 @@ public final class SyncStats
         this.relocateDecisions = relocateDecisions;
         this.trackedKeys = trackedKeys;
         this.policy = policy;
+    }
+
+    /**
+     * @return errors the member's sync task ran into; each went to the member's error handler (Hazelcast's log by
+     *         default) and the task carried on
+     */
+    public long errors()
+    {
+        return errors;
     }
 
     /** @return completed sync rounds, summed over channels */
@@ -95,7 +106,7 @@ public final class SyncStats
     public String toString()
     {
         return String.format("rounds=%d messages=%d keys=%d bytes=%d served=%d replicate=%d relocate=%d tracked=%d " +
-            "deltasInFlight=%d [%s]", rounds, messagesSent, keysSent, bytesSent, messagesServed, replicateDecisions,
-            relocateDecisions, trackedKeys, deltasInFlight, policy);
+            "deltasInFlight=%d errors=%d [%s]", rounds, messagesSent, keysSent, bytesSent, messagesServed,
+            replicateDecisions, relocateDecisions, trackedKeys, deltasInFlight, errors, policy);
     }
 }

@@ -1,6 +1,6 @@
 package org.intentgrid;
 
-import org.intentgrid.core.StoreListener;
+import org.intentgrid.internal.StoreListener;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +24,7 @@ final class MainCopyChecker implements StoreListener
         final MainCopyChecker checker = new MainCopyChecker();
         for (final GridMember member : grid.members())
         {
-            member.runtime().listener(checker);
+            member.listener(checker);
         }
         return checker;
     }

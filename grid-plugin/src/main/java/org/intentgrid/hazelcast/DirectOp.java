@@ -2,7 +2,7 @@ package org.intentgrid.hazelcast;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import org.intentgrid.core.DataRequest;
+import org.intentgrid.internal.DataRequest;
 
 import java.io.IOException;
 

@@ -3,7 +3,7 @@ package org.intentgrid.hazelcast;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.spi.impl.operationservice.BackupOperation;
-import org.intentgrid.core.DirectoryChunk;
+import org.intentgrid.internal.DirectoryChunk;
 
 import java.io.IOException;
 import java.util.List;
@@ -25,7 +25,7 @@ final class DirectoryBackupOp extends GridOperation implements BackupOperation
     @Override
     public void run()
     {
-        runtime().applyBackup(getPartitionId(), chunk);
+        runtime().applyDirectoryBackup(getPartitionId(), chunk);
     }
 
     @Override

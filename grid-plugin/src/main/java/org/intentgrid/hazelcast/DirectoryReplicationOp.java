@@ -2,7 +2,7 @@ package org.intentgrid.hazelcast;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import org.intentgrid.core.DirectoryChunk;
+import org.intentgrid.internal.DirectoryChunk;
 
 import java.io.IOException;
 import java.util.List;
@@ -24,7 +24,7 @@ final class DirectoryReplicationOp extends GridOperation
     @Override
     public void run()
     {
-        runtime().directory().replace(getPartitionId(), chunks);
+        runtime().replaceDirectory(getPartitionId(), chunks);
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.intentgrid.hazelcast;
 
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.spi.impl.operationservice.Operation;
-import org.intentgrid.core.MemberRuntime;
+import org.intentgrid.internal.MemberRuntime;
 
 /** What every grid operation shares: the service it belongs to and its serialization factory. */
 abstract class GridOperation extends Operation implements IdentifiedDataSerializable

@@ -8,11 +8,12 @@ import com.hazelcast.internal.partition.PartitionMigrationEvent;
 import com.hazelcast.internal.partition.PartitionReplicationEvent;
 import com.hazelcast.internal.services.ManagedService;
 import com.hazelcast.internal.services.RemoteService;
+import com.hazelcast.logging.ILogger;
 import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.operationservice.Operation;
 import org.intentgrid.GridConfig;
-import org.intentgrid.core.DirectoryChunk;
-import org.intentgrid.core.MemberRuntime;
+import org.intentgrid.internal.DirectoryChunk;
+import org.intentgrid.internal.MemberRuntime;
 
 import java.util.List;
 import java.util.Properties;
@@ -35,17 +36,33 @@ public final class GridService implements ManagedService, RemoteService, Migrati
         return runtime;
     }
 
+    /**
+     * Creates the member's runtime from the member's {@code intentgrid.*} config properties.
+     *
+     * @throws IllegalArgumentException naming the property, its value and what is expected, if one is invalid:
+     *                                  the member then fails to start
+     */
     @Override
     public void init(final NodeEngine nodeEngine, final Properties properties)
     {
-        final MemberRuntime created = new MemberRuntime(new HazelcastClusterPort(nodeEngine),
-            GridConfig.fromProperties(nodeEngine.getConfig().getProperties()));
+        final GridConfig config;
+        try
+        {
+            config = GridConfig.fromProperties(nodeEngine.getConfig().getProperties());
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new IllegalArgumentException("intentgrid cannot start on this member: " + e.getMessage(), e);
+        }
+        final ILogger logger = nodeEngine.getLogger(MemberRuntime.class);
+        final MemberRuntime created = new MemberRuntime(new HazelcastClusterPort(nodeEngine), config,
+            error -> logger.severe("intentgrid background task failed", error));
         runtime = created;
         nodeEngine.getHazelcastInstance().getLifecycleService().addLifecycleListener(event ->
         {
             if (event.getState() == LifecycleEvent.LifecycleState.SHUTTING_DOWN)
             {
-                created.handOff(created.config().handoffTimeoutMillis());
+                created.leave(created.config().handoffTimeoutMillis());
             }
         });
     }
@@ -83,7 +100,7 @@ public final class GridService implements ManagedService, RemoteService, Migrati
         {
             return null;
         }
-        final List<DirectoryChunk> chunks = runtime.directory().snapshot(event.getPartitionId());
+        final List<DirectoryChunk> chunks = runtime.directorySnapshot(event.getPartitionId());
         return chunks.isEmpty() ? null : new DirectoryReplicationOp(chunks);
     }
 
@@ -98,7 +115,7 @@ public final class GridService implements ManagedService, RemoteService, Migrati
         if (event.getMigrationEndpoint() == MigrationEndpoint.SOURCE &&
             (event.getNewReplicaIndex() == -1 || event.getNewReplicaIndex() > runtime.config().directoryBackups()))
         {
-            runtime.directory().clear(event.getPartitionId());
+            runtime.clearDirectory(event.getPartitionId());
         }
     }
 
@@ -109,7 +126,7 @@ public final class GridService implements ManagedService, RemoteService, Migrati
             (event.getCurrentReplicaIndex() == -1 ||
                 event.getCurrentReplicaIndex() > runtime.config().directoryBackups()))
         {
-            runtime.directory().clear(event.getPartitionId());
+            runtime.clearDirectory(event.getPartitionId());
         }
     }
 }

@@ -8,11 +8,11 @@ import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.operationservice.OperationService;
 import com.hazelcast.spi.impl.operationservice.impl.operations.PartitionIteratingOperation;
 import com.hazelcast.spi.impl.operationservice.impl.operations.PartitionIteratingOperation.PartitionResponse;
-import org.intentgrid.core.ClusterPort;
-import org.intentgrid.core.DataReply;
-import org.intentgrid.core.DataRequest;
-import org.intentgrid.core.SyncBatch;
-import org.intentgrid.core.SyncBatchReply;
+import org.intentgrid.internal.ClusterPort;
+import org.intentgrid.internal.DataReply;
+import org.intentgrid.internal.DataRequest;
+import org.intentgrid.internal.SyncBatch;
+import org.intentgrid.internal.SyncBatchReply;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package org.intentgrid.hazelcast;
 
 import com.hazelcast.core.DistributedObject;
 import com.hazelcast.core.HazelcastInstance;
-import org.intentgrid.core.MemberRuntime;
+import org.intentgrid.internal.MemberRuntime;
 
 /** The public API's one way into the adapter: the runtime of a running Hazelcast member. */
 public final class HazelcastGrid

@@ -4,8 +4,8 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.spi.impl.operationservice.BackupAwareOperation;
 import com.hazelcast.spi.impl.operationservice.Operation;
-import org.intentgrid.core.DataReply;
-import org.intentgrid.core.DataRequest;
+import org.intentgrid.internal.DataReply;
+import org.intentgrid.internal.DataRequest;
 
 import java.io.IOException;
 
@@ -42,7 +42,7 @@ final class HomeOp extends GridOperation implements BackupAwareOperation
     @Override
     public boolean shouldBackup()
     {
-        return reply.directoryChanges != null;
+        return reply.directoryChanges() != null;
     }
 
     @Override
@@ -60,7 +60,7 @@ final class HomeOp extends GridOperation implements BackupAwareOperation
     @Override
     public Operation getBackupOperation()
     {
-        return new DirectoryBackupOp(reply.directoryChanges);
+        return new DirectoryBackupOp(reply.directoryChanges());
     }
 
     @Override

@@ -3,7 +3,7 @@ package org.intentgrid.hazelcast;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-import org.intentgrid.core.DataReply;
+import org.intentgrid.internal.DataReply;
 
 import java.io.IOException;
 

@@ -2,8 +2,8 @@ package org.intentgrid.hazelcast;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import org.intentgrid.core.SyncBatch;
-import org.intentgrid.core.SyncBatchReply;
+import org.intentgrid.internal.SyncBatch;
+import org.intentgrid.internal.SyncBatchReply;
 
 import java.io.IOException;
 

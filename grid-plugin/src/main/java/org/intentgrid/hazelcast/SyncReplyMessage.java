@@ -3,7 +3,7 @@ package org.intentgrid.hazelcast;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-import org.intentgrid.core.SyncBatchReply;
+import org.intentgrid.internal.SyncBatchReply;
 
 import java.io.IOException;
 import java.util.UUID;

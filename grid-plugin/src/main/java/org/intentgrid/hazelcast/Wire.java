@@ -4,9 +4,10 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import org.intentgrid.Init;
 import org.intentgrid.TableSpec;
-import org.intentgrid.core.DataReply;
-import org.intentgrid.core.DataRequest;
-import org.intentgrid.core.DirectoryChunk;
+import org.intentgrid.internal.DataReply;
+import org.intentgrid.internal.DataRequest;
+import org.intentgrid.internal.DirectoryChunk;
+import org.intentgrid.internal.RequestKind;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ final class Wire
     static void writeRequest(final ObjectDataOutput out, final DataRequest request) throws IOException
     {
         writeSpec(out, request.spec);
-        out.writeByte(request.kind);
+        out.writeByte(request.kind.code());
         out.writeLongArray(request.keys);
         out.writeFloatArray(request.values);
         out.writeLongArray(request.counters);
@@ -71,7 +72,7 @@ final class Wire
 
     static DataRequest readRequest(final ObjectDataInput in) throws IOException
     {
-        return new DataRequest(readSpec(in), in.readByte(), in.readLongArray(), in.readFloatArray(),
+        return new DataRequest(readSpec(in), RequestKind.fromCode(in.readByte()), in.readLongArray(), in.readFloatArray(),
             in.readLongArray(), readUuid(in), in.readLongArray());
     }
 
@@ -81,10 +82,10 @@ final class Wire
         out.writeFloatArray(reply.values);
         out.writeLongArray(reply.counters);
         out.writeLongArray(reply.versions);
-        out.writeBoolean(reply.hints != null);
-        if (reply.hints != null)
+        out.writeBoolean(reply.hints() != null);
+        if (reply.hints() != null)
         {
-            for (final UUID hint : reply.hints)
+            for (final UUID hint : reply.hints())
             {
                 writeUuid(out, hint);
             }

@@ -1,0 +1,45 @@
+package org.intentgrid.internal;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the grid needs from the cluster underneath: membership, the partition table, and two ways of
+ * sending a batched request. Implemented by the Hazelcast adapter; nothing else in the grid touches
+ * Hazelcast internals.
+ */
+public interface ClusterPort
+{
+    /** @return this member's id */
+    UUID localMember();
+
+    /** @return ids of the current members, this one included */
+    List<UUID> members();
+
+    /** @return true if the member is in the cluster now */
+    boolean isMember(UUID member);
+
+    /** @return number of partitions (the same on every member) */
+    int partitionCount();
+
+    /** @return the member that owns the partition (the home of its keys), or null while unassigned */
+    UUID partitionOwner(int partitionId);
+
+    /**
+     * Sends one request to one member, served on a generic thread against that member's store.
+     * The future fails if the member is gone; the request was then not applied there... or the member
+     * left right after applying it, which graceful leave rules out by handing off first.
+     */
+    CompletableFuture<DataReply> direct(UUID member, DataRequest request);
+
+    /**
+     * Sends per-partition requests to the home member of those partitions as one network operation;
+     * each is served on its partition's thread. An entry of the result is null where that partition's
+     * request did not run (for example because the partition moved): the caller retries it.
+     */
+    CompletableFuture<DataReply[]> home(UUID member, int[] partitions, DataRequest[] requests);
+
+    /** Sends one sync round's entries for one member, served on a generic thread at that member. */
+    CompletableFuture<SyncBatchReply[]> sync(UUID member, int channel, SyncBatch[] batches);
+}

@@ -1,0 +1,78 @@
+package org.intentgrid.internal;
+
+import java.util.UUID;
+
+/**
+ * The answer to a {@link DataRequest}: per key, served here or not, and if not, where to look next.
+ * The requester counts served keys and re-sends the rest, so a request survives any number of
+ * ownership moves without the members forwarding on its behalf.
+ */
+public final class DataReply
+{
+    /** The step was applied to the main copy at the answering member. */
+    public static final byte SERVED = 0;
+    /** Not here; {@code hints[i]} names where to try next, or null for "ask the key's home". */
+    public static final byte MISS = 1;
+    /** The key is in transit or its home is handing over: try the same route again after a pause. */
+    public static final byte WAIT = 2;
+
+    public final byte[] status;
+    /** Values for served PULL and LOCALIZE keys, {@code valueLength} floats per key; else null. */
+    public final float[] values;
+    /** Relocation counters for served LOCALIZE keys; else null. */
+    public final long[] counters;
+    /** Versions of the main copies of served keys (after the step; before the move for LOCALIZE). */
+    public final long[] versions;
+    /** Route hints for MISS keys; null when no miss named a hint. */
+    private UUID[] hints;
+    /** Directory entries this request changed at the home, to be sent to backups; never serialized. */
+    DirectoryChunk directoryChanges;
+
+    public DataReply(
+        final byte[] status, final float[] values, final long[] counters, final long[] versions, final UUID[] hints)
+    {
+        this.status = status;
+        this.values = values;
+        this.counters = counters;
+        this.versions = versions;
+        this.hints = hints;
+    }
+
+    void miss(final int index, final UUID hint)
+    {
+        status[index] = MISS;
+        if (hint != null)
+        {
+            if (hints == null)
+            {
+                hints = new UUID[status.length];
+            }
+            hints[index] = hint;
+        }
+    }
+
+    /** @return route hints per key (null where none), or null if no key has one */
+    public UUID[] hints()
+    {
+        return hints;
+    }
+
+    /** @return directory entries this request changed at the home, for the backup operation; null if none */
+    public DirectoryChunk directoryChanges()
+    {
+        return directoryChanges;
+    }
+
+    /** @return route hint for key {@code index}, or null */
+    public UUID hint(final int index)
+    {
+        return hints == null ? null : hints[index];
+    }
+
+    /** @return payload bytes of this reply, for statistics */
+    public long payloadBytes()
+    {
+        return status.length + (values == null ? 0 : 4L * values.length) +
+            (counters == null ? 0 : 8L * counters.length) + (versions == null ? 0 : 8L * versions.length);
+    }
+}

@@ -1,0 +1,51 @@
+package org.intentgrid.internal;
+
+import org.intentgrid.TableSpec;
+
+import java.util.UUID;
+
+/**
+ * One batched request to one member (or one home partition): the same kind of step on many keys of one
+ * table. Carries the full table spec so that a member that has never seen the table can serve it.
+ */
+public final class DataRequest
+{
+    public final TableSpec spec;
+    public final RequestKind kind;
+    public final long[] keys;
+    /** {@code keys.length * valueLength} floats for PUSH, SET and ADOPT; otherwise null. */
+    public final float[] values;
+    /** Relocation counters for ADOPT and NOTICE; otherwise null. */
+    public final long[] counters;
+    /** The new owner for NOTICE; otherwise null. */
+    public final UUID subject;
+    /** Versions of the main copies for ADOPT; otherwise null. */
+    public final long[] versions;
+
+    public DataRequest(
+        final TableSpec spec, final RequestKind kind, final long[] keys, final float[] values, final long[] counters,
+        final UUID subject)
+    {
+        this(spec, kind, keys, values, counters, subject, null);
+    }
+
+    public DataRequest(
+        final TableSpec spec, final RequestKind kind, final long[] keys, final float[] values, final long[] counters,
+        final UUID subject, final long[] versions)
+    {
+        this.spec = spec;
+        this.kind = kind;
+        this.keys = keys;
+        this.values = values;
+        this.counters = counters;
+        this.subject = subject;
+        this.versions = versions;
+    }
+
+    /** @return payload bytes of this request, for statistics */
+    public long payloadBytes()
+    {
+        return 8L * keys.length + (values == null ? 0 : 4L * values.length) +
+            (counters == null ? 0 : 8L * counters.length);
+    }
+}

@@ -1,0 +1,129 @@
+package org.intentgrid.internal;
+
+import org.intentgrid.TableSpec;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The home side of ownership: this member's share of the home directory, the first touch of keys whose home
+ * is here, ownership notices from members that took a key over, and the directory's backups and migrations.
+ * <p>
+ * Threading: {@link #resolveAtHome}, {@link #recordMove} and {@link #notice} run on the key's partition thread
+ * at the partition owner, which makes them the only writers of a partition's entries; backup and migration
+ * calls run on Hazelcast's threads for that partition too. Reads ({@link #ownerOf}) come from any thread.
+ */
+final class HomeDirectoryServer
+{
+    private final Directory directory;
+    private final Router router;
+    private final MemberLifecycle lifecycle;
+
+    HomeDirectoryServer(final Directory directory, final Router router, final MemberLifecycle lifecycle)
+    {
+        this.directory = directory;
+        this.router = router;
+        this.lifecycle = lifecycle;
+    }
+
+    /**
+     * A request reached the home partition of a key that this member does not hold: creates the main copy here
+     * if no member ever did (and this member is not leaving), else answers where to look.
+     * Caller holds the key's stripe lock.
+     *
+     * @return the slot of the new main copy, or {@code -1} if {@code reply} was told to look elsewhere or wait
+     */
+    int resolveAtHome(
+        final int partition, final TableStore table, final Stripe stripe, final long key, final DataReply reply,
+        final int index, final DirectoryChanges changes)
+    {
+        final UUID self = router.self();
+        final Directory.Entry entry = directory.get(partition, table.spec().name(), key);
+        if (entry == null && lifecycle.acceptsMainCopies())
+        {
+            final int slot = table.materialize(stripe, key);
+            directory.putIfNewer(partition, table.spec().name(), key, self, 0);
+            changes.add(key, self, 0);
+            return slot;
+        }
+        if (entry != null && !entry.owner().equals(self))
+        {
+            reply.miss(index, entry.owner());
+            return -1;
+        }
+        final int hint = stripe.hint(key);
+        if (hint >= 0)
+        {
+            reply.miss(index, router.peer(hint));
+        }
+        else
+        {
+            reply.status[index] = DataReply.WAIT;
+        }
+        return -1;
+    }
+
+    /** Records at the home that the main copy of a key moved to {@code owner} with {@code counter}. */
+    void recordMove(
+        final int partition, final String table, final long key, final UUID owner, final long counter,
+        final DirectoryChanges changes)
+    {
+        if (directory.putIfNewer(partition, table, key, owner, counter))
+        {
+            changes.add(key, owner, counter);
+        }
+    }
+
+    /** Serves ownership notices: records each newer ownership of the request's subject. */
+    DataReply notice(final int partition, final DataRequest request)
+    {
+        final int n = request.keys.length;
+        final DirectoryChanges changes = new DirectoryChanges(request.spec.name());
+        for (int i = 0; i < n; i++)
+        {
+            recordMove(partition, request.spec.name(), request.keys[i], request.subject, request.counters[i], changes);
+        }
+        final DataReply reply = new DataReply(new byte[n], null, null, null, null);
+        reply.directoryChanges = changes.toChunkOrNull();
+        return reply;
+    }
+
+    /**
+     * @return the owner this member's directory records for {@code key}, or null if this member is not the key's
+     *         home or the key was never materialized
+     */
+    UUID ownerOf(final TableSpec spec, final long key)
+    {
+        final int partition = router.partitionOf(spec, key);
+        if (!router.self().equals(router.homeOf(partition)))
+        {
+            return null;
+        }
+        final Directory.Entry entry = directory.get(partition, spec.name(), key);
+        return entry == null ? null : entry.owner();
+    }
+
+    /** Applies directory entries sent by a partition owner to this backup. */
+    void applyBackup(final int partition, final DirectoryChunk chunk)
+    {
+        directory.apply(partition, chunk);
+    }
+
+    /** @return all entries of a partition, one chunk per table, for a replication operation */
+    List<DirectoryChunk> snapshot(final int partition)
+    {
+        return directory.snapshot(partition);
+    }
+
+    /** Replaces a partition's entries with migrated ones. */
+    void replace(final int partition, final List<DirectoryChunk> chunks)
+    {
+        directory.replace(partition, chunks);
+    }
+
+    /** Drops a partition's entries (it migrated away, or a migration to here was rolled back). */
+    void clear(final int partition)
+    {
+        directory.clear(partition);
+    }
+}

@@ -1,0 +1,321 @@
+package org.intentgrid.internal;
+
+import org.agrona.ErrorHandler;
+import org.intentgrid.GridConfig;
+import org.intentgrid.TableSpec;
+import org.intentgrid.spi.IntentPolicy;
+import org.intentgrid.spi.IntentPolicyProvider;
+import org.intentgrid.spi.Mode;
+import org.intentgrid.spi.StaticPolicy;
+
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * Everything one member runs for the grid, wired together: the composition root of the protocol roles and the
+ * entry points that the Hazelcast adapter and the public API call.
+ * <p>
+ * Roles, one class each: {@link Router} (where keys live, the retry policy), {@link DataServer} (other
+ * members' pulls, pushes, sets and localizes), {@link HomeDirectoryServer} (first touch, ownership records,
+ * their backups), {@link SyncServer} (the owner's side of sync rounds), {@link SyncManager} (this member's
+ * sync rounds), {@link HandOff} (graceful leave), {@link NoticeSender} (telling homes about new owners) and
+ * {@link WorkerEngine} (one worker's local/remote engine). The member's life is {@link MemberLifecycle}.
+ * <p>
+ * Threads: one sync thread ({@code intentgrid-sync-<member>}), two I/O threads that complete remote requests
+ * and retries ({@code intentgrid-io-<member>}), plus the Hazelcast threads that serve operations.
+ */
+public final class MemberRuntime
+{
+    private static final int IO_THREADS = 2;
+    private static final int MEMBER_NAME_LENGTH = 8;
+
+    private final ClusterPort port;
+    private final UUID self;
+    private final String memberName;
+    private final ErrorHandler errorHandler;
+    private final MemberLifecycle lifecycle = new MemberLifecycle();
+    private final MemberCounters counters = new MemberCounters();
+    private final Router router;
+    private final StoreRegistry tables;
+    private final HomeDirectoryServer homeDirectory;
+    private final DataServer dataServer;
+    private final SyncServer syncServer;
+    private final NoticeSender notices;
+    private final HandOff handOff;
+    private final ScheduledExecutorService executor;
+    private volatile GridConfig config;
+    private volatile IntentPolicy policy;
+    private volatile SyncManager syncManager;
+    private volatile TraceWriter trace;
+
+    /**
+     * @param errorHandler where errors of the member's background threads go (they are counted in the sync
+     *                     statistics too)
+     */
+    public MemberRuntime(final ClusterPort port, final GridConfig config, final ErrorHandler errorHandler)
+    {
+        this.port = port;
+        this.self = port.localMember();
+        this.memberName = self.toString().substring(0, MEMBER_NAME_LENGTH);
+        this.errorHandler = errorHandler;
+        final Directory directory = new Directory(port.partitionCount());
+        this.router = new Router(port, directory);
+        this.tables = new StoreRegistry(self.toString(), w -> policy.clock(w));
+        this.homeDirectory = new HomeDirectoryServer(directory, router, lifecycle);
+        this.dataServer = new DataServer(tables, router, homeDirectory, counters, lifecycle);
+        this.syncServer = new SyncServer(tables, router, () -> policy, counters);
+        final ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(IO_THREADS, r ->
+        {
+            final Thread t = new Thread(r, "intentgrid-io-" + memberName);
+            t.setDaemon(true);
+            return t;
+        });
+        pool.setRemoveOnCancelPolicy(true);
+        this.executor = pool;
+        this.notices = new NoticeSender(router, executor);
+        this.handOff = new HandOff(tables, router, notices, counters);
+        this.config = config;
+        this.policy = createPolicy(config);
+        this.syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond(), errorHandler);
+        openTrace(config);
+    }
+
+    private static IntentPolicy createPolicy(final GridConfig config)
+    {
+        if (config.mode() == Mode.STATIC)
+        {
+            return new StaticPolicy();
+        }
+        for (final IntentPolicyProvider provider : ServiceLoader.load(IntentPolicyProvider.class,
+            MemberRuntime.class.getClassLoader()))
+        {
+            return provider.create(config.mode(), config.actImmediately());
+        }
+        throw new IllegalStateException("mode " + config.mode().label() + " needs the intent-service module on the " +
+            "classpath (no org.intentgrid.spi.IntentPolicyProvider found); use mode static without it");
+    }
+
+    private void openTrace(final GridConfig config)
+    {
+        if (config.traceDirectory() != null && trace == null)
+        {
+            trace = new TraceWriter(Paths.get(config.traceDirectory()), self.toString());
+            tables.listener(trace);
+        }
+    }
+
+    /**
+     * Applies grid settings (from the API that attached to this member).
+     *
+     * @throws IllegalStateException if the intent or sync settings change after workers were created
+     */
+    public synchronized void configure(final GridConfig config)
+    {
+        final GridConfig old = this.config;
+        final boolean intentSettingsChange = old.mode() != config.mode() ||
+            old.actImmediately() != config.actImmediately() || old.channels() != config.channels() ||
+            old.maxRoundsPerSecond() != config.maxRoundsPerSecond();
+        if (intentSettingsChange)
+        {
+            if (policy.workerCount() > 0)
+            {
+                throw new IllegalStateException("cannot change mode or sync settings of a member that has workers " +
+                    "(was " + old.mode().label() + ", asked " + config.mode().label() + ")");
+            }
+            syncManager.close();
+            policy = createPolicy(config);
+            syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond(), errorHandler);
+        }
+        this.config = config;
+        openTrace(config);
+    }
+
+    // ---- entry points of the Hazelcast adapter ----
+
+    /** Serves a request that a member sent straight to this one (a route hint or cached location). */
+    public DataReply serveDirect(final DataRequest request, final UUID caller)
+    {
+        return request.kind == RequestKind.ADOPT ? dataServer.adopt(request) : dataServer.serve(request, caller, -1);
+    }
+
+    /**
+     * Serves a request for keys of one home partition; runs on that partition's thread at its owner, which makes
+     * it the only place where keys are materialized and where the directory changes.
+     */
+    public DataReply serveAtHome(final int partition, final DataRequest request, final UUID caller)
+    {
+        return request.kind == RequestKind.NOTICE ? homeDirectory.notice(partition, request) :
+            dataServer.serve(request, caller, partition);
+    }
+
+    /** Serves one sync message of {@code caller}'s channel as the owner of its keys. */
+    public SyncBatchReply[] serveSync(final int channel, final SyncBatch[] batches, final UUID caller)
+    {
+        return syncServer.serve(channel, batches, caller);
+    }
+
+    /** Applies directory entries sent by a partition owner to this backup. */
+    public void applyDirectoryBackup(final int partition, final DirectoryChunk chunk)
+    {
+        homeDirectory.applyBackup(partition, chunk);
+    }
+
+    /** @return the directory entries of a partition, one chunk per table, for replication */
+    public List<DirectoryChunk> directorySnapshot(final int partition)
+    {
+        return homeDirectory.snapshot(partition);
+    }
+
+    /** Replaces a partition's directory entries with migrated ones. */
+    public void replaceDirectory(final int partition, final List<DirectoryChunk> chunks)
+    {
+        homeDirectory.replace(partition, chunks);
+    }
+
+    /** Drops a partition's directory entries (it migrated away, or a migration here was rolled back). */
+    public void clearDirectory(final int partition)
+    {
+        homeDirectory.clear(partition);
+    }
+
+    /**
+     * Hands every main copy held here to other members and records the new owners at the homes. Called before
+     * the member leaves the cluster; afterwards this member materializes and adopts nothing.
+     *
+     * @return number of keys handed off
+     */
+    public long leave(final long timeoutMillis)
+    {
+        lifecycle.beginLeave();
+        return handOff.run(timeoutMillis);
+    }
+
+    /** Stops background threads. The stores' off-heap memory is freed when they become unreachable. */
+    public void shutdown()
+    {
+        lifecycle.stop();
+        syncManager.close();
+        executor.shutdownNow();
+        final TraceWriter current = trace;
+        if (current != null)
+        {
+            current.close();
+        }
+    }
+
+    // ---- entry points of the public API ----
+
+    /** @return a new worker engine; the caller validates everything it passes in */
+    public WorkerEngine newWorker()
+    {
+        return new WorkerEngine(this);
+    }
+
+    /**
+     * @return the member-local store of the table, created on first use
+     * @throws IllegalArgumentException if a table of that name with another shape is known here
+     */
+    public TableStore table(final TableSpec spec)
+    {
+        return tables.table(spec);
+    }
+
+    /** Installs an ownership listener (tests, tracing); affects tables created afterwards. */
+    public void listener(final StoreListener listener)
+    {
+        tables.listener(listener);
+    }
+
+    /** Writes out the buffered key trace, if tracing is on. */
+    public void flushTrace()
+    {
+        final TraceWriter current = trace;
+        if (current != null)
+        {
+            current.flush();
+        }
+    }
+
+    /** Blocks until every sync channel completed two rounds that started after the call. */
+    public void waitSync()
+    {
+        syncManager.waitSync();
+    }
+
+    /** @return true if this member is the home of the key (owns its Hazelcast partition) now */
+    public boolean isHome(final TableSpec spec, final long key)
+    {
+        return router.isHome(spec, key);
+    }
+
+    /** @return the owner this member's home directory records for the key, or null (not home, or never touched) */
+    public UUID directoryOwner(final TableSpec spec, final long key)
+    {
+        return homeDirectory.ownerOf(spec, key);
+    }
+
+    /** @return this member's id */
+    public UUID self()
+    {
+        return self;
+    }
+
+    /** @return settings in force */
+    public GridConfig config()
+    {
+        return config;
+    }
+
+    /** @return the intent policy of this member */
+    public IntentPolicy policy()
+    {
+        return policy;
+    }
+
+    /** @return this member's statistics beyond its workers' */
+    public MemberStats stats()
+    {
+        final SyncManager sync = syncManager;
+        return new MemberStats(counters.relocationsIn.get(), counters.relocationsOut.get(),
+            counters.keysServedForOthers.get(), counters.syncMessagesServed.get(), counters.replicateDecisions.get(),
+            counters.relocateDecisions.get(), sync.roundsCompleted(), sync.messagesSent(), sync.keysSent(),
+            sync.bytesSent(), sync.trackedKeys(), sync.deltasInFlight(), sync.errors());
+    }
+
+    // ---- shared with the role classes ----
+
+    Router router()
+    {
+        return router;
+    }
+
+    NoticeSender notices()
+    {
+        return notices;
+    }
+
+    MemberCounters counters()
+    {
+        return counters;
+    }
+
+    SyncManager syncManager()
+    {
+        return syncManager;
+    }
+
+    ScheduledExecutorService executor()
+    {
+        return executor;
+    }
+
+    /** @return the short member name used in thread names */
+    String memberName()
+    {
+        return memberName;
+    }
+}

@@ -1,0 +1,443 @@
+package org.intentgrid.internal;
+
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.LongArrayList;
+import org.intentgrid.OpHandle;
+
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The keys of one worker call that were not local, on their way to the members holding their main copies.
+ * <p>
+ * Keys are grouped into one request per destination member, routed by the {@link Router}: straight to the
+ * member a route hint names, else straight to the key's home member, which usually holds it or knows from its
+ * directory who does. Only a key that its home has never materialized, or one that keeps missing, goes through
+ * the home's partition thread (the only place keys are created and ownership records change). Each answer says
+ * per key "served" or "not here, try X"; misses are re-sent, so a key may take several hops while it moves, and
+ * the request completes when every key has been served exactly once.
+ * <p>
+ * Each key's route is a small state machine ({@link Stage}): a miss from a direct request counts a hop and
+ * stays with hints until {@link Router#MAX_HINT_HOPS} hops in a row or until its home member itself has no
+ * better hint; then the home partition's answer starts the hint trail afresh. Retries follow
+ * {@link Router#retryDelayMicros}. Answers are handled on the member's I/O threads, under this request's lock
+ * where they share state.
+ */
+public final class RemoteRequest implements OpHandle
+{
+    /** Where the next attempt for one key goes. */
+    enum Stage
+    {
+        /** To the member the key's route hint names if it is live, else straight to the home member. */
+        FOLLOW_HINT,
+        /** To the home partition's thread, which may create the key or knows its owner. */
+        ASK_HOME_PARTITION
+    }
+
+    private final MemberRuntime runtime;
+    private final Router router;
+    private final TableStore table;
+    private final RequestKind kind;
+    private final long[] keys;
+    private final int[] positions;
+    private final float[] values;
+    private final float[] out;
+    private final WorkerCounters counters;
+    private final boolean deliversDelta;
+    private final int[] attempts;
+    private final byte[] hops;
+    private final Stage[] stages;
+    private final int length;
+    private final long deadlineNanos;
+    private final CompletableFuture<Void> future = new CompletableFuture<>();
+    private int remaining;
+    private final LongArrayList localizedKeys = new LongArrayList();
+    private final LongArrayList localizedCounters = new LongArrayList();
+
+    /**
+     * @param keys      the non-local keys
+     * @param positions for each key, its index in the caller's key array (where its values are in {@code out})
+     * @param values    for push and set, {@code valueLength} floats per non-local key, in {@code keys} order
+     * @param out       for pull, the caller's value array
+     */
+    RemoteRequest(
+        final MemberRuntime runtime, final TableStore table, final RequestKind kind, final long[] keys, final int[] positions,
+        final float[] values, final float[] out, final WorkerCounters counters)
+    {
+        this(runtime, table, kind, keys, positions, values, out, counters, false);
+    }
+
+    /**
+     * @param deliversDelta the push carries a replica delta that missed its owner: it may only be applied to a
+     *                      main copy (the replica it came from already holds it) and is not reflected back
+     */
+    RemoteRequest(
+        final MemberRuntime runtime, final TableStore table, final RequestKind kind, final long[] keys,
+        final int[] positions, final float[] values, final float[] out, final WorkerCounters counters,
+        final boolean deliversDelta)
+    {
+        this.deliversDelta = deliversDelta;
+        this.runtime = runtime;
+        this.router = runtime.router();
+        this.table = table;
+        this.kind = kind;
+        this.keys = keys;
+        this.positions = positions;
+        this.values = values;
+        this.out = out;
+        this.counters = counters;
+        this.attempts = new int[keys.length];
+        this.hops = new byte[keys.length];
+        this.stages = new Stage[keys.length];
+        Arrays.fill(stages, Stage.FOLLOW_HINT);
+        this.length = table.valueLength();
+        this.remaining = keys.length;
+        this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runtime.config().requestTimeoutMillis());
+    }
+
+    /** Sends the first round of requests. */
+    RemoteRequest start()
+    {
+        final IntArrayList all = new IntArrayList(keys.length, -1);
+        for (int i = 0; i < keys.length; i++)
+        {
+            all.addInt(i);
+        }
+        dispatch(all, false);
+        return this;
+    }
+
+    private void dispatch(final IntArrayList indexes, final boolean retry)
+    {
+        final Int2ObjectHashMap<IntArrayList> direct = new Int2ObjectHashMap<>();
+        final Router.HomeGroups home = new Router.HomeGroups();
+        final IntArrayList later = new IntArrayList();
+        int servedHere = 0;
+        for (int j = 0; j < indexes.size(); j++)
+        {
+            final int i = indexes.getInt(j);
+            if (retry && tryLocal(i))
+            {
+                servedHere++;
+                continue;
+            }
+            final UUID hinted = stages[i] == Stage.FOLLOW_HINT ? router.livePeer(table.hint(keys[i])) : null;
+            if (hinted != null)
+            {
+                direct.computeIfAbsent(router.peerIndex(hinted), h -> new IntArrayList()).addInt(i);
+                continue;
+            }
+            final int partition = router.partitionOf(table.spec(), keys[i]);
+            final UUID owner = router.homeOf(partition);
+            if (owner == null)
+            {
+                later.addInt(i);
+            }
+            else if (stages[i] == Stage.ASK_HOME_PARTITION)
+            {
+                home.add(owner, partition, i);
+            }
+            else
+            {
+                direct.computeIfAbsent(router.peerIndex(owner), h -> new IntArrayList()).addInt(i);
+            }
+        }
+        if (servedHere > 0)
+        {
+            answered(servedHere);
+        }
+        direct.forEach((peer, idx) -> sendDirect(router.peer(peer), idx));
+        home.forEachMember(this::sendHome);
+        if (!later.isEmpty())
+        {
+            retryLater(later);
+        }
+    }
+
+    private boolean tryLocal(final int i)
+    {
+        switch (kind)
+        {
+            case PULL:
+                return table.pullLocal(keys[i], out, positions[i] * length) != SlotState.ABSENT;
+            case PUSH:
+                // retries of one request may run on several I/O threads at once: no shared scratch
+                final AddScratch scratch = new AddScratch(length);
+                return deliversDelta ? table.pushMainLocal(keys[i], values, i * length, scratch) :
+                    table.pushLocal(keys[i], values, i * length, scratch) != SlotState.ABSENT;
+            case SET:
+                return table.setLocal(keys[i], values, i * length);
+            default:
+                return table.holdsMain(keys[i]);
+        }
+    }
+
+    private DataRequest subRequest(final IntArrayList idx)
+    {
+        final int n = idx.size();
+        final long[] k = new long[n];
+        final float[] v = values == null ? null : new float[n * length];
+        for (int j = 0; j < n; j++)
+        {
+            final int i = idx.getInt(j);
+            k[j] = keys[i];
+            if (v != null)
+            {
+                System.arraycopy(values, i * length, v, j * length, length);
+            }
+        }
+        final DataRequest request = new DataRequest(table.spec(), kind, k, v, null, null);
+        counters.remoteOps.incrementAndGet();
+        counters.bytesSent.addAndGet(request.payloadBytes());
+        return request;
+    }
+
+    private void sendDirect(final UUID member, final IntArrayList idx)
+    {
+        final DataRequest request = subRequest(idx);
+        router.port().direct(member, request).whenCompleteAsync((reply, error) ->
+        {
+            if (error != null)
+            {
+                onFailure(idx);
+            }
+            else
+            {
+                onReply(member, idx, reply, false);
+            }
+        }, runtime.executor());
+    }
+
+    private void sendHome(final Router.MemberGroup group)
+    {
+        final int[] partitions = group.partitions();
+        final IntArrayList[] groups = group.indexes();
+        final DataRequest[] requests = new DataRequest[partitions.length];
+        for (int p = 0; p < partitions.length; p++)
+        {
+            requests[p] = subRequest(groups[p]);
+        }
+        counters.remoteOps.addAndGet(1 - partitions.length);
+        router.port().home(group.member(), partitions, requests).whenCompleteAsync((replies, error) ->
+        {
+            for (int p = 0; p < partitions.length; p++)
+            {
+                if (error != null || replies[p] == null)
+                {
+                    onFailure(groups[p]);
+                }
+                else
+                {
+                    onReply(group.member(), groups[p], replies[p], true);
+                }
+            }
+        }, runtime.executor());
+    }
+
+    private void onFailure(final IntArrayList idx)
+    {
+        for (int j = 0; j < idx.size(); j++)
+        {
+            table.setHint(keys[idx.getInt(j)], -1);
+        }
+        retryLater(idx);
+    }
+
+    private void onReply(final UUID member, final IntArrayList idx, final DataReply reply, final boolean fromHome)
+    {
+        counters.bytesReceived.addAndGet(reply.payloadBytes());
+        final int memberPeer = router.peerIndex(member);
+        final IntArrayList again = new IntArrayList();
+        int served = 0;
+        for (int j = 0; j < idx.size(); j++)
+        {
+            final int i = idx.getInt(j);
+            final long key = keys[i];
+            switch (reply.status[j])
+            {
+                case DataReply.SERVED:
+                    served++;
+                    if (kind == RequestKind.PULL)
+                    {
+                        System.arraycopy(reply.values, j * length, out, positions[i] * length, length);
+                        table.setHint(key, memberPeer);
+                        table.replicaStore().remoteCompleted(key, kind, reply.versions[j], out, positions[i] * length);
+                    }
+                    else if (kind == RequestKind.LOCALIZE)
+                    {
+                        table.install(key, reply.values, j * length, reply.counters[j], reply.versions[j]);
+                        runtime.counters().relocationsIn.incrementAndGet();
+                        synchronized (this)
+                        {
+                            localizedKeys.addLong(key);
+                            localizedCounters.addLong(reply.counters[j]);
+                        }
+                    }
+                    else
+                    {
+                        table.setHint(key, memberPeer);
+                        if (!deliversDelta)
+                        {
+                            table.replicaStore().remoteCompleted(key, kind, reply.versions[j], values, i * length);
+                        }
+                    }
+                    break;
+                case DataReply.MISS:
+                    onMiss(i, member, reply.hint(j), fromHome);
+                    again.addInt(i);
+                    break;
+                default:
+                    again.addInt(i);
+                    break;
+            }
+        }
+        if (served > 0)
+        {
+            answered(served);
+        }
+        if (!again.isEmpty())
+        {
+            retryLater(again);
+        }
+    }
+
+    /** One key missed at {@code member}: remember its hint and decide where the next attempt goes. */
+    private void onMiss(final int i, final UUID member, final UUID hint, final boolean fromHome)
+    {
+        final boolean useful = hint != null && !hint.equals(member) && !hint.equals(router.self());
+        table.setHint(keys[i], useful ? router.peerIndex(hint) : -1);
+        if (fromHome)
+        {
+            hops[i] = 0;
+            stages[i] = Stage.FOLLOW_HINT;
+            return;
+        }
+        hops[i] = (byte)Math.min(Router.MAX_HINT_HOPS, hops[i] + 1);
+        final boolean homeKnowsNoBetter = !useful &&
+            member.equals(router.homeOf(router.partitionOf(table.spec(), keys[i])));
+        stages[i] = hops[i] >= Router.MAX_HINT_HOPS || homeKnowsNoBetter ? Stage.ASK_HOME_PARTITION : Stage.FOLLOW_HINT;
+    }
+
+    private void retryLater(final IntArrayList idx)
+    {
+        if (System.nanoTime() > deadlineNanos)
+        {
+            future.completeExceptionally(new IllegalStateException("table '" + table.spec().name() + "': " +
+                kind.label() + " of key " + keys[idx.getInt(0)] + " (and " + (idx.size() - 1) +
+                " more) not answered within " + runtime.config().requestTimeoutMillis() + " ms"));
+            return;
+        }
+        int maxAttempts = 0;
+        for (int j = 0; j < idx.size(); j++)
+        {
+            maxAttempts = Math.max(maxAttempts, ++attempts[idx.getInt(j)]);
+        }
+        final long delayMicros = Router.retryDelayMicros(maxAttempts);
+        if (delayMicros == 0)
+        {
+            runtime.executor().execute(() -> dispatch(idx, true));
+        }
+        else
+        {
+            runtime.executor().schedule(() -> dispatch(idx, true), delayMicros, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    private void answered(final int count)
+    {
+        final boolean complete;
+        synchronized (this)
+        {
+            remaining -= count;
+            complete = remaining == 0;
+        }
+        if (!complete)
+        {
+            return;
+        }
+        if (kind == RequestKind.LOCALIZE && !localizedKeys.isEmpty())
+        {
+            runtime.notices().send(table.spec(), localizedKeys.toLongArray(), localizedCounters.toLongArray(),
+                router.self(), deadlineNanos).whenComplete((v, e) ->
+                {
+                    if (e != null)
+                    {
+                        future.completeExceptionally(e);
+                    }
+                    else
+                    {
+                        future.complete(null);
+                    }
+                });
+        }
+        else
+        {
+            future.complete(null);
+        }
+    }
+
+    @Override
+    public void await()
+    {
+        try
+        {
+            future.get();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + kind.label(), e);
+        }
+        catch (final ExecutionException e)
+        {
+            throw failure(e.getCause());
+        }
+    }
+
+    @Override
+    public boolean await(final long timeout, final TimeUnit unit)
+    {
+        try
+        {
+            future.get(timeout, unit);
+            return true;
+        }
+        catch (final TimeoutException e)
+        {
+            return false;
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + kind.label(), e);
+        }
+        catch (final ExecutionException e)
+        {
+            throw failure(e.getCause());
+        }
+    }
+
+    private static RuntimeException failure(final Throwable cause)
+    {
+        final Throwable c = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+        return c instanceof RuntimeException ? (RuntimeException)c : new IllegalStateException(c);
+    }
+
+    @Override
+    public boolean isDone()
+    {
+        return future.isDone();
+    }
+
+    @Override
+    public CompletableFuture<Void> toCompletableFuture()
+    {
+        return future;
+    }
+}

@@ -1,0 +1,281 @@
+package org.intentgrid.internal;
+
+import java.util.Arrays;
+
+/**
+ * The replica side of one member's {@link TableStore}: due intents turn into placeholders, each sync round's step
+ * per key (extract a replica's delta, ask for a refresh, drop what is no longer intended), and what answers do to
+ * replicas (refreshes, remote answers that keep reads from going back in time, confirmed drops).
+ * <p>
+ * Every method is one key step under the key's stripe lock, called by the member's sync thread, except
+ * {@link #remoteCompleted}, which the I/O threads call when a remote request is answered.
+ */
+final class ReplicaStore
+{
+    private final TableStore table;
+    private final int valueLength;
+    private final String memberName;
+    private final StoreListener listener;
+
+    ReplicaStore(final TableStore table, final String memberName, final StoreListener listener)
+    {
+        this.table = table;
+        this.valueLength = table.valueLength();
+        this.memberName = memberName;
+        this.listener = listener;
+    }
+
+    /**
+     * Records a due intent: creates a placeholder if the key has no local copy.
+     *
+     * @return true if a placeholder was created
+     */
+    boolean registerIntent(final long key, final int worker, final long end)
+    {
+        final Stripe stripe = table.stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            boolean created = false;
+            if (stripe.slotOf(key) < 0)
+            {
+                stripe.create(key, SlotState.PLACEHOLDER, 0, -1);
+                created = true;
+            }
+            long[] ends = stripe.intentEnds(key);
+            if (ends == null)
+            {
+                listener.intentStarted(table.spec().name(), key, memberName);
+            }
+            if (ends == null || ends.length <= worker)
+            {
+                final long[] grown = new long[Math.max(worker + 1, ends == null ? 0 : ends.length)];
+                Arrays.fill(grown, -1);
+                if (ends != null)
+                {
+                    System.arraycopy(ends, 0, grown, 0, ends.length);
+                }
+                ends = grown;
+                stripe.intentEnds(key, ends);
+            }
+            ends[worker] = Math.max(ends[worker], end);
+            return created;
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * One key's part of a sync round at the requester: extracts a replica's pending updates, decides whether
+     * to ask for a refresh, and drops what is no longer intended.
+     */
+    SyncStep syncStep(final long key, final SyncStep out)
+    {
+        out.clear();
+        final Stripe stripe = table.stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.slotOf(key);
+            if (slot < 0)
+            {
+                out.action = SyncStep.Action.UNTRACK;
+                return out;
+            }
+            final boolean active = table.activeIntent(stripe, key);
+            final SlotState state = stripe.state(slot);
+            if (state == SlotState.MAIN)
+            {
+                out.action = active ? SyncStep.Action.NOTHING : SyncStep.Action.UNTRACK;
+                return out;
+            }
+            if (state == SlotState.PLACEHOLDER)
+            {
+                if (active)
+                {
+                    out.action = SyncStep.Action.REFRESH;
+                    out.version = -1;
+                }
+                else
+                {
+                    stripe.remove(slot, -1);
+                    out.action = SyncStep.Action.UNTRACK;
+                }
+                return out;
+            }
+            out.version = stripe.version(slot);
+            if (stripe.updated(slot))
+            {
+                final float[] synced = stripe.syncState(key);
+                final float[] delta = new float[valueLength];
+                for (int i = 0; i < valueLength; i++)
+                {
+                    final float value = stripe.getFloat(slot, i);
+                    delta[i] = value - synced[i];
+                    synced[i] = value;
+                }
+                stripe.updated(slot, false);
+                stripe.version(slot, out.version + 1);
+                out.delta = delta;
+            }
+            if (active)
+            {
+                out.action = SyncStep.Action.REFRESH;
+            }
+            else if (out.delta != null)
+            {
+                out.action = SyncStep.Action.DROP_AFTER_DELTA;
+            }
+            else
+            {
+                stripe.remove(slot, -1);
+                listener.replicaDropped(table.spec().name(), key, memberName);
+                out.action = SyncStep.Action.UNTRACK;
+            }
+            return out;
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * A replica's delta did not reach the main copy (the owner had moved): undo the version anticipation.
+     *
+     * @return true if the delta still needs to be delivered (it was not applied to a local main copy)
+     */
+    boolean deltaMissed(final long key, final float[] delta, final AddScratch scratch)
+    {
+        final Stripe stripe = table.stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.slotOf(key);
+            if (slot >= 0 && stripe.state(slot) == SlotState.MAIN)
+            {
+                stripe.add(slot, delta, 0, scratch);
+                stripe.version(slot, stripe.version(slot) + 1);
+                return false;
+            }
+            if (slot >= 0 && stripe.state(slot) == SlotState.REPLICA)
+            {
+                stripe.version(slot, stripe.version(slot) - 1);
+            }
+            return true;
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * Applies a refresh from the owner to a replica or placeholder. A refresh older than a version this member
+     * already saw through a remote operation is ignored: skipping a refresh only delays it, applying it
+     * would take the member's reads back in time (and could hide a worker's own completed write).
+     */
+    void refresh(final long key, final float[] main, final int offset, final long version)
+    {
+        final Stripe stripe = table.stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            refreshLocked(stripe, key, main, offset, version);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    private void refreshLocked(final Stripe stripe, final long key, final float[] main, final int offset, final long version)
+    {
+        final int slot = stripe.slotOf(key);
+        if (slot < 0 || stripe.state(slot) == SlotState.MAIN || version < stripe.minVersion(key))
+        {
+            return;
+        }
+        final SlotState state = stripe.state(slot);
+        if (state == SlotState.REPLICA)
+        {
+            table.rebase(stripe, slot, key, main, offset);
+        }
+        else
+        {
+            stripe.copyIn(slot, main, offset);
+            stripe.state(slot, SlotState.REPLICA);
+            listener.replicaSetUp(table.spec().name(), key, memberName);
+        }
+        stripe.syncState(key, Arrays.copyOfRange(main, offset, offset + valueLength));
+        stripe.version(slot, version);
+    }
+
+    /**
+     * A remote pull, push or set of {@code key} by this member was answered by the main copy at
+     * {@code version}; {@code values} are the pulled or set value, or the pushed update. A local replica or
+     * placeholder learns from it, so that this member's workers see their own completed writes and never read
+     * older values than they already saw: a pulled or set value is applied like a refresh at that version; a
+     * pushed update is added to the replica's value and to its value at last sync (visible here, never shipped
+     * again). Older refreshes still in flight are ignored afterwards.
+     */
+    void remoteCompleted(final long key, final RequestKind kind, final long version, final float[] values, final int offset)
+    {
+        final Stripe stripe = table.stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.slotOf(key);
+            if (slot < 0 || stripe.state(slot) == SlotState.MAIN)
+            {
+                return;
+            }
+            if (kind == RequestKind.PUSH)
+            {
+                if (stripe.state(slot) == SlotState.REPLICA && stripe.version(slot) < version)
+                {
+                    final float[] synced = stripe.syncState(key);
+                    for (int i = 0; i < valueLength; i++)
+                    {
+                        stripe.putFloat(slot, i, stripe.getFloat(slot, i) + values[offset + i]);
+                        synced[i] += values[offset + i];
+                    }
+                }
+            }
+            else if (stripe.state(slot) == SlotState.PLACEHOLDER || stripe.version(slot) < version)
+            {
+                refreshLocked(stripe, key, values, offset, version);
+            }
+            if (version > stripe.minVersion(key))
+            {
+                stripe.minVersion(key, version);
+            }
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /** Drops a replica whose last delta was merged, unless it was updated or intended again meanwhile. */
+    void confirmDrop(final long key, final int ownerPeer)
+    {
+        final Stripe stripe = table.stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.slotOf(key);
+            if (slot >= 0 && stripe.state(slot) == SlotState.REPLICA && !stripe.updated(slot) && !table.activeIntent(stripe, key))
+            {
+                stripe.remove(slot, ownerPeer);
+                listener.replicaDropped(table.spec().name(), key, memberName);
+            }
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+}

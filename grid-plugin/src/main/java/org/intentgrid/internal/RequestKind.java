@@ -1,0 +1,55 @@
+package org.intentgrid.internal;
+
+/** What a {@link DataRequest} asks for, with the byte code that stands for it on the wire. */
+public enum RequestKind
+{
+    /** Read the main copy's value. */
+    PULL(0, "pull"),
+    /** Add to the main copy's value. */
+    PUSH(1, "push"),
+    /** Overwrite the main copy's value. */
+    SET(2, "set"),
+    /** Move the main copy to the caller: the answer carries value and relocation counter. */
+    LOCALIZE(3, "localize"),
+    /** Take over main copies (value and counter given) from a member that leaves. */
+    ADOPT(4, "adopt"),
+    /** Tell the home that the request's subject now owns the keys, with the given relocation counters. */
+    NOTICE(5, "notice");
+
+    private static final RequestKind[] BY_CODE = values();
+
+    private final byte code;
+    private final String label;
+
+    RequestKind(final int code, final String label)
+    {
+        this.code = (byte)code;
+        this.label = label;
+    }
+
+    /** @return the byte that stands for this kind on the wire */
+    public byte code()
+    {
+        return code;
+    }
+
+    /** @return a short name, for messages */
+    public String label()
+    {
+        return label;
+    }
+
+    /**
+     * @return the kind a wire byte stands for
+     * @throws IllegalArgumentException for a byte that stands for no kind
+     */
+    public static RequestKind fromCode(final byte code)
+    {
+        if (code < 0 || code >= BY_CODE.length)
+        {
+            throw new IllegalArgumentException("unknown request kind code " + code + "; expected 0.." +
+                (BY_CODE.length - 1));
+        }
+        return BY_CODE[code];
+    }
+}

@@ -1,0 +1,447 @@
+package org.intentgrid.internal;
+
+import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.intentgrid.Hashing;
+import org.intentgrid.spi.IntentPolicy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The member's sync-manager task: runs sync rounds for each channel (a hash partition of the key space).
+ * <p>
+ * A round of a channel: register the intents the policy says are due (creating placeholders), then for
+ * every tracked key extract a replica's delta, ask the owner to refresh keys still intended, drop what is
+ * no longer intended, and send one message per destination member. Answers are applied on this same
+ * thread: refreshes set up and update replicas, relocations turn them into main copies (and the homes are
+ * told); a delta that missed is delivered by a remote push that chases the main copy. One round is in flight per channel; a round is
+ * <em>completed</em> when all its answers are applied, and {@link #waitSync()} counts completed rounds.
+ * <p>
+ * A replica is removed only after the owner acknowledged its last delta, so a worker's next pull (which
+ * then goes to the owner) cannot overtake it. Members that have nothing to sync send nothing, except one
+ * empty message to a member they wrote to in the previous round, so that its view of their interest clears.
+ */
+final class SyncManager implements Agent
+{
+    private static final long IDLE_MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** How many misses of one entry are followed to the hinted member within the same round. */
+    private static final int MAX_FOLLOW_UPS = 2;
+
+    private final MemberRuntime runtime;
+    private final Router router;
+    private final ErrorHandler errorHandler;
+    private final String roleName;
+    private final SyncChannel[] channels;
+    private final long minRoundIntervalNanos;
+    private final ConcurrentLinkedQueue<Runnable> answers = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger waiters = new AtomicInteger();
+    private final AgentRunner runner;
+    private final SyncStep step = new SyncStep();
+    private final WorkerCounters touchCounters = new WorkerCounters();
+    private final AtomicLong messagesSent = new AtomicLong();
+    private final AtomicLong keysSent = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong deltasInFlight = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private long[] clocks = new long[0];
+    private volatile Thread agentThread;
+
+    SyncManager(
+        final MemberRuntime runtime, final int channelCount, final int maxRoundsPerSecond,
+        final ErrorHandler errorHandler)
+    {
+        this.runtime = runtime;
+        this.router = runtime.router();
+        this.errorHandler = errorHandler;
+        this.roleName = "intentgrid-sync-" + runtime.memberName();
+        this.channels = new SyncChannel[channelCount];
+        for (int c = 0; c < channelCount; c++)
+        {
+            channels[c] = new SyncChannel(c);
+        }
+        this.minRoundIntervalNanos = TimeUnit.SECONDS.toNanos(1) / maxRoundsPerSecond;
+        this.runner = new AgentRunner(new BackoffIdleStrategy(10, 10, 1_000, IDLE_MAX_PARK_NANOS), this::onError, null,
+            this);
+        AgentRunner.startOnThread(runner, r ->
+        {
+            final Thread t = new Thread(r, roleName);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Counts the error and hands it to the member's error handler; the agent goes on with its next duty cycle. */
+    private void onError(final Throwable error)
+    {
+        errors.incrementAndGet();
+        errorHandler.onError(error);
+    }
+
+    @Override
+    public void onStart()
+    {
+        agentThread = Thread.currentThread();
+    }
+
+    /** Hands work to the sync thread and wakes it, so that answers do not wait out an idle park. */
+    private void deliver(final Runnable answer)
+    {
+        answers.offer(answer);
+        final Thread thread = agentThread;
+        if (thread != null)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    @Override
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = 0;
+        Runnable answer;
+        while ((answer = answers.poll()) != null)
+        {
+            answer.run();
+            work++;
+        }
+        final long now = System.nanoTime();
+        boolean anyReady = false;
+        for (final SyncChannel channel : channels)
+        {
+            channel.ready = channel.inFlight == 0 && now - channel.lastStartNanos >= minRoundIntervalNanos;
+            anyReady |= channel.ready;
+        }
+        if (!anyReady)
+        {
+            return work;
+        }
+        // The policy's action timer counts clocks per round, so intents are collected once per round start.
+        final IntentPolicy policy = runtime.policy();
+        if (clocks.length < policy.workerCount())
+        {
+            clocks = new long[policy.workerCount() * 2];
+        }
+        work += policy.collect(clocks, this::onDue);
+        final boolean forced = waiters.get() > 0;
+        for (final SyncChannel channel : channels)
+        {
+            if (channel.ready && (forced || channel.hasWork()))
+            {
+                runRound(channel, now);
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private void onDue(final Object table, final long key, final int worker, final long end)
+    {
+        final TableStore store = (TableStore)table;
+        store.replicaStore().registerIntent(key, worker, end);
+        channelOf(key).track(store, key);
+    }
+
+    private SyncChannel channelOf(final long key)
+    {
+        return channels[(int)((Hashing.mix64(key ^ 0x5DEECE66DL) >>> 1) % channels.length)];
+    }
+
+    /**
+     * Blocks until every channel has completed two rounds that started after this call, so that deltas
+     * extracted before the call were merged and refreshes answered after it.
+     */
+    void waitSync()
+    {
+        final long[] targets = new long[channels.length];
+        waiters.incrementAndGet();
+        try
+        {
+            for (int c = 0; c < channels.length; c++)
+            {
+                targets[c] = channels[c].roundsStarted + 2;
+            }
+            for (int c = 0; c < channels.length; c++)
+            {
+                while (channels[c].roundsCompleted < targets[c])
+                {
+                    awaitPark();
+                }
+            }
+            while (deltasInFlight.get() > 0)
+            {
+                awaitPark();
+            }
+        }
+        finally
+        {
+            waiters.decrementAndGet();
+        }
+    }
+
+    private void awaitPark()
+    {
+        if (runner.isClosed())
+        {
+            throw new IllegalStateException("waitSync: the member is shutting down");
+        }
+        LockSupport.parkNanos(100_000);
+    }
+
+    private void runRound(final SyncChannel channel, final long now)
+    {
+        channel.roundsStarted++;
+        channel.lastStartNanos = now;
+        final Map<UUID, Map<TableStore, SyncBatchBuilder>> out = new HashMap<>();
+        final Map<TableStore, LongArrayList> touches = new IdentityHashMap<>();
+        for (final Map.Entry<TableStore, LongHashSet> tracked : channel.tracked.entrySet())
+        {
+            final TableStore table = tracked.getKey();
+            final LongHashSet keys = tracked.getValue();
+            final LongArrayList untrack = new LongArrayList();
+            final LongHashSet.LongIterator it = keys.iterator();
+            while (it.hasNext())
+            {
+                final long key = it.nextValue();
+                table.replicaStore().syncStep(key, step);
+                switch (step.action)
+                {
+                    case UNTRACK:
+                        untrack.addLong(key);
+                        break;
+                    case REFRESH:
+                    case DROP_AFTER_DELTA:
+                        final UUID destination = router.syncRoute(table, key);
+                        final boolean refresh = step.action == SyncStep.Action.REFRESH;
+                        if (destination == null)
+                        {
+                            if (step.delta != null && table.replicaStore().deltaMissed(key, step.delta, channel.scratch(table)))
+                            {
+                                deliverDelta(table, key, step.delta);
+                            }
+                            touches.computeIfAbsent(table, t -> new LongArrayList()).addLong(key);
+                            break;
+                        }
+                        out.computeIfAbsent(destination, d -> new IdentityHashMap<>())
+                            .computeIfAbsent(table, SyncBatchBuilder::new)
+                            .add(key, refresh, step.delta, step.version, !refresh);
+                        break;
+                    default:
+                        break;
+                }
+            }
+            for (int i = 0; i < untrack.size(); i++)
+            {
+                keys.remove(untrack.getLong(i));
+            }
+        }
+        touches.forEach(this::touch);
+
+        final Set<UUID> destinations = new HashSet<>(out.keySet());
+        destinations.addAll(channel.lastDestinations);
+        channel.lastDestinations = out.keySet();
+        if (destinations.isEmpty())
+        {
+            channel.roundsCompleted++;
+            return;
+        }
+        channel.inFlight = destinations.size();
+        for (final UUID destination : destinations)
+        {
+            send(channel, destination, new ArrayList<>(out.getOrDefault(destination, Map.of()).values()));
+        }
+    }
+
+    private void send(final SyncChannel channel, final UUID destination, final List<SyncBatchBuilder> builders)
+    {
+        final SyncBatch[] batches = new SyncBatch[builders.size()];
+        for (int b = 0; b < batches.length; b++)
+        {
+            batches[b] = builders.get(b).build();
+            keysSent.addAndGet(batches[b].keys.length);
+            bytesSent.addAndGet(batches[b].payloadBytes());
+        }
+        messagesSent.incrementAndGet();
+        router.port().sync(destination, channel.index, batches).whenComplete((replies, error) ->
+            deliver(() -> onAnswer(channel, destination, builders, replies, error)));
+    }
+
+    /** Materializes keys that nobody holds yet (through an ordinary pull) so that their route becomes known. */
+    private void touch(final TableStore table, final LongArrayList keys)
+    {
+        final long[] k = keys.toLongArray();
+        final int[] positions = new int[k.length];
+        for (int i = 0; i < positions.length; i++)
+        {
+            positions[i] = i;
+        }
+        new RemoteRequest(runtime, table, RequestKind.PULL, k, positions, null, new float[k.length * table.valueLength()],
+            touchCounters).start();
+    }
+
+    private void onAnswer(
+        final SyncChannel channel, final UUID destination, final List<SyncBatchBuilder> builders, final SyncBatchReply[] replies,
+        final Throwable error)
+    {
+        final int destinationPeer = router.peerIndex(destination);
+        final Map<UUID, Map<TableStore, SyncBatchBuilder>> followUps = new HashMap<>();
+        for (int b = 0; b < builders.size(); b++)
+        {
+            final SyncBatchBuilder sent = builders.get(b);
+            final TableStore table = sent.table;
+            final SyncBatchReply reply = error == null ? replies[b] : null;
+            final int length = table.valueLength();
+            final LongArrayList relocated = new LongArrayList();
+            final LongArrayList relocatedCounters = new LongArrayList();
+            int valueIndex = 0;
+            for (int i = 0; i < sent.size; i++)
+            {
+                final long key = sent.keys.getLong(i);
+                final byte status = reply == null ? 0 : reply.status[i];
+                final float[] delta = sent.deltas.get(i);
+                if ((status & SyncBatchReply.SERVED) == 0)
+                {
+                    final UUID hint = reply == null ? null : reply.hints[i];
+                    final boolean useful = hint != null && !hint.equals(router.self()) && router.port().isMember(hint);
+                    table.setHint(key, useful ? router.peerIndex(hint) : -1);
+                    if (useful && sent.hops[i] < MAX_FOLLOW_UPS)
+                    {
+                        // follow the owner's trail within this round instead of losing a round per hop
+                        followUps.computeIfAbsent(hint, d -> new IdentityHashMap<>())
+                            .computeIfAbsent(table, SyncBatchBuilder::new)
+                            .add(key, sent.refresh.get(i), delta, sent.versions.getLong(i), sent.dropping[i],
+                                sent.hops[i] + 1);
+                        continue;
+                    }
+                    if (delta != null && table.replicaStore().deltaMissed(key, delta, channel.scratch(table)))
+                    {
+                        deliverDelta(table, key, delta);
+                    }
+                    continue;
+                }
+                if ((status & SyncBatchReply.RELOCATE) != 0)
+                {
+                    table.install(key, reply.values, valueIndex++ * length, reply.counters[i], reply.versions[i]);
+                    runtime.counters().relocationsIn.incrementAndGet();
+                    relocated.addLong(key);
+                    relocatedCounters.addLong(reply.counters[i]);
+                }
+                else if ((status & SyncBatchReply.VALUE) != 0)
+                {
+                    table.replicaStore().refresh(key, reply.values, valueIndex++ * length, reply.versions[i]);
+                }
+                if (sent.dropping[i])
+                {
+                    table.replicaStore().confirmDrop(key, destinationPeer);
+                }
+            }
+            if (!relocated.isEmpty())
+            {
+                runtime.notices().send(table.spec(), relocated.toLongArray(), relocatedCounters.toLongArray(), router.self(),
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runtime.config().requestTimeoutMillis()));
+            }
+        }
+        channel.inFlight += followUps.size();
+        followUps.forEach((member, byTable) -> send(channel, member, new ArrayList<>(byTable.values())));
+        if (--channel.inFlight == 0)
+        {
+            channel.roundsCompleted++;
+        }
+    }
+
+    /**
+     * Hands a replica delta whose owner could not be reached this round to the remote-push machinery, which
+     * chases the main copy (through the home's directory if need be) and applies the delta there exactly once.
+     */
+    private void deliverDelta(final TableStore table, final long key, final float[] delta)
+    {
+        deltasInFlight.incrementAndGet();
+        new RemoteRequest(runtime, table, RequestKind.PUSH, new long[] {key}, new int[] {0}, delta, null,
+            touchCounters, true).start().toCompletableFuture().whenComplete((ignored, error) ->
+            {
+                deltasInFlight.decrementAndGet();
+                if (error != null)
+                {
+                    onError(error);
+                }
+            });
+    }
+
+    /** @return completed rounds summed over channels */
+    long roundsCompleted()
+    {
+        long n = 0;
+        for (final SyncChannel channel : channels)
+        {
+            n += channel.roundsCompleted;
+        }
+        return n;
+    }
+
+    /** @return sync messages this member sent */
+    long messagesSent()
+    {
+        return messagesSent.get();
+    }
+
+    /** @return sync entries (keys) this member sent */
+    long keysSent()
+    {
+        return keysSent.get();
+    }
+
+    /** @return payload bytes of sync messages this member sent */
+    long bytesSent()
+    {
+        return bytesSent.get();
+    }
+
+    /** @return replica deltas that missed their owner in a round and are being delivered by a remote push */
+    long deltasInFlight()
+    {
+        return deltasInFlight.get();
+    }
+
+    /** @return keys tracked by the channels (replicas, placeholders, intended main copies); racy, for statistics */
+    long trackedKeys()
+    {
+        long n = 0;
+        for (final SyncChannel channel : channels)
+        {
+            n += channel.trackedCount;
+        }
+        return n;
+    }
+
+    /** @return errors the sync agent ran into (each handed to the error handler) */
+    long errors()
+    {
+        return errors.get();
+    }
+
+    void close()
+    {
+        runner.close();
+    }
+}

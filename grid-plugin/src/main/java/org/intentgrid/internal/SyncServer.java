@@ -1,0 +1,162 @@
+package org.intentgrid.internal;
+
+import org.agrona.collections.LongHashSet;
+import org.intentgrid.spi.IntentPolicy;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The owner side of sync rounds: merges replica deltas into the main copies held here and decides each refresh —
+ * replicate (answer with the value if the requester is behind) or relocate (hand the main copy over). The
+ * decision is the policy's: it sees whether the owner's own workers intend the key and whether another member
+ * asked for it in its latest message ({@link InterestTable}).
+ * <p>
+ * Entries for keys not held here are answered as misses with a hint; their deltas stay with the requester,
+ * which delivers them elsewhere. Runs on Hazelcast's generic threads, one key step under its stripe lock.
+ */
+final class SyncServer
+{
+    private final StoreRegistry tables;
+    private final Router router;
+    private final Supplier<IntentPolicy> policy;
+    private final MemberCounters counters;
+    private final InterestTable interest = new InterestTable();
+
+    SyncServer(
+        final StoreRegistry tables, final Router router, final Supplier<IntentPolicy> policy,
+        final MemberCounters counters)
+    {
+        this.tables = tables;
+        this.router = router;
+        this.policy = policy;
+        this.counters = counters;
+    }
+
+    /** Serves one sync message of {@code caller} for one of its channels: one reply per table batch. */
+    SyncBatchReply[] serve(final int channel, final SyncBatch[] batches, final UUID caller)
+    {
+        counters.syncMessagesServed.incrementAndGet();
+        final int callerPeer = router.peerIndex(caller);
+        final Map<String, LongHashSet> requested = new HashMap<>();
+        final SyncBatchReply[] replies = new SyncBatchReply[batches.length];
+        for (int b = 0; b < batches.length; b++)
+        {
+            replies[b] = serveBatch(batches[b], callerPeer,
+                requested.computeIfAbsent(batches[b].spec.name(), t -> new LongHashSet()));
+        }
+        interest.replace(callerPeer, channel, requested);
+        return replies;
+    }
+
+    private SyncBatchReply serveBatch(final SyncBatch batch, final int callerPeer, final LongHashSet asked)
+    {
+        final TableStore table = tables.table(batch.spec);
+        final int length = table.valueLength();
+        final int n = batch.keys.length;
+        final byte[] status = new byte[n];
+        final long[] versions = new long[n];
+        final long[] relocationCounters = new long[n];
+        final UUID[] hints = new UUID[n];
+        final ValueBuffer values = new ValueBuffer(length);
+        int deltaIndex = 0;
+        final AddScratch scratch = new AddScratch(length);
+        final IntentPolicy decider = policy.get();
+        for (int i = 0; i < n; i++)
+        {
+            final long key = batch.keys[i];
+            final boolean hasDelta = (batch.flags[i] & SyncBatch.DELTA) != 0;
+            final boolean refresh = (batch.flags[i] & SyncBatch.REFRESH) != 0;
+            if (refresh)
+            {
+                asked.add(key);
+            }
+            final Stripe stripe = table.stripe(key);
+            final long stamp = stripe.lock();
+            try
+            {
+                final int slot = stripe.mainSlotOf(key);
+                if (slot < 0)
+                {
+                    hints[i] = router.missHint(batch.spec, stripe.hint(key), key);
+                    deltaIndex += hasDelta ? 1 : 0;
+                    continue;
+                }
+                final long before = stripe.version(slot);
+                if (hasDelta)
+                {
+                    stripe.add(slot, batch.deltas, deltaIndex++ * length, scratch);
+                    stripe.version(slot, before + 1);
+                }
+                byte result = SyncBatchReply.SERVED;
+                if (refresh)
+                {
+                    final boolean replicate = decider.replicate(table.activeIntent(stripe, key),
+                        interest.othersInterested(batch.spec.name(), key, callerPeer));
+                    if (replicate)
+                    {
+                        counters.replicateDecisions.incrementAndGet();
+                        if (batch.versions[i] < before)
+                        {
+                            stripe.copyOut(slot, values.next(), values.offset());
+                            result |= SyncBatchReply.VALUE;
+                        }
+                        versions[i] = stripe.version(slot);
+                    }
+                    else
+                    {
+                        counters.relocateDecisions.incrementAndGet();
+                        counters.relocationsOut.incrementAndGet();
+                        versions[i] = stripe.version(slot);
+                        relocationCounters[i] = table.take(stripe, slot, values.next(), values.offset(), callerPeer);
+                        result |= SyncBatchReply.VALUE | SyncBatchReply.RELOCATE;
+                    }
+                }
+                status[i] = result;
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
+        return new SyncBatchReply(status, values.toArray(), versions, relocationCounters, hints);
+    }
+
+    /** The values of one reply, in entry order, in an array that grows as values are added. */
+    private static final class ValueBuffer
+    {
+        private final int length;
+        private float[] values = new float[0];
+        private int count;
+
+        ValueBuffer(final int length)
+        {
+            this.length = length;
+        }
+
+        /** Makes room for one more value; {@link #offset()} then tells where it goes. */
+        float[] next()
+        {
+            final int needed = (count + 1) * length;
+            if (values.length < needed)
+            {
+                values = Arrays.copyOf(values, Math.max(needed, values.length * 2));
+            }
+            count++;
+            return values;
+        }
+
+        int offset()
+        {
+            return (count - 1) * length;
+        }
+
+        float[] toArray()
+        {
+            return Arrays.copyOf(values, count * length);
+        }
+    }
+}

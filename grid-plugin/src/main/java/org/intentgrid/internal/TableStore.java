@@ -1,0 +1,448 @@
+package org.intentgrid.internal;
+
+import org.intentgrid.Hashing;
+import org.intentgrid.Init;
+import org.intentgrid.TableSpec;
+
+import java.util.Arrays;
+
+/**
+ * The member-local part of one table: main copies of the keys this member owns, replicas of keys owned
+ * elsewhere that local workers intend to use, and placeholders for replicas being set up; off-heap, split
+ * into lock stripes.
+ * <p>
+ * Each per-key method takes at most one stripe lock for one key step; the worker-facing ones allocate
+ * nothing, and pulls take no lock at all unless a writer interferes. The sync-round methods keep the
+ * replica bookkeeping (value at last sync, version, pending-update flag, local intents) consistent with
+ * the value under the same lock.
+ */
+public final class TableStore
+{
+    private final TableSpec spec;
+    private final int valueLength;
+    private final Stripe[] stripes;
+    private final int stripeMask;
+    private final String memberName;
+    private final StoreListener listener;
+    private final WorkerClocks clocks;
+    private final ReplicaStore replicas;
+
+    TableStore(
+        final TableSpec spec, final int stripeCount, final String memberName, final StoreListener listener,
+        final WorkerClocks clocks)
+    {
+        this.spec = spec;
+        this.valueLength = spec.valueLength();
+        this.memberName = memberName;
+        this.listener = listener;
+        this.clocks = clocks;
+        this.stripes = new Stripe[stripeCount];
+        final long perStripe = Math.max(1, spec.size() / stripeCount / 2);
+        final int slotsPerChunk = Integer.highestOneBit((int)Math.min(4096, Math.max(16, perStripe)));
+        for (int i = 0; i < stripeCount; i++)
+        {
+            stripes[i] = new Stripe(valueLength, slotsPerChunk);
+        }
+        this.stripeMask = stripeCount - 1;
+        this.replicas = new ReplicaStore(this, memberName, listener);
+    }
+
+    /** @return the replica side of this table: intents, sync steps, refreshes */
+    ReplicaStore replicaStore()
+    {
+        return replicas;
+    }
+
+    /** @return the table's shape */
+    public TableSpec spec()
+    {
+        return spec;
+    }
+
+    /** @return floats per key */
+    public int valueLength()
+    {
+        return valueLength;
+    }
+
+    Stripe stripe(final long key)
+    {
+        return stripes[(int)Hashing.mix64(key) & stripeMask];
+    }
+
+    /**
+     * Copies the value of {@code key} into {@code dst} from a usable local copy.
+     *
+     * @return {@link SlotState#MAIN} or {@link SlotState#REPLICA} if served locally (from that kind of copy), else
+     *         {@link SlotState#ABSENT}
+     */
+    SlotState pullLocal(final long key, final float[] dst, final int dstOffset)
+    {
+        final Stripe stripe = stripe(key);
+        final SlotState optimistic = stripe.copyOutOptimistic(key, dst, dstOffset);
+        if (null != optimistic)
+        {
+            return optimistic;
+        }
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.usableSlotOf(key);
+            if (slot < 0)
+            {
+                return SlotState.ABSENT;
+            }
+            stripe.copyOut(slot, dst, dstOffset);
+            return stripe.state(slot);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * Adds {@code src[srcOffset ..]} to the value of {@code key} in a usable local copy; a replica ships
+     * the update to the main copy at its next sync round.
+     *
+     * @param scratch room for one value, owned by the calling thread
+     * @return {@link SlotState#MAIN} or {@link SlotState#REPLICA} if applied locally, else {@link SlotState#ABSENT}
+     */
+    SlotState pushLocal(final long key, final float[] src, final int srcOffset, final AddScratch scratch)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.usableSlotOf(key);
+            if (slot < 0)
+            {
+                return SlotState.ABSENT;
+            }
+            stripe.push(slot, src, srcOffset, scratch);
+            return stripe.state(slot);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * Adds {@code src[srcOffset ..]} to the main copy of {@code key} if this member holds it (never to a replica).
+     *
+     * @return true if applied
+     */
+    boolean pushMainLocal(final long key, final float[] src, final int srcOffset, final AddScratch scratch)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.mainSlotOf(key);
+            if (slot < 0)
+            {
+                return false;
+            }
+            stripe.push(slot, src, srcOffset, scratch);
+            return true;
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * Overwrites the value of {@code key} if this member holds its main copy. Sets never apply to replicas:
+     * they go to the main copy, and replicas show the new value after their next refresh.
+     *
+     * @return true if applied locally
+     */
+    boolean setLocal(final long key, final float[] src, final int srcOffset)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.mainSlotOf(key);
+            if (slot < 0)
+            {
+                return false;
+            }
+            stripe.copyIn(slot, src, srcOffset);
+            stripe.version(slot, stripe.version(slot) + 1);
+            return true;
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /** @return true if this member holds the main copy of {@code key} right now */
+    public boolean holdsMain(final long key)
+    {
+        return localState(key) == SlotState.MAIN;
+    }
+
+    /** @return what this member holds of {@code key} now */
+    public SlotState localState(final long key)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.slotOf(key);
+            return slot < 0 ? SlotState.ABSENT : stripe.state(slot);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /** @return the peer index this member last saw holding {@code key}, or -1 */
+    int hint(final long key)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            return stripe.hint(key);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    void setHint(final long key, final int peer)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            if (stripe.mainSlotOf(key) < 0)
+            {
+                stripe.setHint(key, peer);
+            }
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * Creates the main copy here with the table's initial value (turning a placeholder into it). Caller
+     * holds the stripe lock and has established through the home directory that no main copy exists.
+     */
+    int materialize(final Stripe stripe, final long key)
+    {
+        final int existing = stripe.slotOf(key);
+        final int slot;
+        if (existing >= 0)
+        {
+            slot = existing;
+            stripe.promote(slot, 0, 0);
+        }
+        else
+        {
+            slot = stripe.create(key, SlotState.MAIN, 0, 0);
+        }
+        final Init init = spec.init();
+        final long tableHash = spec.nameHash();
+        for (int i = 0; i < valueLength; i++)
+        {
+            stripe.putFloat(slot, i, init.value(tableHash, key, i));
+        }
+        listener.mainAcquired(spec.name(), key, memberName);
+        return slot;
+    }
+
+    /**
+     * Installs a main copy that arrived from another member (localize, adopt, or relocation in answer to a
+     * refresh). A local replica is upgraded in place and keeps the updates it has not shipped yet; a
+     * placeholder takes the value as it is.
+     *
+     * @param version the main copy's version at the sender
+     * @throws IllegalStateException if this member already holds a main copy (the protocol never does this)
+     */
+    void install(final long key, final float[] src, final int srcOffset, final long counter, final long version)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            installLocked(stripe, key, src, srcOffset, counter, version);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    private void installLocked(
+        final Stripe stripe, final long key, final float[] src, final int srcOffset, final long counter,
+        final long version)
+    {
+        final int existing = stripe.slotOf(key);
+        if (existing < 0)
+        {
+            final int slot = stripe.create(key, SlotState.MAIN, counter, version);
+            stripe.copyIn(slot, src, srcOffset);
+        }
+        else if (stripe.state(existing) == SlotState.MAIN)
+        {
+            throw new IllegalStateException("table '" + spec.name() + "' key " + key +
+                ": received a main copy while already holding one (counter " + counter + ")");
+        }
+        else
+        {
+            final boolean updated = stripe.updated(existing);
+            if (stripe.state(existing) == SlotState.REPLICA)
+            {
+                rebase(stripe, existing, key, src, srcOffset);
+                // as in the reference trace, upgrading a set-up replica ends it as a replica
+                listener.replicaDropped(spec.name(), key, memberName);
+            }
+            else
+            {
+                stripe.copyIn(existing, src, srcOffset);
+            }
+            stripe.promote(existing, counter, version + (updated ? 1 : 0));
+        }
+        listener.mainAcquired(spec.name(), key, memberName);
+    }
+
+    /** value = main + (value - syncState): keep the local updates not yet reflected in {@code main}. */
+    void rebase(final Stripe stripe, final int slot, final long key, final float[] main, final int offset)
+    {
+        final float[] synced = stripe.syncState(key);
+        for (int i = 0; i < valueLength; i++)
+        {
+            stripe.putFloat(slot, i, main[offset + i] + (stripe.getFloat(slot, i) - synced[i]));
+        }
+    }
+
+    /**
+     * Removes the main copy from {@code slot}, copying its value out first. If local workers still intend
+     * the key, a placeholder stays so that the next sync round asks for it again. Caller holds the lock.
+     *
+     * @return the relocation counter the next owner must use (old counter + 1)
+     */
+    long take(final Stripe stripe, final int slot, final float[] dst, final int dstOffset, final int toPeer)
+    {
+        final long key = stripe.key(slot);
+        final long next = stripe.counter(slot) + 1;
+        stripe.copyOut(slot, dst, dstOffset);
+        listener.mainReleased(spec.name(), key, memberName);
+        if (activeIntent(stripe, key))
+        {
+            stripe.demote(slot, toPeer);
+        }
+        else
+        {
+            stripe.intentEnds(key, null);
+            stripe.remove(slot, toPeer);
+        }
+        return next;
+    }
+
+    /**
+     * @return true if some local worker still intends {@code key} (also the owner's view for its decision);
+     *         forgets intents that expired
+     */
+    boolean activeIntent(final Stripe stripe, final long key)
+    {
+        final long[] ends = stripe.intentEnds(key);
+        if (ends == null)
+        {
+            return false;
+        }
+        boolean active = false;
+        for (int w = 0; w < ends.length; w++)
+        {
+            if (ends[w] >= 0)
+            {
+                if (clocks.clock(w) < ends[w])
+                {
+                    active = true;
+                }
+                else
+                {
+                    ends[w] = -1;
+                }
+            }
+        }
+        if (!active)
+        {
+            stripe.intentEnds(key, null);
+            listener.intentEnded(spec.name(), key, memberName);
+        }
+        return active;
+    }
+
+    /** @return number of main copies held here */
+    public long mainCopies()
+    {
+        long n = 0;
+        for (final Stripe stripe : stripes)
+        {
+            final long stamp = stripe.lock();
+            try
+            {
+                n += stripe.mainCount();
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
+        return n;
+    }
+
+    /** @return number of replicas and placeholders held here */
+    public long replicas()
+    {
+        long n = 0;
+        for (final Stripe stripe : stripes)
+        {
+            final long stamp = stripe.lock();
+            try
+            {
+                n += stripe.replicaCount();
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
+        return n;
+    }
+
+    /** @return the keys of all main copies held here (a snapshot; not for the hot path) */
+    long[] mainKeys()
+    {
+        long[] keys = new long[16];
+        int n = 0;
+        for (final Stripe stripe : stripes)
+        {
+            final long stamp = stripe.lock();
+            try
+            {
+                if (n + stripe.mainCount() > keys.length)
+                {
+                    keys = Arrays.copyOf(keys, Math.max(keys.length * 2, n + stripe.mainCount()));
+                }
+                n = stripe.collectMainKeys(keys, n);
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
+        return Arrays.copyOf(keys, n);
+    }
+}

@@ -1,0 +1,68 @@
+package org.intentgrid.internal;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The home directory takes an ownership record only if its relocation counter is newer. */
+class DirectoryTest
+{
+    private static final UUID A = new UUID(0, 1);
+    private static final UUID B = new UUID(0, 2);
+    private static final UUID C = new UUID(0, 3);
+
+    @Test
+    void acceptsOnlyNewerRelocationCounters()
+    {
+        final Directory directory = new Directory(4);
+        assertNull(directory.get(1, "t", 7));
+        assertTrue(directory.putIfNewer(1, "t", 7, A, 0), "first record");
+        assertTrue(directory.putIfNewer(1, "t", 7, C, 2), "newer counter");
+        assertFalse(directory.putIfNewer(1, "t", 7, B, 1), "a notice that was overtaken");
+        assertFalse(directory.putIfNewer(1, "t", 7, B, 2), "the same counter again");
+        assertEquals(C, directory.get(1, "t", 7).owner());
+        assertEquals(2, directory.get(1, "t", 7).counter());
+        assertNull(directory.get(1, "other", 7), "tables are apart");
+        assertNull(directory.get(2, "t", 7), "partitions are apart");
+    }
+
+    @Test
+    void backupsAndMigrationsApplyOnlyNewerEntries()
+    {
+        final Directory directory = new Directory(4);
+        directory.putIfNewer(0, "t", 1, A, 5);
+        directory.apply(0, new DirectoryChunk("t", new long[] {1, 2}, new UUID[] {B, B}, new long[] {4, 0}));
+        assertEquals(A, directory.get(0, "t", 1).owner(), "older backup entry ignored");
+        assertEquals(B, directory.get(0, "t", 2).owner(), "unknown key taken");
+        final List<DirectoryChunk> snapshot = directory.snapshot(0);
+        assertEquals(1, snapshot.size());
+        assertEquals(2, snapshot.get(0).keys.length);
+        directory.replace(3, snapshot);
+        assertEquals(A, directory.get(3, "t", 1).owner());
+        directory.clear(0);
+        assertNull(directory.get(0, "t", 1));
+    }
+
+    @Test
+    void noticesAtTheHomeRecordOnlyNewerOwnersAndReportTheChangesForBackup() throws Exception
+    {
+        try (InMemoryCluster cluster = new InMemoryCluster(4))
+        {
+            final MemberRuntime home = cluster.addMember(org.intentgrid.GridConfig.embedded());
+            final org.intentgrid.TableSpec spec = org.intentgrid.TableSpec.of("t", 100, 2);
+            final DataReply first = home.serveAtHome(0,
+                new DataRequest(spec, RequestKind.NOTICE, new long[] {5}, null, new long[] {3}, A), A);
+            assertEquals(1, first.directoryChanges().keys.length, "the change goes to the backups");
+            final DataReply stale = home.serveAtHome(0,
+                new DataRequest(spec, RequestKind.NOTICE, new long[] {5}, null, new long[] {2}, B), B);
+            assertNull(stale.directoryChanges(), "an overtaken notice changes nothing");
+            assertEquals(A, home.directorySnapshot(0).get(0).owners[0]);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package org.intentgrid.internal;
+
+import org.intentgrid.GridConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A cluster of member runtimes in one JVM without Hazelcast: each member gets an {@link InMemoryClusterPort}, and
+ * every message is served on one "network" thread, which also plays every partition's thread (so home requests
+ * are serialized as at a real partition owner). Partitions start assigned round robin and can be moved by a test.
+ * <p>
+ * A test can watch and steer the traffic with an {@link Interceptor}: it sees every message before it is served
+ * and may answer it itself, delay it, or let it through. For the unit-test layer of the protocol roles: messages
+ * are passed by reference (senders never reuse them), and a test runs in milliseconds.
+ */
+public final class InMemoryCluster implements AutoCloseable
+{
+    /** Sees every message on its way; returns null to let it be served normally. */
+    @FunctionalInterface
+    public interface Interceptor
+    {
+        /**
+         * @param message what is being sent, e.g. {@code "direct pull"}, {@code "home notice"}, {@code "sync"}
+         * @param from    the sender
+         * @param to      the destination
+         * @param payload the {@link DataRequest}, the {@code DataRequest[]} of a home operation or the
+         *                {@code SyncBatch[]} of a sync message
+         * @return a future answer to use instead of serving the message, or null to serve it
+         */
+        CompletableFuture<?> intercept(String message, UUID from, UUID to, Object payload);
+    }
+
+    private final int partitionCount;
+    private final UUID[] partitionOwners;
+    private final Map<UUID, MemberRuntime> runtimes = new ConcurrentHashMap<>();
+    private final List<UUID> members = new CopyOnWriteArrayList<>();
+    private final List<String> traffic = new CopyOnWriteArrayList<>();
+    private final ExecutorService network = Executors.newSingleThreadExecutor(r ->
+    {
+        final Thread t = new Thread(r, "in-memory-network");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong nextId = new AtomicLong(1);
+    private volatile Interceptor interceptor = (message, from, to, payload) -> null;
+
+    /** @param partitionCount partitions of the key space, as Hazelcast's partition count */
+    public InMemoryCluster(final int partitionCount)
+    {
+        this.partitionCount = partitionCount;
+        this.partitionOwners = new UUID[partitionCount];
+    }
+
+    /** Starts a member runtime with {@code config}; its errors fail nothing but are recorded in its statistics. */
+    public MemberRuntime addMember(final GridConfig config)
+    {
+        return addMember(config, error -> traffic.add("error " + error));
+    }
+
+    /** Starts a member runtime whose background errors go to {@code errorHandler}. */
+    public MemberRuntime addMember(final GridConfig config, final org.agrona.ErrorHandler errorHandler)
+    {
+        final UUID id = new UUID(0, nextId.getAndIncrement());
+        members.add(id);
+        synchronized (partitionOwners)
+        {
+            for (int p = 0; p < partitionCount; p++)
+            {
+                partitionOwners[p] = members.get(p % members.size());
+            }
+        }
+        final MemberRuntime runtime = new MemberRuntime(new InMemoryClusterPort(this, id), config, errorHandler);
+        runtimes.put(id, runtime);
+        return runtime;
+    }
+
+    /** Moves a partition (its home role) to {@code owner}, or leaves it unassigned with null. */
+    public void partitionOwner(final int partition, final UUID owner)
+    {
+        synchronized (partitionOwners)
+        {
+            partitionOwners[partition] = owner;
+        }
+    }
+
+    /** Replaces the interceptor (the default lets every message through). */
+    public void interceptor(final Interceptor interceptor)
+    {
+        this.interceptor = interceptor;
+    }
+
+    /** @return every message sent so far, as {@code "<message> <from> -> <to>"} with short member ids */
+    public List<String> traffic()
+    {
+        return new ArrayList<>(traffic);
+    }
+
+    /** @return a short, stable name of a member for messages: {@code m1}, {@code m2}, ... */
+    public static String name(final UUID member)
+    {
+        return "m" + member.getLeastSignificantBits();
+    }
+
+    int partitionCount()
+    {
+        return partitionCount;
+    }
+
+    UUID partitionOwnerOf(final int partition)
+    {
+        synchronized (partitionOwners)
+        {
+            return partitionOwners[partition];
+        }
+    }
+
+    List<UUID> members()
+    {
+        return new ArrayList<>(members);
+    }
+
+    boolean isMember(final UUID member)
+    {
+        return members.contains(member);
+    }
+
+    /** Sends one message: the interceptor's answer if it gives one, else the target's answer on the network thread. */
+    @SuppressWarnings("unchecked")
+    <R> CompletableFuture<R> send(
+        final String message, final UUID from, final UUID to, final Object payload,
+        final java.util.function.Function<MemberRuntime, R> serve)
+    {
+        traffic.add(message + " " + name(from) + " -> " + name(to));
+        final CompletableFuture<?> intercepted = interceptor.intercept(message, from, to, payload);
+        if (intercepted != null)
+        {
+            return (CompletableFuture<R>)intercepted;
+        }
+        final MemberRuntime target = runtimes.get(to);
+        if (target == null || !isMember(to))
+        {
+            return CompletableFuture.failedFuture(new IllegalStateException("member " + name(to) + " is not here"));
+        }
+        return CompletableFuture.supplyAsync(() -> serve.apply(target), network);
+    }
+
+    /** Shuts every member runtime down and stops the network thread. */
+    @Override
+    public void close() throws InterruptedException
+    {
+        for (final MemberRuntime runtime : runtimes.values())
+        {
+            runtime.shutdown();
+        }
+        network.shutdownNow();
+        network.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,78 @@
+package org.intentgrid.internal;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/** One member's {@link ClusterPort} onto an {@link InMemoryCluster}. */
+public final class InMemoryClusterPort implements ClusterPort
+{
+    private final InMemoryCluster cluster;
+    private final UUID self;
+
+    InMemoryClusterPort(final InMemoryCluster cluster, final UUID self)
+    {
+        this.cluster = cluster;
+        this.self = self;
+    }
+
+    @Override
+    public UUID localMember()
+    {
+        return self;
+    }
+
+    @Override
+    public List<UUID> members()
+    {
+        return cluster.members();
+    }
+
+    @Override
+    public boolean isMember(final UUID member)
+    {
+        return cluster.isMember(member);
+    }
+
+    @Override
+    public int partitionCount()
+    {
+        return cluster.partitionCount();
+    }
+
+    @Override
+    public UUID partitionOwner(final int partitionId)
+    {
+        return cluster.partitionOwnerOf(partitionId);
+    }
+
+    @Override
+    public CompletableFuture<DataReply> direct(final UUID member, final DataRequest request)
+    {
+        return cluster.send("direct " + request.kind.label(), self, member, request,
+            runtime -> runtime.serveDirect(request, self));
+    }
+
+    @Override
+    public CompletableFuture<DataReply[]> home(final UUID member, final int[] partitions, final DataRequest[] requests)
+    {
+        return cluster.send("home " + requests[0].kind.label(), self, member, requests, runtime ->
+        {
+            final DataReply[] replies = new DataReply[partitions.length];
+            for (int p = 0; p < partitions.length; p++)
+            {
+                if (member.equals(cluster.partitionOwnerOf(partitions[p])))
+                {
+                    replies[p] = runtime.serveAtHome(partitions[p], requests[p], self);
+                }
+            }
+            return replies;
+        });
+    }
+
+    @Override
+    public CompletableFuture<SyncBatchReply[]> sync(final UUID member, final int channel, final SyncBatch[] batches)
+    {
+        return cluster.send("sync", self, member, batches, runtime -> runtime.serveSync(channel, batches, self));
+    }
+}

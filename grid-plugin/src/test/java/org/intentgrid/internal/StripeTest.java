@@ -1,0 +1,109 @@
+package org.intentgrid.internal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The stripe's lock-free pull against a writer that rewrites, removes and re-creates slots all the time. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class StripeTest
+{
+    private static final int LENGTH = 64;
+    private static final int KEYS = 16;
+
+    /** Every value is its key repeated; a torn or misplaced read would mix keys within one value. */
+    private static void fill(final float[] value, final long key, final int generation)
+    {
+        for (int i = 0; i < value.length; i++)
+        {
+            value[i] = key * 1000 + generation % 1000;
+        }
+    }
+
+    @Test
+    void optimisticReadNeverReturnsATornOrForeignValue() throws Exception
+    {
+        final Stripe stripe = new Stripe(LENGTH, 4);
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong writes = new AtomicLong();
+        final Thread writer = new Thread(() ->
+        {
+            final SplittableRandom random = new SplittableRandom(7);
+            final float[] value = new float[LENGTH];
+            int generation = 0;
+            while (!stop.get())
+            {
+                final long key = random.nextInt(KEYS);
+                final long stamp = stripe.lock();
+                try
+                {
+                    final int slot = stripe.slotOf(key);
+                    if (slot >= 0 && random.nextInt(4) == 0)
+                    {
+                        stripe.remove(slot, -1);
+                    }
+                    else
+                    {
+                        fill(value, key, ++generation);
+                        stripe.copyIn(slot >= 0 ? slot : stripe.create(key, SlotState.MAIN, 0, 0), value, 0);
+                    }
+                }
+                finally
+                {
+                    stripe.unlock(stamp);
+                }
+                writes.incrementAndGet();
+            }
+        }, "stripe-writer");
+        writer.start();
+        final float[] read = new float[LENGTH];
+        long served = 0;
+        long interfered = 0;
+        final long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        final SplittableRandom random = new SplittableRandom(11);
+        while (System.nanoTime() < end)
+        {
+            final long key = random.nextInt(KEYS);
+            final SlotState state = stripe.copyOutOptimistic(key, read, 0);
+            if (state == null)
+            {
+                interfered++;
+                continue;
+            }
+            if (state == SlotState.MAIN)
+            {
+                served++;
+                for (int i = 1; i < LENGTH; i++)
+                {
+                    assertEquals(read[0], read[i], "one value, one write: element " + i);
+                }
+                assertEquals(key, (long)read[0] / 1000, "the value belongs to the key read");
+            }
+        }
+        stop.set(true);
+        writer.join();
+        assertTrue(served > 1000, "reads were served without the lock: " + served);
+        assertTrue(writes.get() > 1000, "the writer kept writing: " + writes.get());
+        System.out.printf("optimistic reads served %d, interfered %d, writes %d%n", served, interfered, writes.get());
+    }
+
+    @Test
+    void placeholdersAreNotReadable()
+    {
+        final Stripe stripe = new Stripe(LENGTH, 4);
+        final long stamp = stripe.lock();
+        stripe.create(3, SlotState.PLACEHOLDER, 0, -1);
+        stripe.unlock(stamp);
+        assertEquals(SlotState.ABSENT, stripe.copyOutOptimistic(3, new float[LENGTH], 0));
+        assertEquals(SlotState.ABSENT, stripe.copyOutOptimistic(4, new float[LENGTH], 0));
+        assertNull(stripe.syncState(3));
+    }
+}

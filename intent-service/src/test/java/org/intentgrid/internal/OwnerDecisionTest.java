@@ -1,0 +1,99 @@
+package org.intentgrid.internal;
+
+import org.intentgrid.GridConfig;
+import org.intentgrid.TableSpec;
+import org.intentgrid.spi.Mode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The owner's answer to sync entries in adaptive mode, served directly (no network): a key that no member asks to
+ * refresh stays where it is, a key that only the requester wants moves to it, and a key that another member (or
+ * the owner's own workers) wants too is replicated.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class OwnerDecisionTest
+{
+    private static final TableSpec SPEC = TableSpec.of("decide", 100, 2);
+    private static final UUID REQUESTER = new UUID(9, 1);
+    private static final UUID OTHER = new UUID(9, 2);
+
+    private InMemoryCluster cluster;
+    private MemberRuntime owner;
+    private WorkerEngine ownerWorker;
+    private TableStore store;
+
+    @BeforeEach
+    void start()
+    {
+        cluster = new InMemoryCluster(4);
+        owner = cluster.addMember(GridConfig.embedded().mode(Mode.ADAPTIVE).actImmediately(true));
+        ownerWorker = owner.newWorker();
+        store = ownerWorker.store(SPEC);
+    }
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        cluster.close();
+    }
+
+    private void touch(final long key)
+    {
+        ownerWorker.pull(store, new long[] {key}, new float[SPEC.valueLength()], null, 1).await();
+        assertEquals(SlotState.MAIN, store.localState(key));
+    }
+
+    private byte ask(final UUID requester, final long key, final byte flags)
+    {
+        final float[] delta = (flags & SyncBatch.DELTA) != 0 ? new float[] {1, 1} : new float[0];
+        final SyncBatch batch = new SyncBatch(SPEC, new long[] {key}, new byte[] {flags}, delta, new long[] {-1});
+        return owner.serveSync(0, new SyncBatch[] {batch}, requester)[0].status[0];
+    }
+
+    @Test
+    void noMemberAskingLeavesTheKeyWithItsOwner()
+    {
+        touch(1);
+        assertEquals(SyncBatchReply.SERVED, ask(REQUESTER, 1, SyncBatch.DELTA), "a delta alone is merged, nothing more");
+        assertEquals(SlotState.MAIN, store.localState(1));
+        assertEquals(0, owner.stats().relocateDecisions() + owner.stats().replicateDecisions());
+    }
+
+    @Test
+    void oneMemberAskingGetsTheKeyRelocated()
+    {
+        touch(2);
+        assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE | SyncBatchReply.RELOCATE,
+            ask(REQUESTER, 2, SyncBatch.REFRESH));
+        assertEquals(SlotState.ABSENT, store.localState(2), "the main copy left the owner");
+        assertEquals(1, owner.stats().relocateDecisions());
+    }
+
+    @Test
+    void twoMembersAskingGetTheKeyReplicated()
+    {
+        assertEquals(0, ask(OTHER, 3, SyncBatch.REFRESH), "a miss: the key does not exist yet, the interest counts");
+        touch(3);
+        assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE, ask(REQUESTER, 3, SyncBatch.REFRESH));
+        assertEquals(SlotState.MAIN, store.localState(3), "the owner keeps the main copy");
+        assertEquals(1, owner.stats().replicateDecisions());
+    }
+
+    @Test
+    void theOwnersOwnIntentKeepsTheKeyAndReplicatesIt()
+    {
+        touch(4);
+        ownerWorker.intent(store, new long[] {4}, 0, 100);
+        owner.waitSync();
+        assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE, ask(REQUESTER, 4, SyncBatch.REFRESH));
+        assertEquals(SlotState.MAIN, store.localState(4));
+    }
+}

@@ -1,0 +1,144 @@
+package org.intentgrid.internal;
+
+import org.intentgrid.GridConfig;
+import org.intentgrid.TableSpec;
+import org.intentgrid.spi.Mode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The requester's side of sync rounds on two in-memory members, with the owner's answers held back by the test:
+ * a round counts as completed only once its answers are applied, and a replica whose intent ended is dropped
+ * only after the owner acknowledged its last delta.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class SyncProtocolTest
+{
+    private static final TableSpec SPEC = TableSpec.of("sync", 100, 4);
+    private static final long KEY = 5;
+
+    private InMemoryCluster cluster;
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        cluster.close();
+    }
+
+    /** The next sync message from {@code from} that matches, held until the test answers it. */
+    private static final class Held
+    {
+        final CompletableFuture<SyncBatchReply[]> answer = new CompletableFuture<>();
+        final AtomicReference<SyncBatch[]> batches = new AtomicReference<>();
+    }
+
+    private Held holdNextSync(final UUID from, final Predicate<SyncBatch[]> matches)
+    {
+        final Held held = new Held();
+        cluster.interceptor((message, sender, to, payload) ->
+        {
+            if (message.equals("sync") && sender.equals(from) && matches.test((SyncBatch[])payload) &&
+                held.batches.compareAndSet(null, (SyncBatch[])payload))
+            {
+                return held.answer;
+            }
+            return null;
+        });
+        return held;
+    }
+
+    private static boolean carries(final SyncBatch[] batches, final byte flag)
+    {
+        for (final SyncBatch batch : batches)
+        {
+            for (int i = 0; i < batch.keys.length; i++)
+            {
+                if (batch.keys[i] == KEY && (batch.flags[i] & flag) != 0)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void await(final BooleanSupplier condition, final String what) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean())
+        {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void aRoundCompletesOnlyOnceItsAnswersAreAppliedAndAReplicaDropsOnlyAfterItsLastDeltaWasMerged()
+        throws Exception
+    {
+        cluster = new InMemoryCluster(4);
+        final GridConfig config = GridConfig.embedded().mode(Mode.REPLICATION_ONLY).actImmediately(true);
+        final MemberRuntime requester = cluster.addMember(config);
+        final MemberRuntime owner = cluster.addMember(config);
+        for (int p = 0; p < 4; p++)
+        {
+            cluster.partitionOwner(p, owner.self());
+        }
+        final WorkerEngine ownerWorker = owner.newWorker();
+        final TableStore ownerStore = ownerWorker.store(SPEC);
+        final float[] initial = new float[SPEC.valueLength()];
+        ownerWorker.pull(ownerStore, new long[] {KEY}, initial, null, 1).await();
+        assertEquals(SlotState.MAIN, ownerStore.localState(KEY), "first touch at the home");
+
+        final WorkerEngine worker = requester.newWorker();
+        final TableStore store = worker.store(SPEC);
+        final Held refresh = holdNextSync(requester.self(), b -> carries(b, SyncBatch.REFRESH));
+        worker.intent(store, new long[] {KEY}, 0, 10);
+        await(() -> refresh.batches.get() != null, "the requester asked the owner for a refresh");
+        final long roundsWhileOut = requester.stats().rounds();
+        Thread.sleep(50);
+        assertEquals(roundsWhileOut, requester.stats().rounds(), "no round completes while its answer is out");
+        assertEquals(SlotState.PLACEHOLDER, store.localState(KEY));
+
+        final Held nextRefresh = holdNextSync(requester.self(), b -> carries(b, SyncBatch.REFRESH));
+        refresh.answer.complete(owner.serveSync(0, refresh.batches.get(), requester.self()));
+        await(() -> requester.stats().rounds() > roundsWhileOut, "the held round completed");
+        assertEquals(SlotState.REPLICA, store.localState(KEY), "the refresh was applied before its round counted");
+
+        await(() -> nextRefresh.batches.get() != null, "the next round asked again");
+        assertEquals(org.intentgrid.OpHandle.DONE, worker.push(store, new long[] {KEY}, new float[] {1, 1, 1, 1}),
+            "the push went to the local replica");
+        for (int i = 0; i < 10; i++)
+        {
+            worker.advanceClock();
+        }
+        final Held lastDelta = holdNextSync(requester.self(), b -> carries(b, SyncBatch.DELTA));
+        nextRefresh.answer.complete(owner.serveSync(0, nextRefresh.batches.get(), requester.self()));
+        await(() -> lastDelta.batches.get() != null, "the replica shipped its last delta");
+        Thread.sleep(50);
+        assertEquals(SlotState.REPLICA, store.localState(KEY), "kept until the owner acknowledged the delta");
+        final float[] atOwner = new float[SPEC.valueLength()];
+        ownerWorker.pull(ownerStore, new long[] {KEY}, atOwner, null, 1).await();
+        assertArrayEquals(initial, atOwner, "the delta has not reached the owner yet");
+
+        lastDelta.answer.complete(owner.serveSync(0, lastDelta.batches.get(), requester.self()));
+        await(() -> store.localState(KEY) == SlotState.ABSENT, "the replica was dropped after the acknowledgement");
+        ownerWorker.pull(ownerStore, new long[] {KEY}, atOwner, null, 1).await();
+        for (int i = 0; i < atOwner.length; i++)
+        {
+            assertEquals(initial[i] + 1, atOwner[i], "the last delta was merged exactly once");
+        }
+    }
+}
