@@ -270,6 +270,11 @@ public final class GridConfig
      */
     public GridConfig traceDirectory(final String directory)
     {
+        if (directory != null && directory.isBlank())
+        {
+            throw new IllegalArgumentException("traceDirectory must not be blank; give a directory, or null for no " +
+                "trace");
+        }
         final GridConfig c = copy();
         c.traceDirectory = directory;
         return c;

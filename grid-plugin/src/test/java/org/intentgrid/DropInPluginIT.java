@@ -22,6 +22,8 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -53,7 +55,7 @@ class DropInPluginIT
         final GridConfig config = GridConfig.embedded().members(2);
         try (ParameterGrid grid = ParameterGrid.start(config))
         {
-            process = fork(config);
+            process = fork(config, "forked-member.log");
             final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             final String ready = awaitLine(out, "READY ");
             final UUID forkedId = UUID.fromString(ready.substring("READY ".length()).trim());
@@ -150,7 +152,25 @@ class DropInPluginIT
         throw new AssertionError("forked member ended before printing '" + prefix + "'");
     }
 
-    private static Process fork(final GridConfig config) throws Exception
+    @Test
+    void stockMemberWithAnInvalidPropertyFailsToStartNamingIt() throws Exception
+    {
+        for (final String property : List.of("intentgrid.max-rounds-per-second=0", "intentgrid.channels=0"))
+        {
+            final GridConfig config = GridConfig.embedded();
+            final String log = "forked-member-bad-config.log";
+            process = fork(config, log, property);
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the member gave up starting");
+            assertNotEquals(0, process.exitValue(), "start failed");
+            final String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8) +
+                Files.readString(Paths.get("target", log));
+            assertFalse(printed.contains("READY"), "the member never came up");
+            assertTrue(printed.contains("property " + property + " is invalid") && printed.contains("must be in 1.."),
+                "the failure names the property, its value and the valid range:\n" + printed);
+        }
+    }
+
+    private static Process fork(final GridConfig config, final String log, final String... properties) throws Exception
     {
         final Path target = Paths.get("target").toAbsolutePath();
         final Path pluginJar;
@@ -172,10 +192,12 @@ class DropInPluginIT
             }
         }
         final String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        final ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-Djava.net.preferIPv4Stack=true",
+        final List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Djava.net.preferIPv4Stack=true",
             "-cp", classpath.stream().collect(Collectors.joining(File.pathSeparator)),
-            ForkedMember.class.getName(), config.clusterName(), String.valueOf(config.basePort()));
-        builder.redirectError(target.resolve("forked-member.log").toFile());
+            ForkedMember.class.getName(), config.clusterName(), String.valueOf(config.basePort())));
+        command.addAll(List.of(properties));
+        final ProcessBuilder builder = new ProcessBuilder(command);
+        builder.redirectError(target.resolve(log).toFile());
         return builder.start();
     }
 }

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A plain Hazelcast member for forked-JVM tests. It references no intentgrid class: the grid service runs
- * only because the plugin jar is on the classpath. It leaves gracefully when its standard input says
+ * only because the plugin jar is on the classpath. Arguments: cluster name, base port, then any number of
+ * {@code name=value} config properties (the way a drop-in member is configured). It leaves gracefully when its standard input says
  * "leave" or closes (so it never outlives the test JVM that started it).
  */
 public final class ForkedMember
@@ -33,6 +34,11 @@ public final class ForkedMember
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
+        for (int i = 2; i < args.length; i++)
+        {
+            final int equals = args[i].indexOf('=');
+            config.setProperty(args[i].substring(0, equals), args[i].substring(equals + 1));
+        }
         final HazelcastInstance instance = Hazelcast.newHazelcastInstance(config);
         System.out.println("READY " + instance.getCluster().getLocalMember().getUuid());
         System.out.flush();

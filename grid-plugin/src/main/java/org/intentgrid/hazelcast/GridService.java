@@ -28,7 +28,14 @@ public final class GridService implements ManagedService, RemoteService, Migrati
     /** Name under which Hazelcast knows the service. */
     public static final String SERVICE_NAME = "intentgrid:gridService";
 
+    private final GridConfig config;
     private volatile MemberRuntime runtime;
+
+    /** @param config the member's settings, already validated */
+    GridService(final GridConfig config)
+    {
+        this.config = config;
+    }
 
     /** @return this member's runtime */
     public MemberRuntime runtime()
@@ -36,24 +43,9 @@ public final class GridService implements ManagedService, RemoteService, Migrati
         return runtime;
     }
 
-    /**
-     * Creates the member's runtime from the member's {@code intentgrid.*} config properties.
-     *
-     * @throws IllegalArgumentException naming the property, its value and what is expected, if one is invalid:
-     *                                  the member then fails to start
-     */
     @Override
     public void init(final NodeEngine nodeEngine, final Properties properties)
     {
-        final GridConfig config;
-        try
-        {
-            config = GridConfig.fromProperties(nodeEngine.getConfig().getProperties());
-        }
-        catch (final IllegalArgumentException e)
-        {
-            throw new IllegalArgumentException("intentgrid cannot start on this member: " + e.getMessage(), e);
-        }
         final ILogger logger = nodeEngine.getLogger(MemberRuntime.class);
         final MemberRuntime created = new MemberRuntime(new HazelcastClusterPort(nodeEngine), config,
             error -> logger.severe("intentgrid background task failed", error));

@@ -3,6 +3,7 @@ package org.intentgrid.hazelcast;
 import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.servicemanager.ServiceDescriptor;
 import com.hazelcast.spi.impl.servicemanager.ServiceDescriptorProvider;
+import org.intentgrid.GridConfig;
 
 /**
  * Makes a stock Hazelcast member run the grid service when the plugin jar is on its classpath; found
@@ -21,10 +22,21 @@ public final class GridServiceDescriptorProvider implements ServiceDescriptorPro
                 return GridService.SERVICE_NAME;
             }
 
+            /**
+             * Reads the member's settings here rather than in {@link GridService#init}: Hazelcast logs and ignores an
+             * exception from {@code init}, but one from here fails the member's start, as a bad setting should.
+             */
             @Override
             public Object getService(final NodeEngine nodeEngine)
             {
-                return new GridService();
+                try
+                {
+                    return new GridService(GridConfig.fromProperties(nodeEngine.getConfig().getProperties()));
+                }
+                catch (final IllegalArgumentException e)
+                {
+                    throw new IllegalArgumentException("intentgrid cannot start on this member: " + e.getMessage(), e);
+                }
             }
         }};
     }
