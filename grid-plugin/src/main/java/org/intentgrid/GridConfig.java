@@ -56,7 +56,10 @@ public final class GridConfig
     public static final int MAX_ROUNDS_PER_SECOND_DEFAULT = 1000;
     /** Directory for each member's per-key event trace {@code trace.<member>.tsv}; no trace when absent. */
     public static final String TRACE_DIR_PROP_NAME = "intentgrid.trace-dir";
-    /** Sampling scheme of tables whose {@link Sampling} names none: {@code naive}, {@code preloc}, {@code pool}, {@code local}. */
+    /**
+     * Sampling scheme of tables whose {@link Sampling} names none: {@code naive}, {@code preloc}, {@code pool},
+     * {@code local}.
+     */
     public static final String SAMPLING_SCHEME_PROP_NAME = "intentgrid.sampling.scheme";
     /** Default of {@link #SAMPLING_SCHEME_PROP_NAME}. */
     public static final SamplingScheme SAMPLING_SCHEME_DEFAULT = SamplingScheme.POOL;

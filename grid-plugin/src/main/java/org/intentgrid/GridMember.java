@@ -41,7 +41,8 @@ public final class GridMember
     private GridStats retired = GridStats.ZERO;
     private final ConcurrentHashMap<String, SamplingState> sampling = new ConcurrentHashMap<>();
 
-    GridMember(final ParameterGrid grid, final HazelcastInstance instance, final MemberRuntime runtime, final int ordinal)
+    GridMember(final ParameterGrid grid, final HazelcastInstance instance, final MemberRuntime runtime,
+        final int ordinal)
     {
         this.grid = grid;
         this.instance = instance;
@@ -56,7 +57,8 @@ public final class GridMember
         {
             throw new IllegalStateException("member " + id() + " has left the grid; no new workers");
         }
-        final ParameterWorker worker = new ParameterWorker(this, runtime.newWorker(), runtime.config().allowNonFinite());
+        final ParameterWorker worker = new ParameterWorker(this, runtime.newWorker(),
+            runtime.config().allowNonFinite());
         workers.add(worker);
         return worker;
     }

@@ -310,7 +310,8 @@ public final class ParameterGrid implements AutoCloseable
             if (System.nanoTime() > deadline)
             {
                 throw new IllegalStateException("members did not form a cluster of " + size + " within " +
-                    CLUSTER_FORM_TIMEOUT_MILLIS + " ms (cluster has " + instance.getCluster().getMembers().size() + ")");
+                    CLUSTER_FORM_TIMEOUT_MILLIS + " ms (cluster has " + instance.getCluster().getMembers().size() +
+                        ")");
             }
             try
             {

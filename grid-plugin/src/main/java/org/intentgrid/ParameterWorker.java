@@ -241,7 +241,8 @@ public final class ParameterWorker implements AutoCloseable
     {
         if (clock == Long.MAX_VALUE)
         {
-            throw new IllegalArgumentException("intent on table '" + table.name() + "': clock " + clock + " has no end");
+            throw new IllegalArgumentException("intent on table '" + table.name() + "': clock " + clock +
+                " has no end");
         }
         intent(table, keys, clock, clock + 1);
     }

@@ -16,7 +16,8 @@ public final class SyncStats
     private final String policy;
 
     SyncStats(
-        final long rounds, final long messagesSent, final long keysSent, final long bytesSent, final long messagesServed,
+        final long rounds, final long messagesSent, final long keysSent, final long bytesSent,
+            final long messagesServed,
         final long replicateDecisions, final long relocateDecisions, final long trackedKeys, final long deltasInFlight,
         final long errors, final String policy)
     {

@@ -19,7 +19,8 @@ final class ZipfKeys extends KeyRange
         super("zipf", min, max);
         if (!(exponent > 0) || Double.isInfinite(exponent))
         {
-            throw new IllegalArgumentException("zipf exponent " + exponent + " is invalid; expected a finite value > 0");
+            throw new IllegalArgumentException("zipf exponent " + exponent +
+                " is invalid; expected a finite value > 0");
         }
         this.n = max - min;
         this.exponent = exponent;

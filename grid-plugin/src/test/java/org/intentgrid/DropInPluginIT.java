@@ -56,7 +56,8 @@ class DropInPluginIT
         try (ParameterGrid grid = ParameterGrid.start(config))
         {
             process = fork(config, "forked-member.log");
-            final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
             final String ready = awaitLine(out, "READY ");
             final UUID forkedId = UUID.fromString(ready.substring("READY ".length()).trim());
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -92,7 +93,8 @@ class DropInPluginIT
                 {
                     for (int e = 0; e < 4; e++)
                     {
-                        assertEquals(TestGrids.initial(table, k, e), expected[k * 4 + e], "initial value from any member");
+                        assertEquals(TestGrids.initial(table, k, e), expected[k * 4 + e],
+                            "initial value from any member");
                     }
                 }
                 final float[] ones = new float[keys * 4];
@@ -109,7 +111,8 @@ class DropInPluginIT
 
             grid.member(0).leave();
             final GridMember remaining = grid.member(0);
-            assertTrue(remaining.mainCopies(table) < keys, "the forked member adopted some of the leaving member's keys");
+            assertTrue(remaining.mainCopies(table) < keys,
+                "the forked member adopted some of the leaving member's keys");
             try (ParameterWorker w = remaining.worker())
             {
                 final float[] values = new float[keys * 4];

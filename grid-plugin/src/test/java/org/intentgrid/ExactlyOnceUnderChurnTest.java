@@ -47,7 +47,8 @@ class ExactlyOnceUnderChurnTest
                 for (int w = 0; w < WORKERS_PER_MEMBER; w++)
                 {
                     final int id = m * WORKERS_PER_MEMBER + w;
-                    threads.add(new Thread(() -> runWorker(member, table, hot, id, expected[id], failures), "worker-" + id));
+                    threads.add(new Thread(() -> runWorker(member, table, hot, id, expected[id], failures), "worker-" +
+                        id));
                 }
                 final int seed = m;
                 threads.add(new Thread(() -> runLocalizer(member, table, hot, seed, working, localizes, failures),
@@ -66,7 +67,8 @@ class ExactlyOnceUnderChurnTest
             {
                 t.join();
             }
-            assertTrue(failures.isEmpty(), () -> "worker failures: " + failures + "\n" + describe(grid, table, hot, checker));
+            assertTrue(failures.isEmpty(), () -> "worker failures: " + failures + "\n" + describe(grid, table, hot,
+                checker));
 
             final float[] values = new float[HOT_KEYS * 2];
             try (ParameterWorker reader = grid.member(1).worker())
@@ -90,7 +92,8 @@ class ExactlyOnceUnderChurnTest
         }
     }
 
-    private static String describe(final ParameterGrid grid, final Table table, final long[] hot, final MainCopyChecker checker)
+    private static String describe(final ParameterGrid grid, final Table table, final long[] hot,
+        final MainCopyChecker checker)
     {
         final StringBuilder sb = new StringBuilder();
         for (final long key : hot)
@@ -98,8 +101,10 @@ class ExactlyOnceUnderChurnTest
             sb.append("key ").append(key).append(": checker holders=").append(checker.holders(table.name(), key));
             for (final GridMember member : grid.members())
             {
-                sb.append(" | ").append(member.id().toString(), 0, 8).append(" main=").append(member.holdsMain(table, key))
-                    .append(" home=").append(member.isHome(table, key)).append(" dir=").append(member.directoryOwner(table, key));
+                sb.append(" | ").append(member.id().toString(), 0, 8).append(" main=").append(member.holdsMain(table,
+                    key))
+                    .append(" home=").append(member.isHome(table,
+                        key)).append(" dir=").append(member.directoryOwner(table, key));
             }
             sb.append('\n');
         }

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A plain Hazelcast member for forked-JVM tests. It references no intentgrid class: the grid service runs
  * only because the plugin jar is on the classpath. Arguments: cluster name, base port, then any number of
- * {@code name=value} config properties (the way a drop-in member is configured). It leaves gracefully when its standard input says
+ * {@code name=value} config properties (the way a drop-in member is configured). It leaves gracefully when its
+ * standard input says
  * "leave" or closes (so it never outlives the test JVM that started it).
  */
 public final class ForkedMember

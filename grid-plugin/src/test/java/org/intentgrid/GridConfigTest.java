@@ -96,7 +96,8 @@ class GridConfigTest
         {
             final int equals = property.indexOf('=');
             final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GridConfig.fromProperties(properties(property.substring(0, equals), property.substring(equals + 1))),
+                () -> GridConfig.fromProperties(properties(property.substring(0, equals), property.substring(equals +
+                    1))),
                 property);
             assertTrue(e.getMessage().startsWith("property " + property + " is invalid: ") &&
                 e.getMessage().contains(expected), property + " -> " + e.getMessage());

@@ -102,7 +102,8 @@ class LocalityTest
         {
             final float[] values = new float[4];
             workers[m].pull(table, keys, values).await();
-            assertArrayEquals(new float[] {pushes, pushes, pushes, pushes}, values, "member " + m + " reads every push");
+            assertArrayEquals(new float[] {pushes, pushes, pushes, pushes}, values, "member " + m +
+                " reads every push");
         }
         final ParameterWorker owner = workers[0];
         owner.localize(table, keys).await();

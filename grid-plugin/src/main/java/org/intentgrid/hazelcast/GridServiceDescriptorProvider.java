@@ -14,7 +14,7 @@ public final class GridServiceDescriptorProvider implements ServiceDescriptorPro
     @Override
     public ServiceDescriptor[] createServiceDescriptors()
     {
-        return new ServiceDescriptor[] {new ServiceDescriptor()
+        final ServiceDescriptor descriptor = new ServiceDescriptor()
         {
             @Override
             public String getServiceName()
@@ -38,6 +38,7 @@ public final class GridServiceDescriptorProvider implements ServiceDescriptorPro
                     throw new IllegalArgumentException("intentgrid cannot start on this member: " + e.getMessage(), e);
                 }
             }
-        }};
+        };
+        return new ServiceDescriptor[] {descriptor};
     }
 }

@@ -80,14 +80,16 @@ final class HazelcastClusterPort implements ClusterPort
         final Member target = nodeEngine.getClusterService().getMember(member);
         if (target == null)
         {
-            return CompletableFuture.failedFuture(new IllegalStateException("member " + member + " is not in the cluster"));
+            return CompletableFuture.failedFuture(new IllegalStateException("member " + member +
+                " is not in the cluster"));
         }
         return plain(operations.<ReplyMessage>createInvocationBuilder(GridService.SERVICE_NAME, new DirectOp(request),
             target.getAddress()).setTryCount(1).<ReplyMessage>invoke(), message -> message.reply);
     }
 
     @Override
-    public CompletableFuture<DataReply[]> home(final UUID member, final int[] partitionIds, final DataRequest[] requests)
+    public CompletableFuture<DataReply[]> home(final UUID member, final int[] partitionIds,
+        final DataRequest[] requests)
     {
         final Member target = nodeEngine.getClusterService().getMember(member);
         if (target == null)
@@ -125,7 +127,8 @@ final class HazelcastClusterPort implements ClusterPort
         final Member target = nodeEngine.getClusterService().getMember(member);
         if (target == null)
         {
-            return CompletableFuture.failedFuture(new IllegalStateException("member " + member + " is not in the cluster"));
+            return CompletableFuture.failedFuture(new IllegalStateException("member " + member +
+                " is not in the cluster"));
         }
         return plain(operations.<SyncReplyMessage>createInvocationBuilder(GridService.SERVICE_NAME,
             new SyncOp(channel, batches), target.getAddress()).setTryCount(1).<SyncReplyMessage>invoke(),

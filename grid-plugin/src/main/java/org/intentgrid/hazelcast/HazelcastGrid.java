@@ -28,7 +28,8 @@ public final class HazelcastGrid
         catch (final RuntimeException e)
         {
             throw new IllegalStateException("Hazelcast instance '" + instance.getName() + "' does not run the " +
-                "intentgrid service: put the grid-plugin jar on the member's classpath (clients cannot host a grid)", e);
+                "intentgrid service: put the grid-plugin jar on the member's classpath (clients cannot host a grid)",
+                    e);
         }
         return ((GridProxy)proxy).service().runtime();
     }

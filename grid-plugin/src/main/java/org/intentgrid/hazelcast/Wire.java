@@ -72,7 +72,8 @@ final class Wire
 
     static DataRequest readRequest(final ObjectDataInput in) throws IOException
     {
-        return new DataRequest(readSpec(in), RequestKind.fromCode(in.readByte()), in.readLongArray(), in.readFloatArray(),
+        return new DataRequest(readSpec(in), RequestKind.fromCode(in.readByte()), in.readLongArray(),
+            in.readFloatArray(),
             in.readLongArray(), readUuid(in), in.readLongArray());
     }
 

@@ -112,7 +112,8 @@ final class Directory
                 final UUID[] owners = new UUID[keys.length];
                 final long[] counters = new long[keys.length];
                 int i = 0;
-                for (final Long2ObjectHashMap<Entry>.EntryIterator it = entries.entrySet().iterator(); it.hasNext(); i++)
+                final Long2ObjectHashMap<Entry>.EntryIterator it = entries.entrySet().iterator();
+                for (; it.hasNext(); i++)
                 {
                     it.next();
                     keys[i] = it.getLongKey();

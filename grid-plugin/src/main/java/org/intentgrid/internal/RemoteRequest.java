@@ -67,7 +67,8 @@ public final class RemoteRequest implements OpHandle
      * @param out       for pull, the caller's value array
      */
     RemoteRequest(
-        final MemberRuntime runtime, final TableStore table, final RequestKind kind, final long[] keys, final int[] positions,
+        final MemberRuntime runtime, final TableStore table, final RequestKind kind, final long[] keys,
+            final int[] positions,
         final float[] values, final float[] out, final WorkerCounters counters)
     {
         this(runtime, table, kind, keys, positions, values, out, counters, false);

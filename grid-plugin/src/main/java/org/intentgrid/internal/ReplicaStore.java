@@ -191,7 +191,8 @@ final class ReplicaStore
         }
     }
 
-    private void refreshLocked(final Stripe stripe, final long key, final float[] main, final int offset, final long version)
+    private void refreshLocked(final Stripe stripe, final long key, final float[] main, final int offset,
+        final long version)
     {
         final int slot = stripe.slotOf(key);
         if (slot < 0 || stripe.state(slot) == SlotState.MAIN || version < stripe.minVersion(key))
@@ -221,7 +222,8 @@ final class ReplicaStore
      * pushed update is added to the replica's value and to its value at last sync (visible here, never shipped
      * again). Older refreshes still in flight are ignored afterwards.
      */
-    void remoteCompleted(final long key, final RequestKind kind, final long version, final float[] values, final int offset)
+    void remoteCompleted(final long key, final RequestKind kind, final long version, final float[] values,
+        final int offset)
     {
         final Stripe stripe = table.stripe(key);
         final long stamp = stripe.lock();
@@ -267,7 +269,8 @@ final class ReplicaStore
         try
         {
             final int slot = stripe.slotOf(key);
-            if (slot >= 0 && stripe.state(slot) == SlotState.REPLICA && !stripe.updated(slot) && !table.activeIntent(stripe, key))
+            if (slot >= 0 && stripe.state(slot) == SlotState.REPLICA && !stripe.updated(slot) &&
+                !table.activeIntent(stripe, key))
             {
                 stripe.remove(slot, ownerPeer);
                 listener.replicaDropped(table.spec().name(), key, memberName);

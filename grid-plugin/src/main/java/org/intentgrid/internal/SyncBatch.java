@@ -20,7 +20,8 @@ public final class SyncBatch
     public final float[] deltas;
     public final long[] versions;
 
-    public SyncBatch(final TableSpec spec, final long[] keys, final byte[] flags, final float[] deltas, final long[] versions)
+    public SyncBatch(final TableSpec spec, final long[] keys, final byte[] flags, final float[] deltas,
+        final long[] versions)
     {
         this.spec = spec;
         this.keys = keys;

@@ -30,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  * every tracked key extract a replica's delta, ask the owner to refresh keys still intended, drop what is
  * no longer intended, and send one message per destination member. Answers are applied on this same
  * thread: refreshes set up and update replicas, relocations turn them into main copies (and the homes are
- * told); a delta that missed is delivered by a remote push that chases the main copy. One round is in flight per channel; a round is
+ * told); a delta that missed is delivered by a remote push that chases the main copy. One round is in flight per
+ * channel; a round is
  * <em>completed</em> when all its answers are applied, and {@link #waitSync()} counts completed rounds.
  * <p>
  * A replica is removed only after the owner acknowledged its last delta, so a worker's next pull (which
@@ -236,7 +237,8 @@ final class SyncManager implements Agent
                         final boolean refresh = step.action == SyncStep.Action.REFRESH;
                         if (destination == null)
                         {
-                            if (step.delta != null && table.replicaStore().deltaMissed(key, step.delta, channel.scratch(table)))
+                            if (step.delta != null && table.replicaStore().deltaMissed(key, step.delta,
+                                channel.scratch(table)))
                             {
                                 deliverDelta(table, key, step.delta);
                             }
@@ -296,12 +298,14 @@ final class SyncManager implements Agent
         {
             positions[i] = i;
         }
-        new RemoteRequest(runtime, table, RequestKind.PULL, k, positions, null, new float[k.length * table.valueLength()],
+        new RemoteRequest(runtime, table, RequestKind.PULL, k, positions, null,
+            new float[k.length * table.valueLength()],
             touchCounters).start();
     }
 
     private void onAnswer(
-        final SyncChannel channel, final UUID destination, final List<SyncBatchBuilder> builders, final SyncBatchReply[] replies,
+        final SyncChannel channel, final UUID destination, final List<SyncBatchBuilder> builders,
+            final SyncBatchReply[] replies,
         final Throwable error)
     {
         final int destinationPeer = router.peerIndex(destination);
@@ -358,7 +362,8 @@ final class SyncManager implements Agent
             }
             if (!relocated.isEmpty())
             {
-                runtime.notices().send(table.spec(), relocated.toLongArray(), relocatedCounters.toLongArray(), router.self(),
+                runtime.notices().send(table.spec(), relocated.toLongArray(), relocatedCounters.toLongArray(),
+                    router.self(),
                     System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runtime.config().requestTimeoutMillis()));
             }
         }

@@ -71,7 +71,9 @@ class ActionTimingTest
         }
     }
 
-    /** One steady run of {@link #CLOCKS} clocks with fresh workers on {@code keys[from ..]}; returns the local share. */
+    /**
+     * One steady run of {@link #CLOCKS} clocks with fresh workers on {@code keys[from ..]}; returns the local share.
+     */
     private static double measure(
         final ParameterGrid grid, final Table table, final GridMember user, final GridMember other, final long[] keys,
         final int from)

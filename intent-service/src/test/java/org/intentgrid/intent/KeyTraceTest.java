@@ -71,7 +71,8 @@ class KeyTraceTest
         }
         assertTrue(has(lines, moved, "alloc") && has(lines, moved, "dealloc"), "relocation traced: " + lines);
         assertTrue(has(lines, moved, "intent_start") && has(lines, moved, "intent_end"), "intent traced: " + lines);
-        assertTrue(has(lines, shared, "replica_setup") && has(lines, shared, "replica_drop"), "replica traced: " + lines);
+        assertTrue(has(lines, shared, "replica_setup") && has(lines, shared, "replica_drop"), "replica traced: " +
+            lines);
     }
 
     private static boolean replicated(final ParameterGrid grid, final Table table, final long key)

@@ -70,12 +70,15 @@ class LocalityApiTest
             assertEquals(CopyState.NONE, m0.copyState(table, leavesItsHome), "the home had no intent of its own");
             final CopyState at0 = m0.copyState(table, shared);
             final CopyState at2 = m2.copyState(table, shared);
-            assertTrue(at0 == CopyState.MAIN && at2 == CopyState.REPLICA || at0 == CopyState.REPLICA && at2 == CopyState.MAIN,
+            assertTrue(at0 == CopyState.MAIN && at2 == CopyState.REPLICA || at0 == CopyState.REPLICA &&
+                at2 == CopyState.MAIN,
                 "shared key: main copy on one member, replica on the other, was " + at0 + " / " + at2);
 
             final float[] value = new float[2];
-            assertSame(OpHandle.DONE, workers[0].pull(table, new long[] {shared, toM0}, value), "member 0 reads inline");
-            assertSame(OpHandle.DONE, workers[5].pull(table, new long[] {shared, toM2}, value), "member 2 reads inline");
+            assertSame(OpHandle.DONE, workers[0].pull(table, new long[] {shared, toM0}, value),
+                "member 0 reads inline");
+            assertSame(OpHandle.DONE, workers[5].pull(table, new long[] {shared, toM2}, value),
+                "member 2 reads inline");
             final OpHandle remote = workers[0].pull(table, new long[] {toM2, shared}, value);
             assertNotSame(OpHandle.DONE, remote);
             remote.await();

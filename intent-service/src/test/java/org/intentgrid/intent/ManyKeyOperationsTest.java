@@ -191,7 +191,8 @@ class ManyKeyOperationsTest
                 final float lowest = initial[k * LENGTH] + own[k];
                 if (read[i * LENGTH] < lowest)
                 {
-                    throw new AssertionError("worker " + id + " run " + run + ": key " + k + " read " + read[i * LENGTH] +
+                    throw new AssertionError("worker " + id + " run " + run + ": key " + k + " read " +
+                        read[i * LENGTH] +
                         " but its own completed pushes make at least " + lowest);
                 }
             }

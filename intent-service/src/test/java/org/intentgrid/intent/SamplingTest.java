@@ -224,7 +224,8 @@ class SamplingTest
         }
     }
 
-    private static void rejected(final Class<? extends RuntimeException> type, final Executable call, final String... mentions)
+    private static void rejected(final Class<? extends RuntimeException> type, final Executable call,
+        final String... mentions)
     {
         final RuntimeException e = assertThrows(type, call);
         for (final String mention : mentions)

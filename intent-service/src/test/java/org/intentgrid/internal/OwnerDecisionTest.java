@@ -62,7 +62,8 @@ class OwnerDecisionTest
     void noMemberAskingLeavesTheKeyWithItsOwner()
     {
         touch(1);
-        assertEquals(SyncBatchReply.SERVED, ask(REQUESTER, 1, SyncBatch.DELTA), "a delta alone is merged, nothing more");
+        assertEquals(SyncBatchReply.SERVED, ask(REQUESTER, 1, SyncBatch.DELTA),
+            "a delta alone is merged, nothing more");
         assertEquals(SlotState.MAIN, store.localState(1));
         assertEquals(0, owner.stats().relocateDecisions() + owner.stats().replicateDecisions());
     }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 import java.io.File;
 
 /** Benchmarks. They print tables and write JSON; they never judge a timing. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (tables on stdout, JSON with --json).",
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks (tables on stdout, JSON with --json).",
     subcommands = {BenchCommand.Local.class, RemoteBench.class, ZipfBench.class, SamplingBench.class})
 final class BenchCommand implements Runnable
 {

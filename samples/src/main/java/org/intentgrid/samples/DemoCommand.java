@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
         "takes any kge option, e.g. --mode static.")
 final class DemoCommand implements Callable<Integer>
 {
-    static final String[] DEFAULTS = {"--members", "2", "--threads", "1", "--epochs", "20", "--json", "results/demo.json"};
+    static final String[] DEFAULTS = {"--members", "2", "--threads", "1", "--epochs", "20", "--json",
+        "results/demo.json"};
 
     @Unmatched
     List<String> kgeOptions = new ArrayList<>();

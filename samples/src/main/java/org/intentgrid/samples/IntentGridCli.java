@@ -9,7 +9,8 @@ import java.util.logging.Logger;
 /** The launcher behind {@code bin/intentgrid}. */
 @Command(name = "intentgrid", mixinStandardHelpOptions = true, version = "intentgrid 0.1.0",
     description = "Adaptive parameter management on Hazelcast: training apps, demo, tour and benchmarks.",
-    subcommands = {DemoCommand.class, org.intentgrid.samples.kge.KgeCommand.class, org.intentgrid.samples.mf.MfCommand.class,
+    subcommands = {DemoCommand.class, org.intentgrid.samples.kge.KgeCommand.class,
+        org.intentgrid.samples.mf.MfCommand.class,
         org.intentgrid.samples.w2v.W2vCommand.class, MemberCommand.class,
         TourCommand.class, BenchCommand.class})
 public final class IntentGridCli implements Runnable

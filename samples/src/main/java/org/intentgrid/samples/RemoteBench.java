@@ -41,7 +41,8 @@ final class RemoteBench implements Runnable
     @Option(names = "--batch", defaultValue = "100", description = "keys per batch (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--batches", defaultValue = "2000", description = "measured batches per case (default ${DEFAULT-VALUE})")
+    @Option(names = "--batches", defaultValue = "2000",
+        description = "measured batches per case (default ${DEFAULT-VALUE})")
     int batches;
 
     @Option(names = "--json", defaultValue = "target/bench-remote.json", description = "result file")
@@ -75,8 +76,10 @@ final class RemoteBench implements Runnable
                 final double seconds = (System.nanoTime() - start) / 1e9;
                 System.out.printf("  first touch of %,d keys (materialized at their home, like IMap.putAll): %.2f s, " +
                     "%,.0f keys/s%n", gridKeys.length, seconds, gridKeys.length / seconds);
-                rows.add(measure("intentgrid pull (batch)", batch, gridKeys, keysOut -> worker.pull(table, keysOut, values).await()));
-                rows.add(measure("intentgrid push (batch)", batch, gridKeys, keysOut -> worker.push(table, keysOut, updates).await()));
+                rows.add(measure("intentgrid pull (batch)", batch, gridKeys, keysOut -> worker.pull(table, keysOut,
+                    values).await()));
+                rows.add(measure("intentgrid push (batch)", batch, gridKeys, keysOut -> worker.push(table, keysOut,
+                    updates).await()));
             }
             final Set<Long> keySet = new HashSet<>();
             rows.add(measure("IMap getAll (batch)", batch, mapKeys, keysOut ->

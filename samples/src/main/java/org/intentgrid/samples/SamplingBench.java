@@ -59,16 +59,20 @@ final class SamplingBench implements Runnable
     @Option(names = "--ahead", defaultValue = "200", description = "examples of look-ahead (default ${DEFAULT-VALUE})")
     int ahead;
 
-    @Option(names = "--pool-size", defaultValue = "1000", description = "pool size of scheme pool (default ${DEFAULT-VALUE})")
+    @Option(names = "--pool-size", defaultValue = "1000",
+        description = "pool size of scheme pool (default ${DEFAULT-VALUE})")
     int poolSize;
 
-    @Option(names = "--reuse", defaultValue = "4", description = "reuse factor of scheme pool (default ${DEFAULT-VALUE})")
+    @Option(names = "--reuse", defaultValue = "4",
+        description = "reuse factor of scheme pool (default ${DEFAULT-VALUE})")
     int reuse;
 
-    @Option(names = "--seconds", defaultValue = "5", description = "measured seconds per scheme (default ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", defaultValue = "5",
+        description = "measured seconds per scheme (default ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "warm-up seconds per scheme (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "2",
+        description = "warm-up seconds per scheme (default ${DEFAULT-VALUE})")
     double warmup;
 
     @Option(names = "--schemes", defaultValue = "classic,naive,preloc,pool,local", split = ",",
@@ -167,7 +171,8 @@ final class SamplingBench implements Runnable
             row.put("remote_ops_per_example", examples == 0 ? 0.0 :
                 (double)(after.remoteOps() - before.remoteOps()) / examples);
             row.put("bytes_per_example", examples == 0 ? 0.0 :
-                (double)(after.bytesSent() - before.bytesSent() + after.bytesReceived() - before.bytesReceived()) / examples);
+                (double)(after.bytesSent() - before.bytesSent() +
+                    after.bytesReceived() - before.bytesReceived()) / examples);
             row.put("checks_per_sample", pulled == 0 ? 0.0 :
                 (double)(samplesAfter.candidateChecks() - samplesBefore.candidateChecks()) / pulled);
             row.put("fallbacks", samplesAfter.fallbacks() - samplesBefore.fallbacks());

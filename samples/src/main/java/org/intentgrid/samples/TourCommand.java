@@ -37,7 +37,8 @@ final class TourCommand implements Runnable
     @Option(names = "--members", defaultValue = "3", description = "embedded members (default ${DEFAULT-VALUE})")
     int members;
 
-    @Option(names = "--workers", defaultValue = "2", description = "worker threads per member (default ${DEFAULT-VALUE})")
+    @Option(names = "--workers", defaultValue = "2",
+        description = "worker threads per member (default ${DEFAULT-VALUE})")
     int workers;
 
     @Option(names = "--keys", defaultValue = "30000", description = "keys in the table (default ${DEFAULT-VALUE})")
@@ -49,10 +50,12 @@ final class TourCommand implements Runnable
     @Option(names = "--batch", defaultValue = "32", description = "keys per pull/push (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--batches", defaultValue = "3000", description = "batches per worker and phase (default ${DEFAULT-VALUE})")
+    @Option(names = "--batches", defaultValue = "3000",
+        description = "batches per worker and phase (default ${DEFAULT-VALUE})")
     int batches;
 
-    @Option(names = "--ahead", defaultValue = "50", description = "clocks of look-ahead for intents (default ${DEFAULT-VALUE})")
+    @Option(names = "--ahead", defaultValue = "50",
+        description = "clocks of look-ahead for intents (default ${DEFAULT-VALUE})")
     int ahead;
 
     @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})")

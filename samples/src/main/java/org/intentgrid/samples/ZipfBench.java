@@ -54,16 +54,19 @@ final class ZipfBench implements Runnable
     @Option(names = "--zipf", defaultValue = "1.1", description = "Zipf exponent (default ${DEFAULT-VALUE})")
     double zipf;
 
-    @Option(names = "--ahead", defaultValue = "100", description = "clocks of look-ahead for intents (default ${DEFAULT-VALUE})")
+    @Option(names = "--ahead", defaultValue = "100",
+        description = "clocks of look-ahead for intents (default ${DEFAULT-VALUE})")
     int ahead;
 
-    @Option(names = "--seconds", defaultValue = "5", description = "measured seconds per mode (default ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", defaultValue = "5",
+        description = "measured seconds per mode (default ${DEFAULT-VALUE})")
     double seconds;
 
     @Option(names = "--warmup", defaultValue = "2", description = "warm-up seconds per mode (default ${DEFAULT-VALUE})")
     double warmup;
 
-    @Option(names = "--modes", defaultValue = "adaptive,static,replication-only,relocation-only,single,imap", split = ",",
+    @Option(names = "--modes", defaultValue = "adaptive,static,replication-only,relocation-only,single,imap",
+        split = ",",
         description = "modes to run, in order (default ${DEFAULT-VALUE})")
     List<String> modes;
 
@@ -260,10 +263,13 @@ final class ZipfBench implements Runnable
         row.put("keys_per_s", batches * (double)batch / elapsed);
         row.put("local_share", accessed == 0 ? ("imap".equals(name) ? 0.0 : 1.0) :
             (double)(after.keysLocal() - before.keysLocal()) / accessed);
-        row.put("replica_share", accessed == 0 ? 0.0 : (double)(after.keysFromReplica() - before.keysFromReplica()) / accessed);
-        row.put("remote_ops_per_batch", batches == 0 ? 0.0 : (double)(after.remoteOps() - before.remoteOps()) / batches);
+        row.put("replica_share", accessed == 0 ? 0.0 :
+            (double)(after.keysFromReplica() - before.keysFromReplica()) / accessed);
+        row.put("remote_ops_per_batch", batches == 0 ? 0.0 :
+            (double)(after.remoteOps() - before.remoteOps()) / batches);
         row.put("bytes_per_batch", batches == 0 ? 0.0 :
-            (double)(after.bytesSent() - before.bytesSent() + after.bytesReceived() - before.bytesReceived()) / batches);
+            (double)(after.bytesSent() - before.bytesSent() +
+                after.bytesReceived() - before.bytesReceived()) / batches);
         row.put("p50_batch_us", latency.getValueAtPercentile(50) / 1e3);
         row.put("p99_batch_us", latency.getValueAtPercentile(99) / 1e3);
         return row;
@@ -381,7 +387,8 @@ final class ZipfBench implements Runnable
         {
             final double rate = (double)row.get("batches_per_s");
             row.put("adaptive_ratio", adaptive / rate);
-            System.out.printf("%-17s %12.0f %12.0f %7.2f%% %7.2f%% %10.2f %11.0f %9.1f %9.1f %9.1fx%n", row.get("mode"), rate,
+            System.out.printf("%-17s %12.0f %12.0f %7.2f%% %7.2f%% %10.2f %11.0f %9.1f %9.1f %9.1fx%n",
+                row.get("mode"), rate,
                 row.get("keys_per_s"), 100 * (double)row.get("local_share"), 100 * (double)row.get("replica_share"),
                 row.get("remote_ops_per_batch"), row.get("bytes_per_batch"), row.get("p50_batch_us"),
                 row.get("p99_batch_us"), adaptive / rate);

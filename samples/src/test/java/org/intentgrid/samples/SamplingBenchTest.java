@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Smoke test of {@code bench sampling}, small and short: it runs each scheme and writes its rows (no timing is judged). */
+/**
+ * Smoke test of {@code bench sampling}, small and short: it runs each scheme and writes its rows (no timing is judged).
+ */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SamplingBenchTest
 {
@@ -34,6 +36,7 @@ class SamplingBenchTest
             assertTrue(row.get("samples_per_s").asDouble() > 0, row.toString());
         }
         assertTrue(schemes.get(4).get("sample_local_share").asDouble() > 0.99, "local scheme: " + schemes.get(4));
-        assertTrue(schemes.get(3).get("pool_refreshes").asLong() > 0, "pool scheme redraws its pool: " + schemes.get(3));
+        assertTrue(schemes.get(3).get("pool_refreshes").asLong() > 0, "pool scheme redraws its pool: " +
+            schemes.get(3));
     }
 }

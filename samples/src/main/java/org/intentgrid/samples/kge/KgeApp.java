@@ -268,7 +268,8 @@ final class KgeApp implements TrainingApp
         private double term(final int s, final int o, final double label)
         {
             final int valueLength = 2 * dim;
-            final double x = model.score(entityValues, s * valueLength, relationValues, 0, entityValues, o * valueLength, dim);
+            final double x = model.score(entityValues, s * valueLength, relationValues, 0, entityValues,
+                o * valueLength, dim);
             final double p = 1.0 / (1.0 + Math.exp(-x));
             model.addGradient(p - label, entityValues, s * valueLength, relationValues, 0, entityValues,
                 o * valueLength, entityGradients, s * dim, relationGradient, 0, entityGradients, o * dim, dim);

@@ -30,7 +30,8 @@ public final class KgeCommand implements Callable<Integer>, AppCommand
     @Option(names = "--dim", defaultValue = "100", description = "floats per embedding (default ${DEFAULT-VALUE})")
     int dim;
 
-    @Option(names = "--neg-ratio", defaultValue = "6", description = "negatives per side and triple (default ${DEFAULT-VALUE})")
+    @Option(names = "--neg-ratio", defaultValue = "6",
+        description = "negatives per side and triple (default ${DEFAULT-VALUE})")
     int negRatio;
 
     @Option(names = "--lr", defaultValue = "0.1", description = "AdaGrad learning rate (default ${DEFAULT-VALUE})")
@@ -46,10 +47,12 @@ public final class KgeCommand implements Callable<Integer>, AppCommand
     @Option(names = "--sampling", description = "sampling scheme: naive, preloc, pool or local (default: the grid's)")
     String sampling;
 
-    @Option(names = "--gen-entities", defaultValue = "2000", description = "generated graph: entities (default ${DEFAULT-VALUE})")
+    @Option(names = "--gen-entities", defaultValue = "2000",
+        description = "generated graph: entities (default ${DEFAULT-VALUE})")
     int genEntities;
 
-    @Option(names = "--gen-relations", defaultValue = "10", description = "generated graph: relations (default ${DEFAULT-VALUE})")
+    @Option(names = "--gen-relations", defaultValue = "10",
+        description = "generated graph: relations (default ${DEFAULT-VALUE})")
     int genRelations;
 
     @Option(names = "--gen-triples-per-entity", defaultValue = "20",
@@ -95,14 +98,16 @@ public final class KgeCommand implements Callable<Integer>, AppCommand
         if (clusterSize < 2 || genEntities < 2 * clusterSize || genRelations < 1 || genTriplesPerEntity < 1 ||
             genTriplesPerEntity > genRelations * clusterSize / 2)
         {
-            throw new IllegalArgumentException("generated graph: expected --gen-entities >= " + 2 * clusterSize + ", --gen-relations >= 1 " +
+            throw new IllegalArgumentException("generated graph: expected --gen-entities >= " + 2 * clusterSize +
+                ", --gen-relations >= 1 " +
                 "and 1 <= --gen-triples-per-entity <= relations x " + clusterSize / 2);
         }
         final KgeGenerator graph = new KgeGenerator(genEntities, genRelations, clusterSize, genTriplesPerEntity,
             options.seed);
         return new KgeApp(kgeModel, dim, negRatio, learningRate, regularization, intentAhead, scheme, options.seed,
             graph.train, graph.valid, graph.test, graph.entities, graph.relations,
-            String.format("generated: %d entities in clusters of " + clusterSize + ", %d relations, %d/%d/%d triples", graph.entities,
+            String.format("generated: %d entities in clusters of " + clusterSize + ", %d relations, %d/%d/%d triples",
+                graph.entities,
                 graph.relations, graph.train.size(), graph.valid.size(), graph.test.size()));
     }
 }

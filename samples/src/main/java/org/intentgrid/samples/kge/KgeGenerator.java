@@ -20,7 +20,8 @@ final class KgeGenerator
     final int entities;
     final int relations;
 
-    KgeGenerator(final int entities, final int relations, final int clusterSize, final int triplesPerEntity, final long seed)
+    KgeGenerator(final int entities, final int relations, final int clusterSize, final int triplesPerEntity,
+        final long seed)
     {
         this.entities = entities;
         this.relations = relations;

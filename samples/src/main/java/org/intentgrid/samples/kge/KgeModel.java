@@ -6,11 +6,14 @@ package org.intentgrid.samples.kge;
  */
 enum KgeModel
 {
-    /** Trouillon et al. 2016: Re(&lt;s, r, conj(o)&gt;) with the first half real and the second half imaginary parts. */
+    /**
+     * Trouillon et al. 2016: Re(&lt;s, r, conj(o)&gt;) with the first half real and the second half imaginary parts.
+     */
     COMPLEX
     {
         @Override
-        double score(final float[] s, final int so, final float[] r, final int ro, final float[] o, final int oo, final int dim)
+        double score(final float[] s, final int so, final float[] r, final int ro, final float[] o, final int oo,
+            final int dim)
         {
             final int half = dim / 2;
             double sum = 0;
@@ -56,7 +59,8 @@ enum KgeModel
     DISTMULT
     {
         @Override
-        double score(final float[] s, final int so, final float[] r, final int ro, final float[] o, final int oo, final int dim)
+        double score(final float[] s, final int so, final float[] r, final int ro, final float[] o, final int oo,
+            final int dim)
         {
             double sum = 0;
             for (int k = 0; k < dim; k++)

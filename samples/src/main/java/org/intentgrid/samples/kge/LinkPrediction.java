@@ -57,7 +57,8 @@ final class LinkPrediction
             for (int side = 0; side < 2; side++)
             {
                 final boolean objectSide = side == 0;
-                final double truth = model.score(entityVectors, s * dim, relationVectors, r * dim, entityVectors, o * dim, dim);
+                final double truth = model.score(entityVectors, s * dim, relationVectors, r * dim, entityVectors,
+                    o * dim, dim);
                 int greater = 0;
                 int ties = 0;
                 for (int e = 0; e < entities; e++)

@@ -197,7 +197,8 @@ final class MfApp implements TrainingApp
                     final double gh = error * rowValue[j] + regularization * columnValue[j];
                     rowUpdate[j] = (float)(-rate * gw / Math.sqrt(rowValue[rank + j] + gw * gw + ADAGRAD_EPSILON));
                     rowUpdate[rank + j] = (float)(gw * gw);
-                    columnUpdate[j] = (float)(-rate * gh / Math.sqrt(columnValue[rank + j] + gh * gh + ADAGRAD_EPSILON));
+                    columnUpdate[j] = (float)(-rate * gh / Math.sqrt(columnValue[rank + j] + gh * gh +
+                        ADAGRAD_EPSILON));
                     columnUpdate[rank + j] = (float)(gh * gh);
                 }
                 worker.push(rowTable, rowKey, rowUpdate);

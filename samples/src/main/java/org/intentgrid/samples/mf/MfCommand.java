@@ -35,13 +35,16 @@ public final class MfCommand implements Callable<Integer>, AppCommand
     @Option(names = "--gen-rows", defaultValue = "4000", description = "generated: rows (default ${DEFAULT-VALUE})")
     int genRows;
 
-    @Option(names = "--gen-columns", defaultValue = "2000", description = "generated: columns (default ${DEFAULT-VALUE})")
+    @Option(names = "--gen-columns", defaultValue = "2000",
+        description = "generated: columns (default ${DEFAULT-VALUE})")
     int genColumns;
 
-    @Option(names = "--gen-entries", defaultValue = "200000", description = "generated: entries (default ${DEFAULT-VALUE})")
+    @Option(names = "--gen-entries", defaultValue = "200000",
+        description = "generated: entries (default ${DEFAULT-VALUE})")
     int genEntries;
 
-    @Option(names = "--gen-rank", defaultValue = "8", description = "generated: planted rank (default ${DEFAULT-VALUE})")
+    @Option(names = "--gen-rank", defaultValue = "8",
+        description = "generated: planted rank (default ${DEFAULT-VALUE})")
     int genRank;
 
     @Option(names = "--gen-noise", defaultValue = "0.1",

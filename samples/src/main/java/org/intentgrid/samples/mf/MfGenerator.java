@@ -16,7 +16,8 @@ final class MfGenerator
     final Entries train;
     final Entries test;
 
-    MfGenerator(final int rows, final int columns, final int rank, final int entries, final double noise, final long seed)
+    MfGenerator(final int rows, final int columns, final int rank, final int entries, final double noise,
+        final long seed)
     {
         final SplittableRandom random = new SplittableRandom(seed);
         final double scale = 1.0 / Math.sqrt(Math.sqrt(rank));

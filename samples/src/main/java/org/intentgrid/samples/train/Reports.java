@@ -57,7 +57,8 @@ public final class Reports
         for (final Map<String, Object> row : result.epochs())
         {
             System.out.printf("%-6d %9.2f %11.4f %8.1f%% %13d %14.4f%n", row.get("epoch"), row.get("seconds"),
-                row.get("train_loss"), 100 * (double)row.get("local_share"), row.get("bytes_sent"), result.quality(row));
+                row.get("train_loss"), 100 * (double)row.get("local_share"), row.get("bytes_sent"),
+                    result.quality(row));
         }
         final Map<String, Object> best = result.bestEpoch();
         System.out.printf("best %s %.4f after epoch %d (%.4f before training)%n", result.qualityMetric(),

@@ -11,7 +11,8 @@ public final class TrainOptions
     @Option(names = "--members", defaultValue = "2", description = "members (default ${DEFAULT-VALUE})")
     public int members;
 
-    @Option(names = "--threads", defaultValue = "1", description = "worker threads per member (default ${DEFAULT-VALUE})")
+    @Option(names = "--threads", defaultValue = "1",
+        description = "worker threads per member (default ${DEFAULT-VALUE})")
     public int threads;
 
     @Option(names = "--mode", defaultValue = "adaptive",
@@ -27,7 +28,8 @@ public final class TrainOptions
     @Option(names = "--data", description = "input directory (default: generate a dataset)")
     public File data;
 
-    @Option(names = "--json", description = "result file; PNG plots are written next to it (default results/<app>.json)")
+    @Option(names = "--json",
+        description = "result file; PNG plots are written next to it (default results/<app>.json)")
     public File json;
 
     @Option(names = "--fork", description = "run each member in its own JVM on 127.0.0.1 instead of embedded")

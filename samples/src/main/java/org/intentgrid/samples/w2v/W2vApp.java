@@ -304,7 +304,8 @@ final class W2vApp implements TrainingApp
 
         /** One logistic term of the centre at {@code c} against the vector at {@code o} of {@code vectors}. */
         private double target(
-            final int c, final float[] vectors, final float[] deltas, final int o, final double label, final double rate)
+            final int c, final float[] vectors, final float[] deltas, final int o, final double label,
+                final double rate)
         {
             double dot = 0;
             for (int j = 0; j < dim; j++)
@@ -371,7 +372,8 @@ final class W2vApp implements TrainingApp
             loss -= Math.log(Math.max(sigmoid(dot(input, sentence[i], output, sentence[j])), 1e-12));
             for (int k = 0; k < negatives; k++)
             {
-                loss -= Math.log(Math.max(1 - sigmoid(dot(input, sentence[i], output, (int)noise.draw(random))), 1e-12));
+                loss -= Math.log(Math.max(1 - sigmoid(dot(input, sentence[i], output, (int)noise.draw(random))),
+                    1e-12));
             }
         }
         return loss / samples;

@@ -49,13 +49,16 @@ public final class W2vCommand implements Callable<Integer>, AppCommand
     @Option(names = "--sampling", description = "sampling scheme: naive, preloc, pool or local (default: the grid's)")
     String sampling;
 
-    @Option(names = "--gen-groups", defaultValue = "100", description = "generated: word groups (default ${DEFAULT-VALUE})")
+    @Option(names = "--gen-groups", defaultValue = "100",
+        description = "generated: word groups (default ${DEFAULT-VALUE})")
     int genGroups;
 
-    @Option(names = "--gen-group-size", defaultValue = "5", description = "generated: words per group (default ${DEFAULT-VALUE})")
+    @Option(names = "--gen-group-size", defaultValue = "5",
+        description = "generated: words per group (default ${DEFAULT-VALUE})")
     int genGroupSize;
 
-    @Option(names = "--gen-sentences", defaultValue = "5000", description = "generated: sentences (default ${DEFAULT-VALUE})")
+    @Option(names = "--gen-sentences", defaultValue = "5000",
+        description = "generated: sentences (default ${DEFAULT-VALUE})")
     int genSentences;
 
     @Override
@@ -68,16 +71,19 @@ public final class W2vCommand implements Callable<Integer>, AppCommand
     public W2vApp app()
     {
         options.validate();
-        if (dim < 1 || window < 1 || negatives < 1 || learningRate <= 0 || minCount < 1 || subsample < 0 || readAhead < 1)
+        if (dim < 1 || window < 1 || negatives < 1 || learningRate <= 0 || minCount < 1 || subsample < 0 ||
+            readAhead < 1)
         {
-            throw new IllegalArgumentException("expected --dim, --window, --negatives, --min-count, --read-ahead >= 1, " +
+            throw new IllegalArgumentException(
+                "expected --dim, --window, --negatives, --min-count, --read-ahead >= 1, " +
                 "--lr > 0, --subsample >= 0");
         }
         final SamplingScheme scheme = sampling == null ? null : SamplingScheme.parse(sampling);
         if (options.data != null)
         {
             final Corpus corpus = Corpus.read(options.data.toPath(), minCount, 1000);
-            return new W2vApp(corpus, dim, window, negatives, learningRate, subsample, readAhead, options.epochs, scheme,
+            return new W2vApp(corpus, dim, window, negatives, learningRate, subsample, readAhead, options.epochs,
+                scheme,
                 options.seed, options.data + String.format(" (%d sentences, %d words, vocabulary %d at min count %d)",
                     corpus.sentences.length, corpus.tokens, corpus.vocabulary(), minCount));
         }

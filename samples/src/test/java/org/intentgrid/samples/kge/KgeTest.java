@@ -79,7 +79,8 @@ class KgeTest
     @Test
     void adaptiveAndStaticReachTheSameQuality()
     {
-        final TrainingResult adaptive = train("--data", TOY.toString(), "--members", "2", "--epochs", "6", "--seed", "5",
+        final TrainingResult adaptive = train("--data", TOY.toString(), "--members", "2", "--epochs", "6", "--seed",
+            "5",
             "--mode", "adaptive");
         final TrainingResult classic = train("--data", TOY.toString(), "--members", "2", "--epochs", "6", "--seed", "5",
             "--mode", "static");

@@ -24,7 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The mf app: it learns a planted matrix, adaptive and static agree, the toy files load, malformed input is rejected. */
+/**
+ * The mf app: it learns a planted matrix, adaptive and static agree, the toy files load, malformed input is rejected.
+ */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class MfTest
 {
@@ -77,7 +79,8 @@ class MfTest
     @Test
     void toyFilesLoadAndTrain()
     {
-        final TrainingResult result = train("--data", Paths.get("..", "..", "shared", "data", "adapm-toy", "mf").toString(),
+        final TrainingResult result = train("--data", Paths.get("..", "..", "shared", "data", "adapm-toy",
+            "mf").toString(),
             "--rank", "2", "--members", "2", "--epochs", "3");
         assertEquals(3, result.epochs().size());
         assertTrue(Double.isFinite(result.finalQuality()));
