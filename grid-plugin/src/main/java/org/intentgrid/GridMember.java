@@ -129,7 +129,7 @@ public final class GridMember
         final MemberStats s = runtime.stats();
         return new SyncStats(s.rounds(), s.messagesSent(), s.keysSent(), s.bytesSent(), s.messagesServed(),
             s.replicateDecisions(), s.relocateDecisions(), s.trackedKeys(), s.deltasInFlight(), s.syncErrors(),
-            runtime.policy().describe());
+            s.keysVisited(), runtime.policy().describe());
     }
 
     /** Writes out this member's buffered key trace (see {@link GridConfig#traceDirectory(String)}). */

@@ -4,6 +4,7 @@ package org.intentgrid;
 public final class SyncStats
 {
     private final long errors;
+    private final long keysVisited;
     private final long rounds;
     private final long messagesSent;
     private final long keysSent;
@@ -19,9 +20,10 @@ public final class SyncStats
         final long rounds, final long messagesSent, final long keysSent, final long bytesSent,
             final long messagesServed,
         final long replicateDecisions, final long relocateDecisions, final long trackedKeys, final long deltasInFlight,
-        final long errors, final String policy)
+        final long errors, final long keysVisited, final String policy)
     {
         this.errors = errors;
+        this.keysVisited = keysVisited;
         this.deltasInFlight = deltasInFlight;
         this.rounds = rounds;
         this.messagesSent = messagesSent;
@@ -32,6 +34,15 @@ public final class SyncStats
         this.relocateDecisions = relocateDecisions;
         this.trackedKeys = trackedKeys;
         this.policy = policy;
+    }
+
+    /**
+     * @return keys the member's sync rounds looked at (each under its stripe lock): replicas and placeholders every
+     *         round, intended main copies only in a sweep every 250 ms, so a round costs what its replicas need
+     */
+    public long keysVisited()
+    {
+        return keysVisited;
     }
 
     /**
@@ -107,7 +118,7 @@ public final class SyncStats
     public String toString()
     {
         return String.format("rounds=%d messages=%d keys=%d bytes=%d served=%d replicate=%d relocate=%d tracked=%d " +
-            "deltasInFlight=%d errors=%d [%s]", rounds, messagesSent, keysSent, bytesSent, messagesServed,
-            replicateDecisions, relocateDecisions, trackedKeys, deltasInFlight, errors, policy);
+            "deltasInFlight=%d errors=%d visited=%d [%s]", rounds, messagesSent, keysSent, bytesSent, messagesServed,
+            replicateDecisions, relocateDecisions, trackedKeys, deltasInFlight, errors, keysVisited, policy);
     }
 }

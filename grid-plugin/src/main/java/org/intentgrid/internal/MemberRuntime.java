@@ -283,7 +283,7 @@ public final class MemberRuntime
         return new MemberStats(counters.relocationsIn.get(), counters.relocationsOut.get(),
             counters.keysServedForOthers.get(), counters.syncMessagesServed.get(), counters.replicateDecisions.get(),
             counters.relocateDecisions.get(), sync.roundsCompleted(), sync.messagesSent(), sync.keysSent(),
-            sync.bytesSent(), sync.trackedKeys(), sync.deltasInFlight(), sync.errors());
+            sync.bytesSent(), sync.trackedKeys(), sync.deltasInFlight(), sync.errors(), sync.keysVisited());
     }
 
     // ---- shared with the role classes ----

@@ -16,10 +16,11 @@ package org.intentgrid.internal;
  * @param trackedKeys         keys the sync channels track (racy)
  * @param deltasInFlight      replica deltas being delivered by a remote push
  * @param syncErrors          errors of the sync agent
+ * @param keysVisited         keys that sync rounds and sweeps looked at under their stripe locks
  */
 public record MemberStats(
     long relocationsIn, long relocationsOut, long keysServedForOthers, long messagesServed,
     long replicateDecisions, long relocateDecisions, long rounds, long messagesSent, long keysSent, long bytesSent,
-    long trackedKeys, long deltasInFlight, long syncErrors)
+    long trackedKeys, long deltasInFlight, long syncErrors, long keysVisited)
 {
 }

@@ -28,19 +28,19 @@ final class ReplicaStore
     /**
      * Records a due intent: creates a placeholder if the key has no local copy.
      *
-     * @return true if a placeholder was created
+     * @return the key's slot state afterwards: {@link SlotState#MAIN} if the intent is for a main copy held here
+     *         (nothing to fetch), else a replica or placeholder that sync rounds must keep up
      */
-    boolean registerIntent(final long key, final int worker, final long end)
+    SlotState registerIntent(final long key, final int worker, final long end)
     {
         final Stripe stripe = table.stripe(key);
         final long stamp = stripe.lock();
         try
         {
-            boolean created = false;
-            if (stripe.slotOf(key) < 0)
+            int slot = stripe.slotOf(key);
+            if (slot < 0)
             {
-                stripe.create(key, SlotState.PLACEHOLDER, 0, -1);
-                created = true;
+                slot = stripe.create(key, SlotState.PLACEHOLDER, 0, -1);
             }
             long[] ends = stripe.intentEnds(key);
             if (ends == null)
@@ -59,7 +59,39 @@ final class ReplicaStore
                 stripe.intentEnds(key, ends);
             }
             ends[worker] = Math.max(ends[worker], end);
-            return created;
+            return stripe.state(slot);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * The periodic check of a main copy that local workers intended: forgets expired intents (without a round's
+     * work) and tells whether the key still needs no syncing.
+     *
+     * @return {@link SyncStep.Action#MAIN_INTENDED} while it is a main copy with an active intent,
+     *         {@link SyncStep.Action#UNTRACK} once it is gone or its intents expired, {@link SyncStep.Action#REFRESH}
+     *         if it became a replica or placeholder (it moved away while intended) and sync rounds must take it over
+     */
+    SyncStep.Action checkIntendedMain(final long key)
+    {
+        final Stripe stripe = table.stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.slotOf(key);
+            if (slot < 0)
+            {
+                return SyncStep.Action.UNTRACK;
+            }
+            final boolean active = table.activeIntent(stripe, key);
+            if (stripe.state(slot) != SlotState.MAIN)
+            {
+                return SyncStep.Action.REFRESH;
+            }
+            return active ? SyncStep.Action.MAIN_INTENDED : SyncStep.Action.UNTRACK;
         }
         finally
         {
@@ -88,7 +120,7 @@ final class ReplicaStore
             final SlotState state = stripe.state(slot);
             if (state == SlotState.MAIN)
             {
-                out.action = active ? SyncStep.Action.NOTHING : SyncStep.Action.UNTRACK;
+                out.action = active ? SyncStep.Action.MAIN_INTENDED : SyncStep.Action.UNTRACK;
                 return out;
             }
             if (state == SlotState.PLACEHOLDER)

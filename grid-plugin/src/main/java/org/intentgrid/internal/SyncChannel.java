@@ -8,19 +8,23 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * One sync channel of a member: the keys of its hash partition of the key space that need syncing (replicas,
- * placeholders, intended main copies), with its own rounds, one in flight at a time. Touched only by the sync
- * thread, except the round counters that waiters read.
+ * One sync channel of a member: the keys of its hash partition of the key space that local workers intend, with
+ * its own rounds, one in flight at a time. Replicas and placeholders ({@link #tracked}) are visited every round;
+ * intended main copies ({@link #intendedMains}) have nothing to send, so only a periodic sweep visits them (to
+ * forget expired intents and to notice one that moved away), and a round costs what its replicas need, not
+ * what was ever intended. Touched only by the sync thread, except the counters that waiters and statistics read.
  */
 final class SyncChannel
 {
     final int index;
     final Map<TableStore, LongHashSet> tracked = new IdentityHashMap<>();
+    final Map<TableStore, LongHashSet> intendedMains = new IdentityHashMap<>();
     final Map<TableStore, AddScratch> scratches = new IdentityHashMap<>();
     Set<UUID> lastDestinations = Set.of();
     int inFlight;
     boolean ready;
     long lastStartNanos = Long.MIN_VALUE / 2;
+    long lastSweepNanos = Long.MIN_VALUE / 2;
     volatile long roundsStarted;
     volatile long roundsCompleted;
     volatile long trackedCount;
@@ -38,19 +42,36 @@ final class SyncChannel
         }
     }
 
+    void intendMain(final TableStore table, final long key)
+    {
+        intendedMains.computeIfAbsent(table, t -> new LongHashSet()).add(key);
+    }
+
+    /**
+     * @return true while local workers intend keys of this channel (or an owner must still hear that this member's
+     *         interest ended): rounds go on, as the clock that the action timer and waiters count, even when only
+     *         intended main copies remain and a round finds nothing to send
+     */
     boolean hasWork()
     {
-        if (!lastDestinations.isEmpty())
-        {
-            return true;
-        }
+        trackedCount = count(tracked) + count(intendedMains);
+        return trackedCount > 0 || !lastDestinations.isEmpty();
+    }
+
+    /** @return true if the intended main copies are due for their sweep */
+    boolean sweepDue(final long nowNanos, final long intervalNanos, final boolean forced)
+    {
+        return (forced || nowNanos - lastSweepNanos >= intervalNanos) && count(intendedMains) > 0;
+    }
+
+    private static long count(final Map<TableStore, LongHashSet> keysByTable)
+    {
         long count = 0;
-        for (final LongHashSet keys : tracked.values())
+        for (final LongHashSet keys : keysByTable.values())
         {
             count += keys.size();
         }
-        trackedCount = count;
-        return count > 0;
+        return count;
     }
 
     AddScratch scratch(final TableStore table)

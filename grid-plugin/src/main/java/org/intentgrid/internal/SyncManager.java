@@ -43,6 +43,8 @@ final class SyncManager implements Agent
     private static final long IDLE_MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** How many misses of one entry are followed to the hinted member within the same round. */
     private static final int MAX_FOLLOW_UPS = 2;
+    /** How often intended main copies are checked for expired intents or a move away (waiters force it). */
+    private static final long MAIN_SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final MemberRuntime runtime;
     private final Router router;
@@ -60,6 +62,7 @@ final class SyncManager implements Agent
     private final AtomicLong bytesSent = new AtomicLong();
     private final AtomicLong deltasInFlight = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong keysVisited = new AtomicLong();
     private long[] clocks = new long[0];
     private volatile Thread agentThread;
 
@@ -148,7 +151,12 @@ final class SyncManager implements Agent
         final boolean forced = waiters.get() > 0;
         for (final SyncChannel channel : channels)
         {
-            if (channel.ready && (forced || channel.hasWork()))
+            if (channel.ready && channel.sweepDue(now, MAIN_SWEEP_INTERVAL_NANOS, forced))
+            {
+                work += sweepIntendedMains(channel, now);
+            }
+            final boolean hasWork = channel.hasWork();
+            if (channel.ready && (forced || hasWork))
             {
                 runRound(channel, now);
                 work++;
@@ -160,8 +168,48 @@ final class SyncManager implements Agent
     private void onDue(final Object table, final long key, final int worker, final long end)
     {
         final TableStore store = (TableStore)table;
-        store.replicaStore().registerIntent(key, worker, end);
-        channelOf(key).track(store, key);
+        if (store.replicaStore().registerIntent(key, worker, end) == SlotState.MAIN)
+        {
+            channelOf(key).intendMain(store, key);
+        }
+        else
+        {
+            channelOf(key).track(store, key);
+        }
+    }
+
+    /** Forgets intended main copies whose intents expired and hands the ones that moved away to the rounds. */
+    private int sweepIntendedMains(final SyncChannel channel, final long now)
+    {
+        channel.lastSweepNanos = now;
+        int visited = 0;
+        for (final Map.Entry<TableStore, LongHashSet> intended : channel.intendedMains.entrySet())
+        {
+            final TableStore table = intended.getKey();
+            final LongHashSet keys = intended.getValue();
+            final LongArrayList done = new LongArrayList();
+            final LongHashSet.LongIterator it = keys.iterator();
+            while (it.hasNext())
+            {
+                final long key = it.nextValue();
+                visited++;
+                final SyncStep.Action action = table.replicaStore().checkIntendedMain(key);
+                if (action != SyncStep.Action.MAIN_INTENDED)
+                {
+                    done.addLong(key);
+                    if (action == SyncStep.Action.REFRESH)
+                    {
+                        channel.track(table, key);
+                    }
+                }
+            }
+            for (int i = 0; i < done.size(); i++)
+            {
+                keys.remove(done.getLong(i));
+            }
+        }
+        keysVisited.addAndGet(visited);
+        return visited;
     }
 
     private SyncChannel channelOf(final long key)
@@ -216,6 +264,7 @@ final class SyncManager implements Agent
         channel.lastStartNanos = now;
         final Map<UUID, Map<TableStore, SyncBatchBuilder>> out = new HashMap<>();
         final Map<TableStore, LongArrayList> touches = new IdentityHashMap<>();
+        long visited = 0;
         for (final Map.Entry<TableStore, LongHashSet> tracked : channel.tracked.entrySet())
         {
             final TableStore table = tracked.getKey();
@@ -225,11 +274,16 @@ final class SyncManager implements Agent
             while (it.hasNext())
             {
                 final long key = it.nextValue();
+                visited++;
                 table.replicaStore().syncStep(key, step);
                 switch (step.action)
                 {
                     case UNTRACK:
                         untrack.addLong(key);
+                        break;
+                    case MAIN_INTENDED:
+                        untrack.addLong(key);
+                        channel.intendMain(table, key);
                         break;
                     case REFRESH:
                     case DROP_AFTER_DELTA:
@@ -249,8 +303,6 @@ final class SyncManager implements Agent
                             .computeIfAbsent(table, SyncBatchBuilder::new)
                             .add(key, refresh, step.delta, step.version, !refresh);
                         break;
-                    default:
-                        break;
                 }
             }
             for (int i = 0; i < untrack.size(); i++)
@@ -258,6 +310,7 @@ final class SyncManager implements Agent
                 keys.remove(untrack.getLong(i));
             }
         }
+        keysVisited.addAndGet(visited);
         touches.forEach(this::touch);
 
         final Set<UUID> destinations = new HashSet<>(out.keySet());
@@ -437,6 +490,12 @@ final class SyncManager implements Agent
             n += channel.trackedCount;
         }
         return n;
+    }
+
+    /** @return keys that sync rounds and sweeps looked at, each under its stripe lock */
+    long keysVisited()
+    {
+        return keysVisited.get();
     }
 
     /** @return errors the sync agent ran into (each handed to the error handler) */

@@ -6,8 +6,11 @@ final class SyncStep
     /** What the sync round does with the key. */
     enum Action
     {
-        /** The key needs nothing this round (a main copy still intended here). */
-        NOTHING,
+        /**
+         * A main copy still intended here: nothing to send. Such keys leave the channel's per-round set for its
+         * intended main copies, which only a periodic sweep looks at.
+         */
+        MAIN_INTENDED,
         /** Ask the owner for a refresh (with the delta, if any). */
         REFRESH,
         /** Send the last delta; drop the replica once the owner merged it. */
@@ -23,7 +26,7 @@ final class SyncStep
 
     void clear()
     {
-        action = Action.NOTHING;
+        action = Action.MAIN_INTENDED;
         version = 0;
         delta = null;
     }

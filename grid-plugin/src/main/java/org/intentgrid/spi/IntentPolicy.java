@@ -51,7 +51,8 @@ public interface IntentPolicy
     /**
      * Called by the sync thread at the start of every round: copies the workers' clocks into {@code clocks}
      * (indexed by worker; finished workers {@link Long#MAX_VALUE}; the array is grown by the caller to
-     * {@link #workerCount()}) and hands every intent that is due now to {@code sink}.
+     * {@link #workerCount()}, and workers that register after that are left to the next round) and hands every
+     * intent that is due now to {@code sink}.
      *
      * @return number of intents handed out
      */

@@ -57,7 +57,8 @@ final class AdaptivePolicy implements IntentPolicy
     @Override
     public int collect(final long[] clockOut, final DueIntentSink sink)
     {
-        final int n = clocks.count();
+        // a worker registered after the caller sized clockOut is collected from the next round on
+        final int n = Math.min(clocks.count(), clockOut.length);
         int handed = 0;
         for (int w = 0; w < n; w++)
         {

@@ -13,7 +13,8 @@ import java.io.File;
 /** Benchmarks. They print tables and write JSON; they never judge a timing. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks (tables on stdout, JSON with --json).",
-    subcommands = {BenchCommand.Local.class, RemoteBench.class, ZipfBench.class, SamplingBench.class})
+    subcommands = {BenchCommand.Local.class, RemoteBench.class, ZipfBench.class, SamplingBench.class,
+        AppsBench.class})
 final class BenchCommand implements Runnable
 {
     @Override

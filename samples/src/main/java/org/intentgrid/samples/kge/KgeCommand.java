@@ -64,6 +64,12 @@ public final class KgeCommand implements Callable<Integer>, AppCommand
     int clusterSize;
 
     @Override
+    public TrainOptions options()
+    {
+        return options;
+    }
+
+    @Override
     public Integer call()
     {
         return AppCommand.trainAndReport(this, options, spec, "kge");

@@ -21,16 +21,47 @@ import java.util.concurrent.atomic.DoubleAdder;
  * there are workers; in sub-epoch {@code k} worker {@code w} trains on block (w, w + k mod W), so no two workers
  * touch the same row or column at once (a Latin-square schedule), with a barrier between sub-epochs. Loss: squared
  * error plus L2 on every factor an entry touches (so rows and columns are regularized in proportion to their
- * frequency). Steps: AdaGrad, its base rate adjusted per epoch by the bold driver (x1.05 after an improving epoch,
- * x0.5 otherwise). Each worker intends its rows for the whole run and each sub-epoch's columns at its start.
+ * frequency). Steps: AdaGrad (its squared-gradient sums stored next to each factor, so one pull and one push move
+ * both) or plain SGD as in the reference system; either way the base rate is adjusted per epoch by the bold driver
+ * (x1.05 after an improving epoch, x0.5 otherwise). Each worker intends its rows for the whole run and each
+ * sub-epoch's columns at its start.
  */
 final class MfApp implements TrainingApp
 {
+    /** How a gradient becomes an update. */
+    enum Optimizer
+    {
+        /** Per-coordinate rates from the sum of squared gradients (twice the floats per key). */
+        ADAGRAD,
+        /** The plain step {@code -rate * gradient}, as the reference system trains. */
+        SGD;
+
+        static Optimizer parse(final String text)
+        {
+            for (final Optimizer optimizer : values())
+            {
+                if (optimizer.name().equalsIgnoreCase(text))
+                {
+                    return optimizer;
+                }
+            }
+            throw new IllegalArgumentException("unknown optimizer '" + text + "'; expected adagrad or sgd");
+        }
+
+        /** @return floats per key: the factor, and for AdaGrad its squared-gradient sums */
+        int valueLength(final int rank)
+        {
+            return this == ADAGRAD ? 2 * rank : rank;
+        }
+    }
+
     private static final double ADAGRAD_EPSILON = 1e-10;
 
     private final Entries train;
     private final Entries test;
     private final int rank;
+    private final Optimizer optimizer;
+    private final int valueLength;
     private final double initialRate;
     private final double regularization;
     private final long seed;
@@ -42,12 +73,14 @@ final class MfApp implements TrainingApp
     private int[][][] blocks;
 
     MfApp(
-        final Entries train, final Entries test, final int rank, final double initialRate, final double regularization,
-        final long seed, final String dataset)
+        final Entries train, final Entries test, final int rank, final Optimizer optimizer, final double initialRate,
+        final double regularization, final long seed, final String dataset)
     {
         this.train = train;
         this.test = test;
         this.rank = rank;
+        this.optimizer = optimizer;
+        this.valueLength = optimizer.valueLength(rank);
         this.initialRate = initialRate;
         this.regularization = regularization;
         this.seed = seed;
@@ -97,8 +130,8 @@ final class MfApp implements TrainingApp
     @Override
     public void declare(final ParameterGrid grid, final int workers)
     {
-        rowTable = grid.table(TableSpec.of("mf-rows", train.rows, 2 * rank));
-        columnTable = grid.table(TableSpec.of("mf-columns", train.columns, 2 * rank));
+        rowTable = grid.table(TableSpec.of("mf-rows", train.rows, valueLength));
+        columnTable = grid.table(TableSpec.of("mf-columns", train.columns, valueLength));
         final int[][] counts = new int[workers][workers];
         for (int e = 0; e < train.size(); e++)
         {
@@ -126,13 +159,13 @@ final class MfApp implements TrainingApp
         final SplittableRandom random = new SplittableRandom(initSeed);
         final double scale = 1.0 / Math.sqrt(Math.sqrt(rank));
         final long[] keys = new long[count];
-        final float[] values = new float[count * 2 * rank];
+        final float[] values = new float[count * valueLength];
         for (int k = 0; k < count; k++)
         {
             keys[k] = k;
             for (int j = 0; j < rank; j++)
             {
-                values[k * 2 * rank + j] = (float)(scale * (random.nextDouble() * 2 - 1));
+                values[k * valueLength + j] = (float)(scale * (random.nextDouble() * 2 - 1));
             }
         }
         w.set(table, keys, values).await();
@@ -163,10 +196,11 @@ final class MfApp implements TrainingApp
         final SplittableRandom random = context.random(seed);
         final long[] rowKey = new long[1];
         final long[] columnKey = new long[1];
-        final float[] rowValue = new float[2 * rank];
-        final float[] columnValue = new float[2 * rank];
-        final float[] rowUpdate = new float[2 * rank];
-        final float[] columnUpdate = new float[2 * rank];
+        final float[] rowValue = new float[valueLength];
+        final float[] columnValue = new float[valueLength];
+        final float[] rowUpdate = new float[valueLength];
+        final float[] columnUpdate = new float[valueLength];
+        final boolean adagrad = optimizer == Optimizer.ADAGRAD;
         double loss = 0;
         for (int k = 0; k < workers; k++)
         {
@@ -195,11 +229,19 @@ final class MfApp implements TrainingApp
                 {
                     final double gw = error * columnValue[j] + regularization * rowValue[j];
                     final double gh = error * rowValue[j] + regularization * columnValue[j];
-                    rowUpdate[j] = (float)(-rate * gw / Math.sqrt(rowValue[rank + j] + gw * gw + ADAGRAD_EPSILON));
-                    rowUpdate[rank + j] = (float)(gw * gw);
-                    columnUpdate[j] = (float)(-rate * gh / Math.sqrt(columnValue[rank + j] + gh * gh +
-                        ADAGRAD_EPSILON));
-                    columnUpdate[rank + j] = (float)(gh * gh);
+                    if (adagrad)
+                    {
+                        rowUpdate[j] = (float)(-rate * gw / Math.sqrt(rowValue[rank + j] + gw * gw + ADAGRAD_EPSILON));
+                        rowUpdate[rank + j] = (float)(gw * gw);
+                        columnUpdate[j] = (float)(-rate * gh / Math.sqrt(columnValue[rank + j] + gh * gh +
+                            ADAGRAD_EPSILON));
+                        columnUpdate[rank + j] = (float)(gh * gh);
+                    }
+                    else
+                    {
+                        rowUpdate[j] = (float)(-rate * gw);
+                        columnUpdate[j] = (float)(-rate * gh);
+                    }
                 }
                 worker.push(rowTable, rowKey, rowUpdate);
                 worker.push(columnTable, columnKey, columnUpdate);

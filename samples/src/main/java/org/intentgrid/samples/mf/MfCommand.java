@@ -26,8 +26,12 @@ public final class MfCommand implements Callable<Integer>, AppCommand
     @Option(names = "--rank", defaultValue = "16", description = "factor rank (default ${DEFAULT-VALUE})")
     int rank;
 
-    @Option(names = "--lr", defaultValue = "0.2", description = "initial AdaGrad rate (default ${DEFAULT-VALUE})")
-    double learningRate;
+    @Option(names = "--optimizer", defaultValue = "adagrad",
+        description = "adagrad, or sgd as the reference system (default ${DEFAULT-VALUE})")
+    String optimizer;
+
+    @Option(names = "--lr", description = "initial rate (default 0.2 for adagrad, 0.02 for sgd)")
+    Double learningRate;
 
     @Option(names = "--reg", defaultValue = "0.02", description = "L2 weight per entry (default ${DEFAULT-VALUE})")
     double regularization;
@@ -52,6 +56,12 @@ public final class MfCommand implements Callable<Integer>, AppCommand
     double genNoise;
 
     @Override
+    public TrainOptions options()
+    {
+        return options;
+    }
+
+    @Override
     public Integer call()
     {
         return AppCommand.trainAndReport(this, options, spec, "mf");
@@ -61,7 +71,9 @@ public final class MfCommand implements Callable<Integer>, AppCommand
     public MfApp app()
     {
         options.validate();
-        if (rank < 1 || learningRate <= 0 || regularization < 0)
+        final MfApp.Optimizer parsedOptimizer = MfApp.Optimizer.parse(optimizer);
+        final double rate = learningRate != null ? learningRate : parsedOptimizer == MfApp.Optimizer.SGD ? 0.02 : 0.2;
+        if (rank < 1 || rate <= 0 || regularization < 0)
         {
             throw new IllegalArgumentException("expected --rank >= 1, --lr > 0, --reg >= 0");
         }
@@ -75,7 +87,7 @@ public final class MfCommand implements Callable<Integer>, AppCommand
                 throw new InputFormatException(dir.resolve("test.mmc"), 0, "the matrix is " + test.rows + " x " +
                     test.columns + " but train.mmc's is " + train.rows + " x " + train.columns);
             }
-            return new MfApp(train, test, rank, learningRate, regularization, options.seed, dir.toString());
+            return new MfApp(train, test, rank, parsedOptimizer, rate, regularization, options.seed, dir.toString());
         }
         if (genRows < 2 || genColumns < 2 || genRank < 1 || genNoise < 0 || genEntries < 10 ||
             genEntries > (long)genRows * genColumns / 2)
@@ -84,7 +96,7 @@ public final class MfCommand implements Callable<Integer>, AppCommand
                 "--gen-rank >= 1, --gen-noise >= 0 and 10 <= --gen-entries <= rows x columns / 2");
         }
         final MfGenerator matrix = new MfGenerator(genRows, genColumns, genRank, genEntries, genNoise, options.seed);
-        return new MfApp(matrix.train, matrix.test, rank, learningRate, regularization, options.seed,
+        return new MfApp(matrix.train, matrix.test, rank, parsedOptimizer, rate, regularization, options.seed,
             String.format("generated: %d x %d, planted rank %d, noise %.3f (best achievable RMSE), %d/%d entries, " +
                 "Zipf-skewed rows and columns", genRows, genColumns, genRank, genNoise, matrix.train.size(),
                 matrix.test.size()));

@@ -8,6 +8,9 @@ public interface AppCommand
     /** @return the app for the parsed options (reads or generates the data) */
     TrainingApp app();
 
+    /** @return the parsed options every app shares */
+    TrainOptions options();
+
     /**
      * Trains the command's app with {@code options} and writes the summary, JSON and plots.
      *

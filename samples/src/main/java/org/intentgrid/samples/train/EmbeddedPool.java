@@ -4,6 +4,7 @@ import org.intentgrid.GridConfig;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.ParameterWorker;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
@@ -11,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
 /** All members embedded in this JVM, one thread per worker. */
@@ -19,6 +21,7 @@ final class EmbeddedPool implements WorkerPool
     private final TrainingApp app;
     private final ParameterGrid grid;
     private final List<ParameterWorker> workers = new ArrayList<>();
+    private final LongAdder workerCpuNanos = new LongAdder();
 
     EmbeddedPool(final TrainingApp app, final TrainOptions options)
     {
@@ -49,11 +52,22 @@ final class EmbeddedPool implements WorkerPool
         {
             contexts.add(new EpochContext(workers.get(i), i, workers.size(), epoch, progress, await));
         }
-        return runThreads(app, contexts, barrier::reset);
+        return runThreads(app, contexts, barrier::reset, workerCpuNanos);
     }
 
-    /** Runs one thread per context and sums their {@code {loss, count}}; the first failure is rethrown. */
-    static double[] runThreads(final TrainingApp app, final List<EpochContext> contexts, final Runnable onFailure)
+    @Override
+    public long workerCpuNanos()
+    {
+        return workerCpuNanos.sum();
+    }
+
+    /**
+     * Runs one thread per context and sums their {@code {loss, count}}; the first failure is rethrown.
+     *
+     * @param cpuNanos receives the CPU time each worker thread used
+     */
+    static double[] runThreads(
+        final TrainingApp app, final List<EpochContext> contexts, final Runnable onFailure, final LongAdder cpuNanos)
     {
         final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         final double[][] results = new double[contexts.size()][];
@@ -71,6 +85,10 @@ final class EmbeddedPool implements WorkerPool
                 {
                     failures.add(e);
                     onFailure.run();
+                }
+                finally
+                {
+                    cpuNanos.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                 }
             }, app.name() + "-worker-" + contexts.get(i).workerIndex());
             threads.add(thread);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
 /**
@@ -67,7 +68,7 @@ public final class ForkedMember
             contexts.add(new EpochContext(workers.get(t), task.memberIndex * task.threads + t, total, task.epoch,
                 batchedProgress(counters), new CounterBarrier(counters, barrier, total)));
         }
-        return EmbeddedPool.runThreads(app, contexts, () -> { });
+        return EmbeddedPool.runThreads(app, contexts, () -> { }, new LongAdder());
     }
 
     /** @return a progress sink for one thread that reports to the driver's counter in batches */

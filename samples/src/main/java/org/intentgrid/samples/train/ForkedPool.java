@@ -176,6 +176,12 @@ final class ForkedPool implements WorkerPool
     }
 
     @Override
+    public long workerCpuNanos()
+    {
+        return -1;
+    }
+
+    @Override
     public Traffic traffic()
     {
         Traffic sum = Traffic.ZERO;

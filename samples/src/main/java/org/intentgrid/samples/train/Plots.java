@@ -3,9 +3,11 @@ package org.intentgrid.samples.train;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -14,9 +16,10 @@ import java.awt.Color;
 import java.io.File;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
-/** PNG line charts of training results (JFreeChart, rendered headless). */
-final class Plots
+/** PNG charts of training and benchmark results (JFreeChart, rendered headless). */
+public final class Plots
 {
     private Plots()
     {
@@ -57,6 +60,42 @@ final class Plots
                 throw new IOException("cannot create directory " + parent);
             }
             ChartUtils.saveChartAsPNG(file, chart, 800, 500);
+            return true;
+        }
+        catch (final IOException | RuntimeException | LinkageError e)
+        {
+            System.err.println("warning: could not draw " + file + ": " + e);
+            return false;
+        }
+    }
+
+    /**
+     * Writes one grouped bar chart.
+     *
+     * @param values per category (x axis group), per series (bar within the group), the value
+     * @return true if written; false (with a warning on stderr) where the JVM cannot render
+     */
+    public static boolean bars(
+        final File file, final String title, final String categoryLabel, final String valueLabel,
+        final Map<String, Map<String, Double>> values)
+    {
+        System.setProperty("java.awt.headless", "true");
+        try
+        {
+            final DefaultCategoryDataset data = new DefaultCategoryDataset();
+            values.forEach((category, bySeries) -> bySeries.forEach((series, value) ->
+                data.addValue(value, series, category)));
+            final JFreeChart chart = ChartFactory.createBarChart(title, categoryLabel, valueLabel, data,
+                PlotOrientation.VERTICAL, true, false, false);
+            final CategoryPlot plot = chart.getCategoryPlot();
+            plot.setBackgroundPaint(Color.WHITE);
+            plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+            final File parent = file.getAbsoluteFile().getParentFile();
+            if (parent != null && !parent.isDirectory() && !parent.mkdirs())
+            {
+                throw new IOException("cannot create directory " + parent);
+            }
+            ChartUtils.saveChartAsPNG(file, chart, 1000, 500);
             return true;
         }
         catch (final IOException | RuntimeException | LinkageError e)

@@ -6,6 +6,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.spi.Mode;
 
+import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -58,6 +59,8 @@ public final class Trainer
             for (int epoch = 1; epoch <= options.epochs; epoch++)
             {
                 final Traffic before = pool.traffic();
+                final long processCpuBefore = processCpuNanos();
+                final long workerCpuBefore = pool.workerCpuNanos();
                 final double[] lossAndCount;
                 final long start = System.nanoTime();
                 final LocalitySampler sampler = new LocalitySampler(pool, result, trainingSeconds, start);
@@ -74,6 +77,8 @@ public final class Trainer
                     sampler.stop();
                 }
                 final double seconds = (System.nanoTime() - start) / 1e9;
+                final long processCpu = processCpuNanos() - processCpuBefore;
+                final long workerCpu = pool.workerCpuNanos() - workerCpuBefore;
                 trainingSeconds += seconds;
                 final Traffic traffic = pool.traffic().minus(before);
                 pool.waitSync();
@@ -84,6 +89,11 @@ public final class Trainer
                 row.put("train_loss", loss);
                 row.put("local_share", traffic.localShare());
                 row.put("bytes_sent", traffic.bytesSent());
+                if (workerCpuBefore >= 0)
+                {
+                    row.put("worker_cpu_seconds", workerCpu / 1e9);
+                    row.put("other_cpu_seconds", (processCpu - workerCpu) / 1e9);
+                }
                 row.putAll(app.evaluate(grid));
                 row.put("wall_seconds", trainingSeconds);
                 result.addEpoch(row);
@@ -92,6 +102,13 @@ public final class Trainer
             }
         }
         return result;
+    }
+
+    /** @return CPU time of this JVM so far: its workers, members' sync, I/O and Hazelcast threads, JIT and GC */
+    private static long processCpuNanos()
+    {
+        return ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime();
     }
 
     private double quality(final Map<String, Object> metrics)

@@ -17,6 +17,9 @@ interface WorkerPool extends AutoCloseable
      */
     double[] trainEpoch(int epoch, LongConsumer progress);
 
+    /** @return CPU time the worker threads of this JVM used so far, or {@code -1} where workers run in other JVMs */
+    long workerCpuNanos();
+
     /** @return cumulative counters over all members */
     Traffic traffic();
 

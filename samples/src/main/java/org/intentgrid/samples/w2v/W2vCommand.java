@@ -62,6 +62,12 @@ public final class W2vCommand implements Callable<Integer>, AppCommand
     int genSentences;
 
     @Override
+    public TrainOptions options()
+    {
+        return options;
+    }
+
+    @Override
     public Integer call()
     {
         return AppCommand.trainAndReport(this, options, spec, "w2v");

@@ -1,0 +1,61 @@
+package org.intentgrid.internal;
+
+import org.intentgrid.GridConfig;
+import org.intentgrid.TableSpec;
+import org.intentgrid.spi.Mode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A round costs what its replicas need: main copies that local workers intend have nothing to send, so rounds do
+ * not visit them; a sweep every 250 ms forgets their expired intents.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class SyncRoundCostTest
+{
+    private static final TableSpec SPEC = TableSpec.of("cost", 5000, 4);
+
+    @Test
+    void roundsDoNotVisitIntendedMainCopies() throws Exception
+    {
+        try (InMemoryCluster cluster = new InMemoryCluster(4))
+        {
+            final MemberRuntime member = cluster.addMember(GridConfig.embedded().mode(Mode.ADAPTIVE)
+                .actImmediately(true));
+            final WorkerEngine worker = member.newWorker();
+            final TableStore store = worker.store(SPEC);
+            final long[] keys = new long[(int)SPEC.size()];
+            for (int k = 0; k < keys.length; k++)
+            {
+                keys[k] = k;
+            }
+            worker.pull(store, keys, new float[keys.length * SPEC.valueLength()], null, keys.length).await();
+            worker.intent(store, keys, 0, 100);
+            member.waitSync();
+            assertEquals(keys.length, member.stats().trackedKeys(), "every intended key is known to the channel");
+
+            final MemberStats before = member.stats();
+            Thread.sleep(300);
+            final MemberStats after = member.stats();
+            final long rounds = after.rounds() - before.rounds();
+            final long visited = after.keysVisited() - before.keysVisited();
+            assertTrue(rounds > 20, "rounds went on: " + rounds);
+            assertTrue(visited <= 10L * keys.length,
+                "rounds did not scan the intended main copies: " + visited + " keys visited in " + rounds +
+                    " rounds (a scan per round would be " + rounds * keys.length + ")");
+
+            for (int c = 0; c < 100; c++)
+            {
+                worker.advanceClock();
+            }
+            member.waitSync();
+            assertEquals(0, member.stats().trackedKeys(), "the sweep forgot the expired intents");
+            assertEquals(SlotState.MAIN, store.localState(7), "the main copies stay");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package org.intentgrid.samples;
+
+import org.intentgrid.samples.kge.KgeCommand;
+import org.intentgrid.samples.mf.MfCommand;
+import org.intentgrid.samples.train.AppCommand;
+import org.intentgrid.samples.train.AppRecipe;
+import org.intentgrid.samples.train.Plots;
+import org.intentgrid.samples.train.Trainer;
+import org.intentgrid.samples.train.TrainingResult;
+import org.intentgrid.samples.w2v.W2vCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * Every training app on the same generated data in the configurations that tell whether distribution pays:
+ * 1 member x 1 thread, 1 x 2, 2 x 1 adaptive (embedded and forked), 2 x 1 replication-only, 2 x 1
+ * relocation-only (and static on request). Reports seconds per epoch (median and mean), quality after the last
+ * epoch, bytes sent and local share per epoch, the CPU time per epoch of the worker threads and of everything else
+ * in the JVM (members' sync, I/O and Hazelcast threads, JIT, GC; embedded runs only), and the speedup over 1 x 1,
+ * as a table, JSON and a PNG bar chart.
+ */
+@Command(name = "apps", mixinStandardHelpOptions = true,
+    description = "mf, kge and w2v at 1x1, 1x2, 2x1 (adaptive embedded and forked, replication-only, " +
+        "relocation-only): seconds per epoch, quality, traffic, speedups.")
+final class AppsBench implements Callable<Integer>
+{
+    @Option(names = "--apps", split = ",", defaultValue = "mf,kge,w2v",
+        description = "apps to run (default ${DEFAULT-VALUE})")
+    List<String> apps;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "epochs per run (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--with-static", description = "also run 2 x 1 static (the classic parameter server; slow)")
+    boolean withStatic;
+
+    @Option(names = "--no-fork", description = "skip the forked 2 x 1 run")
+    boolean noFork;
+
+    @Option(names = "--only", split = ",",
+        description = "run only these configurations, e.g. 1x1,2x1-adaptive (default: all)")
+    List<String> only;
+
+    @Option(names = "--json", defaultValue = "target/bench-apps.json", description = "result file (PNG next to it)")
+    File json;
+
+    /** One way to run an app: members x threads, mode, embedded or forked. */
+    record Setup(String label, int members, int threads, String mode, boolean fork)
+    {
+        List<String> args()
+        {
+            final List<String> args = new ArrayList<>(List.of("--members", String.valueOf(members), "--threads",
+                String.valueOf(threads), "--mode", mode, "--quiet"));
+            if (fork)
+            {
+                args.add("--fork");
+            }
+            return args;
+        }
+    }
+
+    /** An app with the data sizes of this benchmark (an epoch takes at least ~0.3 s on one member). */
+    record Workload(String name, Supplier<AppCommand> command, List<String> args)
+    {
+    }
+
+    private static final List<Workload> WORKLOADS = List.of(
+        new Workload("mf", MfCommand::new, List.of("--gen-rows", "10000", "--gen-columns", "2000",
+            "--gen-entries", "640000", "--gen-rank", "10", "--rank", "10")),
+        new Workload("kge", KgeCommand::new, List.of("--gen-entities", "3000", "--dim", "100")),
+        new Workload("w2v", W2vCommand::new, List.of("--gen-sentences", "10000")));
+
+    private List<Setup> setups()
+    {
+        final List<Setup> setups = new ArrayList<>(List.of(
+            new Setup("1x1", 1, 1, "adaptive", false),
+            new Setup("1x2", 1, 2, "adaptive", false),
+            new Setup("2x1-adaptive", 2, 1, "adaptive", false)));
+        if (!noFork)
+        {
+            setups.add(new Setup("2x1-adaptive-fork", 2, 1, "adaptive", true));
+        }
+        setups.add(new Setup("2x1-replication-only", 2, 1, "replication-only", false));
+        setups.add(new Setup("2x1-relocation-only", 2, 1, "relocation-only", false));
+        if (withStatic)
+        {
+            setups.add(new Setup("2x1-static", 2, 1, "static", false));
+        }
+        if (only != null)
+        {
+            setups.removeIf(s -> !only.contains(s.label()));
+        }
+        return setups;
+    }
+
+    @Override
+    public Integer call()
+    {
+        IntentGridCli.quietHazelcast();
+        final Map<String, Object> results = new LinkedHashMap<>();
+        final Map<String, Map<String, Double>> secondsChart = new LinkedHashMap<>();
+        final List<Setup> setups = setups();
+        for (final Workload workload : WORKLOADS)
+        {
+            if (!apps.contains(workload.name()))
+            {
+                continue;
+            }
+            final Map<String, Object> perSetup = new LinkedHashMap<>();
+            Double baseline = null;
+            System.out.printf("%n%s, %d epochs (%s)%n", workload.name(), epochs, String.join(" ", workload.args()));
+            System.out.printf("%-22s %9s %9s %10s %9s %12s %11s %11s %8s%n", "configuration", "median s", "mean s",
+                "quality", "local %", "MB sent/ep", "worker cpu", "other cpu", "speedup");
+            for (final Setup setup : setups)
+            {
+                final Map<String, Object> row = run(workload, setup);
+                final double median = (Double)row.get("seconds_median");
+                if (setup.label().equals("1x1"))
+                {
+                    baseline = median;
+                }
+                if (baseline != null)
+                {
+                    row.put("speedup_vs_1x1", baseline / median);
+                }
+                perSetup.put(setup.label(), row);
+                secondsChart.computeIfAbsent(setup.label(), k -> new LinkedHashMap<>()).put(workload.name(), median);
+                System.out.printf("%-22s %9.3f %9.3f %10.4f %9.1f %12.2f %11s %11s %8s%n", setup.label(), median,
+                    row.get("seconds_mean"), row.get("quality"), 100 * (Double)row.get("local_share"),
+                    (Double)row.get("bytes_sent_per_epoch") / 1e6, seconds(row.get("worker_cpu_seconds_per_epoch")),
+                    seconds(row.get("other_cpu_seconds_per_epoch")),
+                    row.containsKey("speedup_vs_1x1") ? String.format("%.2fx", row.get("speedup_vs_1x1")) : "-");
+            }
+            results.put(workload.name(), perSetup);
+        }
+        Json.write(json, Map.of("epochs", epochs, "apps", results));
+        final File png = new File(json.getPath().replaceAll("\\.json$", "") + ".png");
+        Plots.bars(png, "Seconds per epoch (median), lower is better", "app", "seconds", transpose(secondsChart));
+        System.out.println("\nwritten: " + json + ", " + png);
+        return 0;
+    }
+
+    private Map<String, Object> run(final Workload workload, final Setup setup)
+    {
+        final AppCommand command = workload.command().get();
+        final List<String> args = new ArrayList<>(workload.args());
+        args.addAll(setup.args());
+        args.addAll(List.of("--epochs", String.valueOf(epochs), "--json",
+            new File(json.getParentFile(), "bench-apps-" + workload.name() + "-" + setup.label() + ".json").getPath()));
+        new CommandLine(command).parseArgs(args.toArray(new String[0]));
+        final TrainingResult result = new Trainer(command.app(), command.options(), AppRecipe.of(command, args)).run();
+        final List<Map<String, Object>> epochRows = result.epochs();
+        final double[] seconds = new double[epochRows.size()];
+        double bytes = 0;
+        double local = 0;
+        double workerCpu = 0;
+        double otherCpu = 0;
+        for (int e = 0; e < seconds.length; e++)
+        {
+            final Map<String, Object> row = epochRows.get(e);
+            seconds[e] = ((Number)row.get("seconds")).doubleValue();
+            bytes += ((Number)row.get("bytes_sent")).doubleValue();
+            local += ((Number)row.get("local_share")).doubleValue();
+            if (row.containsKey("worker_cpu_seconds"))
+            {
+                workerCpu += ((Number)row.get("worker_cpu_seconds")).doubleValue();
+                otherCpu += ((Number)row.get("other_cpu_seconds")).doubleValue();
+            }
+        }
+        final double[] sorted = seconds.clone();
+        Arrays.sort(sorted);
+        final Map<String, Object> row = new LinkedHashMap<>();
+        row.put("members", setup.members());
+        row.put("threads", setup.threads());
+        row.put("mode", setup.mode());
+        row.put("fork", setup.fork());
+        row.put("seconds_median", sorted.length % 2 == 1 ? sorted[sorted.length / 2] :
+            (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2);
+        row.put("seconds_mean", Arrays.stream(seconds).average().orElse(0));
+        row.put("seconds_per_epoch", seconds);
+        row.put("quality_metric", result.qualityMetric());
+        row.put("quality", result.finalQuality());
+        row.put("local_share", local / seconds.length);
+        row.put("bytes_sent_per_epoch", bytes / seconds.length);
+        if (!setup.fork())
+        {
+            row.put("worker_cpu_seconds_per_epoch", workerCpu / seconds.length);
+            row.put("other_cpu_seconds_per_epoch", otherCpu / seconds.length);
+        }
+        return row;
+    }
+
+    /** @return seconds with three decimals, or "-" where not measured (forked members) */
+    private static String seconds(final Object value)
+    {
+        return value == null ? "-" : String.format("%.3f", (Double)value);
+    }
+
+    private static Map<String, Map<String, Double>> transpose(final Map<String, Map<String, Double>> bySetup)
+    {
+        final Map<String, Map<String, Double>> byApp = new LinkedHashMap<>();
+        bySetup.forEach((setup, apps) -> apps.forEach((app, value) ->
+            byApp.computeIfAbsent(app, a -> new LinkedHashMap<>()).put(setup, value)));
+        return byApp;
+    }
+}
