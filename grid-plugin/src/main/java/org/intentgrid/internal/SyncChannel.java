@@ -1,5 +1,6 @@
 package org.intentgrid.internal;
 
+import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 
 import java.util.IdentityHashMap;
@@ -62,6 +63,43 @@ final class SyncChannel
     boolean sweepDue(final long nowNanos, final long intervalNanos, final boolean forced)
     {
         return (forced || nowNanos - lastSweepNanos >= intervalNanos) && count(intendedMains) > 0;
+    }
+
+    /**
+     * Forgets intended main copies whose intents expired and hands the ones that moved away to the rounds.
+     *
+     * @return keys looked at
+     */
+    int sweepIntendedMains(final long nowNanos)
+    {
+        lastSweepNanos = nowNanos;
+        int visited = 0;
+        for (final Map.Entry<TableStore, LongHashSet> intended : intendedMains.entrySet())
+        {
+            final TableStore table = intended.getKey();
+            final LongHashSet keys = intended.getValue();
+            final LongArrayList done = new LongArrayList();
+            final LongHashSet.LongIterator it = keys.iterator();
+            while (it.hasNext())
+            {
+                final long key = it.nextValue();
+                visited++;
+                final SyncStep.Action action = table.replicaStore().checkIntendedMain(key);
+                if (action != SyncStep.Action.MAIN_INTENDED)
+                {
+                    done.addLong(key);
+                    if (action == SyncStep.Action.REFRESH)
+                    {
+                        track(table, key);
+                    }
+                }
+            }
+            for (int i = 0; i < done.size(); i++)
+            {
+                keys.remove(done.getLong(i));
+            }
+        }
+        return visited;
     }
 
     private static long count(final Map<TableStore, LongHashSet> keysByTable)

@@ -153,7 +153,9 @@ final class SyncManager implements Agent
         {
             if (channel.ready && channel.sweepDue(now, MAIN_SWEEP_INTERVAL_NANOS, forced))
             {
-                work += sweepIntendedMains(channel, now);
+                final int visited = channel.sweepIntendedMains(now);
+                keysVisited.addAndGet(visited);
+                work += visited;
             }
             final boolean hasWork = channel.hasWork();
             if (channel.ready && (forced || hasWork))
@@ -176,40 +178,6 @@ final class SyncManager implements Agent
         {
             channelOf(key).track(store, key);
         }
-    }
-
-    /** Forgets intended main copies whose intents expired and hands the ones that moved away to the rounds. */
-    private int sweepIntendedMains(final SyncChannel channel, final long now)
-    {
-        channel.lastSweepNanos = now;
-        int visited = 0;
-        for (final Map.Entry<TableStore, LongHashSet> intended : channel.intendedMains.entrySet())
-        {
-            final TableStore table = intended.getKey();
-            final LongHashSet keys = intended.getValue();
-            final LongArrayList done = new LongArrayList();
-            final LongHashSet.LongIterator it = keys.iterator();
-            while (it.hasNext())
-            {
-                final long key = it.nextValue();
-                visited++;
-                final SyncStep.Action action = table.replicaStore().checkIntendedMain(key);
-                if (action != SyncStep.Action.MAIN_INTENDED)
-                {
-                    done.addLong(key);
-                    if (action == SyncStep.Action.REFRESH)
-                    {
-                        channel.track(table, key);
-                    }
-                }
-            }
-            for (int i = 0; i < done.size(); i++)
-            {
-                keys.remove(done.getLong(i));
-            }
-        }
-        keysVisited.addAndGet(visited);
-        return visited;
     }
 
     private SyncChannel channelOf(final long key)

@@ -25,11 +25,14 @@ final class MemberCommand implements Callable<Integer>
     @Option(names = "--base-port", defaultValue = "5701")
     int basePort;
 
+    @Option(names = "--max-rounds-per-second", defaultValue = "" + GridConfig.MAX_ROUNDS_PER_SECOND_DEFAULT)
+    int maxRoundsPerSecond;
+
     @Override
     public Integer call() throws InterruptedException
     {
         final ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(1).clusterName(clusterName)
-            .basePort(basePort).mode(Mode.parse(mode)));
+            .basePort(basePort).mode(Mode.parse(mode)).maxRoundsPerSecond(maxRoundsPerSecond));
         ForkedMember.install(grid, null);
         final ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
         while (grid.member(0).isRunning() && (parent == null || parent.isAlive()))

@@ -1,6 +1,5 @@
 package org.intentgrid.samples.train;
 
-import org.intentgrid.GridConfig;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.ParameterWorker;
 
@@ -26,7 +25,7 @@ final class EmbeddedPool implements WorkerPool
     EmbeddedPool(final TrainingApp app, final TrainOptions options)
     {
         this.app = app;
-        this.grid = ParameterGrid.start(GridConfig.embedded().members(options.members).mode(options.parsedMode()));
+        this.grid = ParameterGrid.start(options.gridConfig().members(options.members));
         for (int m = 0; m < options.members; m++)
         {
             for (int t = 0; t < options.threads; t++)

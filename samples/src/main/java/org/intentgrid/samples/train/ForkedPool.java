@@ -43,7 +43,7 @@ final class ForkedPool implements WorkerPool
     {
         this.options = options;
         this.recipe = recipe;
-        final GridConfig config = GridConfig.embedded().members(1).mode(options.parsedMode());
+        final GridConfig config = options.gridConfig().members(1);
         this.grid = ParameterGrid.start(config);
         ForkedMember.install(grid, app);
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -82,7 +82,8 @@ final class ForkedPool implements WorkerPool
             return new ProcessBuilder(java, "-Xmx2g", "-Djava.net.preferIPv4Stack=true", "-cp",
                 System.getProperty("java.class.path"), "org.intentgrid.samples.IntentGridCli", "member",
                 "--cluster-name", config.clusterName(), "--mode", options.mode, "--base-port",
-                String.valueOf(config.basePort()))
+                String.valueOf(config.basePort()), "--max-rounds-per-second",
+                String.valueOf(config.maxRoundsPerSecond()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         }
         catch (final IOException e)

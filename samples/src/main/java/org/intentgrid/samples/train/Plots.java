@@ -54,18 +54,11 @@ public final class Plots
             renderer.setSeriesPaint(0, new Color(0x1f, 0x77, 0xb4));
             renderer.setSeriesStroke(0, new BasicStroke(2f));
             plot.setRenderer(renderer);
-            final File parent = file.getAbsoluteFile().getParentFile();
-            if (parent != null && !parent.isDirectory() && !parent.mkdirs())
-            {
-                throw new IOException("cannot create directory " + parent);
-            }
-            ChartUtils.saveChartAsPNG(file, chart, 800, 500);
-            return true;
+            return save(file, chart, 800);
         }
-        catch (final IOException | RuntimeException | LinkageError e)
+        catch (final RuntimeException | LinkageError e)
         {
-            System.err.println("warning: could not draw " + file + ": " + e);
-            return false;
+            return failed(file, e);
         }
     }
 
@@ -90,18 +83,36 @@ public final class Plots
             final CategoryPlot plot = chart.getCategoryPlot();
             plot.setBackgroundPaint(Color.WHITE);
             plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+            return save(file, chart, 1000);
+        }
+        catch (final RuntimeException | LinkageError e)
+        {
+            return failed(file, e);
+        }
+    }
+
+    /** Writes the chart as a PNG 500 pixels high, creating the directory; false (with a warning) if it cannot. */
+    private static boolean save(final File file, final JFreeChart chart, final int width)
+    {
+        try
+        {
             final File parent = file.getAbsoluteFile().getParentFile();
             if (parent != null && !parent.isDirectory() && !parent.mkdirs())
             {
                 throw new IOException("cannot create directory " + parent);
             }
-            ChartUtils.saveChartAsPNG(file, chart, 1000, 500);
+            ChartUtils.saveChartAsPNG(file, chart, width, 500);
             return true;
         }
         catch (final IOException | RuntimeException | LinkageError e)
         {
-            System.err.println("warning: could not draw " + file + ": " + e);
-            return false;
+            return failed(file, e);
         }
+    }
+
+    private static boolean failed(final File file, final Throwable e)
+    {
+        System.err.println("warning: could not draw " + file + ": " + e);
+        return false;
     }
 }

@@ -1,5 +1,6 @@
 package org.intentgrid.samples.train;
 
+import org.intentgrid.GridConfig;
 import org.intentgrid.spi.Mode;
 import picocli.CommandLine.Option;
 
@@ -37,6 +38,17 @@ public final class TrainOptions
 
     @Option(names = "--quiet", description = "no progress bars")
     public boolean quiet;
+
+    @Option(names = "--max-rounds-per-second",
+        description = "the most sync rounds a member's channel starts per second (default: the grid's, 1000)")
+    public Integer maxRoundsPerSecond;
+
+    /** @return the grid settings of this run's members (their number aside) */
+    public GridConfig gridConfig()
+    {
+        final GridConfig config = GridConfig.embedded().mode(parsedMode());
+        return maxRoundsPerSecond == null ? config : config.maxRoundsPerSecond(maxRoundsPerSecond);
+    }
 
     /** @return the parsed mode, or a clear error */
     public Mode parsedMode()
