@@ -30,7 +30,7 @@ public final class MfCommand implements Callable<Integer>, AppCommand
         description = "adagrad, or sgd as the reference system (default ${DEFAULT-VALUE})")
     String optimizer;
 
-    @Option(names = "--lr", description = "initial rate (default 0.2 for adagrad, 0.02 for sgd)")
+    @Option(names = "--lr", description = "initial rate (default 0.2 for adagrad, 0.1 for sgd)")
     Double learningRate;
 
     @Option(names = "--reg", defaultValue = "0.02", description = "L2 weight per entry (default ${DEFAULT-VALUE})")
@@ -72,7 +72,7 @@ public final class MfCommand implements Callable<Integer>, AppCommand
     {
         options.validate();
         final MfApp.Optimizer parsedOptimizer = MfApp.Optimizer.parse(optimizer);
-        final double rate = learningRate != null ? learningRate : parsedOptimizer == MfApp.Optimizer.SGD ? 0.02 : 0.2;
+        final double rate = learningRate != null ? learningRate : parsedOptimizer == MfApp.Optimizer.SGD ? 0.1 : 0.2;
         if (rank < 1 || rate <= 0 || regularization < 0)
         {
             throw new IllegalArgumentException("expected --rank >= 1, --lr > 0, --reg >= 0");

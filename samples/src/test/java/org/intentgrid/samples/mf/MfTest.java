@@ -62,6 +62,15 @@ class MfTest
     }
 
     @Test
+    void plainSgdAsTheReferenceLearnsItToo()
+    {
+        final TrainingResult result = train(concat(SMALL, "--optimizer", "sgd"));
+        assertTrue(result.finalQuality() < 0.6 * result.initialQuality(),
+            "test RMSE with plain SGD " + result.initialQuality() + " -> " + result.finalQuality());
+        assertEquals(10, result.epochs().size(), "ten epochs ran");
+    }
+
+    @Test
     void adaptiveAndStaticReachTheSameQuality()
     {
         final String[] shorter = {"--gen-rows", "300", "--gen-columns", "200", "--gen-entries", "8000", "--gen-rank",
