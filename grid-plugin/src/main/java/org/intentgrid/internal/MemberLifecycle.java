@@ -30,11 +30,6 @@ final class MemberLifecycle
 
     private volatile State state = State.RUNNING;
 
-    State state()
-    {
-        return state;
-    }
-
     /** @return true while this member may create or take over main copies */
     boolean acceptsMainCopies()
     {
