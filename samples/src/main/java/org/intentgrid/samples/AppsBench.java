@@ -54,6 +54,9 @@ final class AppsBench implements Callable<Integer>
     @Option(names = "--json", defaultValue = "target/bench-apps.json", description = "result file (PNG next to it)")
     File json;
 
+    @Option(names = "--small", description = "tiny datasets instead of the benchmark's (a smoke test, not a measure)")
+    boolean small;
+
     /** One way to run an app: members x threads, mode, embedded or forked. */
     record Setup(String label, int members, int threads, String mode, boolean fork)
     {
@@ -73,6 +76,12 @@ final class AppsBench implements Callable<Integer>
     record Workload(String name, Supplier<AppCommand> command, List<String> args)
     {
     }
+
+    private static final List<Workload> SMALL_WORKLOADS = List.of(
+        new Workload("mf", MfCommand::new, List.of("--gen-rows", "300", "--gen-columns", "200",
+            "--gen-entries", "8000", "--gen-rank", "4", "--rank", "8")),
+        new Workload("kge", KgeCommand::new, List.of("--gen-entities", "200", "--dim", "16")),
+        new Workload("w2v", W2vCommand::new, List.of("--gen-sentences", "300")));
 
     private static final List<Workload> WORKLOADS = List.of(
         new Workload("mf", MfCommand::new, List.of("--gen-rows", "10000", "--gen-columns", "2000",
@@ -110,7 +119,7 @@ final class AppsBench implements Callable<Integer>
         final Map<String, Object> results = new LinkedHashMap<>();
         final Map<String, Map<String, Double>> secondsChart = new LinkedHashMap<>();
         final List<Setup> setups = setups();
-        for (final Workload workload : WORKLOADS)
+        for (final Workload workload : small ? SMALL_WORKLOADS : WORKLOADS)
         {
             if (!apps.contains(workload.name()))
             {
@@ -155,8 +164,7 @@ final class AppsBench implements Callable<Integer>
         final AppCommand command = workload.command().get();
         final List<String> args = new ArrayList<>(workload.args());
         args.addAll(setup.args());
-        args.addAll(List.of("--epochs", String.valueOf(epochs), "--json",
-            new File(json.getParentFile(), "bench-apps-" + workload.name() + "-" + setup.label() + ".json").getPath()));
+        args.addAll(List.of("--epochs", String.valueOf(epochs)));
         new CommandLine(command).parseArgs(args.toArray(new String[0]));
         final TrainingResult result = new Trainer(command.app(), command.options(), AppRecipe.of(command, args)).run();
         final List<Map<String, Object>> epochRows = result.epochs();

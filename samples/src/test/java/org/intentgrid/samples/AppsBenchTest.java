@@ -1,0 +1,46 @@
+package org.intentgrid.samples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Smoke test of {@code bench apps} on tiny data: every app runs in two configurations and is reported (no timing is
+ * judged).
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class AppsBenchTest
+{
+    @Test
+    void runsEveryAppAndWritesJsonAndChart(@TempDir final Path dir) throws Exception
+    {
+        IntentGridCli.quietHazelcast();
+        final File json = dir.resolve("apps.json").toFile();
+        final int exit = new CommandLine(new IntentGridCli()).execute("bench", "apps", "--small", "--epochs", "1",
+            "--only", "1x1,2x1-adaptive", "--json", json.getPath());
+        assertEquals(0, exit, "bench exit code");
+        final JsonNode apps = new ObjectMapper().readTree(json).get("apps");
+        for (final String app : List.of("mf", "kge", "w2v"))
+        {
+            final JsonNode rows = apps.get(app);
+            assertEquals(2, rows.size(), app + ": " + rows);
+            final JsonNode distributed = rows.get("2x1-adaptive");
+            assertTrue(distributed.get("seconds_median").asDouble() > 0, distributed.toString());
+            assertTrue(distributed.get("speedup_vs_1x1").asDouble() > 0, distributed.toString());
+            assertTrue(distributed.get("other_cpu_seconds_per_epoch").asDouble() > 0, distributed.toString());
+            assertEquals(2, distributed.get("members").asInt());
+        }
+        assertTrue(dir.resolve("apps.png").toFile().length() > 0, "the bar chart is written next to the JSON");
+    }
+}
