@@ -18,9 +18,9 @@ public final class SyncStats
 
     SyncStats(
         final long rounds, final long messagesSent, final long keysSent, final long bytesSent,
-            final long messagesServed,
-        final long replicateDecisions, final long relocateDecisions, final long trackedKeys, final long deltasInFlight,
-        final long errors, final long keysVisited, final String policy)
+        final long messagesServed, final long replicateDecisions, final long relocateDecisions,
+        final long trackedKeys, final long deltasInFlight, final long errors, final long keysVisited,
+        final String policy)
     {
         this.errors = errors;
         this.keysVisited = keysVisited;

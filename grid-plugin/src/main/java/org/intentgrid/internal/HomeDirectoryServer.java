@@ -1,6 +1,5 @@
 package org.intentgrid.internal;
 
-import org.intentgrid.TableSpec;
 
 import java.util.List;
 import java.util.UUID;
@@ -11,7 +10,7 @@ import java.util.UUID;
  * <p>
  * Threading: {@link #resolveAtHome}, {@link #recordMove} and {@link #notice} run on the key's partition thread
  * at the partition owner, which makes them the only writers of a partition's entries; backup and migration
- * calls run on Hazelcast's threads for that partition too. Reads ({@link #ownerOf}) come from any thread.
+ * calls run on Hazelcast's threads for that partition too. Other threads read entries through the {@link Router}.
  */
 final class HomeDirectoryServer
 {
@@ -86,21 +85,6 @@ final class HomeDirectoryServer
         final DataReply reply = new DataReply(new byte[n], null, null, null, null);
         reply.directoryChanges = changes.toChunkOrNull();
         return reply;
-    }
-
-    /**
-     * @return the owner this member's directory records for {@code key}, or null if this member is not the key's
-     *         home or the key was never materialized
-     */
-    UUID ownerOf(final TableSpec spec, final long key)
-    {
-        final int partition = router.partitionOf(spec, key);
-        if (!router.self().equals(router.homeOf(partition)))
-        {
-            return null;
-        }
-        final Directory.Entry entry = directory.get(partition, spec.name(), key);
-        return entry == null ? null : entry.owner();
     }
 
     /** Applies directory entries sent by a partition owner to this backup. */

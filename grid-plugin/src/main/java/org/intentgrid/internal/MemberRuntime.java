@@ -255,7 +255,7 @@ public final class MemberRuntime
     /** @return the owner this member's home directory records for the key, or null (not home, or never touched) */
     public UUID directoryOwner(final TableSpec spec, final long key)
     {
-        return homeDirectory.ownerOf(spec, key);
+        return router.recordedOwner(spec, key);
     }
 
     /** @return this member's id */

@@ -68,8 +68,7 @@ public final class RemoteRequest implements OpHandle
      */
     RemoteRequest(
         final MemberRuntime runtime, final TableStore table, final RequestKind kind, final long[] keys,
-            final int[] positions,
-        final float[] values, final float[] out, final WorkerCounters counters)
+        final int[] positions, final float[] values, final float[] out, final WorkerCounters counters)
     {
         this(runtime, table, kind, keys, positions, values, out, counters, false);
     }

@@ -93,10 +93,10 @@ final class Router
     }
 
     /**
-     * @return the owner this member's directory records for a key whose home is this member, if that owner is
-     *         another member; else null
+     * @return the owner this member's home directory records for the key, or null if this member is not the key's
+     *         home or the key was never materialized
      */
-    UUID ownerKnownAtHome(final TableSpec spec, final long key)
+    UUID recordedOwner(final TableSpec spec, final long key)
     {
         final int partition = partitionOf(spec, key);
         if (!self.equals(port.partitionOwner(partition)))
@@ -104,7 +104,14 @@ final class Router
             return null;
         }
         final Directory.Entry entry = directory.get(partition, spec.name(), key);
-        return entry == null || entry.owner().equals(self) ? null : entry.owner();
+        return entry == null ? null : entry.owner();
+    }
+
+    /** @return the owner {@link #recordedOwner} names, if it is another member; else null */
+    UUID ownerKnownAtHome(final TableSpec spec, final long key)
+    {
+        final UUID owner = recordedOwner(spec, key);
+        return self.equals(owner) ? null : owner;
     }
 
     /**

@@ -326,8 +326,7 @@ final class SyncManager implements Agent
 
     private void onAnswer(
         final SyncChannel channel, final UUID destination, final List<SyncBatchBuilder> builders,
-            final SyncBatchReply[] replies,
-        final Throwable error)
+        final SyncBatchReply[] replies, final Throwable error)
     {
         final int destinationPeer = router.peerIndex(destination);
         final Map<UUID, Map<TableStore, SyncBatchBuilder>> followUps = new HashMap<>();
