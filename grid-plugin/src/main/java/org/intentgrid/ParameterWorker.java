@@ -28,11 +28,15 @@ import java.util.IdentityHashMap;
  */
 public final class ParameterWorker implements AutoCloseable
 {
+    private static final int RECENT_TABLES = 4;
+
     private final GridMember member;
     private final WorkerEngine engine;
     private final boolean allowNonFinite;
-    private Table lastTable;
-    private TableStore lastStore;
+    /** Tables this worker used recently and their stores: apps alternate between a few tables per example. */
+    private final Table[] recentTables = new Table[RECENT_TABLES];
+    private final TableStore[] recentStores = new TableStore[RECENT_TABLES];
+    private int nextRecent;
     private final IdentityHashMap<SamplingState, WorkerSampler> samplers = new IdentityHashMap<>();
     private int[] unserved = new int[0];
     private long samplesPrepared;
@@ -330,12 +334,18 @@ public final class ParameterWorker implements AutoCloseable
         {
             throw new IllegalArgumentException(op + ": table must not be null");
         }
-        if (table != lastTable)
+        for (int i = 0; i < RECENT_TABLES; i++)
         {
-            lastStore = engine.store(table.spec());
-            lastTable = table;
+            if (recentTables[i] == table)
+            {
+                return recentStores[i];
+            }
         }
-        return lastStore;
+        final TableStore store = engine.store(table.spec());
+        recentTables[nextRecent] = table;
+        recentStores[nextRecent] = store;
+        nextRecent = (nextRecent + 1) % RECENT_TABLES;
+        return store;
     }
 
     private static void checkKey(final Table table, final long key, final int index, final String op)

@@ -70,6 +70,10 @@ final class ZipfBench implements Runnable
         description = "modes to run, in order (default ${DEFAULT-VALUE})")
     List<String> modes;
 
+    @Option(names = "--act-immediately",
+        description = "act on every intent at the next sync round instead of timing the action")
+    boolean actImmediately;
+
     @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -162,7 +166,8 @@ final class ZipfBench implements Runnable
         final Mode mode = single ? Mode.STATIC : Mode.parse(modeName);
         final int memberCount = single ? 1 : members;
         final int workersPerMember = single ? members * workers : workers;
-        try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(memberCount).mode(mode)))
+        try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(memberCount).mode(mode)
+            .actImmediately(actImmediately)))
         {
             final Table table = grid.table(TableSpec.of("zipf", keys, dim));
             BenchSupport.touchAll(grid, table);

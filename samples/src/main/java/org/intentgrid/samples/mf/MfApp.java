@@ -18,13 +18,13 @@ import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * Matrix factorization by distributed SGD (Gemulla et al. 2011): rows and columns fall into as many blocks as
- * there are workers; in sub-epoch {@code k} worker {@code w} trains on block (w, w + k mod W), so no two workers
- * touch the same row or column at once (a Latin-square schedule), with a barrier between sub-epochs. Loss: squared
- * error plus L2 on every factor an entry touches (so rows and columns are regularized in proportion to their
- * frequency). Steps: AdaGrad (its squared-gradient sums stored next to each factor, so one pull and one push move
- * both) or plain SGD as in the reference system; either way the base rate is adjusted per epoch by the bold driver
- * (x1.05 after an improving epoch, x0.5 otherwise). Each worker intends its rows for the whole run and each
- * sub-epoch's columns at its start.
+ * there are workers, balanced by entry count ({@link Blocks}); in sub-epoch {@code k} worker {@code w} trains on
+ * block (w, w + k mod W), so no two workers touch the same row or column at once (a Latin-square schedule), with
+ * a barrier between sub-epochs. Loss: squared error plus L2 on every factor an entry touches (so rows and columns
+ * are regularized in proportion to their frequency). Steps: AdaGrad (its squared-gradient sums stored next to
+ * each factor, so one pull and one push move both) or plain SGD as in the reference system; either way the base
+ * rate is adjusted per epoch by the bold driver (x1.05 after an improving epoch, x0.5 otherwise). Each worker
+ * intends its rows for the whole run and each sub-epoch's columns at its start.
  */
 final class MfApp implements TrainingApp
 {
@@ -71,6 +71,8 @@ final class MfApp implements TrainingApp
     private Table columnTable;
     /** Entry ids per (row block, column block). */
     private int[][][] blocks;
+    private int[] blockOfRow;
+    private int[] blockOfColumn;
 
     MfApp(
         final Entries train, final Entries test, final int rank, final Optimizer optimizer, final double initialRate,
@@ -132,10 +134,12 @@ final class MfApp implements TrainingApp
     {
         rowTable = grid.table(TableSpec.of("mf-rows", train.rows, valueLength));
         columnTable = grid.table(TableSpec.of("mf-columns", train.columns, valueLength));
+        blockOfRow = Blocks.assign(train.row, train.rows, workers);
+        blockOfColumn = Blocks.assign(train.column, train.columns, workers);
         final int[][] counts = new int[workers][workers];
         for (int e = 0; e < train.size(); e++)
         {
-            counts[train.row[e] % workers][train.column[e] % workers]++;
+            counts[blockOfRow[train.row[e]]][blockOfColumn[train.column[e]]]++;
         }
         blocks = new int[workers][workers][];
         for (int r = 0; r < workers; r++)
@@ -148,8 +152,8 @@ final class MfApp implements TrainingApp
         }
         for (int e = 0; e < train.size(); e++)
         {
-            final int r = train.row[e] % workers;
-            final int c = train.column[e] % workers;
+            final int r = blockOfRow[train.row[e]];
+            final int c = blockOfColumn[train.column[e]];
             blocks[r][c][counts[r][c]++] = e;
         }
     }
@@ -191,7 +195,7 @@ final class MfApp implements TrainingApp
         final double rate = rateFor(context.epoch());
         if (context.epoch() == 1)
         {
-            worker.intent(rowTable, keysOfBlock(train.rows, workers, me), worker.clock(), Long.MAX_VALUE);
+            worker.intent(rowTable, Blocks.keysOf(blockOfRow, me), worker.clock(), Long.MAX_VALUE);
         }
         final SplittableRandom random = context.random(seed);
         final long[] rowKey = new long[1];
@@ -207,7 +211,7 @@ final class MfApp implements TrainingApp
             final int columnBlock = (me + k) % workers;
             final int[] entries = blocks[me][columnBlock].clone();
             Shuffle.ints(entries, random);
-            worker.intent(columnTable, keysOfBlock(train.columns, workers, columnBlock), worker.clock(),
+            worker.intent(columnTable, Blocks.keysOf(blockOfColumn, columnBlock), worker.clock(),
                 worker.clock() + entries.length + 1);
             for (int n = 0; n < entries.length; n++)
             {
@@ -261,16 +265,6 @@ final class MfApp implements TrainingApp
             mine += block.length;
         }
         return new double[] {loss, mine};
-    }
-
-    private static long[] keysOfBlock(final int count, final int blocksTotal, final int block)
-    {
-        final long[] keys = new long[Math.max(0, (count - block + blocksTotal - 1) / blocksTotal)];
-        for (int i = 0; i < keys.length; i++)
-        {
-            keys[i] = block + (long)i * blocksTotal;
-        }
-        return keys;
     }
 
     @Override
