@@ -129,6 +129,10 @@ final class ReplicaStore
                 {
                     out.action = SyncStep.Action.REFRESH;
                     out.version = -1;
+                    if (stripe.arrivals(key) == null)
+                    {
+                        stripe.arrivals(key, ArrivalWaiters.NONE);
+                    }
                 }
                 else
                 {
@@ -172,6 +176,62 @@ final class ReplicaStore
         {
             stripe.unlock(stamp);
         }
+    }
+
+    /**
+     * Lets a worker's remote request wait for {@code key} to arrive here if it is a placeholder whose refresh is
+     * in flight, instead of fetching it remotely.
+     *
+     * @return true if the request now waits: {@link #arrived} (or the request's own fallback) sends it on
+     */
+    boolean awaitArrival(final long key, final RemoteRequest request, final int index)
+    {
+        final Stripe stripe = table.stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final ArrivalWaiters waiters = stripe.arrivals(key);
+            if (waiters == null)
+            {
+                return false;
+            }
+            final int slot = stripe.slotOf(key);
+            if (slot < 0 || stripe.state(slot) != SlotState.PLACEHOLDER)
+            {
+                return false;
+            }
+            stripe.arrivals(key, ArrivalWaiters.add(waiters, request, index));
+            return true;
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * The sync answer for {@code key} was applied (or its round failed): requests that waited for it go on, on
+     * the calling thread.
+     */
+    void arrived(final long key)
+    {
+        final Stripe stripe = table.stripe(key);
+        final ArrivalWaiters waiters;
+        final long stamp = stripe.lock();
+        try
+        {
+            waiters = stripe.arrivals(key);
+            if (waiters == null)
+            {
+                return;
+            }
+            stripe.arrivals(key, null);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+        waiters.release();
     }
 
     /**

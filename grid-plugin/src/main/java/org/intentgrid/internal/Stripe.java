@@ -38,6 +38,7 @@ final class Stripe
     private final Long2ObjectHashMap<float[]> syncStateOfKey = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<long[]> intentEndsOfKey = new Long2ObjectHashMap<>();
     private final Long2LongHashMap minVersionOfKey = new Long2LongHashMap(MISSING);
+    private final Long2ObjectHashMap<ArrivalWaiters> arrivalsOfKey = new Long2ObjectHashMap<>();
     private final int valueBytes;
     private final int chunkShift;
     private final int chunkMask;
@@ -348,6 +349,25 @@ final class Stripe
             freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
         }
         freeSlots[freeCount++] = slot;
+    }
+
+    /** @return who waits for {@code key} to arrive (refresh in flight), or null if no refresh is in flight */
+    ArrivalWaiters arrivals(final long key)
+    {
+        return arrivalsOfKey.get(key);
+    }
+
+    /** Records the waiters of an in-flight refresh of {@code key}; null when the refresh was answered. */
+    void arrivals(final long key, final ArrivalWaiters waiters)
+    {
+        if (waiters == null)
+        {
+            arrivalsOfKey.remove(key);
+        }
+        else
+        {
+            arrivalsOfKey.put(key, waiters);
+        }
     }
 
     /** @return the value of a replica as of its last sync, or null (placeholder, or not a replica) */

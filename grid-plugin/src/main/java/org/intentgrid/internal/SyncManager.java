@@ -264,6 +264,10 @@ final class SyncManager implements Agent
                             {
                                 deliverDelta(table, key, step.delta);
                             }
+                            if (step.version < 0)
+                            {
+                                table.replicaStore().arrived(key);
+                            }
                             touches.computeIfAbsent(table, t -> new LongArrayList()).addLong(key);
                             break;
                         }
@@ -362,6 +366,10 @@ final class SyncManager implements Agent
                     {
                         deliverDelta(table, key, delta);
                     }
+                    if (sent.versions.getLong(i) < 0)
+                    {
+                        table.replicaStore().arrived(key);
+                    }
                     continue;
                 }
                 if ((status & SyncBatchReply.RELOCATE) != 0)
@@ -378,6 +386,10 @@ final class SyncManager implements Agent
                 if (sent.dropping[i])
                 {
                     table.replicaStore().confirmDrop(key, destinationPeer);
+                }
+                if (sent.versions.getLong(i) < 0)
+                {
+                    table.replicaStore().arrived(key);
                 }
             }
             if (!relocated.isEmpty())

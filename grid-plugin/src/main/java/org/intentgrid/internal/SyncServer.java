@@ -61,7 +61,12 @@ final class SyncServer
         final long[] versions = new long[n];
         final long[] relocationCounters = new long[n];
         final UUID[] hints = new UUID[n];
-        final ValueBuffer values = new ValueBuffer(length);
+        int refreshes = 0;
+        for (int i = 0; i < n; i++)
+        {
+            refreshes += (batch.flags[i] & SyncBatch.REFRESH) != 0 ? 1 : 0;
+        }
+        final ValueBuffer values = new ValueBuffer(length, refreshes);
         int deltaIndex = 0;
         final AddScratch scratch = new AddScratch(length);
         final IntentPolicy decider = policy.get();
@@ -125,26 +130,25 @@ final class SyncServer
         return new SyncBatchReply(status, values.toArray(), versions, relocationCounters, hints);
     }
 
-    /** The values of one reply, in entry order, in an array that grows as values are added. */
+    /**
+     * The values of one reply, in entry order: room for one value per refresh asked for (the most a reply can
+     * carry), so that a reply that answers every refresh with a value is sent without a copy.
+     */
     private static final class ValueBuffer
     {
         private final int length;
-        private float[] values = new float[0];
+        private final float[] values;
         private int count;
 
-        ValueBuffer(final int length)
+        ValueBuffer(final int length, final int capacity)
         {
             this.length = length;
+            this.values = new float[capacity * length];
         }
 
-        /** Makes room for one more value; {@link #offset()} then tells where it goes. */
+        /** Takes room for one more value; {@link #offset()} then tells where it goes. */
         float[] next()
         {
-            final int needed = (count + 1) * length;
-            if (values.length < needed)
-            {
-                values = Arrays.copyOf(values, Math.max(needed, values.length * 2));
-            }
             count++;
             return values;
         }
@@ -156,7 +160,7 @@ final class SyncServer
 
         float[] toArray()
         {
-            return Arrays.copyOf(values, count * length);
+            return count * length == values.length ? values : Arrays.copyOf(values, count * length);
         }
     }
 }

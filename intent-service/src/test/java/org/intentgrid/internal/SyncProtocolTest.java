@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -20,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The requester's side of sync rounds on two in-memory members, with the owner's answers held back by the test:
- * a round counts as completed only once its answers are applied, and a replica whose intent ended is dropped
- * only after the owner acknowledged its last delta.
+ * a round counts as completed only once its answers are applied, a replica whose intent ended is dropped
+ * only after the owner acknowledged its last delta, and a worker's access to a key whose sync answer is on its way
+ * waits for that answer (for a while) instead of fetching the key itself.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SyncProtocolTest
@@ -30,6 +32,8 @@ class SyncProtocolTest
     private static final long KEY = 5;
 
     private InMemoryCluster cluster;
+    private MemberRuntime requester;
+    private MemberRuntime owner;
 
     @AfterEach
     void stop() throws Exception
@@ -46,9 +50,19 @@ class SyncProtocolTest
 
     private Held holdNextSync(final UUID from, final Predicate<SyncBatch[]> matches)
     {
+        return holdNextSync(from, matches, new AtomicInteger());
+    }
+
+    /** As {@link #holdNextSync(UUID, Predicate)}, counting the pulls and pushes {@code from} sends meanwhile. */
+    private Held holdNextSync(final UUID from, final Predicate<SyncBatch[]> matches, final AtomicInteger dataSent)
+    {
         final Held held = new Held();
         cluster.interceptor((message, sender, to, payload) ->
         {
+            if (sender.equals(from) && (message.endsWith(" pull") || message.endsWith(" push")))
+            {
+                dataSent.incrementAndGet();
+            }
             if (message.equals("sync") && sender.equals(from) && matches.test((SyncBatch[])payload) &&
                 held.batches.compareAndSet(null, (SyncBatch[])payload))
             {
@@ -140,5 +154,70 @@ class SyncProtocolTest
         {
             assertEquals(initial[i] + 1, atOwner[i], "the last delta was merged exactly once");
         }
+    }
+
+    /** Two members, the owner holding {@link #KEY}; returns the requester's worker, whose intent is being held. */
+    private WorkerEngine intendHeld(final Mode mode, final AtomicReference<Held> held, final AtomicInteger dataSent,
+        final float[] atOwner) throws Exception
+    {
+        cluster = new InMemoryCluster(4);
+        final GridConfig config = GridConfig.embedded().mode(mode).actImmediately(true);
+        requester = cluster.addMember(config);
+        owner = cluster.addMember(config);
+        for (int p = 0; p < 4; p++)
+        {
+            cluster.partitionOwner(p, owner.self());
+        }
+        final WorkerEngine ownerWorker = owner.newWorker();
+        final TableStore ownerStore = ownerWorker.store(SPEC);
+        ownerWorker.set(ownerStore, new long[] {KEY}, new float[] {1, 2, 3, 4}).await();
+        ownerWorker.pull(ownerStore, new long[] {KEY}, atOwner, null, 1).await();
+        final WorkerEngine worker = requester.newWorker();
+        final TableStore store = worker.store(SPEC);
+        held.set(holdNextSync(requester.self(), b -> carries(b, SyncBatch.REFRESH), dataSent));
+        worker.intent(store, new long[] {KEY}, 0, 10);
+        await(() -> held.get().batches.get() != null, "the requester asked the owner for a refresh");
+        assertEquals(SlotState.PLACEHOLDER, store.localState(KEY));
+        return worker;
+    }
+
+    @Test
+    void aPullOfAKeyOnItsWayHereWaitsForItsSyncAnswerAndIsServedLocally() throws Exception
+    {
+        for (final Mode mode : new Mode[] {Mode.RELOCATION_ONLY, Mode.REPLICATION_ONLY})
+        {
+            final AtomicReference<Held> held = new AtomicReference<>();
+            final AtomicInteger dataSent = new AtomicInteger();
+            final float[] atOwner = new float[SPEC.valueLength()];
+            final WorkerEngine worker = intendHeld(mode, held, dataSent, atOwner);
+            final TableStore store = worker.store(SPEC);
+            final float[] pulled = new float[SPEC.valueLength()];
+            final org.intentgrid.OpHandle pull = worker.pull(store, new long[] {KEY}, pulled, null, 1);
+            Thread.sleep(RemoteRequest.ARRIVAL_WAIT_MICROS / 1000 / 4);
+            assertEquals(false, pull.isDone(), mode + ": the pull waits for the refresh in flight");
+            assertEquals(0, dataSent.get(), mode + ": no data request was sent");
+            held.get().answer.complete(owner.serveSync(0, held.get().batches.get(), requester.self()));
+            pull.await();
+            assertArrayEquals(atOwner, pulled, mode + ": the pull got the owner's value");
+            assertEquals(0, dataSent.get(), mode + ": served from the arrived copy, not remotely");
+            assertEquals(mode == Mode.RELOCATION_ONLY ? SlotState.MAIN : SlotState.REPLICA, store.localState(KEY));
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aKeyWhoseSyncAnswerIsLateIsFetchedRemotely() throws Exception
+    {
+        final AtomicReference<Held> held = new AtomicReference<>();
+        final AtomicInteger dataSent = new AtomicInteger();
+        final float[] atOwner = new float[SPEC.valueLength()];
+        final WorkerEngine worker = intendHeld(Mode.REPLICATION_ONLY, held, dataSent, atOwner);
+        final float[] pulled = new float[SPEC.valueLength()];
+        final long start = System.nanoTime();
+        worker.pull(worker.store(SPEC), new long[] {KEY}, pulled, null, 1).await();
+        assertTrue(System.nanoTime() - start >= TimeUnit.MICROSECONDS.toNanos(RemoteRequest.ARRIVAL_WAIT_MICROS),
+            "waited for the sync answer first");
+        assertArrayEquals(atOwner, pulled);
+        assertTrue(dataSent.get() > 0, "then fetched it remotely");
     }
 }
