@@ -145,7 +145,7 @@ final class ReplicaStore
             if (stripe.updated(slot))
             {
                 final float[] synced = stripe.syncState(key);
-                final float[] delta = new float[valueLength];
+                final float[] delta = out.deltaRoom(valueLength);
                 for (int i = 0; i < valueLength; i++)
                 {
                     final float value = stripe.getFloat(slot, i);
@@ -154,13 +154,13 @@ final class ReplicaStore
                 }
                 stripe.updated(slot, false);
                 stripe.version(slot, out.version + 1);
-                out.delta = delta;
+                out.hasDelta = true;
             }
             if (active)
             {
                 out.action = SyncStep.Action.REFRESH;
             }
-            else if (out.delta != null)
+            else if (out.hasDelta)
             {
                 out.action = SyncStep.Action.DROP_AFTER_DELTA;
             }
@@ -239,7 +239,7 @@ final class ReplicaStore
      *
      * @return true if the delta still needs to be delivered (it was not applied to a local main copy)
      */
-    boolean deltaMissed(final long key, final float[] delta, final AddScratch scratch)
+    boolean deltaMissed(final long key, final float[] delta, final int offset, final AddScratch scratch)
     {
         final Stripe stripe = table.stripe(key);
         final long stamp = stripe.lock();
@@ -248,7 +248,7 @@ final class ReplicaStore
             final int slot = stripe.slotOf(key);
             if (slot >= 0 && stripe.state(slot) == SlotState.MAIN)
             {
-                stripe.add(slot, delta, 0, scratch);
+                stripe.add(slot, delta, offset, scratch);
                 stripe.version(slot, stripe.version(slot) + 1);
                 return false;
             }

@@ -2,71 +2,84 @@ package org.intentgrid.internal;
 
 import org.agrona.collections.LongArrayList;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
-/** Collects one table's entries for one destination. */
+/**
+ * Collects one table's entries for one destination. Deltas are copied into one growing array as they are added
+ * (a round allocates per batch, not per key); the array stays readable until the round's answer was applied,
+ * for deltas that missed their owner.
+ */
 final class SyncBatchBuilder
 {
     final TableStore table;
     final LongArrayList keys = new LongArrayList();
-    final List<float[]> deltas = new ArrayList<>();
     final LongArrayList versions = new LongArrayList();
-    final List<Boolean> refresh = new ArrayList<>();
+    /** Per entry: where its delta starts in {@link #deltaValues}, or -1 without a delta. */
+    int[] deltaOffset = new int[8];
+    boolean[] refresh = new boolean[8];
     boolean[] dropping = new boolean[8];
     int[] hops = new int[8];
+    float[] deltaValues;
     int size;
+    private final int length;
+    private int deltaCount;
 
     SyncBatchBuilder(final TableStore table)
     {
         this.table = table;
+        this.length = table.valueLength();
+        this.deltaValues = new float[8 * length];
     }
 
-    void add(final long key, final boolean wantsRefresh, final float[] delta, final long version, final boolean drop)
+    /** @param delta the entry's delta at {@code deltaAt} ({@code length} floats), or null */
+    void add(
+        final long key, final boolean wantsRefresh, final float[] delta, final int deltaAt, final long version,
+        final boolean drop)
     {
-        add(key, wantsRefresh, delta, version, drop, 0);
+        add(key, wantsRefresh, delta, deltaAt, version, drop, 0);
     }
 
     void add(
-        final long key, final boolean wantsRefresh, final float[] delta, final long version, final boolean drop,
-        final int hop)
+        final long key, final boolean wantsRefresh, final float[] delta, final int deltaAt, final long version,
+        final boolean drop, final int hop)
     {
         keys.addLong(key);
-        deltas.add(delta);
         versions.addLong(version);
-        refresh.add(wantsRefresh);
         if (size == dropping.length)
         {
             dropping = Arrays.copyOf(dropping, size * 2);
+            refresh = Arrays.copyOf(refresh, size * 2);
+            deltaOffset = Arrays.copyOf(deltaOffset, size * 2);
             hops = Arrays.copyOf(hops, size * 2);
         }
+        if (delta == null)
+        {
+            deltaOffset[size] = -1;
+        }
+        else
+        {
+            final int at = deltaCount * length;
+            if (deltaValues.length < at + length)
+            {
+                deltaValues = Arrays.copyOf(deltaValues, Math.max(at + length, deltaValues.length * 2));
+            }
+            System.arraycopy(delta, deltaAt, deltaValues, at, length);
+            deltaOffset[size] = at;
+            deltaCount++;
+        }
+        refresh[size] = wantsRefresh;
         hops[size] = hop;
         dropping[size++] = drop;
     }
 
     SyncBatch build()
     {
-        final int length = table.valueLength();
         final byte[] flags = new byte[size];
-        int deltaCount = 0;
         for (int i = 0; i < size; i++)
         {
-            flags[i] = (byte)((refresh.get(i) ? SyncBatch.REFRESH : 0) | (deltas.get(i) != null ? SyncBatch.DELTA : 0));
-            if (deltas.get(i) != null)
-            {
-                deltaCount++;
-            }
+            flags[i] = (byte)((refresh[i] ? SyncBatch.REFRESH : 0) | (deltaOffset[i] >= 0 ? SyncBatch.DELTA : 0));
         }
-        final float[] packed = new float[deltaCount * length];
-        int d = 0;
-        for (int i = 0; i < size; i++)
-        {
-            if (deltas.get(i) != null)
-            {
-                System.arraycopy(deltas.get(i), 0, packed, d++ * length, length);
-            }
-        }
-        return new SyncBatch(table.spec(), keys.toLongArray(), flags, packed, versions.toLongArray());
+        return new SyncBatch(table.spec(), keys.toLongArray(), flags, Arrays.copyOf(deltaValues, deltaCount * length),
+            versions.toLongArray());
     }
 }

@@ -10,6 +10,7 @@ import org.intentgrid.Hashing;
 import org.intentgrid.spi.IntentPolicy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -259,10 +260,10 @@ final class SyncManager implements Agent
                         final boolean refresh = step.action == SyncStep.Action.REFRESH;
                         if (destination == null)
                         {
-                            if (step.delta != null && table.replicaStore().deltaMissed(key, step.delta,
+                            if (step.hasDelta && table.replicaStore().deltaMissed(key, step.delta, 0,
                                 channel.scratch(table)))
                             {
-                                deliverDelta(table, key, step.delta);
+                                deliverDelta(table, key, step.delta, 0);
                             }
                             if (step.version < 0)
                             {
@@ -273,7 +274,7 @@ final class SyncManager implements Agent
                         }
                         out.computeIfAbsent(destination, d -> new IdentityHashMap<>())
                             .computeIfAbsent(table, SyncBatchBuilder::new)
-                            .add(key, refresh, step.delta, step.version, !refresh);
+                            .add(key, refresh, step.hasDelta ? step.delta : null, 0, step.version, !refresh);
                         break;
                 }
             }
@@ -347,7 +348,8 @@ final class SyncManager implements Agent
             {
                 final long key = sent.keys.getLong(i);
                 final byte status = reply == null ? 0 : reply.status[i];
-                final float[] delta = sent.deltas.get(i);
+                final int deltaAt = sent.deltaOffset[i];
+                final float[] delta = deltaAt < 0 ? null : sent.deltaValues;
                 if ((status & SyncBatchReply.SERVED) == 0)
                 {
                     final UUID hint = reply == null ? null : reply.hints[i];
@@ -358,13 +360,14 @@ final class SyncManager implements Agent
                         // follow the owner's trail within this round instead of losing a round per hop
                         followUps.computeIfAbsent(hint, d -> new IdentityHashMap<>())
                             .computeIfAbsent(table, SyncBatchBuilder::new)
-                            .add(key, sent.refresh.get(i), delta, sent.versions.getLong(i), sent.dropping[i],
+                            .add(key, sent.refresh[i], delta, deltaAt, sent.versions.getLong(i), sent.dropping[i],
                                 sent.hops[i] + 1);
                         continue;
                     }
-                    if (delta != null && table.replicaStore().deltaMissed(key, delta, channel.scratch(table)))
+                    if (delta != null &&
+                        table.replicaStore().deltaMissed(key, delta, deltaAt, channel.scratch(table)))
                     {
-                        deliverDelta(table, key, delta);
+                        deliverDelta(table, key, delta, deltaAt);
                     }
                     if (sent.versions.getLong(i) < 0)
                     {
@@ -411,10 +414,11 @@ final class SyncManager implements Agent
      * Hands a replica delta whose owner could not be reached this round to the remote-push machinery, which
      * chases the main copy (through the home's directory if need be) and applies the delta there exactly once.
      */
-    private void deliverDelta(final TableStore table, final long key, final float[] delta)
+    private void deliverDelta(final TableStore table, final long key, final float[] delta, final int offset)
     {
         deltasInFlight.incrementAndGet();
-        new RemoteRequest(runtime, table, RequestKind.PUSH, new long[] {key}, new int[] {0}, delta, null,
+        new RemoteRequest(runtime, table, RequestKind.PUSH, new long[] {key}, new int[] {0},
+            Arrays.copyOfRange(delta, offset, offset + table.valueLength()), null,
             touchCounters, true).start().toCompletableFuture().whenComplete((ignored, error) ->
             {
                 deltasInFlight.decrementAndGet();

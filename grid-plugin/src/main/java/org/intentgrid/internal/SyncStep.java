@@ -22,12 +22,25 @@ final class SyncStep
     Action action;
     /** Version before anticipating the delta's merge; -1 for a placeholder. */
     long version;
-    float[] delta;
+    /** Whether {@link #delta} holds a replica's delta for this key. */
+    boolean hasDelta;
+    /** The delta, in the first {@code valueLength} floats; reused across keys. */
+    float[] delta = new float[0];
 
     void clear()
     {
         action = Action.MAIN_INTENDED;
         version = 0;
-        delta = null;
+        hasDelta = false;
+    }
+
+    /** @return the delta array, with room for {@code length} floats */
+    float[] deltaRoom(final int length)
+    {
+        if (delta.length < length)
+        {
+            delta = new float[length];
+        }
+        return delta;
     }
 }
