@@ -74,6 +74,10 @@ final class ZipfBench implements Runnable
         description = "act on every intent at the next sync round instead of timing the action")
     boolean actImmediately;
 
+    @Option(names = "--channels", defaultValue = "" + GridConfig.CHANNELS_DEFAULT,
+        description = "sync channels per member, each with one round in flight (default ${DEFAULT-VALUE})")
+    int channels;
+
     @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -167,7 +171,7 @@ final class ZipfBench implements Runnable
         final int memberCount = single ? 1 : members;
         final int workersPerMember = single ? members * workers : workers;
         try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(memberCount).mode(mode)
-            .actImmediately(actImmediately)))
+            .actImmediately(actImmediately).channels(channels)))
         {
             final Table table = grid.table(TableSpec.of("zipf", keys, dim));
             BenchSupport.touchAll(grid, table);
