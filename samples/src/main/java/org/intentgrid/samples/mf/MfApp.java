@@ -211,8 +211,10 @@ final class MfApp implements TrainingApp
             final int columnBlock = (me + k) % workers;
             final int[] entries = blocks[me][columnBlock].clone();
             Shuffle.ints(entries, random);
+            // exactly the clocks of this sub-epoch: an intent left active at the switch would make the column's
+            // owner replicate it to the next worker before relocating it there
             worker.intent(columnTable, Blocks.keysOf(blockOfColumn, columnBlock), worker.clock(),
-                worker.clock() + entries.length + 1);
+                worker.clock() + entries.length);
             for (int n = 0; n < entries.length; n++)
             {
                 final int e = entries[n];
