@@ -20,4 +20,22 @@ public final class Shuffle
             values[j] = t;
         }
     }
+
+    /**
+     * Shuffles the groups of {@code width} consecutive values in {@code values} in place, each group kept together
+     * (records stored interleaved, so that a pass over the shuffled records reads memory in order).
+     */
+    public static void groups(final int[] values, final int width, final SplittableRandom random)
+    {
+        for (int i = values.length / width - 1; i > 0; i--)
+        {
+            final int j = random.nextInt(i + 1);
+            for (int k = 0; k < width; k++)
+            {
+                final int t = values[i * width + k];
+                values[i * width + k] = values[j * width + k];
+                values[j * width + k] = t;
+            }
+        }
+    }
 }
