@@ -26,6 +26,12 @@ final class ClusterCounters
         return map.executeOnKey(name, new Add(delta));
     }
 
+    /** Adds {@code delta} without waiting for the answer (progress reports: a worker must not wait on them). */
+    void addLater(final String name, final long delta)
+    {
+        map.submitToKey(name, new Add(delta));
+    }
+
     long get(final String name)
     {
         final Long value = map.get(name);
