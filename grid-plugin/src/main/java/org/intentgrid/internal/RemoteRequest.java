@@ -121,23 +121,14 @@ public final class RemoteRequest implements OpHandle
         final boolean mayWait = kind == RequestKind.PULL || (kind == RequestKind.PUSH && !deliversDelta);
         for (int i = 0; i < keys.length; i++)
         {
-            if (mayWait)
+            if (mayWait && awaitArrival(i))
             {
-                synchronized (this)
-                {
-                    awaitingArrival[i] = true;
-                }
-                if (table.replicaStore().awaitArrival(keys[i], this, i))
-                {
-                    waiting++;
-                    continue;
-                }
-                synchronized (this)
-                {
-                    awaitingArrival[i] = false;
-                }
+                waiting++;
             }
-            all.addInt(i);
+            else
+            {
+                all.addInt(i);
+            }
         }
         if (!all.isEmpty())
         {
@@ -148,6 +139,27 @@ public final class RemoteRequest implements OpHandle
             runtime.executor().schedule(this::stopWaitingForArrivals, ARRIVAL_WAIT_MICROS, TimeUnit.MICROSECONDS);
         }
         return this;
+    }
+
+    /**
+     * Parks key {@code i} with its placeholder if a sync answer for it is in flight. The flag is raised first:
+     * the answer may be applied, and {@link #arrived} called, before the store returns.
+     */
+    private boolean awaitArrival(final int i)
+    {
+        synchronized (this)
+        {
+            awaitingArrival[i] = true;
+        }
+        if (table.replicaStore().awaitArrival(keys[i], this, i))
+        {
+            return true;
+        }
+        synchronized (this)
+        {
+            awaitingArrival[i] = false;
+        }
+        return false;
     }
 
     /** The sync answer for key {@code i} was applied here: serve it locally if it is usable now, else remotely. */

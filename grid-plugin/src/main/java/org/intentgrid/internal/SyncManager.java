@@ -265,10 +265,7 @@ final class SyncManager implements Agent
                             {
                                 deliverDelta(table, key, step.delta, 0);
                             }
-                            if (step.version < 0)
-                            {
-                                table.replicaStore().arrived(key);
-                            }
+                            placeholderAnswered(table, key, step.version);
                             touches.computeIfAbsent(table, t -> new LongArrayList()).addLong(key);
                             break;
                         }
@@ -369,10 +366,7 @@ final class SyncManager implements Agent
                     {
                         deliverDelta(table, key, delta, deltaAt);
                     }
-                    if (sent.versions.getLong(i) < 0)
-                    {
-                        table.replicaStore().arrived(key);
-                    }
+                    placeholderAnswered(table, key, sent.versions.getLong(i));
                     continue;
                 }
                 if ((status & SyncBatchReply.RELOCATE) != 0)
@@ -390,10 +384,7 @@ final class SyncManager implements Agent
                 {
                     table.replicaStore().confirmDrop(key, destinationPeer);
                 }
-                if (sent.versions.getLong(i) < 0)
-                {
-                    table.replicaStore().arrived(key);
-                }
+                placeholderAnswered(table, key, sent.versions.getLong(i));
             }
             if (!relocated.isEmpty())
             {
@@ -407,6 +398,18 @@ final class SyncManager implements Agent
         if (--channel.inFlight == 0)
         {
             channel.roundsCompleted++;
+        }
+    }
+
+    /**
+     * The round is done with {@code key}: if it asked for a placeholder (version -1), requests of local workers
+     * that wait for the key to arrive go on, served from what the answer installed or else remotely.
+     */
+    private static void placeholderAnswered(final TableStore table, final long key, final long sentVersion)
+    {
+        if (sentVersion < 0)
+        {
+            table.replicaStore().arrived(key);
         }
     }
 

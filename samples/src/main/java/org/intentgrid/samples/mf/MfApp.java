@@ -77,8 +77,9 @@ final class MfApp implements TrainingApp
      * each entry's row, column and value from three arrays at random positions (three cache misses per example).
      */
     private int[][][] blocks;
-    private int[] blockOfRow;
-    private int[] blockOfColumn;
+    /** The row (column) keys of each block, ascending: what a worker intends for its block. */
+    private long[][] rowKeysOfBlock;
+    private long[][] columnKeysOfBlock;
 
     MfApp(
         final Entries train, final Entries test, final int rank, final Optimizer optimizer, final double initialRate,
@@ -140,8 +141,15 @@ final class MfApp implements TrainingApp
     {
         rowTable = grid.table(TableSpec.of("mf-rows", train.rows, valueLength));
         columnTable = grid.table(TableSpec.of("mf-columns", train.columns, valueLength));
-        blockOfRow = Blocks.assign(train.row, train.rows, workers);
-        blockOfColumn = Blocks.assign(train.column, train.columns, workers);
+        final int[] blockOfRow = Blocks.assign(train.row, train.rows, workers);
+        final int[] blockOfColumn = Blocks.assign(train.column, train.columns, workers);
+        rowKeysOfBlock = new long[workers][];
+        columnKeysOfBlock = new long[workers][];
+        for (int b = 0; b < workers; b++)
+        {
+            rowKeysOfBlock[b] = Blocks.keysOf(blockOfRow, b);
+            columnKeysOfBlock[b] = Blocks.keysOf(blockOfColumn, b);
+        }
         final int[][] counts = new int[workers][workers];
         for (int e = 0; e < train.size(); e++)
         {
@@ -204,7 +212,7 @@ final class MfApp implements TrainingApp
         final double rate = rateFor(context.epoch());
         if (context.epoch() == 1)
         {
-            worker.intent(rowTable, Blocks.keysOf(blockOfRow, me), worker.clock(), Long.MAX_VALUE);
+            worker.intent(rowTable, rowKeysOfBlock[me], worker.clock(), Long.MAX_VALUE);
         }
         final SplittableRandom random = context.random(seed);
         final long[] rowKey = new long[1];
@@ -223,7 +231,7 @@ final class MfApp implements TrainingApp
             Shuffle.groups(entries, ENTRY_WIDTH, random);
             // exactly the clocks of this sub-epoch: an intent left active at the switch would make the column's
             // owner replicate it to the next worker before relocating it there
-            worker.intent(columnTable, Blocks.keysOf(blockOfColumn, columnBlock), worker.clock(),
+            worker.intent(columnTable, columnKeysOfBlock[columnBlock], worker.clock(),
                 worker.clock() + count);
             for (int n = 0; n < count; n++)
             {

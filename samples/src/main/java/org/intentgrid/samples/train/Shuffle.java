@@ -12,13 +12,7 @@ public final class Shuffle
     /** Shuffles {@code values} in place. */
     public static void ints(final int[] values, final SplittableRandom random)
     {
-        for (int i = values.length - 1; i > 0; i--)
-        {
-            final int j = random.nextInt(i + 1);
-            final int t = values[i];
-            values[i] = values[j];
-            values[j] = t;
-        }
+        groups(values, 1, random);
     }
 
     /**
