@@ -153,14 +153,14 @@ final class ReplicaStore
                     synced[i] = value;
                 }
                 stripe.updated(slot, false);
-                stripe.version(slot, out.version + 1);
+                stripe.deltasInFlight(slot, stripe.deltasInFlight(slot) + 1);
                 out.hasDelta = true;
             }
             if (active)
             {
                 out.action = SyncStep.Action.REFRESH;
             }
-            else if (out.hasDelta)
+            else if (out.hasDelta || stripe.deltasInFlight(slot) > 0)
             {
                 out.action = SyncStep.Action.DROP_AFTER_DELTA;
             }
@@ -235,7 +235,9 @@ final class ReplicaStore
     }
 
     /**
-     * A replica's delta did not reach the main copy (the owner had moved): undo the version anticipation.
+     * A replica's delta did not reach the main copy (the owner had moved). A main copy held here by now takes it
+     * at once; otherwise the delta stays counted in flight until {@link #deltaDelivered} (its remote push) or
+     * {@link #deltaAnswered}.
      *
      * @return true if the delta still needs to be delivered (it was not applied to a local main copy)
      */
@@ -252,10 +254,6 @@ final class ReplicaStore
                 stripe.version(slot, stripe.version(slot) + 1);
                 return false;
             }
-            if (slot >= 0 && stripe.state(slot) == SlotState.REPLICA)
-            {
-                stripe.version(slot, stripe.version(slot) - 1);
-            }
             return true;
         }
         finally
@@ -264,10 +262,60 @@ final class ReplicaStore
         }
     }
 
+    /** A delta that missed its owner in a round reached the main copy through a remote push (or gave up). */
+    void deltaDelivered(final long key)
+    {
+        final Stripe stripe = table.stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            oneDeltaLess(stripe, stripe.slotOf(key));
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * The owner merged a delta this replica sent at {@code sentVersion}. If the owner answered the refresh with
+     * that delta without a value ({@code upToDate}: it had nothing newer than {@code sentVersion}), its value at
+     * {@code mergedVersion} is exactly the replica's value at {@code sentVersion} plus the delta, so the replica
+     * is at {@code mergedVersion} now.
+     */
+    void deltaAnswered(final long key, final long sentVersion, final long mergedVersion, final boolean upToDate)
+    {
+        final Stripe stripe = table.stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.slotOf(key);
+            if (oneDeltaLess(stripe, slot) && upToDate && stripe.version(slot) == sentVersion)
+            {
+                stripe.version(slot, mergedVersion);
+            }
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    private static boolean oneDeltaLess(final Stripe stripe, final int slot)
+    {
+        if (slot < 0 || stripe.state(slot) != SlotState.REPLICA || stripe.deltasInFlight(slot) == 0)
+        {
+            return false;
+        }
+        stripe.deltasInFlight(slot, stripe.deltasInFlight(slot) - 1);
+        return true;
+    }
+
     /**
      * Applies a refresh from the owner to a replica or placeholder. A refresh older than a version this member
      * already saw through a remote operation is ignored: skipping a refresh only delays it, applying it
-     * would take the member's reads back in time (and could hide a worker's own completed write).
+     * would take the member's reads back in time (and could hide a worker's own completed write). So is a
+     * refresh while a delta of the replica is still being delivered, which the refreshed value may lack.
      */
     void refresh(final long key, final float[] main, final int offset, final long version)
     {
@@ -275,7 +323,11 @@ final class ReplicaStore
         final long stamp = stripe.lock();
         try
         {
-            refreshLocked(stripe, key, main, offset, version);
+            final int slot = stripe.slotOf(key);
+            if (slot >= 0 && stripe.deltasInFlight(slot) == 0)
+            {
+                refreshLocked(stripe, key, main, offset, version);
+            }
         }
         finally
         {
@@ -338,6 +390,12 @@ final class ReplicaStore
                     }
                 }
             }
+            else if (kind == RequestKind.PULL && stripe.deltasInFlight(slot) > 0)
+            {
+                // whether the pulled value holds this replica's delta in flight is unknown: rebasing on it could
+                // hide the delta's pushes until the next refresh; skipping only delays the newer value
+                return;
+            }
             else if (stripe.state(slot) == SlotState.PLACEHOLDER || stripe.version(slot) < version)
             {
                 refreshLocked(stripe, key, values, offset, version);
@@ -362,7 +420,7 @@ final class ReplicaStore
         {
             final int slot = stripe.slotOf(key);
             if (slot >= 0 && stripe.state(slot) == SlotState.REPLICA && !stripe.updated(slot) &&
-                !table.activeIntent(stripe, key))
+                stripe.deltasInFlight(slot) == 0 && !table.activeIntent(stripe, key))
             {
                 stripe.remove(slot, ownerPeer);
                 listener.replicaDropped(table.spec().name(), key, memberName);

@@ -49,6 +49,7 @@ final class Stripe
     private long[] versionOfSlot = new long[0];
     private SlotState[] stateOfSlot = new SlotState[0];
     private boolean[] updatedOfSlot = new boolean[0];
+    private int[] deltasInFlightOfSlot = new int[0];
     private int mainCount;
     private int replicaCount;
     private int highWater;
@@ -171,6 +172,17 @@ final class Stripe
         updatedOfSlot[slot] = updated;
     }
 
+    /** @return deltas of this replica that left for the main copy and are not acknowledged yet */
+    int deltasInFlight(final int slot)
+    {
+        return deltasInFlightOfSlot[slot];
+    }
+
+    void deltasInFlight(final int slot, final int count)
+    {
+        deltasInFlightOfSlot[slot] = count;
+    }
+
     /** @return number of main copies held here */
     int mainCount()
     {
@@ -257,6 +269,7 @@ final class Stripe
         counterOfSlot[slot] = counter;
         versionOfSlot[slot] = version;
         updatedOfSlot[slot] = false;
+        deltasInFlightOfSlot[slot] = 0;
         stateOfSlot[slot] = state;
         slotOfKey.put(key, slot);
         if (state == SlotState.MAIN)
@@ -279,6 +292,7 @@ final class Stripe
         counterOfSlot[slot] = counter;
         versionOfSlot[slot] = version;
         updatedOfSlot[slot] = false;
+        deltasInFlightOfSlot[slot] = 0;
         syncStateOfKey.remove(key);
         minVersionOfKey.remove(key);
         hintOfKey.remove(key);
@@ -448,6 +462,7 @@ final class Stripe
             counterOfSlot = Arrays.copyOf(counterOfSlot, capacity);
             versionOfSlot = Arrays.copyOf(versionOfSlot, capacity);
             updatedOfSlot = Arrays.copyOf(updatedOfSlot, capacity);
+            deltasInFlightOfSlot = Arrays.copyOf(deltasInFlightOfSlot, capacity);
             stateOfSlot = Arrays.copyOf(stateOfSlot, capacity);
             final long[] addresses = Arrays.copyOf(chunkAddress, chunk + 1);
             addresses[chunk] = buffer.addressOffset();

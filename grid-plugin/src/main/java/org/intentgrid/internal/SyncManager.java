@@ -376,9 +376,17 @@ final class SyncManager implements Agent
                     relocated.addLong(key);
                     relocatedCounters.addLong(reply.counters[i]);
                 }
-                else if ((status & SyncBatchReply.VALUE) != 0)
+                else
                 {
-                    table.replicaStore().refresh(key, reply.values, valueIndex++ * length, reply.versions[i]);
+                    if (delta != null)
+                    {
+                        table.replicaStore().deltaAnswered(key, sent.versions.getLong(i), reply.versions[i],
+                            sent.refresh[i] && (status & SyncBatchReply.VALUE) == 0);
+                    }
+                    if ((status & SyncBatchReply.VALUE) != 0)
+                    {
+                        table.replicaStore().refresh(key, reply.values, valueIndex++ * length, reply.versions[i]);
+                    }
                 }
                 if (sent.dropping[i])
                 {
@@ -424,6 +432,7 @@ final class SyncManager implements Agent
             Arrays.copyOfRange(delta, offset, offset + table.valueLength()), null,
             touchCounters, true).start().toCompletableFuture().whenComplete((ignored, error) ->
             {
+                table.replicaStore().deltaDelivered(key);
                 deltasInFlight.decrementAndGet();
                 if (error != null)
                 {

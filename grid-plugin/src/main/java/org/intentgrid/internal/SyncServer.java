@@ -96,6 +96,7 @@ final class SyncServer
                     stripe.add(slot, batch.deltas, deltaIndex++ * length, scratch);
                     stripe.version(slot, before + 1);
                 }
+                versions[i] = stripe.version(slot);
                 byte result = SyncBatchReply.SERVED;
                 if (refresh)
                 {
@@ -109,13 +110,11 @@ final class SyncServer
                             stripe.copyOut(slot, values.next(), values.offset());
                             result |= SyncBatchReply.VALUE;
                         }
-                        versions[i] = stripe.version(slot);
                     }
                     else
                     {
                         counters.relocateDecisions.incrementAndGet();
                         counters.relocationsOut.incrementAndGet();
-                        versions[i] = stripe.version(slot);
                         relocationCounters[i] = table.take(stripe, slot, values.next(), values.offset(), callerPeer);
                         result |= SyncBatchReply.VALUE | SyncBatchReply.RELOCATE;
                     }

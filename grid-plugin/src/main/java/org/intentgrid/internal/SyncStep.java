@@ -20,7 +20,7 @@ final class SyncStep
     }
 
     Action action;
-    /** Version before anticipating the delta's merge; -1 for a placeholder. */
+    /** The main-copy version the replica is based on; -1 for a placeholder. */
     long version;
     /** Whether {@link #delta} holds a replica's delta for this key. */
     boolean hasDelta;

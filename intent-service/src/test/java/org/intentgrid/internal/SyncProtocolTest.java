@@ -220,4 +220,60 @@ class SyncProtocolTest
         assertArrayEquals(atOwner, pulled);
         assertTrue(dataSent.get() > 0, "then fetched it remotely");
     }
+
+    /**
+     * A remote push whose answer arrives while the key has become a replica with a delta on its way to the owner:
+     * the replica's version must not count that delta as if it were the push, or the worker's completed push
+     * would be missing from its next (local) pull.
+     */
+    @Test
+    void aCompletedRemotePushIsVisibleWhileTheReplicasOwnDeltaIsInFlight() throws Exception
+    {
+        cluster = new InMemoryCluster(4);
+        final GridConfig config = GridConfig.embedded().mode(Mode.REPLICATION_ONLY).actImmediately(true);
+        requester = cluster.addMember(config);
+        owner = cluster.addMember(config);
+        for (int p = 0; p < 4; p++)
+        {
+            cluster.partitionOwner(p, owner.self());
+        }
+        final WorkerEngine ownerWorker = owner.newWorker();
+        final TableStore ownerStore = ownerWorker.store(SPEC);
+        final float[] initial = {1, 2, 3, 4};
+        ownerWorker.set(ownerStore, new long[] {KEY}, initial).await();
+
+        final AtomicReference<DataRequest> heldPush = new AtomicReference<>();
+        final CompletableFuture<DataReply> pushAnswer = new CompletableFuture<>();
+        cluster.interceptor((message, sender, to, payload) ->
+            message.endsWith(" push") && payload instanceof DataRequest && sender.equals(requester.self()) &&
+            heldPush.compareAndSet(null, (DataRequest)payload) ? pushAnswer : null);
+        final WorkerEngine worker = requester.newWorker();
+        final TableStore store = worker.store(SPEC);
+        final org.intentgrid.OpHandle remotePush = worker.push(store, new long[] {KEY}, new float[] {10, 10, 10, 10});
+        await(() -> heldPush.get() != null, "the push went to the owner");
+
+        worker.intent(store, new long[] {KEY}, 0, 1000);
+        await(() -> store.localState(KEY) == SlotState.REPLICA, "the replica was set up");
+        final Held quietRound = holdNextSync(requester.self(), b -> true);
+        await(() -> quietRound.batches.get() != null, "a round without a delta is out");
+        assertEquals(org.intentgrid.OpHandle.DONE, worker.push(store, new long[] {KEY}, new float[] {1, 1, 1, 1}),
+            "the second push went to the local replica");
+        final Held deltaRound = holdNextSync(requester.self(), b -> carries(b, SyncBatch.DELTA));
+        quietRound.answer.complete(owner.serveSync(0, quietRound.batches.get(), requester.self()));
+        await(() -> deltaRound.batches.get() != null, "the replica's delta is on its way");
+
+        pushAnswer.complete(owner.serveDirect(heldPush.get(), requester.self()));
+        remotePush.await();
+        final float[] pulled = new float[SPEC.valueLength()];
+        assertEquals(org.intentgrid.OpHandle.DONE, worker.pull(store, new long[] {KEY}, pulled, null, 1));
+        assertArrayEquals(new float[] {12, 13, 14, 15}, pulled, "both completed pushes are visible");
+
+        deltaRound.answer.complete(owner.serveSync(0, deltaRound.batches.get(), requester.self()));
+        worker.waitSync();
+        final float[] atOwner = new float[SPEC.valueLength()];
+        ownerWorker.pull(ownerStore, new long[] {KEY}, atOwner, null, 1).await();
+        assertArrayEquals(new float[] {12, 13, 14, 15}, atOwner, "each push was applied once at the owner");
+        worker.pull(store, new long[] {KEY}, pulled, null, 1).await();
+        assertArrayEquals(atOwner, pulled, "the replica converged");
+    }
 }
