@@ -64,7 +64,8 @@ public final class MemberRuntime
         this.errorHandler = errorHandler;
         final Directory directory = new Directory(port.partitionCount());
         this.router = new Router(port, directory);
-        this.tables = new StoreRegistry(self.toString(), w -> policy.clock(w));
+        this.tables = new StoreRegistry(self.toString(), w -> policy.clock(w),
+            new OffHeapMemory(self.toString(), Long.MAX_VALUE));
         this.homeDirectory = new HomeDirectoryServer(directory, router, lifecycle);
         this.dataServer = new DataServer(tables, router, homeDirectory, counters, lifecycle);
         this.syncServer = new SyncServer(tables, router, () -> policy, counters);

@@ -9,16 +9,20 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StoreRegistry
 {
     private static final int MAX_STRIPES = 1024;
+    /** Keys per stripe below which a table gets fewer stripes: more would only scatter small tables in memory. */
+    private static final int MIN_KEYS_PER_STRIPE = 64;
 
     private final ConcurrentHashMap<String, TableStore> tables = new ConcurrentHashMap<>();
     private final String memberName;
     private final WorkerClocks clocks;
+    private final OffHeapMemory memory;
     private volatile StoreListener listener = StoreListener.NONE;
 
-    StoreRegistry(final String memberName, final WorkerClocks clocks)
+    StoreRegistry(final String memberName, final WorkerClocks clocks, final OffHeapMemory memory)
     {
         this.memberName = memberName;
         this.clocks = clocks;
+        this.memory = memory;
     }
 
     /** Installs an ownership listener; affects tables created afterwards. */
@@ -36,9 +40,10 @@ final class StoreRegistry
         TableStore store = tables.get(spec.name());
         if (store == null)
         {
-            final int stripes = (int)Math.min(MAX_STRIPES, Integer.highestOneBit((int)Math.min(1 << 30, spec.size())));
+            final long wanted = Math.max(1, spec.size() / MIN_KEYS_PER_STRIPE);
+            final int stripes = (int)Math.min(MAX_STRIPES, Integer.highestOneBit((int)Math.min(1 << 30, wanted)));
             store = tables.computeIfAbsent(spec.name(),
-                n -> new TableStore(spec, Math.max(1, stripes), memberName, listener, clocks));
+                n -> new TableStore(spec, stripes, memberName, listener, clocks, memory.account(n)));
         }
         if (store.spec() != spec && !store.spec().equals(spec))
         {

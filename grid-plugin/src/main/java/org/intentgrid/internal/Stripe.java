@@ -1,10 +1,9 @@
 package org.intentgrid.internal;
 
-import org.agrona.BufferUtil;
 import org.agrona.UnsafeAccess;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.intentgrid.Hashing;
 import sun.misc.Unsafe;
 
 import java.util.Arrays;
@@ -12,65 +11,98 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * One lock stripe of a {@link TableStore}: the local copies of the keys that hash here — main copies,
- * replicas and placeholders — with their off-heap values and metadata.
+ * replicas and placeholders — with their values and per-slot metadata off-heap.
  * <p>
  * Every method except {@link #copyOutOptimistic} must be called while holding the stripe's write lock
  * ({@link #lock()}); the class does no locking itself so that a caller can run a whole per-key step (look
- * up, copy, update metadata) under one lock. Values live in fixed-size off-heap chunks that are never
- * moved or freed while the stripe lives; a slot is an index into them.
+ * up, copy, update metadata) under one lock. The stripe is its own {@link StampedLock}, so that taking the lock
+ * touches no other object.
  * <p>
- * Pulls read without locking (a {@link StampedLock} optimistic read, validated afterwards): the reads of
- * the index may then see a map in the middle of an update, so every address derived from them is bounds-
- * checked before memory is touched, and the caller discards the result unless validation succeeds.
+ * Layout: a slot is {@code HEADER_BYTES} of metadata (key, version, relocation counter, state, pending-update
+ * flag, deltas in flight) followed by the value, in fixed-size chunks of native memory that never move and are
+ * freed only when the stripe is unreachable (so a lock-free reader can never touch freed memory). The index is
+ * an open-addressing table of slot numbers in an {@code int[]} (linear probing, backward-shift deletion) whose
+ * keys are compared in the slot headers: a lookup touches the index and the slot it lands on, which holds the
+ * value too, and a key costs about 10 bytes of heap.
+ * <p>
+ * Pulls read without locking (an optimistic read, validated afterwards): the reads of the index may then see
+ * it in the middle of an update, so every slot derived from them is bounds-checked before memory is touched,
+ * probes are bounded, and the caller discards the result unless validation succeeds.
  */
-final class Stripe
+final class Stripe extends StampedLock
 {
     static final long MISSING = -1L;
+    private static final long serialVersionUID = 1L;
     private static final Unsafe UNSAFE = UnsafeAccess.UNSAFE;
     private static final long FLOAT_BASE = UNSAFE.arrayBaseOffset(float[].class);
-    private static final int CACHE_LINE = 64;
+    private static final SlotState[] STATES = SlotState.values();
+    private static final byte FREE = (byte)SlotState.ABSENT.ordinal();
+    private static final int KEY_AT = 0;
+    private static final int VERSION_AT = 8;
+    private static final int COUNTER_AT = 16;
+    private static final int STATE_AT = 24;
+    private static final int UPDATED_AT = 25;
+    private static final int DELTAS_AT = 28;
+    static final int HEADER_BYTES = 32;
+    private static final int MIN_INDEX = 8;
     /** From this length on, adding through {@link AddScratch} (vectorized) beats an off-heap loop. */
     private static final int SCRATCH_ADD_MIN_LENGTH = 32;
 
-    private final StampedLock lock = new StampedLock();
-    private final Long2LongHashMap slotOfKey = new Long2LongHashMap(MISSING);
-    private final Long2LongHashMap hintOfKey = new Long2LongHashMap(MISSING);
-    private final Long2ObjectHashMap<float[]> syncStateOfKey = new Long2ObjectHashMap<>();
-    private final Long2ObjectHashMap<long[]> intentEndsOfKey = new Long2ObjectHashMap<>();
-    private final Long2LongHashMap minVersionOfKey = new Long2LongHashMap(MISSING);
-    private final Long2ObjectHashMap<ArrivalWaiters> arrivalsOfKey = new Long2ObjectHashMap<>();
+    private transient int[] index = new int[MIN_INDEX];
+    private transient long[] chunkAddress = new long[0];
     private final int valueBytes;
+    private final int slotBytes;
     private final int chunkShift;
     private final int chunkMask;
-    private UnsafeBuffer[] chunks = new UnsafeBuffer[0];
-    private long[] chunkAddress = new long[0];
-    private long[] keyOfSlot = new long[0];
-    private long[] counterOfSlot = new long[0];
-    private long[] versionOfSlot = new long[0];
-    private SlotState[] stateOfSlot = new SlotState[0];
-    private boolean[] updatedOfSlot = new boolean[0];
-    private int[] deltasInFlightOfSlot = new int[0];
+    private final transient OffHeapMemory.Account memory;
+    private final transient Long2LongHashMap hintOfKey = new Long2LongHashMap(MISSING);
+    private final transient Long2ObjectHashMap<float[]> syncStateOfKey = new Long2ObjectHashMap<>();
+    private final transient Long2ObjectHashMap<long[]> intentEndsOfKey = new Long2ObjectHashMap<>();
+    private final transient Long2LongHashMap minVersionOfKey = new Long2LongHashMap(MISSING);
+    private final transient Long2ObjectHashMap<ArrivalWaiters> arrivalsOfKey = new Long2ObjectHashMap<>();
+    private int indexed;
     private int mainCount;
     private int replicaCount;
     private int highWater;
-    private int[] freeSlots = new int[8];
+    private transient int[] freeSlots = new int[8];
     private int freeCount;
 
+    /** A stripe whose chunks are not counted against any budget (tests). */
     Stripe(final int valueLength, final int slotsPerChunk)
     {
+        this(valueLength, slotsPerChunk, OffHeapMemory.unlimited().account("test"));
+    }
+
+    Stripe(final int valueLength, final int slotsPerChunk, final OffHeapMemory.Account memory)
+    {
         this.valueBytes = valueLength * Float.BYTES;
+        this.slotBytes = (HEADER_BYTES + valueBytes + 7) & ~7;
         this.chunkShift = Integer.numberOfTrailingZeros(slotsPerChunk);
         this.chunkMask = slotsPerChunk - 1;
+        this.memory = memory;
     }
 
     long lock()
     {
-        return lock.writeLock();
+        return writeLock();
     }
 
-    void unlock(final long stamp)
+    /** Releases the write lock taken by {@link #lock()} (a stripe is never read-locked). */
+    @Override
+    public void unlock(final long stamp)
     {
-        lock.unlockWrite(stamp);
+        unlockWrite(stamp);
+    }
+
+    /** @return bytes of native memory this stripe holds (slot chunks) */
+    long offHeapBytes()
+    {
+        return (long)chunkAddress.length * (chunkMask + 1) * slotBytes;
+    }
+
+    private static int indexHash(final long key)
+    {
+        return (int)(Hashing.mix64(key) >>> 32);
     }
 
     /**
@@ -81,106 +113,130 @@ final class Stripe
      */
     SlotState copyOutOptimistic(final long key, final float[] dst, final int dstOffset)
     {
-        final long stamp = lock.tryOptimisticRead();
+        final long stamp = tryOptimisticRead();
         if (stamp == 0)
         {
             return null;
         }
-        final int slot = (int)slotOfKey.get(key);
-        if (slot < 0)
-        {
-            return lock.validate(stamp) ? SlotState.ABSENT : null;
-        }
+        final int[] idx = index;
         final long[] addresses = chunkAddress;
-        final SlotState[] states = stateOfSlot;
-        final int chunk = slot >>> chunkShift;
-        if (chunk >= addresses.length || addresses[chunk] == 0 || slot >= states.length)
+        final int mask = idx.length - 1;
+        int i = indexHash(key) & mask;
+        for (int probes = 0; probes <= mask; probes++)
         {
-            return null;
+            final int slot = idx[i] - 1;
+            if (slot < 0)
+            {
+                return validate(stamp) ? SlotState.ABSENT : null;
+            }
+            final int chunk = slot >>> chunkShift;
+            if (chunk >= addresses.length || addresses[chunk] == 0)
+            {
+                return null;
+            }
+            final long at = addresses[chunk] + (long)(slot & chunkMask) * slotBytes;
+            if (UNSAFE.getLong(at + KEY_AT) == key)
+            {
+                final byte state = UNSAFE.getByte(at + STATE_AT);
+                if (state != SlotState.MAIN.ordinal() && state != SlotState.REPLICA.ordinal())
+                {
+                    return validate(stamp) ? SlotState.ABSENT : null;
+                }
+                UNSAFE.copyMemory(null, at + HEADER_BYTES, dst, FLOAT_BASE + (long)dstOffset * Float.BYTES,
+                    valueBytes);
+                return validate(stamp) ? STATES[state] : null;
+            }
+            i = (i + 1) & mask;
         }
-        final SlotState state = states[slot];
-        if (state == SlotState.PLACEHOLDER)
-        {
-            return lock.validate(stamp) ? SlotState.ABSENT : null;
-        }
-        UNSAFE.copyMemory(null, addresses[chunk] + (long)(slot & chunkMask) * valueBytes, dst,
-            FLOAT_BASE + (long)dstOffset * Float.BYTES, valueBytes);
-        if (!lock.validate(stamp))
-        {
-            return null;
-        }
-        return state;
+        return null;
     }
 
     /** @return the slot of the local copy of {@code key} (any state), or {@code -1} */
     int slotOf(final long key)
     {
-        return (int)slotOfKey.get(key);
+        final int[] idx = index;
+        final int mask = idx.length - 1;
+        int i = indexHash(key) & mask;
+        while (true)
+        {
+            final int slot = idx[i] - 1;
+            if (slot < 0 || UNSAFE.getLong(slotAddress(slot) + KEY_AT) == key)
+            {
+                return slot;
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     /** @return the slot of the main copy of {@code key} held here, or {@code -1} */
     int mainSlotOf(final long key)
     {
-        final int slot = (int)slotOfKey.get(key);
-        return slot >= 0 && stateOfSlot[slot] == SlotState.MAIN ? slot : -1;
+        final int slot = slotOf(key);
+        return slot >= 0 && state(slot) == SlotState.MAIN ? slot : -1;
     }
 
     /** @return the slot of a usable copy (main or replica) of {@code key}, or {@code -1} */
     int usableSlotOf(final long key)
     {
-        final int slot = (int)slotOfKey.get(key);
-        return slot >= 0 && stateOfSlot[slot] != SlotState.PLACEHOLDER ? slot : -1;
+        final int slot = slotOf(key);
+        return slot >= 0 && state(slot) != SlotState.PLACEHOLDER ? slot : -1;
     }
 
+    private long slotAddress(final int slot)
+    {
+        return chunkAddress[slot >>> chunkShift] + (long)(slot & chunkMask) * slotBytes;
+    }
+
+    /** @return the address of the value in {@code slot} */
     long address(final int slot)
     {
-        return chunkAddress[slot >>> chunkShift] + (long)(slot & chunkMask) * valueBytes;
+        return slotAddress(slot) + HEADER_BYTES;
     }
 
     long key(final int slot)
     {
-        return keyOfSlot[slot];
+        return UNSAFE.getLong(slotAddress(slot) + KEY_AT);
     }
 
     long counter(final int slot)
     {
-        return counterOfSlot[slot];
+        return UNSAFE.getLong(slotAddress(slot) + COUNTER_AT);
     }
 
     SlotState state(final int slot)
     {
-        return stateOfSlot[slot];
+        return STATES[UNSAFE.getByte(slotAddress(slot) + STATE_AT)];
     }
 
     long version(final int slot)
     {
-        return versionOfSlot[slot];
+        return UNSAFE.getLong(slotAddress(slot) + VERSION_AT);
     }
 
     void version(final int slot, final long version)
     {
-        versionOfSlot[slot] = version;
+        UNSAFE.putLong(slotAddress(slot) + VERSION_AT, version);
     }
 
     boolean updated(final int slot)
     {
-        return updatedOfSlot[slot];
+        return UNSAFE.getByte(slotAddress(slot) + UPDATED_AT) != 0;
     }
 
     void updated(final int slot, final boolean updated)
     {
-        updatedOfSlot[slot] = updated;
+        UNSAFE.putByte(slotAddress(slot) + UPDATED_AT, updated ? (byte)1 : 0);
     }
 
     /** @return deltas of this replica that left for the main copy and are not acknowledged yet */
     int deltasInFlight(final int slot)
     {
-        return deltasInFlightOfSlot[slot];
+        return UNSAFE.getInt(slotAddress(slot) + DELTAS_AT);
     }
 
     void deltasInFlight(final int slot, final int count)
     {
-        deltasInFlightOfSlot[slot] = count;
+        UNSAFE.putInt(slotAddress(slot) + DELTAS_AT, count);
     }
 
     /** @return number of main copies held here */
@@ -211,21 +267,26 @@ final class Stripe
      */
     void push(final int slot, final float[] src, final int srcOffset, final AddScratch scratch)
     {
-        add(slot, src, srcOffset, scratch);
-        if (stateOfSlot[slot] == SlotState.MAIN)
+        final long at = slotAddress(slot);
+        add(at + HEADER_BYTES, src, srcOffset, scratch);
+        if (UNSAFE.getByte(at + STATE_AT) == SlotState.MAIN.ordinal())
         {
-            versionOfSlot[slot]++;
+            UNSAFE.putLong(at + VERSION_AT, UNSAFE.getLong(at + VERSION_AT) + 1);
         }
         else
         {
-            updatedOfSlot[slot] = true;
+            UNSAFE.putByte(at + UPDATED_AT, (byte)1);
         }
     }
 
     /** Adds {@code src[srcOffset ..]} to the value in {@code slot}, through {@code scratch} for long values. */
     void add(final int slot, final float[] src, final int srcOffset, final AddScratch scratch)
     {
-        final long base = address(slot);
+        add(address(slot), src, srcOffset, scratch);
+    }
+
+    private void add(final long base, final float[] src, final int srcOffset, final AddScratch scratch)
+    {
         final int length = valueBytes >> 2;
         if (length >= SCRATCH_ADD_MIN_LENGTH)
         {
@@ -261,17 +322,19 @@ final class Stripe
      * Creates a local copy of {@code key}; its value is left for the caller to fill.
      *
      * @return the new slot
+     * @throws OffHeapExhaustedException if the slot needs a new chunk and the member's budget has no room
      */
     int create(final long key, final SlotState state, final long counter, final long version)
     {
         final int slot = freeCount > 0 ? freeSlots[--freeCount] : nextFreshSlot();
-        keyOfSlot[slot] = key;
-        counterOfSlot[slot] = counter;
-        versionOfSlot[slot] = version;
-        updatedOfSlot[slot] = false;
-        deltasInFlightOfSlot[slot] = 0;
-        stateOfSlot[slot] = state;
-        slotOfKey.put(key, slot);
+        final long at = slotAddress(slot);
+        UNSAFE.putLong(at + KEY_AT, key);
+        UNSAFE.putLong(at + VERSION_AT, version);
+        UNSAFE.putLong(at + COUNTER_AT, counter);
+        UNSAFE.putByte(at + UPDATED_AT, (byte)0);
+        UNSAFE.putInt(at + DELTAS_AT, 0);
+        UNSAFE.putByte(at + STATE_AT, (byte)state.ordinal());
+        insert(key, slot);
         if (state == SlotState.MAIN)
         {
             hintOfKey.remove(key);
@@ -287,12 +350,13 @@ final class Stripe
     /** Turns a replica or placeholder into the main copy (relocation to this member). */
     void promote(final int slot, final long counter, final long version)
     {
-        final long key = keyOfSlot[slot];
-        stateOfSlot[slot] = SlotState.MAIN;
-        counterOfSlot[slot] = counter;
-        versionOfSlot[slot] = version;
-        updatedOfSlot[slot] = false;
-        deltasInFlightOfSlot[slot] = 0;
+        final long at = slotAddress(slot);
+        final long key = UNSAFE.getLong(at + KEY_AT);
+        UNSAFE.putByte(at + STATE_AT, (byte)SlotState.MAIN.ordinal());
+        UNSAFE.putLong(at + COUNTER_AT, counter);
+        UNSAFE.putLong(at + VERSION_AT, version);
+        UNSAFE.putByte(at + UPDATED_AT, (byte)0);
+        UNSAFE.putInt(at + DELTAS_AT, 0);
         syncStateOfKey.remove(key);
         minVersionOfKey.remove(key);
         hintOfKey.remove(key);
@@ -302,7 +366,7 @@ final class Stripe
 
     void state(final int slot, final SlotState state)
     {
-        stateOfSlot[slot] = state;
+        UNSAFE.putByte(slotAddress(slot) + STATE_AT, (byte)state.ordinal());
     }
 
     /** @return the newest main-copy version this member saw for the key through remote operations, or -1 */
@@ -326,10 +390,12 @@ final class Stripe
     /** Turns the main copy into a placeholder: it was relocated away while local workers still intend it. */
     void demote(final int slot, final int forwardedToPeer)
     {
-        final long key = keyOfSlot[slot];
-        stateOfSlot[slot] = SlotState.PLACEHOLDER;
-        versionOfSlot[slot] = -1;
-        updatedOfSlot[slot] = false;
+        final long at = slotAddress(slot);
+        final long key = UNSAFE.getLong(at + KEY_AT);
+        UNSAFE.putByte(at + STATE_AT, (byte)SlotState.PLACEHOLDER.ordinal());
+        UNSAFE.putLong(at + VERSION_AT, -1);
+        UNSAFE.putByte(at + UPDATED_AT, (byte)0);
+        UNSAFE.putInt(at + DELTAS_AT, 0);
         syncStateOfKey.remove(key);
         mainCount--;
         replicaCount++;
@@ -342,11 +408,12 @@ final class Stripe
     /** Removes the local copy held in {@code slot} and remembers where the main copy is. */
     void remove(final int slot, final int forwardedToPeer)
     {
-        final long key = keyOfSlot[slot];
-        slotOfKey.remove(key);
+        final long at = slotAddress(slot);
+        final long key = UNSAFE.getLong(at + KEY_AT);
+        unindex(key);
         syncStateOfKey.remove(key);
         minVersionOfKey.remove(key);
-        if (stateOfSlot[slot] == SlotState.MAIN)
+        if (UNSAFE.getByte(at + STATE_AT) == SlotState.MAIN.ordinal())
         {
             mainCount--;
         }
@@ -354,6 +421,7 @@ final class Stripe
         {
             replicaCount--;
         }
+        UNSAFE.putByte(at + STATE_AT, FREE);
         if (forwardedToPeer >= 0)
         {
             hintOfKey.put(key, forwardedToPeer);
@@ -435,39 +503,100 @@ final class Stripe
     int collectMainKeys(final long[] out, final int offset)
     {
         int n = offset;
-        final Long2LongHashMap.EntryIterator it = slotOfKey.entrySet().iterator();
-        while (it.hasNext())
+        for (int slot = 0; slot < highWater; slot++)
         {
-            it.next();
-            if (stateOfSlot[(int)it.getLongValue()] == SlotState.MAIN)
+            final long at = slotAddress(slot);
+            if (UNSAFE.getByte(at + STATE_AT) == SlotState.MAIN.ordinal())
             {
-                out[n++] = it.getLongKey();
+                out[n++] = UNSAFE.getLong(at + KEY_AT);
             }
         }
         return n;
     }
 
+    private void insert(final long key, final int slot)
+    {
+        if ((indexed + 1) * 3L > index.length * 2L)
+        {
+            grow();
+        }
+        final int[] idx = index;
+        final int mask = idx.length - 1;
+        int i = indexHash(key) & mask;
+        while (idx[i] != 0)
+        {
+            i = (i + 1) & mask;
+        }
+        idx[i] = slot + 1;
+        indexed++;
+    }
+
+    /** Replaces the index by one of twice the size, filled before it is published to lock-free readers. */
+    private void grow()
+    {
+        final int[] old = index;
+        final int[] grown = new int[old.length * 2];
+        final int mask = grown.length - 1;
+        for (final int entry : old)
+        {
+            if (entry != 0)
+            {
+                int i = indexHash(UNSAFE.getLong(slotAddress(entry - 1) + KEY_AT)) & mask;
+                while (grown[i] != 0)
+                {
+                    i = (i + 1) & mask;
+                }
+                grown[i] = entry;
+            }
+        }
+        index = grown;
+    }
+
+    /** Backward-shift deletion: later entries of the probe run move up, so no tombstones accumulate. */
+    private void unindex(final long key)
+    {
+        final int[] idx = index;
+        final int mask = idx.length - 1;
+        int hole = indexHash(key) & mask;
+        while (UNSAFE.getLong(slotAddress(idx[hole] - 1) + KEY_AT) != key)
+        {
+            hole = (hole + 1) & mask;
+        }
+        int i = hole;
+        while (true)
+        {
+            i = (i + 1) & mask;
+            final int entry = idx[i];
+            if (entry == 0)
+            {
+                break;
+            }
+            final int home = indexHash(UNSAFE.getLong(slotAddress(entry - 1) + KEY_AT)) & mask;
+            final boolean movable = hole <= i ? home <= hole || home > i : home <= hole && home > i;
+            if (movable)
+            {
+                idx[hole] = entry;
+                hole = i;
+            }
+        }
+        idx[hole] = 0;
+        indexed--;
+    }
+
     private int nextFreshSlot()
     {
-        final int slot = highWater++;
+        final int slot = highWater;
         final int chunk = slot >>> chunkShift;
-        if (chunk == chunks.length)
+        if (chunk == chunkAddress.length)
         {
-            final int capacity = (chunk + 1) << chunkShift;
-            final UnsafeBuffer buffer = new UnsafeBuffer(
-                BufferUtil.allocateDirectAligned((chunkMask + 1) * valueBytes, CACHE_LINE));
-            chunks = Arrays.copyOf(chunks, chunk + 1);
-            chunks[chunk] = buffer;
-            keyOfSlot = Arrays.copyOf(keyOfSlot, capacity);
-            counterOfSlot = Arrays.copyOf(counterOfSlot, capacity);
-            versionOfSlot = Arrays.copyOf(versionOfSlot, capacity);
-            updatedOfSlot = Arrays.copyOf(updatedOfSlot, capacity);
-            deltasInFlightOfSlot = Arrays.copyOf(deltasInFlightOfSlot, capacity);
-            stateOfSlot = Arrays.copyOf(stateOfSlot, capacity);
+            final long bytes = (long)(chunkMask + 1) * slotBytes;
+            final long address = memory.allocate(this, bytes);
+            UNSAFE.setMemory(address, bytes, (byte)0);
             final long[] addresses = Arrays.copyOf(chunkAddress, chunk + 1);
-            addresses[chunk] = buffer.addressOffset();
+            addresses[chunk] = address;
             chunkAddress = addresses;
         }
+        highWater++;
         return slot;
     }
 }

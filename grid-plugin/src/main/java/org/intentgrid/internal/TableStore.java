@@ -29,7 +29,7 @@ public final class TableStore
 
     TableStore(
         final TableSpec spec, final int stripeCount, final String memberName, final StoreListener listener,
-        final WorkerClocks clocks)
+        final WorkerClocks clocks, final OffHeapMemory.Account memory)
     {
         this.spec = spec;
         this.valueLength = spec.valueLength();
@@ -41,7 +41,7 @@ public final class TableStore
         final int slotsPerChunk = Integer.highestOneBit((int)Math.min(4096, Math.max(16, perStripe)));
         for (int i = 0; i < stripeCount; i++)
         {
-            stripes[i] = new Stripe(valueLength, slotsPerChunk);
+            stripes[i] = new Stripe(valueLength, slotsPerChunk, memory);
         }
         this.stripeMask = stripeCount - 1;
         this.replicas = new ReplicaStore(this, memberName, listener);
