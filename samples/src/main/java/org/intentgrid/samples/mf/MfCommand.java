@@ -33,7 +33,7 @@ public final class MfCommand implements Callable<Integer>, AppCommand
     @Option(names = "--lr", description = "initial rate (default 0.2 for adagrad, 0.1 for sgd)")
     Double learningRate;
 
-    @Option(names = "--reg", defaultValue = "0.02", description = "L2 weight per entry (default ${DEFAULT-VALUE})")
+    @Option(names = "--reg", defaultValue = "0.005", description = "L2 weight per entry (default ${DEFAULT-VALUE})")
     double regularization;
 
     @Option(names = "--gen-rows", defaultValue = "4000", description = "generated: rows (default ${DEFAULT-VALUE})")
