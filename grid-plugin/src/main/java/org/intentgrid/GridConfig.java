@@ -33,6 +33,13 @@ public final class GridConfig
     public static final String HANDOFF_TIMEOUT_PROP_NAME = "intentgrid.handoff-timeout-ms";
     /** Default of {@link #HANDOFF_TIMEOUT_PROP_NAME}. */
     public static final long HANDOFF_TIMEOUT_DEFAULT_MS = 60_000;
+    /**
+     * The most native memory a member's stores may hold, in bytes: a number with an optional binary suffix
+     * {@code k}, {@code m}, {@code g}, {@code t} (e.g. {@code 8g}), or {@code none} for no cap but the machine's.
+     */
+    public static final String MAX_OFFHEAP_BYTES_PROP_NAME = "intentgrid.max-offheap-bytes";
+    /** Default of {@link #MAX_OFFHEAP_BYTES_PROP_NAME}: no cap but the machine's memory. */
+    public static final long MAX_OFFHEAP_BYTES_DEFAULT = Long.MAX_VALUE;
     /** Backups of each home-directory partition, 0 to 6. */
     public static final String DIRECTORY_BACKUPS_PROP_NAME = "intentgrid.directory-backups";
     /** Default of {@link #DIRECTORY_BACKUPS_PROP_NAME}. */
@@ -77,6 +84,7 @@ public final class GridConfig
     private long requestTimeoutMillis;
     private long handoffTimeoutMillis;
     private int directoryBackups;
+    private long maxOffHeapBytes;
     private Mode mode;
     private boolean actImmediately;
     private int channels;
@@ -99,6 +107,7 @@ public final class GridConfig
         c.requestTimeoutMillis = requestTimeoutMillis;
         c.handoffTimeoutMillis = handoffTimeoutMillis;
         c.directoryBackups = directoryBackups;
+        c.maxOffHeapBytes = maxOffHeapBytes;
         c.mode = mode;
         c.actImmediately = actImmediately;
         c.channels = channels;
@@ -119,6 +128,7 @@ public final class GridConfig
         c.requestTimeoutMillis = REQUEST_TIMEOUT_DEFAULT_MS;
         c.handoffTimeoutMillis = HANDOFF_TIMEOUT_DEFAULT_MS;
         c.directoryBackups = DIRECTORY_BACKUPS_DEFAULT;
+        c.maxOffHeapBytes = MAX_OFFHEAP_BYTES_DEFAULT;
         c.mode = defaultMode();
         c.actImmediately = ACT_IMMEDIATELY_DEFAULT;
         c.channels = CHANNELS_DEFAULT;
@@ -141,6 +151,7 @@ public final class GridConfig
         c = read(c, properties, REQUEST_TIMEOUT_PROP_NAME, (g, v) -> g.requestTimeoutMillis(parseLong(v)));
         c = read(c, properties, HANDOFF_TIMEOUT_PROP_NAME, (g, v) -> g.handoffTimeoutMillis(parseLong(v)));
         c = read(c, properties, DIRECTORY_BACKUPS_PROP_NAME, (g, v) -> g.directoryBackups(parseInt(v)));
+        c = read(c, properties, MAX_OFFHEAP_BYTES_PROP_NAME, (g, v) -> g.maxOffHeapBytes(parseBytes(v)));
         c = read(c, properties, MODE_PROP_NAME, (g, v) -> g.mode(Mode.parse(v)));
         c = read(c, properties, ACT_IMMEDIATELY_PROP_NAME, (g, v) -> g.actImmediately(parseBoolean(v)));
         c = read(c, properties, CHANNELS_PROP_NAME, (g, v) -> g.channels(parseInt(v)));
@@ -202,6 +213,34 @@ public final class GridConfig
         }
     }
 
+    private static long parseBytes(final String value)
+    {
+        if ("none".equalsIgnoreCase(value))
+        {
+            return Long.MAX_VALUE;
+        }
+        final String suffixes = "kmgt";
+        final char last = value.isEmpty() ? ' ' : Character.toLowerCase(value.charAt(value.length() - 1));
+        final int shift = 10 * (suffixes.indexOf(last) + 1);
+        final String digits = shift > 0 ? value.substring(0, value.length() - 1) : value;
+        final long number;
+        try
+        {
+            number = Long.parseLong(digits);
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new IllegalArgumentException("'" + value + "' is not a byte size; expected a number with an " +
+                "optional suffix k, m, g or t, or none", e);
+        }
+        if (number > (Long.MAX_VALUE >> shift))
+        {
+            throw new IllegalArgumentException("'" + value + "' is too large; expected at most " +
+                (Long.MAX_VALUE >> 10) + "k, or none");
+        }
+        return number << shift;
+    }
+
     private static Mode defaultMode()
     {
         return ServiceLoader.load(IntentPolicyProvider.class, GridConfig.class.getClassLoader())
@@ -215,6 +254,8 @@ public final class GridConfig
         property.accept(REQUEST_TIMEOUT_PROP_NAME, String.valueOf(requestTimeoutMillis));
         property.accept(HANDOFF_TIMEOUT_PROP_NAME, String.valueOf(handoffTimeoutMillis));
         property.accept(DIRECTORY_BACKUPS_PROP_NAME, String.valueOf(directoryBackups));
+        property.accept(MAX_OFFHEAP_BYTES_PROP_NAME,
+            maxOffHeapBytes == Long.MAX_VALUE ? "none" : String.valueOf(maxOffHeapBytes));
         property.accept(MODE_PROP_NAME, mode.label());
         property.accept(ACT_IMMEDIATELY_PROP_NAME, String.valueOf(actImmediately));
         property.accept(CHANNELS_PROP_NAME, String.valueOf(channels));
@@ -409,6 +450,29 @@ public final class GridConfig
         final GridConfig c = copy();
         c.directoryBackups = backups;
         return c;
+    }
+
+    /**
+     * @param bytes the most native memory a member's stores may hold, at least 1 ({@link Long#MAX_VALUE}: no cap
+     *              but the machine's, the default). Creating a key beyond it fails at once, naming the member,
+     *              table, bytes in use and the cap; main copies moving in (relocation, a leaving member's hand-off)
+     *              are taken even beyond it, since they must live somewhere
+     */
+    public GridConfig maxOffHeapBytes(final long bytes)
+    {
+        if (bytes < 1)
+        {
+            throw new IllegalArgumentException("maxOffHeapBytes must be >= 1, got " + bytes);
+        }
+        final GridConfig c = copy();
+        c.maxOffHeapBytes = bytes;
+        return c;
+    }
+
+    /** @return the most native memory a member's stores may hold ({@link Long#MAX_VALUE}: no cap) */
+    public long maxOffHeapBytes()
+    {
+        return maxOffHeapBytes;
     }
 
     /** @return number of embedded members */

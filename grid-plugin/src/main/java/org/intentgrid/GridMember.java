@@ -206,6 +206,30 @@ public final class GridMember
         return state;
     }
 
+    /**
+     * @return bytes of native memory the table's values and slot headers take on this member (main copies, replicas
+     *         and placeholders; memory of a table this member no longer reaches is returned after a garbage collection)
+     */
+    public long offHeapBytes(final Table table)
+    {
+        return store(table).offHeapBytes();
+    }
+
+    /** @return bytes of native memory all tables take on this member */
+    public long offHeapBytes()
+    {
+        return runtime.offHeapBytes();
+    }
+
+    /**
+     * @return the most native memory this member's tables may take ({@link GridConfig#maxOffHeapBytes}), {@link
+     *         Long#MAX_VALUE} for no cap
+     */
+    public long maxOffHeapBytes()
+    {
+        return runtime.maxOffHeapBytes();
+    }
+
     /** @return number of main copies of the table held here */
     public long mainCopies(final Table table)
     {

@@ -5,20 +5,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -175,32 +171,11 @@ class DropInPluginIT
 
     private static Process fork(final GridConfig config, final String log, final String... properties) throws Exception
     {
-        final Path target = Paths.get("target").toAbsolutePath();
-        final Path pluginJar;
-        try (Stream<Path> files = Files.list(target))
-        {
-            pluginJar = files.filter(p -> p.getFileName().toString().matches("grid-plugin-.*\\.jar") &&
-                !p.getFileName().toString().contains("tests")).findFirst()
-                .orElseThrow(() -> new AssertionError("run after 'mvn package': no plugin jar in " + target));
-        }
-        final List<String> classpath = new ArrayList<>();
-        classpath.add(pluginJar.toString());
-        classpath.add(target.resolve("test-classes").toString());
-        for (final String entry : System.getProperty("java.class.path").split(File.pathSeparator))
-        {
-            final String name = Paths.get(entry).getFileName().toString();
-            if (name.startsWith("hazelcast-") || name.startsWith("agrona-"))
-            {
-                classpath.add(entry);
-            }
-        }
-        final String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        final List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Djava.net.preferIPv4Stack=true",
-            "-cp", classpath.stream().collect(Collectors.joining(File.pathSeparator)),
-            ForkedMember.class.getName(), config.clusterName(), String.valueOf(config.basePort())));
-        command.addAll(List.of(properties));
-        final ProcessBuilder builder = new ProcessBuilder(command);
-        builder.redirectError(target.resolve(log).toFile());
+        final List<String> args = new ArrayList<>(List.of(config.clusterName(), String.valueOf(config.basePort())));
+        args.addAll(List.of(properties));
+        final ProcessBuilder builder = new ProcessBuilder(
+            ForkedJvms.command(List.of("-Xmx512m"), ForkedMember.class, args.toArray(new String[0])));
+        builder.redirectError(Paths.get("target").toAbsolutePath().resolve(log).toFile());
         return builder.start();
     }
 }

@@ -91,6 +91,7 @@ final class Wire
                 writeUuid(out, hint);
             }
         }
+        out.writeString(reply.error());
     }
 
     static DataReply readReply(final ObjectDataInput in) throws IOException
@@ -108,7 +109,16 @@ final class Wire
                 hints[i] = readUuid(in);
             }
         }
-        return new DataReply(status, values, counters, versions, hints);
+        final DataReply reply = new DataReply(status, values, counters, versions, hints);
+        final String error = in.readString();
+        for (int i = 0; i < status.length && error != null; i++)
+        {
+            if (status[i] == DataReply.FULL)
+            {
+                reply.full(i, error);
+            }
+        }
+        return reply;
     }
 
     static void writeChunks(final ObjectDataOutput out, final List<DirectoryChunk> chunks) throws IOException

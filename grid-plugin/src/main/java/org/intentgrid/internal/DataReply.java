@@ -15,6 +15,8 @@ public final class DataReply
     public static final byte MISS = 1;
     /** The key is in transit or its home is handing over: try the same route again after a pause. */
     public static final byte WAIT = 2;
+    /** The key's home has no memory left to create it: the request fails with {@link #error()}. */
+    public static final byte FULL = 3;
 
     public final byte[] status;
     /** Values for served PULL and LOCALIZE keys, {@code valueLength} floats per key; else null. */
@@ -25,6 +27,8 @@ public final class DataReply
     public final long[] versions;
     /** Route hints for MISS keys; null when no miss named a hint. */
     private UUID[] hints;
+    /** Why a key was {@link #FULL}, or null. */
+    private String error;
     /** Directory entries this request changed at the home, to be sent to backups; never serialized. */
     DirectoryChunk directoryChanges;
 
@@ -49,6 +53,19 @@ public final class DataReply
             }
             hints[index] = hint;
         }
+    }
+
+    /** Marks key {@code index} as {@link #FULL}, for the reason {@code message}. */
+    public void full(final int index, final String message)
+    {
+        status[index] = FULL;
+        error = message;
+    }
+
+    /** @return why a key was {@link #FULL}, or null */
+    public String error()
+    {
+        return error;
     }
 
     /** @return route hints per key (null where none), or null if no key has one */

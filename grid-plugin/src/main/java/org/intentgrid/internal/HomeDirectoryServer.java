@@ -1,6 +1,7 @@
 package org.intentgrid.internal;
 
 
+import org.intentgrid.OffHeapExhaustedException;
 import java.util.List;
 import java.util.UUID;
 
@@ -40,7 +41,16 @@ final class HomeDirectoryServer
         final Directory.Entry entry = directory.get(partition, table.spec().name(), key);
         if (entry == null && lifecycle.acceptsMainCopies())
         {
-            final int slot = table.materialize(stripe, key);
+            final int slot;
+            try
+            {
+                slot = table.materialize(stripe, key);
+            }
+            catch (final OffHeapExhaustedException e)
+            {
+                reply.full(index, e.getMessage());
+                return -1;
+            }
             directory.putIfNewer(partition, table.spec().name(), key, self, 0);
             changes.add(key, self, 0);
             return slot;

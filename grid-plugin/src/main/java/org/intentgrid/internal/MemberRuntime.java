@@ -36,6 +36,7 @@ public final class MemberRuntime
     private final ClusterPort port;
     private final UUID self;
     private final String memberName;
+    private final OffHeapMemory offHeap;
     private final ErrorHandler errorHandler;
     private final MemberLifecycle lifecycle = new MemberLifecycle();
     private final MemberCounters counters = new MemberCounters();
@@ -64,8 +65,8 @@ public final class MemberRuntime
         this.errorHandler = errorHandler;
         final Directory directory = new Directory(port.partitionCount());
         this.router = new Router(port, directory);
-        this.tables = new StoreRegistry(self.toString(), w -> policy.clock(w),
-            new OffHeapMemory(self.toString(), Long.MAX_VALUE));
+        this.offHeap = new OffHeapMemory(self.toString(), config.maxOffHeapBytes());
+        this.tables = new StoreRegistry(self.toString(), w -> policy.clock(w), offHeap);
         this.homeDirectory = new HomeDirectoryServer(directory, router, lifecycle);
         this.dataServer = new DataServer(tables, router, homeDirectory, counters, lifecycle);
         this.syncServer = new SyncServer(tables, router, () -> policy, counters);
@@ -315,6 +316,18 @@ public final class MemberRuntime
     }
 
     /** @return the short member name used in thread names */
+    /** @return native memory this member's stores hold, in bytes */
+    public long offHeapBytes()
+    {
+        return offHeap.used();
+    }
+
+    /** @return the most native memory this member's stores may hold ({@link Long#MAX_VALUE}: no cap) */
+    public long maxOffHeapBytes()
+    {
+        return offHeap.cap();
+    }
+
     String memberName()
     {
         return memberName;

@@ -1,9 +1,12 @@
 package org.intentgrid.internal;
 
 import org.agrona.UnsafeAccess;
+import org.intentgrid.GridConfig;
+import org.intentgrid.OffHeapExhaustedException;
 import sun.misc.Unsafe;
 
 import java.lang.ref.Cleaner;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -45,6 +48,16 @@ final class OffHeapMemory
         return new OffHeapMemory("test", Long.MAX_VALUE);
     }
 
+    private OffHeapExhaustedException exhausted(
+        final String table, final long requested, final long inUse, final Throwable cause)
+    {
+        return new OffHeapExhaustedException("member " + memberName + " has no room for " + requested +
+            " more bytes of table '" + table + "': " + inUse + " bytes in use" + (cap == Long.MAX_VALUE ?
+            " and the machine refused more memory" : " of a cap of " + cap + " (" +
+            GridConfig.MAX_OFFHEAP_BYTES_PROP_NAME + ")") +
+            "; raise the cap, add members, or use fewer or smaller tables", cause);
+    }
+
     /** @return the accounting of one table's chunks on this member */
     Account account(final String table)
     {
@@ -80,18 +93,27 @@ final class OffHeapMemory
             return bytes.get();
         }
 
+        /** @return an empty set of chunks, freed together once {@code owner} is unreachable */
+        Chunks chunks(final Object owner)
+        {
+            final Chunks chunks = new Chunks(this);
+            CLEANER.register(owner, chunks);
+            return chunks;
+        }
+
         /**
-         * Allocates {@code size} bytes that are freed once {@code owner} is unreachable.
+         * Allocates {@code size} bytes as one more chunk of {@code chunks}.
          *
+         * @param withinCap false to take the memory even beyond the cap
          * @throws OffHeapExhaustedException if the cap or the machine's memory leaves no room; nothing is allocated
          */
-        long allocate(final Object owner, final long size)
+        long allocate(final Chunks chunks, final long size, final boolean withinCap)
         {
             final long after = used.addAndGet(size);
-            if (after > cap || after < 0)
+            if (withinCap && (after > cap || after < 0))
             {
                 used.addAndGet(-size);
-                throw new OffHeapExhaustedException(memberName, table, size, after - size, cap, null);
+                throw exhausted(table, size, after - size, null);
             }
             final long address;
             try
@@ -101,10 +123,10 @@ final class OffHeapMemory
             catch (final OutOfMemoryError e)
             {
                 used.addAndGet(-size);
-                throw new OffHeapExhaustedException(memberName, table, size, after - size, cap, e);
+                throw exhausted(table, size, after - size, e);
             }
             bytes.addAndGet(size);
-            CLEANER.register(owner, new Free(address, size, this));
+            chunks.add(address, size);
             return address;
         }
 
@@ -115,25 +137,42 @@ final class OffHeapMemory
         }
     }
 
-    /** The cleaning action: must not refer to the owner, or the owner would never become unreachable. */
-    private static final class Free implements Runnable
+    /**
+     * The chunks of one owner and the cleaning action that frees them: it must not refer to the owner, or the owner
+     * would never become unreachable. Appended to under the owner's lock; run once the owner is gone.
+     */
+    static final class Chunks implements Runnable
     {
-        private final long address;
-        private final long size;
         private final Account account;
+        private long[] addresses = new long[4];
+        private int count;
+        private long bytes;
 
-        Free(final long address, final long size, final Account account)
+        private Chunks(final Account account)
         {
-            this.address = address;
-            this.size = size;
             this.account = account;
         }
 
-        @Override
-        public void run()
+        private synchronized void add(final long address, final long size)
         {
-            UNSAFE.freeMemory(address);
-            account.released(size);
+            if (count == addresses.length)
+            {
+                addresses = Arrays.copyOf(addresses, count * 2);
+            }
+            addresses[count++] = address;
+            bytes += size;
+        }
+
+        @Override
+        public synchronized void run()
+        {
+            for (int i = 0; i < count; i++)
+            {
+                UNSAFE.freeMemory(addresses[i]);
+            }
+            account.released(bytes);
+            count = 0;
+            bytes = 0;
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.intentgrid.internal;
 
+import org.intentgrid.OffHeapExhaustedException;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.LongArrayList;
@@ -378,6 +379,9 @@ public final class RemoteRequest implements OpHandle
                     onMiss(i, member, reply.hint(j), fromHome);
                     again.addInt(i);
                     break;
+                case DataReply.FULL:
+                    future.completeExceptionally(new OffHeapExhaustedException(reply.error()));
+                    return;
                 default:
                     again.addInt(i);
                     break;

@@ -1,5 +1,6 @@
 package org.intentgrid.internal;
 
+import org.intentgrid.OffHeapExhaustedException;
 import java.util.Arrays;
 
 /**
@@ -30,6 +31,8 @@ final class ReplicaStore
      *
      * @return the key's slot state afterwards: {@link SlotState#MAIN} if the intent is for a main copy held here
      *         (nothing to fetch), else a replica or placeholder that sync rounds must keep up
+     * @throws OffHeapExhaustedException if a placeholder was needed and the member has no room for it (the intent
+     *                                   is not recorded; the key stays remote)
      */
     SlotState registerIntent(final long key, final int worker, final long end)
     {

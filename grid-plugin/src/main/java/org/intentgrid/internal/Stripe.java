@@ -1,5 +1,6 @@
 package org.intentgrid.internal;
 
+import org.intentgrid.OffHeapExhaustedException;
 import org.agrona.UnsafeAccess;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -55,6 +56,7 @@ final class Stripe extends StampedLock
     private final int chunkShift;
     private final int chunkMask;
     private final transient OffHeapMemory.Account memory;
+    private final transient OffHeapMemory.Chunks chunks;
     private final transient Long2LongHashMap hintOfKey = new Long2LongHashMap(MISSING);
     private final transient Long2ObjectHashMap<float[]> syncStateOfKey = new Long2ObjectHashMap<>();
     private final transient Long2ObjectHashMap<long[]> intentEndsOfKey = new Long2ObjectHashMap<>();
@@ -80,6 +82,7 @@ final class Stripe extends StampedLock
         this.chunkShift = Integer.numberOfTrailingZeros(slotsPerChunk);
         this.chunkMask = slotsPerChunk - 1;
         this.memory = memory;
+        this.chunks = memory.chunks(this);
     }
 
     long lock()
@@ -326,7 +329,16 @@ final class Stripe extends StampedLock
      */
     int create(final long key, final SlotState state, final long counter, final long version)
     {
-        final int slot = freeCount > 0 ? freeSlots[--freeCount] : nextFreshSlot();
+        return create(key, state, counter, version, true);
+    }
+
+    /**
+     * As {@link #create(long, SlotState, long, long)}; {@code withinCap} false takes memory beyond the member's cap
+     * (a main copy moving in must live somewhere).
+     */
+    int create(final long key, final SlotState state, final long counter, final long version, final boolean withinCap)
+    {
+        final int slot = freeCount > 0 ? freeSlots[--freeCount] : nextFreshSlot(withinCap);
         final long at = slotAddress(slot);
         UNSAFE.putLong(at + KEY_AT, key);
         UNSAFE.putLong(at + VERSION_AT, version);
@@ -583,14 +595,14 @@ final class Stripe extends StampedLock
         indexed--;
     }
 
-    private int nextFreshSlot()
+    private int nextFreshSlot(final boolean withinCap)
     {
         final int slot = highWater;
         final int chunk = slot >>> chunkShift;
         if (chunk == chunkAddress.length)
         {
             final long bytes = (long)(chunkMask + 1) * slotBytes;
-            final long address = memory.allocate(this, bytes);
+            final long address = memory.allocate(chunks, bytes, withinCap);
             UNSAFE.setMemory(address, bytes, (byte)0);
             final long[] addresses = Arrays.copyOf(chunkAddress, chunk + 1);
             addresses[chunk] = address;

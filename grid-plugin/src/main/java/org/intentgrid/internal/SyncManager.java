@@ -1,5 +1,6 @@
 package org.intentgrid.internal;
 
+import org.intentgrid.OffHeapExhaustedException;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 import org.agrona.ErrorHandler;
@@ -64,6 +65,8 @@ final class SyncManager implements Agent
     private final AtomicLong deltasInFlight = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong keysVisited = new AtomicLong();
+    /** Due intents not acted on because the member had no memory left for their placeholders. */
+    private final AtomicLong intentsRefused = new AtomicLong();
     private long[] clocks = new long[0];
     private volatile Thread agentThread;
 
@@ -171,7 +174,21 @@ final class SyncManager implements Agent
     private void onDue(final Object table, final long key, final int worker, final long end)
     {
         final TableStore store = (TableStore)table;
-        if (store.replicaStore().registerIntent(key, worker, end) == SlotState.MAIN)
+        final SlotState state;
+        try
+        {
+            state = store.replicaStore().registerIntent(key, worker, end);
+        }
+        catch (final OffHeapExhaustedException e)
+        {
+            // the key stays remote; one report per member, not one per key
+            if (intentsRefused.getAndIncrement() == 0)
+            {
+                onError(e);
+            }
+            return;
+        }
+        if (state == SlotState.MAIN)
         {
             channelOf(key).intendMain(store, key);
         }

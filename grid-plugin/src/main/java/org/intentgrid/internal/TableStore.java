@@ -18,6 +18,11 @@ import java.util.Arrays;
  */
 public final class TableStore
 {
+    /**
+     * Size a chunk of slots aims at: large enough that allocations are rare, small enough that a sparsely touched
+     * big table (one key in each of 1024 stripes) does not take gigabytes.
+     */
+    private static final long CHUNK_BYTES = 64 << 10;
     private final TableSpec spec;
     private final int valueLength;
     private final Stripe[] stripes;
@@ -26,6 +31,7 @@ public final class TableStore
     private final StoreListener listener;
     private final WorkerClocks clocks;
     private final ReplicaStore replicas;
+    private final OffHeapMemory.Account memory;
 
     TableStore(
         final TableSpec spec, final int stripeCount, final String memberName, final StoreListener listener,
@@ -38,12 +44,15 @@ public final class TableStore
         this.clocks = clocks;
         this.stripes = new Stripe[stripeCount];
         final long perStripe = Math.max(1, spec.size() / stripeCount / 2);
-        final int slotsPerChunk = Integer.highestOneBit((int)Math.min(4096, Math.max(16, perStripe)));
+        final long slotBytes = Stripe.HEADER_BYTES + 4L * valueLength;
+        final long byBytes = Math.max(1, CHUNK_BYTES / slotBytes);
+        final int slotsPerChunk = Integer.highestOneBit((int)Math.min(byBytes, Math.max(16, perStripe)));
         for (int i = 0; i < stripeCount; i++)
         {
             stripes[i] = new Stripe(valueLength, slotsPerChunk, memory);
         }
         this.stripeMask = stripeCount - 1;
+        this.memory = memory;
         this.replicas = new ReplicaStore(this, memberName, listener);
     }
 
@@ -290,7 +299,7 @@ public final class TableStore
         final int existing = stripe.slotOf(key);
         if (existing < 0)
         {
-            final int slot = stripe.create(key, SlotState.MAIN, counter, version);
+            final int slot = stripe.create(key, SlotState.MAIN, counter, version, false);
             stripe.copyIn(slot, src, srcOffset);
         }
         else if (stripe.state(existing) == SlotState.MAIN)
@@ -382,6 +391,12 @@ public final class TableStore
             listener.intentEnded(spec.name(), key, memberName);
         }
         return active;
+    }
+
+    /** @return bytes of native memory this table holds on this member (its slot chunks) */
+    public long offHeapBytes()
+    {
+        return memory.bytes();
     }
 
     /** @return number of main copies held here */

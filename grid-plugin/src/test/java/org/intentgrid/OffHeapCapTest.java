@@ -1,0 +1,116 @@
+package org.intentgrid;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A member's native memory cap: filling a table past it fails the call at once (not after the request timeout),
+ * with a message naming the member, the table, the bytes in use and the cap; what was created before keeps its
+ * values and other tables keep working; no member holds more than its cap.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class OffHeapCapTest
+{
+    private static final long CAP = 3L << 20;
+    private static final int LENGTH = 64;
+    private static final int BATCH = 1000;
+    /** 16,384 x 64 floats: 4.7 MB with slot headers, more than two members' caps of 3 MiB hold with chunk rounding. */
+    private static final int KEYS = 16_384;
+
+    private ParameterGrid grid;
+
+    @AfterEach
+    void stop()
+    {
+        grid.close();
+    }
+
+    @Test
+    void fillingMembersPastTheirCapFailsAtOnceAndLeavesEverythingElseWorking()
+    {
+        grid = ParameterGrid.start(GridConfig.embedded().members(2).maxOffHeapBytes(CAP));
+        final Table small = grid.table(TableSpec.of("cap-small", 64, 4));
+        final Table big = grid.table(TableSpec.of("cap-big", KEYS, LENGTH));
+        try (ParameterWorker worker = grid.member(0).worker())
+        {
+            final long[] smallKeys = new long[64];
+            Arrays.setAll(smallKeys, k -> k);
+            final float[] smallOnes = new float[smallKeys.length * 4];
+            Arrays.fill(smallOnes, 1);
+            worker.push(small, smallKeys, smallOnes).await();
+
+            final float[] ones = new float[BATCH * LENGTH];
+            Arrays.fill(ones, 1);
+            OffHeapExhaustedException failure = null;
+            long failedAfterNanos = 0;
+            int completedBatches = 0;
+            while (failure == null && (completedBatches + 1) * BATCH <= KEYS)
+            {
+                final long[] keys = batch(completedBatches);
+                final long start = System.nanoTime();
+                try
+                {
+                    worker.push(big, keys, ones).await();
+                    completedBatches++;
+                }
+                catch (final OffHeapExhaustedException e)
+                {
+                    failure = e;
+                    failedAfterNanos = System.nanoTime() - start;
+                }
+            }
+            assertNotNull(failure, "filling 16,384 keys x 64 floats past a 3 MiB cap per member failed");
+            assertTrue(failedAfterNanos < TimeUnit.SECONDS.toNanos(10),
+                "the failing call failed at once, not after the request timeout: " + failedAfterNanos / 1_000_000 +
+                " ms");
+            final String message = failure.getMessage();
+            assertTrue(message.contains("member ") && message.contains("table 'cap-big'") &&
+                message.contains("bytes in use") && message.contains("a cap of " + CAP) &&
+                message.contains(GridConfig.MAX_OFFHEAP_BYTES_PROP_NAME), "the message names what and why: " + message);
+            assertTrue(completedBatches > 0, "keys fit until the cap was reached");
+            System.out.printf("%d batches of %d keys fit; then, after %d ms: %s%n", completedBatches, BATCH,
+                failedAfterNanos / 1_000_000, message);
+
+            for (final GridMember member : grid.members())
+            {
+                assertTrue(member.offHeapBytes() <= CAP, member + " holds " + member.offHeapBytes() + " bytes");
+                assertEquals(member.offHeapBytes(), member.offHeapBytes(big) + member.offHeapBytes(small),
+                    "the member's bytes are its tables' bytes");
+                assertEquals(CAP, member.maxOffHeapBytes());
+            }
+
+            final float[] values = new float[BATCH * LENGTH];
+            for (int b = 0; b < completedBatches; b++)
+            {
+                final long[] keys = batch(b);
+                worker.pull(big, keys, values).await();
+                for (int i = 0; i < keys.length; i++)
+                {
+                    assertEquals(TestGrids.initial(big, keys[i], 0) + 1, values[i * LENGTH], "key " + keys[i]);
+                }
+            }
+            worker.push(small, smallKeys, smallOnes).await();
+            final float[] smallValues = new float[smallKeys.length * 4];
+            worker.pull(small, smallKeys, smallValues).await();
+            for (int k = 0; k < smallKeys.length; k++)
+            {
+                assertEquals(TestGrids.initial(small, k, 3) + 2, smallValues[k * 4 + 3], "small table key " + k);
+            }
+        }
+    }
+
+    private static long[] batch(final int index)
+    {
+        final long[] keys = new long[BATCH];
+        Arrays.setAll(keys, i -> (long)index * BATCH + i);
+        return keys;
+    }
+}
