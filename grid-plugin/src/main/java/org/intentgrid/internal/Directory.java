@@ -1,8 +1,10 @@
 package org.intentgrid.internal;
 
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,10 @@ import java.util.UUID;
  * operations running on the partition's thread at the partition owner, and travel with the partition
  * through Hazelcast's migration and backup hooks, so two members can never both believe they materialized
  * a key. Each partition is guarded by its own monitor so that other threads may read it.
+ * <p>
+ * Most keys never move: they stay where their home materialized them, at relocation counter 0. Those are kept as
+ * bare keys in a primitive set per materializing member (about 14 bytes of heap per key); only keys that moved
+ * get an entry object with owner and counter.
  */
 final class Directory
 {
@@ -44,6 +50,8 @@ final class Directory
         }
     }
 
+    private static final float SET_LOAD_FACTOR = 0.8f;
+
     private final Partition[] partitions;
 
     Directory(final int partitionCount)
@@ -61,7 +69,7 @@ final class Directory
         final Partition p = partitions[partition];
         synchronized (p)
         {
-            final Long2ObjectHashMap<Entry> entries = p.tables.get(table);
+            final TableEntries entries = p.tables.get(table);
             return entries == null ? null : entries.get(key);
         }
     }
@@ -72,29 +80,21 @@ final class Directory
         final Partition p = partitions[partition];
         synchronized (p)
         {
-            final Long2ObjectHashMap<Entry> entries = p.tables.computeIfAbsent(table, t -> new Long2ObjectHashMap<>());
-            final Entry entry = entries.get(key);
-            if (entry == null)
-            {
-                entries.put(key, new Entry(owner, counter));
-                return true;
-            }
-            if (counter > entry.counter)
-            {
-                entry.owner = owner;
-                entry.counter = counter;
-                return true;
-            }
-            return false;
+            return p.tables.computeIfAbsent(table, t -> new TableEntries()).putIfNewer(key, owner, counter);
         }
     }
 
     /** Applies backup or migration data: entries are taken as given where newer. */
     void apply(final int partition, final DirectoryChunk chunk)
     {
-        for (int i = 0; i < chunk.keys.length; i++)
+        final Partition p = partitions[partition];
+        synchronized (p)
         {
-            putIfNewer(partition, chunk.table, chunk.keys[i], chunk.owners[i], chunk.counters[i]);
+            final TableEntries entries = p.tables.computeIfAbsent(chunk.table, t -> new TableEntries());
+            for (int i = 0; i < chunk.keys.length; i++)
+            {
+                entries.putIfNewer(chunk.keys[i], chunk.owners[i], chunk.counters[i]);
+            }
         }
     }
 
@@ -105,22 +105,9 @@ final class Directory
         synchronized (p)
         {
             final List<DirectoryChunk> chunks = new ArrayList<>(p.tables.size());
-            for (final Map.Entry<String, Long2ObjectHashMap<Entry>> table : p.tables.entrySet())
+            for (final Map.Entry<String, TableEntries> table : p.tables.entrySet())
             {
-                final Long2ObjectHashMap<Entry> entries = table.getValue();
-                final long[] keys = new long[entries.size()];
-                final UUID[] owners = new UUID[keys.length];
-                final long[] counters = new long[keys.length];
-                int i = 0;
-                final Long2ObjectHashMap<Entry>.EntryIterator it = entries.entrySet().iterator();
-                for (; it.hasNext(); i++)
-                {
-                    it.next();
-                    keys[i] = it.getLongKey();
-                    owners[i] = it.getValue().owner;
-                    counters[i] = it.getValue().counter;
-                }
-                chunks.add(new DirectoryChunk(table.getKey(), keys, owners, counters));
+                chunks.add(table.getValue().snapshot(table.getKey()));
             }
             return chunks;
         }
@@ -148,6 +135,126 @@ final class Directory
 
     private static final class Partition
     {
-        final Map<String, Long2ObjectHashMap<Entry>> tables = new HashMap<>();
+        final Map<String, TableEntries> tables = new HashMap<>();
+    }
+
+    /** One table's entries in one partition. Guarded by the partition's monitor. */
+    private static final class TableEntries
+    {
+        /** Keys that moved at least once (counter above 0). */
+        private final Long2ObjectHashMap<Entry> moved = new Long2ObjectHashMap<>();
+        /** Members that materialized keys that never moved, and those keys. */
+        private UUID[] materializers = new UUID[0];
+        private LongHashSet[] unmoved = new LongHashSet[0];
+
+        Entry get(final long key)
+        {
+            final Entry entry = moved.get(key);
+            if (entry != null)
+            {
+                return entry;
+            }
+            for (int i = 0; i < unmoved.length; i++)
+            {
+                if (unmoved[i].contains(key))
+                {
+                    return new Entry(materializers[i], 0);
+                }
+            }
+            return null;
+        }
+
+        boolean putIfNewer(final long key, final UUID owner, final long counter)
+        {
+            final Entry known = moved.get(key);
+            if (known != null)
+            {
+                if (counter <= known.counter)
+                {
+                    return false;
+                }
+                known.owner = owner;
+                known.counter = counter;
+                return true;
+            }
+            final int unmovedAt = unmovedIndexOf(key);
+            if (unmovedAt >= 0 && counter == 0)
+            {
+                return false;
+            }
+            if (unmovedAt >= 0)
+            {
+                unmoved[unmovedAt].remove(key);
+            }
+            if (counter == 0)
+            {
+                unmovedOf(owner).add(key);
+            }
+            else
+            {
+                moved.put(key, new Entry(owner, counter));
+            }
+            return true;
+        }
+
+        private int unmovedIndexOf(final long key)
+        {
+            for (int i = 0; i < unmoved.length; i++)
+            {
+                if (unmoved[i].contains(key))
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private LongHashSet unmovedOf(final UUID owner)
+        {
+            for (int i = 0; i < materializers.length; i++)
+            {
+                if (materializers[i].equals(owner))
+                {
+                    return unmoved[i];
+                }
+            }
+            final int n = materializers.length;
+            materializers = Arrays.copyOf(materializers, n + 1);
+            unmoved = Arrays.copyOf(unmoved, n + 1);
+            materializers[n] = owner;
+            unmoved[n] = new LongHashSet(LongHashSet.DEFAULT_INITIAL_CAPACITY, SET_LOAD_FACTOR);
+            return unmoved[n];
+        }
+
+        DirectoryChunk snapshot(final String table)
+        {
+            int size = moved.size();
+            for (final LongHashSet keys : unmoved)
+            {
+                size += keys.size();
+            }
+            final long[] keys = new long[size];
+            final UUID[] owners = new UUID[size];
+            final long[] counters = new long[size];
+            int i = 0;
+            final Long2ObjectHashMap<Entry>.EntryIterator it = moved.entrySet().iterator();
+            while (it.hasNext())
+            {
+                it.next();
+                keys[i] = it.getLongKey();
+                owners[i] = it.getValue().owner;
+                counters[i++] = it.getValue().counter;
+            }
+            for (int m = 0; m < unmoved.length; m++)
+            {
+                final LongHashSet.LongIterator keysOf = unmoved[m].iterator();
+                while (keysOf.hasNext())
+                {
+                    keys[i] = keysOf.nextValue();
+                    owners[i++] = materializers[m];
+                }
+            }
+            return new DirectoryChunk(table, keys, owners, counters);
+        }
     }
 }

@@ -226,8 +226,9 @@ public final class RemoteRequest implements OpHandle
             {
                 later.addInt(i);
             }
-            else if (stages[i] == Stage.ASK_HOME_PARTITION)
+            else if (stages[i] == Stage.ASK_HOME_PARTITION || owner.equals(router.self()))
             {
+                // this member is the home and its store was just checked: only the partition thread knows more
                 home.add(owner, partition, i);
             }
             else

@@ -46,6 +46,10 @@ final class Stripe extends StampedLock
     private static final int DELTAS_AT = 28;
     static final int HEADER_BYTES = 32;
     private static final int MIN_INDEX = 8;
+    private static final int SLOT_BITS = 24;
+    private static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
+    /** Slots a stripe can number in an index entry. */
+    static final int MAX_SLOTS = SLOT_MASK - 1;
     /** From this length on, adding through {@link AddScratch} (vectorized) beats an off-heap loop. */
     private static final int SCRATCH_ADD_MIN_LENGTH = 32;
 
@@ -103,9 +107,39 @@ final class Stripe extends StampedLock
         return (long)chunkAddress.length * (chunkMask + 1) * slotBytes;
     }
 
+    /** Where the key's probe run starts: bits the stripe choice (the low bits) does not use. */
     private static int indexHash(final long key)
     {
         return (int)(Hashing.mix64(key) >>> 32);
+    }
+
+    private static int indexHashOf(final long hash)
+    {
+        return (int)(hash >>> 32);
+    }
+
+    /**
+     * An index entry: the slot number + 1 (0 is an empty entry) in the low {@link #SLOT_BITS} bits and 8 more bits
+     * of the key's hash above them, so that a probe past another key's entry rarely has to read that key's slot.
+     */
+    private static int entry(final long key, final int slot)
+    {
+        return tag(key) | (slot + 1);
+    }
+
+    private static int tag(final long key)
+    {
+        return tagOf(Hashing.mix64(key));
+    }
+
+    private static int tagOf(final long hash)
+    {
+        return (int)(hash >>> 16 & 0xFF) << SLOT_BITS;
+    }
+
+    private static int slotOfEntry(final int entry)
+    {
+        return (entry & SLOT_MASK) - 1;
     }
 
     /**
@@ -124,14 +158,22 @@ final class Stripe extends StampedLock
         final int[] idx = index;
         final long[] addresses = chunkAddress;
         final int mask = idx.length - 1;
-        int i = indexHash(key) & mask;
+        final long hash = Hashing.mix64(key);
+        final int tag = tagOf(hash);
+        int i = indexHashOf(hash) & mask;
         for (int probes = 0; probes <= mask; probes++)
         {
-            final int slot = idx[i] - 1;
-            if (slot < 0)
+            final int entry = idx[i];
+            if (entry == 0)
             {
                 return validate(stamp) ? SlotState.ABSENT : null;
             }
+            i = (i + 1) & mask;
+            if ((entry & ~SLOT_MASK) != tag)
+            {
+                continue;
+            }
+            final int slot = slotOfEntry(entry);
             final int chunk = slot >>> chunkShift;
             if (chunk >= addresses.length || addresses[chunk] == 0)
             {
@@ -149,7 +191,6 @@ final class Stripe extends StampedLock
                     valueBytes);
                 return validate(stamp) ? STATES[state] : null;
             }
-            i = (i + 1) & mask;
         }
         return null;
     }
@@ -159,13 +200,19 @@ final class Stripe extends StampedLock
     {
         final int[] idx = index;
         final int mask = idx.length - 1;
-        int i = indexHash(key) & mask;
+        final long hash = Hashing.mix64(key);
+        final int tag = tagOf(hash);
+        int i = indexHashOf(hash) & mask;
         while (true)
         {
-            final int slot = idx[i] - 1;
-            if (slot < 0 || UNSAFE.getLong(slotAddress(slot) + KEY_AT) == key)
+            final int entry = idx[i];
+            if (entry == 0)
             {
-                return slot;
+                return -1;
+            }
+            if ((entry & ~SLOT_MASK) == tag && UNSAFE.getLong(slotAddress(slotOfEntry(entry)) + KEY_AT) == key)
+            {
+                return slotOfEntry(entry);
             }
             i = (i + 1) & mask;
         }
@@ -539,7 +586,7 @@ final class Stripe extends StampedLock
         {
             i = (i + 1) & mask;
         }
-        idx[i] = slot + 1;
+        idx[i] = entry(key, slot);
         indexed++;
     }
 
@@ -553,7 +600,7 @@ final class Stripe extends StampedLock
         {
             if (entry != 0)
             {
-                int i = indexHash(UNSAFE.getLong(slotAddress(entry - 1) + KEY_AT)) & mask;
+                int i = indexHash(UNSAFE.getLong(slotAddress(slotOfEntry(entry)) + KEY_AT)) & mask;
                 while (grown[i] != 0)
                 {
                     i = (i + 1) & mask;
@@ -569,8 +616,9 @@ final class Stripe extends StampedLock
     {
         final int[] idx = index;
         final int mask = idx.length - 1;
+        final int tag = tag(key);
         int hole = indexHash(key) & mask;
-        while (UNSAFE.getLong(slotAddress(idx[hole] - 1) + KEY_AT) != key)
+        while ((idx[hole] & ~SLOT_MASK) != tag || UNSAFE.getLong(slotAddress(slotOfEntry(idx[hole])) + KEY_AT) != key)
         {
             hole = (hole + 1) & mask;
         }
@@ -583,7 +631,7 @@ final class Stripe extends StampedLock
             {
                 break;
             }
-            final int home = indexHash(UNSAFE.getLong(slotAddress(entry - 1) + KEY_AT)) & mask;
+            final int home = indexHash(UNSAFE.getLong(slotAddress(slotOfEntry(entry)) + KEY_AT)) & mask;
             final boolean movable = hole <= i ? home <= hole || home > i : home <= hole && home > i;
             if (movable)
             {
@@ -597,6 +645,10 @@ final class Stripe extends StampedLock
 
     private int nextFreshSlot(final boolean withinCap)
     {
+        if (highWater == MAX_SLOTS)
+        {
+            throw new IllegalStateException("a lock stripe cannot hold more than " + MAX_SLOTS + " keys");
+        }
         final int slot = highWater;
         final int chunk = slot >>> chunkShift;
         if (chunk == chunkAddress.length)
