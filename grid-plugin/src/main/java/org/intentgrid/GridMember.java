@@ -230,6 +230,21 @@ public final class GridMember
         return runtime.maxOffHeapBytes();
     }
 
+    /**
+     * Creates, from the table's initializer, the main copy of every key whose home this member is and that no member
+     * created yet, in bulk (one pass over the key range, then batches of keys per partition on the partition
+     * threads) instead of one first touch at a time. Keys created meanwhile by any member, or whose home moves
+     * meanwhile, are left as they are. Blocks until done; not to be called on a Hazelcast thread.
+     *
+     * @return keys of the table whose home is this member and whose main copy was created here, now or before
+     * @throws OffHeapExhaustedException if this member has no room for them; the keys created so far stay
+     */
+    public long materializeHome(final Table table)
+    {
+        store(table);
+        return runtime.materializeHome(table.spec());
+    }
+
     /** @return number of main copies of the table held here */
     public long mainCopies(final Table table)
     {

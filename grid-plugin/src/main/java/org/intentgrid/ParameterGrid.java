@@ -11,6 +11,8 @@ import org.intentgrid.hazelcast.HazelcastGrid;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -121,6 +123,43 @@ public final class ParameterGrid implements AutoCloseable
             member.store(table);
         }
         return table;
+    }
+
+    /**
+     * Creates every key of {@code table} in bulk on the local members ({@link GridMember#materializeHome} on each at
+     * once), so that training does not pay for first touches. With every member of the cluster local (an embedded
+     * grid) that is every key; keys whose home is a member of another process are created by its own call or on
+     * first touch.
+     *
+     * @return keys created by the local members (now or before)
+     * @throws OffHeapExhaustedException if a member has no room for its keys; keys created so far stay
+     */
+    public long materializeAll(final Table table)
+    {
+        checkOpen("materializeAll");
+        final List<CompletableFuture<Long>> counts = new ArrayList<>();
+        for (final GridMember member : members)
+        {
+            counts.add(CompletableFuture.supplyAsync(() -> member.materializeHome(table), runnable ->
+            {
+                final Thread thread = new Thread(runnable, "intentgrid-materialize-" + member.id());
+                thread.setDaemon(true);
+                thread.start();
+            }));
+        }
+        long total = 0;
+        for (final CompletableFuture<Long> count : counts)
+        {
+            try
+            {
+                total += count.join();
+            }
+            catch (final CompletionException e)
+            {
+                throw e.getCause() instanceof RuntimeException ? (RuntimeException)e.getCause() : e;
+            }
+        }
+        return total;
     }
 
     /**

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -91,6 +92,59 @@ class BasicAccessTest
                 }
             }
             assertEquals(1, homes, "exactly one home for key " + key);
+        }
+    }
+
+    @Test
+    void materializeAllCreatesEveryKeyOnceAtItsHomeAndLeavesExistingKeysAlone()
+    {
+        final int keys = 5000;
+        final Table table = grid.table(TableSpec.of("basic-bulk", keys, 4).init(Init.normal(0, 1, 11)));
+        final long[] touched = new long[100];
+        Arrays.setAll(touched, k -> k);
+        final long[] moved = {100, 101, 102, 103, 104, 105, 106, 107, 108, 109};
+        try (ParameterWorker worker = grid.member(0).worker();
+            ParameterWorker mover = grid.member(1).worker())
+        {
+            final float[] ones = new float[touched.length * 4];
+            Arrays.fill(ones, 1);
+            worker.push(table, touched, ones).await();
+            mover.localize(table, moved).await();
+        }
+        final long created = grid.materializeAll(table);
+        assertTrue(created >= keys - moved.length && created <= keys, "every key not moved away was created: " +
+            created);
+        assertEquals(created, grid.materializeAll(table), "a second call finds them all and creates nothing more");
+        long mainCopies = 0;
+        for (final GridMember member : grid.members())
+        {
+            mainCopies += member.mainCopies(table);
+        }
+        assertEquals(keys, mainCopies, "one main copy per key");
+        for (long key = 0; key < keys; key++)
+        {
+            int holders = 0;
+            for (final GridMember member : grid.members())
+            {
+                holders += member.holdsMain(table, key) ? 1 : 0;
+                if (member.isHome(table, key) && key >= 100 + moved.length)
+                {
+                    assertTrue(member.holdsMain(table, key), "key " + key + " was created at its home");
+                }
+            }
+            assertEquals(1, holders, "key " + key);
+        }
+        final long[] all = new long[keys];
+        Arrays.setAll(all, k -> k);
+        final float[] values = new float[keys * 4];
+        try (ParameterWorker worker = grid.member(2).worker())
+        {
+            worker.pull(table, all, values).await();
+        }
+        for (int k = 0; k < keys; k++)
+        {
+            final float expected = TestGrids.initial(table, k, 3) + (k < touched.length ? 1 : 0);
+            assertEquals(expected, values[k * 4 + 3], "key " + k + " has its initial value (plus the push)");
         }
     }
 }

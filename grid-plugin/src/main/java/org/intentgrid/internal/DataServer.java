@@ -93,6 +93,8 @@ final class DataServer
                             home.recordMove(homePartition, tableName, key, caller, counter, changes);
                         }
                         break;
+                    case MATERIALIZE:
+                        break;
                     default:
                         throw new IllegalArgumentException("request kind " + kind.label() +
                             " cannot be served from a store");
@@ -108,7 +110,10 @@ final class DataServer
                 stripe.unlock(stamp);
             }
         }
-        counters.keysServedForOthers.addAndGet(served);
+        if (kind != RequestKind.MATERIALIZE)
+        {
+            counters.keysServedForOthers.addAndGet(served);
+        }
         if (changes != null)
         {
             reply.directoryChanges = changes.toChunkOrNull();

@@ -2,6 +2,7 @@ package org.intentgrid.internal;
 
 import org.agrona.ErrorHandler;
 import org.intentgrid.GridConfig;
+import org.intentgrid.OffHeapExhaustedException;
 import org.intentgrid.TableSpec;
 import org.intentgrid.spi.IntentPolicy;
 import org.intentgrid.spi.IntentPolicyProvider;
@@ -32,6 +33,8 @@ public final class MemberRuntime
 {
     private static final int IO_THREADS = 2;
     private static final int MEMBER_NAME_LENGTH = 8;
+    /** Keys of the key range one round of {@link #materializeHome} sorts into partitions. */
+    private static final int MATERIALIZE_BATCH = 1 << 20;
 
     private final ClusterPort port;
     private final UUID self;
@@ -152,6 +155,82 @@ public final class MemberRuntime
     {
         return request.kind == RequestKind.NOTICE ? homeDirectory.notice(partition, request) :
             dataServer.serve(request, caller, partition);
+    }
+
+    /**
+     * Creates, from the table's initializer, the main copy of every key of {@code spec} whose home this member is and
+     * that no member created yet: one pass over the key range, then one partition operation per owned partition and
+     * batch, run on the partition threads here (no serialization, no values returned). Keys whose partition moves
+     * meanwhile are left to their first touch.
+     *
+     * @return keys of the table whose main copy their home (this member) now has or had
+     * @throws OffHeapExhaustedException if this member has no room for them (the keys created so far stay)
+     */
+    public long materializeHome(final TableSpec spec)
+    {
+        tables.table(spec);
+        final int partitionCount = port.partitionCount();
+        final boolean[] owned = new boolean[partitionCount];
+        long served = 0;
+        for (long first = 0; first < spec.size(); first += MATERIALIZE_BATCH)
+        {
+            final long end = Math.min(spec.size(), first + MATERIALIZE_BATCH);
+            for (int p = 0; p < partitionCount; p++)
+            {
+                owned[p] = self.equals(port.partitionOwner(p));
+            }
+            final int[] counts = new int[partitionCount];
+            for (long key = first; key < end; key++)
+            {
+                final int p = router.partitionOf(spec, key);
+                counts[p] += owned[p] ? 1 : 0;
+            }
+            final long[][] keysOf = new long[partitionCount][];
+            int groups = 0;
+            for (int p = 0; p < partitionCount; p++)
+            {
+                keysOf[p] = new long[counts[p]];
+                groups += counts[p] > 0 ? 1 : 0;
+                counts[p] = 0;
+            }
+            for (long key = first; key < end; key++)
+            {
+                final int p = router.partitionOf(spec, key);
+                if (owned[p])
+                {
+                    keysOf[p][counts[p]++] = key;
+                }
+            }
+            final int[] partitions = new int[groups];
+            final DataRequest[] requests = new DataRequest[groups];
+            for (int p = 0, g = 0; p < partitionCount; p++)
+            {
+                if (counts[p] > 0)
+                {
+                    partitions[g] = p;
+                    requests[g++] = new DataRequest(spec, RequestKind.MATERIALIZE, keysOf[p], null, null, null);
+                }
+            }
+            served += groups == 0 ? 0 : countServed(port.home(self, partitions, requests).join());
+        }
+        return served;
+    }
+
+    private static long countServed(final DataReply[] replies)
+    {
+        long served = 0;
+        for (final DataReply reply : replies)
+        {
+            for (int i = 0; reply != null && i < reply.status.length; i++)
+            {
+                if (reply.status[i] == DataReply.FULL)
+                {
+                    throw new OffHeapExhaustedException(reply.error());
+                }
+                served += reply.status[i] == DataReply.SERVED ? 1 : 0;
+            }
+        }
+        return served;
     }
 
     /** Serves one sync message of {@code caller}'s channel as the owner of its keys. */

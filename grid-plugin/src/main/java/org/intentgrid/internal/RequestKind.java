@@ -14,7 +14,9 @@ public enum RequestKind
     /** Take over main copies (value and counter given) from a member that leaves. */
     ADOPT(4, "adopt"),
     /** Tell the home that the request's subject now owns the keys, with the given relocation counters. */
-    NOTICE(5, "notice");
+    NOTICE(5, "notice"),
+    /** Create the main copies of keys whose home the answering member is, unless they exist; nothing to return. */
+    MATERIALIZE(6, "materialize");
 
     private static final RequestKind[] BY_CODE = values();
 

@@ -358,6 +358,12 @@ final class Stripe extends StampedLock
         }
     }
 
+    /** Sets every element of the value in {@code slot} to 0. */
+    void zero(final int slot)
+    {
+        UNSAFE.setMemory(address(slot), valueBytes, (byte)0);
+    }
+
     float getFloat(final int slot, final int index)
     {
         return UNSAFE.getFloat(address(slot) + ((long)index << 2));
@@ -654,8 +660,8 @@ final class Stripe extends StampedLock
         if (chunk == chunkAddress.length)
         {
             final long bytes = (long)(chunkMask + 1) * slotBytes;
+            // not zeroed: every slot below highWater is written by create before anything reads it
             final long address = memory.allocate(chunks, bytes, withinCap);
-            UNSAFE.setMemory(address, bytes, (byte)0);
             final long[] addresses = Arrays.copyOf(chunkAddress, chunk + 1);
             addresses[chunk] = address;
             chunkAddress = addresses;

@@ -261,10 +261,17 @@ public final class TableStore
             slot = stripe.create(key, SlotState.MAIN, 0, 0);
         }
         final Init init = spec.init();
-        final long tableHash = spec.nameHash();
-        for (int i = 0; i < valueLength; i++)
+        if (init.kind() == Init.Kind.ZEROS)
         {
-            stripe.putFloat(slot, i, init.value(tableHash, key, i));
+            stripe.zero(slot);
+        }
+        else
+        {
+            final long tableHash = spec.nameHash();
+            for (int i = 0; i < valueLength; i++)
+            {
+                stripe.putFloat(slot, i, init.value(tableHash, key, i));
+            }
         }
         listener.mainAcquired(spec.name(), key, memberName);
         return slot;
