@@ -44,7 +44,7 @@ public final class TableStore
         this.clocks = clocks;
         this.stripes = new Stripe[stripeCount];
         final long perStripe = Math.max(1, spec.size() / stripeCount / 2);
-        final long slotBytes = Stripe.HEADER_BYTES + 4L * valueLength;
+        final long slotBytes = SlotMemory.HEADER_BYTES + 4L * valueLength;
         final long byBytes = Math.max(1, CHUNK_BYTES / slotBytes);
         final int slotsPerChunk = Integer.highestOneBit((int)Math.min(byBytes, Math.max(16, perStripe)));
         for (int i = 0; i < stripeCount; i++)

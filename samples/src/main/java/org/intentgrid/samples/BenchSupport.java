@@ -4,7 +4,6 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.intentgrid.ParameterGrid;
-import org.intentgrid.ParameterWorker;
 import org.intentgrid.Table;
 
 import java.util.List;
@@ -39,16 +38,7 @@ final class BenchSupport
     /** Materializes every key of {@code table} at its home, so that the measurement does not pay for it. */
     static void touchAll(final ParameterGrid grid, final Table table)
     {
-        final int keys = (int)table.size();
-        final long[] all = new long[keys];
-        for (int k = 0; k < keys; k++)
-        {
-            all[k] = k;
-        }
-        try (ParameterWorker w = grid.worker())
-        {
-            w.pull(table, all, new float[keys * table.valueLength()]).await();
-        }
+        grid.materializeAll(table);
     }
 
     /** Waits for all threads. */

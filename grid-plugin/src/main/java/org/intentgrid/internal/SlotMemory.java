@@ -1,0 +1,287 @@
+package org.intentgrid.internal;
+
+import org.agrona.UnsafeAccess;
+import org.intentgrid.OffHeapExhaustedException;
+import sun.misc.Unsafe;
+
+import java.util.Arrays;
+import java.util.concurrent.locks.StampedLock;
+
+/**
+ * The slots of one lock stripe in native memory: a slot is {@link #HEADER_BYTES} of metadata (key, version,
+ * relocation counter, state, pending-update flag, deltas in flight) followed by the value, in fixed-size chunks that
+ * never move and are freed only once the stripe is unreachable (so a lock-free reader can never touch freed memory).
+ * <p>
+ * A base class of {@link Stripe} rather than an object it holds, so that the lock state, the chunk table and the
+ * index share one object: a lookup follows one reference less. Not thread-safe: the stripe's lock guards every
+ * method, except the {@code ...At} readers used under an optimistic read.
+ */
+abstract class SlotMemory extends StampedLock
+{
+    static final int HEADER_BYTES = 32;
+    /** Slot numbers fit in this many bits (the stripe's index keeps hash bits above them). */
+    static final int SLOT_BITS = 24;
+    /** Slots one stripe can hold. */
+    static final int MAX_SLOTS = (1 << SLOT_BITS) - 2;
+    private static final long serialVersionUID = 1L;
+    private static final Unsafe UNSAFE = UnsafeAccess.UNSAFE;
+    private static final long FLOAT_BASE = UNSAFE.arrayBaseOffset(float[].class);
+    private static final SlotState[] STATES = SlotState.values();
+    private static final int STATE_MASK = 3;
+    private static final byte FREE = (byte)SlotState.ABSENT.ordinal();
+    private static final int KEY_AT = 0;
+    private static final int VERSION_AT = 8;
+    private static final int COUNTER_AT = 16;
+    private static final int STATE_AT = 24;
+    private static final int UPDATED_AT = 25;
+    private static final int DELTAS_AT = 28;
+    /** From this length on, adding through {@link AddScratch} (vectorized) beats an off-heap loop. */
+    private static final int SCRATCH_ADD_MIN_LENGTH = 32;
+
+    private transient long[] chunkAddress = new long[0];
+    private final int valueBytes;
+    private final int slotBytes;
+    private final int chunkShift;
+    private final int chunkMask;
+    private final transient OffHeapMemory.Account memory;
+    private final transient OffHeapMemory.Chunks chunks;
+    private int highWater;
+
+    SlotMemory(final int valueLength, final int slotsPerChunk, final OffHeapMemory.Account memory)
+    {
+        this.valueBytes = valueLength * Float.BYTES;
+        this.slotBytes = (HEADER_BYTES + valueBytes + 7) & ~7;
+        this.chunkShift = Integer.numberOfTrailingZeros(slotsPerChunk);
+        this.chunkMask = slotsPerChunk - 1;
+        this.memory = memory;
+        this.chunks = memory.chunks(this);
+    }
+
+    /** @return bytes of native memory these slots hold (their chunks) */
+    long offHeapBytes()
+    {
+        return (long)chunkAddress.length * (chunkMask + 1) * slotBytes;
+    }
+
+    long slotAddress(final int slot)
+    {
+        return chunkAddress[slot >>> chunkShift] + (long)(slot & chunkMask) * slotBytes;
+    }
+
+    /** @return the address of the value in {@code slot} */
+    long address(final int slot)
+    {
+        return slotAddress(slot) + HEADER_BYTES;
+    }
+
+    long key(final int slot)
+    {
+        return UNSAFE.getLong(slotAddress(slot) + KEY_AT);
+    }
+
+    long counter(final int slot)
+    {
+        return UNSAFE.getLong(slotAddress(slot) + COUNTER_AT);
+    }
+
+    SlotState state(final int slot)
+    {
+        return STATES[UNSAFE.getByte(slotAddress(slot) + STATE_AT)];
+    }
+
+    long version(final int slot)
+    {
+        return UNSAFE.getLong(slotAddress(slot) + VERSION_AT);
+    }
+
+    void version(final int slot, final long version)
+    {
+        UNSAFE.putLong(slotAddress(slot) + VERSION_AT, version);
+    }
+
+    boolean updated(final int slot)
+    {
+        return UNSAFE.getByte(slotAddress(slot) + UPDATED_AT) != 0;
+    }
+
+    void updated(final int slot, final boolean updated)
+    {
+        UNSAFE.putByte(slotAddress(slot) + UPDATED_AT, updated ? (byte)1 : 0);
+    }
+
+    /** @return deltas of this replica that left for the main copy and are not acknowledged yet */
+    int deltasInFlight(final int slot)
+    {
+        return UNSAFE.getInt(slotAddress(slot) + DELTAS_AT);
+    }
+
+    void deltasInFlight(final int slot, final int count)
+    {
+        UNSAFE.putInt(slotAddress(slot) + DELTAS_AT, count);
+    }
+
+    void copyOut(final int slot, final float[] dst, final int dstOffset)
+    {
+        UNSAFE.copyMemory(null, address(slot), dst, FLOAT_BASE + (long)dstOffset * Float.BYTES, valueBytes);
+    }
+
+    void copyIn(final int slot, final float[] src, final int srcOffset)
+    {
+        UNSAFE.copyMemory(src, FLOAT_BASE + (long)srcOffset * Float.BYTES, null, address(slot), valueBytes);
+    }
+
+    /**
+     * Applies a local push to a usable copy: the main copy counts a new version, a replica remembers that
+     * it has a delta to ship.
+     */
+    void push(final int slot, final float[] src, final int srcOffset, final AddScratch scratch)
+    {
+        final long at = slotAddress(slot);
+        add(at + HEADER_BYTES, src, srcOffset, scratch);
+        if (UNSAFE.getByte(at + STATE_AT) == SlotState.MAIN.ordinal())
+        {
+            UNSAFE.putLong(at + VERSION_AT, UNSAFE.getLong(at + VERSION_AT) + 1);
+        }
+        else
+        {
+            UNSAFE.putByte(at + UPDATED_AT, (byte)1);
+        }
+    }
+
+    /** Adds {@code src[srcOffset ..]} to the value in {@code slot}, through {@code scratch} for long values. */
+    void add(final int slot, final float[] src, final int srcOffset, final AddScratch scratch)
+    {
+        add(address(slot), src, srcOffset, scratch);
+    }
+
+    private void add(final long base, final float[] src, final int srcOffset, final AddScratch scratch)
+    {
+        final int length = valueBytes >> 2;
+        if (length >= SCRATCH_ADD_MIN_LENGTH)
+        {
+            final float[] current = scratch.current;
+            final float[] input = scratch.input;
+            System.arraycopy(src, srcOffset, input, 0, length);
+            UNSAFE.copyMemory(null, base, current, FLOAT_BASE, valueBytes);
+            for (int i = 0; i < length; i++)
+            {
+                current[i] += input[i];
+            }
+            UNSAFE.copyMemory(current, FLOAT_BASE, null, base, valueBytes);
+            return;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            final long addr = base + ((long)i << 2);
+            UNSAFE.putFloat(addr, UNSAFE.getFloat(addr) + src[srcOffset + i]);
+        }
+    }
+
+    /** Sets every element of the value in {@code slot} to 0. */
+    void zero(final int slot)
+    {
+        UNSAFE.setMemory(address(slot), valueBytes, (byte)0);
+    }
+
+    float getFloat(final int slot, final int index)
+    {
+        return UNSAFE.getFloat(address(slot) + ((long)index << 2));
+    }
+
+    void putFloat(final int slot, final int index, final float value)
+    {
+        UNSAFE.putFloat(address(slot) + ((long)index << 2), value);
+    }
+
+    void state(final int slot, final SlotState state)
+    {
+        UNSAFE.putByte(slotAddress(slot) + STATE_AT, (byte)state.ordinal());
+    }
+
+    /** @return the chunk addresses as they are now, for a lock-free reader (see {@link #slotAddressIn}) */
+    final long[] chunkAddresses()
+    {
+        return chunkAddress;
+    }
+
+    /**
+     * @return the address of {@code slot} in a possibly outdated chunk table read without the lock, or 0 if the
+     *         slot number (read from an index in the middle of an update) lies outside it
+     */
+    final long slotAddressIn(final long[] addresses, final int slot)
+    {
+        final int chunk = slot >>> chunkShift;
+        if (slot < 0 || chunk >= addresses.length || addresses[chunk] == 0)
+        {
+            return 0;
+        }
+        return addresses[chunk] + (long)(slot & chunkMask) * slotBytes;
+    }
+
+    static long keyAt(final long slotAddress)
+    {
+        return UNSAFE.getLong(slotAddress + KEY_AT);
+    }
+
+    static SlotState stateAt(final long slotAddress)
+    {
+        return STATES[UNSAFE.getByte(slotAddress + STATE_AT) & STATE_MASK];
+    }
+
+    /** Copies the value of the slot at {@code slotAddress} into {@code dst}. */
+    final void copyValueOut(final long slotAddress, final float[] dst, final int dstOffset)
+    {
+        UNSAFE.copyMemory(null, slotAddress + HEADER_BYTES, dst, FLOAT_BASE + (long)dstOffset * Float.BYTES,
+            valueBytes);
+    }
+
+    /** Writes the whole header of {@code slot}: no pending update, no delta in flight. */
+    final void writeHeader(final int slot, final long key, final SlotState state, final long counter,
+        final long version)
+    {
+        final long at = slotAddress(slot);
+        UNSAFE.putLong(at + KEY_AT, key);
+        UNSAFE.putLong(at + VERSION_AT, version);
+        UNSAFE.putLong(at + COUNTER_AT, counter);
+        UNSAFE.putByte(at + UPDATED_AT, (byte)0);
+        UNSAFE.putInt(at + DELTAS_AT, 0);
+        UNSAFE.putByte(at + STATE_AT, (byte)state.ordinal());
+    }
+
+    /** Marks {@code slot} unused (its number goes back to the caller's free list). */
+    final void free(final int slot)
+    {
+        UNSAFE.putByte(slotAddress(slot) + STATE_AT, FREE);
+    }
+
+    /** @return slots ever handed out: every slot below is in use or free */
+    final int highWater()
+    {
+        return highWater;
+    }
+
+    /**
+     * @return a slot never used before, in a new chunk if need be
+     * @throws OffHeapExhaustedException if a new chunk is needed and the member has no room for it
+     */
+    final int nextFreshSlot(final boolean withinCap)
+    {
+        if (highWater == MAX_SLOTS)
+        {
+            throw new IllegalStateException("a lock stripe cannot hold more than " + MAX_SLOTS + " keys");
+        }
+        final int slot = highWater;
+        final int chunk = slot >>> chunkShift;
+        if (chunk == chunkAddress.length)
+        {
+            final long bytes = (long)(chunkMask + 1) * slotBytes;
+            // not zeroed: every slot below highWater is written by create before anything reads it
+            final long address = memory.allocate(chunks, bytes, withinCap);
+            final long[] addresses = Arrays.copyOf(chunkAddress, chunk + 1);
+            addresses[chunk] = address;
+            chunkAddress = addresses;
+        }
+        highWater++;
+        return slot;
+    }
+}

@@ -1,0 +1,50 @@
+package org.intentgrid;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a stored key costs in heap (values are off-heap): the store's index and the home directory's record of the
+ * key, measured over a million keys. The target is 24 bytes; the bound leaves room for the noise of a shared test
+ * JVM (about 28 bytes are measured).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class HeapPerKeyTest
+{
+    private static final int KEYS = 1_000_000;
+    private static final double BOUND_BYTES_PER_KEY = 48;
+
+    @Test
+    void aMillionKeysCostLittleHeap() throws Exception
+    {
+        try (ParameterGrid grid = TestGrids.start(1))
+        {
+            final long before = usedHeapAfterGc();
+            final Table table = grid.table(TableSpec.of("heap-per-key", KEYS, 16));
+            assertEquals(KEYS, grid.materializeAll(table));
+            final long after = usedHeapAfterGc();
+            final double perKey = (double)(after - before) / KEYS;
+            System.out.printf("heap per stored key: %.1f bytes (%d keys, %d bytes off-heap)%n", perKey, KEYS,
+                grid.member(0).offHeapBytes(table));
+            assertTrue(perKey < BOUND_BYTES_PER_KEY, "heap per key " + perKey + " bytes; expected < " +
+                BOUND_BYTES_PER_KEY);
+            assertEquals(KEYS, grid.member(0).mainCopies(table));
+        }
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
