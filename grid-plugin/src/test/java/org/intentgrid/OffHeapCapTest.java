@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,15 +15,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A member's native memory cap: filling a table past it fails the call at once (not after the request timeout),
  * with a message naming the member, the table, the bytes in use and the cap; what was created before keeps its
- * values and other tables keep working; no member holds more than its cap.
+ * values and other tables keep working; no member holds more than its cap. The worker's member pushes only keys
+ * whose home is the other member, so the refusal travels back over the wire.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OffHeapCapTest
 {
-    private static final long CAP = 3L << 20;
+    private static final long CAP = 5L << 19;
     private static final int LENGTH = 64;
-    private static final int BATCH = 1000;
-    /** 16,384 x 64 floats: 4.7 MB with slot headers, more than two members' caps of 3 MiB hold with chunk rounding. */
+    private static final int BATCH = 500;
+    /** 16,384 x 64 floats: 4.7 MB with slot headers; half of it is more than a 2.5 MiB cap holds (chunk rounding). */
     private static final int KEYS = 16_384;
 
     private ParameterGrid grid;
@@ -39,6 +41,8 @@ class OffHeapCapTest
         grid = ParameterGrid.start(GridConfig.embedded().members(2).maxOffHeapBytes(CAP));
         final Table small = grid.table(TableSpec.of("cap-small", 64, 4));
         final Table big = grid.table(TableSpec.of("cap-big", KEYS, LENGTH));
+        final GridMember other = grid.member(1);
+        final long[] homedAtOther = LongStream.range(0, KEYS).filter(k -> other.isHome(big, k)).toArray();
         try (ParameterWorker worker = grid.member(0).worker())
         {
             final long[] smallKeys = new long[64];
@@ -52,9 +56,9 @@ class OffHeapCapTest
             OffHeapExhaustedException failure = null;
             long failedAfterNanos = 0;
             int completedBatches = 0;
-            while (failure == null && (completedBatches + 1) * BATCH <= KEYS)
+            while (failure == null && (completedBatches + 1) * BATCH <= homedAtOther.length)
             {
-                final long[] keys = batch(completedBatches);
+                final long[] keys = batch(homedAtOther, completedBatches);
                 final long start = System.nanoTime();
                 try
                 {
@@ -67,12 +71,13 @@ class OffHeapCapTest
                     failedAfterNanos = System.nanoTime() - start;
                 }
             }
-            assertNotNull(failure, "filling 16,384 keys x 64 floats past a 3 MiB cap per member failed");
+            assertNotNull(failure, "filling the other member's half of 16,384 keys x 64 floats past its 2.5 MiB cap " +
+                "failed");
             assertTrue(failedAfterNanos < TimeUnit.SECONDS.toNanos(10),
                 "the failing call failed at once, not after the request timeout: " + failedAfterNanos / 1_000_000 +
                 " ms");
             final String message = failure.getMessage();
-            assertTrue(message.contains("member ") && message.contains("table 'cap-big'") &&
+            assertTrue(message.contains("member " + other.id()) && message.contains("table 'cap-big'") &&
                 message.contains("bytes in use") && message.contains("a cap of " + CAP) &&
                 message.contains(GridConfig.MAX_OFFHEAP_BYTES_PROP_NAME), "the message names what and why: " + message);
             assertTrue(completedBatches > 0, "keys fit until the cap was reached");
@@ -90,7 +95,7 @@ class OffHeapCapTest
             final float[] values = new float[BATCH * LENGTH];
             for (int b = 0; b < completedBatches; b++)
             {
-                final long[] keys = batch(b);
+                final long[] keys = batch(homedAtOther, b);
                 worker.pull(big, keys, values).await();
                 for (int i = 0; i < keys.length; i++)
                 {
@@ -107,10 +112,8 @@ class OffHeapCapTest
         }
     }
 
-    private static long[] batch(final int index)
+    private static long[] batch(final long[] keys, final int index)
     {
-        final long[] keys = new long[BATCH];
-        Arrays.setAll(keys, i -> (long)index * BATCH + i);
-        return keys;
+        return Arrays.copyOfRange(keys, index * BATCH, (index + 1) * BATCH);
     }
 }
