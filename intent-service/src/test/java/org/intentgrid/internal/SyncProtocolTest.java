@@ -102,14 +102,7 @@ class SyncProtocolTest
     void aRoundCompletesOnlyOnceItsAnswersAreAppliedAndAReplicaDropsOnlyAfterItsLastDeltaWasMerged()
         throws Exception
     {
-        cluster = new InMemoryCluster(4);
-        final GridConfig config = GridConfig.embedded().mode(Mode.REPLICATION_ONLY).actImmediately(true);
-        final MemberRuntime requester = cluster.addMember(config);
-        final MemberRuntime owner = cluster.addMember(config);
-        for (int p = 0; p < 4; p++)
-        {
-            cluster.partitionOwner(p, owner.self());
-        }
+        startRequesterAndOwner(Mode.REPLICATION_ONLY);
         final WorkerEngine ownerWorker = owner.newWorker();
         final TableStore ownerStore = ownerWorker.store(SPEC);
         final float[] initial = new float[SPEC.valueLength()];
@@ -156,9 +149,8 @@ class SyncProtocolTest
         }
     }
 
-    /** Two members, the owner holding {@link #KEY}; returns the requester's worker, whose intent is being held. */
-    private WorkerEngine intendHeld(final Mode mode, final AtomicReference<Held> held, final AtomicInteger dataSent,
-        final float[] atOwner) throws Exception
+    /** Two in-memory members acting on intents at once; every partition (so every key's home) is the owner's. */
+    private void startRequesterAndOwner(final Mode mode)
     {
         cluster = new InMemoryCluster(4);
         final GridConfig config = GridConfig.embedded().mode(mode).actImmediately(true);
@@ -168,6 +160,13 @@ class SyncProtocolTest
         {
             cluster.partitionOwner(p, owner.self());
         }
+    }
+
+    /** Two members, the owner holding {@link #KEY}; returns the requester's worker, whose intent is being held. */
+    private WorkerEngine intendHeld(final Mode mode, final AtomicReference<Held> held, final AtomicInteger dataSent,
+        final float[] atOwner) throws Exception
+    {
+        startRequesterAndOwner(mode);
         final WorkerEngine ownerWorker = owner.newWorker();
         final TableStore ownerStore = ownerWorker.store(SPEC);
         ownerWorker.set(ownerStore, new long[] {KEY}, new float[] {1, 2, 3, 4}).await();
@@ -229,14 +228,7 @@ class SyncProtocolTest
     @Test
     void aCompletedRemotePushIsVisibleWhileTheReplicasOwnDeltaIsInFlight() throws Exception
     {
-        cluster = new InMemoryCluster(4);
-        final GridConfig config = GridConfig.embedded().mode(Mode.REPLICATION_ONLY).actImmediately(true);
-        requester = cluster.addMember(config);
-        owner = cluster.addMember(config);
-        for (int p = 0; p < 4; p++)
-        {
-            cluster.partitionOwner(p, owner.self());
-        }
+        startRequesterAndOwner(Mode.REPLICATION_ONLY);
         final WorkerEngine ownerWorker = owner.newWorker();
         final TableStore ownerStore = ownerWorker.store(SPEC);
         final float[] initial = {1, 2, 3, 4};

@@ -242,23 +242,14 @@ final class ScaleBench implements Runnable
 
     private static double pullNanos(final ParameterWorker worker, final Table table, final long n, final int dim)
     {
-        final SplittableRandom random = new SplittableRandom(1);
         final long[] key = new long[1];
         final float[] value = new float[dim];
-        float sink = 0;
-        long best = Long.MAX_VALUE;
-        for (int round = 0; round < 3; round++)
+        return bestNanosPerRead(n, k ->
         {
-            final long start = System.nanoTime();
-            for (int i = 0; i < PULLS; i++)
-            {
-                key[0] = random.nextLong(n);
-                worker.pull(table, key, value);
-                sink += value[0];
-            }
-            best = Math.min(best, System.nanoTime() - start);
-        }
-        return best / (double)PULLS + (sink == 1 ? 1e-9 : 0);
+            key[0] = k;
+            worker.pull(table, key, value);
+            return value[0];
+        });
     }
 
     /** The same random reads from one plain native array of {@code n x dim} floats: what a lookup-free store costs. */
@@ -269,27 +260,42 @@ final class ScaleBench implements Runnable
         try
         {
             UNSAFE.setMemory(base, bytes, (byte)0);
-            final SplittableRandom random = new SplittableRandom(1);
             final float[] value = new float[dim];
-            float sink = 0;
-            long best = Long.MAX_VALUE;
-            for (int round = 0; round < 3; round++)
+            return bestNanosPerRead(n, k ->
             {
-                final long start = System.nanoTime();
-                for (int i = 0; i < PULLS; i++)
-                {
-                    UNSAFE.copyMemory(null, base + random.nextLong(n) * dim * Float.BYTES, value, FLOAT_BASE,
-                        (long)dim * Float.BYTES);
-                    sink += value[0];
-                }
-                best = Math.min(best, System.nanoTime() - start);
-            }
-            return best / (double)PULLS + (sink == 1 ? 1e-9 : 0);
+                UNSAFE.copyMemory(null, base + k * dim * Float.BYTES, value, FLOAT_BASE, (long)dim * Float.BYTES);
+                return value[0];
+            });
         }
         finally
         {
             UNSAFE.freeMemory(base);
         }
+    }
+
+    /** One random read of key {@code key}, returning an element so that the read cannot be optimized away. */
+    @FunctionalInterface
+    private interface RandomRead
+    {
+        float read(long key);
+    }
+
+    /** @return the best of three rounds of {@link #PULLS} reads of random keys below {@code n}, in ns per read */
+    private static double bestNanosPerRead(final long n, final RandomRead read)
+    {
+        final SplittableRandom random = new SplittableRandom(1);
+        float sink = 0;
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++)
+        {
+            final long start = System.nanoTime();
+            for (int i = 0; i < PULLS; i++)
+            {
+                sink += read.read(random.nextLong(n));
+            }
+            best = Math.min(best, System.nanoTime() - start);
+        }
+        return best / (double)PULLS + (sink == 1 ? 1e-9 : 0);
     }
 
     private static void listenToGcPauses(final List<Double> pauses)
