@@ -67,6 +67,8 @@ final class SyncManager implements Agent
     private final AtomicLong keysVisited = new AtomicLong();
     /** Due intents not acted on because the member had no memory left for their placeholders. */
     private final AtomicLong intentsRefused = new AtomicLong();
+    /** The last pass found nothing to do: the idle strategy is backing off, maybe parked. */
+    private volatile boolean resting;
     private long[] clocks = new long[0];
     private volatile Thread agentThread;
 
@@ -124,8 +126,28 @@ final class SyncManager implements Agent
         return roleName;
     }
 
+    /**
+     * A worker signalled an intent: if the sync thread is backing off (nothing to do in its last pass), wake it so
+     * that the intent is collected now rather than after the idle park.
+     */
+    void wake()
+    {
+        final Thread thread = agentThread;
+        if (resting && thread != null)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
     @Override
     public int doWork()
+    {
+        final int work = doWorkOnce();
+        resting = work == 0;
+        return work;
+    }
+
+    private int doWorkOnce()
     {
         int work = 0;
         Runnable answer;

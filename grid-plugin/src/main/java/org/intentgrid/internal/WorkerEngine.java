@@ -178,6 +178,7 @@ public final class WorkerEngine
     public void intent(final TableStore store, final long[] keys, final long start, final long end)
     {
         policy.intent(index, store, keys, start, end);
+        runtime.syncManager().wake();
     }
 
     /** @return this worker's clock after advancing it by one */
