@@ -49,17 +49,15 @@ final class SyncChannel
     }
 
     /**
-     * @return true while this channel has replicas or placeholders to keep up (or an owner must still hear that this
-     *         member's interest ended). Intended main copies alone make no rounds: they have nothing to send, their
-     *         sweep has its own schedule, and a member whose workers only intend keys it owns stays idle (waiters
-     *         force rounds; the action timer counts clocks per collection of due intents, which goes on)
+     * @return true while local workers intend keys of this channel (or an owner must still hear that this member's
+     *         interest ended): rounds go on, as the clock that waiters and tests count, even when only intended main
+     *         copies remain and a round finds nothing to send (such a round does not count as work, so the sync
+     *         thread still backs off)
      */
     boolean hasWork()
     {
-        final long replicas = count(tracked);
-        trackedCount = replicas + count(intendedMains);
-        // intended main copies have nothing to send: their sweep runs on its own schedule
-        return replicas > 0 || !lastDestinations.isEmpty();
+        trackedCount = count(tracked) + count(intendedMains);
+        return trackedCount > 0 || !lastDestinations.isEmpty();
     }
 
     /** @return true if the intended main copies are due for their sweep */

@@ -184,9 +184,8 @@ final class SyncManager implements Agent
                 work += visited;
             }
             final boolean hasWork = channel.hasWork();
-            if (channel.ready && (forced || hasWork))
+            if (channel.ready && (forced || hasWork) && runRound(channel, now))
             {
-                runRound(channel, now);
                 work++;
             }
         }
@@ -266,7 +265,8 @@ final class SyncManager implements Agent
         LockSupport.parkNanos(100_000);
     }
 
-    private void runRound(final SyncChannel channel, final long now)
+    /** @return true if the round visited a key or sent a message: an empty round is not work for the idle strategy */
+    private boolean runRound(final SyncChannel channel, final long now)
     {
         channel.roundsStarted++;
         channel.lastStartNanos = now;
@@ -328,13 +328,14 @@ final class SyncManager implements Agent
         if (destinations.isEmpty())
         {
             channel.roundsCompleted++;
-            return;
+            return visited > 0;
         }
         channel.inFlight = destinations.size();
         for (final UUID destination : destinations)
         {
             send(channel, destination, new ArrayList<>(out.getOrDefault(destination, Map.of()).values()));
         }
+        return true;
     }
 
     private void send(final SyncChannel channel, final UUID destination, final List<SyncBatchBuilder> builders)
