@@ -57,12 +57,6 @@ abstract class SlotMemory extends StampedLock
         this.chunks = memory.chunks(this);
     }
 
-    /** @return bytes of native memory these slots hold (their chunks) */
-    long offHeapBytes()
-    {
-        return (long)chunkAddress.length * (chunkMask + 1) * slotBytes;
-    }
-
     long slotAddress(final int slot)
     {
         return chunkAddress[slot >>> chunkShift] + (long)(slot & chunkMask) * slotBytes;
