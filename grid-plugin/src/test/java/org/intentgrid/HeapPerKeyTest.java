@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What a stored key costs in heap (values are off-heap): the store's index and the home directory's record of the
  * key, measured over a million keys. The target is 24 bytes; the bound leaves room for the noise of a shared test
- * JVM (about 28 bytes are measured).
+ * JVM (about 24 bytes are measured).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HeapPerKeyTest

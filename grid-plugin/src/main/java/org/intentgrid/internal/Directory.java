@@ -50,7 +50,7 @@ final class Directory
         }
     }
 
-    private static final float SET_LOAD_FACTOR = 0.8f;
+    private static final float SET_LOAD_FACTOR = 0.9f;
 
     private final Partition[] partitions;
 

@@ -386,7 +386,7 @@ final class Stripe extends SlotMemory
 
     private void insert(final long key, final int slot)
     {
-        if ((indexed + 1) * 3L > index.length * 2L)
+        if ((indexed + 1) * 4L > index.length * 3L)
         {
             grow();
         }
