@@ -38,7 +38,8 @@ import java.util.SplittableRandom;
  */
 @Command(name = "scale", mixinStandardHelpOptions = true,
     description = "One member, N keys x D floats for growing N, each in a fresh -Xmx1g JVM: creation keys/s, heap " +
-        "bytes per key, off-heap bytes, random local pull ns vs a plain off-heap array, GC pauses under load.")
+        "bytes per key, off-heap bytes, random local pull ns vs a plain off-heap array (independent reads and " +
+        "dependent ones), GC pauses under load.")
 final class ScaleBench implements Runnable
 {
     private static final Unsafe UNSAFE = UnsafeAccess.UNSAFE;
@@ -110,6 +111,8 @@ final class ScaleBench implements Runnable
             final Map<String, Double> byKind = new LinkedHashMap<>();
             byKind.put("intentgrid pull", (Double)row.get("pull_ns"));
             byKind.put("plain off-heap read", (Double)row.get("plain_ns"));
+            byKind.put("intentgrid pull, dependent", (Double)row.get("pull_dependent_ns"));
+            byKind.put("plain read, dependent", (Double)row.get("plain_dependent_ns"));
             bars.put(category, byKind);
         }
         final File png = new File(json.getPath().replaceAll("\\.json$", "") + ".png");
@@ -178,16 +181,20 @@ final class ScaleBench implements Runnable
 
     private static void printTable(final List<Map<String, Object>> rows)
     {
-        System.out.printf("%n%12s %5s %14s %10s %12s %10s %10s %8s %11s %11s%n", "keys", "dim", "create keys/s",
-            "heap B/key", "off-heap MB", "pull ns", "plain ns", "ratio", "GC p99 ms", "GC max ms");
+        System.out.printf("%n%12s %5s %14s %10s %12s %9s %9s %7s %9s %9s %7s %10s %10s%n", "keys", "dim",
+            "create keys/s", "heap B/key", "off-heap MB", "pull ns", "plain ns", "ratio", "pull dep", "plain dep",
+            "ratio", "GC p99 ms", "GC max ms");
         for (final Map<String, Object> row : rows)
         {
             final double pull = (Double)row.get("pull_ns");
             final double plain = (Double)row.get("plain_ns");
-            System.out.printf("%,12d %5d %,14.0f %10.1f %,12d %10.1f %10.1f %7.2fx %11.1f %11.1f%n",
+            final double pullDependent = (Double)row.get("pull_dependent_ns");
+            final double plainDependent = (Double)row.get("plain_dependent_ns");
+            System.out.printf("%,12d %5d %,14.0f %10.1f %,12d %9.1f %9.1f %6.2fx %9.1f %9.1f %6.2fx %10.1f %10.1f%n",
                 (Long)row.get("keys"), (Integer)row.get("dim"), (Double)row.get("create_keys_per_s"),
                 (Double)row.get("heap_bytes_per_key"), ((Number)row.get("offheap_bytes")).longValue() >> 20, pull,
-                plain, pull / plain, (Double)row.get("gc_pause_p99_ms"), (Double)row.get("gc_pause_max_ms"));
+                plain, pull / plain, pullDependent, plainDependent, pullDependent / plainDependent,
+                (Double)row.get("gc_pause_p99_ms"), (Double)row.get("gc_pause_max_ms"));
         }
     }
 
@@ -211,8 +218,11 @@ final class ScaleBench implements Runnable
             row.put("heap_bytes_per_key", (double)(usedHeapAfterGc() - heapBefore) / n);
             row.put("offheap_bytes", grid.member(0).offHeapBytes());
             System.out.printf("created %,d keys in %.1f s%n", n, createSeconds);
-            row.put("pull_ns", pullNanos(worker, table, n, dim));
-            row.put("plain_ns", plainNanos(n, dim));
+            row.put("pull_ns", pullNanos(worker, table, n, dim, false));
+            row.put("pull_dependent_ns", pullNanos(worker, table, n, dim, true));
+            final double[] plain = plainNanos(n, dim);
+            row.put("plain_ns", plain[0]);
+            row.put("plain_dependent_ns", plain[1]);
             final List<Double> pauses = new ArrayList<>();
             listenToGcPauses(pauses);
             final long pushed = load(worker, table, n, dim, seconds);
@@ -240,7 +250,8 @@ final class ScaleBench implements Runnable
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private static double pullNanos(final ParameterWorker worker, final Table table, final long n, final int dim)
+    private static double pullNanos(
+        final ParameterWorker worker, final Table table, final long n, final int dim, final boolean dependent)
     {
         final long[] key = new long[1];
         final float[] value = new float[dim];
@@ -249,11 +260,14 @@ final class ScaleBench implements Runnable
             key[0] = k;
             worker.pull(table, key, value);
             return value[0];
-        });
+        }, dependent);
     }
 
-    /** The same random reads from one plain native array of {@code n x dim} floats: what a lookup-free store costs. */
-    private static double plainNanos(final long n, final int dim)
+    /**
+     * The same random reads from one plain native array of {@code n x dim} floats, independent and dependent: what a
+     * lookup-free store costs.
+     */
+    private static double[] plainNanos(final long n, final int dim)
     {
         final long bytes = n * dim * Float.BYTES;
         final long base = UNSAFE.allocateMemory(bytes);
@@ -261,11 +275,12 @@ final class ScaleBench implements Runnable
         {
             UNSAFE.setMemory(base, bytes, (byte)0);
             final float[] value = new float[dim];
-            return bestNanosPerRead(n, k ->
+            final RandomRead read = k ->
             {
                 UNSAFE.copyMemory(null, base + k * dim * Float.BYTES, value, FLOAT_BASE, (long)dim * Float.BYTES);
                 return value[0];
-            });
+            };
+            return new double[] {bestNanosPerRead(n, read, false), bestNanosPerRead(n, read, true)};
         }
         finally
         {
@@ -280,18 +295,25 @@ final class ScaleBench implements Runnable
         float read(long key);
     }
 
-    /** @return the best of three rounds of {@link #PULLS} reads of random keys below {@code n}, in ns per read */
-    private static double bestNanosPerRead(final long n, final RandomRead read)
+    /**
+     * @param dependent whether each key waits for the previous read's value (latency: how a read chain behaves), or
+     *                  the reads are independent and the CPU may overlap their cache misses (throughput)
+     * @return the best of three rounds of {@link #PULLS} reads of random keys below {@code n}, in ns per read
+     */
+    private static double bestNanosPerRead(final long n, final RandomRead read, final boolean dependent)
     {
         final SplittableRandom random = new SplittableRandom(1);
         float sink = 0;
+        float last = 0;
         long best = Long.MAX_VALUE;
         for (int round = 0; round < 3; round++)
         {
             final long start = System.nanoTime();
             for (int i = 0; i < PULLS; i++)
             {
-                sink += read.read(random.nextLong(n));
+                // last * 0 is 0 for the finite values stored here, but the compiler and the CPU cannot know it
+                last = read.read(random.nextLong(n) + (dependent ? (long)(last * 0f) : 0));
+                sink += last;
             }
             best = Math.min(best, System.nanoTime() - start);
         }
