@@ -154,14 +154,8 @@ final class Directory
             {
                 return entry;
             }
-            for (int i = 0; i < unmoved.length; i++)
-            {
-                if (unmoved[i].contains(key))
-                {
-                    return new Entry(materializers[i], 0);
-                }
-            }
-            return null;
+            final int unmovedAt = unmovedIndexOf(key);
+            return unmovedAt < 0 ? null : new Entry(materializers[unmovedAt], 0);
         }
 
         boolean putIfNewer(final long key, final UUID owner, final long counter)

@@ -180,9 +180,11 @@ public final class MemberRuntime
                 owned[p] = self.equals(port.partitionOwner(p));
             }
             final int[] counts = new int[partitionCount];
+            final int[] partitionOfKey = new int[(int)(end - first)];
             for (long key = first; key < end; key++)
             {
                 final int p = router.partitionOf(spec, key);
+                partitionOfKey[(int)(key - first)] = p;
                 counts[p] += owned[p] ? 1 : 0;
             }
             final long[][] keysOf = new long[partitionCount][];
@@ -195,7 +197,7 @@ public final class MemberRuntime
             }
             for (long key = first; key < end; key++)
             {
-                final int p = router.partitionOf(spec, key);
+                final int p = partitionOfKey[(int)(key - first)];
                 if (owned[p])
                 {
                     keysOf[p][counts[p]++] = key;

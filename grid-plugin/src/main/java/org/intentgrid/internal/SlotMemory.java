@@ -127,19 +127,20 @@ abstract class SlotMemory extends StampedLock
     /**
      * Applies a local push to a usable copy: the main copy counts a new version, a replica remembers that
      * it has a delta to ship.
+     *
+     * @return the kind of copy the push went to, {@link SlotState#MAIN} or {@link SlotState#REPLICA}
      */
-    void push(final int slot, final float[] src, final int srcOffset, final AddScratch scratch)
+    SlotState push(final int slot, final float[] src, final int srcOffset, final AddScratch scratch)
     {
         final long at = slotAddress(slot);
         add(at + HEADER_BYTES, src, srcOffset, scratch);
         if (UNSAFE.getByte(at + STATE_AT) == SlotState.MAIN.ordinal())
         {
             UNSAFE.putLong(at + VERSION_AT, UNSAFE.getLong(at + VERSION_AT) + 1);
+            return SlotState.MAIN;
         }
-        else
-        {
-            UNSAFE.putByte(at + UPDATED_AT, (byte)1);
-        }
+        UNSAFE.putByte(at + UPDATED_AT, (byte)1);
+        return SlotState.REPLICA;
     }
 
     /** Adds {@code src[srcOffset ..]} to the value in {@code slot}, through {@code scratch} for long values. */

@@ -66,31 +66,16 @@ final class Stripe extends SlotMemory
         unlockWrite(stamp);
     }
 
-    /** Where the key's probe run starts: bits the stripe choice (the low bits) does not use. */
-    private static int indexHash(final long key)
-    {
-        return (int)(Hashing.mix64(key) >>> 32);
-    }
-
+    /** Where the key's probe run starts, from its hash: bits the stripe choice (the low bits) does not use. */
     private static int indexHashOf(final long hash)
     {
         return (int)(hash >>> 32);
     }
 
     /**
-     * An index entry: the slot number + 1 (0 is an empty entry) in the low {@link #SLOT_BITS} bits and 8 more bits
-     * of the key's hash above them, so that a probe past another key's entry rarely has to read that key's slot.
+     * 8 more bits of the key's hash, kept in its index entry above the slot number (the low {@link #SLOT_BITS} bits,
+     * slot + 1, 0 for an empty entry), so that a probe past another key's entry rarely has to read that key's slot.
      */
-    private static int entry(final long key, final int slot)
-    {
-        return tag(key) | (slot + 1);
-    }
-
-    private static int tag(final long key)
-    {
-        return tagOf(Hashing.mix64(key));
-    }
-
     private static int tagOf(final long hash)
     {
         return (int)(hash >>> 16 & 0xFF) << SLOT_BITS;
@@ -392,12 +377,13 @@ final class Stripe extends SlotMemory
         }
         final int[] idx = index;
         final int mask = idx.length - 1;
-        int i = indexHash(key) & mask;
+        final long hash = Hashing.mix64(key);
+        int i = indexHashOf(hash) & mask;
         while (idx[i] != 0)
         {
             i = (i + 1) & mask;
         }
-        idx[i] = entry(key, slot);
+        idx[i] = tagOf(hash) | (slot + 1);
         indexed++;
     }
 
@@ -411,7 +397,7 @@ final class Stripe extends SlotMemory
         {
             if (entry != 0)
             {
-                int i = indexHash(key(slotOfEntry(entry))) & mask;
+                int i = indexHashOf(Hashing.mix64(key(slotOfEntry(entry)))) & mask;
                 while (grown[i] != 0)
                 {
                     i = (i + 1) & mask;
@@ -427,8 +413,9 @@ final class Stripe extends SlotMemory
     {
         final int[] idx = index;
         final int mask = idx.length - 1;
-        final int tag = tag(key);
-        int hole = indexHash(key) & mask;
+        final long hash = Hashing.mix64(key);
+        final int tag = tagOf(hash);
+        int hole = indexHashOf(hash) & mask;
         while ((idx[hole] & ~SLOT_MASK) != tag || key(slotOfEntry(idx[hole])) != key)
         {
             hole = (hole + 1) & mask;
@@ -442,7 +429,7 @@ final class Stripe extends SlotMemory
             {
                 break;
             }
-            final int home = indexHash(key(slotOfEntry(entry))) & mask;
+            final int home = indexHashOf(Hashing.mix64(key(slotOfEntry(entry)))) & mask;
             final boolean movable = hole <= i ? home <= hole || home > i : home <= hole && home > i;
             if (movable)
             {

@@ -299,10 +299,9 @@ final class SyncManager implements Agent
                         final boolean refresh = step.action == SyncStep.Action.REFRESH;
                         if (destination == null)
                         {
-                            if (step.hasDelta && table.replicaStore().deltaMissed(key, step.delta, 0,
-                                channel.scratch(table)))
+                            if (step.hasDelta)
                             {
-                                deliverDelta(table, key, step.delta, 0);
+                                deltaMissed(channel, table, key, step.delta, 0);
                             }
                             placeholderAnswered(table, key, step.version);
                             touches.computeIfAbsent(table, t -> new LongArrayList()).addLong(key);
@@ -401,10 +400,9 @@ final class SyncManager implements Agent
                                 sent.hops[i] + 1);
                         continue;
                     }
-                    if (delta != null &&
-                        table.replicaStore().deltaMissed(key, delta, deltaAt, channel.scratch(table)))
+                    if (delta != null)
                     {
-                        deliverDelta(table, key, delta, deltaAt);
+                        deltaMissed(channel, table, key, delta, deltaAt);
                     }
                     placeholderAnswered(table, key, sent.versions.getLong(i));
                     continue;
@@ -458,6 +456,16 @@ final class SyncManager implements Agent
         if (sentVersion < 0)
         {
             table.replicaStore().arrived(key);
+        }
+    }
+
+    /** A delta found no owner this round: a main copy here by now takes it, else a remote push delivers it. */
+    private void deltaMissed(
+        final SyncChannel channel, final TableStore table, final long key, final float[] delta, final int offset)
+    {
+        if (table.replicaStore().deltaMissed(key, delta, offset, channel.scratch(table)))
+        {
+            deliverDelta(table, key, delta, offset);
         }
     }
 

@@ -128,8 +128,7 @@ public final class TableStore
             {
                 return SlotState.ABSENT;
             }
-            stripe.push(slot, src, srcOffset, scratch);
-            return stripe.state(slot);
+            return stripe.push(slot, src, srcOffset, scratch);
         }
         finally
         {
