@@ -301,6 +301,17 @@ public final class GridMember
         return instance.getLifecycleService().isRunning();
     }
 
+    void dropEverywhere(final Table table)
+    {
+        runtime.dropEverywhere(table.spec());
+    }
+
+    /** Drops the table here too, if the cluster-wide drop did not reach this member yet, and waits for its memory. */
+    void awaitDropped(final Table table)
+    {
+        runtime.dropLocal(table.name()).join();
+    }
+
     TableStore store(final Table table)
     {
         if (table == null)

@@ -163,6 +163,31 @@ public final class ParameterGrid implements AutoCloseable
     }
 
     /**
+     * Drops a table on every member of the cluster: its main copies, replicas and directory entries are forgotten,
+     * its native memory is freed, and its name is not reused (a later {@code table(...)} of that name is refused).
+     * Workers' calls on it fail from then on with an {@link IllegalStateException}; calls in flight during the drop
+     * may fail the same way. Returns once every member confirmed and the local members' memory is free (about a
+     * second: freeing waits out lock-free readers). Idempotent.
+     *
+     * @throws IllegalArgumentException if {@code table} is null
+     * @throws IllegalStateException    if a member did not confirm within the request timeout
+     */
+    public void drop(final Table table)
+    {
+        checkOpen("drop");
+        if (table == null)
+        {
+            throw new IllegalArgumentException("drop: table must not be null");
+        }
+        TableRegistry.drop(anyMember().hazelcast(), table.spec());
+        anyMember().dropEverywhere(table);
+        for (final GridMember member : members)
+        {
+            member.awaitDropped(table);
+        }
+    }
+
+    /**
      * @return the table of that name, declared earlier by any member
      * @throws IllegalArgumentException if no such table was declared
      */

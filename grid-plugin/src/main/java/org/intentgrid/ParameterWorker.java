@@ -338,6 +338,10 @@ public final class ParameterWorker implements AutoCloseable
         {
             if (recentTables[i] == table)
             {
+                if (recentStores[i].isDropped())
+                {
+                    throw new IllegalStateException(op + " on table '" + table.name() + "': the table was dropped");
+                }
                 return recentStores[i];
             }
         }

@@ -5,11 +5,14 @@ import com.hazelcast.map.IMap;
 
 /**
  * Cluster-wide table declarations, kept in a Hazelcast map so that a declaration from any member is seen
- * by all, re-declaring with the same shape is a no-op, and another shape is refused.
+ * by all, re-declaring with the same shape is a no-op, and another shape is refused. Dropped tables are remembered
+ * in a second map: their names are not reused, so that a late message of the dropped table can never be taken for
+ * one of a new table.
  */
 final class TableRegistry
 {
     static final String MAP_NAME = "__intentgrid.tables";
+    static final String DROPPED_MAP_NAME = "__intentgrid.dropped-tables";
 
     private TableRegistry()
     {
@@ -17,6 +20,7 @@ final class TableRegistry
 
     static TableSpec declare(final HazelcastInstance instance, final TableSpec spec)
     {
+        checkNotDropped(instance, spec.name());
         final IMap<String, String> map = instance.getMap(MAP_NAME);
         final String encoded = encode(spec);
         final String existing = map.putIfAbsent(spec.name(), encoded);
@@ -33,9 +37,26 @@ final class TableRegistry
         final String encoded = instance.<String, String>getMap(MAP_NAME).get(name);
         if (encoded == null)
         {
+            checkNotDropped(instance, name);
             throw new IllegalArgumentException("unknown table '" + name + "': declare it first with grid.table(spec)");
         }
         return decode(name, encoded);
+    }
+
+    /** Records the table as dropped, then forgets its declaration. */
+    static void drop(final HazelcastInstance instance, final TableSpec spec)
+    {
+        instance.<String, String>getMap(DROPPED_MAP_NAME).put(spec.name(), encode(spec));
+        instance.<String, String>getMap(MAP_NAME).remove(spec.name());
+    }
+
+    private static void checkNotDropped(final HazelcastInstance instance, final String name)
+    {
+        if (instance.<String, String>getMap(DROPPED_MAP_NAME).containsKey(name))
+        {
+            throw new IllegalArgumentException("table '" + name + "' was dropped; table names are not reused, " +
+                "declare it under a new name");
+        }
     }
 
     private static String encode(final TableSpec spec)

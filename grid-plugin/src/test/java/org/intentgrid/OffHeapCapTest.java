@@ -10,13 +10,15 @@ import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A member's native memory cap: filling a table past it fails the call at once (not after the request timeout),
  * with a message naming the member, the table, the bytes in use and the cap; what was created before keeps its
  * values and other tables keep working; no member holds more than its cap. The worker's member pushes only keys
- * whose home is the other member, so the refusal travels back over the wire.
+ * whose home is the other member, so the refusal travels back over the wire. Dropping the full table returns its
+ * memory: a new table then holds more than the full one could.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OffHeapCapTest
@@ -109,6 +111,29 @@ class OffHeapCapTest
             {
                 assertEquals(TestGrids.initial(small, k, 3) + 2, smallValues[k * 4 + 3], "small table key " + k);
             }
+
+            grid.drop(big);
+            for (final GridMember member : grid.members())
+            {
+                assertEquals(member.offHeapBytes(small), member.offHeapBytes(),
+                    member + ": the dropped table's memory is freed when drop returns");
+            }
+            final IllegalStateException afterDrop = assertThrows(IllegalStateException.class,
+                () -> worker.pull(big, batch(homedAtOther, 0), values));
+            assertTrue(afterDrop.getMessage().contains("'cap-big'") && afterDrop.getMessage().contains("dropped"),
+                afterDrop.getMessage());
+            final IllegalArgumentException redeclared = assertThrows(IllegalArgumentException.class,
+                () -> grid.table(big.spec()));
+            assertTrue(redeclared.getMessage().contains("was dropped"), redeclared.getMessage());
+
+            final Table next = grid.table(TableSpec.of("cap-next", KEYS, LENGTH));
+            for (int b = 0; b <= completedBatches; b++)
+            {
+                worker.push(next, batch(homedAtOther, b), ones).await();
+            }
+            assertTrue(other.offHeapBytes() <= CAP, "the cap still holds: " + other.offHeapBytes());
+            worker.pull(small, smallKeys, smallValues).await();
+            assertEquals(TestGrids.initial(small, 5, 3) + 2, smallValues[5 * 4 + 3], "the small table is untouched");
         }
     }
 

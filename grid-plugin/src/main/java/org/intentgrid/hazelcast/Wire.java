@@ -110,14 +110,7 @@ final class Wire
             }
         }
         final DataReply reply = new DataReply(status, values, counters, versions, hints);
-        final String error = in.readString();
-        for (int i = 0; i < status.length && error != null; i++)
-        {
-            if (status[i] == DataReply.FULL)
-            {
-                reply.full(i, error);
-            }
-        }
+        reply.error(in.readString());
         return reply;
     }
 

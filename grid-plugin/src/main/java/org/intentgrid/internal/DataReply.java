@@ -1,5 +1,6 @@
 package org.intentgrid.internal;
 
+import java.util.Arrays;
 import java.util.UUID;
 
 /**
@@ -17,6 +18,8 @@ public final class DataReply
     public static final byte WAIT = 2;
     /** The key's home has no memory left to create it: the request fails with {@link #error()}. */
     public static final byte FULL = 3;
+    /** The key's table was dropped: the request fails with {@link #error()}. */
+    public static final byte DROPPED = 4;
 
     public final byte[] status;
     /** Values for served PULL and LOCALIZE keys, {@code valueLength} floats per key; else null. */
@@ -27,7 +30,7 @@ public final class DataReply
     public final long[] versions;
     /** Route hints for MISS keys; null when no miss named a hint. */
     private UUID[] hints;
-    /** Why a key was {@link #FULL}, or null. */
+    /** Why a key was {@link #FULL} or {@link #DROPPED}, or null. */
     private String error;
     /** Directory entries this request changed at the home, to be sent to backups; never serialized. */
     DirectoryChunk directoryChanges;
@@ -62,7 +65,26 @@ public final class DataReply
         error = message;
     }
 
-    /** @return why a key was {@link #FULL}, or null */
+    /** Marks every key as {@link #DROPPED}: the table is gone. */
+    void dropped(final String table)
+    {
+        Arrays.fill(status, DROPPED);
+        error = "table '" + table + "' was dropped";
+    }
+
+    /** Sets why keys {@link #FULL} or {@link #DROPPED} failed (a reply read from the wire, statuses already set). */
+    public void error(final String message)
+    {
+        error = message;
+    }
+
+    /** @return true if the key's status carries {@link #error()} */
+    public static boolean isFailure(final byte status)
+    {
+        return status == FULL || status == DROPPED;
+    }
+
+    /** @return why a key was {@link #FULL} or {@link #DROPPED}, or null */
     public String error()
     {
         return error;

@@ -38,13 +38,18 @@ final class DataServer
      */
     DataReply serve(final DataRequest request, final UUID caller, final int homePartition)
     {
-        final TableStore table = tables.table(request.spec);
+        final TableStore table = tables.liveTable(request.spec);
         final int n = request.keys.length;
-        final int length = table.valueLength();
+        final int length = request.spec.valueLength();
         final RequestKind kind = request.kind;
         final boolean returnsValues = kind == RequestKind.PULL || kind == RequestKind.LOCALIZE;
         final DataReply reply = new DataReply(new byte[n], returnsValues ? new float[n * length] : null,
             kind == RequestKind.LOCALIZE ? new long[n] : null, new long[n], null);
+        if (table == null)
+        {
+            reply.dropped(request.spec.name());
+            return reply;
+        }
         final int callerPeer = router.peerIndex(caller);
         final String tableName = request.spec.name();
         final AddScratch scratch = kind == RequestKind.PUSH ? new AddScratch(length) : null;
@@ -60,6 +65,12 @@ final class DataServer
                 int slot = stripe.mainSlotOf(key);
                 if (slot < 0)
                 {
+                    if (table.isDropped())
+                    {
+                        // dropped while this request ran; checked under the lock, which the drop takes too
+                        reply.dropped(request.spec.name());
+                        return reply;
+                    }
                     if (homePartition < 0)
                     {
                         reply.miss(i, router.missHint(request.spec, stripe.hint(key), key));
@@ -131,7 +142,12 @@ final class DataServer
             Arrays.fill(reply.status, DataReply.MISS);
             return reply;
         }
-        final TableStore table = tables.table(request.spec);
+        final TableStore table = tables.liveTable(request.spec);
+        if (table == null)
+        {
+            reply.dropped(request.spec.name());
+            return reply;
+        }
         final int length = table.valueLength();
         for (int i = 0; i < n; i++)
         {

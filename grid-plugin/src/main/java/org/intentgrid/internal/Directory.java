@@ -8,7 +8,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The home directory: for each key whose home partition this member holds (as owner or backup), the
@@ -53,6 +55,8 @@ final class Directory
     private static final float SET_LOAD_FACTOR = 0.9f;
 
     private final Partition[] partitions;
+    /** Dropped tables: late backups or notices for them must not bring entries back. */
+    private final Set<String> dropped = ConcurrentHashMap.newKeySet();
 
     Directory(final int partitionCount)
     {
@@ -80,7 +84,8 @@ final class Directory
         final Partition p = partitions[partition];
         synchronized (p)
         {
-            return p.tables.computeIfAbsent(table, t -> new TableEntries()).putIfNewer(key, owner, counter);
+            return !dropped.contains(table) &&
+                p.tables.computeIfAbsent(table, t -> new TableEntries()).putIfNewer(key, owner, counter);
         }
     }
 
@@ -90,6 +95,10 @@ final class Directory
         final Partition p = partitions[partition];
         synchronized (p)
         {
+            if (dropped.contains(chunk.table))
+            {
+                return;
+            }
             final TableEntries entries = p.tables.computeIfAbsent(chunk.table, t -> new TableEntries());
             for (int i = 0; i < chunk.keys.length; i++)
             {
@@ -120,6 +129,19 @@ final class Directory
         synchronized (p)
         {
             p.tables.clear();
+        }
+    }
+
+    /** Forgets a dropped table's entries in every partition, and any that arrive for it later. */
+    void dropTable(final String table)
+    {
+        dropped.add(table);
+        for (final Partition p : partitions)
+        {
+            synchronized (p)
+            {
+                p.tables.remove(table);
+            }
         }
     }
 

@@ -10,11 +10,16 @@ import org.intentgrid.spi.Mode;
 import org.intentgrid.spi.StaticPolicy;
 
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Everything one member runs for the grid, wired together: the composition root of the protocol roles and the
@@ -44,6 +49,7 @@ public final class MemberRuntime
     private final MemberLifecycle lifecycle = new MemberLifecycle();
     private final MemberCounters counters = new MemberCounters();
     private final Router router;
+    private final Directory directory;
     private final StoreRegistry tables;
     private final HomeDirectoryServer homeDirectory;
     private final DataServer dataServer;
@@ -66,7 +72,7 @@ public final class MemberRuntime
         this.self = port.localMember();
         this.memberName = self.toString().substring(0, MEMBER_NAME_LENGTH);
         this.errorHandler = errorHandler;
-        final Directory directory = new Directory(port.partitionCount());
+        this.directory = new Directory(port.partitionCount());
         this.router = new Router(port, directory);
         this.offHeap = new OffHeapMemory(self.toString(), config.maxOffHeapBytes());
         this.tables = new StoreRegistry(self.toString(), w -> policy.clock(w), offHeap);
@@ -144,7 +150,16 @@ public final class MemberRuntime
     /** Serves a request that a member sent straight to this one (a route hint or cached location). */
     public DataReply serveDirect(final DataRequest request, final UUID caller)
     {
-        return request.kind == RequestKind.ADOPT ? dataServer.adopt(request) : dataServer.serve(request, caller, -1);
+        switch (request.kind)
+        {
+            case ADOPT:
+                return dataServer.adopt(request);
+            case DROP:
+                dropLocal(request.spec.name());
+                return new DataReply(new byte[0], null, null, null, null);
+            default:
+                return dataServer.serve(request, caller, -1);
+        }
     }
 
     /**
@@ -229,6 +244,10 @@ public final class MemberRuntime
                 {
                     throw new OffHeapExhaustedException(reply.error());
                 }
+                if (reply.status[i] == DataReply.DROPPED)
+                {
+                    throw new IllegalStateException(reply.error());
+                }
                 served += reply.status[i] == DataReply.SERVED ? 1 : 0;
             }
         }
@@ -277,12 +296,13 @@ public final class MemberRuntime
         return handOff.run(timeoutMillis);
     }
 
-    /** Stops background threads. The stores' off-heap memory is freed when they become unreachable. */
+    /** Stops background threads and frees the stores' native memory (after the grace period lock-free readers get). */
     public void shutdown()
     {
         lifecycle.stop();
         syncManager.close();
         executor.shutdownNow();
+        tables.dropAll();
         final TraceWriter current = trace;
         if (current != null)
         {
@@ -291,6 +311,59 @@ public final class MemberRuntime
     }
 
     // ---- entry points of the public API ----
+
+    /**
+     * Drops a table on every member of the cluster: each forgets its copies and directory entries, frees its memory
+     * and refuses the name from then on. Returns once every member dropped it and this member's memory is freed.
+     *
+     * @throws IllegalStateException if a member did not confirm within the request timeout (the members that did
+     *                               dropped it; the others drop it when they next hear of it)
+     */
+    public void dropEverywhere(final TableSpec spec)
+    {
+        final CompletableFuture<Void> freedHere = dropLocal(spec.name());
+        final DataRequest drop = new DataRequest(spec, RequestKind.DROP, new long[0], null, null, null);
+        final List<CompletableFuture<DataReply>> confirmations = new ArrayList<>();
+        for (final UUID member : port.members())
+        {
+            if (!member.equals(self))
+            {
+                confirmations.add(port.direct(member, drop));
+            }
+        }
+        try
+        {
+            CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)).thenCompose(v -> freedHere)
+                .get(config.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("drop of table '" + spec.name() + "' interrupted", e);
+        }
+        catch (final ExecutionException | TimeoutException e)
+        {
+            throw new IllegalStateException("drop of table '" + spec.name() + "': not every member confirmed within " +
+                config.requestTimeoutMillis() + " ms (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** @return how many tables were dropped on this member */
+    int droppedTables()
+    {
+        return tables.droppedCount();
+    }
+
+    /**
+     * Drops a table on this member only (idempotent).
+     *
+     * @return completes once its memory here is freed
+     */
+    public CompletableFuture<Void> dropLocal(final String table)
+    {
+        directory.dropTable(table);
+        return tables.drop(table);
+    }
 
     /** @return a new worker engine; the caller validates everything it passes in */
     public WorkerEngine newWorker()

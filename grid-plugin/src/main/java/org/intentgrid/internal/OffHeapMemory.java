@@ -7,6 +7,10 @@ import sun.misc.Unsafe;
 
 import java.lang.ref.Cleaner;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,9 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * store is bounded by the machine's memory and this member's cap rather than by the JVM's direct-memory limit
  * (which defaults to the heap size, and which a drop-in plugin cannot expect members to raise).
  * <p>
- * A chunk is freed when the object that owns it (its stripe) becomes unreachable, never earlier: lock-free readers
- * may still be reading a chunk of a stripe they can reach, and reading freed native memory would crash the JVM.
- * Thread-safe.
+ * A chunk is freed when its table is dropped or the member shuts down ({@link #freeAfterGrace}), or else when the
+ * object that owns it (its stripe) becomes unreachable. Never at once: a lock-free reader may be in the middle of an
+ * optimistic read of a chunk it found before the drop, and reading freed native memory can crash the JVM; such a
+ * read takes nanoseconds, so chunks wait {@link #FREE_GRACE_MILLIS} (far longer, and longer than any GC pause
+ * this grid sees) before they are freed. Thread-safe.
  */
 final class OffHeapMemory
 {
@@ -27,6 +33,11 @@ final class OffHeapMemory
         thread.setDaemon(true);
         return thread;
     });
+
+    /** How long detached chunks wait before they are freed; see the class comment for why. */
+    static final long FREE_GRACE_MILLIS = 1000;
+    private static final Executor AFTER_GRACE =
+        CompletableFuture.delayedExecutor(FREE_GRACE_MILLIS, TimeUnit.MILLISECONDS, OffHeapMemory::runOnFreeThread);
 
     private final String memberName;
     private final long cap;
@@ -56,6 +67,23 @@ final class OffHeapMemory
             " and the machine refused more memory" : " of a cap of " + cap + " (" +
             GridConfig.MAX_OFFHEAP_BYTES_PROP_NAME + ")") +
             "; raise the cap, add members, or use fewer or smaller tables", cause);
+    }
+
+    private static void runOnFreeThread(final Runnable task)
+    {
+        final Thread thread = new Thread(task, "intentgrid-offheap-free");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Frees detached chunks once no lock-free reader can still be reading them.
+     *
+     * @return completes when the memory is freed and no longer counted
+     */
+    static CompletableFuture<Void> freeAfterGrace(final List<Chunks> detached)
+    {
+        return CompletableFuture.runAsync(() -> detached.forEach(Chunks::run), AFTER_GRACE);
     }
 
     /** @return the accounting of one table's chunks on this member */
@@ -139,7 +167,8 @@ final class OffHeapMemory
 
     /**
      * The chunks of one owner and the cleaning action that frees them: it must not refer to the owner, or the owner
-     * would never become unreachable. Appended to under the owner's lock; run once the owner is gone.
+     * would never become unreachable. Appended to under the owner's lock; run once the owner is gone or after it
+     * detached them (the second run finds nothing left to free).
      */
     static final class Chunks implements Runnable
     {

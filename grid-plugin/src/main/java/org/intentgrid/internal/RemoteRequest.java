@@ -383,6 +383,9 @@ public final class RemoteRequest implements OpHandle
                 case DataReply.FULL:
                     future.completeExceptionally(new OffHeapExhaustedException(reply.error()));
                     return;
+                case DataReply.DROPPED:
+                    future.completeExceptionally(new IllegalStateException(reply.error()));
+                    return;
                 default:
                     again.addInt(i);
                     break;

@@ -16,7 +16,9 @@ public enum RequestKind
     /** Tell the home that the request's subject now owns the keys, with the given relocation counters. */
     NOTICE(5, "notice"),
     /** Create the main copies of keys whose home the answering member is, unless they exist; nothing to return. */
-    MATERIALIZE(6, "materialize");
+    MATERIALIZE(6, "materialize"),
+    /** Forget the table on the answering member: its copies, its directory entries, its memory; no keys. */
+    DROP(7, "drop");
 
     private static final RequestKind[] BY_CODE = values();
 

@@ -46,6 +46,7 @@ abstract class SlotMemory extends StampedLock
     private final transient OffHeapMemory.Account memory;
     private final transient OffHeapMemory.Chunks chunks;
     private int highWater;
+    private boolean detached;
 
     SlotMemory(final int valueLength, final int slotsPerChunk, final OffHeapMemory.Account memory)
     {
@@ -261,6 +262,10 @@ abstract class SlotMemory extends StampedLock
      */
     final int nextFreshSlot(final boolean withinCap)
     {
+        if (detached)
+        {
+            throw new IllegalStateException("the table was dropped; its store takes no more keys");
+        }
         if (highWater == MAX_SLOTS)
         {
             throw new IllegalStateException("a lock stripe cannot hold more than " + MAX_SLOTS + " keys");
@@ -278,5 +283,20 @@ abstract class SlotMemory extends StampedLock
         }
         highWater++;
         return slot;
+    }
+
+    /**
+     * Forgets every slot and hands over the chunks, which the caller frees once no lock-free reader can still be
+     * reading them (a reader may hold the old chunk table for the few instructions of its optimistic read).
+     * Afterwards the stripe takes no new slot.
+     *
+     * @return the chunks this stripe held
+     */
+    final OffHeapMemory.Chunks detachChunks()
+    {
+        detached = true;
+        chunkAddress = new long[0];
+        highWater = 0;
+        return chunks;
     }
 }

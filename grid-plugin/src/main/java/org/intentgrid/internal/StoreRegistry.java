@@ -3,6 +3,7 @@ package org.intentgrid.internal;
 import org.intentgrid.TableSpec;
 
 import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The member-local stores of all tables this member has seen, created on first use by any thread. */
@@ -13,6 +14,8 @@ final class StoreRegistry
     private static final int MIN_KEYS_PER_STRIPE = 64;
 
     private final ConcurrentHashMap<String, TableStore> tables = new ConcurrentHashMap<>();
+    /** Tables dropped here, and when their memory is free: their names are not reused while this member runs. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> dropped = new ConcurrentHashMap<>();
     private final String memberName;
     private final WorkerClocks clocks;
     private final OffHeapMemory memory;
@@ -34,16 +37,46 @@ final class StoreRegistry
     /**
      * @return the member-local store of the table, created on first use
      * @throws IllegalArgumentException if a table of that name with another shape is known here
+     * @throws IllegalStateException    if the table was dropped
      */
     TableStore table(final TableSpec spec)
+    {
+        final TableStore store = liveTable(spec);
+        if (store == null)
+        {
+            throw new IllegalStateException("table '" + spec.name() + "' was dropped; declare a table under a new " +
+                "name");
+        }
+        return store;
+    }
+
+    /**
+     * @return the member-local store of the table, created on first use, or null if the table was dropped (for
+     *         servers, which answer requests of a dropped table instead of failing them)
+     * @throws IllegalArgumentException if a table of that name with another shape is known here
+     */
+    TableStore liveTable(final TableSpec spec)
     {
         TableStore store = tables.get(spec.name());
         if (store == null)
         {
+            if (dropped.containsKey(spec.name()))
+            {
+                return null;
+            }
             final long wanted = Math.max(1, spec.size() / MIN_KEYS_PER_STRIPE);
             final int stripes = (int)Math.min(MAX_STRIPES, Integer.highestOneBit((int)Math.min(1 << 30, wanted)));
             store = tables.computeIfAbsent(spec.name(),
                 n -> new TableStore(spec, stripes, memberName, listener, clocks, memory.account(n)));
+            if (dropped.containsKey(spec.name()))
+            {
+                if (tables.remove(spec.name(), store))
+                {
+                    // created while a drop ran: no store of a dropped table may stay
+                    store.drop();
+                }
+                return null;
+            }
         }
         if (store.spec() != spec && !store.spec().equals(spec))
         {
@@ -51,6 +84,48 @@ final class StoreRegistry
                 "; cannot use it as " + spec.shape());
         }
         return store;
+    }
+
+    /**
+     * Drops a table here (idempotent): its store leaves the registry, its keys are forgotten, its memory is freed after
+     * a grace period, and its name is refused from now on.
+     *
+     * @return completes once the table's memory is freed
+     */
+    CompletableFuture<Void> drop(final String name)
+    {
+        final CompletableFuture<Void> freed = new CompletableFuture<>();
+        final CompletableFuture<Void> known = dropped.putIfAbsent(name, freed);
+        if (known != null)
+        {
+            return known;
+        }
+        final TableStore store = tables.remove(name);
+        if (store == null)
+        {
+            freed.complete(null);
+        }
+        else
+        {
+            store.drop().whenComplete((done, error) -> freed.complete(null));
+        }
+        return freed;
+    }
+
+    /** @return how many tables were dropped here */
+    int droppedCount()
+    {
+        return dropped.size();
+    }
+
+    /**
+     * Drops every table (the member shuts down).
+     *
+     * @return completes once all their memory is freed
+     */
+    CompletableFuture<Void> dropAll()
+    {
+        return CompletableFuture.allOf(tables.keySet().stream().map(this::drop).toArray(CompletableFuture[]::new));
     }
 
     Collection<TableStore> all()

@@ -5,6 +5,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.intentgrid.Hashing;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One lock stripe of a {@link TableStore}: the local copies of the keys that hash here — main copies,
@@ -287,6 +288,34 @@ final class Stripe extends SlotMemory
             freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
         }
         freeSlots[freeCount++] = slot;
+    }
+
+    /**
+     * Forgets every key of a dropped table (see {@link SlotMemory#detachChunks}); caller holds the lock.
+     *
+     * @param waiters receives the requests that waited for a key to arrive, to be released after the lock
+     * @return the chunks to free once no lock-free reader can still be reading them
+     */
+    OffHeapMemory.Chunks detach(final List<ArrivalWaiters> waiters)
+    {
+        for (final ArrivalWaiters waiting : arrivalsOfKey.values())
+        {
+            if (waiting != ArrivalWaiters.NONE)
+            {
+                waiters.add(waiting);
+            }
+        }
+        index = new int[MIN_INDEX];
+        indexed = 0;
+        mainCount = 0;
+        replicaCount = 0;
+        freeCount = 0;
+        hintOfKey.clear();
+        syncStateOfKey.clear();
+        intentEndsOfKey.clear();
+        minVersionOfKey.clear();
+        arrivalsOfKey.clear();
+        return detachChunks();
     }
 
     /** @return who waits for {@code key} to arrive (refresh in flight), or null if no refresh is in flight */

@@ -60,6 +60,14 @@ final class SyncChannel
         return trackedCount > 0 || !lastDestinations.isEmpty();
     }
 
+    /** Stops tracking the keys of dropped tables. */
+    void forgetDroppedTables()
+    {
+        tracked.keySet().removeIf(TableStore::isDropped);
+        intendedMains.keySet().removeIf(TableStore::isDropped);
+        scratches.keySet().removeIf(TableStore::isDropped);
+    }
+
     /** @return true if the intended main copies are due for their sweep */
     boolean sweepDue(final long nowNanos, final long intervalNanos, final boolean forced)
     {

@@ -70,6 +70,7 @@ final class SyncManager implements Agent
     /** The last pass found nothing to do: the idle strategy is backing off, maybe parked. */
     private volatile boolean resting;
     private long[] clocks = new long[0];
+    private int droppedTablesSeen;
     private volatile Thread agentThread;
 
     SyncManager(
@@ -175,6 +176,7 @@ final class SyncManager implements Agent
         }
         work += policy.collect(clocks, this::onDue);
         final boolean forced = waiters.get() > 0;
+        forgetDroppedTables();
         for (final SyncChannel channel : channels)
         {
             if (channel.ready && channel.sweepDue(now, MAIN_SWEEP_INTERVAL_NANOS, forced))
@@ -192,9 +194,26 @@ final class SyncManager implements Agent
         return work;
     }
 
+    private void forgetDroppedTables()
+    {
+        final int dropped = runtime.droppedTables();
+        if (dropped != droppedTablesSeen)
+        {
+            droppedTablesSeen = dropped;
+            for (final SyncChannel channel : channels)
+            {
+                channel.forgetDroppedTables();
+            }
+        }
+    }
+
     private void onDue(final Object table, final long key, final int worker, final long end)
     {
         final TableStore store = (TableStore)table;
+        if (store.isDropped())
+        {
+            return;
+        }
         final SlotState state;
         try
         {

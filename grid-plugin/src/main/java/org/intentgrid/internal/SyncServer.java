@@ -54,9 +54,14 @@ final class SyncServer
 
     private SyncBatchReply serveBatch(final SyncBatch batch, final int callerPeer, final LongHashSet asked)
     {
-        final TableStore table = tables.table(batch.spec);
-        final int length = table.valueLength();
+        final TableStore table = tables.liveTable(batch.spec);
         final int n = batch.keys.length;
+        if (table == null)
+        {
+            // the table was dropped: nothing to merge or send, the caller forgets its keys too
+            return new SyncBatchReply(new byte[n], new float[0], new long[n], new long[n], new UUID[n]);
+        }
+        final int length = table.valueLength();
         final byte[] status = new byte[n];
         final long[] versions = new long[n];
         final long[] relocationCounters = new long[n];

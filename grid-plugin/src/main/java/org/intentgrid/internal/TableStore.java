@@ -4,7 +4,10 @@ import org.intentgrid.Hashing;
 import org.intentgrid.Init;
 import org.intentgrid.TableSpec;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The member-local part of one table: main copies of the keys this member owns, replicas of keys owned
@@ -32,6 +35,7 @@ public final class TableStore
     private final WorkerClocks clocks;
     private final ReplicaStore replicas;
     private final OffHeapMemory.Account memory;
+    private volatile boolean dropped;
 
     TableStore(
         final TableSpec spec, final int stripeCount, final String memberName, final StoreListener listener,
@@ -397,6 +401,42 @@ public final class TableStore
             listener.intentEnded(spec.name(), key, memberName);
         }
         return active;
+    }
+
+    /** @return true once the table was dropped: its store is empty and takes no keys */
+    public boolean isDropped()
+    {
+        return dropped;
+    }
+
+    /**
+     * Forgets every key of this table here and frees its native memory after a grace period; requests that
+     * waited for a key to arrive go on their way again (and fail, since the table is gone everywhere).
+     *
+     * @return completes once the memory is freed
+     */
+    CompletableFuture<Void> drop()
+    {
+        dropped = true;
+        final List<OffHeapMemory.Chunks> detached = new ArrayList<>(stripes.length);
+        final List<ArrivalWaiters> waiters = new ArrayList<>();
+        for (final Stripe stripe : stripes)
+        {
+            final long stamp = stripe.lock();
+            try
+            {
+                detached.add(stripe.detach(waiters));
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
+        for (final ArrivalWaiters waiting : waiters)
+        {
+            waiting.release();
+        }
+        return OffHeapMemory.freeAfterGrace(detached);
     }
 
     /** @return bytes of native memory this table holds on this member (its slot chunks) */

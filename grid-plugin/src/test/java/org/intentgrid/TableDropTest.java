@@ -1,0 +1,166 @@
+package org.intentgrid;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Dropping a table: every member forgets it and frees its memory, workers busy with it (pulls, pushes, intents,
+ * replicas) get a clear error and nothing else breaks, and another table's exact sums are untouched.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class TableDropTest
+{
+    private static final int KEYS = 4_096;
+    private static final int LENGTH = 16;
+    private static final int BATCH = 32;
+
+    private ParameterGrid grid;
+
+    @AfterEach
+    void stop()
+    {
+        grid.close();
+    }
+
+    @Test
+    void aDropSentByOneMemberReachesTheOthers()
+    {
+        grid = TestGrids.start(2);
+        final Table table = grid.table(TableSpec.of("drop-sent", KEYS, LENGTH));
+        grid.materializeAll(table);
+        final GridMember other = grid.member(1);
+        assertTrue(other.offHeapBytes() > 0, "the other member holds keys before the drop");
+
+        grid.member(0).dropEverywhere(table);
+
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (other.offHeapBytes() > 0 && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        assertEquals(0, other.offHeapBytes(), "the other member freed the table's memory on the drop message alone");
+        final IllegalStateException refused = assertThrows(IllegalStateException.class, () -> other.mainCopies(table));
+        assertTrue(refused.getMessage().contains("'drop-sent' was dropped"), refused.getMessage());
+    }
+
+    @Test
+    void workersBusyWithADroppedTableFailCleanlyAndOtherTablesKeepExactSums() throws Exception
+    {
+        grid = TestGrids.start(2);
+        final Table doomed = grid.table(TableSpec.of("drop-doomed", KEYS, LENGTH));
+        final Table kept = grid.table(TableSpec.of("drop-kept", KEYS, LENGTH));
+        final int workersPerMember = 2;
+        final List<Thread> threads = new ArrayList<>();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicReference<Throwable> unexpected = new AtomicReference<>();
+        final AtomicLong keptPushes = new AtomicLong();
+        final CountDownLatch running = new CountDownLatch(workersPerMember * 2);
+        for (int m = 0; m < 2; m++)
+        {
+            for (int w = 0; w < workersPerMember; w++)
+            {
+                final GridMember member = grid.member(m);
+                final long seed = 31L * m + w;
+                threads.add(new Thread(() -> churn(member, doomed, kept, seed, stop, running, keptPushes, unexpected),
+                    "drop-churn-" + m + "-" + w));
+            }
+        }
+        threads.forEach(Thread::start);
+        assertTrue(running.await(30, TimeUnit.SECONDS), "workers started");
+        Thread.sleep(300);
+
+        grid.drop(doomed);
+        Thread.sleep(300);
+        stop.set(true);
+        for (final Thread thread : threads)
+        {
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+            assertTrue(!thread.isAlive(), thread.getName() + " finished");
+        }
+        assertNull(unexpected.get(), () -> "unexpected failure: " + unexpected.get());
+
+        for (final GridMember member : grid.members())
+        {
+            assertEquals(member.offHeapBytes(kept), member.offHeapBytes(), member + " holds only the kept table");
+        }
+        grid.members().forEach(GridMember::waitSync);
+        final long[] keys = new long[KEYS];
+        Arrays.setAll(keys, k -> k);
+        final float[] values = new float[KEYS * LENGTH];
+        try (ParameterWorker reader = grid.member(0).worker())
+        {
+            reader.pull(kept, keys, values).await();
+        }
+        double sum = 0;
+        for (int k = 0; k < KEYS; k++)
+        {
+            sum += values[k * LENGTH] - TestGrids.initial(kept, k, 0);
+        }
+        assertEquals((double)keptPushes.get() * BATCH, sum, 1e-3 * keptPushes.get() * BATCH,
+            "every push to the kept table counted once");
+        assertTrue(keptPushes.get() > 0, "the kept table was trained");
+    }
+
+    private static void churn(final GridMember member, final Table doomed, final Table kept, final long seed,
+        final AtomicBoolean stop, final CountDownLatch running, final AtomicLong keptPushes,
+        final AtomicReference<Throwable> unexpected)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final long[] keys = new long[BATCH];
+        final float[] ones = new float[BATCH * LENGTH];
+        Arrays.fill(ones, 1);
+        final float[] values = new float[BATCH * LENGTH];
+        boolean doomedGone = false;
+        try (ParameterWorker worker = member.worker())
+        {
+            running.countDown();
+            while (!stop.get())
+            {
+                for (int i = 0; i < BATCH; i++)
+                {
+                    keys[i] = random.nextInt(KEYS);
+                }
+                if (!doomedGone)
+                {
+                    try
+                    {
+                        worker.intent(doomed, keys, worker.clock(), worker.clock() + 2);
+                        worker.pull(doomed, keys, values).await();
+                        worker.push(doomed, keys, ones).await();
+                    }
+                    catch (final IllegalStateException e)
+                    {
+                        if (!e.getMessage().contains("dropped"))
+                        {
+                            throw e;
+                        }
+                        doomedGone = true;
+                    }
+                }
+                worker.push(kept, keys, ones).await();
+                keptPushes.incrementAndGet();
+                worker.advanceClock();
+            }
+        }
+        catch (final Throwable e)
+        {
+            unexpected.compareAndSet(null, e);
+        }
+    }
+}
