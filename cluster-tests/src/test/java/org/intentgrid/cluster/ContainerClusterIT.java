@@ -1,0 +1,239 @@
+package org.intentgrid.cluster;
+
+import org.intentgrid.GridConfig;
+import org.intentgrid.Init;
+import org.intentgrid.ParameterGrid;
+import org.intentgrid.ParameterWorker;
+import org.intentgrid.Table;
+import org.intentgrid.TableSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three stock Hazelcast members, each in its own container with only the plugin's jars added, and a driver member in
+ * the test JVM whose workers train against them: what holds when members join, leave, freeze and die.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class ContainerClusterIT
+{
+    private static final int KEYS = 3_000;
+    private static final int LENGTH = 4;
+    private static final int BASE_PORT = 6700;
+
+    private MemberContainers cluster;
+    private ParameterGrid grid;
+
+    @BeforeEach
+    void startCluster(final TestInfo test) throws Exception
+    {
+        MemberContainers.requireEngineAndImage();
+        cluster = new MemberContainers("it-" + test.getTestMethod().orElseThrow().getName(), BASE_PORT, 5,
+            Map.of("intentgrid.request-timeout-millis", "20000"));
+        for (int i = 0; i < 3; i++)
+        {
+            cluster.start(i);
+        }
+        grid = cluster.startDriver(GridConfig.embedded().requestTimeoutMillis(20_000));
+        cluster.awaitCluster(4, 60);
+    }
+
+    @AfterEach
+    void stopCluster()
+    {
+        if (grid != null)
+        {
+            grid.close();
+        }
+        if (cluster != null)
+        {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void stockMembersServeHandOffWhenTheyLeaveAndServeAgainAfterARestart() throws Exception
+    {
+        final Table table = grid.table(TableSpec.of("served", KEYS, LENGTH).init(Init.uniform(0, 1, 5)));
+        final long[] all = allKeys();
+        long homedInContainers = 0;
+        for (final long key : all)
+        {
+            homedInContainers += grid.member(0).isHome(table, key) ? 0 : 1;
+        }
+        assertTrue(homedInContainers > KEYS / 2, "most keys have their home in a container: " + homedInContainers);
+        final float[] expected = new float[KEYS * LENGTH];
+        try (ParameterWorker worker = grid.worker())
+        {
+            worker.pull(table, all, expected).await();
+            for (int k = 0; k < KEYS; k++)
+            {
+                assertEquals(initial(table, k), expected[k * LENGTH], "key " + k + " starts from its initializer");
+            }
+            pushOnes(worker, table, all, expected);
+        }
+        assertTrue(grid.member(0).stats().remoteOps() > 0, "the containers served requests");
+
+        cluster.leave(1);
+        cluster.awaitCluster(3, 120);
+        assertTrue(cluster.log(0).contains("is STARTED"), "member 0 kept running");
+        checkValues(table, all, expected, "after member 1 left gracefully");
+
+        cluster.start(1);
+        cluster.awaitCluster(4, 120);
+        try (ParameterWorker worker = grid.worker())
+        {
+            pushOnes(worker, table, all, expected);
+        }
+        cluster.leave(2);
+        cluster.awaitCluster(3, 120);
+        checkValues(table, all, expected, "after member 1 came back and member 2 left");
+    }
+
+    @Test
+    void joinAndGracefulLeaveUnderConcurrentPushesKeepExactSums() throws Exception
+    {
+        final Table table = grid.table(TableSpec.of("churn", KEYS, LENGTH).init(Init.zeros()));
+        final AtomicLongArray acknowledged = new AtomicLongArray(KEYS);
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < 2; w++)
+        {
+            final long seed = w;
+            workers.add(new Thread(() -> pushUntilStopped(table, seed, acknowledged, stop, failure), "pusher-" + w));
+        }
+        workers.forEach(Thread::start);
+        Thread.sleep(2_000);
+        cluster.start(3);
+        cluster.awaitCluster(5, 120);
+        Thread.sleep(2_000);
+        cluster.leave(0);
+        cluster.awaitCluster(4, 120);
+        Thread.sleep(2_000);
+        cluster.leave(3);
+        cluster.awaitCluster(3, 120);
+        Thread.sleep(1_000);
+        stop.set(true);
+        for (final Thread worker : workers)
+        {
+            worker.join(TimeUnit.SECONDS.toMillis(120));
+        }
+        assertNull(failure.get(), () -> "a push failed: " + failure.get());
+        grid.member(0).waitSync();
+        final float[] values = new float[KEYS * LENGTH];
+        try (ParameterWorker reader = grid.worker())
+        {
+            reader.pull(table, allKeys(), values).await();
+        }
+        long total = 0;
+        for (int k = 0; k < KEYS; k++)
+        {
+            total += acknowledged.get(k);
+            assertEquals(acknowledged.get(k), values[k * LENGTH + 1], "key " + k + ": every acknowledged push once");
+        }
+        assertTrue(total > 10_000, "pushes went on during the churn: " + total);
+        System.out.printf("%,d acknowledged pushes across a join and two graceful leaves, all counted once%n", total);
+    }
+
+    /**
+     * Pushes 1 to element 1 of random batches of keys, signalling each batch as an intent two clocks ahead (so that
+     * keys relocate to the driver and back while members come and go), and counts what was acknowledged.
+     */
+    private void pushUntilStopped(final Table table, final long seed, final AtomicLongArray acknowledged,
+        final AtomicBoolean stop, final AtomicReference<Throwable> failure)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final int batch = 64;
+        final float[] updates = new float[batch * LENGTH];
+        for (int i = 0; i < batch; i++)
+        {
+            updates[i * LENGTH + 1] = 1f;
+        }
+        long[] next = randomKeys(random, batch);
+        try (ParameterWorker worker = grid.worker())
+        {
+            while (!stop.get())
+            {
+                final long[] keys = next;
+                next = randomKeys(random, batch);
+                worker.intent(table, next, worker.clock() + 2);
+                worker.push(table, keys, updates).await();
+                for (final long key : keys)
+                {
+                    acknowledged.incrementAndGet((int)key);
+                }
+                worker.advanceClock();
+            }
+        }
+        catch (final Throwable e)
+        {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    private static long[] randomKeys(final SplittableRandom random, final int count)
+    {
+        final long[] keys = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            keys[i] = random.nextInt(KEYS);
+        }
+        return keys;
+    }
+
+    private void pushOnes(final ParameterWorker worker, final Table table, final long[] keys, final float[] expected)
+    {
+        final float[] ones = new float[keys.length * LENGTH];
+        Arrays.fill(ones, 1f);
+        worker.push(table, keys, ones).await();
+        for (int i = 0; i < expected.length; i++)
+        {
+            expected[i] += 1f;
+        }
+    }
+
+    private void checkValues(final Table table, final long[] keys, final float[] expected, final String when)
+    {
+        final float[] values = new float[keys.length * LENGTH];
+        try (ParameterWorker worker = grid.worker())
+        {
+            worker.pull(table, keys, values).await();
+        }
+        for (int k = 0; k < keys.length; k++)
+        {
+            for (int e = 0; e < LENGTH; e++)
+            {
+                assertEquals(expected[k * LENGTH + e], values[k * LENGTH + e], "key " + k + " " + when);
+            }
+        }
+    }
+
+    private static float initial(final Table table, final long key)
+    {
+        return table.spec().init().value(table.spec().nameHash(), key, 0);
+    }
+
+    private static long[] allKeys()
+    {
+        final long[] keys = new long[KEYS];
+        Arrays.setAll(keys, k -> k);
+        return keys;
+    }
+}
