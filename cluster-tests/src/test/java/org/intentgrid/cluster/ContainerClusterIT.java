@@ -1,7 +1,9 @@
 package org.intentgrid.cluster;
 
 import org.intentgrid.GridConfig;
+import org.intentgrid.GridMember;
 import org.intentgrid.Init;
+import org.intentgrid.OpHandle;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.ParameterWorker;
 import org.intentgrid.Table;
@@ -45,12 +47,12 @@ class ContainerClusterIT
     {
         MemberContainers.requireEngineAndImage();
         cluster = new MemberContainers("it-" + test.getTestMethod().orElseThrow().getName(), BASE_PORT, 5,
-            Map.of("intentgrid.request-timeout-millis", "20000"));
+            Map.of("intentgrid.request-timeout-millis", "10000"));
         for (int i = 0; i < 3; i++)
         {
             cluster.start(i);
         }
-        grid = cluster.startDriver(GridConfig.embedded().requestTimeoutMillis(20_000));
+        grid = cluster.startDriver(GridConfig.embedded().requestTimeoutMillis(10_000));
         cluster.awaitCluster(4, 60);
     }
 
@@ -150,6 +152,143 @@ class ContainerClusterIT
         }
         assertTrue(total > 10_000, "pushes went on during the churn: " + total);
         System.out.printf("%,d acknowledged pushes across a join and two graceful leaves, all counted once%n", total);
+    }
+
+    /**
+     * Member 2 freezes for twice Hazelcast's failure-detection timeout, then thaws. What holds today: every call
+     * completes or fails within its timeout (none hangs), the cluster settles again, keys whose main copy lives at
+     * the driver keep every acknowledged push, and the driver keeps working. What happens to the keys held by the
+     * frozen member is reported (crash survival, issue 13, makes it the full promise).
+     */
+    @Test
+    void aMemberFrozenBeyondFailureDetectionLeavesTheRestConsistent() throws Exception
+    {
+        disruptAndReport("frozen", () ->
+        {
+            cluster.pause(2);
+            Thread.sleep(TimeUnit.SECONDS.toMillis(2L * MemberContainers.NO_HEARTBEAT_SECONDS));
+            cluster.unpause(2);
+            return "member 2 frozen for " + 2 * MemberContainers.NO_HEARTBEAT_SECONDS + " s (failure detection: " +
+                MemberContainers.NO_HEARTBEAT_SECONDS + " s)";
+        });
+    }
+
+    /** Member 2 is killed with SIGKILL from outside; as above, with what the dead member took along reported. */
+    @Test
+    void aKilledMemberLeavesTheRestConsistent() throws Exception
+    {
+        disruptAndReport("killed", () ->
+        {
+            cluster.kill(2);
+            return "member 2 killed (SIGKILL)";
+        });
+    }
+
+    /** A disruption of the cluster; returns what it did, for the report. */
+    private interface Disruption
+    {
+        String run() throws Exception;
+    }
+
+    private void disruptAndReport(final String name, final Disruption disruption) throws Exception
+    {
+        final int keys = 600;
+        final Table table = grid.table(TableSpec.of(name, keys, LENGTH).init(Init.uniform(1, 2, 3)));
+        final long[] all = new long[keys];
+        Arrays.setAll(all, k -> k);
+        final float[] ones = new float[keys * LENGTH];
+        Arrays.fill(ones, 1f);
+        try (ParameterWorker worker = grid.worker())
+        {
+            worker.push(table, all, ones).await();
+        }
+        final String what = disruption.run();
+        final int settledAt = awaitSettled();
+
+        final int[] outcome = new int[4];
+        final String[] labels = {"exact", "re-initialized", "other value", "failed"};
+        final long start = System.nanoTime();
+        try (ParameterWorker worker = grid.worker())
+        {
+            final float[][] values = new float[keys][LENGTH];
+            final OpHandle[] pulls = new OpHandle[keys];
+            for (int k = 0; k < keys; k++)
+            {
+                pulls[k] = worker.pull(table, new long[] {k}, values[k]);
+            }
+            for (int k = 0; k < keys; k++)
+            {
+                final boolean driverHome = livesAtDriver(table, k);
+                try
+                {
+                    pulls[k].await();
+                }
+                catch (final RuntimeException e)
+                {
+                    assertTrue(!driverHome, "key " + k + " lives at the driver, yet its pull failed: " + e);
+                    outcome[3]++;
+                    continue;
+                }
+                final float initial = initial(table, k);
+                final int kind = values[k][0] == initial + 1f ? 0 : values[k][0] == initial ? 1 : 2;
+                assertTrue(!driverHome || kind == 0, "key " + k + " lives at the driver and keeps its push: " +
+                    values[k][0] + " instead of " + (initial + 1f));
+                outcome[kind]++;
+            }
+        }
+        final double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(outcome[0] > 0, "keys at the surviving members keep their pushes");
+        final StringBuilder report = new StringBuilder(what + "; the cluster settled at " + settledAt +
+            " members; pulls of " + keys + " keys answered within " + String.format("%.1f s: ", seconds));
+        for (int i = 0; i < labels.length; i++)
+        {
+            report.append(i == 0 ? "" : ", ").append(outcome[i]).append(' ').append(labels[i]);
+        }
+        System.out.println("REPORT " + report);
+
+        final long[] driverKeys = Arrays.stream(all).filter(k -> livesAtDriver(table, k)).toArray();
+        assertTrue(driverKeys.length > 0, "some keys live at the driver");
+        try (ParameterWorker worker = grid.worker())
+        {
+            final float[] more = new float[driverKeys.length * LENGTH];
+            Arrays.fill(more, 1f);
+            worker.push(table, driverKeys, more).await();
+            final float[] values = new float[driverKeys.length * LENGTH];
+            worker.pull(table, driverKeys, values).await();
+            assertTrue(values.length == 0 || values[0] >= initial(table, driverKeys[0]) + 1f,
+                "the driver keeps working after the disruption");
+        }
+    }
+
+    /** @return true if the driver is the key's home and holds its main copy (its directory says so) */
+    private boolean livesAtDriver(final Table table, final long key)
+    {
+        final GridMember driver = grid.member(0);
+        return driver.isHome(table, key) && driver.id().equals(driver.directoryOwner(table, key));
+    }
+
+    /** @return the cluster's size once it stopped changing for 5 s (Hazelcast decides what a frozen member is) */
+    private int awaitSettled() throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        int size = -1;
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < deadline)
+        {
+            final int now = grid.member(0).hazelcast().getCluster().getMembers().size();
+            if (now != size)
+            {
+                size = now;
+                stableSince = System.nanoTime();
+            }
+            if (System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(5) &&
+                grid.member(0).hazelcast().getPartitionService().isClusterSafe())
+            {
+                return size;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the cluster did not settle within 120 s");
     }
 
     /**
