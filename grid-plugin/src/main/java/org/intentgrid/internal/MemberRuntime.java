@@ -183,8 +183,14 @@ public final class MemberRuntime
      */
     public long materializeHome(final TableSpec spec)
     {
-        tables.table(spec);
+        final TableStore table = tables.table(spec);
         final int partitionCount = port.partitionCount();
+        int ownedNow = 0;
+        for (int p = 0; p < partitionCount; p++)
+        {
+            ownedNow += self.equals(port.partitionOwner(p)) ? 1 : 0;
+        }
+        table.reserve(spec.size() * ownedNow / partitionCount);
         final boolean[] owned = new boolean[partitionCount];
         long served = 0;
         for (long first = 0; first < spec.size(); first += MATERIALIZE_BATCH)

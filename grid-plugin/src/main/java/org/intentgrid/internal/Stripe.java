@@ -402,7 +402,7 @@ final class Stripe extends SlotMemory
     {
         if ((indexed + 1) * 4L > index.length * 3L)
         {
-            grow();
+            rehash(index.length * 2);
         }
         final int[] idx = index;
         final int mask = idx.length - 1;
@@ -416,11 +416,28 @@ final class Stripe extends SlotMemory
         indexed++;
     }
 
-    /** Replaces the index by one of twice the size, filled before it is published to lock-free readers. */
-    private void grow()
+    /**
+     * Sizes the index at once for {@code additional} more keys, so that a bulk creation does not rehash it again and
+     * again (each rehash reads every key from its slot). Caller holds the lock.
+     */
+    void reserve(final int additional)
+    {
+        int length = index.length;
+        while ((indexed + (long)additional) * 4L > length * 3L && length < 1 << 30)
+        {
+            length <<= 1;
+        }
+        if (length != index.length)
+        {
+            rehash(length);
+        }
+    }
+
+    /** Replaces the index by one of {@code length} entries, filled before it is published to lock-free readers. */
+    private void rehash(final int length)
     {
         final int[] old = index;
-        final int[] grown = new int[old.length * 2];
+        final int[] grown = new int[length];
         final int mask = grown.length - 1;
         for (final int entry : old)
         {

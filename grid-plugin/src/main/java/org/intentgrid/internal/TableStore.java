@@ -403,6 +403,26 @@ public final class TableStore
         return active;
     }
 
+    /** Sizes every stripe's index for about {@code keys} more keys of this table (a bulk creation is coming). */
+    void reserve(final long keys)
+    {
+        // keys spread over the stripes by hash: a few percent more than the mean covers the fuller ones
+        final long mean = keys / stripes.length;
+        final int perStripe = (int)Math.min(SlotMemory.MAX_SLOTS, mean + mean / 16 + 8);
+        for (final Stripe stripe : stripes)
+        {
+            final long stamp = stripe.lock();
+            try
+            {
+                stripe.reserve(perStripe);
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
+    }
+
     /** @return true once the table was dropped: its store is empty and takes no keys */
     public boolean isDropped()
     {

@@ -112,4 +112,37 @@ class StripeTest
         assertEquals(SlotState.ABSENT, stripe.copyOutOptimistic(4, new float[LENGTH], 0));
         assertNull(stripe.syncState(3));
     }
+
+    @Test
+    void aReservedIndexFindsEveryKeyBeforeAndAfterIt()
+    {
+        final Stripe stripe = new Stripe(4, 16);
+        final float[] value = new float[4];
+        final long stamp = stripe.lock();
+        try
+        {
+            for (long key = 0; key < 100; key++)
+            {
+                fill(value, key, 1);
+                stripe.copyIn(stripe.create(key, SlotState.MAIN, 0, 0), value, 0);
+            }
+            stripe.reserve(5_000);
+            for (long key = 100; key < 5_100; key++)
+            {
+                fill(value, key, 1);
+                stripe.copyIn(stripe.create(key, SlotState.MAIN, 0, 0), value, 0);
+            }
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+        final float[] read = new float[4];
+        for (long key = 0; key < 5_100; key++)
+        {
+            assertEquals(SlotState.MAIN, stripe.copyOutOptimistic(key, read, 0), "key " + key);
+            assertEquals(key * 1000 + 1, read[3], "key " + key);
+        }
+        assertEquals(SlotState.ABSENT, stripe.copyOutOptimistic(5_100, read, 0));
+    }
 }
