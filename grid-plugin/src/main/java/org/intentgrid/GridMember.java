@@ -1,6 +1,7 @@
 package org.intentgrid;
 
 import com.hazelcast.core.HazelcastInstance;
+import org.intentgrid.internal.CheckpointPart;
 import org.intentgrid.internal.MemberRuntime;
 import org.intentgrid.internal.MemberStats;
 import org.intentgrid.internal.StoreListener;
@@ -11,6 +12,7 @@ import org.intentgrid.spi.SamplingCounters;
 
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -299,6 +301,11 @@ public final class GridMember
     public boolean isRunning()
     {
         return instance.getLifecycleService().isRunning();
+    }
+
+    List<List<CheckpointPart>> checkpointCluster(final String directory, final List<TableSpec> specs)
+    {
+        return runtime.checkpointCluster(directory, specs);
     }
 
     void dropEverywhere(final Table table)

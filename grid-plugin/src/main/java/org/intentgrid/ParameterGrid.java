@@ -8,6 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import org.intentgrid.internal.MemberRuntime;
 import org.intentgrid.hazelcast.HazelcastGrid;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -160,6 +161,65 @@ public final class ParameterGrid implements AutoCloseable
             }
         }
         return total;
+    }
+
+    /**
+     * Writes a checkpoint of every declared table to {@code directory} (created if need be; a directory every member
+     * can write to, such as a local one for an embedded or forked grid). Every member first merges its replicas'
+     * updates, then writes the main copies it holds (one file per table and member, with a CRC32C); the manifest
+     * is written last, so a checkpoint that did not finish is recognized as such. All updates acknowledged before
+     * the call are in it. Checkpoint while the workers are idle (between epochs): keys moving between members
+     * would be missing, which the checkpoint detects (it compares the keys written with those the homes record)
+     * and answers by writing again, failing after three tries.
+     *
+     * @throws IllegalArgumentException if {@code directory} is null
+     * @throws IllegalStateException    if keys kept moving while it was written
+     * @throws java.io.UncheckedIOException if a file cannot be written
+     */
+    public void checkpoint(final Path directory)
+    {
+        checkOpen("checkpoint");
+        if (directory == null)
+        {
+            throw new IllegalArgumentException("checkpoint: directory must not be null");
+        }
+        Checkpoints.checkpoint(anyMember(), directory);
+    }
+
+    /**
+     * Loads a checkpoint written by {@link #checkpoint} (by a grid of any member count) into this grid: declares its
+     * tables and sets every key it holds; keys it does not hold keep their initial values, as they had. Every file
+     * is checked in full (sizes, headers, CRC32C) before anything is loaded.
+     *
+     * @throws IllegalArgumentException if {@code directory} holds no complete, intact checkpoint (nothing is
+     *                                  loaded), or a table exists here with another shape
+     */
+    public void restore(final Path directory)
+    {
+        checkOpen("restore");
+        if (directory == null)
+        {
+            throw new IllegalArgumentException("restore: directory must not be null");
+        }
+        Checkpoints.restore(this, directory);
+    }
+
+    /**
+     * Exports every key of {@code table} to {@code file} in NumPy's {@code .npy} format: float32, little-endian,
+     * shape {@code (table.size(), table.valueLength())}, row = key ({@code numpy.load(file)}, or
+     * {@code torch.from_numpy(numpy.load(file))}). Keys never touched are created with their initial value.
+     *
+     * @throws IllegalArgumentException if an argument is null
+     * @throws java.io.UncheckedIOException if the file cannot be written
+     */
+    public void export(final Table table, final Path file)
+    {
+        checkOpen("export");
+        if (table == null || file == null)
+        {
+            throw new IllegalArgumentException("export: table and file must not be null");
+        }
+        Checkpoints.export(this, table, file);
     }
 
     /**

@@ -3,6 +3,10 @@ package org.intentgrid;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
 /**
  * Cluster-wide table declarations, kept in a Hazelcast map so that a declaration from any member is seen
  * by all, re-declaring with the same shape is a no-op, and another shape is refused. Dropped tables are remembered
@@ -43,6 +47,15 @@ final class TableRegistry
         return decode(name, encoded);
     }
 
+    /** @return every declared table, by name */
+    static List<TableSpec> all(final HazelcastInstance instance)
+    {
+        final List<TableSpec> specs = new ArrayList<>();
+        instance.<String, String>getMap(MAP_NAME).forEach((name, encoded) -> specs.add(decode(name, encoded)));
+        specs.sort(Comparator.comparing(TableSpec::name));
+        return specs;
+    }
+
     /** Records the table as dropped, then forgets its declaration. */
     static void drop(final HazelcastInstance instance, final TableSpec spec)
     {
@@ -59,14 +72,14 @@ final class TableRegistry
         }
     }
 
-    private static String encode(final TableSpec spec)
+    static String encode(final TableSpec spec)
     {
         final Init init = spec.init();
         return spec.size() + "|" + spec.valueLength() + "|" + init.kind() + "|" + Double.doubleToLongBits(init.a()) +
             "|" + Double.doubleToLongBits(init.b()) + "|" + init.seed();
     }
 
-    private static TableSpec decode(final String name, final String encoded)
+    static TableSpec decode(final String name, final String encoded)
     {
         final String[] f = encoded.split("\\|");
         return TableSpec.of(name, Long.parseLong(f[0]), Integer.parseInt(f[1])).init(Init.of(Init.Kind.valueOf(f[2]),

@@ -21,6 +21,7 @@ public final class GridSerializerHook implements DataSerializerHook
     static final int DIRECTORY_REPLICATION = 6;
     static final int SYNC_OP = 7;
     static final int SYNC_REPLY = 8;
+    static final int CHECKPOINT_OP = 9;
 
     @Override
     public int getFactoryId()
@@ -54,6 +55,8 @@ public final class GridSerializerHook implements DataSerializerHook
                 return new SyncOp();
             case SYNC_REPLY:
                 return new SyncReplyMessage();
+            case CHECKPOINT_OP:
+                return new CheckpointOp();
             default:
                 throw new IllegalArgumentException("unknown intentgrid class id " + classId);
         }

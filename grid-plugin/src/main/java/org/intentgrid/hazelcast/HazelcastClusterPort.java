@@ -8,6 +8,7 @@ import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.operationservice.OperationService;
 import com.hazelcast.spi.impl.operationservice.impl.operations.PartitionIteratingOperation;
 import com.hazelcast.spi.impl.operationservice.impl.operations.PartitionIteratingOperation.PartitionResponse;
+import org.intentgrid.TableSpec;
 import org.intentgrid.internal.ClusterPort;
 import org.intentgrid.internal.DataReply;
 import org.intentgrid.internal.DataRequest;
@@ -85,6 +86,21 @@ final class HazelcastClusterPort implements ClusterPort
         }
         return plain(operations.<ReplyMessage>createInvocationBuilder(GridService.SERVICE_NAME, new DirectOp(request),
             target.getAddress()).setTryCount(1).<ReplyMessage>invoke(), message -> message.reply);
+    }
+
+    @Override
+    public CompletableFuture<String[]> checkpoint(final UUID member, final String directory,
+        final List<TableSpec> specs, final boolean syncOnly)
+    {
+        final Member target = nodeEngine.getClusterService().getMember(member);
+        if (target == null)
+        {
+            return CompletableFuture.failedFuture(new IllegalStateException("member " + member +
+                " is not in the cluster"));
+        }
+        return plain(operations.<String[]>createInvocationBuilder(GridService.SERVICE_NAME,
+            new CheckpointOp(directory, specs, syncOnly), target.getAddress()).setTryCount(1)
+            .setCallTimeout(Long.MAX_VALUE).<String[]>invoke(), reply -> reply);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.intentgrid.internal;
 
+import org.intentgrid.TableSpec;
+
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -42,4 +44,12 @@ public interface ClusterPort
 
     /** Sends one sync round's entries for one member, served on a generic thread at that member. */
     CompletableFuture<SyncBatchReply[]> sync(UUID member, int channel, SyncBatch[] batches);
+
+    /**
+     * Asks a member to take part in a checkpoint of {@code specs} in {@code directory}: with {@code syncOnly}, to
+     * merge its replicas' updates into their main copies; else to write the main copies it holds.
+     *
+     * @return the parts written ({@link CheckpointPart#encode}), none when {@code syncOnly}
+     */
+    CompletableFuture<String[]> checkpoint(UUID member, String directory, List<TableSpec> specs, boolean syncOnly);
 }

@@ -132,6 +132,17 @@ final class Directory
         }
     }
 
+    /** @return keys of {@code table} the partition's entries record */
+    long count(final int partition, final String table)
+    {
+        final Partition p = partitions[partition];
+        synchronized (p)
+        {
+            final TableEntries entries = p.tables.get(table);
+            return entries == null ? 0 : entries.size();
+        }
+    }
+
     /** Forgets a dropped table's entries in every partition, and any that arrive for it later. */
     void dropTable(final String table)
     {
@@ -242,13 +253,19 @@ final class Directory
             return unmoved[n];
         }
 
-        DirectoryChunk snapshot(final String table)
+        int size()
         {
             int size = moved.size();
             for (final LongHashSet keys : unmoved)
             {
                 size += keys.size();
             }
+            return size;
+        }
+
+        DirectoryChunk snapshot(final String table)
+        {
+            final int size = size();
             final long[] keys = new long[size];
             final UUID[] owners = new UUID[size];
             final long[] counters = new long[size];

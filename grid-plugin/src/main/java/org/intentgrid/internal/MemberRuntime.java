@@ -9,11 +9,16 @@ import org.intentgrid.spi.IntentPolicyProvider;
 import org.intentgrid.spi.Mode;
 import org.intentgrid.spi.StaticPolicy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -258,6 +263,123 @@ public final class MemberRuntime
             }
         }
         return served;
+    }
+
+    /**
+     * This member's share of a checkpoint (see {@link ClusterPort#checkpoint}). Runs on the caller's thread; writing
+     * takes as long as the disk needs for the main copies held here.
+     *
+     * @return the parts written, encoded; none when {@code syncOnly}
+     * @throws UncheckedIOException if a file cannot be written
+     */
+    public String[] checkpoint(final String directory, final List<TableSpec> specs, final boolean syncOnly)
+    {
+        if (syncOnly)
+        {
+            syncManager.waitSync();
+            return new String[0];
+        }
+        final Path dir = Paths.get(directory);
+        final String[] parts = new String[specs.size()];
+        try
+        {
+            Files.createDirectories(dir);
+            for (int t = 0; t < specs.size(); t++)
+            {
+                final TableSpec spec = specs.get(t);
+                long entries = 0;
+                for (int p = 0; p < port.partitionCount(); p++)
+                {
+                    entries += self.equals(port.partitionOwner(p)) ? directory(p, spec.name()) : 0;
+                }
+                parts[t] = CheckpointPart.write(tables.table(spec), dir, "table-" + t + "-" + self + ".part", entries)
+                    .encode();
+            }
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("member " + self + " cannot write its checkpoint part in " + dir, e);
+        }
+        return parts;
+    }
+
+    /**
+     * Coordinates a checkpoint of {@code specs} across the cluster: every member merges its replicas' updates, then
+     * every member writes its main copies; the parts are accepted only if they hold exactly the keys the homes'
+     * directories record (a key in transit between members would be missing), else the writing is repeated.
+     *
+     * @return the parts, per table in the order of {@code specs}
+     * @throws IllegalStateException if the parts never match the directories (workers still moving keys)
+     */
+    public List<List<CheckpointPart>> checkpointCluster(final String directory, final List<TableSpec> specs)
+    {
+        final int attempts = 3;
+        String mismatch = null;
+        for (int attempt = 0; attempt < attempts; attempt++)
+        {
+            onEveryMember(member -> port.checkpoint(member, directory, specs, true));
+            final List<String[]> written = onEveryMember(member -> port.checkpoint(member, directory, specs, false));
+            final List<List<CheckpointPart>> parts = new ArrayList<>();
+            mismatch = null;
+            for (int t = 0; t < specs.size(); t++)
+            {
+                final List<CheckpointPart> ofTable = new ArrayList<>();
+                long keys = 0;
+                long recorded = 0;
+                for (final String[] member : written)
+                {
+                    final CheckpointPart part = CheckpointPart.decode(member[t]);
+                    ofTable.add(part);
+                    keys += part.keys;
+                    recorded += part.directoryEntries;
+                }
+                if (keys != recorded && mismatch == null)
+                {
+                    mismatch = "table '" + specs.get(t).name() + "': the members hold " + keys + " main copies " +
+                        "but the homes record " + recorded + " keys";
+                }
+                parts.add(ofTable);
+            }
+            if (mismatch == null)
+            {
+                return parts;
+            }
+        }
+        throw new IllegalStateException("checkpoint in " + directory + " failed after " + attempts + " attempts: " +
+            mismatch + " (keys in transit between members; checkpoint while the workers are idle)");
+    }
+
+    private <R> List<R> onEveryMember(final Function<UUID, CompletableFuture<R>> call)
+    {
+        final List<CompletableFuture<R>> futures = new ArrayList<>();
+        for (final UUID member : port.members())
+        {
+            futures.add(call.apply(member));
+        }
+        final List<R> results = new ArrayList<>();
+        for (final CompletableFuture<R> future : futures)
+        {
+            try
+            {
+                results.add(future.get());
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("checkpoint interrupted", e);
+            }
+            catch (final ExecutionException e)
+            {
+                throw e.getCause() instanceof RuntimeException ? (RuntimeException)e.getCause() :
+                    new IllegalStateException("checkpoint failed on a member: " + e.getCause(), e.getCause());
+            }
+        }
+        return results;
+    }
+
+    private long directory(final int partition, final String table)
+    {
+        return directory.count(partition, table);
     }
 
     /** Serves one sync message of {@code caller}'s channel as the owner of its keys. */

@@ -503,6 +503,27 @@ public final class TableStore
         return n;
     }
 
+    /** @return true if this member holds the main copy of {@code key}, whose value is then in {@code value} */
+    boolean copyMain(final long key, final float[] value)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.mainSlotOf(key);
+            if (slot < 0)
+            {
+                return false;
+            }
+            stripe.copyOut(slot, value, 0);
+            return true;
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
     /** @return the keys of all main copies held here (a snapshot; not for the hot path) */
     long[] mainKeys()
     {

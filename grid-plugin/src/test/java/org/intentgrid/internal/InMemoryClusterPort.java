@@ -1,5 +1,7 @@
 package org.intentgrid.internal;
 
+import org.intentgrid.TableSpec;
+
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -74,5 +76,13 @@ public final class InMemoryClusterPort implements ClusterPort
     public CompletableFuture<SyncBatchReply[]> sync(final UUID member, final int channel, final SyncBatch[] batches)
     {
         return cluster.send("sync", self, member, batches, runtime -> runtime.serveSync(channel, batches, self));
+    }
+
+    @Override
+    public CompletableFuture<String[]> checkpoint(final UUID member, final String directory,
+        final List<TableSpec> specs, final boolean syncOnly)
+    {
+        return cluster.send("checkpoint", self, member, specs, runtime -> runtime.checkpoint(directory, specs,
+            syncOnly));
     }
 }

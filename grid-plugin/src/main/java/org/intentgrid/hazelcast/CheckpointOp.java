@@ -1,0 +1,75 @@
+package org.intentgrid.hazelcast;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import org.intentgrid.TableSpec;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A member's share of a checkpoint, run on a generic operation thread: merge the replicas' updates, or write the
+ * main copies it holds. Rare and coordinated by one caller, so blocking one generic thread for it is acceptable.
+ */
+final class CheckpointOp extends GridOperation
+{
+    private String directory;
+    private List<TableSpec> specs;
+    private boolean syncOnly;
+    private String[] response;
+
+    CheckpointOp()
+    {
+    }
+
+    CheckpointOp(final String directory, final List<TableSpec> specs, final boolean syncOnly)
+    {
+        this.directory = directory;
+        this.specs = specs;
+        this.syncOnly = syncOnly;
+    }
+
+    @Override
+    public void run()
+    {
+        response = runtime().checkpoint(directory, specs, syncOnly);
+    }
+
+    @Override
+    public Object getResponse()
+    {
+        return response;
+    }
+
+    @Override
+    public int getClassId()
+    {
+        return GridSerializerHook.CHECKPOINT_OP;
+    }
+
+    @Override
+    protected void writeInternal(final ObjectDataOutput out) throws IOException
+    {
+        out.writeString(directory);
+        out.writeBoolean(syncOnly);
+        out.writeInt(specs.size());
+        for (final TableSpec spec : specs)
+        {
+            Wire.writeSpec(out, spec);
+        }
+    }
+
+    @Override
+    protected void readInternal(final ObjectDataInput in) throws IOException
+    {
+        directory = in.readString();
+        syncOnly = in.readBoolean();
+        final int n = in.readInt();
+        specs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++)
+        {
+            specs.add(Wire.readSpec(in));
+        }
+    }
+}
