@@ -163,6 +163,18 @@ public final class ParameterGrid implements AutoCloseable
         return total;
     }
 
+    /** @return every table declared in the cluster, by name */
+    public List<Table> tables()
+    {
+        checkOpen("tables");
+        final List<Table> tables = new ArrayList<>();
+        for (final TableSpec spec : TableRegistry.all(anyMember().hazelcast()))
+        {
+            tables.add(new Table(spec));
+        }
+        return tables;
+    }
+
     /**
      * Writes a checkpoint of every declared table to {@code directory} (created if need be; a directory every member
      * can write to, such as a local one for an embedded or forked grid). Every member first merges its replicas'

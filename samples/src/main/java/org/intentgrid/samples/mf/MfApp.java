@@ -1,5 +1,6 @@
 package org.intentgrid.samples.mf;
 
+import org.intentgrid.Init;
 import org.intentgrid.OpHandle;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.ParameterWorker;
@@ -12,9 +13,9 @@ import org.intentgrid.samples.train.TrainingApp;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * Matrix factorization by distributed SGD (Gemulla et al. 2011): rows and columns fall into as many blocks as
@@ -58,6 +59,8 @@ final class MfApp implements TrainingApp
     private static final double ADAGRAD_EPSILON = 1e-10;
     /** Ints per entry in a block: row, column, value bits. */
     private static final int ENTRY_WIDTH = 3;
+    /** Epochs the bold driver's loss table holds. */
+    private static final int MAX_EPOCHS = 1 << 16;
 
     private final Entries train;
     private final Entries test;
@@ -68,7 +71,13 @@ final class MfApp implements TrainingApp
     private final double regularization;
     private final long seed;
     private final String dataset;
-    private final Map<Integer, DoubleAdder> epochLoss = new ConcurrentHashMap<>();
+    /** Workers (by index) that signalled their rows' intents in this run (a resumed run starts past epoch 1). */
+    private final Set<Integer> intending = ConcurrentHashMap.newKeySet();
+    /**
+     * Each epoch's summed training loss over all workers, key = epoch: in the grid, so that the bold driver sees
+     * every member's workers and a checkpoint carries its state.
+     */
+    private Table lossTable;
     private Table rowTable;
     private Table columnTable;
     /**
@@ -141,6 +150,7 @@ final class MfApp implements TrainingApp
     {
         rowTable = grid.table(TableSpec.of("mf-rows", train.rows, valueLength));
         columnTable = grid.table(TableSpec.of("mf-columns", train.columns, valueLength));
+        lossTable = grid.table(TableSpec.of("mf-epoch-loss", MAX_EPOCHS + 1, 1).init(Init.zeros()));
         final int[] blockOfRow = Blocks.assign(train.row, train.rows, workers);
         final int[] blockOfColumn = Blocks.assign(train.column, train.columns, workers);
         rowKeysOfBlock = new long[workers][];
@@ -193,12 +203,23 @@ final class MfApp implements TrainingApp
     }
 
     /** @return the bold driver's base rate for {@code epoch}, from the training losses of the epochs before */
-    private double rateFor(final int epoch)
+    private double rateFor(final ParameterWorker worker, final int epoch)
     {
+        if (epoch > MAX_EPOCHS)
+        {
+            throw new IllegalArgumentException("mf trains at most " + MAX_EPOCHS + " epochs; asked for epoch " + epoch);
+        }
+        final long[] epochs = new long[epoch];
+        for (int e = 0; e < epoch; e++)
+        {
+            epochs[e] = e;
+        }
+        final float[] losses = new float[epoch];
+        worker.pull(lossTable, epochs, losses).await();
         double rate = initialRate;
         for (int e = 2; e < epoch; e++)
         {
-            rate *= epochLoss.get(e).sum() < epochLoss.get(e - 1).sum() ? 1.05 : 0.5;
+            rate *= losses[e] < losses[e - 1] ? 1.05 : 0.5;
         }
         return rate;
     }
@@ -209,8 +230,8 @@ final class MfApp implements TrainingApp
         final ParameterWorker worker = context.worker();
         final int workers = context.workers();
         final int me = context.workerIndex();
-        final double rate = rateFor(context.epoch());
-        if (context.epoch() == 1)
+        final double rate = rateFor(worker, context.epoch());
+        if (intending.add(me))
         {
             worker.intent(rowTable, rowKeysOfBlock[me], worker.clock(), Long.MAX_VALUE);
         }
@@ -278,7 +299,7 @@ final class MfApp implements TrainingApp
             context.progress(count & 255);
             context.awaitAllWorkers();
         }
-        epochLoss.computeIfAbsent(context.epoch(), e -> new DoubleAdder()).add(loss);
+        worker.push(lossTable, new long[] {context.epoch()}, new float[] {(float)loss}).await();
         int mine = 0;
         for (final int[] block : blocks[me])
         {

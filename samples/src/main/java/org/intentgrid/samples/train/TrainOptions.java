@@ -43,6 +43,22 @@ public final class TrainOptions
         description = "the most sync rounds a member's channel starts per second (default: the grid's, 1000)")
     public Integer maxRoundsPerSecond;
 
+    @Option(names = "--save", description = "after training, export every table to DIR/<table>.npy (NumPy float32, " +
+        "row = key)")
+    public File save;
+
+    @Option(names = "--checkpoint-dir", description = "write a checkpoint of every table to this directory after " +
+        "every --checkpoint-every epochs (the previous one is replaced once the new one is complete)")
+    public File checkpointDir;
+
+    @Option(names = "--checkpoint-every", defaultValue = "1",
+        description = "epochs between checkpoints (default ${DEFAULT-VALUE})")
+    public int checkpointEvery;
+
+    @Option(names = "--resume", description = "continue from the last checkpoint in --checkpoint-dir, at the epoch " +
+        "after it")
+    public boolean resume;
+
     /** @return the grid settings of this run's members (their number aside) */
     public GridConfig gridConfig()
     {
@@ -72,6 +88,15 @@ public final class TrainOptions
             throw new IllegalArgumentException("--epochs " + epochs + " is out of range; expected >= 1");
         }
         parsedMode();
+        if (checkpointEvery < 1)
+        {
+            throw new IllegalArgumentException("--checkpoint-every " + checkpointEvery + " is out of range; " +
+                "expected >= 1");
+        }
+        if (resume && checkpointDir == null)
+        {
+            throw new IllegalArgumentException("--resume needs --checkpoint-dir: the directory to resume from");
+        }
         if (data != null && !data.isDirectory())
         {
             throw new IllegalArgumentException("--data " + data + " is not a directory");

@@ -52,11 +52,17 @@ public final class Trainer
             final ParameterGrid grid = pool.grid();
             app.declare(grid, workerCount);
             app.initialize(grid);
+            int firstEpoch = 1;
+            if (options.resume)
+            {
+                firstEpoch = TrainingCheckpoints.restoreLatest(grid, options.checkpointDir.toPath()) + 1;
+                say("Resumed from the checkpoint after epoch %d in %s%n", firstEpoch - 1, options.checkpointDir);
+            }
             pool.waitSync();
             result.initialQuality(quality(app.evaluate(grid)));
             say("Before training: %s = %.4f%n", app.qualityMetric(), result.initialQuality());
             double trainingSeconds = 0;
-            for (int epoch = 1; epoch <= options.epochs; epoch++)
+            for (int epoch = firstEpoch; epoch <= options.epochs; epoch++)
             {
                 final Traffic before = pool.traffic();
                 final long processCpuBefore = processCpuNanos();
@@ -99,6 +105,18 @@ public final class Trainer
                 result.addEpoch(row);
                 say("epoch %2d  %6.2f s  loss %.4f  %s %.4f  local %.1f%%%n", epoch, seconds, loss,
                     app.qualityMetric(), quality(row), 100 * traffic.localShare());
+                if (options.checkpointDir != null && epoch % options.checkpointEvery == 0)
+                {
+                    final long checkpointStart = System.nanoTime();
+                    TrainingCheckpoints.write(grid, options.checkpointDir.toPath(), epoch);
+                    say("checkpoint after epoch %d written in %.2f s%n", epoch,
+                        (System.nanoTime() - checkpointStart) / 1e9);
+                }
+            }
+            if (options.save != null)
+            {
+                TrainingCheckpoints.export(grid, grid.tables(), options.save.toPath());
+                say("model saved to %s (one .npy file per table)%n", options.save);
             }
         }
         return result;

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -68,6 +70,36 @@ class MfTest
         assertTrue(result.finalQuality() < 0.6 * result.initialQuality(),
             "test RMSE with plain SGD " + result.initialQuality() + " -> " + result.finalQuality());
         assertEquals(10, result.epochs().size(), "ten epochs ran");
+    }
+
+    /**
+     * A run stopped after 3 of 6 epochs and resumed from its checkpoint continues at epoch 4 from the stored model:
+     * its first evaluation equals the interrupted run's last, and it ends near an uninterrupted run's quality. The
+     * finished model is saved as one NumPy file per table.
+     */
+    @Test
+    void anInterruptedRunResumesFromItsCheckpointAndSavesItsModel(@TempDir final Path dir) throws Exception
+    {
+        final String[] data = {"--gen-rows", "300", "--gen-columns", "200", "--gen-entries", "8000", "--gen-rank",
+            "4", "--rank", "8", "--members", "2", "--seed", "5"};
+        final String[] run = concat(data, "--checkpoint-dir", dir.resolve("ckpt").toString());
+        final TrainingResult firstHalf = train(concat(run, "--epochs", "3"));
+        final TrainingResult resumed = train(concat(run, "--epochs", "6", "--resume", "--save",
+            dir.resolve("model").toString()));
+        assertEquals(List.of(4, 5, 6), resumed.epochs().stream().map(e -> e.get("epoch")).collect(Collectors.toList()),
+            "the resumed run trains epochs 4 to 6");
+        assertEquals(firstHalf.finalQuality(), resumed.initialQuality(), 1e-9,
+            "the resumed run starts from the model the interrupted run stored");
+        final TrainingResult whole = train(concat(data, "--epochs", "6"));
+        assertEquals(whole.finalQuality(), resumed.finalQuality(), 0.1 * whole.finalQuality(),
+            "resumed and uninterrupted runs end at about the same test RMSE");
+        try (Stream<Path> files = Files.list(dir.resolve("model")))
+        {
+            assertTrue(files.filter(f -> f.toString().endsWith(".npy")).count() >= 2, "one .npy file per table");
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("ckpt").resolve("epoch-6").resolve("manifest.properties")),
+            "the last checkpoint is complete");
+        assertTrue(!Files.exists(dir.resolve("ckpt").resolve("epoch-3")), "the previous checkpoint was replaced");
     }
 
     @Test

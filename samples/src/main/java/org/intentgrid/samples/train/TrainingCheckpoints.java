@@ -1,0 +1,117 @@
+package org.intentgrid.samples.train;
+
+import org.intentgrid.ParameterGrid;
+import org.intentgrid.Table;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A training run's checkpoints: {@code DIR/epoch-<e>} holds the grid's checkpoint after epoch {@code e}, and
+ * {@code DIR/latest} names the last complete one (written after it, atomically), so a run stopped at any moment
+ * resumes from a complete checkpoint. Also the model export of {@code --save}.
+ */
+final class TrainingCheckpoints
+{
+    private static final String LATEST = "latest";
+
+    private TrainingCheckpoints()
+    {
+    }
+
+    /** Writes the checkpoint after {@code epoch} and then forgets the previous one. */
+    static void write(final ParameterGrid grid, final Path dir, final int epoch)
+    {
+        try
+        {
+            final Path previous = latest(dir);
+            final Path next = dir.resolve("epoch-" + epoch);
+            grid.checkpoint(next);
+            final Path temporary = dir.resolve(LATEST + ".tmp");
+            Files.writeString(temporary, next.getFileName().toString(), StandardCharsets.UTF_8);
+            Files.move(temporary, dir.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE);
+            if (previous != null && !previous.equals(next))
+            {
+                deleteTree(previous);
+            }
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot write the checkpoint in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Restores the last complete checkpoint in {@code dir} into {@code grid}.
+     *
+     * @return the epoch it was written after
+     * @throws IllegalArgumentException if {@code dir} holds no complete checkpoint
+     */
+    static int restoreLatest(final ParameterGrid grid, final Path dir)
+    {
+        final Path latest;
+        try
+        {
+            latest = latest(dir);
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot read " + dir.resolve(LATEST), e);
+        }
+        if (latest == null)
+        {
+            throw new IllegalArgumentException("--resume: no complete checkpoint in " + dir + " (" + LATEST +
+                " is missing)");
+        }
+        grid.restore(latest);
+        return Integer.parseInt(latest.getFileName().toString().substring("epoch-".length()));
+    }
+
+    private static Path latest(final Path dir) throws IOException
+    {
+        try
+        {
+            return dir.resolve(Files.readString(dir.resolve(LATEST), StandardCharsets.UTF_8).trim());
+        }
+        catch (final NoSuchFileException e)
+        {
+            return null;
+        }
+    }
+
+    /** Exports every table to {@code dir/<table>.npy}. */
+    static void export(final ParameterGrid grid, final List<Table> tables, final Path dir)
+    {
+        try
+        {
+            Files.createDirectories(dir);
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        for (final Table table : tables)
+        {
+            grid.export(table, dir.resolve(table.name() + ".npy"));
+        }
+    }
+
+    private static void deleteTree(final Path root) throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(root))
+        {
+            for (final Path path : (Iterable<Path>)paths.sorted(Comparator.reverseOrder())::iterator)
+            {
+                Files.delete(path);
+            }
+        }
+    }
+}
