@@ -197,7 +197,17 @@ final class Checkpoints
                     throw new IllegalArgumentException("checkpoint part " + file + " holds " + keys + " keys; the " +
                         "manifest says " + part.keys);
                 }
-                in.skipNBytes(keys * (Long.BYTES + (long)Float.BYTES * spec.valueLength()));
+                final byte[] buffer = new byte[BUFFER_BYTES];
+                long left = keys * CheckpointPart.recordBytes(spec.valueLength());
+                while (left > 0)
+                {
+                    final int n = in.read(buffer, 0, (int)Math.min(buffer.length, left));
+                    if (n < 0)
+                    {
+                        throw new EOFException();
+                    }
+                    left -= n;
+                }
                 final long content = crc.getValue();
                 final long trailer = Integer.toUnsignedLong(in.readInt());
                 if (content != trailer || content != part.crc)
@@ -244,17 +254,22 @@ final class Checkpoints
             BUFFER_BYTES)))
         {
             long remaining = readHeader(in, table.spec(), file);
+            final int recordBytes = CheckpointPart.recordBytes(length);
+            final byte[] bytes = new byte[BATCH * recordBytes];
+            final ByteBuffer records = ByteBuffer.wrap(bytes);
             while (remaining > 0)
             {
                 final int n = (int)Math.min(BATCH, remaining);
+                in.readFully(bytes, 0, n * recordBytes);
+                records.clear();
                 final long[] keys = new long[n];
                 final float[] values = new float[n * length];
                 for (int i = 0; i < n; i++)
                 {
-                    keys[i] = in.readLong();
+                    keys[i] = records.getLong();
                     for (int e = 0; e < length; e++)
                     {
-                        values[i * length + e] = in.readFloat();
+                        values[i * length + e] = records.getFloat();
                     }
                 }
                 worker.set(table, keys, values).await();

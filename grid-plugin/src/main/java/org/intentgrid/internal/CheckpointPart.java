@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
@@ -19,6 +20,8 @@ public final class CheckpointPart
     /** First bytes of every part file, with the format version. */
     public static final long MAGIC = 0x4947434B50543031L;
     private static final int BUFFER_BYTES = 1 << 16;
+    /** Records gathered before one write: bulk writes let the CRC and the copy run over whole arrays. */
+    public static final int RECORDS_PER_WRITE = 1024;
 
     public final String table;
     public final String file;
@@ -37,6 +40,12 @@ public final class CheckpointPart
         this.bytes = bytes;
         this.crc = crc;
         this.directoryEntries = directoryEntries;
+    }
+
+    /** @return bytes of one key's record: its number and its floats */
+    public static int recordBytes(final int valueLength)
+    {
+        return Long.BYTES + Float.BYTES * valueLength;
     }
 
     /** @return this part as one line, for the wire */
@@ -75,6 +84,7 @@ public final class CheckpointPart
             final long[] mainKeys = store.mainKeys();
             out.writeLong(mainKeys.length);
             final float[] value = new float[store.valueLength()];
+            final ByteBuffer records = ByteBuffer.allocate(RECORDS_PER_WRITE * recordBytes(store.valueLength()));
             for (final long key : mainKeys)
             {
                 if (!store.copyMain(key, value))
@@ -82,13 +92,19 @@ public final class CheckpointPart
                     throw new IllegalStateException("main copy of key " + key + " of table '" + store.spec().name() +
                         "' left while a checkpoint was written; checkpoint a grid whose workers are idle");
                 }
-                out.writeLong(key);
+                records.putLong(key);
                 for (final float element : value)
                 {
-                    out.writeFloat(element);
+                    records.putFloat(element);
                 }
                 keys++;
+                if (!records.hasRemaining())
+                {
+                    out.write(records.array(), 0, records.position());
+                    records.clear();
+                }
             }
+            out.write(records.array(), 0, records.position());
             out.flush();
             content = crc.getValue();
             out.writeInt((int)content);

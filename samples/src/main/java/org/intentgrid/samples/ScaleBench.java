@@ -10,6 +10,7 @@ import org.intentgrid.ParameterWorker;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
 import org.intentgrid.samples.train.Plots;
+import org.intentgrid.samples.train.TrainingCheckpoints;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Unsafe;
@@ -23,6 +24,7 @@ import java.io.InputStreamReader;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * One member, one table of N keys x D floats, for growing N: bulk creation rate, heap bytes per key, native bytes,
@@ -65,6 +68,10 @@ final class ScaleBench implements Runnable
             "plain baseline array fits next to them (default ${DEFAULT-VALUE})")
     double maxGb;
 
+    @Option(names = "--checkpoint", description = "also time a checkpoint of the table, its restore and its .npy " +
+        "export, in a temporary directory (needs disk space for twice the table)")
+    boolean checkpoint;
+
     @Option(names = "--json", defaultValue = "target/bench-scale.json", description = "result file (PNG next to it)")
     File json;
 
@@ -97,6 +104,10 @@ final class ScaleBench implements Runnable
             }
         }
         printTable(rows);
+        if (checkpoint)
+        {
+            printCheckpointTable(rows);
+        }
         final Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "scale");
         result.put("member_jvm", "-Xmx1g");
@@ -131,7 +142,7 @@ final class ScaleBench implements Runnable
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-Djava.net.preferIPv4Stack=true", "-cp",
             System.getProperty("java.class.path"), ScaleBench.class.getName(), String.valueOf(n), String.valueOf(dim),
-            String.valueOf(seconds));
+            String.valueOf(seconds), String.valueOf(checkpoint));
         builder.redirectError(ProcessBuilder.Redirect.INHERIT);
         try
         {
@@ -198,6 +209,20 @@ final class ScaleBench implements Runnable
         }
     }
 
+    private static void printCheckpointTable(final List<Map<String, Object>> rows)
+    {
+        System.out.printf("%n%12s %5s %10s %13s %10s %10s %10s%n", "keys", "dim", "size MB", "checkpoint s",
+            "MB/s", "restore s", "export s");
+        for (final Map<String, Object> row : rows)
+        {
+            final double megabytes = ((Number)row.get("checkpoint_bytes")).longValue() / 1e6;
+            final double seconds = (Double)row.get("checkpoint_s");
+            System.out.printf("%,12d %5d %,10.0f %13.1f %,10.0f %10.1f %10.1f%n", (Long)row.get("keys"),
+                (Integer)row.get("dim"), megabytes, seconds, megabytes / seconds, (Double)row.get("restore_s"),
+                (Double)row.get("export_s"));
+        }
+    }
+
     /** One configuration in this (forked) JVM: prints progress lines, then {@code RESULT <json>}. */
     public static void main(final String[] args) throws Exception
     {
@@ -205,6 +230,7 @@ final class ScaleBench implements Runnable
         final long n = Long.parseLong(args[0]);
         final int dim = Integer.parseInt(args[1]);
         final double seconds = Double.parseDouble(args[2]);
+        final boolean checkpoint = args.length > 3 && Boolean.parseBoolean(args[3]);
         final Map<String, Object> row = new LinkedHashMap<>();
         try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(1));
             ParameterWorker worker = grid.worker())
@@ -236,8 +262,47 @@ final class ScaleBench implements Runnable
             row.put("gc_pause_p99_ms", sorted.length == 0 ? 0.0 :
                 sorted[Math.min(sorted.length - 1, (int)Math.ceil(sorted.length * 0.99) - 1)]);
             row.put("gc_pause_max_ms", sorted.length == 0 ? 0.0 : sorted[sorted.length - 1]);
+            if (checkpoint)
+            {
+                timeCheckpoint(grid, table, row);
+            }
         }
         System.out.println(RESULT + new ObjectMapper().writeValueAsString(row));
+    }
+
+    /** Checkpoint, restore (into the same member, every key set again) and .npy export, each timed. */
+    private static void timeCheckpoint(final ParameterGrid grid, final Table table, final Map<String, Object> row)
+        throws IOException
+    {
+        final Path dir = Files.createTempDirectory("intentgrid-bench-checkpoint");
+        try
+        {
+            long start = System.nanoTime();
+            grid.checkpoint(dir.resolve("checkpoint"));
+            row.put("checkpoint_s", (System.nanoTime() - start) / 1e9);
+            row.put("checkpoint_bytes", directoryBytes(dir));
+            System.out.printf("checkpoint written in %.1f s%n", (double)row.get("checkpoint_s"));
+            start = System.nanoTime();
+            grid.restore(dir.resolve("checkpoint"));
+            row.put("restore_s", (System.nanoTime() - start) / 1e9);
+            System.out.printf("restored in %.1f s%n", (double)row.get("restore_s"));
+            start = System.nanoTime();
+            grid.export(table, dir.resolve("table.npy"));
+            row.put("export_s", (System.nanoTime() - start) / 1e9);
+            System.out.printf("exported in %.1f s%n", (double)row.get("export_s"));
+        }
+        finally
+        {
+            TrainingCheckpoints.deleteTree(dir);
+        }
+    }
+
+    private static long directoryBytes(final Path dir) throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            return paths.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
     }
 
     private static long usedHeapAfterGc() throws InterruptedException

@@ -27,7 +27,7 @@ class ScaleBenchTest
         IntentGridCli.quietHazelcast();
         final File json = dir.resolve("scale.json").toFile();
         final int exit = new CommandLine(new IntentGridCli()).execute("bench", "scale", "--keys", "20000,40000",
-            "--dims", "4", "--seconds", "0.5", "--json", json.getPath());
+            "--dims", "4", "--seconds", "0.5", "--checkpoint", "--json", json.getPath());
         assertEquals(0, exit, "bench exit code");
         final JsonNode result = new ObjectMapper().readTree(json);
         assertEquals(0, result.get("failed").size(), "no member JVM failed: " + result.get("failed"));
@@ -36,7 +36,8 @@ class ScaleBenchTest
         for (final JsonNode row : rows)
         {
             for (final String measure : new String[] {"create_keys_per_s", "offheap_bytes", "pull_ns",
-                "pull_dependent_ns", "plain_ns", "plain_dependent_ns", "load_pull_push_per_s"})
+                "pull_dependent_ns", "plain_ns", "plain_dependent_ns", "load_pull_push_per_s", "checkpoint_s",
+                "checkpoint_bytes", "restore_s", "export_s"})
             {
                 assertTrue(row.get(measure).asDouble() > 0, measure + " in " + row);
             }

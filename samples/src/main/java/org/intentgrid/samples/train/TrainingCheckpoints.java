@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * {@code DIR/latest} names the last complete one (written after it, atomically), so a run stopped at any moment
  * resumes from a complete checkpoint. Also the model export of {@code --save}.
  */
-final class TrainingCheckpoints
+public final class TrainingCheckpoints
 {
     private static final String LATEST = "latest";
 
@@ -104,7 +104,8 @@ final class TrainingCheckpoints
         }
     }
 
-    private static void deleteTree(final Path root) throws IOException
+    /** Deletes {@code root} and everything below it. */
+    public static void deleteTree(final Path root) throws IOException
     {
         try (Stream<Path> paths = Files.walk(root))
         {
