@@ -338,10 +338,8 @@ public final class ParameterWorker implements AutoCloseable
         {
             if (recentTables[i] == table)
             {
-                if (recentStores[i].isDropped())
-                {
-                    throw new IllegalStateException(op + " on table '" + table.name() + "': the table was dropped");
-                }
+                // no dropped check here (a load per call): a dropped store holds no key, so every call on it goes
+                // to the key's home, whose DROPPED answer fails it with the reason
                 return recentStores[i];
             }
         }

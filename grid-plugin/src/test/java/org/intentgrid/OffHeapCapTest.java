@@ -119,7 +119,7 @@ class OffHeapCapTest
                     member + ": the dropped table's memory is freed when drop returns");
             }
             final IllegalStateException afterDrop = assertThrows(IllegalStateException.class,
-                () -> worker.pull(big, batch(homedAtOther, 0), values));
+                () -> worker.pull(big, batch(homedAtOther, 0), values).await());
             assertTrue(afterDrop.getMessage().contains("'cap-big'") && afterDrop.getMessage().contains("dropped"),
                 afterDrop.getMessage());
             final IllegalArgumentException redeclared = assertThrows(IllegalArgumentException.class,
