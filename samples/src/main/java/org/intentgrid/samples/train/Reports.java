@@ -61,7 +61,9 @@ public final class Reports
                     result.quality(row));
         }
         final Map<String, Object> best = result.bestEpoch();
-        System.out.printf("best %s %.4f after epoch %d (%.4f before training)%n", result.qualityMetric(),
-            result.quality(best), best.get("epoch"), result.initialQuality());
+        final int firstEpoch = (Integer)result.epochs().get(0).get("epoch");
+        System.out.printf("best %s %.4f after epoch %d (%.4f %s)%n", result.qualityMetric(), result.quality(best),
+            best.get("epoch"), result.initialQuality(), firstEpoch == 1 ? "before training" :
+                "at the start, resumed after epoch " + (firstEpoch - 1));
     }
 }

@@ -56,11 +56,18 @@ public final class Trainer
             if (options.resume)
             {
                 firstEpoch = TrainingCheckpoints.restoreLatest(grid, options.checkpointDir.toPath()) + 1;
+                if (firstEpoch > options.epochs)
+                {
+                    throw new IllegalArgumentException("--resume: the checkpoint in " + options.checkpointDir +
+                        " is after epoch " + (firstEpoch - 1) + " already; expected --epochs above it (was " +
+                        options.epochs + ")");
+                }
                 say("Resumed from the checkpoint after epoch %d in %s%n", firstEpoch - 1, options.checkpointDir);
             }
             pool.waitSync();
             result.initialQuality(quality(app.evaluate(grid)));
-            say("Before training: %s = %.4f%n", app.qualityMetric(), result.initialQuality());
+            say("%s: %s = %.4f%n", firstEpoch == 1 ? "Before training" : "Resumed model", app.qualityMetric(),
+                result.initialQuality());
             double trainingSeconds = 0;
             for (int epoch = firstEpoch; epoch <= options.epochs; epoch++)
             {
