@@ -5,7 +5,6 @@ import org.intentgrid.internal.CheckpointPart;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -290,11 +289,10 @@ final class Checkpoints
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), BUFFER_BYTES);
             ParameterWorker worker = grid.worker())
         {
-            final DataOutputStream preamble = new DataOutputStream(out);
-            preamble.write(new byte[] {(byte)0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-            preamble.write(header.length & 0xFF);
-            preamble.write(header.length >>> 8);
-            preamble.write(header);
+            out.write(new byte[] {(byte)0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+            out.write(header.length & 0xFF);
+            out.write(header.length >>> 8);
+            out.write(header);
             final ByteBuffer bytes = ByteBuffer.allocate(BATCH * length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (long first = 0; first < size; first += BATCH)
             {

@@ -72,7 +72,7 @@ public final class CheckpointPart
     {
         final Path path = dir.resolve(file);
         final CRC32C crc = new CRC32C();
-        long keys = 0;
+        final long[] mainKeys = store.mainKeys();
         final long content;
         try (OutputStream raw = Files.newOutputStream(path);
             CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(raw, BUFFER_BYTES), crc);
@@ -81,7 +81,6 @@ public final class CheckpointPart
             out.writeLong(MAGIC);
             out.writeUTF(store.spec().name());
             out.writeInt(store.valueLength());
-            final long[] mainKeys = store.mainKeys();
             out.writeLong(mainKeys.length);
             final float[] value = new float[store.valueLength()];
             final ByteBuffer records = ByteBuffer.allocate(RECORDS_PER_WRITE * recordBytes(store.valueLength()));
@@ -97,7 +96,6 @@ public final class CheckpointPart
                 {
                     records.putFloat(element);
                 }
-                keys++;
                 if (!records.hasRemaining())
                 {
                     out.write(records.array(), 0, records.position());
@@ -109,6 +107,7 @@ public final class CheckpointPart
             content = crc.getValue();
             out.writeInt((int)content);
         }
-        return new CheckpointPart(store.spec().name(), file, keys, Files.size(path), content, directoryEntries);
+        return new CheckpointPart(store.spec().name(), file, mainKeys.length, Files.size(path), content,
+            directoryEntries);
     }
 }

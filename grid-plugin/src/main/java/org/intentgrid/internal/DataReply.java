@@ -78,12 +78,6 @@ public final class DataReply
         error = message;
     }
 
-    /** @return true if the key's status carries {@link #error()} */
-    public static boolean isFailure(final byte status)
-    {
-        return status == FULL || status == DROPPED;
-    }
-
     /** @return why a key was {@link #FULL} or {@link #DROPPED}, or null */
     public String error()
     {

@@ -1,6 +1,7 @@
 package org.intentgrid.internal;
 
 import org.agrona.ErrorHandler;
+import org.agrona.collections.IntArrayList;
 import org.intentgrid.GridConfig;
 import org.intentgrid.OffHeapExhaustedException;
 import org.intentgrid.TableSpec;
@@ -272,15 +273,23 @@ public final class MemberRuntime
      * @return the parts written, encoded; none when {@code syncOnly}
      * @throws UncheckedIOException if a file cannot be written
      */
-    public String[] checkpoint(final String directory, final List<TableSpec> specs, final boolean syncOnly)
+    public String[] checkpoint(final String folder, final List<TableSpec> specs, final boolean syncOnly)
     {
         if (syncOnly)
         {
             syncManager.waitSync();
             return new String[0];
         }
-        final Path dir = Paths.get(directory);
+        final Path dir = Paths.get(folder);
         final String[] parts = new String[specs.size()];
+        final IntArrayList owned = new IntArrayList();
+        for (int p = 0; p < port.partitionCount(); p++)
+        {
+            if (self.equals(port.partitionOwner(p)))
+            {
+                owned.addInt(p);
+            }
+        }
         try
         {
             Files.createDirectories(dir);
@@ -288,9 +297,9 @@ public final class MemberRuntime
             {
                 final TableSpec spec = specs.get(t);
                 long entries = 0;
-                for (int p = 0; p < port.partitionCount(); p++)
+                for (int i = 0; i < owned.size(); i++)
                 {
-                    entries += self.equals(port.partitionOwner(p)) ? directory(p, spec.name()) : 0;
+                    entries += directory.count(owned.getInt(i), spec.name());
                 }
                 parts[t] = CheckpointPart.write(tables.table(spec), dir, "table-" + t + "-" + self + ".part", entries)
                     .encode();
@@ -375,11 +384,6 @@ public final class MemberRuntime
             }
         }
         return results;
-    }
-
-    private long directory(final int partition, final String table)
-    {
-        return directory.count(partition, table);
     }
 
     /** Serves one sync message of {@code caller}'s channel as the owner of its keys. */
