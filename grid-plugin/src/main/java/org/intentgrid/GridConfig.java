@@ -17,7 +17,7 @@ import java.util.function.BiFunction;
  * from Hazelcast config properties: each has a {@code …_PROP_NAME} constant naming the property and a
  * {@code …_DEFAULT} constant with its default, and {@link #fromProperties(Properties)} feeds every property
  * through the same setter (and so the same validation) as Java code would. The embedded-only settings
- * ({@link #members}, {@link #clusterName}, {@link #basePort}) have no property.
+ * ({@link #members}, {@link #clusterName}, {@link #basePort}, {@link #failureDetectionSeconds}) have no property.
  */
 public final class GridConfig
 {
@@ -44,6 +44,17 @@ public final class GridConfig
     public static final String DIRECTORY_BACKUPS_PROP_NAME = "intentgrid.directory-backups";
     /** Default of {@link #DIRECTORY_BACKUPS_PROP_NAME}. */
     public static final int DIRECTORY_BACKUPS_DEFAULT = 1;
+    /**
+     * Backups of each member's main copies, 0 or 1: with 1, the next member in the cluster's member list holds a
+     * copy of them, so that a member crash loses at most its own updates of the last flush interval.
+     */
+    public static final String BACKUPS_PROP_NAME = "intentgrid.backups";
+    /** Default of {@link #BACKUPS_PROP_NAME}. */
+    public static final int BACKUPS_DEFAULT = 1;
+    /** How often a member sends the main copies that changed to their backup, in milliseconds. */
+    public static final String BACKUP_FLUSH_PROP_NAME = "intentgrid.backup-flush-ms";
+    /** Default of {@link #BACKUP_FLUSH_PROP_NAME}. */
+    public static final long BACKUP_FLUSH_DEFAULT_MS = 100;
     /**
      * How the grid reacts to intents: {@code adaptive}, {@code replication-only}, {@code relocation-only} or
      * {@code static}; default {@code adaptive} with the intent service on the classpath, else {@code static}.
@@ -80,10 +91,13 @@ public final class GridConfig
     private int members;
     private String clusterName;
     private int basePort;
+    private int failureDetectionSeconds;
     private boolean allowNonFinite;
     private long requestTimeoutMillis;
     private long handoffTimeoutMillis;
     private int directoryBackups;
+    private int backups;
+    private long backupFlushMillis;
     private long maxOffHeapBytes;
     private Mode mode;
     private boolean actImmediately;
@@ -103,10 +117,13 @@ public final class GridConfig
         c.members = members;
         c.clusterName = clusterName;
         c.basePort = basePort;
+        c.failureDetectionSeconds = failureDetectionSeconds;
         c.allowNonFinite = allowNonFinite;
         c.requestTimeoutMillis = requestTimeoutMillis;
         c.handoffTimeoutMillis = handoffTimeoutMillis;
         c.directoryBackups = directoryBackups;
+        c.backups = backups;
+        c.backupFlushMillis = backupFlushMillis;
         c.maxOffHeapBytes = maxOffHeapBytes;
         c.mode = mode;
         c.actImmediately = actImmediately;
@@ -128,6 +145,8 @@ public final class GridConfig
         c.requestTimeoutMillis = REQUEST_TIMEOUT_DEFAULT_MS;
         c.handoffTimeoutMillis = HANDOFF_TIMEOUT_DEFAULT_MS;
         c.directoryBackups = DIRECTORY_BACKUPS_DEFAULT;
+        c.backups = BACKUPS_DEFAULT;
+        c.backupFlushMillis = BACKUP_FLUSH_DEFAULT_MS;
         c.maxOffHeapBytes = MAX_OFFHEAP_BYTES_DEFAULT;
         c.mode = defaultMode();
         c.actImmediately = ACT_IMMEDIATELY_DEFAULT;
@@ -151,6 +170,8 @@ public final class GridConfig
         c = read(c, properties, REQUEST_TIMEOUT_PROP_NAME, (g, v) -> g.requestTimeoutMillis(parseLong(v)));
         c = read(c, properties, HANDOFF_TIMEOUT_PROP_NAME, (g, v) -> g.handoffTimeoutMillis(parseLong(v)));
         c = read(c, properties, DIRECTORY_BACKUPS_PROP_NAME, (g, v) -> g.directoryBackups(parseInt(v)));
+        c = read(c, properties, BACKUPS_PROP_NAME, (g, v) -> g.backups(parseInt(v)));
+        c = read(c, properties, BACKUP_FLUSH_PROP_NAME, (g, v) -> g.backupFlushMillis(parseLong(v)));
         c = read(c, properties, MAX_OFFHEAP_BYTES_PROP_NAME, (g, v) -> g.maxOffHeapBytes(parseBytes(v)));
         c = read(c, properties, MODE_PROP_NAME, (g, v) -> g.mode(Mode.parse(v)));
         c = read(c, properties, ACT_IMMEDIATELY_PROP_NAME, (g, v) -> g.actImmediately(parseBoolean(v)));
@@ -254,6 +275,8 @@ public final class GridConfig
         property.accept(REQUEST_TIMEOUT_PROP_NAME, String.valueOf(requestTimeoutMillis));
         property.accept(HANDOFF_TIMEOUT_PROP_NAME, String.valueOf(handoffTimeoutMillis));
         property.accept(DIRECTORY_BACKUPS_PROP_NAME, String.valueOf(directoryBackups));
+        property.accept(BACKUPS_PROP_NAME, String.valueOf(backups));
+        property.accept(BACKUP_FLUSH_PROP_NAME, String.valueOf(backupFlushMillis));
         property.accept(MAX_OFFHEAP_BYTES_PROP_NAME,
             maxOffHeapBytes == Long.MAX_VALUE ? "none" : String.valueOf(maxOffHeapBytes));
         property.accept(MODE_PROP_NAME, mode.label());
@@ -407,6 +430,29 @@ public final class GridConfig
         return c;
     }
 
+    /**
+     * @param seconds how long an embedded member goes without a heartbeat from another before it declares that
+     *                member lost and its main copies are recovered, {@code 2..600}; 0 (the default) keeps
+     *                Hazelcast's 60 s. Members started elsewhere take Hazelcast's
+     *                {@code hazelcast.max.no.heartbeat.seconds} instead.
+     */
+    public GridConfig failureDetectionSeconds(final int seconds)
+    {
+        if (seconds != 0 && (seconds < 2 || seconds > 600))
+        {
+            throw new IllegalArgumentException("failureDetectionSeconds must be 0 or in 2..600, got " + seconds);
+        }
+        final GridConfig c = copy();
+        c.failureDetectionSeconds = seconds;
+        return c;
+    }
+
+    /** @return seconds without a heartbeat after which an embedded member declares another lost; 0: Hazelcast's */
+    public int failureDetectionSeconds()
+    {
+        return failureDetectionSeconds;
+    }
+
     /** @param allow accept NaN and infinite values in push and set (rejected by default) */
     public GridConfig allowNonFinite(final boolean allow)
     {
@@ -449,6 +495,37 @@ public final class GridConfig
         }
         final GridConfig c = copy();
         c.directoryBackups = backups;
+        return c;
+    }
+
+    /**
+     * @param backups backups of each member's main copies: 1 (the default) survives the crash of one member at a
+     *                time, losing at most that member's own updates of its last flush interval; 0 loses the
+     *                crashed member's keys (they start again from their initializers)
+     */
+    public GridConfig backups(final int backups)
+    {
+        if (backups < 0 || backups > 1)
+        {
+            throw new IllegalArgumentException("backups must be 0 or 1, got " + backups);
+        }
+        final GridConfig c = copy();
+        c.backups = backups;
+        return c;
+    }
+
+    /**
+     * @param millis how often a member sends its changed main copies to their backup, 1..60000 (default 100): the
+     *               most of a crashed member's own updates that can be lost
+     */
+    public GridConfig backupFlushMillis(final long millis)
+    {
+        if (millis < 1 || millis > 60_000)
+        {
+            throw new IllegalArgumentException("backupFlushMillis must be in 1..60000, got " + millis);
+        }
+        final GridConfig c = copy();
+        c.backupFlushMillis = millis;
         return c;
     }
 
@@ -515,5 +592,17 @@ public final class GridConfig
     public int directoryBackups()
     {
         return directoryBackups;
+    }
+
+    /** @return backups of each member's main copies, 0 or 1 */
+    public int backups()
+    {
+        return backups;
+    }
+
+    /** @return milliseconds between two backup flushes */
+    public long backupFlushMillis()
+    {
+        return backupFlushMillis;
     }
 }

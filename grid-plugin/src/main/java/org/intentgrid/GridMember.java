@@ -134,6 +134,24 @@ public final class GridMember
             s.keysVisited(), runtime.policy().describe());
     }
 
+    /** @return what this member did for crash safety: backup flushes, backups it holds, recoveries it ran */
+    public BackupStats backupStats()
+    {
+        return runtime.backupStats();
+    }
+
+    /**
+     * Sends the main copies that changed since the last backup flush to this member's backup holder now and waits
+     * for it: updates applied here so far survive this member's crash. Flushes also run by themselves every
+     * {@link GridConfig#backupFlushMillis}.
+     *
+     * @throws IllegalStateException if the holder did not answer within the request timeout
+     */
+    public void flushBackup()
+    {
+        runtime.flushBackup();
+    }
+
     /** Writes out this member's buffered key trace (see {@link GridConfig#traceDirectory(String)}). */
     public void flushTrace()
     {

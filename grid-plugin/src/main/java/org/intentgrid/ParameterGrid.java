@@ -475,6 +475,11 @@ public final class ParameterGrid implements AutoCloseable
         hz.setProperty("hazelcast.partition.operation.thread.count", "2");
         hz.setProperty("hazelcast.operation.generic.thread.count", "2");
         hz.setProperty("hazelcast.graceful.shutdown.max.wait", "60");
+        if (config.failureDetectionSeconds() > 0)
+        {
+            hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+            hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(config.failureDetectionSeconds()));
+        }
         config.toProperties(hz::setProperty);
         hz.getJetConfig().setEnabled(false);
         final NetworkConfig network = hz.getNetworkConfig();

@@ -6,7 +6,10 @@ import com.hazelcast.internal.partition.MigrationAwareService;
 import com.hazelcast.internal.partition.MigrationEndpoint;
 import com.hazelcast.internal.partition.PartitionMigrationEvent;
 import com.hazelcast.internal.partition.PartitionReplicationEvent;
+import com.hazelcast.cluster.Member;
 import com.hazelcast.internal.services.ManagedService;
+import com.hazelcast.internal.services.MembershipAwareService;
+import com.hazelcast.internal.services.MembershipServiceEvent;
 import com.hazelcast.internal.services.RemoteService;
 import com.hazelcast.logging.ILogger;
 import com.hazelcast.spi.impl.NodeEngine;
@@ -15,15 +18,16 @@ import org.intentgrid.GridConfig;
 import org.intentgrid.internal.DirectoryChunk;
 import org.intentgrid.internal.MemberRuntime;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 
 /**
  * The grid as a Hazelcast service: owns the member's {@link MemberRuntime}, moves the home directory with
- * its partitions, and hands main copies off before the member leaves.
+ * its partitions, hands main copies off before the member leaves, and recovers a lost member's main copies.
  */
-public final class GridService implements ManagedService, RemoteService, MigrationAwareService
+public final class GridService implements ManagedService, RemoteService, MigrationAwareService, MembershipAwareService
 {
     /** Name under which Hazelcast knows the service. */
     public static final String SERVICE_NAME = "intentgrid:gridService";
@@ -57,6 +61,28 @@ public final class GridService implements ManagedService, RemoteService, Migrati
                 created.leave(created.config().handoffTimeoutMillis());
             }
         });
+    }
+
+    @Override
+    public void memberAdded(final MembershipServiceEvent event)
+    {
+        runtime.memberAdded(ids(event));
+    }
+
+    @Override
+    public void memberRemoved(final MembershipServiceEvent event)
+    {
+        runtime.memberRemoved(event.getMember().getUuid(), ids(event));
+    }
+
+    private static List<UUID> ids(final MembershipServiceEvent event)
+    {
+        final List<UUID> ids = new ArrayList<>();
+        for (final Member member : event.getMembers())
+        {
+            ids.add(member.getUuid());
+        }
+        return ids;
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.io.IOException;
 
 /**
  * A request for keys of one home partition, run on that partition's thread at its owner: the only place
- * where keys are materialized and directory entries change. Changed entries go to the backups.
+ * where keys are materialized and directory entries change. Changed entries go to the backups before the answer.
  */
 final class HomeOp extends GridOperation implements BackupAwareOperation
 {
@@ -45,16 +45,17 @@ final class HomeOp extends GridOperation implements BackupAwareOperation
         return reply.directoryChanges() != null;
     }
 
+    /** Synchronous: an ownership record is answered only once its backups hold it, so a crash cannot forget it. */
     @Override
     public int getSyncBackupCount()
     {
-        return 0;
+        return runtime().config().directoryBackups();
     }
 
     @Override
     public int getAsyncBackupCount()
     {
-        return runtime().config().directoryBackups();
+        return 0;
     }
 
     @Override

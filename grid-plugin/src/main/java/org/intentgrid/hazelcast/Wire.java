@@ -61,7 +61,11 @@ final class Wire
 
     static void writeRequest(final ObjectDataOutput out, final DataRequest request) throws IOException
     {
-        writeSpec(out, request.spec);
+        out.writeBoolean(request.spec != null);
+        if (request.spec != null)
+        {
+            writeSpec(out, request.spec);
+        }
         out.writeByte(request.kind.code());
         out.writeLongArray(request.keys);
         out.writeFloatArray(request.values);
@@ -72,8 +76,8 @@ final class Wire
 
     static DataRequest readRequest(final ObjectDataInput in) throws IOException
     {
-        return new DataRequest(readSpec(in), RequestKind.fromCode(in.readByte()), in.readLongArray(),
-            in.readFloatArray(),
+        final TableSpec spec = in.readBoolean() ? readSpec(in) : null;
+        return new DataRequest(spec, RequestKind.fromCode(in.readByte()), in.readLongArray(), in.readFloatArray(),
             in.readLongArray(), readUuid(in), in.readLongArray());
     }
 

@@ -10,16 +10,17 @@ import java.util.UUID;
  */
 public final class DataRequest
 {
+    /** The table; null only for {@link RequestKind#RECOVERED}, which is about a member. */
     public final TableSpec spec;
     public final RequestKind kind;
     public final long[] keys;
-    /** {@code keys.length * valueLength} floats for PUSH, SET and ADOPT; otherwise null. */
+    /** {@code keys.length * valueLength} floats for PUSH, SET, ADOPT, BACKUP and BACKUP_RESET; otherwise null. */
     public final float[] values;
-    /** Relocation counters for ADOPT and NOTICE; otherwise null. */
+    /** Relocation counters for ADOPT, NOTICE, CLAIM, BACKUP and BACKUP_RESET; otherwise null. */
     public final long[] counters;
-    /** The new owner for NOTICE; otherwise null. */
+    /** The new owner for NOTICE, the lost member for CLAIM and RECOVERED; otherwise null. */
     public final UUID subject;
-    /** Versions of the main copies for ADOPT; otherwise null. */
+    /** Versions of the main copies for ADOPT, BACKUP and BACKUP_RESET; otherwise null. */
     public final long[] versions;
 
     public DataRequest(

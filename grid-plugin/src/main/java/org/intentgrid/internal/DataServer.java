@@ -92,7 +92,7 @@ final class DataServer
                         break;
                     case SET:
                         stripe.copyIn(slot, request.values, i * length);
-                        stripe.version(slot, stripe.version(slot) + 1);
+                        stripe.bumpVersion(slot);
                         break;
                     case LOCALIZE:
                         reply.versions[i] = stripe.version(slot);

@@ -57,6 +57,11 @@ final class Directory
     private final Partition[] partitions;
     /** Dropped tables: late backups or notices for them must not bring entries back. */
     private final Set<String> dropped = ConcurrentHashMap.newKeySet();
+    /**
+     * Members that were lost and whose main copies were recovered elsewhere: an entry that still names one belongs
+     * to a key that had no backup, and the home may create it afresh.
+     */
+    private final Set<UUID> lost = ConcurrentHashMap.newKeySet();
 
     Directory(final int partitionCount)
     {
@@ -65,6 +70,18 @@ final class Directory
         {
             partitions[i] = new Partition();
         }
+    }
+
+    /** Entries naming {@code member} are void from now on (its keys were recovered, the rest are lost). */
+    void ownerLost(final UUID member)
+    {
+        lost.add(member);
+    }
+
+    /** @return true if entries naming {@code member} are void */
+    boolean isLost(final UUID member)
+    {
+        return lost.contains(member);
     }
 
     /** @return the entry of a key in a partition held here, or null */

@@ -39,20 +39,23 @@ final class HomeDirectoryServer
     {
         final UUID self = router.self();
         final Directory.Entry entry = directory.get(partition, table.spec().name(), key);
-        if (entry == null && lifecycle.acceptsMainCopies())
+        final boolean ownerLost = entry != null && directory.isLost(entry.owner());
+        if ((entry == null || ownerLost) && lifecycle.acceptsMainCopies())
         {
+            // a key whose owner was lost without a backup of it starts again from its initializer, as a newer owner
+            final long counter = ownerLost ? entry.counter() + 1 : 0;
             final int slot;
             try
             {
-                slot = table.materialize(stripe, key);
+                slot = table.materialize(stripe, key, counter);
             }
             catch (final OffHeapExhaustedException e)
             {
                 reply.full(index, e.getMessage());
                 return -1;
             }
-            directory.putIfNewer(partition, table.spec().name(), key, self, 0);
-            changes.add(key, self, 0);
+            directory.putIfNewer(partition, table.spec().name(), key, self, counter);
+            changes.add(key, self, counter);
             return slot;
         }
         if (entry != null && !entry.owner().equals(self))
@@ -95,6 +98,43 @@ final class HomeDirectoryServer
         final DataReply reply = new DataReply(new byte[n], null, null, null, null);
         reply.directoryChanges = changes.toChunkOrNull();
         return reply;
+    }
+
+    /**
+     * Serves the claims of a member that holds backups of a lost member: each key the directory still records at the
+     * lost member goes to the claimant with the next counter (granted), any other key stays as it is (refused).
+     *
+     * @return per key {@link DataReply#SERVED} with the granted counter, or {@link DataReply#MISS}
+     */
+    DataReply claim(final int partition, final DataRequest request, final UUID claimant)
+    {
+        final int n = request.keys.length;
+        final String table = request.spec.name();
+        final DataReply reply = new DataReply(new byte[n], null, new long[n], null, null);
+        final DirectoryChanges changes = new DirectoryChanges(table);
+        for (int i = 0; i < n; i++)
+        {
+            final long key = request.keys[i];
+            final Directory.Entry entry = directory.get(partition, table, key);
+            if (entry != null && entry.owner().equals(request.subject))
+            {
+                final long counter = entry.counter() + 1;
+                recordMove(partition, table, key, claimant, counter, changes);
+                reply.counters[i] = counter;
+            }
+            else
+            {
+                reply.status[i] = DataReply.MISS;
+            }
+        }
+        reply.directoryChanges = changes.toChunkOrNull();
+        return reply;
+    }
+
+    /** Entries naming {@code member} are void from now on: its keys without a backup are created afresh. */
+    void ownerLost(final UUID member)
+    {
+        directory.ownerLost(member);
     }
 
     /** Applies directory entries sent by a partition owner to this backup. */

@@ -2,6 +2,7 @@ package org.intentgrid.internal;
 
 import org.agrona.ErrorHandler;
 import org.agrona.collections.IntArrayList;
+import org.intentgrid.BackupStats;
 import org.intentgrid.GridConfig;
 import org.intentgrid.OffHeapExhaustedException;
 import org.intentgrid.TableSpec;
@@ -42,6 +43,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class MemberRuntime
 {
+    private static final System.Logger LOGGER = System.getLogger(MemberRuntime.class.getName());
     private static final int IO_THREADS = 2;
     private static final int MEMBER_NAME_LENGTH = 8;
     /** Keys of the key range one round of {@link #materializeHome} sorts into partitions. */
@@ -62,6 +64,9 @@ public final class MemberRuntime
     private final SyncServer syncServer;
     private final NoticeSender notices;
     private final HandOff handOff;
+    private final BackupStore backups;
+    private final BackupFlusher flusher;
+    private final CrashRecovery recovery;
     private final ScheduledExecutorService executor;
     private volatile GridConfig config;
     private volatile IntentPolicy policy;
@@ -95,7 +100,11 @@ public final class MemberRuntime
         this.executor = pool;
         this.notices = new NoticeSender(router, executor);
         this.handOff = new HandOff(tables, router, notices, counters);
+        this.backups = new BackupStore(offHeap);
         this.config = config;
+        this.flusher = new BackupFlusher(this);
+        this.recovery = new CrashRecovery(this, backups, homeDirectory);
+        flusher.schedule(executor, config.backupFlushMillis());
         this.policy = createPolicy(config);
         this.syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond(), errorHandler);
         openTrace(config);
@@ -147,6 +156,10 @@ public final class MemberRuntime
             policy = createPolicy(config);
             syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond(), errorHandler);
         }
+        if (old.backupFlushMillis() != config.backupFlushMillis())
+        {
+            flusher.schedule(executor, config.backupFlushMillis());
+        }
         this.config = config;
         openTrace(config);
     }
@@ -163,6 +176,20 @@ public final class MemberRuntime
             case DROP:
                 dropLocal(request.spec.name());
                 return new DataReply(new byte[0], null, null, null, null);
+            case BACKUP:
+            case BACKUP_REMOVE:
+            case BACKUP_RESET:
+                if (tables.isDropped(request.spec.name()))
+                {
+                    final DataReply dropped = new DataReply(new byte[0], null, null, null, null);
+                    dropped.dropped(request.spec.name());
+                    return dropped;
+                }
+                backups.apply(caller, request);
+                return new DataReply(new byte[0], null, null, null, null);
+            case RECOVERED:
+                recovery.recovered(request.subject);
+                return new DataReply(new byte[0], null, null, null, null);
             default:
                 return dataServer.serve(request, caller, -1);
         }
@@ -174,8 +201,15 @@ public final class MemberRuntime
      */
     public DataReply serveAtHome(final int partition, final DataRequest request, final UUID caller)
     {
-        return request.kind == RequestKind.NOTICE ? homeDirectory.notice(partition, request) :
-            dataServer.serve(request, caller, partition);
+        switch (request.kind)
+        {
+            case NOTICE:
+                return homeDirectory.notice(partition, request);
+            case CLAIM:
+                return homeDirectory.claim(partition, request, caller);
+            default:
+                return dataServer.serve(request, caller, partition);
+        }
     }
 
     /**
@@ -428,13 +462,41 @@ public final class MemberRuntime
         return handOff.run(timeoutMillis);
     }
 
+    /** A member joined the cluster; {@code members} is the member list now. */
+    public void memberAdded(final List<UUID> members)
+    {
+        recovery.membersChanged(members);
+    }
+
+    /**
+     * A member left or crashed; {@code members} is the member list without it. If this member held its backups,
+     * it recovers the lost member's main copies (on an I/O thread).
+     */
+    public void memberRemoved(final UUID lost, final List<UUID> members)
+    {
+        recovery.memberLost(lost, members);
+    }
+
+    /**
+     * Sends the main copies that changed since the last flush to this member's backup holder now, and waits for
+     * it (tests, and a caller that wants its updates safe before it goes on).
+     *
+     * @throws IllegalStateException if the holder did not answer
+     */
+    public void flushBackup()
+    {
+        flusher.flush();
+    }
+
     /** Stops background threads and frees the stores' native memory (after the grace period lock-free readers get). */
     public void shutdown()
     {
         lifecycle.stop();
+        flusher.stop();
         syncManager.close();
         executor.shutdownNow();
         tables.dropAll();
+        backups.dropAll();
         final TraceWriter current = trace;
         if (current != null)
         {
@@ -494,6 +556,7 @@ public final class MemberRuntime
     public CompletableFuture<Void> dropLocal(final String table)
     {
         directory.dropTable(table);
+        backups.dropTable(table);
         return tables.drop(table);
     }
 
@@ -564,6 +627,14 @@ public final class MemberRuntime
         return policy;
     }
 
+    /** @return what this member did for crash safety: backup flushes, backups held, recoveries */
+    public BackupStats backupStats()
+    {
+        return new BackupStats(flusher.flushes(), flusher.keysFlushed(), flusher.bytesFlushed(), flusher.failures(),
+            backups.keys(), recovery.recoveries(), recovery.keysRecovered(), recovery.keysRefused(),
+            recovery.lastRecoveryMillis());
+    }
+
     /** @return this member's statistics beyond its workers' */
     public MemberStats stats()
     {
@@ -601,7 +672,6 @@ public final class MemberRuntime
         return executor;
     }
 
-    /** @return the short member name used in thread names */
     /** @return native memory this member's stores hold, in bytes */
     public long offHeapBytes()
     {
@@ -617,5 +687,21 @@ public final class MemberRuntime
     String memberName()
     {
         return memberName;
+    }
+
+    StoreRegistry tables()
+    {
+        return tables;
+    }
+
+    ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /** Logs a notable event of this member (a recovery) at INFO. */
+    void log(final String message)
+    {
+        LOGGER.log(System.Logger.Level.INFO, "intentgrid member " + memberName + ": " + message);
     }
 }

@@ -254,7 +254,7 @@ final class ReplicaStore
             if (slot >= 0 && stripe.state(slot) == SlotState.MAIN)
             {
                 stripe.add(slot, delta, offset, scratch);
-                stripe.version(slot, stripe.version(slot) + 1);
+                stripe.bumpVersion(slot);
                 return false;
             }
             return true;

@@ -18,7 +18,20 @@ public enum RequestKind
     /** Create the main copies of keys whose home the answering member is, unless they exist; nothing to return. */
     MATERIALIZE(6, "materialize"),
     /** Forget the table on the answering member: its copies, its directory entries, its memory; no keys. */
-    DROP(7, "drop");
+    DROP(7, "drop"),
+    /** Keep these main copies (values, counters, versions) of the caller as its backup, replacing older ones. */
+    BACKUP(8, "backup"),
+    /** Forget the caller's backups of these keys: their main copies left it. */
+    BACKUP_REMOVE(9, "backup-remove"),
+    /** Forget every backup of the caller for the table, then keep the given ones (a new holder's first flush). */
+    BACKUP_RESET(10, "backup-reset"),
+    /**
+     * At the home: make the caller the owner of keys the directory records at the request's subject (a lost member)
+     * with a higher counter; the answer carries the counters granted.
+     */
+    CLAIM(11, "claim"),
+    /** The request's subject is gone and its main copies were recovered: entries still naming it are void. */
+    RECOVERED(12, "recovered");
 
     private static final RequestKind[] BY_CODE = values();
 

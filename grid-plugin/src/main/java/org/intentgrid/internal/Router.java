@@ -104,7 +104,7 @@ final class Router
             return null;
         }
         final Directory.Entry entry = directory.get(partition, spec.name(), key);
-        return entry == null ? null : entry.owner();
+        return entry == null || directory.isLost(entry.owner()) ? null : entry.owner();
     }
 
     /** @return the owner {@link #recordedOwner} names, if it is another member; else null */

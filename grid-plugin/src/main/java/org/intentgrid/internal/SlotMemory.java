@@ -5,6 +5,7 @@ import org.intentgrid.OffHeapExhaustedException;
 import sun.misc.Unsafe;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import java.util.concurrent.locks.StampedLock;
 
 /**
@@ -47,6 +48,9 @@ abstract class SlotMemory extends StampedLock
     private final transient OffHeapMemory.Chunks chunks;
     private int highWater;
     private boolean detached;
+    /** One bit per slot: the main copy changed since the last backup flush took it ({@link #takeDirty}). */
+    private transient long[] dirtyWords = new long[0];
+    private boolean anyDirty;
 
     SlotMemory(final int valueLength, final int slotsPerChunk, final OffHeapMemory.Account memory)
     {
@@ -79,6 +83,11 @@ abstract class SlotMemory extends StampedLock
         return UNSAFE.getLong(slotAddress(slot) + COUNTER_AT);
     }
 
+    void counter(final int slot, final long counter)
+    {
+        UNSAFE.putLong(slotAddress(slot) + COUNTER_AT, counter);
+    }
+
     SlotState state(final int slot)
     {
         return STATES[UNSAFE.getByte(slotAddress(slot) + STATE_AT)];
@@ -92,6 +101,60 @@ abstract class SlotMemory extends StampedLock
     void version(final int slot, final long version)
     {
         UNSAFE.putLong(slotAddress(slot) + VERSION_AT, version);
+    }
+
+    /** A main copy's value changed: counts a version and marks it for the next backup flush. */
+    void bumpVersion(final int slot)
+    {
+        final long at = slotAddress(slot);
+        UNSAFE.putLong(at + VERSION_AT, UNSAFE.getLong(at + VERSION_AT) + 1);
+        markDirty(slot);
+    }
+
+    /** The main copy in {@code slot} must reach the backup at the next flush. */
+    void markDirty(final int slot)
+    {
+        dirtyWords[slot >>> 6] |= 1L << slot;
+        anyDirty = true;
+    }
+
+    /**
+     * Hands the slots marked since the last call to {@code action} (and clears the marks); with {@code all}, every
+     * slot in use instead (a new backup holder gets everything).
+     */
+    void takeDirty(final boolean all, final IntConsumer action)
+    {
+        if (all)
+        {
+            Arrays.fill(dirtyWords, 0L);
+            anyDirty = false;
+            for (int slot = 0; slot < highWater; slot++)
+            {
+                action.accept(slot);
+            }
+            return;
+        }
+        if (!anyDirty)
+        {
+            return;
+        }
+        anyDirty = false;
+        final long[] words = dirtyWords;
+        for (int w = 0; w < words.length; w++)
+        {
+            long bits = words[w];
+            if (bits == 0)
+            {
+                continue;
+            }
+            words[w] = 0;
+            while (bits != 0)
+            {
+                final int slot = (w << 6) + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                action.accept(slot);
+            }
+        }
     }
 
     boolean updated(final int slot)
@@ -138,6 +201,7 @@ abstract class SlotMemory extends StampedLock
         if (UNSAFE.getByte(at + STATE_AT) == SlotState.MAIN.ordinal())
         {
             UNSAFE.putLong(at + VERSION_AT, UNSAFE.getLong(at + VERSION_AT) + 1);
+            markDirty(slot);
             return SlotState.MAIN;
         }
         UNSAFE.putByte(at + UPDATED_AT, (byte)1);
@@ -280,6 +344,7 @@ abstract class SlotMemory extends StampedLock
             final long[] addresses = Arrays.copyOf(chunkAddress, chunk + 1);
             addresses[chunk] = address;
             chunkAddress = addresses;
+            dirtyWords = Arrays.copyOf(dirtyWords, (int)(((long)(chunk + 1) << chunkShift) + 63 >>> 6));
         }
         highWater++;
         return slot;
@@ -296,6 +361,8 @@ abstract class SlotMemory extends StampedLock
     {
         detached = true;
         chunkAddress = new long[0];
+        dirtyWords = new long[0];
+        anyDirty = false;
         highWater = 0;
         return chunks;
     }

@@ -112,6 +112,12 @@ final class StoreRegistry
         return freed;
     }
 
+    /** @return true if the table was dropped (its name is refused) */
+    boolean isDropped(final String name)
+    {
+        return dropped.containsKey(name);
+    }
+
     /** @return how many tables were dropped here */
     int droppedCount()
     {

@@ -1,6 +1,7 @@
 package org.intentgrid.internal;
 
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongArrayList;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.intentgrid.Hashing;
 
@@ -43,6 +44,8 @@ final class Stripe extends SlotMemory
     private int replicaCount;
     private transient int[] freeSlots = new int[8];
     private int freeCount;
+    /** Keys whose main copy left since the last backup flush: their backups go too. */
+    private final transient LongArrayList leftKeys = new LongArrayList();
 
     /** A stripe whose chunks are not counted against any budget (tests). */
     Stripe(final int valueLength, final int slotsPerChunk)
@@ -306,6 +309,7 @@ final class Stripe extends SlotMemory
             }
         }
         index = new int[MIN_INDEX];
+        leftKeys.clear();
         indexed = 0;
         mainCount = 0;
         replicaCount = 0;
@@ -316,6 +320,22 @@ final class Stripe extends SlotMemory
         minVersionOfKey.clear();
         arrivalsOfKey.clear();
         return detachChunks();
+    }
+
+    /** The main copy of {@code key} left this member: the next backup flush removes its backup. */
+    void noteLeft(final long key)
+    {
+        leftKeys.addLong(key);
+    }
+
+    /** Moves the keys noted by {@link #noteLeft} since the last call into {@code out}. */
+    void takeLeft(final LongArrayList out)
+    {
+        for (int i = 0; i < leftKeys.size(); i++)
+        {
+            out.addLong(leftKeys.getLong(i));
+        }
+        leftKeys.clear();
     }
 
     /** @return who waits for {@code key} to arrive (refresh in flight), or null if no refresh is in flight */

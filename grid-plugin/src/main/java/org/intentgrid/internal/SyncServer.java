@@ -99,7 +99,7 @@ final class SyncServer
                 if (hasDelta)
                 {
                     stripe.add(slot, batch.deltas, deltaIndex++ * length, scratch);
-                    stripe.version(slot, before + 1);
+                    stripe.bumpVersion(slot);
                 }
                 versions[i] = stripe.version(slot);
                 byte result = SyncBatchReply.SERVED;

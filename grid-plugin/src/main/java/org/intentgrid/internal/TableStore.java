@@ -47,10 +47,7 @@ public final class TableStore
         this.listener = listener;
         this.clocks = clocks;
         this.stripes = new Stripe[stripeCount];
-        final long perStripe = Math.max(1, spec.size() / stripeCount / 2);
-        final long slotBytes = SlotMemory.HEADER_BYTES + 4L * valueLength;
-        final long byBytes = Math.max(1, CHUNK_BYTES / slotBytes);
-        final int slotsPerChunk = Integer.highestOneBit((int)Math.min(byBytes, Math.max(16, perStripe)));
+        final int slotsPerChunk = slotsPerChunk(spec, stripeCount);
         for (int i = 0; i < stripeCount; i++)
         {
             stripes[i] = new Stripe(valueLength, slotsPerChunk, memory);
@@ -58,6 +55,15 @@ public final class TableStore
         this.stripeMask = stripeCount - 1;
         this.memory = memory;
         this.replicas = new ReplicaStore(this, memberName, listener);
+    }
+
+    /** @return slots per chunk for {@code stripeCount} stripes holding {@code spec}'s keys */
+    static int slotsPerChunk(final TableSpec spec, final int stripeCount)
+    {
+        final long perStripe = Math.max(1, spec.size() / stripeCount / 2);
+        final long slotBytes = SlotMemory.HEADER_BYTES + 4L * spec.valueLength();
+        final long byBytes = Math.max(1, CHUNK_BYTES / slotBytes);
+        return Integer.highestOneBit((int)Math.min(byBytes, Math.max(16, perStripe)));
     }
 
     /** @return the replica side of this table: intents, sync steps, refreshes */
@@ -183,7 +189,7 @@ public final class TableStore
                 return false;
             }
             stripe.copyIn(slot, src, srcOffset);
-            stripe.version(slot, stripe.version(slot) + 1);
+            stripe.bumpVersion(slot);
             return true;
         }
         finally
@@ -249,19 +255,22 @@ public final class TableStore
     /**
      * Creates the main copy here with the table's initial value (turning a placeholder into it). Caller
      * holds the stripe lock and has established through the home directory that no main copy exists.
+     *
+     * @param counter the relocation counter of the new main copy: 0 for a first touch, higher for a key whose
+     *                owner was lost without a backup of it
      */
-    int materialize(final Stripe stripe, final long key)
+    int materialize(final Stripe stripe, final long key, final long counter)
     {
         final int existing = stripe.slotOf(key);
         final int slot;
         if (existing >= 0)
         {
             slot = existing;
-            stripe.promote(slot, 0, 0);
+            stripe.promote(slot, counter, 0);
         }
         else
         {
-            slot = stripe.create(key, SlotState.MAIN, 0, 0);
+            slot = stripe.create(key, SlotState.MAIN, counter, 0);
         }
         final Init init = spec.init();
         if (init.kind() == Init.Kind.ZEROS)
@@ -302,6 +311,35 @@ public final class TableStore
         }
     }
 
+    /**
+     * Installs a main copy recovered from a lost member's backup under the counter its home granted. If this member
+     * holds the main copy already (it moved here from the lost member, and the home had not heard of it yet), that
+     * newer copy stays and only takes the granted counter.
+     */
+    void installRecovered(final long key, final float[] src, final int srcOffset, final long counter,
+        final long version)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int existing = stripe.slotOf(key);
+            if (existing >= 0 && stripe.state(existing) == SlotState.MAIN)
+            {
+                stripe.counter(existing, Math.max(counter, stripe.counter(existing)));
+                stripe.markDirty(existing);
+            }
+            else
+            {
+                installLocked(stripe, key, src, srcOffset, counter, version);
+            }
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
     private void installLocked(
         final Stripe stripe, final long key, final float[] src, final int srcOffset, final long counter,
         final long version)
@@ -311,6 +349,7 @@ public final class TableStore
         {
             final int slot = stripe.create(key, SlotState.MAIN, counter, version, false);
             stripe.copyIn(slot, src, srcOffset);
+            stripe.markDirty(slot);
         }
         else if (stripe.state(existing) == SlotState.MAIN)
         {
@@ -331,6 +370,7 @@ public final class TableStore
                 stripe.copyIn(existing, src, srcOffset);
             }
             stripe.promote(existing, counter, version + (updated ? 1 : 0));
+            stripe.markDirty(existing);
         }
         listener.mainAcquired(spec.name(), key, memberName);
     }
@@ -356,6 +396,7 @@ public final class TableStore
         final long key = stripe.key(slot);
         final long next = stripe.counter(slot) + 1;
         stripe.copyOut(slot, dst, dstOffset);
+        stripe.noteLeft(key);
         listener.mainReleased(spec.name(), key, memberName);
         if (activeIntent(stripe, key))
         {
@@ -401,6 +442,48 @@ public final class TableStore
             listener.intentEnded(spec.name(), key, memberName);
         }
         return active;
+    }
+
+    /**
+     * Hands the backup flush this table's changes since its last call, stripe by stripe, each under its lock: the
+     * keys whose main copies left, then the main copies that changed (with {@code all}, every main copy).
+     *
+     * @param fromStripe first stripe to look at
+     * @param batch      receives the keys and values
+     * @return the stripe to continue with, or the stripe count when done; stops early once {@code batch} is full
+     */
+    int collectBackup(final int fromStripe, final boolean all, final BackupBatch batch)
+    {
+        int s = fromStripe;
+        for (; s < stripes.length && !batch.isFull(); s++)
+        {
+            final Stripe stripe = stripes[s];
+            final long stamp = stripe.lock();
+            try
+            {
+                stripe.takeLeft(batch.left);
+                stripe.takeDirty(all, slot ->
+                {
+                    // a pristine key (never changed, never moved) is recreated from its initializer after a crash
+                    if (stripe.state(slot) == SlotState.MAIN &&
+                        (!all || stripe.version(slot) != 0 || stripe.counter(slot) != 0))
+                    {
+                        batch.add(stripe, slot);
+                    }
+                });
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
+        return s;
+    }
+
+    /** @return the number of lock stripes */
+    int stripeCount()
+    {
+        return stripes.length;
     }
 
     /** Sizes every stripe's index for about {@code keys} more keys of this table (a bulk creation is coming). */

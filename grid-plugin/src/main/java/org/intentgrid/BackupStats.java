@@ -1,0 +1,22 @@
+package org.intentgrid;
+
+/**
+ * What one member did for crash safety: as an origin, the backup flushes of its changed main copies to the next
+ * member; as a backup holder, the copies it keeps for another member and the recoveries it ran when that member was
+ * lost. See {@link GridConfig#backups(int)}.
+ *
+ * @param flushes            backup flushes completed
+ * @param keysFlushed        main copies sent to the backup holder, summed over flushes
+ * @param bytesFlushed       payload bytes of backup flushes
+ * @param flushFailures      flushes that failed (the holder was lost; the next flush resyncs a new holder)
+ * @param backupKeysHeld     copies this member holds as the backup of other members' main copies
+ * @param recoveries         lost members whose main copies this member recovered as their backup holder
+ * @param keysRecovered      main copies recovered from backups here
+ * @param claimsRefused      backed-up keys not recovered because they had moved on before the loss
+ * @param lastRecoveryMillis how long this member's last recovery took (claims and installs), or -1 if none
+ */
+public record BackupStats(
+    long flushes, long keysFlushed, long bytesFlushed, long flushFailures, long backupKeysHeld, long recoveries,
+    long keysRecovered, long claimsRefused, long lastRecoveryMillis)
+{
+}

@@ -1,0 +1,201 @@
+package org.intentgrid.internal;
+
+import org.intentgrid.TableSpec;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The origin's side of main-copy backups: every flush interval, sends the main copies that changed since the last
+ * flush (their current values, not deltas: a hot key costs one value per flush however often it is pushed) and the
+ * keys that left, to this member's backup holder, the next member in the cluster's member list.
+ * <p>
+ * Workers only mark changed slots ({@link SlotMemory#markDirty}); a flush takes the marks stripe by stripe under
+ * each stripe's lock. When the holder changes (membership) or a flush fails, the next flush is a full resync: the
+ * new holder first forgets what it held of this member, then gets every main copy that differs from its
+ * initializer (a pristine key is recreated from the initializer after a crash anyway); the previous holder, if
+ * still there, is told to forget this member. Messages go one at a time, each waiting for its answer, so the holder
+ * applies them in order.
+ * <p>
+ * Runs on one of the member's I/O threads; one flush at a time.
+ */
+final class BackupFlusher
+{
+    private final MemberRuntime runtime;
+    private final UUID self;
+    private final AtomicLong flushes = new AtomicLong();
+    private final AtomicLong keysFlushed = new AtomicLong();
+    private final AtomicLong bytesFlushed = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private ScheduledFuture<?> task;
+    /** The member that holds everything flushed so far; null before the first complete flush. Guarded by this. */
+    private UUID holder;
+    private boolean resync = true;
+
+    BackupFlusher(final MemberRuntime runtime)
+    {
+        this.runtime = runtime;
+        this.self = runtime.self();
+    }
+
+    /** Flushes every {@code millis} from now on, on the member's I/O threads. */
+    synchronized void schedule(final ScheduledExecutorService executor, final long millis)
+    {
+        if (task != null)
+        {
+            task.cancel(false);
+        }
+        task = executor.scheduleWithFixedDelay(this::flushQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    synchronized void stop()
+    {
+        if (task != null)
+        {
+            task.cancel(false);
+        }
+    }
+
+    /** @return the member after {@code member} in {@code members} (cyclically), or null if it is alone or absent */
+    static UUID successor(final List<UUID> members, final UUID member)
+    {
+        final int at = members.indexOf(member);
+        if (at < 0 || members.size() < 2)
+        {
+            return null;
+        }
+        return members.get((at + 1) % members.size());
+    }
+
+    private void flushQuietly()
+    {
+        try
+        {
+            flush();
+        }
+        catch (final RuntimeException e)
+        {
+            failures.incrementAndGet();
+        }
+    }
+
+    /**
+     * Sends what changed since the last flush to the backup holder and waits for its answers.
+     *
+     * @throws IllegalStateException if the holder did not answer (the next flush resyncs it, or a new one)
+     */
+    synchronized void flush()
+    {
+        final UUID target = runtime.config().backups() == 0 ? null : successor(runtime.router().port().members(), self);
+        if (target == null)
+        {
+            holder = null;
+            resync = true;
+            return;
+        }
+        final boolean all = resync || !target.equals(holder);
+        resync = true;
+        long keys = 0;
+        for (final TableStore table : runtime.tables().all())
+        {
+            if (table.isDropped())
+            {
+                continue;
+            }
+            final TableSpec spec = table.spec();
+            final BackupBatch batch = new BackupBatch(table.valueLength());
+            boolean first = true;
+            for (int stripe = 0; stripe < table.stripeCount(); )
+            {
+                stripe = table.collectBackup(stripe, all, batch);
+                if (all)
+                {
+                    // the holder starts from nothing: departures are moot
+                    batch.left.clear();
+                }
+                else if (!batch.left.isEmpty())
+                {
+                    send(target, batch.departures(spec));
+                }
+                if (all && first)
+                {
+                    send(target, batch.copies(spec, RequestKind.BACKUP_RESET));
+                    first = false;
+                }
+                else if (batch.size() > 0)
+                {
+                    send(target, batch.copies(spec, RequestKind.BACKUP));
+                }
+                keys += batch.size();
+                batch.clear();
+            }
+        }
+        if (all && holder != null && !holder.equals(target) && runtime.router().port().isMember(holder))
+        {
+            release(holder);
+        }
+        holder = target;
+        resync = false;
+        flushes.incrementAndGet();
+        keysFlushed.addAndGet(keys);
+    }
+
+    /** Tells a former holder to forget this member's backups (best effort: it forgets them when this member dies). */
+    private void release(final UUID former)
+    {
+        for (final TableStore table : runtime.tables().all())
+        {
+            runtime.router().port().direct(former, new DataRequest(table.spec(), RequestKind.BACKUP_RESET,
+                new long[0], new float[0], new long[0], null, new long[0]));
+        }
+    }
+
+    private void send(final UUID target, final DataRequest request)
+    {
+        bytesFlushed.addAndGet(request.payloadBytes());
+        final long timeout = runtime.config().requestTimeoutMillis();
+        try
+        {
+            runtime.router().port().direct(target, request).get(timeout, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("backup flush to " + target + " interrupted", e);
+        }
+        catch (final ExecutionException | TimeoutException e)
+        {
+            throw new IllegalStateException("backup flush to " + target + " failed: " + e, e);
+        }
+    }
+
+    /** @return flushes completed */
+    long flushes()
+    {
+        return flushes.get();
+    }
+
+    /** @return main copies sent to the holder, summed over flushes */
+    long keysFlushed()
+    {
+        return keysFlushed.get();
+    }
+
+    /** @return payload bytes sent to the holder */
+    long bytesFlushed()
+    {
+        return bytesFlushed.get();
+    }
+
+    /** @return flushes that failed (each followed by a full resync) */
+    long failures()
+    {
+        return failures.get();
+    }
+}

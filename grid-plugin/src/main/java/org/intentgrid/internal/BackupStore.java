@@ -1,0 +1,265 @@
+package org.intentgrid.internal;
+
+import org.intentgrid.Hashing;
+import org.intentgrid.TableSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The backup holder's side: copies of other members' main copies (value, relocation counter, version), per origin
+ * member and table, in native memory, as each origin's flushes last sent them. Nothing reads them while the origin
+ * lives; when it is lost, {@link CrashRecovery} takes them over.
+ * <p>
+ * Thread-safe: flushes of one origin arrive one after another (the origin waits for each answer), and each key
+ * step runs under its stripe's lock.
+ */
+final class BackupStore
+{
+    private static final int STRIPES = 64;
+
+    private final OffHeapMemory offHeap;
+    private final Map<UUID, Map<String, Copies>> byOrigin = new ConcurrentHashMap<>();
+
+    BackupStore(final OffHeapMemory offHeap)
+    {
+        this.offHeap = offHeap;
+    }
+
+    /** Applies one backup message of {@code origin}: BACKUP, BACKUP_REMOVE or BACKUP_RESET. */
+    void apply(final UUID origin, final DataRequest request)
+    {
+        final Map<String, Copies> tables = byOrigin.computeIfAbsent(origin, o -> new ConcurrentHashMap<>());
+        if (request.kind == RequestKind.BACKUP_RESET)
+        {
+            final Copies old = tables.remove(request.spec.name());
+            if (old != null)
+            {
+                old.free();
+            }
+        }
+        if (request.keys.length == 0)
+        {
+            return;
+        }
+        final Copies copies = tables.computeIfAbsent(request.spec.name(),
+            t -> new Copies(request.spec, offHeap.account("backup of " + origin + " '" + t + "'")));
+        if (request.kind == RequestKind.BACKUP_REMOVE)
+        {
+            copies.remove(request.keys);
+        }
+        else
+        {
+            copies.put(request);
+        }
+    }
+
+    /**
+     * Removes and returns every backup of {@code origin} (it was lost); the caller frees each with
+     * {@link Copies#free()} once it has installed them.
+     */
+    List<Copies> takeOrigin(final UUID origin)
+    {
+        final Map<String, Copies> tables = byOrigin.remove(origin);
+        return tables == null ? List.of() : new ArrayList<>(tables.values());
+    }
+
+    /** Frees every backup of {@code origin} (it released this holder, or it left and another member recovered it). */
+    void dropOrigin(final UUID origin)
+    {
+        for (final Copies copies : takeOrigin(origin))
+        {
+            copies.free();
+        }
+    }
+
+    /** Frees every backup of a dropped table. */
+    void dropTable(final String table)
+    {
+        for (final Map<String, Copies> tables : byOrigin.values())
+        {
+            final Copies copies = tables.remove(table);
+            if (copies != null)
+            {
+                copies.free();
+            }
+        }
+    }
+
+    /** Frees every backup (the member shuts down). */
+    void dropAll()
+    {
+        for (final UUID origin : byOrigin.keySet())
+        {
+            dropOrigin(origin);
+        }
+    }
+
+    /** @return backup copies held here, summed over origins and tables */
+    long keys()
+    {
+        long n = 0;
+        for (final Map<String, Copies> tables : byOrigin.values())
+        {
+            for (final Copies copies : tables.values())
+            {
+                n += copies.size();
+            }
+        }
+        return n;
+    }
+
+    /** One origin's backups of one table. */
+    static final class Copies
+    {
+        final TableSpec spec;
+        private final Stripe[] stripes = new Stripe[STRIPES];
+
+        Copies(final TableSpec spec, final OffHeapMemory.Account memory)
+        {
+            this.spec = spec;
+            final int slotsPerChunk = TableStore.slotsPerChunk(spec, STRIPES);
+            for (int i = 0; i < STRIPES; i++)
+            {
+                stripes[i] = new Stripe(spec.valueLength(), slotsPerChunk, memory);
+            }
+        }
+
+        private Stripe stripe(final long key)
+        {
+            return stripes[(int)Hashing.mix64(key) & (STRIPES - 1)];
+        }
+
+        void put(final DataRequest request)
+        {
+            final int length = spec.valueLength();
+            for (int i = 0; i < request.keys.length; i++)
+            {
+                final long key = request.keys[i];
+                final Stripe stripe = stripe(key);
+                final long stamp = stripe.lock();
+                try
+                {
+                    final int existing = stripe.slotOf(key);
+                    final int slot;
+                    if (existing < 0)
+                    {
+                        slot = stripe.create(key, SlotState.MAIN, request.counters[i], request.versions[i], false);
+                    }
+                    else
+                    {
+                        slot = existing;
+                        stripe.writeHeader(slot, key, SlotState.MAIN, request.counters[i], request.versions[i]);
+                    }
+                    stripe.copyIn(slot, request.values, i * length);
+                }
+                finally
+                {
+                    stripe.unlock(stamp);
+                }
+            }
+        }
+
+        void remove(final long[] keys)
+        {
+            for (final long key : keys)
+            {
+                final Stripe stripe = stripe(key);
+                final long stamp = stripe.lock();
+                try
+                {
+                    final int slot = stripe.slotOf(key);
+                    if (slot >= 0)
+                    {
+                        stripe.remove(slot, -1);
+                    }
+                }
+                finally
+                {
+                    stripe.unlock(stamp);
+                }
+            }
+        }
+
+        /** @return copies held */
+        long size()
+        {
+            long n = 0;
+            for (final Stripe stripe : stripes)
+            {
+                final long stamp = stripe.lock();
+                try
+                {
+                    n += stripe.mainCount();
+                }
+                finally
+                {
+                    stripe.unlock(stamp);
+                }
+            }
+            return n;
+        }
+
+        /**
+         * Copies every backup into request-shaped pieces of at most {@link BackupBatch#MAX_FLOATS} floats: keys,
+         * counters, versions and values, for the claims and installs of a recovery.
+         */
+        List<DataRequest> pieces()
+        {
+            final List<DataRequest> pieces = new ArrayList<>();
+            final BackupBatch batch = new BackupBatch(spec.valueLength());
+            for (final Stripe stripe : stripes)
+            {
+                final long stamp = stripe.lock();
+                try
+                {
+                    for (int slot = 0; slot < stripe.highWater(); slot++)
+                    {
+                        if (stripe.state(slot) == SlotState.MAIN)
+                        {
+                            batch.add(stripe, slot);
+                        }
+                    }
+                }
+                finally
+                {
+                    stripe.unlock(stamp);
+                }
+                if (batch.isFull())
+                {
+                    pieces.add(batch.copies(spec, RequestKind.BACKUP));
+                    batch.clear();
+                }
+            }
+            if (batch.size() > 0)
+            {
+                pieces.add(batch.copies(spec, RequestKind.BACKUP));
+            }
+            return pieces;
+        }
+
+        /** Frees the copies' native memory (after the grace period lock-free readers get; none read these). */
+        CompletableFuture<Void> free()
+        {
+            final List<OffHeapMemory.Chunks> detached = new ArrayList<>(STRIPES);
+            final List<ArrivalWaiters> none = new ArrayList<>();
+            for (final Stripe stripe : stripes)
+            {
+                final long stamp = stripe.lock();
+                try
+                {
+                    detached.add(stripe.detach(none));
+                }
+                finally
+                {
+                    stripe.unlock(stamp);
+                }
+            }
+            return OffHeapMemory.freeAfterGrace(detached);
+        }
+    }
+}

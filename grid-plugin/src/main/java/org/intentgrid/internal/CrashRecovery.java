@@ -1,0 +1,272 @@
+package org.intentgrid.internal;
+
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntArrayList;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What a member does when another member is lost (crashed, or left): the lost member's backup holder — the member
+ * after it in the member list as it was — claims each backed-up key at its home, which grants it only while its
+ * directory still records the lost member as the owner (so a key that had moved on is never revived), installs the
+ * granted copies as main copies (they reach this member's own backup at its next flush) and then tells every member
+ * that the lost member is recovered: directory entries still naming it are void, and those keys (never changed, or
+ * changed only by the lost member since its last flush) start again from their initializers at their homes.
+ * <p>
+ * Without backups, or when the holder is gone too, every member voids the lost member's entries at once. Other
+ * members forget the stale backups they may still hold of the lost member.
+ */
+final class CrashRecovery
+{
+    private static final long RETRY_MILLIS = 20;
+
+    private final MemberRuntime runtime;
+    private final BackupStore backups;
+    private final HomeDirectoryServer homeDirectory;
+    private final AtomicLong recoveries = new AtomicLong();
+    private final AtomicLong keysRecovered = new AtomicLong();
+    private final AtomicLong keysRefused = new AtomicLong();
+    private volatile long lastRecoveryMillis = -1;
+    /** The member list as this member last saw it: where a lost member's holder was. */
+    private volatile List<UUID> members = List.of();
+
+    CrashRecovery(final MemberRuntime runtime, final BackupStore backups, final HomeDirectoryServer homeDirectory)
+    {
+        this.runtime = runtime;
+        this.backups = backups;
+        this.homeDirectory = homeDirectory;
+    }
+
+    /** A member joined: remembers the member list. */
+    void membersChanged(final List<UUID> now)
+    {
+        members = List.copyOf(now);
+    }
+
+    /** A member is gone: starts its recovery here if this member holds its backups. */
+    void memberLost(final UUID lost, final List<UUID> now)
+    {
+        final List<UUID> before = members;
+        members = List.copyOf(now);
+        final UUID holder = runtime.config().backups() == 0 ? null : BackupFlusher.successor(before, lost);
+        if (holder == null || !now.contains(holder))
+        {
+            backups.dropOrigin(lost);
+            homeDirectory.ownerLost(lost);
+            return;
+        }
+        if (holder.equals(runtime.self()))
+        {
+            runtime.executor().execute(() -> recover(lost));
+        }
+        else
+        {
+            backups.dropOrigin(lost);
+        }
+    }
+
+    /** Serves a holder's announcement that {@code lost} was recovered. */
+    void recovered(final UUID lost)
+    {
+        backups.dropOrigin(lost);
+        homeDirectory.ownerLost(lost);
+    }
+
+    private void recover(final UUID lost)
+    {
+        final long start = System.nanoTime();
+        final List<BackupStore.Copies> held = backups.takeOrigin(lost);
+        long recovered = 0;
+        try
+        {
+            for (final BackupStore.Copies copies : held)
+            {
+                final TableStore table = runtime.tables().liveTable(copies.spec);
+                if (table != null)
+                {
+                    for (final DataRequest piece : copies.pieces())
+                    {
+                        recovered += claimAndInstall(table, lost, piece);
+                    }
+                }
+                copies.free();
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            runtime.errorHandler().onError(e);
+        }
+        finally
+        {
+            homeDirectory.ownerLost(lost);
+            final RequestKind kind = RequestKind.RECOVERED;
+            for (final UUID member : runtime.router().port().members())
+            {
+                if (!member.equals(runtime.self()))
+                {
+                    runtime.router().port().direct(member, new DataRequest(null, kind, new long[0], null, null, lost));
+                }
+            }
+            if (!held.isEmpty())
+            {
+                keysRecovered.addAndGet(recovered);
+                recoveries.incrementAndGet();
+                lastRecoveryMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                runtime.log("recovered " + recovered + " main copies of lost member " + lost + " from their backups " +
+                    "in " + lastRecoveryMillis + " ms");
+            }
+        }
+    }
+
+    /**
+     * Claims one piece of backups at the keys' homes (retrying partitions that move meanwhile) and installs the
+     * granted keys as main copies here.
+     *
+     * @return keys installed
+     */
+    private long claimAndInstall(final TableStore table, final UUID lost, final DataRequest piece)
+    {
+        final Router router = runtime.router();
+        final int length = table.valueLength();
+        final long timeoutMillis = runtime.config().requestTimeoutMillis();
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        final Int2ObjectHashMap<IntArrayList> byPartition = new Int2ObjectHashMap<>();
+        for (int i = 0; i < piece.keys.length; i++)
+        {
+            byPartition.computeIfAbsent(router.partitionOf(table.spec(), piece.keys[i]), p -> new IntArrayList())
+                .addInt(i);
+        }
+        long installed = 0;
+        while (!byPartition.isEmpty())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("recovery of " + lost + ": the homes of " + byPartition.size() +
+                    " partitions did not answer its claims within " + timeoutMillis + " ms");
+            }
+            final Map<UUID, List<Integer>> byHome = new HashMap<>();
+            byPartition.forEach((partition, indexes) ->
+            {
+                final UUID home = router.homeOf(partition);
+                if (home != null)
+                {
+                    byHome.computeIfAbsent(home, h -> new ArrayList<>()).add(partition);
+                }
+            });
+            final List<CompletableFuture<DataReply[]>> answers = new ArrayList<>();
+            final List<int[]> asked = new ArrayList<>();
+            for (final Map.Entry<UUID, List<Integer>> home : byHome.entrySet())
+            {
+                final int[] partitions = home.getValue().stream().mapToInt(Integer::intValue).toArray();
+                final DataRequest[] claims = new DataRequest[partitions.length];
+                for (int p = 0; p < partitions.length; p++)
+                {
+                    final IntArrayList indexes = byPartition.get(partitions[p]);
+                    final long[] keys = new long[indexes.size()];
+                    for (int j = 0; j < keys.length; j++)
+                    {
+                        keys[j] = piece.keys[indexes.getInt(j)];
+                    }
+                    claims[p] = new DataRequest(table.spec(), RequestKind.CLAIM, keys, null, null, lost);
+                }
+                answers.add(router.port().home(home.getKey(), partitions, claims));
+                asked.add(partitions);
+            }
+            for (int h = 0; h < answers.size(); h++)
+            {
+                final DataReply[] replies = await(answers.get(h));
+                final int[] partitions = asked.get(h);
+                for (int p = 0; p < partitions.length; p++)
+                {
+                    if (replies == null || replies[p] == null)
+                    {
+                        continue;
+                    }
+                    final IntArrayList indexes = byPartition.remove(partitions[p]);
+                    for (int j = 0; j < indexes.size(); j++)
+                    {
+                        final int i = indexes.getInt(j);
+                        if (replies[p].status[j] == DataReply.SERVED)
+                        {
+                            table.installRecovered(piece.keys[i], piece.values, i * length, replies[p].counters[j],
+                                piece.versions[i]);
+                            installed++;
+                        }
+                        else
+                        {
+                            keysRefused.incrementAndGet();
+                        }
+                    }
+                }
+            }
+            if (!byPartition.isEmpty())
+            {
+                sleep();
+            }
+        }
+        return installed;
+    }
+
+    private DataReply[] await(final CompletableFuture<DataReply[]> answer)
+    {
+        try
+        {
+            return answer.get(runtime.config().requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("recovery interrupted", e);
+        }
+        catch (final ExecutionException | TimeoutException e)
+        {
+            return null;
+        }
+    }
+
+    private static void sleep()
+    {
+        try
+        {
+            Thread.sleep(RETRY_MILLIS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("recovery interrupted", e);
+        }
+    }
+
+    /** @return recoveries this member ran as a lost member's backup holder */
+    long recoveries()
+    {
+        return recoveries.get();
+    }
+
+    /** @return main copies this member recovered from backups */
+    long keysRecovered()
+    {
+        return keysRecovered.get();
+    }
+
+    /** @return backed-up keys whose home refused the claim (the key had moved on before the loss) */
+    long keysRefused()
+    {
+        return keysRefused.get();
+    }
+
+    /** @return how long this member's last recovery took, or -1 */
+    long lastRecoveryMillis()
+    {
+        return lastRecoveryMillis;
+    }
+}

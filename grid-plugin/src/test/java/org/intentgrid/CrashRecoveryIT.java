@@ -1,0 +1,157 @@
+package org.intentgrid;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A member JVM killed with SIGKILL from outside: its backup holder recovers its main copies, no acknowledged update
+ * is lost, no key is re-initialized, and the survivors go on training on those keys.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class CrashRecoveryIT
+{
+    private static final int FAILURE_DETECTION_SECONDS = 4;
+    private static final int DIM = 4;
+
+    private Process process;
+
+    @AfterEach
+    void killFork() throws Exception
+    {
+        if (process != null && process.isAlive())
+        {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void killedMembersKeysAreRecoveredWithEveryFlushedUpdate() throws Exception
+    {
+        final GridConfig config = GridConfig.embedded().members(2).failureDetectionSeconds(FAILURE_DETECTION_SECONDS)
+            .requestTimeoutMillis(60_000);
+        try (ParameterGrid grid = ParameterGrid.start(config))
+        {
+            final UUID forked = startFork(config, grid, "crash-member.log");
+            final int keys = 3000;
+            final Table table = grid.table(TableSpec.of("crash", keys, DIM).init(Init.uniform(0, 1, 5)));
+            final long[] all = new long[keys];
+            for (int k = 0; k < keys; k++)
+            {
+                all[k] = k;
+            }
+            final int pushes = 5;
+            try (ParameterWorker a = grid.member(0).worker(); ParameterWorker b = grid.member(1).worker())
+            {
+                final float[] ones = new float[keys * DIM];
+                Arrays.fill(ones, 1f);
+                for (int i = 0; i < pushes; i++)
+                {
+                    a.push(table, all, ones).await();
+                    b.push(table, all, ones).await();
+                }
+            }
+            final long atFork = keys - grid.member(0).mainCopies(table) - grid.member(1).mainCopies(table);
+            assertTrue(atFork > keys / 5, "the forked member owns a share of the keys: " + atFork);
+            // the fork flushes by itself every 100 ms; give it a few intervals
+            Thread.sleep(500);
+
+            process.destroyForcibly();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the forked member died");
+            final long killedAt = System.nanoTime();
+            awaitGone(grid, forked);
+            final long recovered = awaitRecovery(grid);
+            final long recoveryMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+
+            assertEquals(keys, grid.member(0).mainCopies(table) + grid.member(1).mainCopies(table),
+                "every key has exactly one main copy on the survivors");
+            assertEquals(atFork, recovered, "the holder recovered every key the dead member owned");
+            try (ParameterWorker a = grid.member(0).worker(); ParameterWorker b = grid.member(1).worker())
+            {
+                final float[] ones = new float[keys * DIM];
+                Arrays.fill(ones, 1f);
+                a.push(table, all, ones).await();
+                b.push(table, all, ones).await();
+                final float[] values = new float[keys * DIM];
+                a.pull(table, all, values).await();
+                for (int k = 0; k < keys; k++)
+                {
+                    for (int e = 0; e < DIM; e++)
+                    {
+                        assertEquals(TestGrids.initial(table, k, e) + 2 * pushes + 2, values[k * DIM + e], 1e-4,
+                            "key " + k + " element " + e + ": every acknowledged push, once");
+                    }
+                }
+            }
+            System.out.println("REPORT crash: " + atFork + " keys at the killed member, recovered " + recovered +
+                " within " + recoveryMillis + " ms of the kill (failure detection " + FAILURE_DETECTION_SECONDS + " s)");
+        }
+    }
+
+    private static long awaitRecovery(final ParameterGrid grid) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true)
+        {
+            final BackupStats s0 = grid.member(0).backupStats();
+            final BackupStats s1 = grid.member(1).backupStats();
+            if (s0.recoveries() + s1.recoveries() > 0)
+            {
+                return s0.keysRecovered() + s1.keysRecovered();
+            }
+            assertTrue(System.nanoTime() < deadline, "a survivor recovered the lost member within 60 s");
+            Thread.sleep(20);
+        }
+    }
+
+    private static void awaitGone(final ParameterGrid grid, final UUID forked) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (grid.member(0).hazelcast().getCluster().getMembers().stream().anyMatch(m -> m.getUuid().equals(forked)))
+        {
+            assertTrue(System.nanoTime() < deadline, "the cluster removed the killed member within 60 s");
+            Thread.sleep(20);
+        }
+    }
+
+    private UUID startFork(final GridConfig config, final ParameterGrid grid, final String log) throws Exception
+    {
+        final List<String> args = new ArrayList<>(List.of(config.clusterName(), String.valueOf(config.basePort()),
+            "hazelcast.heartbeat.interval.seconds=1",
+            "hazelcast.max.no.heartbeat.seconds=" + FAILURE_DETECTION_SECONDS));
+        final ProcessBuilder builder = new ProcessBuilder(
+            ForkedJvms.command(List.of("-Xmx512m"), ForkedMember.class, args.toArray(new String[0])));
+        builder.redirectError(Paths.get("target").toAbsolutePath().resolve(log).toFile());
+        process = builder.start();
+        final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null && !line.startsWith("READY "))
+        {
+            continue;
+        }
+        assertTrue(line != null, "the forked member started");
+        final UUID id = UUID.fromString(line.substring("READY ".length()).trim());
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (grid.member(0).hazelcast().getCluster().getMembers().size() < 3 ||
+            !grid.member(0).hazelcast().getPartitionService().isClusterSafe())
+        {
+            assertTrue(System.nanoTime() < deadline, "the forked member joined within 60 s");
+            Thread.sleep(50);
+        }
+        return id;
+    }
+}
