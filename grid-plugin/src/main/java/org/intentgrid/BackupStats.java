@@ -10,13 +10,16 @@ package org.intentgrid;
  * @param bytesFlushed       payload bytes of backup flushes
  * @param flushFailures      flushes that failed (the holder was lost; the next flush resyncs a new holder)
  * @param backupKeysHeld     copies this member holds as the backup of other members' main copies
+ * @param backupBytes        native memory those copies take here (counted in the member's off-heap bytes, and
+ *                           taken even beyond its cap: a backup must live somewhere)
  * @param recoveries         lost members whose main copies this member recovered as their backup holder
  * @param keysRecovered      main copies recovered from backups here
  * @param claimsRefused      backed-up keys not recovered because they had moved on before the loss
  * @param lastRecoveryMillis how long this member's last recovery took (claims and installs), or -1 if none
  */
 public record BackupStats(
-    long flushes, long keysFlushed, long bytesFlushed, long flushFailures, long backupKeysHeld, long recoveries,
+    long flushes, long keysFlushed, long bytesFlushed, long flushFailures, long backupKeysHeld, long backupBytes,
+    long recoveries,
     long keysRecovered, long claimsRefused, long lastRecoveryMillis)
 {
 }

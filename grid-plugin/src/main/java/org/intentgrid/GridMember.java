@@ -235,7 +235,7 @@ public final class GridMember
         return store(table).offHeapBytes();
     }
 
-    /** @return bytes of native memory all tables take on this member */
+    /** @return bytes of native memory all tables, and the backups of other members' main copies, take on this member */
     public long offHeapBytes()
     {
         return runtime.offHeapBytes();

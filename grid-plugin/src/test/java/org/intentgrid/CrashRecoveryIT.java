@@ -97,7 +97,8 @@ class CrashRecoveryIT
                 }
             }
             System.out.println("REPORT crash: " + atFork + " keys at the killed member, recovered " + recovered +
-                " within " + recoveryMillis + " ms of the kill (failure detection " + FAILURE_DETECTION_SECONDS + " s)");
+                " within " + recoveryMillis + " ms of the kill (failure detection " + FAILURE_DETECTION_SECONDS +
+                " s)");
         }
     }
 

@@ -89,8 +89,8 @@ class OffHeapCapTest
             for (final GridMember member : grid.members())
             {
                 assertTrue(member.offHeapBytes() <= CAP, member + " holds " + member.offHeapBytes() + " bytes");
-                assertEquals(member.offHeapBytes(), member.offHeapBytes(big) + member.offHeapBytes(small),
-                    "the member's bytes are its tables' bytes");
+                assertEquals(member.offHeapBytes(), member.offHeapBytes(big) + member.offHeapBytes(small) +
+                    member.backupStats().backupBytes(), "the member's bytes are its tables' and its backups' bytes");
                 assertEquals(CAP, member.maxOffHeapBytes());
             }
 

@@ -97,7 +97,8 @@ class TableDropTest
 
         for (final GridMember member : grid.members())
         {
-            assertEquals(member.offHeapBytes(kept), member.offHeapBytes(), member + " holds only the kept table");
+            assertEquals(member.offHeapBytes(kept) + member.backupStats().backupBytes(), member.offHeapBytes(),
+                member + " holds only the kept table and its backups");
         }
         grid.members().forEach(GridMember::waitSync);
         final long[] keys = new long[KEYS];

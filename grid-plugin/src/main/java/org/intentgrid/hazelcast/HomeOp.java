@@ -11,7 +11,7 @@ import java.io.IOException;
 
 /**
  * A request for keys of one home partition, run on that partition's thread at its owner: the only place
- * where keys are materialized and directory entries change. Changed entries go to the backups before the answer.
+ * where keys are materialized and directory entries change. Changed entries go to the backups.
  */
 final class HomeOp extends GridOperation implements BackupAwareOperation
 {
@@ -45,17 +45,20 @@ final class HomeOp extends GridOperation implements BackupAwareOperation
         return reply.directoryChanges() != null;
     }
 
-    /** Synchronous: an ownership record is answered only once its backups hold it, so a crash cannot forget it. */
     @Override
     public int getSyncBackupCount()
     {
-        return runtime().config().directoryBackups();
+        return 0;
     }
 
+    /**
+     * Asynchronous, but sent before the answer: home operations run inside a {@code PartitionIteratingOperation},
+     * which never waits for its parts' backup acknowledgements, so declaring them synchronous would promise nothing.
+     */
     @Override
     public int getAsyncBackupCount()
     {
-        return 0;
+        return runtime().config().directoryBackups();
     }
 
     @Override

@@ -113,15 +113,31 @@ final class BackupStore
         return n;
     }
 
+    /** @return native memory the backups held here take */
+    long bytes()
+    {
+        long n = 0;
+        for (final Map<String, Copies> tables : byOrigin.values())
+        {
+            for (final Copies copies : tables.values())
+            {
+                n += copies.memory.bytes();
+            }
+        }
+        return n;
+    }
+
     /** One origin's backups of one table. */
     static final class Copies
     {
         final TableSpec spec;
         private final Stripe[] stripes = new Stripe[STRIPES];
+        private final OffHeapMemory.Account memory;
 
         Copies(final TableSpec spec, final OffHeapMemory.Account memory)
         {
             this.spec = spec;
+            this.memory = memory;
             final int slotsPerChunk = TableStore.slotsPerChunk(spec, STRIPES);
             for (int i = 0; i < STRIPES; i++)
             {

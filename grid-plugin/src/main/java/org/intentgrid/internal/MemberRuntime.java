@@ -631,7 +631,7 @@ public final class MemberRuntime
     public BackupStats backupStats()
     {
         return new BackupStats(flusher.flushes(), flusher.keysFlushed(), flusher.bytesFlushed(), flusher.failures(),
-            backups.keys(), recovery.recoveries(), recovery.keysRecovered(), recovery.keysRefused(),
+            backups.keys(), backups.bytes(), recovery.recoveries(), recovery.keysRecovered(), recovery.keysRefused(),
             recovery.lastRecoveryMillis());
     }
 
