@@ -11,8 +11,12 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,6 +103,136 @@ class CrashRecoveryIT
             System.out.println("REPORT crash: " + atFork + " keys at the killed member, recovered " + recovered +
                 " within " + recoveryMillis + " ms of the kill (failure detection " + FAILURE_DETECTION_SECONDS +
                 " s)");
+        }
+    }
+
+    /**
+     * Two workers per survivor push +1 to random batches of keys that move (intents of the next clocks relocate or
+     * replicate them) while the third member is killed: every push is acknowledged once and lands once, including
+     * those in flight to the dead member and the replica deltas it had merged, so every key ends at its initial
+     * value plus exactly the pushes made.
+     */
+    @Test
+    void pushesInFlightAtTheCrashLandExactlyOnce() throws Exception
+    {
+        final GridConfig config = GridConfig.embedded().members(2).failureDetectionSeconds(FAILURE_DETECTION_SECONDS)
+            .requestTimeoutMillis(60_000);
+        try (ParameterGrid grid = ParameterGrid.start(config))
+        {
+            final UUID forked = startFork(config, grid, "crash-load-member.log");
+            final int keys = 2000;
+            final Table table = grid.table(TableSpec.of("crash-load", keys, DIM).init(Init.uniform(0, 1, 7)));
+            final int workers = 4;
+            final long[][] pushed = new long[workers][keys];
+            final AtomicBoolean stop = new AtomicBoolean();
+            final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            final AtomicLong batches = new AtomicLong();
+            final List<Thread> threads = new ArrayList<>();
+            for (int w = 0; w < workers; w++)
+            {
+                final int id = w;
+                final GridMember member = grid.member(w % 2);
+                threads.add(new Thread(() -> pushUntilStopped(member, table, id, pushed[id], stop, batches, failures),
+                    "pusher-" + w));
+            }
+            threads.forEach(Thread::start);
+            final long warm = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (batches.get() < 400 && System.nanoTime() < warm)
+            {
+                Thread.sleep(10);
+            }
+            final long before = batches.get();
+            process.destroyForcibly();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the forked member died");
+            awaitGone(grid, forked);
+            awaitRecovery(grid);
+            final long afterRecovery = batches.get();
+            Thread.sleep(1000);
+            stop.set(true);
+            for (final Thread thread : threads)
+            {
+                thread.join(TimeUnit.SECONDS.toMillis(120));
+                assertTrue(!thread.isAlive(), thread.getName() + " finished");
+            }
+            assertTrue(failures.isEmpty(), () -> "worker failures: " + failures);
+            assertTrue(batches.get() > afterRecovery, "the workers went on pushing after the recovery");
+            grid.members().forEach(GridMember::waitSync);
+
+            final long[] all = new long[keys];
+            Arrays.setAll(all, k -> k);
+            final float[] values = new float[keys * DIM];
+            try (ParameterWorker reader = grid.member(0).worker())
+            {
+                reader.pull(table, all, values).await();
+            }
+            int wrong = 0;
+            String first = null;
+            for (int k = 0; k < keys; k++)
+            {
+                long sum = 0;
+                for (final long[] perWorker : pushed)
+                {
+                    sum += perWorker[k];
+                }
+                final float expected = TestGrids.initial(table, k, 0) + sum;
+                if (Math.abs(values[k * DIM] - expected) > 1e-3)
+                {
+                    wrong++;
+                    first = first != null ? first : "key " + k + ": " + values[k * DIM] + " instead of " + expected;
+                }
+            }
+            assertEquals(keys, grid.member(0).mainCopies(table) + grid.member(1).mainCopies(table),
+                "every key has exactly one main copy on the survivors");
+            assertEquals(0, wrong, "keys off their exact sum (first: " + first + ")");
+            final BackupStats s0 = grid.member(0).backupStats();
+            final BackupStats s1 = grid.member(1).backupStats();
+            System.out.println("REPORT crash under load: " + before + " batches before the kill, " + batches.get() +
+                " in all, " + (s0.keysRecovered() + s1.keysRecovered()) + " keys recovered in " +
+                Math.max(s0.lastRecoveryMillis(), s1.lastRecoveryMillis()) + " ms, every key exact");
+        }
+    }
+
+    private static void pushUntilStopped(
+        final GridMember member, final Table table, final int id, final long[] pushed, final AtomicBoolean stop,
+        final AtomicLong batches, final ConcurrentLinkedQueue<Throwable> failures)
+    {
+        final SplittableRandom random = new SplittableRandom(100 + id);
+        final int batch = 32;
+        final long keys = table.spec().size();
+        try (ParameterWorker worker = member.worker())
+        {
+            final long[][] planned = new long[3][batch];
+            for (final long[] next : planned)
+            {
+                for (int k = 0; k < batch; k++)
+                {
+                    next[k] = random.nextLong(keys);
+                }
+            }
+            final float[] ones = new float[batch * DIM];
+            Arrays.fill(ones, 1f);
+            int step = 0;
+            while (!stop.get())
+            {
+                final long[] now = planned[step % 3];
+                worker.intent(table, planned[(step + 2) % 3], worker.clock() + 2);
+                worker.push(table, now, ones).await();
+                for (final long key : now)
+                {
+                    pushed[(int)key]++;
+                }
+                for (int k = 0; k < batch; k++)
+                {
+                    now[k] = random.nextLong(keys);
+                }
+                worker.advanceClock();
+                batches.incrementAndGet();
+                step++;
+            }
+        }
+        catch (final Throwable t)
+        {
+            failures.add(t);
         }
     }
 

@@ -138,7 +138,8 @@ final class HazelcastClusterPort implements ClusterPort
     }
 
     @Override
-    public CompletableFuture<SyncBatchReply[]> sync(final UUID member, final int channel, final SyncBatch[] batches)
+    public CompletableFuture<SyncBatchReply[]> sync(final UUID member, final int channel, final SyncBatch[] batches,
+        final long requestId)
     {
         final Member target = nodeEngine.getClusterService().getMember(member);
         if (target == null)
@@ -147,7 +148,7 @@ final class HazelcastClusterPort implements ClusterPort
                 " is not in the cluster"));
         }
         return plain(operations.<SyncReplyMessage>createInvocationBuilder(GridService.SERVICE_NAME,
-            new SyncOp(channel, batches), target.getAddress()).setTryCount(1).<SyncReplyMessage>invoke(),
+            new SyncOp(channel, batches, requestId), target.getAddress()).setTryCount(1).<SyncReplyMessage>invoke(),
             message -> message.replies);
     }
 

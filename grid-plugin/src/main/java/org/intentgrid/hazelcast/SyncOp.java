@@ -6,28 +6,45 @@ import org.intentgrid.internal.SyncBatch;
 import org.intentgrid.internal.SyncBatchReply;
 
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 
 /** One sync message: a requester's entries for the keys it believes this member owns. */
 final class SyncOp extends GridOperation
 {
     private int channel;
+    private long requestId;
     private SyncBatch[] batches;
     private SyncBatchReply[] replies;
+    private boolean answerLater;
 
     SyncOp()
     {
     }
 
-    SyncOp(final int channel, final SyncBatch[] batches)
+    SyncOp(final int channel, final SyncBatch[] batches, final long requestId)
     {
         this.channel = channel;
         this.batches = batches;
+        this.requestId = requestId;
     }
 
     @Override
     public void run()
     {
-        replies = runtime().serveSync(channel, batches, getCallerUuid());
+        replies = runtime().serveSync(channel, batches, getCallerUuid(), requestId);
+        final CompletableFuture<Void> gate = replies.length == 0 ? null : replies[0].backupGate();
+        if (gate != null && !gate.isDone())
+        {
+            // merged deltas are acknowledged once the backup holds them
+            answerLater = true;
+            gate.whenComplete((done, error) -> sendResponse(new SyncReplyMessage(replies)));
+        }
+    }
+
+    @Override
+    public boolean returnsResponse()
+    {
+        return !answerLater;
     }
 
     @Override
@@ -46,6 +63,7 @@ final class SyncOp extends GridOperation
     protected void writeInternal(final ObjectDataOutput out) throws IOException
     {
         out.writeInt(channel);
+        out.writeLong(requestId);
         out.writeInt(batches.length);
         for (final SyncBatch batch : batches)
         {
@@ -61,6 +79,7 @@ final class SyncOp extends GridOperation
     protected void readInternal(final ObjectDataInput in) throws IOException
     {
         channel = in.readInt();
+        requestId = in.readLong();
         batches = new SyncBatch[in.readInt()];
         for (int i = 0; i < batches.length; i++)
         {

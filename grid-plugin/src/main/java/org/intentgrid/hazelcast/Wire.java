@@ -72,13 +72,15 @@ final class Wire
         out.writeLongArray(request.counters);
         writeUuid(out, request.subject);
         out.writeLongArray(request.versions);
+        out.writeLong(request.requestId);
+        out.writeLongArray(request.applied);
     }
 
     static DataRequest readRequest(final ObjectDataInput in) throws IOException
     {
         final TableSpec spec = in.readBoolean() ? readSpec(in) : null;
         return new DataRequest(spec, RequestKind.fromCode(in.readByte()), in.readLongArray(), in.readFloatArray(),
-            in.readLongArray(), readUuid(in), in.readLongArray());
+            in.readLongArray(), readUuid(in), in.readLongArray(), in.readLong(), in.readLongArray());
     }
 
     static void writeReply(final ObjectDataOutput out, final DataReply reply) throws IOException

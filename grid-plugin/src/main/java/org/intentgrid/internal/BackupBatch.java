@@ -7,8 +7,9 @@ import java.util.Arrays;
 
 /**
  * One table's share of a backup flush on its way out: the keys whose main copies left, then the main copies that
- * changed, with counter, version and value. Filled stripe by stripe ({@link TableStore#collectBackup}) and sent
- * once it holds about {@link #MAX_FLOATS} floats, so that a full resync of a large table goes out in pieces.
+ * changed, with counter, version and value, and the fingerprints of the remote updates those values include. Filled
+ * stripe by stripe ({@link TableStore#collectBackup}) and sent once it holds about {@link #MAX_FLOATS} floats, so
+ * that a full resync of a large table goes out in pieces.
  */
 final class BackupBatch
 {
@@ -16,6 +17,8 @@ final class BackupBatch
     static final int MAX_FLOATS = 1 << 22;
 
     final LongArrayList left = new LongArrayList();
+    /** Fingerprints of the remote updates the values include: they travel in the same message as the values. */
+    final LongArrayList applied = new LongArrayList();
     private final LongArrayList keys = new LongArrayList();
     private final LongArrayList counters = new LongArrayList();
     private final LongArrayList versions = new LongArrayList();
@@ -58,7 +61,7 @@ final class BackupBatch
     DataRequest copies(final TableSpec spec, final RequestKind kind)
     {
         return new DataRequest(spec, kind, keys.toLongArray(), Arrays.copyOf(values, keys.size() * valueLength),
-            counters.toLongArray(), null, versions.toLongArray());
+            counters.toLongArray(), null, versions.toLongArray(), 0, applied.toLongArray());
     }
 
     /** @return the keys that left, as a BACKUP_REMOVE request */
@@ -67,9 +70,16 @@ final class BackupBatch
         return new DataRequest(spec, RequestKind.BACKUP_REMOVE, left.toLongArray(), null, null, null);
     }
 
+    /** @return true if the batch carries main copies or fingerprints */
+    boolean hasCopies()
+    {
+        return !keys.isEmpty() || !applied.isEmpty();
+    }
+
     void clear()
     {
         left.clear();
+        applied.clear();
         keys.clear();
         counters.clear();
         versions.clear();

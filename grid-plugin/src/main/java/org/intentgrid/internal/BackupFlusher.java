@@ -4,11 +4,13 @@ import org.intentgrid.TableSpec;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,6 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * still there, is told to forget this member. Messages go one at a time, each waiting for its answer, so the holder
  * applies them in order.
  * <p>
+ * Updates that came from other members are answered only once a flush that started after them completed
+ * ({@link #afterNextFlush}): such a flush runs at once rather than at the next interval, so under remote load the
+ * flushes run back to back, each carrying everything that changed during the previous one (group commit).
+ * <p>
  * Runs on one of the member's I/O threads; one flush at a time.
  */
 final class BackupFlusher
@@ -33,6 +39,11 @@ final class BackupFlusher
     private final AtomicLong keysFlushed = new AtomicLong();
     private final AtomicLong bytesFlushed = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicBoolean flushRequested = new AtomicBoolean();
+    private final Object gates = new Object();
+    /** Completed by the next flush to start; null until someone waits for it. Guarded by {@link #gates}. */
+    private CompletableFuture<Void> nextGate;
+    private ScheduledExecutorService executor;
     private ScheduledFuture<?> task;
     /** The member that holds everything flushed so far; null before the first complete flush. Guarded by this. */
     private UUID holder;
@@ -51,15 +62,75 @@ final class BackupFlusher
         {
             task.cancel(false);
         }
+        this.executor = executor;
         task = executor.scheduleWithFixedDelay(this::flushQuietly, millis, millis, TimeUnit.MILLISECONDS);
     }
 
+    /** Stops flushing; answers still waiting for a flush go out (the member hands its keys off or is gone). */
     synchronized void stop()
     {
         if (task != null)
         {
             task.cancel(false);
         }
+        final CompletableFuture<Void> waiting = takeGate();
+        if (waiting != null)
+        {
+            waiting.complete(null);
+        }
+    }
+
+    /**
+     * @return completes once a flush that starts after this call has reached the backup holder (at once if there
+     *         is no holder); that flush is started now
+     */
+    CompletableFuture<Void> afterNextFlush()
+    {
+        final CompletableFuture<Void> gate;
+        synchronized (gates)
+        {
+            if (nextGate == null)
+            {
+                nextGate = new CompletableFuture<>();
+            }
+            gate = nextGate;
+        }
+        final ScheduledExecutorService runner = executor;
+        if (runner != null && flushRequested.compareAndSet(false, true))
+        {
+            runner.execute(this::flushQuietly);
+        }
+        return gate;
+    }
+
+    private CompletableFuture<Void> takeGate()
+    {
+        synchronized (gates)
+        {
+            final CompletableFuture<Void> gate = nextGate;
+            nextGate = null;
+            return gate;
+        }
+    }
+
+    /** A flush failed: whoever waited for it waits for the next one. */
+    private void carryOver(final CompletableFuture<Void> gate)
+    {
+        if (gate == null)
+        {
+            return;
+        }
+        final CompletableFuture<Void> next;
+        synchronized (gates)
+        {
+            if (nextGate == null)
+            {
+                nextGate = gate;
+                return;
+            }
+            next = nextGate;
+        }
+        next.whenComplete((done, error) -> gate.complete(null));
     }
 
     /** @return the member after {@code member} in {@code members} (cyclically), or null if it is alone or absent */
@@ -75,6 +146,7 @@ final class BackupFlusher
 
     private void flushQuietly()
     {
+        flushRequested.set(false);
         try
         {
             flush();
@@ -92,7 +164,24 @@ final class BackupFlusher
      */
     synchronized void flush()
     {
-        final UUID target = runtime.config().backups() == 0 ? null : successor(runtime.router().port().members(), self);
+        final CompletableFuture<Void> gate = takeGate();
+        try
+        {
+            flushTo(runtime.config().backups() == 0 ? null : successor(runtime.router().port().members(), self));
+        }
+        catch (final RuntimeException e)
+        {
+            carryOver(gate);
+            throw e;
+        }
+        if (gate != null)
+        {
+            gate.complete(null);
+        }
+    }
+
+    private void flushTo(final UUID target)
+    {
         if (target == null)
         {
             holder = null;
@@ -128,7 +217,7 @@ final class BackupFlusher
                     send(target, batch.copies(spec, RequestKind.BACKUP_RESET));
                     first = false;
                 }
-                else if (batch.size() > 0)
+                else if (batch.hasCopies())
                 {
                     send(target, batch.copies(spec, RequestKind.BACKUP));
                 }

@@ -24,6 +24,7 @@ final class BackupStore
 
     private final OffHeapMemory offHeap;
     private final Map<UUID, Map<String, Copies>> byOrigin = new ConcurrentHashMap<>();
+    private final Map<UUID, AppliedRequests> appliedByOrigin = new ConcurrentHashMap<>();
 
     BackupStore(final OffHeapMemory offHeap)
     {
@@ -34,6 +35,10 @@ final class BackupStore
     void apply(final UUID origin, final DataRequest request)
     {
         final Map<String, Copies> tables = byOrigin.computeIfAbsent(origin, o -> new ConcurrentHashMap<>());
+        if (request.applied != null && request.applied.length > 0)
+        {
+            appliedByOrigin.computeIfAbsent(origin, o -> new AppliedRequests()).addAll(request.applied);
+        }
         if (request.kind == RequestKind.BACKUP_RESET)
         {
             final Copies old = tables.remove(request.spec.name());
@@ -64,8 +69,15 @@ final class BackupStore
      */
     List<Copies> takeOrigin(final UUID origin)
     {
+        appliedByOrigin.remove(origin);
         final Map<String, Copies> tables = byOrigin.remove(origin);
         return tables == null ? List.of() : new ArrayList<>(tables.values());
+    }
+
+    /** @return the fingerprints of the remote updates {@code origin}'s backups include, or null */
+    AppliedRequests applied(final UUID origin)
+    {
+        return appliedByOrigin.get(origin);
     }
 
     /** Frees every backup of {@code origin} (it released this holder, or it left and another member recovered it). */

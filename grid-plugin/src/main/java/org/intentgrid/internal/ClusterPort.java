@@ -42,8 +42,12 @@ public interface ClusterPort
      */
     CompletableFuture<DataReply[]> home(UUID member, int[] partitions, DataRequest[] requests);
 
-    /** Sends one sync round's entries for one member, served on a generic thread at that member. */
-    CompletableFuture<SyncBatchReply[]> sync(UUID member, int channel, SyncBatch[] batches);
+    /**
+     * Sends one sync round's entries for one member, served on a generic thread at that member.
+     *
+     * @param requestId the message's id: a replica delta it carries is merged once, also if it is delivered again
+     */
+    CompletableFuture<SyncBatchReply[]> sync(UUID member, int channel, SyncBatch[] batches, long requestId);
 
     /**
      * Asks a member to take part in a checkpoint of {@code specs} in {@code directory}: with {@code syncOnly}, to

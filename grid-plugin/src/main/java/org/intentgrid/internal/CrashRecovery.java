@@ -2,6 +2,7 @@ package org.intentgrid.internal;
 
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayList;
+import org.agrona.collections.LongArrayList;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,8 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What a member does when another member is lost (crashed, or left): the lost member's backup holder — the member
- * after it in the member list as it was — claims each backed-up key at its home, which grants it only while its
- * directory still records the lost member as the owner (so a key that had moved on is never revived), installs the
+ * after it in the member list as it was — first asks every survivor which of the backed-up keys it holds the main
+ * copy of already (they moved on from the lost member, and their homes may not have heard yet) and records those
+ * owners at the homes; then it claims each other key at its home, which grants it only while its directory still
+ * records the lost member as the owner (so a key that had moved on is never revived), installs the
  * granted copies as main copies (they reach this member's own backup at its next flush) and then tells every member
  * that the lost member is recovered: directory entries still naming it are void, and those keys (never changed, or
  * changed only by the lost member since its last flush) start again from their initializers at their homes.
@@ -84,6 +87,12 @@ final class CrashRecovery
     private void recover(final UUID lost)
     {
         final long start = System.nanoTime();
+        final AppliedRequests lostApplied = backups.applied(lost);
+        if (lostApplied != null)
+        {
+            // before any claim: a retry reaches this member only once a home names it the owner
+            runtime.applied().addAll(lostApplied);
+        }
         final List<BackupStore.Copies> held = backups.takeOrigin(lost);
         long recovered = 0;
         try
@@ -139,9 +148,15 @@ final class CrashRecovery
         final int length = table.valueLength();
         final long timeoutMillis = runtime.config().requestTimeoutMillis();
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        final boolean[] movedOn = movedOn(table, piece, deadline);
         final Int2ObjectHashMap<IntArrayList> byPartition = new Int2ObjectHashMap<>();
         for (int i = 0; i < piece.keys.length; i++)
         {
+            if (movedOn[i])
+            {
+                keysRefused.incrementAndGet();
+                continue;
+            }
             byPartition.computeIfAbsent(router.partitionOf(table.spec(), piece.keys[i]), p -> new IntArrayList())
                 .addInt(i);
         }
@@ -216,7 +231,44 @@ final class CrashRecovery
         return installed;
     }
 
-    private DataReply[] await(final CompletableFuture<DataReply[]> answer)
+    /**
+     * Asks every member which keys of {@code piece} it holds the main copy of, and records those owners at the keys'
+     * homes (the notice the new owner sent may still be on its way, or was lost with the home).
+     *
+     * @return per key, true if a member holds its main copy already
+     */
+    private boolean[] movedOn(final TableStore table, final DataRequest piece, final long deadlineNanos)
+    {
+        final boolean[] movedOn = new boolean[piece.keys.length];
+        final DataRequest ask = new DataRequest(table.spec(), RequestKind.MAIN_COPIES, piece.keys, null, null, null);
+        for (final UUID member : runtime.router().port().members())
+        {
+            final DataReply reply = await(runtime.router().port().direct(member, ask));
+            if (reply == null)
+            {
+                continue;
+            }
+            final LongArrayList keys = new LongArrayList();
+            final LongArrayList counters = new LongArrayList();
+            for (int i = 0; i < piece.keys.length; i++)
+            {
+                if (reply.status[i] == DataReply.SERVED)
+                {
+                    movedOn[i] = true;
+                    keys.addLong(piece.keys[i]);
+                    counters.addLong(reply.counters[i]);
+                }
+            }
+            if (!keys.isEmpty())
+            {
+                await(runtime.notices().send(table.spec(), keys.toLongArray(), counters.toLongArray(), member,
+                    deadlineNanos));
+            }
+        }
+        return movedOn;
+    }
+
+    private <T> T await(final CompletableFuture<T> answer)
     {
         try
         {

@@ -2,6 +2,7 @@ package org.intentgrid.internal;
 
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The answer to a {@link DataRequest}: per key, served here or not, and if not, where to look next.
@@ -34,6 +35,8 @@ public final class DataReply
     private String error;
     /** Directory entries this request changed at the home, to be sent to backups; never serialized. */
     DirectoryChunk directoryChanges;
+    /** Not sent: when set, the answer may go out only once it completes (the updates reached the backup). */
+    CompletableFuture<Void> backupGate;
 
     public DataReply(
         final byte[] status, final float[] values, final long[] counters, final long[] versions, final UUID[] hints)
@@ -91,6 +94,15 @@ public final class DataReply
     }
 
     /** @return directory entries this request changed at the home, for the backup operation; null if none */
+    /**
+     * @return completes once the updates this answer acknowledges reached this member's backup holder; the answer
+     *         must not be sent earlier. Null: send it now
+     */
+    public CompletableFuture<Void> backupGate()
+    {
+        return backupGate;
+    }
+
     public DirectoryChunk directoryChanges()
     {
         return directoryChanges;

@@ -22,6 +22,13 @@ public final class DataRequest
     public final UUID subject;
     /** Versions of the main copies for ADOPT, BACKUP and BACKUP_RESET; otherwise null. */
     public final long[] versions;
+    /**
+     * For PUSH and SET, the id of the worker call (the same in each retry), so that an owner applies it to a key
+     * once ({@link AppliedRequests}); 0 for none.
+     */
+    public final long requestId;
+    /** For BACKUP and BACKUP_RESET, fingerprints of the remote updates the values include; otherwise null. */
+    public final long[] applied;
 
     public DataRequest(
         final TableSpec spec, final RequestKind kind, final long[] keys, final float[] values, final long[] counters,
@@ -34,6 +41,15 @@ public final class DataRequest
         final TableSpec spec, final RequestKind kind, final long[] keys, final float[] values, final long[] counters,
         final UUID subject, final long[] versions)
     {
+        this(spec, kind, keys, values, counters, subject, versions, 0, null);
+    }
+
+    public DataRequest(
+        final TableSpec spec, final RequestKind kind, final long[] keys, final float[] values, final long[] counters,
+        final UUID subject, final long[] versions, final long requestId, final long[] applied)
+    {
+        this.requestId = requestId;
+        this.applied = applied;
         this.spec = spec;
         this.kind = kind;
         this.keys = keys;

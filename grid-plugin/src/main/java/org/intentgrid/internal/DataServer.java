@@ -1,5 +1,7 @@
 package org.intentgrid.internal;
 
+import org.agrona.collections.LongHashSet;
+
 import java.util.Arrays;
 import java.util.UUID;
 
@@ -19,11 +21,15 @@ final class DataServer
     private final HomeDirectoryServer home;
     private final MemberCounters counters;
     private final MemberLifecycle lifecycle;
+    private final AppliedRequests applied;
+    private final BackupFlusher backup;
 
     DataServer(
         final StoreRegistry tables, final Router router, final HomeDirectoryServer home, final MemberCounters counters,
-        final MemberLifecycle lifecycle)
+        final MemberLifecycle lifecycle, final AppliedRequests applied, final BackupFlusher backup)
     {
+        this.applied = applied;
+        this.backup = backup;
         this.tables = tables;
         this.router = router;
         this.home = home;
@@ -54,6 +60,8 @@ final class DataServer
         final String tableName = request.spec.name();
         final AddScratch scratch = kind == RequestKind.PUSH ? new AddScratch(length) : null;
         final DirectoryChanges changes = homePartition < 0 ? null : new DirectoryChanges(tableName);
+        final LongHashSet recordedNow = request.requestId == 0 ? null : new LongHashSet();
+        boolean updated = false;
         int served = 0;
         for (int i = 0; i < n; i++)
         {
@@ -88,11 +96,9 @@ final class DataServer
                         stripe.copyOut(slot, reply.values, i * length);
                         break;
                     case PUSH:
-                        stripe.push(slot, request.values, i * length, scratch);
-                        break;
                     case SET:
-                        stripe.copyIn(slot, request.values, i * length);
-                        stripe.bumpVersion(slot);
+                        update(stripe, slot, request, i, scratch, recordedNow);
+                        updated = true;
                         break;
                     case LOCALIZE:
                         reply.versions[i] = stripe.version(slot);
@@ -129,6 +135,80 @@ final class DataServer
         {
             reply.directoryChanges = changes.toChunkOrNull();
         }
+        if (updated)
+        {
+            // acknowledged only once the backup holds the update (a retry of an update applied before waits too)
+            reply.backupGate = backup.afterNextFlush();
+        }
+        return reply;
+    }
+
+    /**
+     * Applies key {@code i} of a push or set to the main copy in {@code slot}, unless an earlier delivery of that
+     * request applied it here (a retry whose first answer was lost); records it, also for the backup. A key that
+     * occurs twice in one request is applied twice. Caller holds the key's stripe lock.
+     *
+     * @param recordedNow fingerprints this delivery recorded so far
+     */
+    private void update(
+        final Stripe stripe, final int slot, final DataRequest request, final int i, final AddScratch scratch,
+        final LongHashSet recordedNow)
+    {
+        if (request.requestId != 0)
+        {
+            final long fingerprint = AppliedRequests.fingerprint(request.requestId, request.keys[i]);
+            if (applied.add(fingerprint))
+            {
+                recordedNow.add(fingerprint);
+                stripe.noteApplied(fingerprint);
+            }
+            else if (!recordedNow.contains(fingerprint))
+            {
+                return;
+            }
+        }
+        final int at = i * request.spec.valueLength();
+        if (request.kind == RequestKind.PUSH)
+        {
+            stripe.push(slot, request.values, at, scratch);
+        }
+        else
+        {
+            stripe.copyIn(slot, request.values, at);
+            stripe.bumpVersion(slot);
+        }
+    }
+
+    /** Answers which of the request's keys this member holds the main copy of, with their relocation counters. */
+    DataReply mainCopies(final DataRequest request)
+    {
+        final int n = request.keys.length;
+        final DataReply reply = new DataReply(new byte[n], null, new long[n], null, null);
+        final TableStore table = tables.liveTable(request.spec);
+        for (int i = 0; i < n; i++)
+        {
+            final long key = request.keys[i];
+            reply.status[i] = DataReply.MISS;
+            if (table == null)
+            {
+                continue;
+            }
+            final Stripe stripe = table.stripe(key);
+            final long stamp = stripe.lock();
+            try
+            {
+                final int slot = stripe.mainSlotOf(key);
+                if (slot >= 0)
+                {
+                    reply.status[i] = DataReply.SERVED;
+                    reply.counters[i] = stripe.counter(slot);
+                }
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
         return reply;
     }
 
@@ -154,6 +234,7 @@ final class DataServer
             table.install(request.keys[i], request.values, i * length, request.counters[i], request.versions[i]);
         }
         counters.relocationsIn.addAndGet(n);
+        reply.backupGate = backup.afterNextFlush();
         return reply;
     }
 }

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -27,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Everything one member runs for the grid, wired together: the composition root of the protocol roles and the
@@ -67,6 +69,10 @@ public final class MemberRuntime
     private final BackupStore backups;
     private final BackupFlusher flusher;
     private final CrashRecovery recovery;
+    private final AppliedRequests applied = new AppliedRequests();
+    /** Random high bits of this member's request ids, so that ids of different members never meet. */
+    private final long requestIdBase;
+    private final AtomicLong requestIds = new AtomicLong();
     private final ScheduledExecutorService executor;
     private volatile GridConfig config;
     private volatile IntentPolicy policy;
@@ -88,8 +94,10 @@ public final class MemberRuntime
         this.offHeap = new OffHeapMemory(self.toString(), config.maxOffHeapBytes());
         this.tables = new StoreRegistry(self.toString(), w -> policy.clock(w), offHeap);
         this.homeDirectory = new HomeDirectoryServer(directory, router, lifecycle);
-        this.dataServer = new DataServer(tables, router, homeDirectory, counters, lifecycle);
-        this.syncServer = new SyncServer(tables, router, () -> policy, counters);
+        this.requestIdBase = new SecureRandom().nextLong() & ~0xFFFF_FFFFL | 1L << 32;
+        this.flusher = new BackupFlusher(this);
+        this.dataServer = new DataServer(tables, router, homeDirectory, counters, lifecycle, applied, flusher);
+        this.syncServer = new SyncServer(tables, router, () -> policy, counters, applied, flusher);
         final ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(IO_THREADS, r ->
         {
             final Thread t = new Thread(r, "intentgrid-io-" + memberName);
@@ -102,7 +110,6 @@ public final class MemberRuntime
         this.handOff = new HandOff(tables, router, notices, counters);
         this.backups = new BackupStore(offHeap);
         this.config = config;
-        this.flusher = new BackupFlusher(this);
         this.recovery = new CrashRecovery(this, backups, homeDirectory);
         flusher.schedule(executor, config.backupFlushMillis());
         this.policy = createPolicy(config);
@@ -190,6 +197,8 @@ public final class MemberRuntime
             case RECOVERED:
                 recovery.recovered(request.subject);
                 return new DataReply(new byte[0], null, null, null, null);
+            case MAIN_COPIES:
+                return dataServer.mainCopies(request);
             default:
                 return dataServer.serve(request, caller, -1);
         }
@@ -420,10 +429,14 @@ public final class MemberRuntime
         return results;
     }
 
-    /** Serves one sync message of {@code caller}'s channel as the owner of its keys. */
-    public SyncBatchReply[] serveSync(final int channel, final SyncBatch[] batches, final UUID caller)
+    /**
+     * Serves one sync message of {@code caller}'s channel as the owner of its keys; replies that acknowledge merged
+     * deltas carry a {@link SyncBatchReply#backupGate() backup gate}.
+     */
+    public SyncBatchReply[] serveSync(final int channel, final SyncBatch[] batches, final UUID caller,
+        final long requestId)
     {
-        return syncServer.serve(channel, batches, caller);
+        return syncServer.serve(channel, batches, caller, requestId);
     }
 
     /** Applies directory entries sent by a partition owner to this backup. */
@@ -692,6 +705,18 @@ public final class MemberRuntime
     StoreRegistry tables()
     {
         return tables;
+    }
+
+    /** @return a new id for a request that updates main copies, unique across the cluster, never 0 */
+    long nextRequestId()
+    {
+        return requestIdBase | requestIds.incrementAndGet() & 0xFFFF_FFFFL;
+    }
+
+    /** @return the fingerprints of the remote updates applied (or recovered) here */
+    AppliedRequests applied()
+    {
+        return applied;
     }
 
     ErrorHandler errorHandler()

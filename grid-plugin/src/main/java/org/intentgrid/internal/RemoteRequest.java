@@ -57,6 +57,8 @@ public final class RemoteRequest implements OpHandle
     private final float[] out;
     private final WorkerCounters counters;
     private final boolean deliversDelta;
+    /** The same in every retry: an owner applies each key's update of this request once. */
+    private final long requestId;
     private final int[] attempts;
     /** Per key: waiting for its sync answer to arrive here (guarded by this request's lock). */
     private final boolean[] awaitingArrival;
@@ -79,18 +81,30 @@ public final class RemoteRequest implements OpHandle
         final MemberRuntime runtime, final TableStore table, final RequestKind kind, final long[] keys,
         final int[] positions, final float[] values, final float[] out, final WorkerCounters counters)
     {
-        this(runtime, table, kind, keys, positions, values, out, counters, false);
+        this(runtime, table, kind, keys, positions, values, out, counters, false, runtime.nextRequestId());
     }
 
     /**
-     * @param deliversDelta the push carries a replica delta that missed its owner: it may only be applied to a
-     *                      main copy (the replica it came from already holds it) and is not reflected back
+     * A push that delivers a replica delta which missed its owner: it may only be applied to a main copy (the
+     * replica it came from already holds it) and is not reflected back.
+     *
+     * @param requestId the id of the sync message the delta left in, so that an owner that merged it from that
+     *                  message (and whose answer was lost) does not apply it again
      */
     RemoteRequest(
         final MemberRuntime runtime, final TableStore table, final RequestKind kind, final long[] keys,
         final int[] positions, final float[] values, final float[] out, final WorkerCounters counters,
-        final boolean deliversDelta)
+        final long requestId)
     {
+        this(runtime, table, kind, keys, positions, values, out, counters, true, requestId);
+    }
+
+    private RemoteRequest(
+        final MemberRuntime runtime, final TableStore table, final RequestKind kind, final long[] keys,
+        final int[] positions, final float[] values, final float[] out, final WorkerCounters counters,
+        final boolean deliversDelta, final long requestId)
+    {
+        this.requestId = requestId;
         this.deliversDelta = deliversDelta;
         this.runtime = runtime;
         this.router = runtime.router();
@@ -250,6 +264,12 @@ public final class RemoteRequest implements OpHandle
 
     private boolean tryLocal(final int i)
     {
+        if ((kind == RequestKind.PUSH || kind == RequestKind.SET) &&
+            runtime.applied().contains(AppliedRequests.fingerprint(requestId, keys[i])) && table.holdsMain(keys[i]))
+        {
+            // an earlier attempt reached the key's owner, which was lost after its backup (now here) had the update
+            return true;
+        }
         switch (kind)
         {
             case PULL:
@@ -280,7 +300,7 @@ public final class RemoteRequest implements OpHandle
                 System.arraycopy(values, i * length, v, j * length, length);
             }
         }
-        final DataRequest request = new DataRequest(table.spec(), kind, k, v, null, null);
+        final DataRequest request = new DataRequest(table.spec(), kind, k, v, null, null, null, requestId, null);
         counters.remoteOps.incrementAndGet();
         counters.bytesSent.addAndGet(request.payloadBytes());
         return request;

@@ -31,7 +31,9 @@ public enum RequestKind
      */
     CLAIM(11, "claim"),
     /** The request's subject is gone and its main copies were recovered: entries still naming it are void. */
-    RECOVERED(12, "recovered");
+    RECOVERED(12, "recovered"),
+    /** Which of these keys does the answering member hold the main copy of? Served: yes, with its counter. */
+    MAIN_COPIES(13, "main-copies");
 
     private static final RequestKind[] BY_CODE = values();
 

@@ -46,6 +46,8 @@ final class Stripe extends SlotMemory
     private int freeCount;
     /** Keys whose main copy left since the last backup flush: their backups go too. */
     private final transient LongArrayList leftKeys = new LongArrayList();
+    /** Fingerprints of the remote updates applied here since the last backup flush ({@link AppliedRequests}). */
+    private final transient LongArrayList appliedSinceFlush = new LongArrayList();
 
     /** A stripe whose chunks are not counted against any budget (tests). */
     Stripe(final int valueLength, final int slotsPerChunk)
@@ -310,6 +312,7 @@ final class Stripe extends SlotMemory
         }
         index = new int[MIN_INDEX];
         leftKeys.clear();
+        appliedSinceFlush.clear();
         indexed = 0;
         mainCount = 0;
         replicaCount = 0;
@@ -336,6 +339,22 @@ final class Stripe extends SlotMemory
             out.addLong(leftKeys.getLong(i));
         }
         leftKeys.clear();
+    }
+
+    /** A remote update with this fingerprint was applied to a main copy here: its backup must learn it too. */
+    void noteApplied(final long fingerprint)
+    {
+        appliedSinceFlush.addLong(fingerprint);
+    }
+
+    /** Moves the fingerprints noted by {@link #noteApplied} since the last call into {@code out}. */
+    void takeApplied(final LongArrayList out)
+    {
+        for (int i = 0; i < appliedSinceFlush.size(); i++)
+        {
+            out.addLong(appliedSinceFlush.getLong(i));
+        }
+        appliedSinceFlush.clear();
     }
 
     /** @return who waits for {@code key} to arrive (refresh in flight), or null if no refresh is in flight */

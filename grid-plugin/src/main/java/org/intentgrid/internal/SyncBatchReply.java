@@ -1,6 +1,7 @@
 package org.intentgrid.internal;
 
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /** The owner's answer to a {@link SyncBatch}, entry by entry. */
 public final class SyncBatchReply
@@ -18,6 +19,8 @@ public final class SyncBatchReply
     public final long[] counters;
     /** For misses: where to look next, or null (ask the home). */
     public final UUID[] hints;
+    /** Not sent: when set, the answer may go out only once it completes (the merged deltas reached the backup). */
+    CompletableFuture<Void> backupGate;
 
     public SyncBatchReply(
         final byte[] status, final float[] values, final long[] versions, final long[] counters, final UUID[] hints)
@@ -27,6 +30,12 @@ public final class SyncBatchReply
         this.versions = versions;
         this.counters = counters;
         this.hints = hints;
+    }
+
+    /** @return completes once the deltas merged for this answer reached the backup holder; null: send it now */
+    public CompletableFuture<Void> backupGate()
+    {
+        return backupGate;
     }
 
     /** @return payload bytes, for statistics */

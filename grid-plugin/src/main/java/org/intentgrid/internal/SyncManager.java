@@ -320,7 +320,7 @@ final class SyncManager implements Agent
                         {
                             if (step.hasDelta)
                             {
-                                deltaMissed(channel, table, key, step.delta, 0);
+                                deltaMissed(channel, table, key, step.delta, 0, runtime.nextRequestId());
                             }
                             placeholderAnswered(table, key, step.version);
                             touches.computeIfAbsent(table, t -> new LongArrayList()).addLong(key);
@@ -366,8 +366,9 @@ final class SyncManager implements Agent
             bytesSent.addAndGet(batches[b].payloadBytes());
         }
         messagesSent.incrementAndGet();
-        router.port().sync(destination, channel.index, batches).whenComplete((replies, error) ->
-            deliver(() -> onAnswer(channel, destination, builders, replies, error)));
+        final long requestId = runtime.nextRequestId();
+        router.port().sync(destination, channel.index, batches, requestId).whenComplete((replies, error) ->
+            deliver(() -> onAnswer(channel, destination, builders, replies, error, requestId)));
     }
 
     /** Materializes keys that nobody holds yet (through an ordinary pull) so that their route becomes known. */
@@ -386,7 +387,7 @@ final class SyncManager implements Agent
 
     private void onAnswer(
         final SyncChannel channel, final UUID destination, final List<SyncBatchBuilder> builders,
-        final SyncBatchReply[] replies, final Throwable error)
+        final SyncBatchReply[] replies, final Throwable error, final long requestId)
     {
         final int destinationPeer = router.peerIndex(destination);
         final Map<UUID, Map<TableStore, SyncBatchBuilder>> followUps = new HashMap<>();
@@ -421,7 +422,8 @@ final class SyncManager implements Agent
                     }
                     if (delta != null)
                     {
-                        deltaMissed(channel, table, key, delta, deltaAt);
+                        // the same id: if the lost answer's owner merged the delta, its backup knows this id
+                        deltaMissed(channel, table, key, delta, deltaAt, requestId);
                     }
                     placeholderAnswered(table, key, sent.versions.getLong(i));
                     continue;
@@ -480,11 +482,12 @@ final class SyncManager implements Agent
 
     /** A delta found no owner this round: a main copy here by now takes it, else a remote push delivers it. */
     private void deltaMissed(
-        final SyncChannel channel, final TableStore table, final long key, final float[] delta, final int offset)
+        final SyncChannel channel, final TableStore table, final long key, final float[] delta, final int offset,
+        final long requestId)
     {
         if (table.replicaStore().deltaMissed(key, delta, offset, channel.scratch(table)))
         {
-            deliverDelta(table, key, delta, offset);
+            deliverDelta(table, key, delta, offset, requestId);
         }
     }
 
@@ -492,12 +495,13 @@ final class SyncManager implements Agent
      * Hands a replica delta whose owner could not be reached this round to the remote-push machinery, which
      * chases the main copy (through the home's directory if need be) and applies the delta there exactly once.
      */
-    private void deliverDelta(final TableStore table, final long key, final float[] delta, final int offset)
+    private void deliverDelta(
+        final TableStore table, final long key, final float[] delta, final int offset, final long requestId)
     {
         deltasInFlight.incrementAndGet();
         new RemoteRequest(runtime, table, RequestKind.PUSH, new long[] {key}, new int[] {0},
             Arrays.copyOfRange(delta, offset, offset + table.valueLength()), null,
-            touchCounters, true).start().toCompletableFuture().whenComplete((ignored, error) ->
+            touchCounters, requestId).start().toCompletableFuture().whenComplete((ignored, error) ->
             {
                 table.replicaStore().deltaDelivered(key);
                 deltasInFlight.decrementAndGet();

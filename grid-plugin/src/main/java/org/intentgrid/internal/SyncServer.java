@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -25,34 +26,54 @@ final class SyncServer
     private final Supplier<IntentPolicy> policy;
     private final MemberCounters counters;
     private final InterestTable interest = new InterestTable();
+    private final AppliedRequests applied;
+    private final BackupFlusher backup;
 
     SyncServer(
         final StoreRegistry tables, final Router router, final Supplier<IntentPolicy> policy,
-        final MemberCounters counters)
+        final MemberCounters counters, final AppliedRequests applied, final BackupFlusher backup)
     {
+        this.applied = applied;
+        this.backup = backup;
         this.tables = tables;
         this.router = router;
         this.policy = policy;
         this.counters = counters;
     }
 
-    /** Serves one sync message of {@code caller} for one of its channels: one reply per table batch. */
-    SyncBatchReply[] serve(final int channel, final SyncBatch[] batches, final UUID caller)
+    /**
+     * Serves one sync message of {@code caller} for one of its channels: one reply per table batch. If deltas were
+     * merged, the replies carry a {@link SyncBatchReply#backupGate() backup gate}.
+     *
+     * @param requestId the message's id: a delta it carries is merged once even if it is delivered again
+     */
+    SyncBatchReply[] serve(final int channel, final SyncBatch[] batches, final UUID caller, final long requestId)
     {
         counters.syncMessagesServed.incrementAndGet();
         final int callerPeer = router.peerIndex(caller);
         final Map<String, LongHashSet> requested = new HashMap<>();
         final SyncBatchReply[] replies = new SyncBatchReply[batches.length];
+        final boolean[] merged = new boolean[1];
         for (int b = 0; b < batches.length; b++)
         {
             replies[b] = serveBatch(batches[b], callerPeer,
-                requested.computeIfAbsent(batches[b].spec.name(), t -> new LongHashSet()));
+                requested.computeIfAbsent(batches[b].spec.name(), t -> new LongHashSet()), requestId, merged);
         }
         interest.replace(callerPeer, channel, requested);
+        if (merged[0])
+        {
+            final CompletableFuture<Void> gate = backup.afterNextFlush();
+            for (final SyncBatchReply reply : replies)
+            {
+                reply.backupGate = gate;
+            }
+        }
         return replies;
     }
 
-    private SyncBatchReply serveBatch(final SyncBatch batch, final int callerPeer, final LongHashSet asked)
+    private SyncBatchReply serveBatch(
+        final SyncBatch batch, final int callerPeer, final LongHashSet asked, final long requestId,
+        final boolean[] merged)
     {
         final TableStore table = tables.liveTable(batch.spec);
         final int n = batch.keys.length;
@@ -75,6 +96,7 @@ final class SyncServer
         int deltaIndex = 0;
         final AddScratch scratch = new AddScratch(length);
         final IntentPolicy decider = policy.get();
+        boolean mergedHere = false;
         for (int i = 0; i < n; i++)
         {
             final long key = batch.keys[i];
@@ -98,8 +120,15 @@ final class SyncServer
                 final long before = stripe.version(slot);
                 if (hasDelta)
                 {
-                    stripe.add(slot, batch.deltas, deltaIndex++ * length, scratch);
-                    stripe.bumpVersion(slot);
+                    final long fingerprint = AppliedRequests.fingerprint(requestId, key);
+                    if (applied.add(fingerprint))
+                    {
+                        stripe.add(slot, batch.deltas, deltaIndex * length, scratch);
+                        stripe.bumpVersion(slot);
+                        stripe.noteApplied(fingerprint);
+                    }
+                    deltaIndex++;
+                    mergedHere = true;
                 }
                 versions[i] = stripe.version(slot);
                 byte result = SyncBatchReply.SERVED;
@@ -131,6 +160,7 @@ final class SyncServer
                 stripe.unlock(stamp);
             }
         }
+        merged[0] |= mergedHere;
         return new SyncBatchReply(status, values.toArray(), versions, relocationCounters, hints);
     }
 

@@ -462,6 +462,7 @@ public final class TableStore
             try
             {
                 stripe.takeLeft(batch.left);
+                stripe.takeApplied(batch.applied);
                 stripe.takeDirty(all, slot ->
                 {
                     // a pristine key (never changed, never moved) is recreated from its initializer after a crash

@@ -51,8 +51,9 @@ public final class InMemoryClusterPort implements ClusterPort
     @Override
     public CompletableFuture<DataReply> direct(final UUID member, final DataRequest request)
     {
-        return cluster.send("direct " + request.kind.label(), self, member, request,
+        final CompletableFuture<DataReply> reply = cluster.send("direct " + request.kind.label(), self, member, request,
             runtime -> runtime.serveDirect(request, self));
+        return reply.thenCompose(r -> r.backupGate() == null ? reply : r.backupGate().thenApply(done -> r));
     }
 
     @Override
@@ -73,9 +74,13 @@ public final class InMemoryClusterPort implements ClusterPort
     }
 
     @Override
-    public CompletableFuture<SyncBatchReply[]> sync(final UUID member, final int channel, final SyncBatch[] batches)
+    public CompletableFuture<SyncBatchReply[]> sync(final UUID member, final int channel, final SyncBatch[] batches,
+        final long requestId)
     {
-        return cluster.send("sync", self, member, batches, runtime -> runtime.serveSync(channel, batches, self));
+        final CompletableFuture<SyncBatchReply[]> replies = cluster.send("sync", self, member, batches,
+            runtime -> runtime.serveSync(channel, batches, self, requestId));
+        return replies.thenCompose(r -> r.length == 0 || r[0].backupGate() == null ? replies :
+            r[0].backupGate().thenApply(done -> r));
     }
 
     @Override
