@@ -89,17 +89,23 @@ final class BackupStore
         }
     }
 
-    /** Frees every backup of a dropped table. */
-    void dropTable(final String table)
+    /**
+     * Frees every backup of a dropped table.
+     *
+     * @return completes once their memory is freed
+     */
+    CompletableFuture<Void> dropTable(final String table)
     {
+        final List<CompletableFuture<Void>> freed = new ArrayList<>();
         for (final Map<String, Copies> tables : byOrigin.values())
         {
             final Copies copies = tables.remove(table);
             if (copies != null)
             {
-                copies.free();
+                freed.add(copies.free());
             }
         }
+        return CompletableFuture.allOf(freed.toArray(CompletableFuture[]::new));
     }
 
     /** Frees every backup (the member shuts down). */

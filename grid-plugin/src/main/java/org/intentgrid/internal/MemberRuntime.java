@@ -569,8 +569,7 @@ public final class MemberRuntime
     public CompletableFuture<Void> dropLocal(final String table)
     {
         directory.dropTable(table);
-        backups.dropTable(table);
-        return tables.drop(table);
+        return CompletableFuture.allOf(backups.dropTable(table), tables.drop(table));
     }
 
     /** @return a new worker engine; the caller validates everything it passes in */
