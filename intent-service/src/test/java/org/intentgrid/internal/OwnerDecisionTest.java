@@ -24,6 +24,8 @@ class OwnerDecisionTest
     private static final TableSpec SPEC = TableSpec.of("decide", 100, 2);
     private static final UUID REQUESTER = new UUID(9, 1);
     private static final UUID OTHER = new UUID(9, 2);
+    /** Ids of the sync messages the test answers by hand: each answer is a message of its own. */
+    private long messageId;
 
     private InMemoryCluster cluster;
     private MemberRuntime owner;
@@ -55,7 +57,7 @@ class OwnerDecisionTest
     {
         final float[] delta = (flags & SyncBatch.DELTA) != 0 ? new float[] {1, 1} : new float[0];
         final SyncBatch batch = new SyncBatch(SPEC, new long[] {key}, new byte[] {flags}, delta, new long[] {-1});
-        return owner.serveSync(0, new SyncBatch[] {batch}, requester)[0].status[0];
+        return owner.serveSync(0, new SyncBatch[] {batch}, requester, ++messageId)[0].status[0];
     }
 
     @Test

@@ -30,6 +30,8 @@ class SyncProtocolTest
 {
     private static final TableSpec SPEC = TableSpec.of("sync", 100, 4);
     private static final long KEY = 5;
+    /** Ids of the sync messages the test answers by hand: each answer is a message of its own. */
+    private long messageId;
 
     private InMemoryCluster cluster;
     private MemberRuntime requester;
@@ -120,7 +122,7 @@ class SyncProtocolTest
         assertEquals(SlotState.PLACEHOLDER, store.localState(KEY));
 
         final Held nextRefresh = holdNextSync(requester.self(), b -> carries(b, SyncBatch.REFRESH));
-        refresh.answer.complete(owner.serveSync(0, refresh.batches.get(), requester.self()));
+        refresh.answer.complete(owner.serveSync(0, refresh.batches.get(), requester.self(), ++messageId));
         await(() -> requester.stats().rounds() > roundsWhileOut, "the held round completed");
         assertEquals(SlotState.REPLICA, store.localState(KEY), "the refresh was applied before its round counted");
 
@@ -132,7 +134,7 @@ class SyncProtocolTest
             worker.advanceClock();
         }
         final Held lastDelta = holdNextSync(requester.self(), b -> carries(b, SyncBatch.DELTA));
-        nextRefresh.answer.complete(owner.serveSync(0, nextRefresh.batches.get(), requester.self()));
+        nextRefresh.answer.complete(owner.serveSync(0, nextRefresh.batches.get(), requester.self(), ++messageId));
         await(() -> lastDelta.batches.get() != null, "the replica shipped its last delta");
         Thread.sleep(50);
         assertEquals(SlotState.REPLICA, store.localState(KEY), "kept until the owner acknowledged the delta");
@@ -140,7 +142,7 @@ class SyncProtocolTest
         ownerWorker.pull(ownerStore, new long[] {KEY}, atOwner, null, 1).await();
         assertArrayEquals(initial, atOwner, "the delta has not reached the owner yet");
 
-        lastDelta.answer.complete(owner.serveSync(0, lastDelta.batches.get(), requester.self()));
+        lastDelta.answer.complete(owner.serveSync(0, lastDelta.batches.get(), requester.self(), ++messageId));
         await(() -> store.localState(KEY) == SlotState.ABSENT, "the replica was dropped after the acknowledgement");
         ownerWorker.pull(ownerStore, new long[] {KEY}, atOwner, null, 1).await();
         for (int i = 0; i < atOwner.length; i++)
@@ -195,7 +197,7 @@ class SyncProtocolTest
             Thread.sleep(RemoteRequest.ARRIVAL_WAIT_MICROS / 1000 / 4);
             assertEquals(false, pull.isDone(), mode + ": the pull waits for the refresh in flight");
             assertEquals(0, dataSent.get(), mode + ": no data request was sent");
-            held.get().answer.complete(owner.serveSync(0, held.get().batches.get(), requester.self()));
+            held.get().answer.complete(owner.serveSync(0, held.get().batches.get(), requester.self(), ++messageId));
             pull.await();
             assertArrayEquals(atOwner, pulled, mode + ": the pull got the owner's value");
             assertEquals(0, dataSent.get(), mode + ": served from the arrived copy, not remotely");
@@ -251,7 +253,7 @@ class SyncProtocolTest
         assertEquals(org.intentgrid.OpHandle.DONE, worker.push(store, new long[] {KEY}, new float[] {1, 1, 1, 1}),
             "the second push went to the local replica");
         final Held deltaRound = holdNextSync(requester.self(), b -> carries(b, SyncBatch.DELTA));
-        quietRound.answer.complete(owner.serveSync(0, quietRound.batches.get(), requester.self()));
+        quietRound.answer.complete(owner.serveSync(0, quietRound.batches.get(), requester.self(), ++messageId));
         await(() -> deltaRound.batches.get() != null, "the replica's delta is on its way");
 
         pushAnswer.complete(owner.serveDirect(heldPush.get(), requester.self()));
@@ -260,7 +262,7 @@ class SyncProtocolTest
         assertEquals(org.intentgrid.OpHandle.DONE, worker.pull(store, new long[] {KEY}, pulled, null, 1));
         assertArrayEquals(new float[] {12, 13, 14, 15}, pulled, "both completed pushes are visible");
 
-        deltaRound.answer.complete(owner.serveSync(0, deltaRound.batches.get(), requester.self()));
+        deltaRound.answer.complete(owner.serveSync(0, deltaRound.batches.get(), requester.self(), ++messageId));
         worker.waitSync();
         final float[] atOwner = new float[SPEC.valueLength()];
         ownerWorker.pull(ownerStore, new long[] {KEY}, atOwner, null, 1).await();

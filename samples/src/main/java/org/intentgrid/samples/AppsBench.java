@@ -1,5 +1,6 @@
 package org.intentgrid.samples;
 
+import org.intentgrid.GridConfig;
 import org.intentgrid.samples.kge.KgeCommand;
 import org.intentgrid.samples.mf.MfCommand;
 import org.intentgrid.samples.train.AppCommand;
@@ -44,6 +45,10 @@ final class AppsBench implements Callable<Integer>
     @Option(names = "--with-static", description = "also run 2 x 1 static (the classic parameter server; slow)")
     boolean withStatic;
 
+    @Option(names = "--compare-backups",
+        description = "also run the 2 x 1 adaptive setups without backups (--backups 0): what crash safety costs")
+    boolean compareBackups;
+
     @Option(names = "--no-fork", description = "skip the forked 2 x 1 run")
     boolean noFork;
 
@@ -58,12 +63,17 @@ final class AppsBench implements Callable<Integer>
     boolean small;
 
     /** One way to run an app: members x threads, mode, embedded or forked. */
-    record Setup(String label, int members, int threads, String mode, boolean fork)
+    record Setup(String label, int members, int threads, String mode, boolean fork, int backups)
     {
+        Setup(final String label, final int members, final int threads, final String mode, final boolean fork)
+        {
+            this(label, members, threads, mode, fork, GridConfig.BACKUPS_DEFAULT);
+        }
+
         List<String> args()
         {
             final List<String> args = new ArrayList<>(List.of("--members", String.valueOf(members), "--threads",
-                String.valueOf(threads), "--mode", mode, "--quiet"));
+                String.valueOf(threads), "--mode", mode, "--quiet", "--backups", String.valueOf(backups)));
             if (fork)
             {
                 args.add("--fork");
@@ -95,9 +105,17 @@ final class AppsBench implements Callable<Integer>
             new Setup("1x1", 1, 1, "adaptive", false),
             new Setup("1x2", 1, 2, "adaptive", false),
             new Setup("2x1-adaptive", 2, 1, "adaptive", false)));
+        if (compareBackups)
+        {
+            setups.add(new Setup("2x1-adaptive-no-backups", 2, 1, "adaptive", false, 0));
+        }
         if (!noFork)
         {
             setups.add(new Setup("2x1-adaptive-fork", 2, 1, "adaptive", true));
+            if (compareBackups)
+            {
+                setups.add(new Setup("2x1-adaptive-fork-no-backups", 2, 1, "adaptive", true, 0));
+            }
         }
         setups.add(new Setup("2x1-replication-only", 2, 1, "replication-only", false));
         setups.add(new Setup("2x1-relocation-only", 2, 1, "relocation-only", false));

@@ -28,11 +28,14 @@ final class MemberCommand implements Callable<Integer>
     @Option(names = "--max-rounds-per-second", defaultValue = "" + GridConfig.MAX_ROUNDS_PER_SECOND_DEFAULT)
     int maxRoundsPerSecond;
 
+    @Option(names = "--backups", defaultValue = "" + GridConfig.BACKUPS_DEFAULT)
+    int backups;
+
     @Override
     public Integer call() throws InterruptedException
     {
         final ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(1).clusterName(clusterName)
-            .basePort(basePort).mode(Mode.parse(mode)).maxRoundsPerSecond(maxRoundsPerSecond));
+            .basePort(basePort).mode(Mode.parse(mode)).maxRoundsPerSecond(maxRoundsPerSecond).backups(backups));
         ForkedMember.install(grid, null);
         final ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
         while (grid.member(0).isRunning() && (parent == null || parent.isAlive()))

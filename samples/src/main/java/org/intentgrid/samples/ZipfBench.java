@@ -36,6 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
     description = "Sparse skewed pull/push workload with intents, per mode: throughput, locality, traffic, latency.")
 final class ZipfBench implements Runnable
 {
+    /** Suffix of a mode name that runs it with {@code intentgrid.backups} 0. */
+    private static final String NO_BACKUPS = "-no-backups";
+
     @Option(names = "--members", defaultValue = "4", description = "members (default ${DEFAULT-VALUE})")
     int members;
 
@@ -67,7 +70,8 @@ final class ZipfBench implements Runnable
 
     @Option(names = "--modes", defaultValue = "adaptive,static,replication-only,relocation-only,single,imap",
         split = ",",
-        description = "modes to run, in order (default ${DEFAULT-VALUE})")
+        description = "modes to run, in order; a grid mode with the suffix " + NO_BACKUPS + " runs without backups " +
+            "(default ${DEFAULT-VALUE})")
     List<String> modes;
 
     @Option(names = "--act-immediately",
@@ -166,12 +170,14 @@ final class ZipfBench implements Runnable
 
     private Map<String, Object> runGrid(final String modeName)
     {
-        final boolean single = "single".equals(modeName);
-        final Mode mode = single ? Mode.STATIC : Mode.parse(modeName);
+        final boolean noBackups = modeName.endsWith(NO_BACKUPS);
+        final String baseMode = noBackups ? modeName.substring(0, modeName.length() - NO_BACKUPS.length()) : modeName;
+        final boolean single = "single".equals(baseMode);
+        final Mode mode = single ? Mode.STATIC : Mode.parse(baseMode);
         final int memberCount = single ? 1 : members;
         final int workersPerMember = single ? members * workers : workers;
         try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(memberCount).mode(mode)
-            .actImmediately(actImmediately).channels(channels)))
+            .actImmediately(actImmediately).channels(channels).backups(noBackups ? 0 : GridConfig.BACKUPS_DEFAULT)))
         {
             final Table table = grid.table(TableSpec.of("zipf", keys, dim));
             BenchSupport.touchAll(grid, table);

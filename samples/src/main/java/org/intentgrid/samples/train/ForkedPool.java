@@ -83,7 +83,7 @@ final class ForkedPool implements WorkerPool
                 System.getProperty("java.class.path"), "org.intentgrid.samples.IntentGridCli", "member",
                 "--cluster-name", config.clusterName(), "--mode", options.mode, "--base-port",
                 String.valueOf(config.basePort()), "--max-rounds-per-second",
-                String.valueOf(config.maxRoundsPerSecond()))
+                String.valueOf(config.maxRoundsPerSecond()), "--backups", String.valueOf(config.backups()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         }
         catch (final IOException e)

@@ -59,10 +59,15 @@ public final class TrainOptions
         "after it")
     public boolean resume;
 
+    @Option(names = "--backups", defaultValue = "" + GridConfig.BACKUPS_DEFAULT,
+        description = "backups of each member's main copies: 1 survives a member crash, 0 loses its keys " +
+            "(default ${DEFAULT-VALUE})")
+    public int backups;
+
     /** @return the grid settings of this run's members (their number aside) */
     public GridConfig gridConfig()
     {
-        final GridConfig config = GridConfig.embedded().mode(parsedMode());
+        final GridConfig config = GridConfig.embedded().mode(parsedMode()).backups(backups);
         return maxRoundsPerSecond == null ? config : config.maxRoundsPerSecond(maxRoundsPerSecond);
     }
 
@@ -88,6 +93,10 @@ public final class TrainOptions
             throw new IllegalArgumentException("--epochs " + epochs + " is out of range; expected >= 1");
         }
         parsedMode();
+        if (backups < 0 || backups > 1)
+        {
+            throw new IllegalArgumentException("--backups " + backups + " is out of range; expected 0 or 1");
+        }
         if (checkpointEvery < 1)
         {
             throw new IllegalArgumentException("--checkpoint-every " + checkpointEvery + " is out of range; " +
