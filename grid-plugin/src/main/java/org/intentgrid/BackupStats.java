@@ -16,10 +16,13 @@ package org.intentgrid;
  * @param keysRecovered      main copies recovered from backups here
  * @param claimsRefused      backed-up keys not recovered because they had moved on before the loss
  * @param lastRecoveryMillis how long this member's last recovery took (claims and installs), or -1 if none
+ * @param updatesUnconfirmed this member's pushes and replica deltas that other members applied but had not yet
+ *                           confirmed backed up (kept here, to be sent again if such a member is lost)
+ * @param updatesResent      such updates sent again because their owner was lost
  */
 public record BackupStats(
     long flushes, long keysFlushed, long bytesFlushed, long flushFailures, long backupKeysHeld, long backupBytes,
     long recoveries,
-    long keysRecovered, long claimsRefused, long lastRecoveryMillis)
+    long keysRecovered, long claimsRefused, long lastRecoveryMillis, long updatesUnconfirmed, long updatesResent)
 {
 }

@@ -6,7 +6,6 @@ import org.intentgrid.internal.SyncBatch;
 import org.intentgrid.internal.SyncBatchReply;
 
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
 
 /** One sync message: a requester's entries for the keys it believes this member owns. */
 final class SyncOp extends GridOperation
@@ -15,7 +14,6 @@ final class SyncOp extends GridOperation
     private long requestId;
     private SyncBatch[] batches;
     private SyncBatchReply[] replies;
-    private boolean answerLater;
 
     SyncOp()
     {
@@ -32,19 +30,6 @@ final class SyncOp extends GridOperation
     public void run()
     {
         replies = runtime().serveSync(channel, batches, getCallerUuid(), requestId);
-        final CompletableFuture<Void> gate = replies.length == 0 ? null : replies[0].backupGate();
-        if (gate != null && !gate.isDone())
-        {
-            // merged deltas are acknowledged once the backup holds them
-            answerLater = true;
-            gate.whenComplete((done, error) -> sendResponse(new SyncReplyMessage(replies)));
-        }
-    }
-
-    @Override
-    public boolean returnsResponse()
-    {
-        return !answerLater;
     }
 
     @Override

@@ -48,6 +48,8 @@ final class SyncReplyMessage implements IdentifiedDataSerializable
             {
                 Wire.writeUuid(out, hint);
             }
+            out.writeLong(reply.backupFlush());
+            out.writeLong(reply.backupCompleted());
         }
     }
 
@@ -67,6 +69,7 @@ final class SyncReplyMessage implements IdentifiedDataSerializable
                 hints[i] = Wire.readUuid(in);
             }
             replies[r] = new SyncBatchReply(status, values, versions, counters, hints);
+            replies[r].backupFlushes(in.readLong(), in.readLong());
         }
     }
 }

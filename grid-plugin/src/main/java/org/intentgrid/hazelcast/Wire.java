@@ -98,6 +98,8 @@ final class Wire
             }
         }
         out.writeString(reply.error());
+        out.writeLong(reply.backupFlush());
+        out.writeLong(reply.backupCompleted());
     }
 
     static DataReply readReply(final ObjectDataInput in) throws IOException
@@ -117,6 +119,7 @@ final class Wire
         }
         final DataReply reply = new DataReply(status, values, counters, versions, hints);
         reply.error(in.readString());
+        reply.backupFlushes(in.readLong(), in.readLong());
         return reply;
     }
 

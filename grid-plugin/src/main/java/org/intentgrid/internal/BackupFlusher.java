@@ -25,9 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * still there, is told to forget this member. Messages go one at a time, each waiting for its answer, so the holder
  * applies them in order.
  * <p>
- * Updates that came from other members are answered only once a flush that started after them completed
- * ({@link #afterNextFlush}): such a flush runs at once rather than at the next interval, so under remote load the
- * flushes run back to back, each carrying everything that changed during the previous one (group commit).
+ * Flushes are numbered. An owner answers a remote push or a replica delta at once, naming the flush that will
+ * carry it ({@link #pendingFlush}) and the last flush completed ({@link #completedFlush}); the requester keeps the
+ * update until a later answer shows that flush completed, and sends it again if this member is lost first
+ * ({@link UnconfirmedUpdates}). Rarer updates from other members — sets and adopted main copies — are answered only
+ * once a flush that started after them completed ({@link #afterNextFlush}); such a flush runs at once rather than
+ * at the next interval.
  * <p>
  * Runs on one of the member's I/O threads; one flush at a time.
  */
@@ -45,6 +48,14 @@ final class BackupFlusher
     private CompletableFuture<Void> nextGate;
     private ScheduledExecutorService executor;
     private ScheduledFuture<?> task;
+    /**
+     * Number of the flush running or last run; raised before the flush looks at any stripe, so an update applied
+     * before a reader saw number N is in flush N + 1 at the latest.
+     */
+    private volatile long started;
+    private volatile long completed;
+    /** True while this member has no backup holder (backups off, or alone): nothing to wait for. */
+    private volatile boolean unprotected = true;
     /** The member that holds everything flushed so far; null before the first complete flush. Guarded by this. */
     private UUID holder;
     private boolean resync = true;
@@ -133,6 +144,25 @@ final class BackupFlusher
         next.whenComplete((done, error) -> gate.complete(null));
     }
 
+    /**
+     * @return the number of the flush that will carry an update applied before this call (0: no backup holder,
+     *         the update needs no confirmation)
+     */
+    long pendingFlush()
+    {
+        if (unprotected)
+        {
+            return 0;
+        }
+        return started + 1;
+    }
+
+    /** @return the number of the last flush that reached the backup holder */
+    long completedFlush()
+    {
+        return completed;
+    }
+
     /** @return the member after {@code member} in {@code members} (cyclically), or null if it is alone or absent */
     static UUID successor(final List<UUID> members, final UUID member)
     {
@@ -165,6 +195,8 @@ final class BackupFlusher
     synchronized void flush()
     {
         final CompletableFuture<Void> gate = takeGate();
+        final long number = started + 1;
+        started = number;
         try
         {
             flushTo(runtime.config().backups() == 0 ? null : successor(runtime.router().port().members(), self));
@@ -174,6 +206,7 @@ final class BackupFlusher
             carryOver(gate);
             throw e;
         }
+        completed = number;
         if (gate != null)
         {
             gate.complete(null);
@@ -186,8 +219,10 @@ final class BackupFlusher
         {
             holder = null;
             resync = true;
+            unprotected = true;
             return;
         }
+        unprotected = false;
         final boolean all = resync || !target.equals(holder);
         resync = true;
         long keys = 0;

@@ -125,7 +125,8 @@ final class CrashRecovery
                     runtime.router().port().direct(member, new DataRequest(null, kind, new long[0], null, null, lost));
                 }
             }
-            if (!held.isEmpty())
+            // a member that left gracefully handed its keys off: its backups all moved on, nothing to report
+            if (recovered > 0)
             {
                 keysRecovered.addAndGet(recovered);
                 recoveries.incrementAndGet();

@@ -37,6 +37,10 @@ public final class DataReply
     DirectoryChunk directoryChanges;
     /** Not sent: when set, the answer may go out only once it completes (the updates reached the backup). */
     CompletableFuture<Void> backupGate;
+    /** The owner's backup flush that will carry the pushes this answer acknowledges; 0 if none needs one. */
+    long backupFlush;
+    /** The owner's last backup flush that reached its holder when it answered. */
+    long backupCompleted;
 
     public DataReply(
         final byte[] status, final float[] values, final long[] counters, final long[] versions, final UUID[] hints)
@@ -101,6 +105,25 @@ public final class DataReply
     public CompletableFuture<Void> backupGate()
     {
         return backupGate;
+    }
+
+    /** @return the owner's backup flush that will carry the pushes this answer acknowledges; 0 if none */
+    public long backupFlush()
+    {
+        return backupFlush;
+    }
+
+    /** @return the owner's last completed backup flush when it answered */
+    public long backupCompleted()
+    {
+        return backupCompleted;
+    }
+
+    /** Sets the backup flush numbers (wire decoding). */
+    public void backupFlushes(final long flush, final long completed)
+    {
+        this.backupFlush = flush;
+        this.backupCompleted = completed;
     }
 
     public DirectoryChunk directoryChanges()

@@ -135,11 +135,20 @@ final class DataServer
         {
             reply.directoryChanges = changes.toChunkOrNull();
         }
-        if (updated)
+        return withBackupTerms(reply, kind, updated);
+    }
+
+    /**
+     * A push is answered at once, naming the backup flush that will carry it (the requester keeps it until then);
+     * a set is answered only once the backup holds it (a retry of a set applied before waits too).
+     */
+    private DataReply withBackupTerms(final DataReply reply, final RequestKind kind, final boolean updated)
+    {
+        if (updated && kind == RequestKind.SET)
         {
-            // acknowledged only once the backup holds the update (a retry of an update applied before waits too)
             reply.backupGate = backup.afterNextFlush();
         }
+        reply.backupFlushes(updated && kind == RequestKind.PUSH ? backup.pendingFlush() : 0, backup.completedFlush());
         return reply;
     }
 

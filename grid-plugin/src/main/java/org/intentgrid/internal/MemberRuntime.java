@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.UUID;
 import java.util.function.Function;
@@ -70,9 +72,12 @@ public final class MemberRuntime
     private final BackupFlusher flusher;
     private final CrashRecovery recovery;
     private final AppliedRequests applied = new AppliedRequests();
+    private final UnconfirmedUpdates unconfirmed = new UnconfirmedUpdates();
     /** Random high bits of this member's request ids, so that ids of different members never meet. */
     private final long requestIdBase;
     private final AtomicLong requestIds = new AtomicLong();
+    /** The re-sent updates' own traffic, kept apart from any worker's. */
+    private final WorkerCounters resendCounters = new WorkerCounters();
     private final ScheduledExecutorService executor;
     private volatile GridConfig config;
     private volatile IntentPolicy policy;
@@ -488,6 +493,42 @@ public final class MemberRuntime
     public void memberRemoved(final UUID lost, final List<UUID> members)
     {
         recovery.memberLost(lost, members);
+        executor.execute(() -> resendLost(lost));
+    }
+
+    /**
+     * Sends again the pushes and replica deltas that {@code lost} answered but had not confirmed backed up: they
+     * chase the keys to whoever recovers them, carrying their original request ids, so each lands exactly once.
+     */
+    private void resendLost(final UUID lost)
+    {
+        final Map<TableStore, Map<Long, List<UnconfirmedUpdates.Update>>> grouped = new HashMap<>();
+        for (final UnconfirmedUpdates.Update update : unconfirmed.takeLost(lost))
+        {
+            grouped.computeIfAbsent(update.table(), t -> new HashMap<>())
+                .computeIfAbsent(update.requestId(), r -> new ArrayList<>()).add(update);
+        }
+        grouped.forEach((table, byRequest) -> byRequest.forEach((requestId, updates) ->
+        {
+            final int length = table.valueLength();
+            final long[] keys = new long[updates.size()];
+            final int[] positions = new int[keys.length];
+            final float[] values = new float[keys.length * length];
+            for (int i = 0; i < keys.length; i++)
+            {
+                keys[i] = updates.get(i).key();
+                positions[i] = i;
+                System.arraycopy(updates.get(i).value(), 0, values, i * length, length);
+            }
+            new RemoteRequest(this, table, RequestKind.PUSH, keys, positions, values, null, resendCounters,
+                requestId).start().toCompletableFuture().whenComplete((done, error) ->
+                {
+                    if (error != null)
+                    {
+                        errorHandler.onError(error);
+                    }
+                });
+        }));
     }
 
     /**
@@ -644,7 +685,7 @@ public final class MemberRuntime
     {
         return new BackupStats(flusher.flushes(), flusher.keysFlushed(), flusher.bytesFlushed(), flusher.failures(),
             backups.keys(), backups.bytes(), recovery.recoveries(), recovery.keysRecovered(), recovery.keysRefused(),
-            recovery.lastRecoveryMillis());
+            recovery.lastRecoveryMillis(), unconfirmed.kept(), unconfirmed.resent());
     }
 
     /** @return this member's statistics beyond its workers' */
@@ -710,6 +751,12 @@ public final class MemberRuntime
     long nextRequestId()
     {
         return requestIdBase | requestIds.incrementAndGet() & 0xFFFF_FFFFL;
+    }
+
+    /** @return the pushes and replica deltas other members answered but had not confirmed backed up */
+    UnconfirmedUpdates unconfirmed()
+    {
+        return unconfirmed;
     }
 
     /** @return the fingerprints of the remote updates applied (or recovered) here */

@@ -360,6 +360,7 @@ public final class RemoteRequest implements OpHandle
     private void onReply(final UUID member, final IntArrayList idx, final DataReply reply, final boolean fromHome)
     {
         counters.bytesReceived.addAndGet(reply.payloadBytes());
+        runtime.unconfirmed().confirmed(member, reply.backupCompleted());
         final int memberPeer = router.peerIndex(member);
         final IntArrayList again = new IntArrayList();
         int served = 0;
@@ -389,6 +390,11 @@ public final class RemoteRequest implements OpHandle
                     }
                     else
                     {
+                        if (kind == RequestKind.PUSH)
+                        {
+                            runtime.unconfirmed().keep(member, reply.backupFlush(), table, key, values, i * length,
+                                requestId);
+                        }
                         table.setHint(key, memberPeer);
                         if (!deliversDelta)
                         {

@@ -1,7 +1,6 @@
 package org.intentgrid.internal;
 
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 /** The owner's answer to a {@link SyncBatch}, entry by entry. */
 public final class SyncBatchReply
@@ -19,8 +18,10 @@ public final class SyncBatchReply
     public final long[] counters;
     /** For misses: where to look next, or null (ask the home). */
     public final UUID[] hints;
-    /** Not sent: when set, the answer may go out only once it completes (the merged deltas reached the backup). */
-    CompletableFuture<Void> backupGate;
+    /** The owner's backup flush that will carry the deltas merged for this answer; 0 if none needs one. */
+    long backupFlush;
+    /** The owner's last backup flush that reached its holder when it answered. */
+    long backupCompleted;
 
     public SyncBatchReply(
         final byte[] status, final float[] values, final long[] versions, final long[] counters, final UUID[] hints)
@@ -32,10 +33,23 @@ public final class SyncBatchReply
         this.hints = hints;
     }
 
-    /** @return completes once the deltas merged for this answer reached the backup holder; null: send it now */
-    public CompletableFuture<Void> backupGate()
+    /** @return the owner's backup flush that will carry the deltas merged for this answer; 0 if none */
+    public long backupFlush()
     {
-        return backupGate;
+        return backupFlush;
+    }
+
+    /** @return the owner's last completed backup flush when it answered */
+    public long backupCompleted()
+    {
+        return backupCompleted;
+    }
+
+    /** Sets the backup flush numbers (wire decoding). */
+    public void backupFlushes(final long flush, final long completed)
+    {
+        this.backupFlush = flush;
+        this.backupCompleted = completed;
     }
 
     /** @return payload bytes, for statistics */

@@ -390,6 +390,10 @@ final class SyncManager implements Agent
         final SyncBatchReply[] replies, final Throwable error, final long requestId)
     {
         final int destinationPeer = router.peerIndex(destination);
+        if (error == null && replies.length > 0)
+        {
+            runtime.unconfirmed().confirmed(destination, replies[0].backupCompleted());
+        }
         final Map<UUID, Map<TableStore, SyncBatchBuilder>> followUps = new HashMap<>();
         for (int b = 0; b < builders.size(); b++)
         {
@@ -439,6 +443,8 @@ final class SyncManager implements Agent
                 {
                     if (delta != null)
                     {
+                        runtime.unconfirmed().keep(destination, reply.backupFlush(), table, key, delta, deltaAt,
+                            requestId);
                         table.replicaStore().deltaAnswered(key, sent.versions.getLong(i), reply.versions[i],
                             sent.refresh[i] && (status & SyncBatchReply.VALUE) == 0);
                     }

@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -43,7 +42,8 @@ final class SyncServer
 
     /**
      * Serves one sync message of {@code caller} for one of its channels: one reply per table batch. If deltas were
-     * merged, the replies carry a {@link SyncBatchReply#backupGate() backup gate}.
+     * merged, the replies name the backup flush that will carry them ({@link SyncBatchReply#backupFlush()}): the
+     * caller keeps the deltas until an answer shows that flush completed.
      *
      * @param requestId the message's id: a delta it carries is merged once even if it is delivered again
      */
@@ -60,13 +60,11 @@ final class SyncServer
                 requested.computeIfAbsent(batches[b].spec.name(), t -> new LongHashSet()), requestId, merged);
         }
         interest.replace(callerPeer, channel, requested);
-        if (merged[0])
+        final long flush = merged[0] ? backup.pendingFlush() : 0;
+        final long completed = backup.completedFlush();
+        for (final SyncBatchReply reply : replies)
         {
-            final CompletableFuture<Void> gate = backup.afterNextFlush();
-            for (final SyncBatchReply reply : replies)
-            {
-                reply.backupGate = gate;
-            }
+            reply.backupFlushes(flush, completed);
         }
         return replies;
     }

@@ -77,10 +77,8 @@ public final class InMemoryClusterPort implements ClusterPort
     public CompletableFuture<SyncBatchReply[]> sync(final UUID member, final int channel, final SyncBatch[] batches,
         final long requestId)
     {
-        final CompletableFuture<SyncBatchReply[]> replies = cluster.send("sync", self, member, batches,
+        return cluster.send("sync", self, member, batches,
             runtime -> runtime.serveSync(channel, batches, self, requestId));
-        return replies.thenCompose(r -> r.length == 0 || r[0].backupGate() == null ? replies :
-            r[0].backupGate().thenApply(done -> r));
     }
 
     @Override

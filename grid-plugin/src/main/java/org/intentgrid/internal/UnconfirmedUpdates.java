@@ -1,0 +1,102 @@
+package org.intentgrid.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The requester's side of crash safety for its remote pushes and replica deltas: an owner answers them at once,
+ * naming the backup flush that will carry them; the requester keeps a copy of each until an answer from the same
+ * owner shows that flush completed. If the owner is lost first, the copies go out again — with their original
+ * request ids, so that the member that recovered the owner's keys applies each exactly once (once if its backup
+ * missed it, not again if it had it).
+ * <p>
+ * What is kept is bounded by what a member sends one owner during about one flush interval. Thread-safe.
+ */
+final class UnconfirmedUpdates
+{
+    /** One update waiting for its owner's backup. */
+    record Update(long flush, TableStore table, long key, float[] value, long requestId)
+    {
+    }
+
+    private final Map<UUID, ArrayDeque<Update>> byOwner = new ConcurrentHashMap<>();
+    private final AtomicLong kept = new AtomicLong();
+    private final AtomicLong resent = new AtomicLong();
+
+    /**
+     * Keeps the update of {@code key} by request {@code requestId}, which {@code owner} applied and will back up in
+     * flush {@code flush} (nothing is kept for 0: the owner has no backup holder).
+     */
+    void keep(
+        final UUID owner, final long flush, final TableStore table, final long key, final float[] src,
+        final int offset, final long requestId)
+    {
+        if (flush == 0)
+        {
+            return;
+        }
+        final Update update = new Update(flush, table, key,
+            Arrays.copyOfRange(src, offset, offset + table.valueLength()), requestId);
+        final ArrayDeque<Update> updates = byOwner.computeIfAbsent(owner, o -> new ArrayDeque<>());
+        synchronized (updates)
+        {
+            updates.addLast(update);
+        }
+        kept.incrementAndGet();
+    }
+
+    /** {@code owner}'s flushes up to {@code completedFlush} reached its backup: their updates are safe. */
+    void confirmed(final UUID owner, final long completedFlush)
+    {
+        final ArrayDeque<Update> updates = byOwner.get(owner);
+        if (updates == null)
+        {
+            return;
+        }
+        int dropped = 0;
+        synchronized (updates)
+        {
+            // from the oldest on; answers may arrive out of order, so an update can wait a little behind a newer one
+            while (!updates.isEmpty() && updates.peekFirst().flush() <= completedFlush)
+            {
+                updates.pollFirst();
+                dropped++;
+            }
+        }
+        kept.addAndGet(-dropped);
+    }
+
+    /** @return the updates {@code owner} had not confirmed when it was lost (forgotten here) */
+    List<Update> takeLost(final UUID owner)
+    {
+        final ArrayDeque<Update> updates = byOwner.remove(owner);
+        if (updates == null)
+        {
+            return List.of();
+        }
+        synchronized (updates)
+        {
+            kept.addAndGet(-updates.size());
+            resent.addAndGet(updates.size());
+            return new ArrayList<>(updates);
+        }
+    }
+
+    /** @return updates kept now, waiting for their owners' backups */
+    long kept()
+    {
+        return kept.get();
+    }
+
+    /** @return updates sent again because their owner was lost before confirming them */
+    long resent()
+    {
+        return resent.get();
+    }
+}
