@@ -753,6 +753,12 @@ public final class MemberRuntime
         return requestIdBase | requestIds.incrementAndGet() & 0xFFFF_FFFFL;
     }
 
+    /** Main copies moved in from another member: backs them up now rather than at the next interval. */
+    void backupSoon()
+    {
+        flusher.flushSoon();
+    }
+
     /** @return the pushes and replica deltas other members answered but had not confirmed backed up */
     UnconfirmedUpdates unconfirmed()
     {

@@ -483,6 +483,7 @@ public final class RemoteRequest implements OpHandle
         }
         if (kind == RequestKind.LOCALIZE && !localizedKeys.isEmpty())
         {
+            runtime.backupSoon();
             runtime.notices().send(table.spec(), localizedKeys.toLongArray(), localizedCounters.toLongArray(),
                 router.self(), deadlineNanos).whenComplete((v, e) ->
                 {

@@ -461,6 +461,7 @@ final class SyncManager implements Agent
             }
             if (!relocated.isEmpty())
             {
+                runtime.backupSoon();
                 runtime.notices().send(table.spec(), relocated.toLongArray(), relocatedCounters.toLongArray(),
                     router.self(),
                     System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runtime.config().requestTimeoutMillis()));
