@@ -64,6 +64,12 @@ final class BackupBatch
             counters.toLongArray(), null, versions.toLongArray(), 0, applied.toLongArray());
     }
 
+    /** @return the keys that left, as a BACKUP_REMOVE request */
+    DataRequest departures(final TableSpec spec)
+    {
+        return new DataRequest(spec, RequestKind.BACKUP_REMOVE, left.toLongArray(), null, null, null);
+    }
+
     /** @return true if the batch carries main copies or fingerprints */
     boolean hasCopies()
     {

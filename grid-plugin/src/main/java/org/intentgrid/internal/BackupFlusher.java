@@ -1,11 +1,8 @@
 package org.intentgrid.internal;
 
-import org.agrona.collections.LongArrayList;
 import org.intentgrid.TableSpec;
 
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -62,8 +59,6 @@ final class BackupFlusher
     /** The member that holds everything flushed so far; null before the first complete flush. Guarded by this. */
     private UUID holder;
     private boolean resync = true;
-    /** Per table, the keys that left this member during the last flush interval. Guarded by this. */
-    private final Map<TableStore, LongArrayList> departed = new IdentityHashMap<>();
 
     BackupFlusher(final MemberRuntime runtime)
     {
@@ -115,7 +110,10 @@ final class BackupFlusher
         return gate;
     }
 
-    /** Starts a flush now rather than at the next interval (main copies moved in: back them up early). */
+    /**
+     * Starts a flush now rather than at the next interval: main copies moved in, and until they reach this member's
+     * holder a crash here would lose them (their old owner's holder forgets them at its next flush).
+     */
     void flushSoon()
     {
         final ScheduledExecutorService runner = executor;
@@ -236,11 +234,6 @@ final class BackupFlusher
         unprotected = false;
         final boolean all = resync || !target.equals(holder);
         resync = true;
-        if (all)
-        {
-            // the holder starts from nothing: departures are moot
-            departed.clear();
-        }
         long keys = 0;
         for (final TableStore table : runtime.tables().all())
         {
@@ -249,18 +242,20 @@ final class BackupFlusher
                 continue;
             }
             final TableSpec spec = table.spec();
-            final LongArrayList leftBefore = departed.remove(table);
-            if (!all && leftBefore != null)
-            {
-                sendDepartures(target, table, leftBefore);
-            }
-            final LongArrayList leftNow = new LongArrayList();
             final BackupBatch batch = new BackupBatch(table.valueLength());
             boolean first = true;
             for (int stripe = 0; stripe < table.stripeCount(); )
             {
                 stripe = table.collectBackup(stripe, all, batch);
-                leftNow.addAll(batch.left);
+                if (all)
+                {
+                    // the holder starts from nothing: departures are moot
+                    batch.left.clear();
+                }
+                else if (!batch.left.isEmpty())
+                {
+                    send(target, batch.departures(spec));
+                }
                 if (all && first)
                 {
                     send(target, batch.copies(spec, RequestKind.BACKUP_RESET));
@@ -273,10 +268,6 @@ final class BackupFlusher
                 keys += batch.size();
                 batch.clear();
             }
-            if (!all && !leftNow.isEmpty())
-            {
-                departed.put(table, leftNow);
-            }
         }
         if (all && holder != null && !holder.equals(target) && runtime.router().port().isMember(holder))
         {
@@ -286,28 +277,6 @@ final class BackupFlusher
         resync = false;
         flushes.incrementAndGet();
         keysFlushed.addAndGet(keys);
-    }
-
-    /**
-     * Tells the holder to forget keys that left this member one flush ago: a relocated key's new owner has had a
-     * flush interval (and an early flush) to back it up, so a crash of the new owner right after the move still finds
-     * the key's last value at this member's holder. A key that came back meanwhile is not forgotten.
-     */
-    private void sendDepartures(final UUID target, final TableStore table, final LongArrayList left)
-    {
-        final LongArrayList gone = new LongArrayList();
-        for (int i = 0; i < left.size(); i++)
-        {
-            if (!table.holdsMain(left.getLong(i)))
-            {
-                gone.addLong(left.getLong(i));
-            }
-        }
-        if (!gone.isEmpty())
-        {
-            send(target, new DataRequest(table.spec(), RequestKind.BACKUP_REMOVE, gone.toLongArray(), null, null,
-                null));
-        }
     }
 
     /** Tells a former holder to forget this member's backups (best effort: it forgets them when this member dies). */
