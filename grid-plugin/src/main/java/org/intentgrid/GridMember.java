@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * One member of the grid that runs in this JVM: the place where workers are created and where
@@ -37,13 +38,13 @@ public final class GridMember
 
     private final ParameterGrid grid;
     private final HazelcastInstance instance;
-    private final MemberRuntime runtime;
+    private final Supplier<MemberRuntime> runtime;
     private final int ordinal;
     private final Set<ParameterWorker> workers = ConcurrentHashMap.newKeySet();
     private GridStats retired = GridStats.ZERO;
     private final ConcurrentHashMap<String, SamplingState> sampling = new ConcurrentHashMap<>();
 
-    GridMember(final ParameterGrid grid, final HazelcastInstance instance, final MemberRuntime runtime,
+    GridMember(final ParameterGrid grid, final HazelcastInstance instance, final Supplier<MemberRuntime> runtime,
         final int ordinal)
     {
         this.grid = grid;
@@ -59,8 +60,8 @@ public final class GridMember
         {
             throw new IllegalStateException("member " + id() + " has left the grid; no new workers");
         }
-        final ParameterWorker worker = new ParameterWorker(this, runtime.newWorker(),
-            runtime.config().allowNonFinite());
+        final ParameterWorker worker = new ParameterWorker(this, runtime.get().newWorker(),
+            runtime.get().config().allowNonFinite());
         workers.add(worker);
         return worker;
     }
@@ -68,7 +69,7 @@ public final class GridMember
     /** @return this member's id */
     public UUID id()
     {
-        return runtime.self();
+        return runtime.get().self();
     }
 
     /** @return the Hazelcast member underneath */
@@ -122,22 +123,22 @@ public final class GridMember
     /** Blocks until this member completed two sync rounds that started after the call. */
     public void waitSync()
     {
-        runtime.waitSync();
+        runtime.get().waitSync();
     }
 
     /** @return statistics of this member's sync task and of the decisions it took as owner */
     public SyncStats syncStats()
     {
-        final MemberStats s = runtime.stats();
+        final MemberStats s = runtime.get().stats();
         return new SyncStats(s.rounds(), s.messagesSent(), s.keysSent(), s.bytesSent(), s.messagesServed(),
             s.replicateDecisions(), s.relocateDecisions(), s.trackedKeys(), s.deltasInFlight(), s.syncErrors(),
-            s.keysVisited(), runtime.policy().describe());
+            s.keysVisited(), runtime.get().policy().describe());
     }
 
     /** @return what this member did for crash safety: backup flushes, backups it holds, recoveries it ran */
     public BackupStats backupStats()
     {
-        return runtime.backupStats();
+        return runtime.get().backupStats();
     }
 
     /**
@@ -149,19 +150,19 @@ public final class GridMember
      */
     public void flushBackup()
     {
-        runtime.flushBackup();
+        runtime.get().flushBackup();
     }
 
     /** Writes out this member's buffered key trace (see {@link GridConfig#traceDirectory(String)}). */
     public void flushTrace()
     {
-        runtime.flushTrace();
+        runtime.get().flushTrace();
     }
 
     /** @return the intent mode this member runs */
     public Mode mode()
     {
-        return runtime.policy().mode();
+        return runtime.get().policy().mode();
     }
 
     /**
@@ -187,7 +188,8 @@ public final class GridMember
                 distribution + " draws keys [" + distribution.minKey() + ", " + distribution.maxKey() + "); " +
                 "expected a non-empty range inside the table's keys [0, " + table.size() + ")");
         }
-        final SamplingScheme scheme = sampling.scheme() != null ? sampling.scheme() : runtime.config().samplingScheme();
+        final SamplingScheme scheme = sampling.scheme() != null ? sampling.scheme() :
+            runtime.get().config().samplingScheme();
         final long range = distribution.maxKey() - distribution.minKey();
         if (scheme == SamplingScheme.POOL && !sampling.withReplacement() && sampling.poolSize() > range)
         {
@@ -238,7 +240,7 @@ public final class GridMember
     /** @return bytes of native memory all tables, and the backups of other members' main copies, take on this member */
     public long offHeapBytes()
     {
-        return runtime.offHeapBytes();
+        return runtime.get().offHeapBytes();
     }
 
     /**
@@ -247,7 +249,7 @@ public final class GridMember
      */
     public long maxOffHeapBytes()
     {
-        return runtime.maxOffHeapBytes();
+        return runtime.get().maxOffHeapBytes();
     }
 
     /**
@@ -262,7 +264,7 @@ public final class GridMember
     public long materializeHome(final Table table)
     {
         store(table);
-        return runtime.materializeHome(table.spec());
+        return runtime.get().materializeHome(table.spec());
     }
 
     /** @return number of main copies of the table held here */
@@ -278,20 +280,20 @@ public final class GridMember
     public UUID directoryOwner(final Table table, final long key)
     {
         checkKey(table, key, "directoryOwner");
-        return runtime.directoryOwner(table.spec(), key);
+        return runtime.get().directoryOwner(table.spec(), key);
     }
 
     /** @return true if this member is the home of {@code key} (owns its Hazelcast partition) */
     public boolean isHome(final Table table, final long key)
     {
         checkKey(table, key, "isHome");
-        return runtime.isHome(table.spec(), key);
+        return runtime.get().isHome(table.spec(), key);
     }
 
     /** @return statistics of this member: its workers (live and closed) plus what it served and relocated */
     public GridStats stats()
     {
-        final MemberStats s = runtime.stats();
+        final MemberStats s = runtime.get().stats();
         GridStats sum = retired().plus(new GridStats(0, 0, 0, 0, 0, 0, 0, 0, 0, s.relocationsIn(), s.relocationsOut(),
             s.keysServedForOthers()));
         for (final ParameterWorker worker : workers)
@@ -323,18 +325,18 @@ public final class GridMember
 
     List<List<CheckpointPart>> checkpointCluster(final String directory, final List<TableSpec> specs)
     {
-        return runtime.checkpointCluster(directory, specs);
+        return runtime.get().checkpointCluster(directory, specs);
     }
 
     void dropEverywhere(final Table table)
     {
-        runtime.dropEverywhere(table.spec());
+        runtime.get().dropEverywhere(table.spec());
     }
 
     /** Drops the table here too, if the cluster-wide drop did not reach this member yet, and waits for its memory. */
     void awaitDropped(final Table table)
     {
-        runtime.dropLocal(table.name()).join();
+        runtime.get().dropLocal(table.name()).join();
     }
 
     TableStore store(final Table table)
@@ -343,7 +345,7 @@ public final class GridMember
         {
             throw new IllegalArgumentException("table must not be null");
         }
-        return runtime.table(table.spec());
+        return runtime.get().table(table.spec());
     }
 
     private static void checkKey(final Table table, final long key, final String op)
@@ -362,7 +364,7 @@ public final class GridMember
     /** Installs an observer of main-copy ownership changes on this member (tests that check invariants). */
     void listener(final StoreListener listener)
     {
-        runtime.listener(listener);
+        runtime.get().listener(listener);
     }
 
     private synchronized GridStats retired()

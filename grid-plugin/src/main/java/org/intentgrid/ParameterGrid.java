@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Entry point: a parameter grid with one or more members running in this JVM.
@@ -411,8 +412,8 @@ public final class ParameterGrid implements AutoCloseable
 
     private GridMember wrap(final HazelcastInstance instance)
     {
-        final MemberRuntime runtime = HazelcastGrid.runtime(instance);
-        runtime.configure(config);
+        final Supplier<MemberRuntime> runtime = HazelcastGrid.runtimeSource(instance);
+        runtime.get().configure(config);
         final GridMember member = new GridMember(this, instance, runtime, ordinals++);
         for (final EnabledSampling enabled : sampling.values())
         {

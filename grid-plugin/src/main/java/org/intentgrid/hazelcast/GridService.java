@@ -1,7 +1,6 @@
 package org.intentgrid.hazelcast;
 
 import com.hazelcast.core.DistributedObject;
-import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.internal.partition.MigrationAwareService;
 import com.hazelcast.internal.partition.MigrationEndpoint;
 import com.hazelcast.internal.partition.PartitionMigrationEvent;
@@ -26,6 +25,11 @@ import java.util.UUID;
 /**
  * The grid as a Hazelcast service: owns the member's {@link MemberRuntime}, moves the home directory with
  * its partitions, hands main copies off before the member leaves, and recovers a lost member's main copies.
+ * <p>
+ * A member that was split off (frozen past failure detection, or cut off by the network) and merges back gets a new
+ * member id from Hazelcast; meanwhile its main copies were recovered elsewhere from their backups, so the copies it
+ * still holds are stale. When the merge starts its runtime is shut down — it neither serves nor accepts updates on
+ * them — and when the merge ends the member rejoins the grid empty, with a new runtime under its new id.
  */
 public final class GridService implements ManagedService, RemoteService, MigrationAwareService, MembershipAwareService
 {
@@ -34,6 +38,8 @@ public final class GridService implements ManagedService, RemoteService, Migrati
 
     private final GridConfig config;
     private volatile MemberRuntime runtime;
+    private NodeEngine nodeEngine;
+    private ILogger logger;
 
     /** @param config the member's settings, already validated */
     GridService(final GridConfig config)
@@ -50,17 +56,36 @@ public final class GridService implements ManagedService, RemoteService, Migrati
     @Override
     public void init(final NodeEngine nodeEngine, final Properties properties)
     {
-        final ILogger logger = nodeEngine.getLogger(MemberRuntime.class);
-        final MemberRuntime created = new MemberRuntime(new HazelcastClusterPort(nodeEngine), config,
-            error -> logger.severe("intentgrid background task failed", error));
-        runtime = created;
+        this.nodeEngine = nodeEngine;
+        this.logger = nodeEngine.getLogger(MemberRuntime.class);
+        runtime = newRuntime(config);
         nodeEngine.getHazelcastInstance().getLifecycleService().addLifecycleListener(event ->
         {
-            if (event.getState() == LifecycleEvent.LifecycleState.SHUTTING_DOWN)
+            final MemberRuntime current = runtime;
+            switch (event.getState())
             {
-                created.leave(created.config().handoffTimeoutMillis());
+                case SHUTTING_DOWN:
+                    current.leave(current.config().handoffTimeoutMillis());
+                    break;
+                case MERGING:
+                    logger.warning("intentgrid: this member merges back into its cluster; the main copies it holds " +
+                        "were recovered elsewhere while it was away and are dropped here");
+                    current.shutdown();
+                    break;
+                case MERGED:
+                case MERGE_FAILED:
+                    runtime = newRuntime(current.config());
+                    break;
+                default:
+                    break;
             }
         });
+    }
+
+    private MemberRuntime newRuntime(final GridConfig settings)
+    {
+        return new MemberRuntime(new HazelcastClusterPort(nodeEngine), settings,
+            error -> logger.severe("intentgrid background task failed", error));
     }
 
     @Override

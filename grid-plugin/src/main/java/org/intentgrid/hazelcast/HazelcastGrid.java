@@ -4,6 +4,8 @@ import com.hazelcast.core.DistributedObject;
 import com.hazelcast.core.HazelcastInstance;
 import org.intentgrid.internal.MemberRuntime;
 
+import java.util.function.Supplier;
+
 /** The public API's one way into the adapter: the runtime of a running Hazelcast member. */
 public final class HazelcastGrid
 {
@@ -20,6 +22,17 @@ public final class HazelcastGrid
      */
     public static MemberRuntime runtime(final HazelcastInstance instance)
     {
+        return runtimeSource(instance).get();
+    }
+
+    /**
+     * @param instance a member (not a client) with the plugin on its classpath
+     * @return the member's runtime at each call: a member that merges back into its cluster after a split gets a
+     *         new one (see {@link GridService})
+     * @throws IllegalStateException if the member does not run the grid service
+     */
+    public static Supplier<MemberRuntime> runtimeSource(final HazelcastInstance instance)
+    {
         final DistributedObject proxy;
         try
         {
@@ -31,6 +44,7 @@ public final class HazelcastGrid
                 "intentgrid service: put the grid-plugin jar on the member's classpath (clients cannot host a grid)",
                     e);
         }
-        return ((GridProxy)proxy).service().runtime();
+        final GridService service = ((GridProxy)proxy).service();
+        return service::runtime;
     }
 }

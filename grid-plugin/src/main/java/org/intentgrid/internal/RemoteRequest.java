@@ -3,7 +3,9 @@ package org.intentgrid.internal;
 import org.intentgrid.OffHeapExhaustedException;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntArrayList;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
 import org.intentgrid.OpHandle;
 
 import java.util.Arrays;
@@ -110,19 +112,61 @@ public final class RemoteRequest implements OpHandle
         this.router = runtime.router();
         this.table = table;
         this.kind = kind;
-        this.keys = keys;
-        this.positions = positions;
-        this.values = values;
+        final boolean updates = kind == RequestKind.PUSH || kind == RequestKind.SET;
+        final long[] unique = updates ? uniqueKeys(keys) : keys;
+        this.keys = unique;
+        this.positions = unique == keys ? positions : new int[unique.length];
+        this.values = unique == keys ? values : coalesce(keys, values, unique, kind, table.valueLength());
         this.out = out;
         this.counters = counters;
-        this.attempts = new int[keys.length];
-        this.awaitingArrival = new boolean[keys.length];
-        this.hops = new byte[keys.length];
-        this.stages = new Stage[keys.length];
+        this.attempts = new int[unique.length];
+        this.awaitingArrival = new boolean[unique.length];
+        this.hops = new byte[unique.length];
+        this.stages = new Stage[unique.length];
         Arrays.fill(stages, Stage.FOLLOW_HINT);
         this.length = table.valueLength();
-        this.remaining = keys.length;
+        this.remaining = unique.length;
         this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runtime.config().requestTimeoutMillis());
+    }
+
+    /**
+     * @return {@code keys} if no key occurs twice, else each key once, in order of first occurrence: an owner applies
+     *         an update once per (request id, key), so a key's updates in one call travel as one
+     */
+    private static long[] uniqueKeys(final long[] keys)
+    {
+        final LongHashSet seen = new LongHashSet(keys.length);
+        final LongArrayList unique = new LongArrayList(keys.length, -1);
+        for (final long key : keys)
+        {
+            if (seen.add(key))
+            {
+                unique.addLong(key);
+            }
+        }
+        return unique.size() == keys.length ? keys : unique.toLongArray();
+    }
+
+    /** @return one value per unique key: the sum of its pushes, or the last of its sets (as if applied in order) */
+    private static float[] coalesce(
+        final long[] keys, final float[] values, final long[] unique, final RequestKind kind, final int length)
+    {
+        final Long2LongHashMap indexOf = new Long2LongHashMap(unique.length, 0.65f, -1);
+        for (int u = 0; u < unique.length; u++)
+        {
+            indexOf.put(unique[u], u);
+        }
+        final float[] combined = new float[unique.length * length];
+        for (int i = 0; i < keys.length; i++)
+        {
+            final int at = (int)indexOf.get(keys[i]) * length;
+            for (int e = 0; e < length; e++)
+            {
+                combined[at + e] = kind == RequestKind.SET ? values[i * length + e] :
+                    combined[at + e] + values[i * length + e];
+            }
+        }
+        return combined;
     }
 
     /**
