@@ -204,6 +204,9 @@ public final class MemberRuntime
                 return new DataReply(new byte[0], null, null, null, null);
             case MAIN_COPIES:
                 return dataServer.mainCopies(request);
+            case LEFT:
+                unconfirmed.forget(request.subject);
+                return new DataReply(new byte[0], null, null, null, null);
             default:
                 return dataServer.serve(request, caller, -1);
         }
@@ -477,7 +480,30 @@ public final class MemberRuntime
     public long leave(final long timeoutMillis)
     {
         lifecycle.beginLeave();
-        return handOff.run(timeoutMillis);
+        final long handedOff = handOff.run(timeoutMillis);
+        final DataRequest left = new DataRequest(null, RequestKind.LEFT, new long[0], null, null, self);
+        final List<CompletableFuture<DataReply>> told = new ArrayList<>();
+        for (final UUID member : port.members())
+        {
+            if (!member.equals(self))
+            {
+                told.add(port.direct(member, left));
+            }
+        }
+        try
+        {
+            CompletableFuture.allOf(told.toArray(CompletableFuture[]::new)).get(timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final ExecutionException | TimeoutException e)
+        {
+            // a member that did not hear it sends this member's unconfirmed updates again: at most a duplicate
+            errorHandler.onError(e);
+        }
+        return handedOff;
     }
 
     /** A member joined the cluster; {@code members} is the member list now. */

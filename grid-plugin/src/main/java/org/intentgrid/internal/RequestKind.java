@@ -33,7 +33,12 @@ public enum RequestKind
     /** The request's subject is gone and its main copies were recovered: entries still naming it are void. */
     RECOVERED(12, "recovered"),
     /** Which of these keys does the answering member hold the main copy of? Served: yes, with its counter. */
-    MAIN_COPIES(13, "main-copies");
+    MAIN_COPIES(13, "main-copies"),
+    /**
+     * The request's subject handed all its main copies off and leaves: the updates it answered are in the values it
+     * handed over, so nothing it had not confirmed backed up needs sending again.
+     */
+    LEFT(14, "left");
 
     private static final RequestKind[] BY_CODE = values();
 

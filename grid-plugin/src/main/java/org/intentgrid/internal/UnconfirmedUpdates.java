@@ -88,6 +88,19 @@ final class UnconfirmedUpdates
         }
     }
 
+    /** {@code owner} left gracefully, handing off values that include every update it answered: forgets them. */
+    void forget(final UUID owner)
+    {
+        final ArrayDeque<Update> updates = byOwner.remove(owner);
+        if (updates != null)
+        {
+            synchronized (updates)
+            {
+                kept.addAndGet(-updates.size());
+            }
+        }
+    }
+
     /** @return updates kept now, waiting for their owners' backups */
     long kept()
     {

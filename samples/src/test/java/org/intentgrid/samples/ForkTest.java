@@ -9,6 +9,7 @@ import picocli.CommandLine;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --fork}: member JVMs start, join, train their share (with barriers, for mf) and are gone afterwards. */
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ForkTest
 {
     @Test
@@ -36,6 +37,48 @@ class ForkTest
             "trained: " + epochs);
         assertTrue(epochs.get(2).get("bytes_sent").asLong() > 0, "members talked to each other");
         assertEquals(0, memberJvms(ProcessHandle.current()), "no member JVM is left running");
+    }
+
+    /**
+     * {@code --kill-member}: member JVM 2 of 3 is killed with SIGKILL during epoch 2; the run goes on with the
+     * survivors (the killed member's keys recovered from their backups, its data shared by the others) and ends
+     * with about the quality of an uninterrupted run.
+     */
+    @Test
+    void aRunWhoseMemberIsKilledGoesOnAndEndsWithTheSameQuality(@TempDir final Path dir) throws Exception
+    {
+        IntentGridCli.quietHazelcast();
+        final List<String> data = List.of("--epochs", "5", "--gen-rows", "2000", "--gen-columns", "400",
+            "--gen-entries", "60000", "--quiet");
+        final File killedJson = dir.resolve("killed.json").toFile();
+        final List<String> killed = new ArrayList<>(List.of("mf", "--fork", "--members", "3",
+            "--kill-member", "2", "--kill-at-epoch", "2", "--json", killedJson.getPath()));
+        killed.addAll(data);
+        assertEquals(0, IntentGridCli.configure(new CommandLine(new IntentGridCli())).execute(
+            killed.toArray(new String[0])), "mf --kill-member exit code");
+        final File uninterruptedJson = dir.resolve("uninterrupted.json").toFile();
+        final List<String> uninterrupted = new ArrayList<>(List.of("mf", "--members", "3", "--json",
+            uninterruptedJson.getPath()));
+        uninterrupted.addAll(data);
+        assertEquals(0, IntentGridCli.configure(new CommandLine(new IntentGridCli())).execute(
+            uninterrupted.toArray(new String[0])), "uninterrupted mf exit code");
+
+        final JsonNode result = new ObjectMapper().readTree(killedJson);
+        final JsonNode crash = result.get("crash");
+        assertTrue(crash != null, "the result reports the crash: " + result);
+        assertEquals(2, crash.get("member").asInt());
+        assertEquals(2, crash.get("epoch").asInt());
+        assertEquals(1, crash.get("recoveries").asInt(), "the killed member's holder recovered it: " + crash);
+        assertTrue(crash.get("keys_recovered").asLong() > 0, "main copies were recovered: " + crash);
+        assertEquals(5, result.get("epochs").size(), "every epoch ran");
+        final double rmse = result.get("epochs").get(4).get("test_rmse").asDouble();
+        final double reference = new ObjectMapper().readTree(uninterruptedJson).get("epochs").get(4)
+            .get("test_rmse").asDouble();
+        assertTrue(Math.abs(rmse - reference) < 0.15 * reference, "final test RMSE " + rmse + " after the kill vs " +
+            reference + " uninterrupted");
+        assertEquals(0, memberJvms(ProcessHandle.current()), "no member JVM is left running");
+        System.out.println("REPORT kill-member: " + crash + ", final test RMSE " + rmse + " vs " + reference +
+            " uninterrupted");
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.intentgrid.samples.train;
 
+import com.hazelcast.core.HazelcastInstance;
+import org.intentgrid.BackupStats;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.ParameterWorker;
 
@@ -51,23 +53,24 @@ public final class ForkedMember
 
     private synchronized double[] trainEpoch(final EpochTask task)
     {
-        final int total = task.members * task.threads;
+        final int total = task.totalWorkers;
         if (app == null)
         {
             app = task.recipe.build();
             app.declare(grid, total);
         }
-        while (workers.size() < task.threads)
+        while (workers.size() < task.workerIndexes.length)
         {
             workers.add(grid.member(0).worker());
         }
         final ClusterCounters counters = new ClusterCounters(grid.member(0).hazelcast());
         final String barrier = "barrier-" + task.epoch;
         final List<EpochContext> contexts = new ArrayList<>();
-        for (int t = 0; t < task.threads; t++)
+        for (int t = 0; t < task.workerIndexes.length; t++)
         {
-            contexts.add(new EpochContext(workers.get(t), task.memberIndex * task.threads + t, total, task.epoch,
-                batchedProgress(counters), new CounterBarrier(counters, barrier, total)));
+            contexts.add(new EpochContext(workers.get(t), task.workerIndexes[t], total, task.epoch,
+                batchedProgress(counters), new CounterBarrier(counters, barrier, total, grid.member(0).hazelcast(),
+                task.members)));
         }
         return EmbeddedPool.runThreads(app, contexts, () -> { }, new LongAdder());
     }
@@ -100,13 +103,18 @@ public final class ForkedMember
         private final ClusterCounters counters;
         private final String name;
         private final int workers;
+        private final HazelcastInstance hazelcast;
+        private final int members;
         private long generation;
 
-        CounterBarrier(final ClusterCounters counters, final String name, final int workers)
+        CounterBarrier(final ClusterCounters counters, final String name, final int workers,
+            final HazelcastInstance hazelcast, final int members)
         {
             this.counters = counters;
             this.name = name;
             this.workers = workers;
+            this.hazelcast = hazelcast;
+            this.members = members;
         }
 
         @Override
@@ -120,6 +128,11 @@ public final class ForkedMember
                 if (System.nanoTime() > deadline)
                 {
                     throw new IllegalStateException("workers on other members did not reach the barrier in 10 minutes");
+                }
+                if (hazelcast.getCluster().getMembers().size() < members)
+                {
+                    // a member died: its workers never arrive, and this epoch ends here
+                    throw new IllegalStateException("a member was lost during epoch; the workers' barrier is void");
                 }
                 try
                 {
@@ -142,17 +155,20 @@ public final class ForkedMember
 
         final AppRecipe recipe;
         final int epoch;
-        final int memberIndex;
+        /** The run's worker indexes this member trains this epoch (a lost member's go to the survivors). */
+        final int[] workerIndexes;
+        final int totalWorkers;
+        /** Members that train this epoch: fewer in the cluster means one was lost during it. */
         final int members;
-        final int threads;
 
-        EpochTask(final AppRecipe recipe, final int epoch, final int memberIndex, final int members, final int threads)
+        EpochTask(final AppRecipe recipe, final int epoch, final int[] workerIndexes, final int totalWorkers,
+            final int members)
         {
             this.recipe = recipe;
             this.epoch = epoch;
-            this.memberIndex = memberIndex;
+            this.workerIndexes = workerIndexes;
+            this.totalWorkers = totalWorkers;
             this.members = members;
-            this.threads = threads;
         }
 
         /** Failures travel back as plain messages: their causes may not be serializable (picocli's are not). */
@@ -181,6 +197,19 @@ public final class ForkedMember
         public Traffic call()
         {
             return Traffic.of(current().grid);
+        }
+    }
+
+    /** @return this member's crash-survival counters: recoveries, keys recovered, last recovery ms, updates re-sent */
+    static final class BackupStatsTask implements Callable<long[]>, Serializable
+    {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public long[] call()
+        {
+            final BackupStats s = current().grid.member(0).backupStats();
+            return new long[] {s.recoveries(), s.keysRecovered(), s.lastRecoveryMillis(), s.updatesResent()};
         }
     }
 

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +39,11 @@ final class ForkedPool implements WorkerPool
     private final Thread cleanup = new Thread(this::destroyChildren, "intentgrid-fork-cleanup");
     private final IExecutorService executor;
     private final List<Member> members = new ArrayList<>();
+    /** Per member of {@link #members}, the run's worker indexes it trains (a lost member's go to the survivors). */
+    private final List<int[]> workerIndexes = new ArrayList<>();
+    private long lastEpochNanos = TimeUnit.SECONDS.toNanos(1);
+    private volatile long killedAtNanos = -1;
+    private CrashReport crash;
 
     ForkedPool(final TrainingApp app, final TrainOptions options, final AppRecipe recipe)
     {
@@ -62,6 +68,15 @@ final class ForkedPool implements WorkerPool
                 {
                     members.add(member);
                 }
+            }
+            for (int m = 0; m < members.size(); m++)
+            {
+                final int[] indexes = new int[options.threads];
+                for (int t = 0; t < indexes.length; t++)
+                {
+                    indexes[t] = m * options.threads + t;
+                }
+                workerIndexes.add(indexes);
             }
             executor = hz.getExecutorService("intentgrid-train");
         }
@@ -129,8 +144,12 @@ final class ForkedPool implements WorkerPool
         for (int m = 0; m < members.size(); m++)
         {
             futures.add(executor.submitToMember(
-                new ForkedMember.EpochTask(recipe, epoch, m, members.size(), options.threads), members.get(m)));
+                new ForkedMember.EpochTask(recipe, epoch, workerIndexes.get(m), options.members * options.threads,
+                    members.size()), members.get(m)));
         }
+        final long epochStart = System.nanoTime();
+        final Thread killer = options.killMember > 0 && epoch == options.killAtEpoch && killedAtNanos < 0 ?
+            startKiller() : null;
         final double[] sum = new double[2];
         long reported = 0;
         for (final Future<double[]> future : futures)
@@ -158,18 +177,113 @@ final class ForkedPool implements WorkerPool
                 }
                 catch (final ExecutionException e)
                 {
-                    throw new IllegalStateException("training failed on a member: " + e.getCause(), e.getCause());
+                    if (killer == null)
+                    {
+                        throw new IllegalStateException("training failed on a member: " + e.getCause(), e.getCause());
+                    }
+                    // the killed member's share, or a survivor's that stopped at the voided barrier: ends early
+                    break;
                 }
             }
         }
+        if (killer != null)
+        {
+            join(killer);
+            crash = afterKill(epoch, (killedAtNanos - epochStart) / 1e9);
+        }
+        lastEpochNanos = System.nanoTime() - epochStart;
         return sum;
+    }
+
+    /** Kills member JVM {@code --kill-member} with SIGKILL about 40% into this epoch (judged by the last one). */
+    private Thread startKiller()
+    {
+        final long delayMillis = Math.max(100, Math.min(5000, TimeUnit.NANOSECONDS.toMillis(lastEpochNanos) * 2 / 5));
+        final Thread killer = new Thread(() ->
+        {
+            sleep(delayMillis);
+            children.get(options.killMember - 1).destroyForcibly();
+            killedAtNanos = System.nanoTime();
+        }, "intentgrid-kill-member");
+        killer.start();
+        return killer;
+    }
+
+    /**
+     * Drops the killed member from the members that get epochs (its worker indexes, and so its share of the data,
+     * go to the survivors), waits for its keys' recovery, and reports it.
+     */
+    private CrashReport afterKill(final int epoch, final double secondsIntoEpoch)
+    {
+        final HazelcastInstance hz = grid.member(0).hazelcast();
+        final long deadline = System.nanoTime() + JOIN_TIMEOUT_MILLIS * 1_000_000L;
+        while (hz.getCluster().getMembers().size() >= members.size() && System.nanoTime() < deadline)
+        {
+            sleep(50);
+        }
+        for (int m = members.size() - 1; m >= 0; m--)
+        {
+            if (!hz.getCluster().getMembers().contains(members.get(m)))
+            {
+                members.remove(m);
+                final int[] orphaned = workerIndexes.remove(m);
+                for (int i = 0; i < orphaned.length; i++)
+                {
+                    final int heir = i % members.size();
+                    final int[] grown = Arrays.copyOf(workerIndexes.get(heir), workerIndexes.get(heir).length + 1);
+                    grown[grown.length - 1] = orphaned[i];
+                    workerIndexes.set(heir, grown);
+                }
+            }
+        }
+        long[] stats = backupStats();
+        while (options.backups > 0 && stats[0] == 0 && System.nanoTime() < deadline)
+        {
+            sleep(50);
+            stats = backupStats();
+        }
+        return new CrashReport(options.killMember, epoch, secondsIntoEpoch, stats[0], stats[1], stats[2], stats[3]);
+    }
+
+    /** @return the survivors' crash-survival counters: recoveries, keys recovered, last recovery ms, re-sent */
+    private long[] backupStats()
+    {
+        final long[] sum = new long[4];
+        for (final Future<long[]> future : executor.submitToAllMembers(new ForkedMember.BackupStatsTask()).values())
+        {
+            final long[] one = get(future);
+            sum[0] += one[0];
+            sum[1] += one[1];
+            sum[2] = Math.max(sum[2], one[2]);
+            sum[3] += one[3];
+        }
+        return sum;
+    }
+
+    private static void join(final Thread thread)
+    {
+        try
+        {
+            thread.join();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a member was being killed", e);
+        }
+    }
+
+    @Override
+    public CrashReport crash()
+    {
+        return crash;
     }
 
     private void checkChildren()
     {
         for (int i = 0; i < children.size(); i++)
         {
-            if (!children.get(i).isAlive())
+            if (!children.get(i).isAlive() && !(killedAtNanos >= 0 && i == options.killMember - 1))
             {
                 throw new IllegalStateException("member JVM " + (i + 1) + " died; its output is in " + logs.get(i));
             }

@@ -5,8 +5,11 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -29,12 +32,13 @@ public final class Plots
      * Writes one line chart.
      *
      * @param points (x, y) pairs
+     * @param crashX where a member was killed, marked with a labelled line; NaN for none
      * @return true if written; false (with a warning on stderr) where the JVM cannot render, for example
      *         without any font installed
      */
     static boolean line(
         final File file, final String title, final String xLabel, final String yLabel, final String series,
-        final List<double[]> points)
+        final List<double[]> points, final double crashX)
     {
         System.setProperty("java.awt.headless", "true");
         try
@@ -54,6 +58,14 @@ public final class Plots
             renderer.setSeriesPaint(0, new Color(0x1f, 0x77, 0xb4));
             renderer.setSeriesStroke(0, new BasicStroke(2f));
             plot.setRenderer(renderer);
+            if (!Double.isNaN(crashX))
+            {
+                final ValueMarker marker = new ValueMarker(crashX, Color.RED, new BasicStroke(1.5f));
+                marker.setLabel("member killed");
+                marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+                marker.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+                plot.addDomainMarker(marker);
+            }
             return save(file, chart, 800);
         }
         catch (final RuntimeException | LinkageError e)

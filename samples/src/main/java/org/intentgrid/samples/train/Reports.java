@@ -31,13 +31,13 @@ public final class Reports
         }
         final File qualityPng = new File(base + "-quality.png");
         if (Plots.line(qualityPng, result.qualityMetric() + " over training time (" + result.label() + ")",
-            "training seconds", result.qualityMetric(), result.qualityMetric(), quality))
+            "training seconds", result.qualityMetric(), result.qualityMetric(), quality, result.crashWallSeconds()))
         {
             files.add(qualityPng);
         }
         final File localityPng = new File(base + "-locality.png");
         if (Plots.line(localityPng, "share of local accesses (" + result.label() + ")", "training seconds",
-            "local share", "local share", result.locality()))
+            "local share", "local share", result.locality(), result.crashWallSeconds()))
         {
             files.add(localityPng);
         }

@@ -64,6 +64,14 @@ public final class TrainOptions
             "(default ${DEFAULT-VALUE})")
     public int backups;
 
+    @Option(names = "--kill-member", description = "with --fork: kill member JVM M (1 .. members-1; 0 is this JVM) " +
+        "with SIGKILL during epoch --kill-at-epoch; the run goes on with the survivors")
+    public int killMember;
+
+    @Option(names = "--kill-at-epoch", defaultValue = "2",
+        description = "the epoch during which --kill-member dies (default ${DEFAULT-VALUE})")
+    public int killAtEpoch;
+
     /** @return the grid settings of this run's members (their number aside) */
     public GridConfig gridConfig()
     {
@@ -96,6 +104,16 @@ public final class TrainOptions
         if (backups < 0 || backups > 1)
         {
             throw new IllegalArgumentException("--backups " + backups + " is out of range; expected 0 or 1");
+        }
+        if (killMember != 0 && (!fork || killMember < 1 || killMember >= members))
+        {
+            throw new IllegalArgumentException("--kill-member " + killMember + " needs --fork and a member JVM " +
+                "number in 1.." + (members - 1) + " (0 is this JVM, which drives the run)");
+        }
+        if (killMember != 0 && (killAtEpoch < 1 || killAtEpoch > epochs))
+        {
+            throw new IllegalArgumentException("--kill-at-epoch " + killAtEpoch + " is out of range; expected 1.." +
+                epochs);
         }
         if (checkpointEvery < 1)
         {

@@ -112,6 +112,15 @@ public final class Trainer
                 result.addEpoch(row);
                 say("epoch %2d  %6.2f s  loss %.4f  %s %.4f  local %.1f%%%n", epoch, seconds, loss,
                     app.qualityMetric(), quality(row), 100 * traffic.localShare());
+                final CrashReport crash = pool.crash();
+                if (crash != null && result.crash() == null)
+                {
+                    result.crash(crash, trainingSeconds - seconds + crash.secondsIntoEpoch());
+                    say("member JVM %d was killed %.2f s into epoch %d: %d main copies recovered in %d ms, %d " +
+                        "updates re-sent; lost: at most its own workers' updates of its last backup flush%n",
+                        crash.member(), crash.secondsIntoEpoch(), crash.epoch(), crash.keysRecovered(),
+                        crash.recoveryMillis(), crash.updatesResent());
+                }
                 if (options.checkpointDir != null && epoch % options.checkpointEvery == 0)
                 {
                     final long checkpointStart = System.nanoTime();

@@ -18,6 +18,8 @@ public final class TrainingResult
     private final List<Map<String, Object>> epochs = new ArrayList<>();
     private final List<double[]> locality = new ArrayList<>();
     private double initialQuality = Double.NaN;
+    private CrashReport crash;
+    private double crashWallSeconds = Double.NaN;
 
     TrainingResult(final TrainingApp app, final String mode, final int members, final int threads)
     {
@@ -38,6 +40,24 @@ public final class TrainingResult
     synchronized void addLocality(final double seconds, final double share)
     {
         locality.add(new double[] {seconds, share});
+    }
+
+    void crash(final CrashReport report, final double wallSeconds)
+    {
+        this.crash = report;
+        this.crashWallSeconds = wallSeconds;
+    }
+
+    /** @return the killed member's report, or null if no member was killed */
+    public CrashReport crash()
+    {
+        return crash;
+    }
+
+    /** @return training seconds at which a member was killed, or NaN */
+    public double crashWallSeconds()
+    {
+        return crashWallSeconds;
     }
 
     void initialQuality(final double quality)
@@ -115,6 +135,12 @@ public final class TrainingResult
         json.put("quality_higher_is_better", higherIsBetter);
         json.put("initial_quality", initialQuality);
         json.put("epochs", epochs);
+        if (crash != null)
+        {
+            final Map<String, Object> killed = crash.toJson();
+            killed.put("wall_seconds", crashWallSeconds);
+            json.put("crash", killed);
+        }
         final List<Map<String, Double>> series = new ArrayList<>();
         for (final double[] point : locality())
         {

@@ -26,6 +26,12 @@ interface WorkerPool extends AutoCloseable
     /** Waits for two completed sync rounds on every member, so that every update is visible everywhere. */
     void waitSync();
 
+    /** @return what happened when a member was killed on purpose ({@code --kill-member}), or null if none was */
+    default CrashReport crash()
+    {
+        return null;
+    }
+
     @Override
     void close();
 }
