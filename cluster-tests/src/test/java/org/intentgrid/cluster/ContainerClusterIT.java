@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -38,6 +39,8 @@ class ContainerClusterIT
     private static final int KEYS = 3_000;
     private static final int LENGTH = 4;
     private static final int BASE_PORT = 6700;
+    /** Long enough for a request to a lost member's key to wait out failure detection and recovery. */
+    private static final long REQUEST_TIMEOUT_MILLIS = 30_000;
 
     private MemberContainers cluster;
     private ParameterGrid grid;
@@ -47,12 +50,12 @@ class ContainerClusterIT
     {
         MemberContainers.requireEngineAndImage();
         cluster = new MemberContainers("it-" + test.getTestMethod().orElseThrow().getName(), BASE_PORT, 5,
-            Map.of(GridConfig.REQUEST_TIMEOUT_PROP_NAME, "10000"));
+            Map.of(GridConfig.REQUEST_TIMEOUT_PROP_NAME, String.valueOf(REQUEST_TIMEOUT_MILLIS)));
         for (int i = 0; i < 3; i++)
         {
             cluster.start(i);
         }
-        grid = cluster.startDriver(GridConfig.embedded().requestTimeoutMillis(10_000));
+        grid = cluster.startDriver(GridConfig.embedded().requestTimeoutMillis(REQUEST_TIMEOUT_MILLIS));
         cluster.awaitCluster(4, 60);
     }
 
@@ -202,8 +205,33 @@ class ContainerClusterIT
         {
             worker.push(table, all, ones).await();
         }
+        // a worker pushes +1 to every key, again and again, while the member is frozen or killed and recovered
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicLong pushesDuring = new AtomicLong();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread pusher = new Thread(() ->
+        {
+            try (ParameterWorker worker = grid.worker())
+            {
+                while (!stop.get())
+                {
+                    worker.push(table, all, ones).await();
+                    pushesDuring.incrementAndGet();
+                }
+            }
+            catch (final Throwable e)
+            {
+                failure.compareAndSet(null, e);
+            }
+        }, "pusher-" + name);
+        pusher.start();
         final String what = disruption.run();
         final int settledAt = awaitSettled();
+        stop.set(true);
+        pusher.join(TimeUnit.MILLISECONDS.toMillis(2 * REQUEST_TIMEOUT_MILLIS));
+        assertTrue(!pusher.isAlive(), "the pusher's last push completed");
+        assertNull(failure.get(), () -> "a push during the disruption failed: " + failure.get());
+        final long pushed = 1 + pushesDuring.get();
 
         final int[] outcome = new int[4];
         final String[] labels = {"exact", "re-initialized", "other value", "failed"};
@@ -230,15 +258,22 @@ class ContainerClusterIT
                     continue;
                 }
                 final float initial = initial(table, k);
-                final int kind = values[k][0] == initial + 1f ? 0 : values[k][0] == initial ? 1 : 2;
-                assertTrue(!driverHome || kind == 0, "key " + k + " lives at the driver and keeps its push: " +
-                    values[k][0] + " instead of " + (initial + 1f));
+                // the owner adds 1 per push, in float: the same sum, rounded the same way
+                float expected = initial;
+                for (long p = 0; p < pushed; p++)
+                {
+                    expected += 1f;
+                }
+                final int kind = values[k][0] == expected ? 0 : values[k][0] == initial ? 1 : 2;
+                assertTrue(!driverHome || kind == 0, "key " + k + " lives at the driver and keeps its pushes: " +
+                    values[k][0] + " instead of " + expected);
                 outcome[kind]++;
             }
         }
         final double seconds = (System.nanoTime() - start) / 1e9;
-        final StringBuilder report = new StringBuilder(what + "; the cluster settled at " + settledAt +
-            " members; pulls of " + keys + " keys answered within " + String.format("%.1f s: ", seconds));
+        final StringBuilder report = new StringBuilder(what + "; " + pushesDuring.get() + " pushes of every key " +
+            "acknowledged meanwhile; the cluster settled at " + settledAt + " members; pulls of " + keys +
+            " keys answered within " + String.format("%.1f s: ", seconds));
         for (int i = 0; i < labels.length; i++)
         {
             report.append(i == 0 ? "" : ", ").append(outcome[i]).append(' ').append(labels[i]);

@@ -72,10 +72,24 @@ final class Directory
         }
     }
 
-    /** Entries naming {@code member} are void from now on (its keys were recovered, the rest are lost). */
+    /**
+     * Forgets every entry naming {@code member} (its keys were recovered, the rest start again from their
+     * initializers at their homes), and any that arrive later from a backup or a migration. Partitions that migrate
+     * from here afterwards carry no such entry, so a member that joins later needs to know nothing of the loss.
+     */
     void ownerLost(final UUID member)
     {
         lost.add(member);
+        for (final Partition p : partitions)
+        {
+            synchronized (p)
+            {
+                for (final TableEntries entries : p.tables.values())
+                {
+                    entries.forget(member);
+                }
+            }
+        }
     }
 
     /** @return true if entries naming {@code member} are void */
@@ -101,7 +115,7 @@ final class Directory
         final Partition p = partitions[partition];
         synchronized (p)
         {
-            return !dropped.contains(table) &&
+            return !dropped.contains(table) && !lost.contains(owner) &&
                 p.tables.computeIfAbsent(table, t -> new TableEntries()).putIfNewer(key, owner, counter);
         }
     }
@@ -119,7 +133,10 @@ final class Directory
             final TableEntries entries = p.tables.computeIfAbsent(chunk.table, t -> new TableEntries());
             for (int i = 0; i < chunk.keys.length; i++)
             {
-                entries.putIfNewer(chunk.keys[i], chunk.owners[i], chunk.counters[i]);
+                if (!lost.contains(chunk.owners[i]))
+                {
+                    entries.putIfNewer(chunk.keys[i], chunk.owners[i], chunk.counters[i]);
+                }
             }
         }
     }
@@ -239,6 +256,19 @@ final class Directory
                 moved.put(key, new Entry(owner, counter));
             }
             return true;
+        }
+
+        /** Forgets every entry naming {@code owner}. */
+        void forget(final UUID owner)
+        {
+            moved.values().removeIf(entry -> entry.owner.equals(owner));
+            for (int i = 0; i < materializers.length; i++)
+            {
+                if (materializers[i].equals(owner))
+                {
+                    unmoved[i].clear();
+                }
+            }
         }
 
         private int unmovedIndexOf(final long key)
