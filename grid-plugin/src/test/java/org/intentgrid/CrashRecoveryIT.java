@@ -45,8 +45,7 @@ class CrashRecoveryIT
     @Test
     void killedMembersKeysAreRecoveredWithEveryFlushedUpdate() throws Exception
     {
-        final GridConfig config = GridConfig.embedded().members(2).failureDetectionSeconds(FAILURE_DETECTION_SECONDS)
-            .requestTimeoutMillis(60_000);
+        final GridConfig config = survivors();
         try (ParameterGrid grid = ParameterGrid.start(config))
         {
             final UUID forked = startFork(config, grid, "crash-member.log");
@@ -115,8 +114,7 @@ class CrashRecoveryIT
     @Test
     void pushesInFlightAtTheCrashLandExactlyOnce() throws Exception
     {
-        final GridConfig config = GridConfig.embedded().members(2).failureDetectionSeconds(FAILURE_DETECTION_SECONDS)
-            .requestTimeoutMillis(60_000);
+        final GridConfig config = survivors();
         try (ParameterGrid grid = ParameterGrid.start(config))
         {
             final UUID forked = startFork(config, grid, "crash-load-member.log");
@@ -234,6 +232,13 @@ class CrashRecoveryIT
         {
             failures.add(t);
         }
+    }
+
+    /** @return two embedded members that detect a lost member within {@link #FAILURE_DETECTION_SECONDS} */
+    private static GridConfig survivors()
+    {
+        return GridConfig.embedded().members(2).failureDetectionSeconds(FAILURE_DETECTION_SECONDS)
+            .requestTimeoutMillis(60_000);
     }
 
     private static long awaitRecovery(final ParameterGrid grid) throws InterruptedException

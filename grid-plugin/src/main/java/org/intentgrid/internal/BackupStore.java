@@ -222,20 +222,7 @@ final class BackupStore
         /** @return copies held */
         long size()
         {
-            long n = 0;
-            for (final Stripe stripe : stripes)
-            {
-                final long stamp = stripe.lock();
-                try
-                {
-                    n += stripe.mainCount();
-                }
-                finally
-                {
-                    stripe.unlock(stamp);
-                }
-            }
-            return n;
+            return Stripe.mainCount(stripes);
         }
 
         /**
@@ -279,21 +266,7 @@ final class BackupStore
         /** Frees the copies' native memory (after the grace period lock-free readers get; none read these). */
         CompletableFuture<Void> free()
         {
-            final List<OffHeapMemory.Chunks> detached = new ArrayList<>(STRIPES);
-            final List<ArrivalWaiters> none = new ArrayList<>();
-            for (final Stripe stripe : stripes)
-            {
-                final long stamp = stripe.lock();
-                try
-                {
-                    detached.add(stripe.detach(none));
-                }
-                finally
-                {
-                    stripe.unlock(stamp);
-                }
-            }
-            return OffHeapMemory.freeAfterGrace(detached);
+            return OffHeapMemory.freeAfterGrace(Stripe.detachAll(stripes, new ArrayList<>()));
         }
     }
 }

@@ -117,14 +117,7 @@ final class CrashRecovery
         finally
         {
             homeDirectory.ownerLost(lost);
-            final RequestKind kind = RequestKind.RECOVERED;
-            for (final UUID member : runtime.router().port().members())
-            {
-                if (!member.equals(runtime.self()))
-                {
-                    runtime.router().port().direct(member, new DataRequest(null, kind, new long[0], null, null, lost));
-                }
-            }
+            runtime.toOtherMembers(new DataRequest(null, RequestKind.RECOVERED, new long[0], null, null, lost));
             // a member that left gracefully handed its keys off: its backups all moved on, nothing to report
             if (recovered > 0)
             {

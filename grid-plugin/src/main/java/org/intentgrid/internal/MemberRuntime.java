@@ -481,15 +481,8 @@ public final class MemberRuntime
     {
         lifecycle.beginLeave();
         final long handedOff = handOff.run(timeoutMillis);
-        final DataRequest left = new DataRequest(null, RequestKind.LEFT, new long[0], null, null, self);
-        final List<CompletableFuture<DataReply>> told = new ArrayList<>();
-        for (final UUID member : port.members())
-        {
-            if (!member.equals(self))
-            {
-                told.add(port.direct(member, left));
-            }
-        }
+        final List<CompletableFuture<DataReply>> told =
+            toOtherMembers(new DataRequest(null, RequestKind.LEFT, new long[0], null, null, self));
         try
         {
             CompletableFuture.allOf(told.toArray(CompletableFuture[]::new)).get(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -596,15 +589,8 @@ public final class MemberRuntime
     public void dropEverywhere(final TableSpec spec)
     {
         final CompletableFuture<Void> freedHere = dropLocal(spec.name());
-        final DataRequest drop = new DataRequest(spec, RequestKind.DROP, new long[0], null, null, null);
-        final List<CompletableFuture<DataReply>> confirmations = new ArrayList<>();
-        for (final UUID member : port.members())
-        {
-            if (!member.equals(self))
-            {
-                confirmations.add(port.direct(member, drop));
-            }
-        }
+        final List<CompletableFuture<DataReply>> confirmations =
+            toOtherMembers(new DataRequest(spec, RequestKind.DROP, new long[0], null, null, null));
         try
         {
             CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)).thenCompose(v -> freedHere)
@@ -620,6 +606,20 @@ public final class MemberRuntime
             throw new IllegalStateException("drop of table '" + spec.name() + "': not every member confirmed within " +
                 config.requestTimeoutMillis() + " ms (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** Sends {@code request} to every other member. */
+    List<CompletableFuture<DataReply>> toOtherMembers(final DataRequest request)
+    {
+        final List<CompletableFuture<DataReply>> answers = new ArrayList<>();
+        for (final UUID member : port.members())
+        {
+            if (!member.equals(self))
+            {
+                answers.add(port.direct(member, request));
+            }
+        }
+        return answers;
     }
 
     /** @return how many tables were dropped on this member */

@@ -5,6 +5,7 @@ import org.agrona.collections.LongArrayList;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.intentgrid.Hashing;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -334,10 +335,7 @@ final class Stripe extends SlotMemory
     /** Moves the keys noted by {@link #noteLeft} since the last call into {@code out}. */
     void takeLeft(final LongArrayList out)
     {
-        for (int i = 0; i < leftKeys.size(); i++)
-        {
-            out.addLong(leftKeys.getLong(i));
-        }
+        out.addAll(leftKeys);
         leftKeys.clear();
     }
 
@@ -350,11 +348,50 @@ final class Stripe extends SlotMemory
     /** Moves the fingerprints noted by {@link #noteApplied} since the last call into {@code out}. */
     void takeApplied(final LongArrayList out)
     {
-        for (int i = 0; i < appliedSinceFlush.size(); i++)
-        {
-            out.addLong(appliedSinceFlush.getLong(i));
-        }
+        out.addAll(appliedSinceFlush);
         appliedSinceFlush.clear();
+    }
+
+    /** @return main copies held by {@code stripes}, each counted under its lock */
+    static long mainCount(final Stripe[] stripes)
+    {
+        long n = 0;
+        for (final Stripe stripe : stripes)
+        {
+            final long stamp = stripe.lock();
+            try
+            {
+                n += stripe.mainCount();
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Detaches every stripe of {@code stripes} (see {@link #detach}), each under its lock.
+     *
+     * @return the chunks to free once no lock-free reader can still be reading them
+     */
+    static List<OffHeapMemory.Chunks> detachAll(final Stripe[] stripes, final List<ArrivalWaiters> waiters)
+    {
+        final List<OffHeapMemory.Chunks> detached = new ArrayList<>(stripes.length);
+        for (final Stripe stripe : stripes)
+        {
+            final long stamp = stripe.lock();
+            try
+            {
+                detached.add(stripe.detach(waiters));
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
+        return detached;
     }
 
     /** @return who waits for {@code key} to arrive (refresh in flight), or null if no refresh is in flight */

@@ -522,20 +522,8 @@ public final class TableStore
     CompletableFuture<Void> drop()
     {
         dropped = true;
-        final List<OffHeapMemory.Chunks> detached = new ArrayList<>(stripes.length);
         final List<ArrivalWaiters> waiters = new ArrayList<>();
-        for (final Stripe stripe : stripes)
-        {
-            final long stamp = stripe.lock();
-            try
-            {
-                detached.add(stripe.detach(waiters));
-            }
-            finally
-            {
-                stripe.unlock(stamp);
-            }
-        }
+        final List<OffHeapMemory.Chunks> detached = Stripe.detachAll(stripes, waiters);
         for (final ArrivalWaiters waiting : waiters)
         {
             waiting.release();
@@ -552,20 +540,7 @@ public final class TableStore
     /** @return number of main copies held here */
     public long mainCopies()
     {
-        long n = 0;
-        for (final Stripe stripe : stripes)
-        {
-            final long stamp = stripe.lock();
-            try
-            {
-                n += stripe.mainCount();
-            }
-            finally
-            {
-                stripe.unlock(stamp);
-            }
-        }
-        return n;
+        return Stripe.mainCount(stripes);
     }
 
     /** @return number of replicas and placeholders held here */
