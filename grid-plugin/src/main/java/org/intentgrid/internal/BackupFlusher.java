@@ -46,7 +46,9 @@ final class BackupFlusher
     private final Object gates = new Object();
     /** Completed by the next flush to start; null until someone waits for it. Guarded by {@link #gates}. */
     private CompletableFuture<Void> nextGate;
-    private ScheduledExecutorService executor;
+    /** Guards scheduling apart from flushing, so that stopping never waits for a flush stuck on a silent holder. */
+    private final Object scheduling = new Object();
+    private volatile ScheduledExecutorService executor;
     private ScheduledFuture<?> task;
     /**
      * Number of the flush running or last run; raised before the flush looks at any stripe, so an update applied
@@ -67,22 +69,28 @@ final class BackupFlusher
     }
 
     /** Flushes every {@code millis} from now on, on the member's I/O threads. */
-    synchronized void schedule(final ScheduledExecutorService executor, final long millis)
+    void schedule(final ScheduledExecutorService executor, final long millis)
     {
-        if (task != null)
+        synchronized (scheduling)
         {
-            task.cancel(false);
+            if (task != null)
+            {
+                task.cancel(false);
+            }
+            this.executor = executor;
+            task = executor.scheduleWithFixedDelay(this::flushQuietly, millis, millis, TimeUnit.MILLISECONDS);
         }
-        this.executor = executor;
-        task = executor.scheduleWithFixedDelay(this::flushQuietly, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /** Stops flushing; answers still waiting for a flush go out (the member hands its keys off or is gone). */
-    synchronized void stop()
+    void stop()
     {
-        if (task != null)
+        synchronized (scheduling)
         {
-            task.cancel(false);
+            if (task != null)
+            {
+                task.cancel(false);
+            }
         }
         final CompletableFuture<Void> waiting = takeGate();
         if (waiting != null)
