@@ -36,6 +36,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class BackupFlusher
 {
+    /**
+     * The shortest gap between the end of one flush and an early one: moves in and sets may ask for a flush many
+     * times a millisecond, and a flush visits every stripe of every table, so early flushes run at most 100 times
+     * a second (each carries everything that changed meanwhile).
+     */
+    private static final long EARLY_FLUSH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private final MemberRuntime runtime;
     private final UUID self;
     private final AtomicLong flushes = new AtomicLong();
@@ -56,6 +63,7 @@ final class BackupFlusher
      */
     private volatile long started;
     private volatile long completed;
+    private volatile long lastFlushEndNanos;
     /** True while this member has no backup holder (backups off, or alone): nothing to wait for. */
     private volatile boolean unprotected = true;
     /** The member that holds everything flushed so far; null before the first complete flush. Guarded by this. */
@@ -127,7 +135,8 @@ final class BackupFlusher
         final ScheduledExecutorService runner = executor;
         if (runner != null && flushRequested.compareAndSet(false, true))
         {
-            runner.execute(this::flushQuietly);
+            final long wait = lastFlushEndNanos + EARLY_FLUSH_GAP_NANOS - System.nanoTime();
+            runner.schedule(this::flushQuietly, Math.max(0, wait), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -222,6 +231,10 @@ final class BackupFlusher
         {
             carryOver(gate);
             throw e;
+        }
+        finally
+        {
+            lastFlushEndNanos = System.nanoTime();
         }
         completed = number;
         if (gate != null)
