@@ -19,11 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * What a member does when another member is lost (crashed, or left): the lost member's backup holder — the member
  * after it in the member list as it was — first asks every survivor which of the backed-up keys it holds the main
  * copy of already (they moved on from the lost member, and their homes may not have heard yet) and records those
- * owners at the homes; then it claims each other key at its home, which grants it only while its directory still
- * records the lost member as the owner (so a key that had moved on is never revived), installs the
- * granted copies as main copies (they reach this member's own backup at its next flush) and then tells every member
- * that the lost member is recovered: directory entries still naming it are void, and those keys (never changed, or
- * changed only by the lost member since its last flush) start again from their initializers at their homes.
+ * owners at the homes; then it claims each other key at its home, which grants it while its directory records the
+ * lost member, an ownership older than the backup's (a move the home never backed up before it crashed too), or
+ * nothing — so a key that had moved on is never revived — installs the granted copies as main copies (they reach
+ * this member's own backup at its next flush) and then tells every member that the lost member is recovered:
+ * directory entries still naming it are removed, and those keys (never changed, or changed only by the lost member
+ * since its last flush) start again from their initializers at their homes.
  * <p>
  * Without backups, or when the holder is gone too, every member voids the lost member's entries at once. Other
  * members forget the stale backups they may still hold of the lost member.
@@ -181,11 +182,13 @@ final class CrashRecovery
                 {
                     final IntArrayList indexes = byPartition.get(partitions[p]);
                     final long[] keys = new long[indexes.size()];
+                    final long[] counters = new long[keys.length];
                     for (int j = 0; j < keys.length; j++)
                     {
                         keys[j] = piece.keys[indexes.getInt(j)];
+                        counters[j] = piece.counters[indexes.getInt(j)];
                     }
-                    claims[p] = new DataRequest(table.spec(), RequestKind.CLAIM, keys, null, null, lost);
+                    claims[p] = new DataRequest(table.spec(), RequestKind.CLAIM, keys, null, counters, lost);
                 }
                 answers.add(router.port().home(home.getKey(), partitions, claims));
                 asked.add(partitions);

@@ -101,8 +101,11 @@ final class HomeDirectoryServer
     }
 
     /**
-     * Serves the claims of a member that holds backups of a lost member: each key the directory still records at the
-     * lost member goes to the claimant with the next counter (granted), any other key stays as it is (refused).
+     * Serves the claims of a member that holds backups of a lost member: a key goes to the claimant with the next
+     * counter (granted) if the directory records it at the lost member, or records an older ownership than the
+     * backup's (a move to the lost member that this directory never heard of: its record died with a home that
+     * crashed before backing it up), or records nothing; any other key stays as it is (refused). The claimant has
+     * already made sure that no survivor holds the key.
      *
      * @return per key {@link DataReply#SERVED} with the granted counter, or {@link DataReply#MISS}
      */
@@ -116,9 +119,10 @@ final class HomeDirectoryServer
         {
             final long key = request.keys[i];
             final Directory.Entry entry = directory.get(partition, table, key);
-            if (entry != null && entry.owner().equals(request.subject))
+            final long backupCounter = request.counters[i];
+            if (entry == null || entry.owner().equals(request.subject) || entry.counter() < backupCounter)
             {
-                final long counter = entry.counter() + 1;
+                final long counter = Math.max(entry == null ? 0 : entry.counter(), backupCounter) + 1;
                 recordMove(partition, table, key, claimant, counter, changes);
                 reply.counters[i] = counter;
             }

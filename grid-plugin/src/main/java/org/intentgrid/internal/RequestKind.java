@@ -26,8 +26,9 @@ public enum RequestKind
     /** Forget every backup of the caller for the table, then keep the given ones (a new holder's first flush). */
     BACKUP_RESET(10, "backup-reset"),
     /**
-     * At the home: make the caller the owner of keys the directory records at the request's subject (a lost member)
-     * with a higher counter; the answer carries the counters granted.
+     * At the home: make the caller the owner of keys whose backups (with the given counters) it holds for the
+     * request's subject, a lost member, where the directory records that member or an older ownership; the answer
+     * carries the counters granted.
      */
     CLAIM(11, "claim"),
     /** The request's subject is gone and its main copies were recovered: entries still naming it are void. */
