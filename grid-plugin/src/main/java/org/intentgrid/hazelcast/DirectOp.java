@@ -6,14 +6,12 @@ import org.intentgrid.internal.DataReply;
 import org.intentgrid.internal.DataRequest;
 
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
 
 /** A request sent straight to one member, served on a generic operation thread against its store. */
 final class DirectOp extends GridOperation
 {
     private DataRequest request;
     private ReplyMessage response;
-    private boolean answerLater;
 
     DirectOp()
     {
@@ -29,19 +27,7 @@ final class DirectOp extends GridOperation
     {
         final DataReply reply = runtime().serveDirect(request, getCallerUuid());
         response = new ReplyMessage(reply);
-        final CompletableFuture<Void> gate = reply.backupGate();
-        if (gate != null && !gate.isDone())
-        {
-            // updates from other members are acknowledged once the backup holds them
-            answerLater = true;
-            gate.whenComplete((done, error) -> sendResponse(response));
-        }
-    }
-
-    @Override
-    public boolean returnsResponse()
-    {
-        return !answerLater;
+        answerWhenBackedUp(reply, response);
     }
 
     @Override

@@ -8,7 +8,6 @@ import org.intentgrid.internal.DataReply;
 import org.intentgrid.internal.DataRequest;
 
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A request for keys of one home partition, run on that partition's thread at its owner: the only place
@@ -18,7 +17,6 @@ final class HomeOp extends GridOperation implements BackupAwareOperation
 {
     private DataRequest request;
     private DataReply reply;
-    private boolean answerLater;
 
     HomeOp()
     {
@@ -33,19 +31,7 @@ final class HomeOp extends GridOperation implements BackupAwareOperation
     public void run()
     {
         reply = runtime().serveAtHome(getPartitionId(), request, getCallerUuid());
-        final CompletableFuture<Void> gate = reply.backupGate();
-        if (gate != null && !gate.isDone())
-        {
-            // updates from other members are acknowledged once the backup holds them
-            answerLater = true;
-            gate.whenComplete((done, error) -> sendResponse(new ReplyMessage(reply)));
-        }
-    }
-
-    @Override
-    public boolean returnsResponse()
-    {
-        return !answerLater;
+        answerWhenBackedUp(reply, new ReplyMessage(reply));
     }
 
     @Override

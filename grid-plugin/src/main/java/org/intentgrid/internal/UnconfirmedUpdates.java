@@ -75,6 +75,19 @@ final class UnconfirmedUpdates
     /** @return the updates {@code owner} had not confirmed when it was lost (forgotten here) */
     List<Update> takeLost(final UUID owner)
     {
+        final List<Update> lost = remove(owner);
+        resent.addAndGet(lost.size());
+        return lost;
+    }
+
+    /** {@code owner} left gracefully, handing off values that include every update it answered: forgets them. */
+    void forget(final UUID owner)
+    {
+        remove(owner);
+    }
+
+    private List<Update> remove(final UUID owner)
+    {
         final ArrayDeque<Update> updates = byOwner.remove(owner);
         if (updates == null)
         {
@@ -83,21 +96,7 @@ final class UnconfirmedUpdates
         synchronized (updates)
         {
             kept.addAndGet(-updates.size());
-            resent.addAndGet(updates.size());
             return new ArrayList<>(updates);
-        }
-    }
-
-    /** {@code owner} left gracefully, handing off values that include every update it answered: forgets them. */
-    void forget(final UUID owner)
-    {
-        final ArrayDeque<Update> updates = byOwner.remove(owner);
-        if (updates != null)
-        {
-            synchronized (updates)
-            {
-                kept.addAndGet(-updates.size());
-            }
         }
     }
 
