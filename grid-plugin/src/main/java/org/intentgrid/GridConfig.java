@@ -87,11 +87,13 @@ public final class GridConfig
     private static final int MAX_ROUNDS_PER_SECOND = 100_000;
     private static final int MAX_DIRECTORY_BACKUPS = 6;
     private static final int DEFAULT_BASE_PORT = 5701;
+    private static final int MAX_JET_THREADS = 64;
 
     private int members;
     private String clusterName;
     private int basePort;
     private int failureDetectionSeconds;
+    private int jetThreads;
     private boolean allowNonFinite;
     private long requestTimeoutMillis;
     private long handoffTimeoutMillis;
@@ -118,6 +120,7 @@ public final class GridConfig
         c.clusterName = clusterName;
         c.basePort = basePort;
         c.failureDetectionSeconds = failureDetectionSeconds;
+        c.jetThreads = jetThreads;
         c.allowNonFinite = allowNonFinite;
         c.requestTimeoutMillis = requestTimeoutMillis;
         c.handoffTimeoutMillis = handoffTimeoutMillis;
@@ -451,6 +454,33 @@ public final class GridConfig
     public int failureDetectionSeconds()
     {
         return failureDetectionSeconds;
+    }
+
+    /**
+     * Turns Hazelcast Jet on in embedded members, so that streaming training jobs ({@code org.intentgrid.jet}) run
+     * on them. Off by default, as in Hazelcast: Jet's threads would compete with the workers for nothing.
+     *
+     * @param threads cooperative Jet threads per embedded member, {@code 1..64}; 0 turns Jet off. Several members
+     *                share one machine in an embedded grid, so one or two threads each is the right size there
+     *                (Hazelcast's default is one per core per member). Members started elsewhere take their
+     *                {@code hazelcast.yaml}'s {@code jet} section instead.
+     */
+    public GridConfig jet(final int threads)
+    {
+        if (threads < 0 || threads > MAX_JET_THREADS)
+        {
+            throw new IllegalArgumentException("jet threads must be 0 (Jet off) or in 1.." + MAX_JET_THREADS +
+                ", got " + threads);
+        }
+        final GridConfig c = copy();
+        c.jetThreads = threads;
+        return c;
+    }
+
+    /** @return cooperative Jet threads per embedded member; 0 when Jet is off (the default) */
+    public int jetThreads()
+    {
+        return jetThreads;
     }
 
     /** @param allow accept NaN and infinite values in push and set (rejected by default) */

@@ -1,6 +1,7 @@
 package org.intentgrid;
 
 import com.hazelcast.core.HazelcastInstance;
+import org.intentgrid.hazelcast.HazelcastGrid;
 import org.intentgrid.internal.CheckpointPart;
 import org.intentgrid.internal.MemberRuntime;
 import org.intentgrid.internal.MemberStats;
@@ -10,6 +11,7 @@ import org.intentgrid.spi.Mode;
 import org.intentgrid.spi.SamplerProvider;
 import org.intentgrid.spi.SamplingCounters;
 
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.List;
@@ -36,6 +38,9 @@ public final class GridMember
         PLACEHOLDER
     }
 
+    /** The members of this JVM by Hazelcast instance name (unique among running instances of one JVM). */
+    private static final Map<String, GridMember> BY_INSTANCE_NAME = new ConcurrentHashMap<>();
+
     private final ParameterGrid grid;
     private final HazelcastInstance instance;
     private final Supplier<MemberRuntime> runtime;
@@ -51,6 +56,43 @@ public final class GridMember
         this.instance = instance;
         this.runtime = runtime;
         this.ordinal = ordinal;
+    }
+
+    /**
+     * The grid member that runs in a Hazelcast member of this JVM: the one a {@link ParameterGrid} of this JVM
+     * started or attached, or else a new attachment that keeps the member's own settings. This is how code that
+     * Hazelcast runs on a member (a Jet processor, an executor task) finds the grid there.
+     *
+     * @param instance a running member (not a client) with the plugin on its classpath
+     * @throws IllegalArgumentException if {@code instance} is null
+     * @throws IllegalStateException    if the member does not run the grid service
+     */
+    public static GridMember of(final HazelcastInstance instance)
+    {
+        if (instance == null)
+        {
+            throw new IllegalArgumentException("GridMember.of: instance must not be null");
+        }
+        final GridMember known = BY_INSTANCE_NAME.get(instance.getName());
+        if (known != null && known.isRunning())
+        {
+            return known;
+        }
+        synchronized (BY_INSTANCE_NAME)
+        {
+            final GridMember again = BY_INSTANCE_NAME.get(instance.getName());
+            if (again != null && again.isRunning())
+            {
+                return again;
+            }
+            return ParameterGrid.attach(instance, HazelcastGrid.runtime(instance).config()).member(0);
+        }
+    }
+
+    /** Makes {@link #of} find this member; a later registration of the same instance replaces an earlier one. */
+    void register()
+    {
+        BY_INSTANCE_NAME.put(instance.getName(), this);
     }
 
     /** @return a new worker on this member; close it when the thread is done */
@@ -207,6 +249,16 @@ public final class GridMember
             provider.create(table, sampling, scheme, counters, seed), counters, seed));
     }
 
+    /** @return true if {@link #enableSampling} (on this member or on its grid) enabled sampling of {@code table} */
+    public boolean samplingEnabled(final Table table)
+    {
+        if (table == null)
+        {
+            throw new IllegalArgumentException("samplingEnabled: table must not be null");
+        }
+        return sampling.containsKey(table.name());
+    }
+
     /**
      * @return the sampling statistics of {@code table} on this member since sampling was last enabled for it
      * @throws IllegalStateException if sampling of the table is not enabled here
@@ -314,6 +366,7 @@ public final class GridMember
             worker.close();
         }
         instance.shutdown();
+        BY_INSTANCE_NAME.remove(instance.getName(), this);
         grid.removed(this);
     }
 

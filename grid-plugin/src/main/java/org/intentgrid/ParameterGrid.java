@@ -415,6 +415,7 @@ public final class ParameterGrid implements AutoCloseable
         final Supplier<MemberRuntime> runtime = HazelcastGrid.runtimeSource(instance);
         runtime.get().configure(config);
         final GridMember member = new GridMember(this, instance, runtime, ordinals++);
+        member.register();
         for (final EnabledSampling enabled : sampling.values())
         {
             member.enableSampling(enabled.table(), enabled.sampling());
@@ -482,7 +483,14 @@ public final class ParameterGrid implements AutoCloseable
             hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(config.failureDetectionSeconds()));
         }
         config.toProperties(hz::setProperty);
-        hz.getJetConfig().setEnabled(false);
+        if (config.jetThreads() > 0)
+        {
+            hz.getJetConfig().setEnabled(true).setCooperativeThreadCount(config.jetThreads());
+        }
+        else
+        {
+            hz.getJetConfig().setEnabled(false);
+        }
         final NetworkConfig network = hz.getNetworkConfig();
         network.setPort(config.basePort()).setPortAutoIncrement(true).setPortCount(500);
         network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");

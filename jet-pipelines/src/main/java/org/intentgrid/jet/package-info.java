@@ -1,6 +1,6 @@
 /**
- * Hazelcast Jet integration of intentgrid: streaming training jobs with a look-ahead stage that signals
- * intents and a member-local service for pulls and pushes. Not built yet; the module exists so that the
- * build layout matches the design.
+ * Hazelcast Jet integration of intentgrid: {@link org.intentgrid.jet.TrainingStage}, a streaming training stage
+ * that signals intents for the items in its look-ahead window and trains without blocking a cooperative thread,
+ * and {@link org.intentgrid.jet.GridWorkers}, grid workers as a Jet service for stages that only read or score.
  */
 package org.intentgrid.jet;
