@@ -15,12 +15,14 @@ import com.hazelcast.jet.pipeline.test.TestSources;
 import com.hazelcast.map.IMap;
 import org.intentgrid.GridConfig;
 import org.intentgrid.GridMember;
+import org.intentgrid.GridStats;
 import org.intentgrid.KeyDistribution;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.ParameterWorker;
 import org.intentgrid.Sampling;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
+import org.intentgrid.spi.Mode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -139,6 +141,43 @@ class TrainingStageTest
             {
                 assertEquals(0, member.replicas(table), "no replica outlives its intent on " + member);
             }
+        }
+    }
+
+    @Test
+    void waitingForRemotePullsNeverBlocksAnotherJobOnTheSameThreads() throws InterruptedException
+    {
+        try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(2).jet(1).mode(Mode.STATIC)))
+        {
+            grid.table(TableSpec.of("values", KEYS, DIM));
+            final HazelcastInstance hz = grid.member(0).hazelcast();
+            final Pipeline ticks = Pipeline.create();
+            ticks.readFrom(TestSources.itemStream(500)).withoutTimestamps()
+                .writeTo(Sinks.map("progress", tick -> "last", tick -> tick.sequence()));
+            final Job ticking = hz.getJet().newJob(ticks);
+            final Pipeline training = Pipeline.create();
+            towardsOne(0).applyTo(training.readFrom(TestSources.items(skewedItems(200_000, 17))).rebalance())
+                .writeTo(Sinks.list("events"));
+            final Job trainingJob = hz.getJet().newJob(training);
+            awaitStatus(trainingJob, JobStatus.RUNNING);
+            final IMap<String, Long> progress = hz.getMap("progress");
+            final long started = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (grid.stats().keysRemote() < 1_000 && System.nanoTime() < started)
+            {
+                Thread.sleep(10);
+            }
+            final GridStats before = grid.stats();
+            final long ticksBefore = progress.getOrDefault("last", 0L);
+            Thread.sleep(1_000);
+            final long ticksAfter = progress.getOrDefault("last", 0L);
+            final GridStats after = grid.stats();
+            assertEquals(JobStatus.RUNNING, trainingJob.getStatus(), "training still runs (on remote pulls)");
+            assertTrue(after.keysRemote() - before.keysRemote() > 1_000,
+                "the training job pulls remote keys meanwhile: " + before + " -> " + after);
+            assertTrue(ticksAfter - ticksBefore >= 250, "the other job made progress: " + ticksBefore + " -> " +
+                ticksAfter);
+            trainingJob.cancel();
+            ticking.cancel();
         }
     }
 
