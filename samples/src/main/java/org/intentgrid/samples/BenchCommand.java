@@ -14,7 +14,7 @@ import java.io.File;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks (tables on stdout, JSON with --json).",
     subcommands = {BenchCommand.Local.class, RemoteBench.class, ZipfBench.class, SamplingBench.class,
-        AppsBench.class, ScaleBench.class})
+        AppsBench.class, ScaleBench.class, org.intentgrid.samples.kge.StreamBench.class})
 final class BenchCommand implements Runnable
 {
     @Override

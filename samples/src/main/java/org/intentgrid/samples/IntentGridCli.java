@@ -12,7 +12,7 @@ import java.util.logging.Logger;
     subcommands = {DemoCommand.class, org.intentgrid.samples.kge.KgeCommand.class,
         org.intentgrid.samples.mf.MfCommand.class,
         org.intentgrid.samples.w2v.W2vCommand.class, MemberCommand.class,
-        TourCommand.class, BenchCommand.class})
+        TourCommand.class, StreamCommand.class, BenchCommand.class})
 public final class IntentGridCli implements Runnable
 {
     /** JUL holds loggers weakly: a level set on an unreferenced logger can be lost, so these are kept. */

@@ -29,6 +29,8 @@ import java.util.SplittableRandom;
 final class KgeApp implements TrainingApp
 {
     private static final double ADAGRAD_EPSILON = 1e-10;
+    static final String ENTITY_TABLE = "kge-entities";
+    static final String RELATION_TABLE = "kge-relations";
 
     private final KgeModel model;
     private final int dim;
@@ -103,8 +105,8 @@ final class KgeApp implements TrainingApp
     @Override
     public void declare(final ParameterGrid grid, final int workers)
     {
-        entityTable = grid.table(TableSpec.of("kge-entities", entities, 2 * dim));
-        relationTable = grid.table(TableSpec.of("kge-relations", relations, 2 * dim));
+        entityTable = grid.table(TableSpec.of(ENTITY_TABLE, entities, 2 * dim));
+        relationTable = grid.table(TableSpec.of(RELATION_TABLE, relations, 2 * dim));
         final Sampling sampling = Sampling.of(KeyDistribution.uniform(0, entities)).seed(seed);
         grid.enableSampling(entityTable, samplingScheme == null ? sampling : sampling.scheme(samplingScheme));
     }
@@ -114,13 +116,14 @@ final class KgeApp implements TrainingApp
     {
         try (ParameterWorker w = grid.worker())
         {
-            initialize(w, entityTable, entities, seed);
-            initialize(w, relationTable, relations, seed + 1);
+            initialize(w, entityTable, entities, dim, seed);
+            initialize(w, relationTable, relations, dim, seed + 1);
         }
     }
 
     /** Sets every embedding to small random values and its AdaGrad sums to zero. */
-    private void initialize(final ParameterWorker w, final Table table, final int count, final long initSeed)
+    static void initialize(final ParameterWorker w, final Table table, final int count, final int dim,
+        final long initSeed)
     {
         final SplittableRandom random = new SplittableRandom(initSeed);
         final double scale = 1.0 / Math.sqrt(dim);

@@ -32,13 +32,15 @@ public final class Plots
      * Writes one line chart.
      *
      * @param points (x, y) pairs
-     * @param crashX where a member was killed, marked with a labelled line; NaN for none
+     * @param markerX     where an event happened (a member killed, a job restarted), marked with a labelled line;
+     *                    NaN for none
+     * @param markerLabel the event's label
      * @return true if written; false (with a warning on stderr) where the JVM cannot render, for example
      *         without any font installed
      */
-    static boolean line(
+    public static boolean line(
         final File file, final String title, final String xLabel, final String yLabel, final String series,
-        final List<double[]> points, final double crashX)
+        final List<double[]> points, final double markerX, final String markerLabel)
     {
         System.setProperty("java.awt.headless", "true");
         try
@@ -58,10 +60,10 @@ public final class Plots
             renderer.setSeriesPaint(0, new Color(0x1f, 0x77, 0xb4));
             renderer.setSeriesStroke(0, new BasicStroke(2f));
             plot.setRenderer(renderer);
-            if (!Double.isNaN(crashX))
+            if (!Double.isNaN(markerX))
             {
-                final ValueMarker marker = new ValueMarker(crashX, Color.RED, new BasicStroke(1.5f));
-                marker.setLabel("member killed");
+                final ValueMarker marker = new ValueMarker(markerX, Color.RED, new BasicStroke(1.5f));
+                marker.setLabel(markerLabel);
                 marker.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
                 marker.setLabelTextAnchor(TextAnchor.TOP_LEFT);
                 plot.addDomainMarker(marker);

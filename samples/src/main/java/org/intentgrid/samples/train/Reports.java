@@ -31,13 +31,14 @@ public final class Reports
         }
         final File qualityPng = new File(base + "-quality.png");
         if (Plots.line(qualityPng, result.qualityMetric() + " over training time (" + result.label() + ")",
-            "training seconds", result.qualityMetric(), result.qualityMetric(), quality, result.crashWallSeconds()))
+            "training seconds", result.qualityMetric(), result.qualityMetric(), quality, result.crashWallSeconds(),
+            "member killed"))
         {
             files.add(qualityPng);
         }
         final File localityPng = new File(base + "-locality.png");
         if (Plots.line(localityPng, "share of local accesses (" + result.label() + ")", "training seconds",
-            "local share", "local share", result.locality(), result.crashWallSeconds()))
+            "local share", "local share", result.locality(), result.crashWallSeconds(), "member killed"))
         {
             files.add(localityPng);
         }
