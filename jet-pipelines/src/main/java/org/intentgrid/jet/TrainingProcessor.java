@@ -39,6 +39,10 @@ final class TrainingProcessor<T> extends AbstractProcessor
     private final ArrayDeque<Waiting<T>> window = new ArrayDeque<>();
     private final List<OpHandle> unacknowledgedPushes = new ArrayList<>();
     private final List<Object> restoredItems = new ArrayList<>();
+    /** One step is in flight at a time, and push copies its input: a step's arrays serve the next step too. */
+    private final StepBuffers keyBuffers = new StepBuffers();
+    private final StepBuffers negativeBuffers = new StepBuffers();
+    private final StepBuffers sampleBuffers = new StepBuffers();
     private ParameterWorker worker;
     private Table[] tables;
     private Table[] negativeTables;
@@ -337,14 +341,14 @@ final class TrainingProcessor<T> extends AbstractProcessor
             {
                 keyStarts[t][i + 1] = keyStarts[t][i] + entries.get(i).keys()[t].length;
             }
-            keys[t] = new long[keyStarts[t][items]];
+            keys[t] = keyBuffers.keys(t, keyStarts[t][items]);
             for (int i = 0; i < items; i++)
             {
                 final long[] itemKeys = entries.get(i).keys()[t];
                 System.arraycopy(itemKeys, 0, keys[t], keyStarts[t][i], itemKeys.length);
             }
-            values[t] = new float[keys[t].length * valueLengths[t]];
-            updates[t] = new float[values[t].length];
+            values[t] = keyBuffers.values(t, keys[t].length * valueLengths[t]);
+            updates[t] = keyBuffers.updates(t, values[t].length);
             if (keys[t].length > 0)
             {
                 pulls.add(worker.pull(tables[t], keys[t], values[t]));
@@ -362,14 +366,14 @@ final class TrainingProcessor<T> extends AbstractProcessor
         {
             negativeLengths[n] = negativeTables[n].valueLength();
             perItem[n] = stage.negatives().get(n).perItem();
-            negativeKeys[n] = new long[items * perItem[n]];
-            negativeValues[n] = new float[negativeKeys[n].length * negativeLengths[n]];
-            negativeUpdates[n] = new float[negativeValues[n].length];
+            negativeKeys[n] = negativeBuffers.keys(n, items * perItem[n]);
+            negativeValues[n] = negativeBuffers.values(n, negativeKeys[n].length * negativeLengths[n]);
+            negativeUpdates[n] = negativeBuffers.updates(n, negativeValues[n].length);
             for (int i = 0; i < items; i++)
             {
                 final int at = n * items + i;
-                keysPerItem[at] = new long[perItem[n]];
-                valuesPerItem[at] = new float[perItem[n] * negativeLengths[n]];
+                keysPerItem[at] = sampleBuffers.keys(at, perItem[n]);
+                valuesPerItem[at] = sampleBuffers.values(at, perItem[n] * negativeLengths[n]);
                 pulls.add(worker.pullSample(entries.get(i).samples()[n], keysPerItem[at], valuesPerItem[at]));
             }
         }

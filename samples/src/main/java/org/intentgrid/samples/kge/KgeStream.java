@@ -222,9 +222,9 @@ final class KgeStream
     {
         final Pipeline pipeline = Pipeline.create();
         final StreamStage<StreamTriple> triples = pipeline
-            .readFrom(Sources.<Long, StreamTriple>mapJournal(MAP, JournalInitialPosition.START_FROM_OLDEST))
+            .readFrom(Sources.<Long, long[]>mapJournal(MAP, JournalInitialPosition.START_FROM_OLDEST))
             .withoutTimestamps()
-            .map(Map.Entry::getValue);
+            .map(entry -> StreamTriple.of(entry.getValue()));
         stage().applyTo(triples).writeTo(Sinks.list(EVENTS));
         return pipeline;
     }
@@ -233,14 +233,14 @@ final class KgeStream
      * Writes shuffled passes over the training triples, {@code rate} per second (0: as fast as it can), until
      * {@code limit} were written or the thread is interrupted.
      */
-    private void produce(final IMap<Long, StreamTriple> map, final AtomicLong produced, final int rate,
+    private void produce(final IMap<Long, long[]> map, final AtomicLong produced, final int rate,
         final long limit)
     {
         final SplittableRandom random = new SplittableRandom(settings.seed());
         final long start = System.nanoTime();
         int[] order = permutation(train.size(), random);
         int next = 0;
-        final Map<Long, StreamTriple> batch = new HashMap<>();
+        final Map<Long, long[]> batch = new HashMap<>();
         try
         {
             while (!Thread.currentThread().isInterrupted() && produced.get() < limit)
@@ -261,7 +261,7 @@ final class KgeStream
                         next = 0;
                     }
                     final int t = order[next++];
-                    batch.put((sequence + i) % MAP_KEYS, new StreamTriple(train.subjects[t], train.relations[t],
+                    batch.put((sequence + i) % MAP_KEYS, StreamTriple.encode(train.subjects[t], train.relations[t],
                         train.objects[t], now));
                 }
                 map.putAllAsync(batch).toCompletableFuture().join();
