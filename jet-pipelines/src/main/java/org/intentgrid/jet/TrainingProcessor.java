@@ -187,7 +187,8 @@ final class TrainingProcessor<T> extends AbstractProcessor
     {
         if (snapshotting == null)
         {
-            if (!flushUnsent() || !progressStep() || !pushesAcknowledged())
+            // the report before the barrier: a restart from this snapshot forgets counts not reported yet
+            if (!flushUnsent() || !progressStep() || !pushesAcknowledged() || !report())
             {
                 return false;
             }

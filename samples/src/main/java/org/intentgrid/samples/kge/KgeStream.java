@@ -7,6 +7,7 @@ import com.hazelcast.collection.IList;
 import com.hazelcast.jet.Job;
 import com.hazelcast.jet.config.JobConfig;
 import com.hazelcast.jet.config.ProcessingGuarantee;
+import com.hazelcast.jet.pipeline.BatchStage;
 import com.hazelcast.jet.pipeline.JournalInitialPosition;
 import com.hazelcast.jet.pipeline.Pipeline;
 import com.hazelcast.jet.pipeline.Sinks;
@@ -26,6 +27,7 @@ import org.intentgrid.samples.train.Shuffle;
 import org.intentgrid.samples.train.Tables;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -216,6 +218,30 @@ final class KgeStream
         job.cancel();
         return new Capacity(totals.trained, seconds, totals.trained / seconds,
             totals.localWeight == 0 ? Double.NaN : totals.localWeighted / totals.localWeight);
+    }
+
+    /**
+     * Trains {@code passes} passes over a {@code .del} file, one batch job per pass reading it with Jet's file
+     * source (the file is read by one member and rebalanced over all).
+     *
+     * @return the filtered validation metrics afterwards
+     */
+    Map<String, Double> trainPasses(final Path file, final int passes)
+    {
+        final HazelcastInstance hz = grid.member(0).hazelcast();
+        for (int pass = 0; pass < passes; pass++)
+        {
+            final Pipeline pipeline = Pipeline.create();
+            final BatchStage<StreamTriple> triples = pipeline
+                .readFrom(Sources.filesBuilder(file.toAbsolutePath().getParent().toString())
+                    .glob(file.getFileName().toString()).sharedFileSystem(true)
+                    .build((fileName, line) -> StreamTriple.parse(line)))
+                .rebalance();
+            stage().applyTo(triples).writeTo(Sinks.noop());
+            hz.getJet().newJob(pipeline, new JobConfig().setName("kge-pass-" + pass)).join();
+        }
+        return evaluation.evaluate(valid, Tables.leading(grid, entityTable, entities, settings.dim()),
+            Tables.leading(grid, relationTable, relations, settings.dim()));
     }
 
     private Pipeline pipeline()

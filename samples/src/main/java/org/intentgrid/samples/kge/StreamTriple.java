@@ -21,6 +21,22 @@ record StreamTriple(int subject, int relation, int object, long eventTime) imple
         return new long[] {subject, relation, object, eventTime};
     }
 
+    /**
+     * @return the triple on a {@code subject<TAB>relation<TAB>object} line of a {@code .del} file, stamped now; its
+     *         ids are checked by the training stage (out of range: a dead letter)
+     * @throws NumberFormatException if a column is not a number; IllegalArgumentException for a wrong column count
+     */
+    static StreamTriple parse(final String line)
+    {
+        final String[] columns = line.split("\t");
+        if (columns.length != 3)
+        {
+            throw new IllegalArgumentException("expected subject<TAB>relation<TAB>object, got '" + line + "'");
+        }
+        return new StreamTriple(Integer.parseInt(columns[0].trim()), Integer.parseInt(columns[1].trim()),
+            Integer.parseInt(columns[2].trim()), System.currentTimeMillis());
+    }
+
     /** @return the triple {@link #encode} stored */
     static StreamTriple of(final long[] encoded)
     {

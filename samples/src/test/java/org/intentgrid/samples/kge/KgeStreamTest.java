@@ -1,0 +1,84 @@
+package org.intentgrid.samples.kge;
+
+import org.intentgrid.GridConfig;
+import org.intentgrid.ParameterGrid;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Knowledge graph embeddings trained by Jet jobs through the training stage. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class KgeStreamTest
+{
+    private static final Logger HAZELCAST = Logger.getLogger("com.hazelcast");
+    private static final Path TOY = Paths.get("..", "..", "shared", "data", "adapm-toy", "kge");
+
+    @BeforeAll
+    static void quiet()
+    {
+        HAZELCAST.setLevel(Level.SEVERE);
+    }
+
+    private static KgeStream.Settings settings(final double seconds, final int rate, final double restartAt)
+    {
+        return new KgeStream.Settings(KgeModel.COMPLEX, 100, 6, 0.1, 1e-4, 1000, 1, rate, seconds, 2, 50, restartAt,
+            500, 1);
+    }
+
+    @Test
+    void passesOverTheToyFileReachTheKgeAppsQualityGate()
+    {
+        assertTrue(Files.isDirectory(TOY), "toy data at " + TOY.toAbsolutePath());
+        final GraphOptions.Graph graph = new GraphOptions().graph(TOY.toFile(), 1);
+        try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(2).jet(1)))
+        {
+            final KgeStream stream = new KgeStream(grid, graph.train(), graph.valid(), graph.test(), graph.entities(),
+                graph.relations(), settings(1, 1, 0));
+            stream.prepare();
+            final Map<String, Double> validation = stream.trainPasses(TOY.resolve("train.del"), 12);
+            assertTrue(validation.get("mrr_filtered") >= 0.45, "filtered validation MRR after 12 passes through " +
+                "Jet: " + validation);
+        }
+    }
+
+    @Test
+    void aStreamWithARestartTrainsEveryProducedItemAndLearns() throws InterruptedException
+    {
+        final GraphOptions graphOptions = new GraphOptions();
+        new picocli.CommandLine(graphOptions).parseArgs("--gen-entities", "500");
+        final GraphOptions.Graph graph = graphOptions.graph(null, 3);
+        final KgeStream.Result result;
+        final ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(2).jet(1)))
+        {
+            final KgeStream stream = new KgeStream(grid, graph.train(), graph.valid(), graph.test(), graph.entities(),
+                graph.relations(), settings(8, 2_000, 4));
+            stream.prepare();
+            result = stream.run(new PrintStream(lines, true, StandardCharsets.UTF_8));
+        }
+        assertEquals(8, result.ticks().size(), lines.toString(StandardCharsets.UTF_8));
+        assertTrue(result.ticks().get(3).restarted());
+        assertTrue(result.produced() > 5_000, "the generator produced: " + result.produced());
+        assertEquals(result.produced(), result.trained(), "a graceful restart trains every produced item once");
+        assertEquals(0, result.rejected());
+        assertTrue(result.localShare() >= 0.99, "local share " + result.localShare());
+        final KgeStream.Tick first = result.ticks().stream().filter(t -> !Double.isNaN(t.meanLoss())).findFirst()
+            .orElseThrow();
+        final KgeStream.Tick last = result.ticks().get(result.ticks().size() - 1);
+        assertTrue(last.meanLoss() < first.meanLoss(), "the loss falls: " + lines.toString(StandardCharsets.UTF_8));
+    }
+}
