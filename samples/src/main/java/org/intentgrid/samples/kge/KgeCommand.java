@@ -23,21 +23,8 @@ public final class KgeCommand implements Callable<Integer>, AppCommand
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "complex", description = "complex or distmult (default ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(names = "--dim", defaultValue = "100", description = "floats per embedding (default ${DEFAULT-VALUE})")
-    int dim;
-
-    @Option(names = "--neg-ratio", defaultValue = "6",
-        description = "negatives per side and triple (default ${DEFAULT-VALUE})")
-    int negRatio;
-
-    @Option(names = "--lr", defaultValue = "0.1", description = "AdaGrad learning rate (default ${DEFAULT-VALUE})")
-    double learningRate;
-
-    @Option(names = "--reg", defaultValue = "1e-4", description = "L2 regularization weight (default ${DEFAULT-VALUE})")
-    double regularization;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--intent-ahead", defaultValue = "1000",
         description = "triples of look-ahead for intents and samples (default ${DEFAULT-VALUE})")
@@ -66,18 +53,15 @@ public final class KgeCommand implements Callable<Integer>, AppCommand
     public KgeApp app()
     {
         options.validate();
-        final KgeModel kgeModel = KgeModel.parse(model);
-        if (dim < 2 || dim % 2 != 0)
+        final KgeModel kgeModel = modelOptions.validated();
+        if (intentAhead < 1)
         {
-            throw new IllegalArgumentException("--dim " + dim + " is invalid; expected an even number >= 2");
-        }
-        if (negRatio < 1 || intentAhead < 1 || learningRate <= 0 || regularization < 0)
-        {
-            throw new IllegalArgumentException("expected --neg-ratio >= 1, --intent-ahead >= 1, --lr > 0, --reg >= 0");
+            throw new IllegalArgumentException("--intent-ahead " + intentAhead + " is invalid; expected >= 1");
         }
         final SamplingScheme scheme = sampling == null ? null : SamplingScheme.parse(sampling);
         final GraphOptions.Graph g = graph.graph(options.data, options.seed);
-        return new KgeApp(kgeModel, dim, negRatio, learningRate, regularization, intentAhead, scheme, options.seed,
+        return new KgeApp(kgeModel, modelOptions.dim, modelOptions.negRatio, modelOptions.learningRate,
+            modelOptions.regularization, intentAhead, scheme, options.seed,
             g.train(), g.valid(), g.test(), g.entities(), g.relations(), g.description());
     }
 }

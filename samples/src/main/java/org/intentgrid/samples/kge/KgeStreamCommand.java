@@ -54,21 +54,8 @@ public final class KgeStreamCommand implements Callable<Integer>
     @Option(names = "--items-per-step", defaultValue = "1", description = "items per step (default ${DEFAULT-VALUE})")
     int itemsPerStep;
 
-    @Option(names = "--model", defaultValue = "complex", description = "complex or distmult (default ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(names = "--dim", defaultValue = "100", description = "floats per embedding (default ${DEFAULT-VALUE})")
-    int dim;
-
-    @Option(names = "--neg-ratio", defaultValue = "6",
-        description = "negatives per side and triple (default ${DEFAULT-VALUE})")
-    int negRatio;
-
-    @Option(names = "--lr", defaultValue = "0.1", description = "AdaGrad learning rate (default ${DEFAULT-VALUE})")
-    double learningRate;
-
-    @Option(names = "--reg", defaultValue = "1e-4", description = "L2 regularization weight (default ${DEFAULT-VALUE})")
-    double regularization;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--eval-every", defaultValue = "5",
         description = "seconds between rolling validations (default ${DEFAULT-VALUE})")
@@ -125,16 +112,17 @@ public final class KgeStreamCommand implements Callable<Integer>
 
     private KgeStream.Settings settings()
     {
-        if (members < 1 || seconds <= 0 || rate < 1 || lookahead < 0 || itemsPerStep < 1 || dim < 2 ||
-            dim % 2 != 0 || negRatio < 1 || learningRate <= 0 || regularization < 0 || evalEvery <= 0 ||
+        final KgeModel model = modelOptions.validated();
+        if (members < 1 || seconds <= 0 || rate < 1 || lookahead < 0 || itemsPerStep < 1 || evalEvery <= 0 ||
             evalTriples < 1 || restartAt < 0 || snapshotEvery <= 0 || jetThreads < 1)
         {
             throw new IllegalArgumentException("expected --members >= 1, --seconds > 0, --rate >= 1, --lookahead >= " +
-                "0, --items-per-step >= 1, an even --dim >= 2, --neg-ratio >= 1, --lr > 0, --reg >= 0, " +
-                "--eval-every > 0, --eval-triples >= 1, --restart-at >= 0, --snapshot-every > 0, --jet-threads >= 1");
+                "0, --items-per-step >= 1, --eval-every > 0, --eval-triples >= 1, --restart-at >= 0, " +
+                "--snapshot-every > 0, --jet-threads >= 1");
         }
-        return new KgeStream.Settings(KgeModel.parse(model), dim, negRatio, learningRate, regularization, lookahead,
-            itemsPerStep, rate, seconds, evalEvery, evalTriples, restartAt, (long)(snapshotEvery * 1000), seed);
+        return new KgeStream.Settings(model, modelOptions.dim, modelOptions.negRatio, modelOptions.learningRate,
+            modelOptions.regularization, lookahead, itemsPerStep, rate, seconds, evalEvery, evalTriples, restartAt,
+            (long)(snapshotEvery * 1000), seed);
     }
 
     private void write(final GraphOptions.Graph g, final Mode parsedMode, final KgeStream.Result result)

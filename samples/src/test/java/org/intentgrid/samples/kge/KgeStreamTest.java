@@ -50,6 +50,7 @@ class KgeStreamTest
                 graph.relations(), settings(1, 1, 0));
             stream.prepare();
             final Map<String, Double> validation = stream.trainPasses(TOY.resolve("train.del"), 12);
+            System.out.println("REPORT stream kge on the toy data, 12 passes through Jet: " + validation);
             assertTrue(validation.get("mrr_filtered") >= 0.45, "filtered validation MRR after 12 passes through " +
                 "Jet: " + validation);
         }
