@@ -28,15 +28,11 @@ import java.util.SplittableRandom;
  */
 final class KgeApp implements TrainingApp
 {
-    private static final double ADAGRAD_EPSILON = 1e-10;
     static final String ENTITY_TABLE = "kge-entities";
     static final String RELATION_TABLE = "kge-relations";
 
-    private final KgeModel model;
     private final int dim;
     private final int negRatio;
-    private final double learningRate;
-    private final double regularization;
     private final int intentAhead;
     private final SamplingScheme samplingScheme;
     private final long seed;
@@ -47,6 +43,7 @@ final class KgeApp implements TrainingApp
     private final int relations;
     private final String dataset;
     private final LinkPrediction evaluation;
+    private final KgeGradients gradients;
     private Table entityTable;
     private Table relationTable;
 
@@ -55,11 +52,8 @@ final class KgeApp implements TrainingApp
         final int intentAhead, final SamplingScheme samplingScheme, final long seed, final Triples train,
         final Triples valid, final Triples test, final int entities, final int relations, final String dataset)
     {
-        this.model = model;
         this.dim = dim;
         this.negRatio = negRatio;
-        this.learningRate = learningRate;
-        this.regularization = regularization;
         this.intentAhead = intentAhead;
         this.samplingScheme = samplingScheme;
         this.seed = seed;
@@ -70,6 +64,7 @@ final class KgeApp implements TrainingApp
         this.relations = relations;
         this.dataset = dataset;
         this.evaluation = new LinkPrediction(model, dim, entities, relations, train, valid, test);
+        this.gradients = new KgeGradients(model, dim, learningRate, regularization);
     }
 
     @Override
@@ -256,51 +251,21 @@ final class KgeApp implements TrainingApp
             }
             for (int e = 0; e < entityKeys.length; e++)
             {
-                adagrad(entityValues, e * valueLength, entityGradients, e * dim, entityUpdate, e * valueLength);
+                gradients.adagrad(entityValues, e * valueLength, entityGradients, e * dim, entityUpdate,
+                    e * valueLength);
             }
-            adagrad(relationValues, 0, relationGradient, 0, relationUpdate, 0);
+            gradients.adagrad(relationValues, 0, relationGradient, 0, relationUpdate, 0);
             worker.push(entityTable, entityKeys, entityUpdate);
             worker.push(relationTable, relationKey, relationUpdate);
             return loss;
         }
 
-        /**
-         * Adds the gradient of one binary cross-entropy term on (entity {@code s}, the relation, entity {@code o})
-         * with label {@code label}, plus L2 terms; returns the term's loss.
-         */
+        /** One term on (entity {@code s}, the relation, entity {@code o}) with {@code label}; returns its loss. */
         private double term(final int s, final int o, final double label)
         {
             final int valueLength = 2 * dim;
-            final double x = model.score(entityValues, s * valueLength, relationValues, 0, entityValues,
-                o * valueLength, dim);
-            final double p = 1.0 / (1.0 + Math.exp(-x));
-            model.addGradient(p - label, entityValues, s * valueLength, relationValues, 0, entityValues,
-                o * valueLength, entityGradients, s * dim, relationGradient, 0, entityGradients, o * dim, dim);
-            if (regularization > 0)
-            {
-                for (int k = 0; k < dim; k++)
-                {
-                    entityGradients[s * dim + k] += regularization * entityValues[s * valueLength + k];
-                    entityGradients[o * dim + k] += regularization * entityValues[o * valueLength + k];
-                    relationGradient[k] += regularization * relationValues[k];
-                }
-            }
-            final double probability = label > 0.5 ? p : 1 - p;
-            return -Math.log(Math.max(probability, 1e-12));
-        }
-
-        /** AdaGrad: the step {@code -lr g / sqrt(sum + g^2)} and the squared gradient, as one additive update. */
-        private void adagrad(
-            final float[] values, final int valueOffset, final double[] gradient, final int gradientOffset,
-            final float[] update, final int updateOffset)
-        {
-            for (int k = 0; k < dim; k++)
-            {
-                final double g = gradient[gradientOffset + k];
-                final double sum = values[valueOffset + dim + k] + g * g;
-                update[updateOffset + k] = (float)(-learningRate * g / Math.sqrt(sum + ADAGRAD_EPSILON));
-                update[updateOffset + dim + k] = (float)(g * g);
-            }
+            return gradients.term(entityValues, s * valueLength, entityGradients, s * dim, relationValues, 0,
+                relationGradient, 0, entityValues, o * valueLength, entityGradients, o * dim, label);
         }
     }
 

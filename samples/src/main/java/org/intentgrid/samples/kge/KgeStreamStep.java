@@ -7,27 +7,23 @@ import org.intentgrid.jet.TrainingStep;
  * The kge app's model as a streaming step: binary cross-entropy on each triple and on its {@code 2 x negRatio}
  * corruptions (the first {@code negRatio} negatives replace the subject, the others the object), L2 regularization,
  * AdaGrad. Values hold the embedding followed by its AdaGrad sums, as in the batch app: table 0 is the entities
- * (subject, object), table 1 the relations, negative sample 0 the corrupting entities.
+ * (subject, object), table 1 the relations, negative sample 0 the corrupting entities. Gradients take half of a
+ * key's value offset ({@code dim} doubles per key).
  */
 final class KgeStreamStep implements TrainingStep<StreamTriple>
 {
     private static final long serialVersionUID = 1L;
-    private static final double ADAGRAD_EPSILON = 1e-10;
 
-    private final KgeModel model;
+    private final KgeGradients gradients;
     private final int dim;
     private final int negRatio;
-    private final double learningRate;
-    private final double regularization;
 
     KgeStreamStep(final KgeModel model, final int dim, final int negRatio, final double learningRate,
         final double regularization)
     {
-        this.model = model;
+        this.gradients = new KgeGradients(model, dim, learningRate, regularization);
         this.dim = dim;
         this.negRatio = negRatio;
-        this.learningRate = learningRate;
-        this.regularization = regularization;
     }
 
     @Override
@@ -63,46 +59,20 @@ final class KgeStreamStep implements TrainingStep<StreamTriple>
         return loss;
     }
 
-    /**
-     * Adds the gradient of one binary cross-entropy term on (subject, relation, object) plus L2 terms; offsets are
-     * into values ({@code 2 x dim} floats per key), gradients take half of them.
-     */
     private double term(
         final float[] subjects, final int s, final double[] subjectGradients, final float[] relations, final int r,
         final double[] relationGradients, final float[] objects, final int o, final double[] objectGradients,
         final double label)
     {
-        final double x = model.score(subjects, s, relations, r, objects, o, dim);
-        final double p = 1.0 / (1.0 + Math.exp(-x));
-        model.addGradient(p - label, subjects, s, relations, r, objects, o, subjectGradients, s / 2,
-            relationGradients, r / 2, objectGradients, o / 2, dim);
-        if (regularization > 0)
-        {
-            for (int k = 0; k < dim; k++)
-            {
-                subjectGradients[s / 2 + k] += regularization * subjects[s + k];
-                objectGradients[o / 2 + k] += regularization * objects[o + k];
-                relationGradients[r / 2 + k] += regularization * relations[r + k];
-            }
-        }
-        final double probability = label > 0.5 ? p : 1 - p;
-        return -Math.log(Math.max(probability, 1e-12));
+        return gradients.term(subjects, s, subjectGradients, s / 2, relations, r, relationGradients, r / 2, objects, o,
+            objectGradients, o / 2, label);
     }
 
-    /** AdaGrad per key: the step {@code -lr g / sqrt(sum + g^2)} and the squared gradient, as one update. */
-    private void adagrad(final float[] values, final double[] gradients, final float[] updates)
+    private void adagrad(final float[] values, final double[] keyGradients, final float[] updates)
     {
-        for (int key = 0; key < gradients.length / dim; key++)
+        for (int key = 0; key < keyGradients.length / dim; key++)
         {
-            final int v = key * 2 * dim;
-            final int g = key * dim;
-            for (int k = 0; k < dim; k++)
-            {
-                final double gradient = gradients[g + k];
-                final double sum = values[v + dim + k] + gradient * gradient;
-                updates[v + k] = (float)(-learningRate * gradient / Math.sqrt(sum + ADAGRAD_EPSILON));
-                updates[v + dim + k] = (float)(gradient * gradient);
-            }
+            gradients.adagrad(values, key * 2 * dim, keyGradients, key * dim, updates, key * 2 * dim);
         }
     }
 }
