@@ -16,6 +16,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -193,6 +194,18 @@ public final class GridMember
     public void flushBackup()
     {
         runtime.get().flushBackup();
+    }
+
+    /**
+     * {@link #flushBackup()} without waiting: a stream processor that must not block calls it before it declares
+     * its progress durable (a Jet snapshot), and polls the future.
+     *
+     * @return completes once every update this member applied before the call is in its backup holder's copy (the
+     *         flush starts now; at once when the member has no holder, for example with backups off)
+     */
+    public CompletableFuture<Void> backedUp()
+    {
+        return runtime.get().afterBackupFlush();
     }
 
     /** Writes out this member's buffered key trace (see {@link GridConfig#traceDirectory(String)}). */

@@ -561,6 +561,15 @@ public final class MemberRuntime
         flusher.flush();
     }
 
+    /**
+     * @return completes once a backup flush that starts now has reached this member's backup holder (at once when
+     *         there is none): every update applied here before the call is then in the backup
+     */
+    public CompletableFuture<Void> afterBackupFlush()
+    {
+        return flusher.afterNextFlush();
+    }
+
     /** Stops background threads and frees the stores' native memory (after the grace period lock-free readers get). */
     public void shutdown()
     {

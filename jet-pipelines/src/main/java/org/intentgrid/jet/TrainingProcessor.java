@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,9 +26,10 @@ import java.util.concurrent.TimeUnit;
  * waited {@code maxWaitMillis}, or when the input ends. A step's pulls that are not answered yet put the processor in
  * the waiting state: it takes no items and returns at once until they are (a cooperative thread never blocks).
  * <p>
- * At-least-once: before Jet saves a snapshot the processor finishes the step in flight and waits for every push to
- * be acknowledged, then saves the items still in its window; a restart restores them and signals their intents
- * again. Items trained after the last snapshot are trained again after a restart from it.
+ * At-least-once: before Jet saves a snapshot the processor finishes the step in flight, waits for every push to
+ * be acknowledged and for its member's own updates to reach the member's backup, reports, then saves the items
+ * still in its window; a restart restores them and signals their intents again. Items trained after the last
+ * snapshot are trained again after a restart from it.
  */
 final class TrainingProcessor<T> extends AbstractProcessor
 {
@@ -43,7 +45,9 @@ final class TrainingProcessor<T> extends AbstractProcessor
     private final StepBuffers keyBuffers = new StepBuffers();
     private final StepBuffers negativeBuffers = new StepBuffers();
     private final StepBuffers sampleBuffers = new StepBuffers();
+    private GridMember gridMember;
     private ParameterWorker worker;
+    private CompletableFuture<Void> backupFence;
     private Table[] tables;
     private Table[] negativeTables;
     private int processor;
@@ -97,7 +101,7 @@ final class TrainingProcessor<T> extends AbstractProcessor
     @Override
     protected void init(final Context context)
     {
-        final GridMember gridMember = GridMember.of(context.hazelcastInstance());
+        gridMember = GridMember.of(context.hazelcastInstance());
         final ParameterGrid grid = gridMember.grid();
         final List<TrainingStage.TableKeys<T>> keys = stage.keys();
         tables = new Table[keys.size()];
@@ -187,11 +191,16 @@ final class TrainingProcessor<T> extends AbstractProcessor
     {
         if (snapshotting == null)
         {
-            // the report before the barrier: a restart from this snapshot forgets counts not reported yet
-            if (!flushUnsent() || !progressStep() || !pushesAcknowledged() || !report())
+            if (!flushUnsent() || !progressStep() || !pushesAcknowledged() || !backedUp())
             {
                 return false;
             }
+            // the report before the barrier: a restart from this snapshot forgets counts not reported yet
+            if (!report())
+            {
+                return false;
+            }
+            backupFence = null;
             snapshotting = window.iterator();
             sequence = 0;
         }
@@ -482,6 +491,20 @@ final class TrainingProcessor<T> extends AbstractProcessor
         {
             unacknowledgedPushes.add(push);
         }
+    }
+
+    /**
+     * @return true once this member's own updates made so far are in its backup: a crash after the snapshot could
+     *         otherwise lose updates of items the snapshot says were trained (pushes to other members are safe
+     *         once acknowledged)
+     */
+    private boolean backedUp()
+    {
+        if (backupFence == null)
+        {
+            backupFence = gridMember.backedUp();
+        }
+        return backupFence.isDone();
     }
 
     /** @return true once every push made so far is acknowledged by the key's owner */

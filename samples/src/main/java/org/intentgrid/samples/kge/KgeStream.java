@@ -138,8 +138,7 @@ final class KgeStream
         final HazelcastInstance hz = grid.member(0).hazelcast();
         final Job job = hz.getJet().newJob(pipeline(), new JobConfig().setName("kge-stream")
             .setProcessingGuarantee(ProcessingGuarantee.AT_LEAST_ONCE)
-            .setSnapshotIntervalMillis(settings.snapshotMillis())
-            .setAutoScaling(false));
+            .setSnapshotIntervalMillis(settings.snapshotMillis()));
         final AtomicLong produced = new AtomicLong();
         final Thread producer = new Thread(() -> produce(hz.getMap(MAP), produced, settings.rate(), Long.MAX_VALUE),
             "kge-stream-producer");
@@ -203,8 +202,7 @@ final class KgeStream
         final HazelcastInstance hz = grid.member(0).hazelcast();
         final AtomicLong produced = new AtomicLong();
         produce(hz.getMap(MAP), produced, 0, items);
-        final Job job = hz.getJet().newJob(pipeline(), new JobConfig().setName("kge-stream-capacity")
-            .setAutoScaling(false));
+        final Job job = hz.getJet().newJob(pipeline(), new JobConfig().setName("kge-stream-capacity"));
         final IList<Object> events = hz.getList(EVENTS);
         final Totals totals = new Totals();
         final long start = System.nanoTime();

@@ -1,0 +1,228 @@
+package org.intentgrid.jet;
+
+import com.hazelcast.config.EventJournalConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.jet.Job;
+import com.hazelcast.jet.config.JobConfig;
+import com.hazelcast.jet.config.ProcessingGuarantee;
+import com.hazelcast.jet.core.JobStatus;
+import com.hazelcast.jet.pipeline.JournalInitialPosition;
+import com.hazelcast.jet.pipeline.Pipeline;
+import com.hazelcast.jet.pipeline.Sinks;
+import com.hazelcast.jet.pipeline.Sources;
+import com.hazelcast.map.IMap;
+import org.intentgrid.GridConfig;
+import org.intentgrid.GridMember;
+import org.intentgrid.OpHandle;
+import org.intentgrid.ParameterGrid;
+import org.intentgrid.ParameterWorker;
+import org.intentgrid.Table;
+import org.intentgrid.TableSpec;
+import org.intentgrid.spi.Mode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A member JVM running part of a training job is killed with SIGKILL from outside while the stream flows: the job
+ * restarts from its last snapshot on the survivors, and no item's update is lost (at-least-once).
+ * <p>
+ * The grid runs in mode static here: keys stay at their homes, so every push of an item is a local update or an
+ * acknowledged remote one, which the grid's crash survival covers. In an adaptive grid a key that was relocated to
+ * the killed member less than one backup flush before the kill is lost with it, and its home still names the member
+ * that handed it over, so its pulls are never answered (the same test in mode adaptive hits that in about one run of
+ * four; see the README's *Not done yet*).
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class JetCrashIT
+{
+    private static final int FAILURE_DETECTION_SECONDS = 4;
+    private static final int KEYS = 1_000;
+    private static final int ITEMS = 24_000;
+    private static final int RATE = 4_000;
+    private static final long SNAPSHOT_MILLIS = 500;
+    private static final Logger HAZELCAST = Logger.getLogger("com.hazelcast");
+
+    private Process process;
+
+    @BeforeAll
+    static void quiet()
+    {
+        HAZELCAST.setLevel(Level.SEVERE);
+    }
+
+    @AfterEach
+    void killFork() throws Exception
+    {
+        if (process != null && process.isAlive())
+        {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aKilledMembersItemsAreTrainedAgainAndNoUpdateIsLost() throws Exception
+    {
+        final GridConfig config = GridConfig.embedded().members(2).jet(1).mode(Mode.STATIC)
+            .failureDetectionSeconds(FAILURE_DETECTION_SECONDS);
+        try (ParameterGrid grid = ParameterGrid.start(config))
+        {
+            startFork(config, grid);
+            final HazelcastInstance hz = grid.member(0).hazelcast();
+            final Table table = grid.table(TableSpec.of("counts", KEYS, 1));
+            hz.getConfig().addMapConfig(new MapConfig("stream").setEventJournalConfig(
+                new EventJournalConfig().setEnabled(true).setCapacity(200_000)));
+            final IMap<Integer, Integer> stream = hz.getMap("stream");
+            final TrainingStage<Integer> stage = TrainingStage.<Integer>builder("count")
+                .keys("counts", item -> new long[] {item % KEYS})
+                .lookahead(200)
+                .step(batch ->
+                {
+                    for (int i = 0; i < batch.size(); i++)
+                    {
+                        batch.updates(0)[batch.offset(0, i, 0)] += 1;
+                    }
+                    return 0;
+                })
+                .build();
+            final Pipeline pipeline = Pipeline.create();
+            stage.applyTo(pipeline.readFrom(Sources.<Integer, Integer>mapJournal("stream",
+                JournalInitialPosition.START_FROM_OLDEST)).withoutTimestamps().map(e -> e.getValue()))
+                .writeTo(Sinks.noop());
+            final Job job = hz.getJet().newJob(pipeline, new JobConfig()
+                .setProcessingGuarantee(ProcessingGuarantee.AT_LEAST_ONCE).setSnapshotIntervalMillis(SNAPSHOT_MILLIS));
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (job.getStatus() != JobStatus.RUNNING && System.nanoTime() < deadline)
+            {
+                Thread.sleep(20);
+            }
+            final long start = System.nanoTime();
+            double atKill = 0;
+            for (int i = 0; i < ITEMS; i++)
+            {
+                stream.set(i, i);
+                if (i == ITEMS / 2)
+                {
+                    atKill = sum(grid, table);
+                    process.destroyForcibly();
+                }
+                final long due = start + (long)(i * 1e9 / RATE);
+                final long wait = due - System.nanoTime();
+                if (wait > 0)
+                {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
+            final double total = awaitStable(grid, table);
+            System.out.println("REPORT jet crash: " + ITEMS + " items, a member JVM killed with SIGKILL after " +
+                (ITEMS / 2) + " (" + atKill + " trained by then); afterwards the +1 pushes sum to " + total +
+                " (" + (total - ITEMS) + " items trained twice: those since the last snapshot before the crash " +
+                "was detected); job " + job.getStatus());
+            assertTrue(total >= ITEMS, "no item's update is lost: " + total + " of " + ITEMS);
+            assertTrue(total <= ITEMS + 2 * RATE * SNAPSHOT_MILLIS / 1000, "at most the items of about one snapshot " +
+                "interval are trained twice: " + total);
+            job.cancel();
+        }
+    }
+
+    /** @return the table's sum once it reached every item and then stayed unchanged for two seconds */
+    private static double awaitStable(final ParameterGrid grid, final Table table) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        double last = -1;
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < deadline)
+        {
+            final double now = sum(grid, table);
+            if (now != last)
+            {
+                last = now;
+                stableSince = System.nanoTime();
+            }
+            else if (now >= ITEMS && System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(2))
+            {
+                return now;
+            }
+            Thread.sleep(100);
+        }
+        return last;
+    }
+
+    private static double sum(final ParameterGrid grid, final Table table)
+    {
+        final long[] keys = new long[KEYS];
+        for (int k = 0; k < KEYS; k++)
+        {
+            keys[k] = k;
+        }
+        final float[] values = new float[KEYS];
+        try (ParameterWorker worker = grid.worker())
+        {
+            final OpHandle pull = worker.pull(table, keys, values);
+            if (!pull.await(20, TimeUnit.SECONDS))
+            {
+                for (int k = 0; k < KEYS; k++)
+                {
+                    final float[] one = new float[1];
+                    if (!worker.pull(table, new long[] {k}, one).await(2, TimeUnit.SECONDS))
+                    {
+                        final StringBuilder where = new StringBuilder("DIAG key " + k + ":");
+                        for (final GridMember m : grid.members())
+                        {
+                            where.append(" [").append(m.id()).append(" ").append(m.copyState(table, k))
+                                .append(" home=").append(m.isHome(table, k)).append(" dir=")
+                                .append(m.directoryOwner(table, k)).append("]");
+                        }
+                        System.out.println(where);
+                    }
+                }
+                pull.await();
+            }
+        }
+        double sum = 0;
+        for (final float v : values)
+        {
+            sum += v;
+        }
+        return sum;
+    }
+
+    private void startFork(final GridConfig config, final ParameterGrid grid) throws Exception
+    {
+        final ProcessBuilder builder = new ProcessBuilder(List.of(
+            Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+            "-Djava.net.preferIPv4Stack=true", "-cp", System.getProperty("java.class.path"), JetMember.class.getName(),
+            config.clusterName(), String.valueOf(FAILURE_DETECTION_SECONDS), config.mode().label()));
+        builder.redirectError(new File("target", "jet-crash-member.log").getAbsoluteFile());
+        process = builder.start();
+        final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null && !line.startsWith("READY "))
+        {
+            continue;
+        }
+        assertTrue(line != null, "the forked member started");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (grid.member(0).hazelcast().getCluster().getMembers().size() < 3 ||
+            !grid.member(0).hazelcast().getPartitionService().isClusterSafe())
+        {
+            assertTrue(System.nanoTime() < deadline, "the forked member joined within 60 s");
+            Thread.sleep(50);
+        }
+    }
+}
