@@ -31,11 +31,15 @@ final class MemberCommand implements Callable<Integer>
     @Option(names = "--backups", defaultValue = "" + GridConfig.BACKUPS_DEFAULT)
     int backups;
 
+    @Option(names = "--jet-threads", defaultValue = "0")
+    int jetThreads;
+
     @Override
     public Integer call() throws InterruptedException
     {
         final ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(1).clusterName(clusterName)
-            .basePort(basePort).mode(Mode.parse(mode)).maxRoundsPerSecond(maxRoundsPerSecond).backups(backups));
+            .basePort(basePort).mode(Mode.parse(mode)).maxRoundsPerSecond(maxRoundsPerSecond).backups(backups)
+            .jet(jetThreads));
         ForkedMember.install(grid, null);
         final ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
         while (grid.member(0).isRunning() && (parent == null || parent.isAlive()))

@@ -106,7 +106,7 @@ final class KgeStream
         final int dim = settings.dim();
         entityTable = grid.table(TableSpec.of(KgeApp.ENTITY_TABLE, entities, 2 * dim));
         relationTable = grid.table(TableSpec.of(KgeApp.RELATION_TABLE, relations, 2 * dim));
-        grid.enableSampling(entityTable, Sampling.of(KeyDistribution.uniform(0, entities)).seed(settings.seed()));
+        grid.enableSampling(entityTable, sampling(entities, settings.seed()));
         try (ParameterWorker w = grid.worker())
         {
             KgeApp.initialize(w, entityTable, entities, dim, settings.seed());
@@ -116,13 +116,21 @@ final class KgeStream
             .setEventJournalConfig(new EventJournalConfig().setEnabled(true).setCapacity(JOURNAL_CAPACITY)));
     }
 
+    /** Negatives of the kge app: uniform over all entities; members of other JVMs enable it from the stage. */
+    private static Sampling sampling(final int entities, final long seed)
+    {
+        return Sampling.of(KeyDistribution.uniform(0, entities)).seed(seed);
+    }
+
     /** The training stage of this run. */
     TrainingStage<StreamTriple> stage()
     {
+        final int entityCount = entities;
+        final long seed = settings.seed();
         return TrainingStage.<StreamTriple>builder("kge-training")
             .keys(KgeApp.ENTITY_TABLE, t -> new long[] {t.subject(), t.object()})
             .keys(KgeApp.RELATION_TABLE, t -> new long[] {t.relation()})
-            .negatives(KgeApp.ENTITY_TABLE, 2 * settings.negRatio())
+            .negatives(KgeApp.ENTITY_TABLE, 2 * settings.negRatio(), () -> sampling(entityCount, seed))
             .lookahead(settings.lookahead())
             .itemsPerStep(settings.itemsPerStep())
             .eventTime(StreamTriple::eventTime)

@@ -3,6 +3,7 @@ package org.intentgrid.samples.kge;
 import org.intentgrid.GridConfig;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.samples.Json;
+import org.intentgrid.samples.train.MemberJvms;
 import org.intentgrid.samples.train.Plots;
 import org.intentgrid.spi.Mode;
 import picocli.CommandLine.Command;
@@ -34,6 +35,9 @@ public final class KgeStreamCommand implements Callable<Integer>
 
     @Option(names = "--members", defaultValue = "2", description = "embedded members (default ${DEFAULT-VALUE})")
     int members;
+
+    @Option(names = "--fork", description = "run each member but this one in its own JVM on 127.0.0.1")
+    boolean fork;
 
     @Option(names = "--mode", defaultValue = "adaptive",
         description = "adaptive, replication-only, relocation-only or static (default ${DEFAULT-VALUE})")
@@ -90,12 +94,18 @@ public final class KgeStreamCommand implements Callable<Integer>
         final KgeStream.Settings settings = settings();
         final Mode parsedMode = Mode.parse(mode);
         final GraphOptions.Graph g = graph.graph(data, seed);
-        System.out.printf("stream kge: %s; %d members (%s), look-ahead %d, %,d triples/s for %.0f s%n",
-            g.description(), members, parsedMode.label(), lookahead, rate, seconds);
+        System.out.printf("stream kge: %s; %d %s members (%s), look-ahead %d, %,d triples/s for %.0f s%n",
+            g.description(), members, fork ? "forked" : "embedded", parsedMode.label(), lookahead, rate, seconds);
         final KgeStream.Result result;
-        try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(members).mode(parsedMode)
-            .jet(jetThreads)))
+        final GridConfig config = GridConfig.embedded().members(fork ? 1 : members).mode(parsedMode).jet(jetThreads);
+        try (ParameterGrid grid = ParameterGrid.start(config);
+             MemberJvms memberJvms = fork ? new MemberJvms(config, members - 1, List.of("--mode", mode,
+                 "--jet-threads", String.valueOf(jetThreads))) : null)
         {
+            if (memberJvms != null)
+            {
+                memberJvms.awaitJoined(grid.member(0).hazelcast(), members);
+            }
             final KgeStream stream = new KgeStream(grid, g.train(), g.valid(), g.test(), g.entities(), g.relations(),
                 settings);
             stream.prepare();
@@ -131,6 +141,7 @@ public final class KgeStreamCommand implements Callable<Integer>
         out.put("app", "stream-kge");
         out.put("dataset", g.description());
         out.put("members", members);
+        out.put("fork", fork);
         out.put("mode", parsedMode.label());
         out.put("lookahead", lookahead);
         out.put("items_per_step", itemsPerStep);

@@ -6,11 +6,6 @@ import com.hazelcast.core.IExecutorService;
 import org.intentgrid.GridConfig;
 import org.intentgrid.ParameterGrid;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,14 +24,13 @@ import java.util.function.LongConsumer;
  */
 final class ForkedPool implements WorkerPool
 {
-    private static final long JOIN_TIMEOUT_MILLIS = 120_000;
+    /** The longest the cluster may take to drop a killed member (failure detection included). */
+    private static final long REMOVAL_TIMEOUT_MILLIS = 120_000;
 
     private final TrainOptions options;
     private final AppRecipe recipe;
     private final ParameterGrid grid;
-    private final List<Process> children = new ArrayList<>();
-    private final List<Path> logs = new ArrayList<>();
-    private final Thread cleanup = new Thread(this::destroyChildren, "intentgrid-fork-cleanup");
+    private MemberJvms children;
     private final IExecutorService executor;
     private final List<Member> members = new ArrayList<>();
     /** Per member of {@link #members}, the run's worker indexes it trains (a lost member's go to the survivors). */
@@ -52,15 +46,13 @@ final class ForkedPool implements WorkerPool
         final GridConfig config = options.gridConfig().members(1);
         this.grid = ParameterGrid.start(config);
         ForkedMember.install(grid, app);
-        Runtime.getRuntime().addShutdownHook(cleanup);
         try
         {
-            for (int i = 1; i < options.members; i++)
-            {
-                children.add(startChild(config, i));
-            }
+            children = new MemberJvms(config, options.members - 1, List.of("--mode", options.mode,
+                "--max-rounds-per-second", String.valueOf(config.maxRoundsPerSecond()), "--backups",
+                String.valueOf(config.backups())));
             final HazelcastInstance hz = grid.member(0).hazelcast();
-            awaitMembers(hz);
+            children.awaitJoined(hz, options.members);
             members.add(hz.getCluster().getLocalMember());
             for (final Member member : hz.getCluster().getMembers())
             {
@@ -84,48 +76,6 @@ final class ForkedPool implements WorkerPool
         {
             close();
             throw e;
-        }
-    }
-
-    private Process startChild(final GridConfig config, final int index)
-    {
-        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        try
-        {
-            final Path log = Files.createTempFile("intentgrid-member-" + index + "-", ".log");
-            logs.add(log);
-            return new ProcessBuilder(java, "-Xmx2g", "-Djava.net.preferIPv4Stack=true", "-cp",
-                System.getProperty("java.class.path"), "org.intentgrid.samples.IntentGridCli", "member",
-                "--cluster-name", config.clusterName(), "--mode", options.mode, "--base-port",
-                String.valueOf(config.basePort()), "--max-rounds-per-second",
-                String.valueOf(config.maxRoundsPerSecond()), "--backups", String.valueOf(config.backups()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        }
-        catch (final IOException e)
-        {
-            throw new UncheckedIOException("cannot start member JVM " + index, e);
-        }
-    }
-
-    private void awaitMembers(final HazelcastInstance hz)
-    {
-        final long deadline = System.currentTimeMillis() + JOIN_TIMEOUT_MILLIS;
-        while (hz.getCluster().getMembers().size() < options.members)
-        {
-            for (int i = 0; i < children.size(); i++)
-            {
-                if (!children.get(i).isAlive())
-                {
-                    throw new IllegalStateException("member JVM " + (i + 1) + " exited with code " +
-                        children.get(i).exitValue() + "; its output is in " + logs.get(i));
-                }
-            }
-            if (System.currentTimeMillis() > deadline)
-            {
-                throw new IllegalStateException("member JVMs did not join within " + JOIN_TIMEOUT_MILLIS / 1000 +
-                    " s; their output is in " + logs);
-            }
-            sleep(100);
         }
     }
 
@@ -168,7 +118,7 @@ final class ForkedPool implements WorkerPool
                     final long now = counters.get(ForkedMember.PROGRESS);
                     progress.accept(now - reported);
                     reported = now;
-                    checkChildren();
+                    children.checkAlive(killedAtNanos >= 0 ? options.killMember : -1);
                 }
                 catch (final InterruptedException e)
                 {
@@ -202,7 +152,7 @@ final class ForkedPool implements WorkerPool
         final Thread killer = new Thread(() ->
         {
             sleep(delayMillis);
-            children.get(options.killMember - 1).destroyForcibly();
+            children.kill(options.killMember);
             killedAtNanos = System.nanoTime();
         }, "intentgrid-kill-member");
         killer.start();
@@ -216,7 +166,7 @@ final class ForkedPool implements WorkerPool
     private CrashReport afterKill(final int epoch, final double secondsIntoEpoch)
     {
         final HazelcastInstance hz = grid.member(0).hazelcast();
-        final long deadline = System.nanoTime() + JOIN_TIMEOUT_MILLIS * 1_000_000L;
+        final long deadline = System.nanoTime() + REMOVAL_TIMEOUT_MILLIS * 1_000_000L;
         while (hz.getCluster().getMembers().size() >= members.size() && System.nanoTime() < deadline)
         {
             sleep(50);
@@ -279,17 +229,6 @@ final class ForkedPool implements WorkerPool
         return crash;
     }
 
-    private void checkChildren()
-    {
-        for (int i = 0; i < children.size(); i++)
-        {
-            if (!children.get(i).isAlive() && !(killedAtNanos >= 0 && i == options.killMember - 1))
-            {
-                throw new IllegalStateException("member JVM " + (i + 1) + " died; its output is in " + logs.get(i));
-            }
-        }
-    }
-
     @Override
     public long workerCpuNanos()
     {
@@ -334,47 +273,11 @@ final class ForkedPool implements WorkerPool
     @Override
     public void close()
     {
-        destroyChildren();
-        try
+        if (children != null)
         {
-            Runtime.getRuntime().removeShutdownHook(cleanup);
-        }
-        catch (final IllegalStateException e)
-        {
-            // the JVM is shutting down already; the hook runs (or ran) destroyChildren itself
+            children.close();
         }
         grid.close();
-        for (final Path log : logs)
-        {
-            final File file = log.toFile();
-            if (file.exists() && !file.delete())
-            {
-                file.deleteOnExit();
-            }
-        }
-    }
-
-    private void destroyChildren()
-    {
-        for (final Process child : children)
-        {
-            child.destroy();
-        }
-        for (final Process child : children)
-        {
-            try
-            {
-                if (!child.waitFor(10, TimeUnit.SECONDS))
-                {
-                    child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-                child.destroyForcibly();
-            }
-        }
     }
 
     private static void sleep(final long millis)

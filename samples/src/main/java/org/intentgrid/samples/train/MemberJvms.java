@@ -1,0 +1,164 @@
+package org.intentgrid.samples.train;
+
+import com.hazelcast.core.HazelcastInstance;
+import org.intentgrid.GridConfig;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The member JVMs of a {@code --fork} run: {@code bin/intentgrid member} processes on 127.0.0.1 that join the
+ * driver's cluster, each writing its output to a temporary log. They are taken down when the run closes, when the
+ * driver exits or is stopped (a shutdown hook), and they stop by themselves once the driver's process is gone.
+ */
+public final class MemberJvms implements AutoCloseable
+{
+    private static final long JOIN_TIMEOUT_MILLIS = 120_000;
+
+    private final List<Process> children = new ArrayList<>();
+    private final List<Path> logs = new ArrayList<>();
+    private final Thread cleanup = new Thread(this::destroyChildren, "intentgrid-fork-cleanup");
+
+    /**
+     * Starts {@code count} member JVMs joining the cluster of {@code config}.
+     *
+     * @param memberArgs options of {@code bin/intentgrid member} beyond the cluster name and base port
+     */
+    public MemberJvms(final GridConfig config, final int count, final List<String> memberArgs)
+    {
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try
+        {
+            for (int i = 1; i <= count; i++)
+            {
+                children.add(start(config, i, memberArgs));
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            close();
+            throw e;
+        }
+    }
+
+    private Process start(final GridConfig config, final int index, final List<String> memberArgs)
+    {
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try
+        {
+            final Path log = Files.createTempFile("intentgrid-member-" + index + "-", ".log");
+            logs.add(log);
+            final List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-Djava.net.preferIPv4Stack=true",
+                "-cp", System.getProperty("java.class.path"), "org.intentgrid.samples.IntentGridCli", "member",
+                "--cluster-name", config.clusterName(), "--base-port", String.valueOf(config.basePort())));
+            command.addAll(memberArgs);
+            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot start member JVM " + index, e);
+        }
+    }
+
+    /**
+     * Waits until the cluster has {@code members} members.
+     *
+     * @throws IllegalStateException naming the member's log if a member JVM exited, or after two minutes
+     */
+    public void awaitJoined(final HazelcastInstance hz, final int members)
+    {
+        final long deadline = System.currentTimeMillis() + JOIN_TIMEOUT_MILLIS;
+        while (hz.getCluster().getMembers().size() < members)
+        {
+            checkAlive(-1);
+            if (System.currentTimeMillis() > deadline)
+            {
+                throw new IllegalStateException("member JVMs did not join within " + JOIN_TIMEOUT_MILLIS / 1000 +
+                    " s; their output is in " + logs);
+            }
+            try
+            {
+                Thread.sleep(100);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while member JVMs joined", e);
+            }
+        }
+    }
+
+    /**
+     * @param expectedDead the member JVM (1-based) that was killed on purpose, or -1
+     * @throws IllegalStateException naming the member's log if another member JVM exited
+     */
+    void checkAlive(final int expectedDead)
+    {
+        for (int i = 0; i < children.size(); i++)
+        {
+            if (!children.get(i).isAlive() && i + 1 != expectedDead)
+            {
+                throw new IllegalStateException("member JVM " + (i + 1) + " exited with code " +
+                    children.get(i).exitValue() + "; its output is in " + logs.get(i));
+            }
+        }
+    }
+
+    /** Kills member JVM {@code index} (1-based) with SIGKILL. */
+    void kill(final int index)
+    {
+        children.get(index - 1).destroyForcibly();
+    }
+
+    /** Takes every member JVM down and deletes their logs. */
+    @Override
+    public void close()
+    {
+        destroyChildren();
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+        catch (final IllegalStateException e)
+        {
+            // the JVM is shutting down already; the hook runs (or ran) destroyChildren itself
+        }
+        for (final Path log : logs)
+        {
+            final File file = log.toFile();
+            if (file.exists() && !file.delete())
+            {
+                file.deleteOnExit();
+            }
+        }
+    }
+
+    private void destroyChildren()
+    {
+        for (final Process child : children)
+        {
+            child.destroy();
+        }
+        for (final Process child : children)
+        {
+            try
+            {
+                if (!child.waitFor(10, TimeUnit.SECONDS))
+                {
+                    child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                child.destroyForcibly();
+            }
+        }
+    }
+}
