@@ -59,7 +59,8 @@ final class TrainingProcessor<T> extends AbstractProcessor
     private int itemsAtNextClock;
     private long sequence;
     private Step<T> inFlight;
-    private Iterator<Waiting<T>> snapshotting;
+    /** The window's items while a snapshot saves them; {@link #sequence} is the next one to save. */
+    private Waiting<?>[] snapshotting;
     private TrainingEvent unsent;
     private long itemsTotal;
     private long rejectedTotal;
@@ -201,13 +202,13 @@ final class TrainingProcessor<T> extends AbstractProcessor
                 return false;
             }
             backupFence = null;
-            snapshotting = window.iterator();
+            snapshotting = window.toArray(new Waiting<?>[0]);
             sequence = 0;
         }
-        while (snapshotting.hasNext())
+        // an item the full outbox refused is offered again at the next call
+        while (sequence < snapshotting.length)
         {
-            final Waiting<T> next = snapshotting.next();
-            if (!tryEmitToSnapshot(new WindowKey(processor, sequence), next.item()))
+            if (!tryEmitToSnapshot(new WindowKey(processor, sequence), snapshotting[(int)sequence].item()))
             {
                 return false;
             }
