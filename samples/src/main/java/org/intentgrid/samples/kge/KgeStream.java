@@ -20,7 +20,10 @@ import org.intentgrid.ParameterWorker;
 import org.intentgrid.Sampling;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import org.intentgrid.jet.RejectedItem;
+import org.intentgrid.jet.StepBatch;
 import org.intentgrid.jet.TrainingReport;
 import org.intentgrid.jet.TrainingStage;
 import org.intentgrid.samples.train.Shuffle;
@@ -50,6 +53,8 @@ final class KgeStream
     private static final int MAP_KEYS = 100_000;
     private static final int JOURNAL_CAPACITY = 2_000_000;
     private static final int PRODUCER_BATCH = 250;
+    /** End-to-end lags of the items trained by {@link #latency} runs, in milliseconds (this JVM's members). */
+    private static final Recorder LAGS = new Recorder(3);
 
     /** How the stream and its training are set up. */
     record Settings(KgeModel model, int dim, int negRatio, double learningRate, double regularization,
@@ -67,6 +72,11 @@ final class KgeStream
     /** The whole run. */
     record Result(List<Tick> ticks, long produced, long trained, long rejected, double itemsPerSecond,
                   double localShare, double meanLagMillis, long maxLagMillis, Map<String, Double> validation)
+    {
+    }
+
+    /** Items trained at a steady rate and their end-to-end lags in milliseconds. */
+    record Latency(long items, long p50Millis, long p99Millis, long maxMillis)
     {
     }
 
@@ -116,6 +126,16 @@ final class KgeStream
             .setEventJournalConfig(new EventJournalConfig().setEnabled(true).setCapacity(JOURNAL_CAPACITY)));
     }
 
+    private static double recordLags(final StepBatch<StreamTriple> batch, final KgeStreamStep step)
+    {
+        final long now = System.currentTimeMillis();
+        for (int i = 0; i < batch.size(); i++)
+        {
+            LAGS.recordValue(Math.max(0, now - batch.item(i).eventTime()));
+        }
+        return step.train(batch);
+    }
+
     /** Negatives of the kge app: uniform over all entities; members of other JVMs enable it from the stage. */
     private static Sampling sampling(final int entities, final long seed)
     {
@@ -125,8 +145,19 @@ final class KgeStream
     /** The training stage of this run. */
     TrainingStage<StreamTriple> stage()
     {
+        return stage(false);
+    }
+
+    /**
+     * @param recordLags also record each item's end-to-end lag (production to training) in this JVM's
+     *                   {@link #LAGS} (embedded members only)
+     */
+    private TrainingStage<StreamTriple> stage(final boolean recordLags)
+    {
         final int entityCount = entities;
         final long seed = settings.seed();
+        final KgeStreamStep step = new KgeStreamStep(settings.model(), settings.dim(), settings.negRatio(),
+            settings.learningRate(), settings.regularization());
         return TrainingStage.<StreamTriple>builder("kge-training")
             .keys(KgeApp.ENTITY_TABLE, t -> new long[] {t.subject(), t.object()})
             .keys(KgeApp.RELATION_TABLE, t -> new long[] {t.relation()})
@@ -135,8 +166,7 @@ final class KgeStream
             .itemsPerStep(settings.itemsPerStep())
             .eventTime(StreamTriple::eventTime)
             .reportEveryMillis(250)
-            .step(new KgeStreamStep(settings.model(), settings.dim(), settings.negRatio(), settings.learningRate(),
-                settings.regularization()))
+            .step(recordLags ? batch -> recordLags(batch, step) : step)
             .build();
     }
 
@@ -227,6 +257,36 @@ final class KgeStream
     }
 
     /**
+     * The end-to-end lag at a steady rate: the generator writes {@code rate} triples per second for {@code seconds}
+     * while the job trains them; every item's time from production to its training step is recorded.
+     */
+    Latency latency(final int rate, final double seconds) throws InterruptedException
+    {
+        final HazelcastInstance hz = grid.member(0).hazelcast();
+        final Job job = hz.getJet().newJob(pipeline(true), new JobConfig().setName("kge-stream-latency"));
+        LAGS.reset();
+        final AtomicLong produced = new AtomicLong();
+        final long items = (long)(rate * seconds);
+        final Thread producer = new Thread(() -> produce(hz.getMap(MAP), produced, rate, items),
+            "kge-stream-producer");
+        producer.setDaemon(true);
+        producer.start();
+        producer.join();
+        final IList<Object> events = hz.getList(EVENTS);
+        final Totals totals = new Totals();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (totals.trained < produced.get() && System.nanoTime() < deadline)
+        {
+            Thread.sleep(20);
+            totals.collect(events);
+        }
+        job.cancel();
+        final Histogram lags = LAGS.getIntervalHistogram();
+        return new Latency(lags.getTotalCount(), lags.getValueAtPercentile(50), lags.getValueAtPercentile(99),
+            lags.getMaxValue());
+    }
+
+    /**
      * Trains {@code passes} passes over a {@code .del} file, one batch job per pass reading it with Jet's file
      * source (the file is read by one member and rebalanced over all).
      *
@@ -252,12 +312,17 @@ final class KgeStream
 
     private Pipeline pipeline()
     {
+        return pipeline(false);
+    }
+
+    private Pipeline pipeline(final boolean recordLags)
+    {
         final Pipeline pipeline = Pipeline.create();
         final StreamStage<StreamTriple> triples = pipeline
             .readFrom(Sources.<Long, long[]>mapJournal(MAP, JournalInitialPosition.START_FROM_OLDEST))
             .withoutTimestamps()
             .map(entry -> StreamTriple.of(entry.getValue()));
-        stage().applyTo(triples).writeTo(Sinks.list(EVENTS));
+        stage(recordLags).applyTo(triples).writeTo(Sinks.list(EVENTS));
         return pipeline;
     }
 

@@ -21,12 +21,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code bin/intentgrid bench stream}: the streaming kge job's training capacity (a journal filled before the job
- * starts, timed until every item is trained) for look-ahead 0, 100 and 1000 in modes static and adaptive on two
- * embedded members, against the batch {@code kge} app's triples per second on the same graph and members.
+ * starts, timed until every item is trained) and its end-to-end lag at a steady rate below that capacity (production
+ * to training, p50 and p99) for look-ahead 0, 100 and 1000 in modes static and adaptive on two embedded members,
+ * against the batch {@code kge} app's triples per second on the same graph and members.
  */
 @Command(name = "stream", mixinStandardHelpOptions = true,
-    description = "Streaming kge (Jet): items/s for look-ahead 0/100/1000, static vs adaptive, 2 members; ratio to " +
-        "the batch kge app.")
+    description = "Streaming kge (Jet): items/s and end-to-end lag for look-ahead 0/100/1000, static vs adaptive, " +
+        "2 members; ratio to the batch kge app.")
 public final class StreamBench implements Callable<Integer>
 {
 
@@ -42,6 +43,14 @@ public final class StreamBench implements Callable<Integer>
         description = "modes to measure (default ${DEFAULT-VALUE})")
     List<String> modes;
 
+    @Option(names = "--latency-rate", defaultValue = "1000",
+        description = "triples per second of the latency phase (default ${DEFAULT-VALUE}; 0 skips it)")
+    int latencyRate;
+
+    @Option(names = "--latency-seconds", defaultValue = "10",
+        description = "seconds of the latency phase (default ${DEFAULT-VALUE})")
+    double latencySeconds;
+
     @Option(names = "--members", defaultValue = "2", description = "embedded members (default ${DEFAULT-VALUE})")
     int members;
 
@@ -51,9 +60,10 @@ public final class StreamBench implements Callable<Integer>
     @Override
     public Integer call() throws InterruptedException
     {
-        if (items < 1000 || members < 1)
+        if (items < 1000 || members < 1 || latencyRate < 0 || latencySeconds <= 0)
         {
-            throw new IllegalArgumentException("expected --items >= 1000 and --members >= 1");
+            throw new IllegalArgumentException("expected --items >= 1000, --members >= 1, --latency-rate >= 0 and " +
+                "--latency-seconds > 0");
         }
         final GraphOptions graphOptions = new GraphOptions();
         new CommandLine(graphOptions).parseArgs();
@@ -65,17 +75,19 @@ public final class StreamBench implements Callable<Integer>
         measure(graph, Mode.ADAPTIVE, 1000, Math.min(items, 20_000));
         final List<Map<String, Object>> rows = new ArrayList<>();
         final Map<String, Map<String, Double>> chart = new LinkedHashMap<>();
-        System.out.printf("%-9s %9s %12s %10s %9s %8s%n", "mode", "lookahead", "items/s", "seconds", "local",
-            "÷ batch");
+        System.out.printf("%-9s %9s %12s %10s %9s %8s %12s %12s%n", "mode", "lookahead", "items/s", "seconds",
+            "local", "÷ batch", "lag p50 ms", "lag p99 ms");
         for (final String modeName : modes)
         {
             final Mode mode = Mode.parse(modeName);
             for (final int lookahead : lookaheads)
             {
                 final KgeStream.Capacity capacity = measure(graph, mode, lookahead, items);
-                System.out.printf("%-9s %9d %,12.0f %10.2f %8.1f%% %8.2f%n", mode.label(), lookahead,
+                final KgeStream.Latency latency = latencyRate == 0 ? null : latency(graph, mode, lookahead);
+                System.out.printf("%-9s %9d %,12.0f %10.2f %8.1f%% %8.2f %12s %12s%n", mode.label(), lookahead,
                     capacity.itemsPerSecond(), capacity.seconds(), 100 * capacity.localShare(),
-                    capacity.itemsPerSecond() / batch);
+                    capacity.itemsPerSecond() / batch, latency == null ? "-" : String.format("%,d",
+                    latency.p50Millis()), latency == null ? "-" : String.format("%,d", latency.p99Millis()));
                 final Map<String, Object> row = new LinkedHashMap<>();
                 row.put("mode", mode.label());
                 row.put("lookahead", lookahead);
@@ -84,6 +96,14 @@ public final class StreamBench implements Callable<Integer>
                 row.put("items_per_second", capacity.itemsPerSecond());
                 row.put("local_share", capacity.localShare());
                 row.put("ratio_to_batch", capacity.itemsPerSecond() / batch);
+                if (latency != null)
+                {
+                    row.put("latency_rate", latencyRate);
+                    row.put("latency_items", latency.items());
+                    row.put("lag_p50_ms", latency.p50Millis());
+                    row.put("lag_p99_ms", latency.p99Millis());
+                    row.put("lag_max_ms", latency.maxMillis());
+                }
                 rows.add(row);
                 chart.computeIfAbsent("look-ahead " + lookahead, k -> new LinkedHashMap<>())
                     .put(mode.label(), capacity.itemsPerSecond());
@@ -105,15 +125,29 @@ public final class StreamBench implements Callable<Integer>
     private KgeStream.Capacity measure(final GraphOptions.Graph graph, final Mode mode, final int lookahead,
         final long count) throws InterruptedException
     {
-        final KgeStream.Settings settings = new KgeStream.Settings(KgeModel.COMPLEX, 100, 6, 0.1, 1e-4, lookahead, 1,
-            0, 0, 1, 1, 0, 5_000, 1);
         try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(members).mode(mode).jet(1)))
         {
-            final KgeStream stream = new KgeStream(grid, graph.train(), graph.valid(), graph.test(), graph.entities(),
-                graph.relations(), settings);
-            stream.prepare();
-            return stream.capacity(count);
+            return stream(grid, graph, lookahead).capacity(count);
         }
+    }
+
+    private KgeStream.Latency latency(final GraphOptions.Graph graph, final Mode mode, final int lookahead)
+        throws InterruptedException
+    {
+        try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(members).mode(mode).jet(1)))
+        {
+            return stream(grid, graph, lookahead).latency(latencyRate, latencySeconds);
+        }
+    }
+
+    private static KgeStream stream(final ParameterGrid grid, final GraphOptions.Graph graph, final int lookahead)
+    {
+        final KgeStream.Settings settings = new KgeStream.Settings(KgeModel.COMPLEX, 100, 6, 0.1, 1e-4, lookahead, 1,
+            0, 0, 1, 1, 0, 5_000, 1);
+        final KgeStream stream = new KgeStream(grid, graph.train(), graph.valid(), graph.test(), graph.entities(),
+            graph.relations(), settings);
+        stream.prepare();
+        return stream;
     }
 
     /** @return the batch kge app's triples per second at {@code members x 1} adaptive (median of epochs 2 and 3) */
