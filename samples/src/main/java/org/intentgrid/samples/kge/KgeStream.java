@@ -240,7 +240,7 @@ final class KgeStream
         final HazelcastInstance hz = grid.member(0).hazelcast();
         final AtomicLong produced = new AtomicLong();
         produce(hz.getMap(MAP), produced, 0, items);
-        final Job job = hz.getJet().newJob(pipeline(), new JobConfig().setName("kge-stream-capacity"));
+        final Job job = hz.getJet().newJob(pipeline());
         final IList<Object> events = hz.getList(EVENTS);
         final Totals totals = new Totals();
         final long start = System.nanoTime();
@@ -263,7 +263,7 @@ final class KgeStream
     Latency latency(final int rate, final double seconds) throws InterruptedException
     {
         final HazelcastInstance hz = grid.member(0).hazelcast();
-        final Job job = hz.getJet().newJob(pipeline(true), new JobConfig().setName("kge-stream-latency"));
+        final Job job = hz.getJet().newJob(pipeline(true));
         LAGS.reset();
         final AtomicLong produced = new AtomicLong();
         final long items = (long)(rate * seconds);
