@@ -13,10 +13,7 @@ import com.hazelcast.jet.pipeline.Sinks;
 import com.hazelcast.jet.pipeline.Sources;
 import com.hazelcast.map.IMap;
 import org.intentgrid.GridConfig;
-import org.intentgrid.GridMember;
-import org.intentgrid.OpHandle;
 import org.intentgrid.ParameterGrid;
-import org.intentgrid.ParameterWorker;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
 import org.intentgrid.spi.Mode;
@@ -87,18 +84,7 @@ class JetCrashIT
             hz.getConfig().addMapConfig(new MapConfig("stream").setEventJournalConfig(
                 new EventJournalConfig().setEnabled(true).setCapacity(200_000)));
             final IMap<Integer, Integer> stream = hz.getMap("stream");
-            final TrainingStage<Integer> stage = TrainingStage.<Integer>builder("count")
-                .keys("counts", item -> new long[] {item % KEYS})
-                .lookahead(200)
-                .step(batch ->
-                {
-                    for (int i = 0; i < batch.size(); i++)
-                    {
-                        batch.updates(0)[batch.offset(0, i, 0)] += 1;
-                    }
-                    return 0;
-                })
-                .build();
+            final TrainingStage<Integer> stage = Counting.stage("counts", KEYS, 200, 1);
             final Pipeline pipeline = Pipeline.create();
             stage.applyTo(pipeline.readFrom(Sources.<Integer, Integer>mapJournal("stream",
                 JournalInitialPosition.START_FROM_OLDEST)).withoutTimestamps().map(e -> e.getValue()))
@@ -117,7 +103,7 @@ class JetCrashIT
                 stream.set(i, i);
                 if (i == ITEMS / 2)
                 {
-                    atKill = sum(grid, table);
+                    atKill = Counting.sum(grid, table);
                     process.destroyForcibly();
                 }
                 final long due = start + (long)(i * 1e9 / RATE);
@@ -147,7 +133,7 @@ class JetCrashIT
         long stableSince = System.nanoTime();
         while (System.nanoTime() < deadline)
         {
-            final double now = sum(grid, table);
+            final double now = Counting.sum(grid, table);
             if (now != last)
             {
                 last = now;
@@ -160,45 +146,6 @@ class JetCrashIT
             Thread.sleep(100);
         }
         return last;
-    }
-
-    private static double sum(final ParameterGrid grid, final Table table)
-    {
-        final long[] keys = new long[KEYS];
-        for (int k = 0; k < KEYS; k++)
-        {
-            keys[k] = k;
-        }
-        final float[] values = new float[KEYS];
-        try (ParameterWorker worker = grid.worker())
-        {
-            final OpHandle pull = worker.pull(table, keys, values);
-            if (!pull.await(20, TimeUnit.SECONDS))
-            {
-                for (int k = 0; k < KEYS; k++)
-                {
-                    final float[] one = new float[1];
-                    if (!worker.pull(table, new long[] {k}, one).await(2, TimeUnit.SECONDS))
-                    {
-                        final StringBuilder where = new StringBuilder("DIAG key " + k + ":");
-                        for (final GridMember m : grid.members())
-                        {
-                            where.append(" [").append(m.id()).append(" ").append(m.copyState(table, k))
-                                .append(" home=").append(m.isHome(table, k)).append(" dir=")
-                                .append(m.directoryOwner(table, k)).append("]");
-                        }
-                        System.out.println(where);
-                    }
-                }
-                pull.await();
-            }
-        }
-        double sum = 0;
-        for (final float v : values)
-        {
-            sum += v;
-        }
-        return sum;
     }
 
     private void startFork(final GridConfig config, final ParameterGrid grid) throws Exception

@@ -3,7 +3,6 @@ package org.intentgrid.jet;
 import com.hazelcast.jet.core.test.TestSupport;
 import org.intentgrid.GridConfig;
 import org.intentgrid.ParameterGrid;
-import org.intentgrid.ParameterWorker;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
 import org.junit.jupiter.api.Test;
@@ -34,19 +33,7 @@ class TrainingProcessorSnapshotTest
         try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(1)))
         {
             final Table table = grid.table(TableSpec.of("counts", KEYS, 1));
-            final TrainingStage<Integer> stage = TrainingStage.<Integer>builder("count")
-                .keys("counts", item -> new long[] {item % KEYS})
-                .lookahead(20)
-                .itemsPerStep(3)
-                .step(batch ->
-                {
-                    for (int i = 0; i < batch.size(); i++)
-                    {
-                        batch.updates(0)[batch.offset(0, i, 0)] += 1;
-                    }
-                    return batch.size();
-                })
-                .build();
+            final TrainingStage<Integer> stage = Counting.stage("counts", KEYS, 20, 3);
             final List<Integer> items = new ArrayList<>();
             for (int i = 0; i < ITEMS; i++)
             {
@@ -56,7 +43,7 @@ class TrainingProcessorSnapshotTest
             TestSupport.verifyProcessor(stage.metaSupplier())
                 .hazelcastInstance(grid.member(0).hazelcast())
                 .disableProgressAssertion()
-                .executeBeforeEachRun(() -> reset(grid, table))
+                .executeBeforeEachRun(() -> Counting.reset(grid, table))
                 .input(items)
                 .assertOutput(1, (mode, outputs) ->
                 {
@@ -67,42 +54,10 @@ class TrainingProcessorSnapshotTest
                         reported += ((TrainingReport)event).items();
                     }
                     assertEquals(ITEMS, reported, "every item reported once in " + mode);
-                    assertEquals(ITEMS, sum(grid, table), "every item pushed once in " + mode);
+                    assertEquals(ITEMS, Counting.sum(grid, table), "every item pushed once in " + mode);
                 });
             assertTrue(runs.get() >= 4, "the harness ran the modes with snapshots and a small outbox: " + runs);
         }
     }
 
-    private static void reset(final ParameterGrid grid, final Table table)
-    {
-        final long[] keys = new long[KEYS];
-        for (int k = 0; k < KEYS; k++)
-        {
-            keys[k] = k;
-        }
-        try (ParameterWorker worker = grid.worker())
-        {
-            worker.set(table, keys, new float[KEYS]).await();
-        }
-    }
-
-    private static double sum(final ParameterGrid grid, final Table table)
-    {
-        final long[] keys = new long[KEYS];
-        for (int k = 0; k < KEYS; k++)
-        {
-            keys[k] = k;
-        }
-        final float[] values = new float[KEYS];
-        try (ParameterWorker worker = grid.worker())
-        {
-            worker.pull(table, keys, values).await();
-        }
-        double sum = 0;
-        for (final float v : values)
-        {
-            sum += v;
-        }
-        return sum;
-    }
 }

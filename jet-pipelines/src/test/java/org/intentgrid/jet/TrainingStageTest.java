@@ -18,7 +18,6 @@ import org.intentgrid.GridMember;
 import org.intentgrid.GridStats;
 import org.intentgrid.KeyDistribution;
 import org.intentgrid.ParameterGrid;
-import org.intentgrid.ParameterWorker;
 import org.intentgrid.Sampling;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
@@ -251,7 +250,7 @@ class TrainingStageTest
             stage.applyTo(pipeline.readFrom(TestSources.items(skewedItems(2_000, 3))).rebalance())
                 .writeTo(Sinks.noop());
             grid.member(0).hazelcast().getJet().newJob(pipeline).join();
-            assertEquals(6_000.0, sum(grid, table), "three negatives per item, each pushed +1");
+            assertEquals(6_000.0, Counting.sum(grid, table), "three negatives per item, each pushed +1");
         }
     }
 
@@ -266,18 +265,7 @@ class TrainingStageTest
             hz.getConfig().addMapConfig(new MapConfig("stream").setEventJournalConfig(
                 new EventJournalConfig().setEnabled(true).setCapacity(100_000)));
             final IMap<Integer, Integer> stream = hz.getMap("stream");
-            final TrainingStage<Integer> stage = TrainingStage.<Integer>builder("count")
-                .keys("counts", item -> new long[] {item % 1_000})
-                .lookahead(200)
-                .step(batch ->
-                {
-                    for (int i = 0; i < batch.size(); i++)
-                    {
-                        batch.updates(0)[batch.offset(0, i, 0)] += 1;
-                    }
-                    return 0;
-                })
-                .build();
+            final TrainingStage<Integer> stage = Counting.stage("counts", 1_000, 200, 1);
             final Pipeline pipeline = Pipeline.create();
             stage.applyTo(pipeline.readFrom(Sources.<Integer, Integer>mapJournal("stream",
                 JournalInitialPosition.START_FROM_OLDEST)).withoutTimestamps().map(e -> e.getValue()))
@@ -300,14 +288,14 @@ class TrainingStageTest
                 }
             }
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            double total = sum(grid, table);
+            double total = Counting.sum(grid, table);
             while (total < items && System.nanoTime() < deadline)
             {
                 Thread.sleep(100);
-                total = sum(grid, table);
+                total = Counting.sum(grid, table);
             }
             Thread.sleep(1_000);
-            assertEquals(items, sum(grid, table), "a graceful restart neither loses nor repeats an item");
+            assertEquals(items, Counting.sum(grid, table), "a graceful restart neither loses nor repeats an item");
             job.cancel();
         }
     }
@@ -320,26 +308,6 @@ class TrainingStageTest
             Thread.sleep(20);
         }
         assertEquals(status, job.getStatus());
-    }
-
-    private static double sum(final ParameterGrid grid, final Table table)
-    {
-        final long[] keys = new long[(int)table.size()];
-        for (int k = 0; k < keys.length; k++)
-        {
-            keys[k] = k;
-        }
-        final float[] values = new float[keys.length * table.valueLength()];
-        try (ParameterWorker worker = grid.worker())
-        {
-            worker.pull(table, keys, values).await();
-        }
-        double sum = 0;
-        for (final float v : values)
-        {
-            sum += v;
-        }
-        return sum;
     }
 
     private static List<TrainingReport> reports(final HazelcastInstance hz)

@@ -1,0 +1,95 @@
+package org.intentgrid.jet;
+
+import org.intentgrid.GridMember;
+import org.intentgrid.OpHandle;
+import org.intentgrid.ParameterGrid;
+import org.intentgrid.ParameterWorker;
+import org.intentgrid.Table;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The counting job of the guarantee tests: every item {@code i} pushes +1 to key {@code i % keys} of a table of one
+ * float per key, so the table's sum is the number of times items were trained.
+ */
+final class Counting
+{
+    private Counting()
+    {
+    }
+
+    static TrainingStage<Integer> stage(final String table, final int keys, final int lookahead,
+        final int itemsPerStep)
+    {
+        return TrainingStage.<Integer>builder("count")
+            .keys(table, item -> new long[] {item % keys})
+            .lookahead(lookahead)
+            .itemsPerStep(itemsPerStep)
+            .step(batch ->
+            {
+                for (int i = 0; i < batch.size(); i++)
+                {
+                    batch.updates(0)[batch.offset(0, i, 0)] += 1;
+                }
+                return 0;
+            })
+            .build();
+    }
+
+    /** Sets every value of the table to zero. */
+    static void reset(final ParameterGrid grid, final Table table)
+    {
+        try (ParameterWorker worker = grid.worker())
+        {
+            worker.set(table, allKeys(table), new float[(int)table.size()]).await();
+        }
+    }
+
+    /**
+     * @return the sum of the table's values; a key whose pull is not answered within seconds is printed with what
+     *         every member holds of it and what its home records (a test that then fails shows where it went)
+     */
+    static double sum(final ParameterGrid grid, final Table table)
+    {
+        final long[] keys = allKeys(table);
+        final float[] values = new float[keys.length];
+        try (ParameterWorker worker = grid.worker())
+        {
+            final OpHandle pull = worker.pull(table, keys, values);
+            if (!pull.await(20, TimeUnit.SECONDS))
+            {
+                for (final long key : keys)
+                {
+                    if (!worker.pull(table, new long[] {key}, new float[1]).await(2, TimeUnit.SECONDS))
+                    {
+                        final StringBuilder where = new StringBuilder("DIAG key " + key + ":");
+                        for (final GridMember m : grid.members())
+                        {
+                            where.append(" [").append(m.id()).append(" ").append(m.copyState(table, key))
+                                .append(" home=").append(m.isHome(table, key)).append(" dir=")
+                                .append(m.directoryOwner(table, key)).append("]");
+                        }
+                        System.out.println(where);
+                    }
+                }
+                pull.await();
+            }
+        }
+        double sum = 0;
+        for (final float v : values)
+        {
+            sum += v;
+        }
+        return sum;
+    }
+
+    private static long[] allKeys(final Table table)
+    {
+        final long[] keys = new long[(int)table.size()];
+        for (int k = 0; k < keys.length; k++)
+        {
+            keys[k] = k;
+        }
+        return keys;
+    }
+}
