@@ -308,23 +308,17 @@ public final class RemoteRequest implements OpHandle
 
     private boolean tryLocal(final int i)
     {
-        if ((kind == RequestKind.PUSH || kind == RequestKind.SET) &&
-            runtime.applied().contains(AppliedRequests.fingerprint(requestId, keys[i])) && table.holdsMain(keys[i]))
-        {
-            // an earlier attempt reached the key's owner, which was lost after its backup (now here) had the update
-            return true;
-        }
         switch (kind)
         {
             case PULL:
                 return table.pullLocal(keys[i], out, positions[i] * length) != SlotState.ABSENT;
             case PUSH:
                 // retries of one request may run on several I/O threads at once: no shared scratch
-                final AddScratch scratch = new AddScratch(length);
-                return deliversDelta ? table.pushMainLocal(keys[i], values, i * length, scratch) :
-                    table.pushLocal(keys[i], values, i * length, scratch) != SlotState.ABSENT;
+                return table.updateLocal(keys[i], values, i * length, new AddScratch(length), deliversDelta,
+                    runtime.applied(), AppliedRequests.fingerprint(requestId, keys[i]));
             case SET:
-                return table.setLocal(keys[i], values, i * length);
+                return table.updateLocal(keys[i], values, i * length, null, true, runtime.applied(),
+                    AppliedRequests.fingerprint(requestId, keys[i]));
             default:
                 return table.holdsMain(keys[i]);
         }

@@ -147,31 +147,6 @@ public final class TableStore
     }
 
     /**
-     * Adds {@code src[srcOffset ..]} to the main copy of {@code key} if this member holds it (never to a replica).
-     *
-     * @return true if applied
-     */
-    boolean pushMainLocal(final long key, final float[] src, final int srcOffset, final AddScratch scratch)
-    {
-        final Stripe stripe = stripe(key);
-        final long stamp = stripe.lock();
-        try
-        {
-            final int slot = stripe.mainSlotOf(key);
-            if (slot < 0)
-            {
-                return false;
-            }
-            stripe.push(slot, src, srcOffset, scratch);
-            return true;
-        }
-        finally
-        {
-            stripe.unlock(stamp);
-        }
-    }
-
-    /**
      * Overwrites the value of {@code key} if this member holds its main copy. Sets never apply to replicas:
      * they go to the main copy, and replicas show the new value after their next refresh.
      *
@@ -191,6 +166,47 @@ public final class TableStore
             stripe.copyIn(slot, src, srcOffset);
             stripe.bumpVersion(slot);
             return true;
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
+     * The local part of a remote push ({@code scratch} given) or set ({@code scratch} null) whose key is here now:
+     * applies it, unless this member holds the main copy and {@code applied} knows the update — an earlier attempt
+     * reached the key's owner, which was lost after its backup (now here) had the update. The check and the update
+     * are under one hold of the stripe lock, which the install of a recovered key takes too, and a recovery merges
+     * the lost owner's fingerprints before it installs: a main copy seen here is judged with them.
+     *
+     * @param mainOnly apply only to the main copy (sets, and deltas a requester re-delivers); else to a replica too
+     * @return true if the key was handled here (applied, or known as applied)
+     */
+    boolean updateLocal(
+        final long key, final float[] src, final int srcOffset, final AddScratch scratch, final boolean mainOnly,
+        final AppliedRequests applied, final long fingerprint)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = mainOnly ? stripe.mainSlotOf(key) : stripe.usableSlotOf(key);
+            if (slot < 0)
+            {
+                return false;
+            }
+            if (stripe.state(slot) == SlotState.MAIN && applied.contains(fingerprint))
+            {
+                return true;
+            }
+            if (scratch == null)
+            {
+                stripe.copyIn(slot, src, srcOffset);
+                stripe.bumpVersion(slot);
+                return true;
+            }
+            return stripe.push(slot, src, srcOffset, scratch) != SlotState.ABSENT;
         }
         finally
         {
