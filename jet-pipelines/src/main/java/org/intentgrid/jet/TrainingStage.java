@@ -33,9 +33,13 @@ import java.util.List;
  * The stage emits {@link TrainingReport}s every {@link Builder#reportEveryMillis} per processor and a
  * {@link RejectedItem} for every item it cannot train. Tables must be declared ({@code ParameterGrid.table}) before
  * the job starts; negative sampling must be enabled on the members or given here. Jet must be on in the members
- * ({@code GridConfig.jet(threads)} for embedded ones). Jobs with processing guarantee at-least-once get the
- * guarantee described in {@link TrainingProcessor}'s contract: no item is lost across a restart, items trained since
- * the last snapshot are trained again.
+ * ({@code GridConfig.jet(threads)} for embedded ones).
+ * <p>
+ * Jobs with processing guarantee at-least-once get it for training: before a snapshot each processor finishes its
+ * step in flight, waits until its pushes are acknowledged and its member's own updates are in the member's backup,
+ * then saves the items still in its window; a restart restores them and signals their intents again. No item is lost
+ * across a restart; items trained after the last snapshot are trained again (none after a graceful
+ * {@code Job.restart()}, which takes a terminal snapshot).
  *
  * @param <T> the stream's item type; it travels through Jet, so it must be serializable
  */
