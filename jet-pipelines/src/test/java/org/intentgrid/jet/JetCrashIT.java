@@ -119,8 +119,8 @@ class JetCrashIT
                 " (" + (total - ITEMS) + " items trained twice: those since the last snapshot before the crash " +
                 "was detected); job " + job.getStatus());
             assertTrue(total >= ITEMS, "no item's update is lost: " + total + " of " + ITEMS);
-            assertTrue(total <= ITEMS + 2 * RATE * SNAPSHOT_MILLIS / 1000, "at most the items of about one snapshot " +
-                "interval are trained twice: " + total);
+            assertTrue(total <= ITEMS + RATE * SNAPSHOT_MILLIS / 1000, "at most one snapshot interval's items are " +
+                "trained twice: " + total);
             job.cancel();
         }
     }
