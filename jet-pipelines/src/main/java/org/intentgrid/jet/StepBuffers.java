@@ -1,6 +1,8 @@
 package org.intentgrid.jet;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Arrays of a training step kept for the next one: the grid's calls take arrays of exactly the step's length, and
@@ -8,53 +10,52 @@ import java.util.Arrays;
  */
 final class StepBuffers
 {
-    private long[][] keys = new long[0][];
-    private float[][] values = new float[0][];
-    private float[][] updates = new float[0][];
+    private final List<long[]> keys = new ArrayList<>();
+    private final List<float[]> values = new ArrayList<>();
+    private final List<float[]> updates = new ArrayList<>();
 
     /** @return array {@code index} of keys, of exactly {@code length} (contents undefined) */
     long[] keys(final int index, final int length)
     {
-        if (index >= keys.length)
+        while (keys.size() <= index)
         {
-            keys = Arrays.copyOf(keys, index + 1);
+            keys.add(null);
         }
-        if (keys[index] == null || keys[index].length != length)
+        long[] array = keys.get(index);
+        if (array == null || array.length != length)
         {
-            keys[index] = new long[length];
+            array = new long[length];
+            keys.set(index, array);
         }
-        return keys[index];
+        return array;
     }
 
     /** @return array {@code index} of values, of exactly {@code length} (contents undefined) */
     float[] values(final int index, final int length)
     {
-        if (index >= values.length)
-        {
-            values = Arrays.copyOf(values, index + 1);
-        }
-        if (values[index] == null || values[index].length != length)
-        {
-            values[index] = new float[length];
-        }
-        return values[index];
+        return floats(values, index, length);
     }
 
     /** @return array {@code index} of updates, of exactly {@code length}, all zero */
     float[] updates(final int index, final int length)
     {
-        if (index >= updates.length)
+        final float[] array = floats(updates, index, length);
+        Arrays.fill(array, 0f);
+        return array;
+    }
+
+    private static float[] floats(final List<float[]> arrays, final int index, final int length)
+    {
+        while (arrays.size() <= index)
         {
-            updates = Arrays.copyOf(updates, index + 1);
+            arrays.add(null);
         }
-        if (updates[index] == null || updates[index].length != length)
+        float[] array = arrays.get(index);
+        if (array == null || array.length != length)
         {
-            updates[index] = new float[length];
+            array = new float[length];
+            arrays.set(index, array);
         }
-        else
-        {
-            Arrays.fill(updates[index], 0f);
-        }
-        return updates[index];
+        return array;
     }
 }
