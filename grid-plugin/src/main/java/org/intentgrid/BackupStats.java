@@ -13,16 +13,21 @@ package org.intentgrid;
  * @param backupBytes        native memory those copies take here (counted in the member's off-heap bytes, and
  *                           taken even beyond its cap: a backup must live somewhere)
  * @param recoveries         lost members whose main copies this member recovered as their backup holder
- * @param keysRecovered      main copies recovered from backups here
+ * @param keysRecovered      main copies recovered here: from backups, or claimed back after handing them to a
+ *                           member that was lost before its backup had them
  * @param claimsRefused      backed-up keys not recovered because they had moved on before the loss
  * @param lastRecoveryMillis how long this member's last recovery took (claims and installs), or -1 if none
  * @param updatesUnconfirmed this member's pushes and replica deltas that other members applied but had not yet
  *                           confirmed backed up (kept here, to be sent again if such a member is lost)
  * @param updatesResent      such updates sent again because their owner was lost
+ * @param handedOverUnconfirmed main copies this member handed to other members (relocations) whose backups had not
+ *                           yet confirmed having them (a copy of each is kept here, to be claimed back if such a
+ *                           member is lost)
  */
 public record BackupStats(
     long flushes, long keysFlushed, long bytesFlushed, long flushFailures, long backupKeysHeld, long backupBytes,
     long recoveries,
-    long keysRecovered, long claimsRefused, long lastRecoveryMillis, long updatesUnconfirmed, long updatesResent)
+    long keysRecovered, long claimsRefused, long lastRecoveryMillis, long updatesUnconfirmed, long updatesResent,
+    long handedOverUnconfirmed)
 {
 }

@@ -36,6 +36,7 @@ final class CrashRecovery
     private final MemberRuntime runtime;
     private final BackupStore backups;
     private final HomeDirectoryServer homeDirectory;
+    private final HandedOver handedOver;
     private final AtomicLong recoveries = new AtomicLong();
     private final AtomicLong keysRecovered = new AtomicLong();
     private final AtomicLong keysRefused = new AtomicLong();
@@ -43,9 +44,12 @@ final class CrashRecovery
     /** The member list as this member last saw it: where a lost member's holder was. */
     private volatile List<UUID> members = List.of();
 
-    CrashRecovery(final MemberRuntime runtime, final BackupStore backups, final HomeDirectoryServer homeDirectory)
+    CrashRecovery(
+        final MemberRuntime runtime, final BackupStore backups, final HomeDirectoryServer homeDirectory,
+        final HandedOver handedOver)
     {
         this.runtime = runtime;
+        this.handedOver = handedOver;
         this.backups = backups;
         this.homeDirectory = homeDirectory;
     }
@@ -65,6 +69,7 @@ final class CrashRecovery
         if (holder == null || !now.contains(holder))
         {
             backups.dropOrigin(lost);
+            handedOver.takeHandedTo(lost);
             homeDirectory.ownerLost(lost);
             return;
         }
@@ -82,6 +87,7 @@ final class CrashRecovery
     void recovered(final UUID lost)
     {
         backups.dropOrigin(lost);
+        handedOver.takeHandedTo(lost);
         homeDirectory.ownerLost(lost);
     }
 
@@ -117,6 +123,7 @@ final class CrashRecovery
         }
         finally
         {
+            reclaimEverywhere(lost);
             homeDirectory.ownerLost(lost);
             runtime.toOtherMembers(new DataRequest(null, RequestKind.RECOVERED, new long[0], null, null, lost));
             // a member that left gracefully handed its keys off: its backups all moved on, nothing to report
@@ -129,6 +136,55 @@ final class CrashRecovery
                     "in " + lastRecoveryMillis + " ms");
             }
         }
+    }
+
+    /**
+     * Has every member (this one too) claim back the main copies it handed {@code lost} that {@code lost} never
+     * confirmed backed up — after this member's claims, since a backup that has a key at all is fresher than the
+     * copy its previous owner kept — and waits for them, before any home voids the entries naming {@code lost}.
+     */
+    private void reclaimEverywhere(final UUID lost)
+    {
+        final List<CompletableFuture<DataReply>> others =
+            runtime.toOtherMembers(new DataRequest(null, RequestKind.RECLAIM, new long[0], null, null, lost));
+        try
+        {
+            reclaim(lost);
+        }
+        catch (final RuntimeException e)
+        {
+            runtime.errorHandler().onError(e);
+        }
+        for (final CompletableFuture<DataReply> answer : others)
+        {
+            await(answer);
+        }
+    }
+
+    /**
+     * Claims back, at their homes, the main copies this member handed {@code lost} that {@code lost} never confirmed
+     * backed up, and installs those granted (a key that moved on from {@code lost}, or that its backup holder
+     * recovered, is refused).
+     *
+     * @return keys reclaimed
+     */
+    long reclaim(final UUID lost)
+    {
+        long reclaimed = 0;
+        for (final Map.Entry<TableStore, DataRequest> piece : handedOver.takeHandedTo(lost).entrySet())
+        {
+            if (!piece.getKey().isDropped())
+            {
+                reclaimed += claimAndInstall(piece.getKey(), lost, piece.getValue());
+            }
+        }
+        if (reclaimed > 0)
+        {
+            keysRecovered.addAndGet(reclaimed);
+            runtime.log("reclaimed " + reclaimed + " main copies handed to lost member " + lost +
+                " before its backup had them");
+        }
+        return reclaimed;
     }
 
     /**

@@ -23,13 +23,16 @@ final class DataServer
     private final MemberLifecycle lifecycle;
     private final AppliedRequests applied;
     private final BackupFlusher backup;
+    private final HandedOver handedOver;
 
     DataServer(
         final StoreRegistry tables, final Router router, final HomeDirectoryServer home, final MemberCounters counters,
-        final MemberLifecycle lifecycle, final AppliedRequests applied, final BackupFlusher backup)
+        final MemberLifecycle lifecycle, final AppliedRequests applied, final BackupFlusher backup,
+        final HandedOver handedOver)
     {
         this.applied = applied;
         this.backup = backup;
+        this.handedOver = handedOver;
         this.tables = tables;
         this.router = router;
         this.home = home;
@@ -104,6 +107,7 @@ final class DataServer
                         reply.versions[i] = stripe.version(slot);
                         final long counter = table.take(stripe, slot, reply.values, i * length, callerPeer);
                         reply.counters[i] = counter;
+                        handedOver.keep(caller, table, key, reply.values, i * length, counter, reply.versions[i]);
                         counters.relocationsOut.incrementAndGet();
                         if (homePartition >= 0)
                         {

@@ -73,6 +73,7 @@ public final class MemberRuntime
     private final CrashRecovery recovery;
     private final AppliedRequests applied = new AppliedRequests();
     private final UnconfirmedUpdates unconfirmed = new UnconfirmedUpdates();
+    private final HandedOver handedOver = new HandedOver(() -> this.config.backups() > 0);
     /** Random high bits of this member's request ids, so that ids of different members never meet. */
     private final long requestIdBase;
     private final AtomicLong requestIds = new AtomicLong();
@@ -101,8 +102,9 @@ public final class MemberRuntime
         this.homeDirectory = new HomeDirectoryServer(directory, router, lifecycle);
         this.requestIdBase = new SecureRandom().nextLong() & ~0xFFFF_FFFFL | 1L << 32;
         this.flusher = new BackupFlusher(this);
-        this.dataServer = new DataServer(tables, router, homeDirectory, counters, lifecycle, applied, flusher);
-        this.syncServer = new SyncServer(tables, router, () -> policy, counters, applied, flusher);
+        this.dataServer = new DataServer(tables, router, homeDirectory, counters, lifecycle, applied, flusher,
+            handedOver);
+        this.syncServer = new SyncServer(tables, router, () -> policy, counters, applied, flusher, handedOver);
         final ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(IO_THREADS, r ->
         {
             final Thread t = new Thread(r, "intentgrid-io-" + memberName);
@@ -115,7 +117,7 @@ public final class MemberRuntime
         this.handOff = new HandOff(tables, router, notices, counters);
         this.backups = new BackupStore(offHeap);
         this.config = config;
-        this.recovery = new CrashRecovery(this, backups, homeDirectory);
+        this.recovery = new CrashRecovery(this, backups, homeDirectory, handedOver);
         flusher.schedule(executor, config.backupFlushMillis());
         this.policy = createPolicy(config);
         this.syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond(), errorHandler);
@@ -207,6 +209,17 @@ public final class MemberRuntime
             case LEFT:
                 unconfirmed.forget(request.subject);
                 return new DataReply(new byte[0], null, null, null, null);
+            case HANDED_OVER:
+                final TableStore table = tables.liveTable(request.spec);
+                if (table != null)
+                {
+                    handedOver.confirmed(caller, table, request.keys, request.counters);
+                }
+                return new DataReply(new byte[0], null, null, null, null);
+            case RECLAIM:
+                final DataReply done = new DataReply(new byte[0], null, null, null, null);
+                done.backupGate = CompletableFuture.runAsync(() -> recovery.reclaim(request.subject), executor);
+                return done;
             default:
                 return dataServer.serve(request, caller, -1);
         }
@@ -720,7 +733,7 @@ public final class MemberRuntime
     {
         return new BackupStats(flusher.flushes(), flusher.keysFlushed(), flusher.bytesFlushed(), flusher.failures(),
             backups.keys(), backups.bytes(), recovery.recoveries(), recovery.keysRecovered(), recovery.keysRefused(),
-            recovery.lastRecoveryMillis(), unconfirmed.kept(), unconfirmed.resent());
+            recovery.lastRecoveryMillis(), unconfirmed.kept(), unconfirmed.resent(), handedOver.kept());
     }
 
     /** @return this member's statistics beyond its workers' */
@@ -788,10 +801,14 @@ public final class MemberRuntime
         return requestIdBase | requestIds.incrementAndGet() & 0xFFFF_FFFFL;
     }
 
-    /** Main copies moved in from another member: backs them up now rather than at the next interval. */
-    void backupSoon()
+    /**
+     * Main copies moved in from {@code from}: backs them up now rather than at the next interval, and then tells
+     * {@code from}, which keeps a copy of each until then ({@link HandedOver}).
+     */
+    void confirmHandOver(final UUID from, final TableSpec spec, final long[] keys, final long[] counters)
     {
-        flusher.flushSoon();
+        flusher.afterNextFlush().thenRun(() -> port.direct(from,
+            new DataRequest(spec, RequestKind.HANDED_OVER, keys, null, counters, null)));
     }
 
     /** @return the pushes and replica deltas other members answered but had not confirmed backed up */

@@ -401,6 +401,8 @@ public final class RemoteRequest implements OpHandle
         runtime.unconfirmed().confirmed(member, reply.backupCompleted());
         final int memberPeer = router.peerIndex(member);
         final IntArrayList again = new IntArrayList();
+        final LongArrayList movedIn = kind == RequestKind.LOCALIZE ? new LongArrayList() : null;
+        final LongArrayList movedInCounters = kind == RequestKind.LOCALIZE ? new LongArrayList() : null;
         int served = 0;
         for (int j = 0; j < idx.size(); j++)
         {
@@ -420,6 +422,8 @@ public final class RemoteRequest implements OpHandle
                     {
                         table.install(key, reply.values, j * length, reply.counters[j], reply.versions[j]);
                         runtime.counters().relocationsIn.incrementAndGet();
+                        movedIn.addLong(key);
+                        movedInCounters.addLong(reply.counters[j]);
                         synchronized (this)
                         {
                             localizedKeys.addLong(key);
@@ -454,6 +458,10 @@ public final class RemoteRequest implements OpHandle
                     again.addInt(i);
                     break;
             }
+        }
+        if (movedIn != null && !movedIn.isEmpty())
+        {
+            runtime.confirmHandOver(member, table.spec(), movedIn.toLongArray(), movedInCounters.toLongArray());
         }
         if (served > 0)
         {
@@ -521,7 +529,6 @@ public final class RemoteRequest implements OpHandle
         }
         if (kind == RequestKind.LOCALIZE && !localizedKeys.isEmpty())
         {
-            runtime.backupSoon();
             runtime.notices().send(table.spec(), localizedKeys.toLongArray(), localizedCounters.toLongArray(),
                 router.self(), deadlineNanos).whenComplete((v, e) ->
                 {

@@ -39,7 +39,17 @@ public enum RequestKind
      * The request's subject handed all its main copies off and leaves: the updates it answered are in the values it
      * handed over, so nothing it had not confirmed backed up needs sending again.
      */
-    LEFT(14, "left");
+    LEFT(14, "left"),
+    /**
+     * The caller's backup holder has these keys (with the given counters), whose main copies the answering member
+     * handed the caller: the answering member forgets the copies it kept of them ({@link HandedOver}).
+     */
+    HANDED_OVER(15, "handed-over"),
+    /**
+     * The request's subject is lost and its backups were claimed: the answering member claims back the keys it handed
+     * the subject whose backup the subject never confirmed, and answers once that is done.
+     */
+    RECLAIM(16, "reclaim");
 
     private static final RequestKind[] BY_CODE = values();
 

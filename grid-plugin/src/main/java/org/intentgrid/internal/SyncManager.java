@@ -461,9 +461,10 @@ final class SyncManager implements Agent
             }
             if (!relocated.isEmpty())
             {
-                runtime.backupSoon();
-                runtime.notices().send(table.spec(), relocated.toLongArray(), relocatedCounters.toLongArray(),
-                    router.self(),
+                final long[] movedIn = relocated.toLongArray();
+                final long[] movedInCounters = relocatedCounters.toLongArray();
+                runtime.confirmHandOver(destination, table.spec(), movedIn, movedInCounters);
+                runtime.notices().send(table.spec(), movedIn, movedInCounters, router.self(),
                     System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runtime.config().requestTimeoutMillis()));
             }
         }

@@ -27,13 +27,16 @@ final class SyncServer
     private final InterestTable interest = new InterestTable();
     private final AppliedRequests applied;
     private final BackupFlusher backup;
+    private final HandedOver handedOver;
 
     SyncServer(
         final StoreRegistry tables, final Router router, final Supplier<IntentPolicy> policy,
-        final MemberCounters counters, final AppliedRequests applied, final BackupFlusher backup)
+        final MemberCounters counters, final AppliedRequests applied, final BackupFlusher backup,
+        final HandedOver handedOver)
     {
         this.applied = applied;
         this.backup = backup;
+        this.handedOver = handedOver;
         this.tables = tables;
         this.router = router;
         this.policy = policy;
@@ -56,7 +59,7 @@ final class SyncServer
         final boolean[] merged = new boolean[1];
         for (int b = 0; b < batches.length; b++)
         {
-            replies[b] = serveBatch(batches[b], callerPeer,
+            replies[b] = serveBatch(batches[b], caller, callerPeer,
                 requested.computeIfAbsent(batches[b].spec.name(), t -> new LongHashSet()), requestId, merged);
         }
         interest.replace(callerPeer, channel, requested);
@@ -70,7 +73,7 @@ final class SyncServer
     }
 
     private SyncBatchReply serveBatch(
-        final SyncBatch batch, final int callerPeer, final LongHashSet asked, final long requestId,
+        final SyncBatch batch, final UUID caller, final int callerPeer, final LongHashSet asked, final long requestId,
         final boolean[] merged)
     {
         final TableStore table = tables.liveTable(batch.spec);
@@ -147,7 +150,10 @@ final class SyncServer
                     {
                         counters.relocateDecisions.incrementAndGet();
                         counters.relocationsOut.incrementAndGet();
-                        relocationCounters[i] = table.take(stripe, slot, values.next(), values.offset(), callerPeer);
+                        final float[] handed = values.next();
+                        relocationCounters[i] = table.take(stripe, slot, handed, values.offset(), callerPeer);
+                        handedOver.keep(caller, table, key, handed, values.offset(), relocationCounters[i],
+                            versions[i]);
                         result |= SyncBatchReply.VALUE | SyncBatchReply.RELOCATE;
                     }
                 }

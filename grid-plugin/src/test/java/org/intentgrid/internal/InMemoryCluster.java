@@ -81,7 +81,34 @@ public final class InMemoryCluster implements AutoCloseable
         }
         final MemberRuntime runtime = new MemberRuntime(new InMemoryClusterPort(this, id), config, errorHandler);
         runtimes.put(id, runtime);
+        for (final MemberRuntime member : runtimes.values())
+        {
+            member.memberAdded(members());
+        }
         return runtime;
+    }
+
+    /**
+     * Takes {@code member} away as a crash does: it answers nothing from now on, its runtime stops without handing
+     * anything off, and every survivor hears that it was lost. A member that owns home partitions cannot crash here
+     * (the home directory is not replicated between in-memory members).
+     */
+    public void crash(final UUID member)
+    {
+        for (int p = 0; p < partitionCount; p++)
+        {
+            if (member.equals(partitionOwnerOf(p)))
+            {
+                throw new IllegalArgumentException("member " + name(member) + " owns partition " + p +
+                    "; move its partitions to a survivor before crashing it");
+            }
+        }
+        members.remove(member);
+        runtimes.remove(member).shutdown();
+        for (final MemberRuntime survivor : runtimes.values())
+        {
+            survivor.memberRemoved(member, members());
+        }
     }
 
     /** Moves a partition (its home role) to {@code owner}, or leaves it unassigned with null. */
@@ -140,6 +167,10 @@ public final class InMemoryCluster implements AutoCloseable
         final String message, final UUID from, final UUID to, final Object payload,
         final java.util.function.Function<MemberRuntime, R> serve)
     {
+        if (!isMember(from))
+        {
+            return CompletableFuture.failedFuture(new IllegalStateException("member " + name(from) + " crashed"));
+        }
         traffic.add(message + " " + name(from) + " -> " + name(to));
         final CompletableFuture<?> intercepted = interceptor.intercept(message, from, to, payload);
         if (intercepted != null)
