@@ -47,7 +47,6 @@ public final class GridMember
     private final Supplier<MemberRuntime> runtime;
     private final int ordinal;
     private final Set<ParameterWorker> workers = ConcurrentHashMap.newKeySet();
-    private GridStats retired = GridStats.ZERO;
     private final ConcurrentHashMap<String, SamplingState> sampling = new ConcurrentHashMap<>();
 
     GridMember(final ParameterGrid grid, final HazelcastInstance instance, final Supplier<MemberRuntime> runtime,
@@ -358,14 +357,7 @@ public final class GridMember
     /** @return statistics of this member: its workers (live and closed) plus what it served and relocated */
     public GridStats stats()
     {
-        final MemberStats s = runtime.get().stats();
-        GridStats sum = retired().plus(new GridStats(0, 0, 0, 0, 0, 0, 0, 0, 0, s.relocationsIn(), s.relocationsOut(),
-            s.keysServedForOthers()));
-        for (final ParameterWorker worker : workers)
-        {
-            sum = sum.plus(worker.stats());
-        }
-        return sum;
+        return runtime.get().accessStats();
     }
 
     /**
@@ -433,17 +425,10 @@ public final class GridMember
         runtime.get().listener(listener);
     }
 
-    private synchronized GridStats retired()
+    /** A worker of this member was closed. */
+    void retire(final ParameterWorker worker)
     {
-        return retired;
-    }
-
-    synchronized void retire(final ParameterWorker worker)
-    {
-        if (workers.remove(worker))
-        {
-            retired = retired.plus(worker.stats());
-        }
+        workers.remove(worker);
     }
 
     @Override

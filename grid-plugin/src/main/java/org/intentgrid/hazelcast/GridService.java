@@ -59,6 +59,7 @@ public final class GridService implements ManagedService, RemoteService, Migrati
         this.nodeEngine = nodeEngine;
         this.logger = nodeEngine.getLogger(MemberRuntime.class);
         runtime = newRuntime(config);
+        nodeEngine.getMetricsRegistry().registerDynamicMetricsProvider(new GridMetrics(this::runtime));
         nodeEngine.getHazelcastInstance().getLifecycleService().addLifecycleListener(event ->
         {
             final MemberRuntime current = runtime;

@@ -4,6 +4,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.collections.IntArrayList;
 import org.intentgrid.BackupStats;
 import org.intentgrid.GridConfig;
+import org.intentgrid.GridStats;
 import org.intentgrid.OffHeapExhaustedException;
 import org.intentgrid.TableSpec;
 import org.intentgrid.spi.IntentPolicy;
@@ -22,9 +23,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -73,6 +76,9 @@ public final class MemberRuntime
     private final CrashRecovery recovery;
     private final AppliedRequests applied = new AppliedRequests();
     private final UnconfirmedUpdates unconfirmed = new UnconfirmedUpdates();
+    private final Set<WorkerEngine> liveWorkers = ConcurrentHashMap.newKeySet();
+    /** Counters of the workers that finished. Guarded by this. */
+    private GridStats retiredAccess = GridStats.ZERO;
     private final HandedOver handedOver = new HandedOver(() -> this.config.backups() > 0);
     /** Random high bits of this member's request ids, so that ids of different members never meet. */
     private final long requestIdBase;
@@ -664,7 +670,39 @@ public final class MemberRuntime
     /** @return a new worker engine; the caller validates everything it passes in */
     public WorkerEngine newWorker()
     {
-        return new WorkerEngine(this);
+        final WorkerEngine worker = new WorkerEngine(this);
+        liveWorkers.add(worker);
+        return worker;
+    }
+
+    /** A worker finished: its counters join those of the finished workers. */
+    synchronized void retire(final WorkerEngine worker)
+    {
+        if (liveWorkers.remove(worker))
+        {
+            retiredAccess = retiredAccess.plus(worker.stats());
+        }
+    }
+
+    /**
+     * @return the access statistics of this member: its workers' (live and finished) plus what it served and
+     *         relocated for other members
+     */
+    public GridStats accessStats()
+    {
+        final MemberStats s = stats();
+        GridStats sum;
+        synchronized (this)
+        {
+            sum = retiredAccess;
+        }
+        sum = sum.plus(new GridStats(0, 0, 0, 0, 0, 0, 0, 0, 0, s.relocationsIn(), s.relocationsOut(),
+            s.keysServedForOthers()));
+        for (final WorkerEngine worker : liveWorkers)
+        {
+            sum = sum.plus(worker.stats());
+        }
+        return sum;
     }
 
     /**
@@ -726,6 +764,20 @@ public final class MemberRuntime
     public IntentPolicy policy()
     {
         return policy;
+    }
+
+    /** @return the stores of the tables this member knows and did not drop */
+    public List<TableStore> liveTables()
+    {
+        final List<TableStore> live = new ArrayList<>();
+        for (final TableStore table : tables.all())
+        {
+            if (!table.isDropped())
+            {
+                live.add(table);
+            }
+        }
+        return live;
     }
 
     /** @return what this member did for crash safety: backup flushes, backups held, recoveries */

@@ -203,6 +203,7 @@ public final class WorkerEngine
     public void finish()
     {
         policy.finishWorker(index);
+        runtime.retire(this);
     }
 
     /** @return keys served from this member's store inside the call so far (read by the worker's thread) */
