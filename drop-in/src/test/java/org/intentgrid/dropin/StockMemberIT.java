@@ -1,0 +1,226 @@
+package org.intentgrid.dropin;
+
+import org.intentgrid.GridConfig;
+import org.intentgrid.ParameterGrid;
+import org.intentgrid.ParameterWorker;
+import org.intentgrid.Table;
+import org.intentgrid.TableSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A stock Hazelcast member — Hazelcast's own {@code HazelcastMemberStarter}, a classpath of the Hazelcast jar and the
+ * drop-in jar only, the example {@code config/hazelcast-intentgrid.yaml} with its cluster name changed — joins an
+ * embedded grid, serves the keys whose home it is, and publishes the grid's metrics over remote JMX; the same file
+ * with an invalid intentgrid setting keeps the member from starting, naming the setting.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class StockMemberIT
+{
+    private static final String CLUSTER = "intentgrid-stock-it";
+    private static final int KEYS = 600;
+    private static final int FLOATS = 4;
+
+    private Process process;
+
+    @AfterEach
+    void stopFork() throws Exception
+    {
+        if (process != null && process.isAlive())
+        {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void aStockMemberWithTheDropInJarAndTheExampleConfigJoinsServesAndPublishesMetrics() throws Exception
+    {
+        final int jmxPort = freePort();
+        process = startStockMember(exampleConfig(), "stock-member.log", jmxPort);
+        final GridConfig config = GridConfig.embedded().clusterName(CLUSTER).jet(1);
+        try (ParameterGrid grid = ParameterGrid.start(config))
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (grid.member(0).hazelcast().getCluster().getMembers().size() < 2 ||
+                !grid.member(0).hazelcast().getPartitionService().isClusterSafe())
+            {
+                assertTrue(process.isAlive(), "the stock member runs (see target/stock-member.log)");
+                assertTrue(System.nanoTime() < deadline, "the stock member joined within 90 s");
+                Thread.sleep(50);
+            }
+            final Table table = grid.table(TableSpec.of("stock", KEYS, FLOATS));
+            int homedOnStock = 0;
+            for (int k = 0; k < KEYS; k++)
+            {
+                homedOnStock += grid.member(0).isHome(table, k) ? 0 : 1;
+            }
+            assertTrue(homedOnStock > KEYS / 4, "the stock member is home of some keys: " + homedOnStock);
+
+            final long[] keys = new long[KEYS];
+            final float[] ones = new float[KEYS * FLOATS];
+            for (int k = 0; k < KEYS; k++)
+            {
+                keys[k] = k;
+            }
+            Arrays.fill(ones, 1f);
+            final float[] before = new float[KEYS * FLOATS];
+            final float[] after = new float[KEYS * FLOATS];
+            try (ParameterWorker worker = grid.member(0).worker())
+            {
+                worker.pull(table, keys, before).await();
+                worker.push(table, keys, ones).await();
+                worker.pull(table, keys, after).await();
+            }
+            for (int i = 0; i < before.length; i++)
+            {
+                before[i] += 1f;
+            }
+            assertArrayEquals(before, after, "every key pushed once, wherever it lives");
+            assertEquals(KEYS - homedOnStock, grid.member(0).mainCopies(table),
+                "the embedded member holds only its home keys: the stock member served the others");
+
+            try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(
+                "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi")))
+            {
+                final MBeanServerConnection server = jmx.getMBeanServerConnection();
+                final ObjectName member = awaitMetric(server, "prefix=intentgrid", "keysServedForOthers",
+                    3L * homedOnStock);
+                assertTrue(((Number)server.getAttribute(member, "offHeapBytes")).longValue() > 0);
+                awaitMetric(server, "prefix=intentgrid.table,tag0=\"table=stock\"", "mainCopies", homedOnStock);
+            }
+        }
+    }
+
+    @Test
+    void aStockMemberWithAnInvalidSettingInTheExampleConfigDoesNotStart() throws Exception
+    {
+        final String yaml = exampleConfig().replace("# intentgrid.channels: 1", "intentgrid.channels: 0");
+        process = startStockMember(yaml, "stock-member-bad.log", freePort());
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the member gave up starting");
+        assertNotEquals(0, process.exitValue(), "start failed");
+        final String log = Files.readString(Paths.get("target", "stock-member-bad.log"));
+        assertTrue(log.contains("property intentgrid.channels=0 is invalid") && log.contains("must be in 1.."),
+            "the log names the property, its value and the valid range:\n" + log);
+    }
+
+    /** @return the example member configuration with this test's cluster name */
+    private static String exampleConfig() throws IOException
+    {
+        final String yaml = Files.readString(Paths.get("..", "config", "hazelcast-intentgrid.yaml"));
+        assertTrue(yaml.contains("cluster-name: intentgrid\n"), "the example names its cluster");
+        return yaml.replace("cluster-name: intentgrid\n", "cluster-name: " + CLUSTER + "\n");
+    }
+
+    private static Process startStockMember(final String yaml, final String log, final int jmxPort)
+        throws IOException
+    {
+        final Path target = Paths.get("target").toAbsolutePath();
+        final Path config = target.resolve(log.replace(".log", ".yaml"));
+        Files.writeString(config, yaml, StandardCharsets.UTF_8);
+        final List<String> command = new ArrayList<>(List.of(
+            Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m", "-Djava.net.preferIPv4Stack=true",
+            "-Dhazelcast.config=" + config,
+            "-Dcom.sun.management.jmxremote.port=" + jmxPort,
+            "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
+            "-Dcom.sun.management.jmxremote.host=127.0.0.1",
+            "-Djava.rmi.server.hostname=127.0.0.1",
+            "-Dcom.sun.management.jmxremote.authenticate=false",
+            "-Dcom.sun.management.jmxremote.ssl=false",
+            "-cp", dropInJar(target) + File.pathSeparator + hazelcastJar(),
+            "com.hazelcast.core.server.HazelcastMemberStarter"));
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(target.resolve(log).toFile());
+        return builder.start();
+    }
+
+    private static String dropInJar(final Path target) throws IOException
+    {
+        try (Stream<Path> files = Files.list(target))
+        {
+            return files.map(Path::toString).filter(p -> p.matches(".*/intentgrid-hazelcast-[^/]*\\.jar") &&
+                !p.contains("tests")).findFirst()
+                .orElseThrow(() -> new AssertionError("run after 'mvn package': no drop-in jar in " + target));
+        }
+    }
+
+    private static String hazelcastJar()
+    {
+        for (final String entry : System.getProperty("java.class.path").split(File.pathSeparator))
+        {
+            if (Paths.get(entry).getFileName().toString().matches("hazelcast-[0-9.]+\\.jar"))
+            {
+                return entry;
+            }
+        }
+        throw new AssertionError("no Hazelcast jar on the test classpath");
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * @return the intentgrid metrics MBean matching {@code keys} once its attribute {@code name} reached at least
+     *         {@code atLeast} (metrics are published at the collection interval, 5 s in the example)
+     */
+    private static ObjectName awaitMetric(
+        final MBeanServerConnection server, final String keys, final String name, final long atLeast)
+        throws Exception
+    {
+        final ObjectName pattern = new ObjectName("com.hazelcast:type=Metrics," + keys + ",*");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long last = -1;
+        while (true)
+        {
+            final Set<ObjectName> found = server.queryNames(pattern, null);
+            for (final ObjectName candidate : found)
+            {
+                if (candidate.getKeyProperty("prefix").equals(pattern.getKeyProperty("prefix")))
+                {
+                    last = ((Number)server.getAttribute(candidate, name)).longValue();
+                    if (last >= atLeast)
+                    {
+                        return candidate;
+                    }
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, name + " of " + pattern + " reached " + atLeast +
+                " within 60 s over JMX (last " + last + ", MBeans " + found + ")");
+            Thread.sleep(200);
+        }
+    }
+}
