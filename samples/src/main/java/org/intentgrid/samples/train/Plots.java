@@ -24,6 +24,10 @@ import java.util.Map;
 /** PNG charts of training and benchmark results (JFreeChart, rendered headless). */
 public final class Plots
 {
+    /** Blue, orange, green, red: distinguishable in print and for the common colour-vision deficiencies. */
+    private static final Color[] SERIES_COLORS = {new Color(0x1f, 0x77, 0xb4), new Color(0xff, 0x7f, 0x0e),
+        new Color(0x2c, 0xa0, 0x2c), new Color(0xd6, 0x27, 0x28)};
+
     private Plots()
     {
     }
@@ -42,23 +46,48 @@ public final class Plots
         final File file, final String title, final String xLabel, final String yLabel, final String series,
         final List<double[]> points, final double markerX, final String markerLabel)
     {
+        return lines(file, title, xLabel, yLabel, Map.of(series, points), markerX, markerLabel);
+    }
+
+    /**
+     * Writes one line chart of several series (in the map's order), for example two runs side by side.
+     *
+     * @param series per series name, its (x, y) pairs
+     * @param markerX     where an event happened, marked with a labelled line; NaN for none
+     * @param markerLabel the event's label
+     * @return true if written; false (with a warning on stderr) where the JVM cannot render
+     */
+    public static boolean lines(
+        final File file, final String title, final String xLabel, final String yLabel,
+        final Map<String, List<double[]>> series, final double markerX, final String markerLabel)
+    {
         System.setProperty("java.awt.headless", "true");
         try
         {
-            final XYSeries data = new XYSeries(series);
-            for (final double[] p : points)
+            final XYSeriesCollection collection = new XYSeriesCollection();
+            int mostPoints = 0;
+            for (final Map.Entry<String, List<double[]>> one : series.entrySet())
             {
-                data.add(p[0], p[1]);
+                final XYSeries data = new XYSeries(one.getKey());
+                for (final double[] p : one.getValue())
+                {
+                    data.add(p[0], p[1]);
+                }
+                collection.addSeries(data);
+                mostPoints = Math.max(mostPoints, one.getValue().size());
             }
-            final JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel,
-                new XYSeriesCollection(data), PlotOrientation.VERTICAL, true, false, false);
+            final JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, collection,
+                PlotOrientation.VERTICAL, true, false, false);
             final XYPlot plot = chart.getXYPlot();
             plot.setBackgroundPaint(Color.WHITE);
             plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
             plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-            final XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, points.size() <= 50);
-            renderer.setSeriesPaint(0, new Color(0x1f, 0x77, 0xb4));
-            renderer.setSeriesStroke(0, new BasicStroke(2f));
+            final XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, mostPoints <= 50);
+            for (int s = 0; s < collection.getSeriesCount(); s++)
+            {
+                renderer.setSeriesPaint(s, SERIES_COLORS[s % SERIES_COLORS.length]);
+                renderer.setSeriesStroke(s, new BasicStroke(2f));
+            }
             plot.setRenderer(renderer);
             if (!Double.isNaN(markerX))
             {

@@ -23,12 +23,7 @@ public final class Reports
         files.add(json);
         final String base = json.getPath().endsWith(".json") ?
             json.getPath().substring(0, json.getPath().length() - 5) : json.getPath();
-        final List<double[]> quality = new ArrayList<>();
-        quality.add(new double[] {0, result.initialQuality()});
-        for (final Map<String, Object> row : result.epochs())
-        {
-            quality.add(new double[] {((Number)row.get("wall_seconds")).doubleValue(), result.quality(row)});
-        }
+        final List<double[]> quality = result.qualityOverTime();
         final File qualityPng = new File(base + "-quality.png");
         if (Plots.line(qualityPng, result.qualityMetric() + " over training time (" + result.label() + ")",
             "training seconds", result.qualityMetric(), result.qualityMetric(), quality, result.crashWallSeconds(),

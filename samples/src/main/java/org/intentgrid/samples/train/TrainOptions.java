@@ -23,6 +23,11 @@ public final class TrainOptions
     @Option(names = "--epochs", defaultValue = "10", description = "epochs (default ${DEFAULT-VALUE})")
     public int epochs;
 
+    @Option(names = "--time-budget", defaultValue = "0",
+        description = "stop after the epoch in which the training time reaches this many seconds (0: run every " +
+            "epoch; default ${DEFAULT-VALUE})")
+    public double timeBudgetSeconds;
+
     @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
     public long seed;
 
@@ -99,6 +104,11 @@ public final class TrainOptions
         if (epochs < 1)
         {
             throw new IllegalArgumentException("--epochs " + epochs + " is out of range; expected >= 1");
+        }
+        if (!(timeBudgetSeconds >= 0))
+        {
+            throw new IllegalArgumentException("--time-budget " + timeBudgetSeconds + " is invalid; expected " +
+                "seconds >= 0 (0: no budget)");
         }
         parsedMode();
         if (backups < 0 || backups > 1)

@@ -112,21 +112,13 @@ public final class Trainer
                 result.addEpoch(row);
                 say("epoch %2d  %6.2f s  loss %.4f  %s %.4f  local %.1f%%%n", epoch, seconds, loss,
                     app.qualityMetric(), quality(row), 100 * traffic.localShare());
-                final CrashReport crash = pool.crash();
-                if (crash != null && result.crash() == null)
+                afterEpoch(grid, pool, result, epoch, trainingSeconds - seconds);
+                if (options.timeBudgetSeconds > 0 && trainingSeconds >= options.timeBudgetSeconds &&
+                    epoch < options.epochs)
                 {
-                    result.crash(crash, trainingSeconds - seconds + crash.secondsIntoEpoch());
-                    say("member JVM %d was killed %.2f s into epoch %d: %d main copies recovered in %d ms, %d " +
-                        "updates re-sent; lost: at most its own workers' updates of its last backup flush%n",
-                        crash.member(), crash.secondsIntoEpoch(), crash.epoch(), crash.keysRecovered(),
-                        crash.recoveryMillis(), crash.updatesResent());
-                }
-                if (options.checkpointDir != null && epoch % options.checkpointEvery == 0)
-                {
-                    final long checkpointStart = System.nanoTime();
-                    TrainingCheckpoints.write(grid, options.checkpointDir.toPath(), epoch);
-                    say("checkpoint after epoch %d written in %.2f s%n", epoch,
-                        (System.nanoTime() - checkpointStart) / 1e9);
+                    say("time budget of %.0f s reached after epoch %d (%.1f s of training)%n",
+                        options.timeBudgetSeconds, epoch, trainingSeconds);
+                    break;
                 }
             }
             if (options.save != null)
@@ -136,6 +128,28 @@ public final class Trainer
             }
         }
         return result;
+    }
+
+    /** Reports a member killed during the epoch, and writes a checkpoint if one is due. */
+    private void afterEpoch(
+        final ParameterGrid grid, final WorkerPool pool, final TrainingResult result, final int epoch,
+        final double epochStartSeconds)
+    {
+        final CrashReport crash = pool.crash();
+        if (crash != null && result.crash() == null)
+        {
+            result.crash(crash, epochStartSeconds + crash.secondsIntoEpoch());
+            say("member JVM %d was killed %.2f s into epoch %d: %d main copies recovered in %d ms, %d " +
+                "updates re-sent; lost: at most its own workers' updates of its last backup flush%n",
+                crash.member(), crash.secondsIntoEpoch(), crash.epoch(), crash.keysRecovered(),
+                crash.recoveryMillis(), crash.updatesResent());
+        }
+        if (options.checkpointDir != null && epoch % options.checkpointEvery == 0)
+        {
+            final long checkpointStart = System.nanoTime();
+            TrainingCheckpoints.write(grid, options.checkpointDir.toPath(), epoch);
+            say("checkpoint after epoch %d written in %.2f s%n", epoch, (System.nanoTime() - checkpointStart) / 1e9);
+        }
     }
 
     /** @return CPU time of this JVM so far: its workers, members' sync, I/O and Hazelcast threads, JIT and GC */

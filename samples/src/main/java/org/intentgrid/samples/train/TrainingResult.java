@@ -83,6 +83,24 @@ public final class TrainingResult
         return initialQuality;
     }
 
+    /** @return (seconds of training, quality) before training and after every epoch */
+    public List<double[]> qualityOverTime()
+    {
+        final List<double[]> points = new ArrayList<>();
+        points.add(new double[] {0, initialQuality});
+        for (final Map<String, Object> row : epochs)
+        {
+            points.add(new double[] {((Number)row.get("wall_seconds")).doubleValue(), quality(row)});
+        }
+        return points;
+    }
+
+    /** @return whether a larger value of the quality metric is better */
+    public boolean higherIsBetter()
+    {
+        return higherIsBetter;
+    }
+
     /** @return the metric's value in one epoch row */
     public double quality(final Map<String, Object> row)
     {
