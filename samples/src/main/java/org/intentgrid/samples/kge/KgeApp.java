@@ -98,10 +98,10 @@ final class KgeApp implements TrainingApp
     }
 
     @Override
-    public void declare(final ParameterGrid grid, final int workers)
+    public void declare(final ParameterGrid grid, final int workers, final String tablePrefix)
     {
-        entityTable = grid.table(TableSpec.of(ENTITY_TABLE, entities, 2 * dim));
-        relationTable = grid.table(TableSpec.of(RELATION_TABLE, relations, 2 * dim));
+        entityTable = grid.table(TableSpec.of(tablePrefix + ENTITY_TABLE, entities, 2 * dim));
+        relationTable = grid.table(TableSpec.of(tablePrefix + RELATION_TABLE, relations, 2 * dim));
         final Sampling sampling = Sampling.of(KeyDistribution.uniform(0, entities)).seed(seed);
         grid.enableSampling(entityTable, samplingScheme == null ? sampling : sampling.scheme(samplingScheme));
     }

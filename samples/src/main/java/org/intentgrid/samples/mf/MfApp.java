@@ -146,11 +146,11 @@ final class MfApp implements TrainingApp
     }
 
     @Override
-    public void declare(final ParameterGrid grid, final int workers)
+    public void declare(final ParameterGrid grid, final int workers, final String tablePrefix)
     {
-        rowTable = grid.table(TableSpec.of("mf-rows", train.rows, valueLength));
-        columnTable = grid.table(TableSpec.of("mf-columns", train.columns, valueLength));
-        lossTable = grid.table(TableSpec.of("mf-epoch-loss", MAX_EPOCHS + 1, 1).init(Init.zeros()));
+        rowTable = grid.table(TableSpec.of(tablePrefix + "mf-rows", train.rows, valueLength));
+        columnTable = grid.table(TableSpec.of(tablePrefix + "mf-columns", train.columns, valueLength));
+        lossTable = grid.table(TableSpec.of(tablePrefix + "mf-epoch-loss", MAX_EPOCHS + 1, 1).init(Init.zeros()));
         final int[] blockOfRow = Blocks.assign(train.row, train.rows, workers);
         final int[] blockOfColumn = Blocks.assign(train.column, train.columns, workers);
         rowKeysOfBlock = new long[workers][];

@@ -27,18 +27,25 @@ public final class ForkedMember
 
     private final ParameterGrid grid;
     private TrainingApp app;
+    /** The run {@link #app} and {@link #workers} belong to; null before the first epoch of a member JVM. */
+    private String runId;
     private final List<ParameterWorker> workers = new ArrayList<>();
 
-    private ForkedMember(final ParameterGrid grid, final TrainingApp app)
+    private ForkedMember(final ParameterGrid grid, final TrainingApp app, final String runId)
     {
         this.grid = grid;
         this.app = app;
+        this.runId = runId;
     }
 
-    /** Makes {@code grid} (and, in the driver, its already built {@code app}) this JVM's training member. */
-    public static void install(final ParameterGrid grid, final TrainingApp app)
+    /**
+     * Makes {@code grid} this JVM's training member: in the driver with its already built {@code app} of run
+     * {@code runId}; in a member JVM with neither (built from the first epoch's recipe, and again for each new run
+     * when the member serves a long-lived cluster).
+     */
+    public static void install(final ParameterGrid grid, final TrainingApp app, final String runId)
     {
-        current = new ForkedMember(grid, app);
+        current = new ForkedMember(grid, app, runId);
     }
 
     private static ForkedMember current()
@@ -54,17 +61,19 @@ public final class ForkedMember
     private synchronized double[] trainEpoch(final EpochTask task)
     {
         final int total = task.totalWorkers;
-        if (app == null)
+        if (!task.runId.equals(runId))
         {
+            endRun();
             app = task.recipe.build();
-            app.declare(grid, total);
+            app.declare(grid, total, task.tablePrefix);
+            runId = task.runId;
         }
         while (workers.size() < task.workerIndexes.length)
         {
             workers.add(grid.member(0).worker());
         }
         final ClusterCounters counters = new ClusterCounters(grid.member(0).hazelcast());
-        final String barrier = "barrier-" + task.epoch;
+        final String barrier = "barrier-" + task.runId + "-" + task.epoch;
         final List<EpochContext> contexts = new ArrayList<>();
         for (int t = 0; t < task.workerIndexes.length; t++)
         {
@@ -73,6 +82,18 @@ public final class ForkedMember
                 task.members)));
         }
         return EmbeddedPool.runThreads(app, contexts, () -> { }, new LongAdder());
+    }
+
+    /** Forgets the run's app and closes its workers (a member of a long-lived cluster, between runs). */
+    private synchronized void endRun()
+    {
+        for (final ParameterWorker worker : workers)
+        {
+            worker.close();
+        }
+        workers.clear();
+        app = null;
+        runId = null;
     }
 
     /**
@@ -154,6 +175,9 @@ public final class ForkedMember
         private static final long serialVersionUID = 1L;
 
         final AppRecipe recipe;
+        final String runId;
+        /** Prepended to the app's table names (see {@link TrainOptions#tablePrefix()}). */
+        final String tablePrefix;
         final int epoch;
         /** The run's worker indexes this member trains this epoch (a lost member's go to the survivors). */
         final int[] workerIndexes;
@@ -161,10 +185,12 @@ public final class ForkedMember
         /** Members that train this epoch: fewer in the cluster means one was lost during it. */
         final int members;
 
-        EpochTask(final AppRecipe recipe, final int epoch, final int[] workerIndexes, final int totalWorkers,
-            final int members)
+        EpochTask(final AppRecipe recipe, final String runId, final String tablePrefix, final int epoch,
+            final int[] workerIndexes, final int totalWorkers, final int members)
         {
             this.recipe = recipe;
+            this.runId = runId;
+            this.tablePrefix = tablePrefix;
             this.epoch = epoch;
             this.workerIndexes = workerIndexes;
             this.totalWorkers = totalWorkers;
@@ -185,6 +211,19 @@ public final class ForkedMember
                 plain.setStackTrace(e.getStackTrace());
                 throw plain;
             }
+        }
+    }
+
+    /** Ends the run on this member: its app is forgotten and its workers closed (the driver drops the tables). */
+    static final class EndRunTask implements Callable<Boolean>, Serializable
+    {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean call()
+        {
+            current().endRun();
+            return true;
         }
     }
 

@@ -1,10 +1,14 @@
 package org.intentgrid.samples.train;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import org.intentgrid.GridConfig;
 import org.intentgrid.ParameterGrid;
+import org.intentgrid.Table;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +25,10 @@ import java.util.function.LongConsumer;
  * classpath and join its cluster. Each epoch, every member gets an {@link ForkedMember.EpochTask} through
  * Hazelcast's executor service and trains its own workers. The member JVMs are destroyed on close, by a shutdown
  * hook if this JVM is stopped (Ctrl-C), and they exit by themselves when this JVM dies.
+ * <p>
+ * {@code --cluster}: the same, with members that run already ({@code bin/intentgrid member --config FILE}, on any
+ * hosts): this JVM joins their cluster as one more member and waits until it has {@code --members} members. The
+ * run's tables carry the run's id and are dropped at its end; the members stay up for the next run.
  */
 final class ForkedPool implements WorkerPool
 {
@@ -44,15 +52,22 @@ final class ForkedPool implements WorkerPool
         this.options = options;
         this.recipe = recipe;
         final GridConfig config = options.gridConfig().members(1);
-        this.grid = ParameterGrid.start(config);
-        ForkedMember.install(grid, app);
+        this.grid = options.cluster == null ? ParameterGrid.start(config) : joinCluster(options, config);
+        ForkedMember.install(grid, app, options.runId);
         try
         {
-            children = new MemberJvms(config, options.members - 1, List.of("--mode", options.mode,
-                "--max-rounds-per-second", String.valueOf(config.maxRoundsPerSecond()), "--backups",
-                String.valueOf(config.backups())));
             final HazelcastInstance hz = grid.member(0).hazelcast();
-            children.awaitJoined(hz, options.members);
+            if (options.cluster == null)
+            {
+                children = new MemberJvms(config, options.members - 1, List.of("--mode", options.mode,
+                    "--max-rounds-per-second", String.valueOf(config.maxRoundsPerSecond()), "--backups",
+                    String.valueOf(config.backups())));
+                children.awaitJoined(hz, options.members);
+            }
+            else
+            {
+                awaitClusterSize(hz, options.members);
+            }
             members.add(hz.getCluster().getLocalMember());
             for (final Member member : hz.getCluster().getMembers())
             {
@@ -94,8 +109,8 @@ final class ForkedPool implements WorkerPool
         for (int m = 0; m < members.size(); m++)
         {
             futures.add(executor.submitToMember(
-                new ForkedMember.EpochTask(recipe, epoch, workerIndexes.get(m), options.members * options.threads,
-                    members.size()), members.get(m)));
+                new ForkedMember.EpochTask(recipe, options.runId, options.tablePrefix(), epoch, workerIndexes.get(m),
+                    options.members * options.threads, members.size()), members.get(m)));
         }
         final long epochStart = System.nanoTime();
         final Thread killer = options.killMember > 0 && epoch == options.killAtEpoch && killedAtNanos < 0 ?
@@ -118,7 +133,10 @@ final class ForkedPool implements WorkerPool
                     final long now = counters.get(ForkedMember.PROGRESS);
                     progress.accept(now - reported);
                     reported = now;
-                    children.checkAlive(killedAtNanos >= 0 ? options.killMember : -1);
+                    if (children != null)
+                    {
+                        children.checkAlive(killedAtNanos >= 0 ? options.killMember : -1);
+                    }
                 }
                 catch (final InterruptedException e)
                 {
@@ -276,8 +294,63 @@ final class ForkedPool implements WorkerPool
         if (children != null)
         {
             children.close();
+            grid.close();
+            return;
         }
-        grid.close();
+        try
+        {
+            for (final Table table : grid.tables())
+            {
+                if (table.name().startsWith(options.tablePrefix()))
+                {
+                    grid.drop(table);
+                }
+            }
+            executor.submitToAllMembers(new ForkedMember.EndRunTask()).values().forEach(ForkedPool::get);
+        }
+        finally
+        {
+            final HazelcastInstance hz = grid.member(0).hazelcast();
+            grid.close();
+            hz.shutdown();
+        }
+    }
+
+    /**
+     * @return a grid whose one local member (this JVM, the driver) joins the cluster of {@code --cluster}: bound to
+     *         {@code --bind}, TCP-IP join through the given addresses, Jet on (as in the example member config)
+     */
+    private static ParameterGrid joinCluster(final TrainOptions options, final GridConfig config)
+    {
+        final Config hz = ParameterGrid.hazelcastConfig(config.clusterName(options.clusterName).jet(1));
+        final NetworkConfig network = hz.getNetworkConfig();
+        network.getInterfaces().clear().addInterface(options.bind);
+        network.getJoin().getTcpIpConfig().setMembers(new ArrayList<>(options.cluster));
+        final HazelcastInstance instance = Hazelcast.newHazelcastInstance(hz);
+        try
+        {
+            return ParameterGrid.attach(instance, config.clusterName(options.clusterName));
+        }
+        catch (final RuntimeException e)
+        {
+            instance.shutdown();
+            throw e;
+        }
+    }
+
+    private static void awaitClusterSize(final HazelcastInstance hz, final int members)
+    {
+        final long deadline = System.nanoTime() + REMOVAL_TIMEOUT_MILLIS * 1_000_000L;
+        while (hz.getCluster().getMembers().size() < members)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("the cluster has " + hz.getCluster().getMembers().size() +
+                    " members with this one, --members asks for " + members + "; start more with 'bin/intentgrid " +
+                    "member --config FILE' or lower --members");
+            }
+            sleep(100);
+        }
     }
 
     private static void sleep(final long millis)

@@ -5,6 +5,8 @@ import org.intentgrid.spi.Mode;
 import picocli.CommandLine.Option;
 
 import java.io.File;
+import java.util.List;
+import java.util.UUID;
 
 /** The options every training app shares (a picocli mixin). */
 public final class TrainOptions
@@ -41,8 +43,25 @@ public final class TrainOptions
     @Option(names = "--fork", description = "run each member in its own JVM on 127.0.0.1 instead of embedded")
     public boolean fork;
 
+    @Option(names = "--cluster", split = ",", paramLabel = "HOST:PORT",
+        description = "train on a running cluster (members started with 'bin/intentgrid member --config FILE'): " +
+            "this JVM joins it as one more member through these addresses; workers run on every member")
+    public List<String> cluster;
+
+    @Option(names = "--cluster-name", defaultValue = "intentgrid",
+        description = "with --cluster: the cluster's name (default ${DEFAULT-VALUE}, as in the example config)")
+    public String clusterName;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1",
+        description = "with --cluster: the address of this machine the driver's member binds to and others reach " +
+            "it at (default ${DEFAULT-VALUE})")
+    public String bind;
+
     @Option(names = "--quiet", description = "no progress bars")
     public boolean quiet;
+
+    /** This run's id: names its barriers, and on a shared cluster its tables. */
+    public final String runId = UUID.randomUUID().toString().substring(0, 8);
 
     @Option(names = "--max-rounds-per-second",
         description = "the most sync rounds a member's channel starts per second (default: the grid's, 1000)")
@@ -115,6 +134,12 @@ public final class TrainOptions
         {
             throw new IllegalArgumentException("--backups " + backups + " is out of range; expected 0 or 1");
         }
+        if (cluster != null && (fork || resume || members < 2))
+        {
+            throw new IllegalArgumentException("--cluster " + String.join(",", cluster) + " cannot be combined with " +
+                "--fork or --resume (a run's tables on a cluster are its own); --members counts the cluster's " +
+                "members with this one (at least 2, was " + members + ")");
+        }
         if (killMember != 0 && (!fork || killMember < 1 || killMember >= members))
         {
             throw new IllegalArgumentException("--kill-member " + killMember + " needs --fork and a member JVM " +
@@ -138,6 +163,15 @@ public final class TrainOptions
         {
             throw new IllegalArgumentException("--data " + data + " is not a directory");
         }
+    }
+
+    /**
+     * @return what this run's table names start with: on a long-lived cluster the tables belong to the run (and are
+     *         dropped at its end), elsewhere they have the app's plain names
+     */
+    public String tablePrefix()
+    {
+        return cluster == null ? "" : "run-" + runId + "-";
     }
 
     /** @return the result file */

@@ -28,9 +28,9 @@ public final class Trainer
      */
     public Trainer(final TrainingApp app, final TrainOptions options, final AppRecipe recipe)
     {
-        if (options.fork && recipe == null)
+        if ((options.fork || options.cluster != null) && recipe == null)
         {
-            throw new IllegalArgumentException("--fork needs the app's recipe");
+            throw new IllegalArgumentException("--fork and --cluster need the app's recipe");
         }
         this.app = app;
         this.options = options;
@@ -44,13 +44,14 @@ public final class Trainer
         final Mode mode = options.parsedMode();
         final int workerCount = options.members * options.threads;
         say("Starting %d %s member%s (mode %s), %d worker thread%s each ...%n", options.members,
-            options.fork ? "forked" : "embedded", options.members == 1 ? "" : "s", mode.label(), options.threads,
-            options.threads == 1 ? "" : "s");
+            options.cluster != null ? "cluster" : options.fork ? "forked" : "embedded", options.members == 1 ? "" : "s",
+            mode.label(), options.threads, options.threads == 1 ? "" : "s");
         final TrainingResult result = new TrainingResult(app, mode.label(), options.members, options.threads);
-        try (WorkerPool pool = options.fork ? new ForkedPool(app, options, recipe) : new EmbeddedPool(app, options))
+        try (WorkerPool pool = options.fork || options.cluster != null ? new ForkedPool(app, options, recipe) :
+            new EmbeddedPool(app, options))
         {
             final ParameterGrid grid = pool.grid();
-            app.declare(grid, workerCount);
+            app.declare(grid, workerCount, options.tablePrefix());
             app.initialize(grid);
             int firstEpoch = 1;
             if (options.resume)

@@ -25,8 +25,11 @@ public interface TrainingApp
     /**
      * Declares the tables (idempotent) and enables sampling on the grid's local members. Called on every JVM of
      * the run, before {@link #initialize} and before any worker trains there.
+     *
+     * @param tablePrefix prepended to every table name: empty, except in a run on a long-lived cluster, whose
+     *                    tables belong to the run (and are dropped at its end)
      */
-    void declare(ParameterGrid grid, int workers);
+    void declare(ParameterGrid grid, int workers, String tablePrefix);
 
     /** Sets the initial parameter values; called once per run, after {@link #declare}. */
     void initialize(ParameterGrid grid);

@@ -108,11 +108,11 @@ final class W2vApp implements TrainingApp
     }
 
     @Override
-    public void declare(final ParameterGrid grid, final int workers)
+    public void declare(final ParameterGrid grid, final int workers, final String tablePrefix)
     {
-        inputTable = grid.table(TableSpec.of("w2v-input", corpus.vocabulary(), dim)
+        inputTable = grid.table(TableSpec.of(tablePrefix + "w2v-input", corpus.vocabulary(), dim)
             .init(Init.uniform(-0.5 / dim, 0.5 / dim, seed)));
-        outputTable = grid.table(TableSpec.of("w2v-output", corpus.vocabulary(), dim));
+        outputTable = grid.table(TableSpec.of(tablePrefix + "w2v-output", corpus.vocabulary(), dim));
         final Sampling sampling = Sampling.of(noise).seed(seed);
         grid.enableSampling(outputTable, samplingScheme == null ? sampling : sampling.scheme(samplingScheme));
     }
