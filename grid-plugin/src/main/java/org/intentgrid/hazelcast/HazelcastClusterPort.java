@@ -45,6 +45,12 @@ final class HazelcastClusterPort implements ClusterPort
     }
 
     @Override
+    public void logInfo(final String message)
+    {
+        nodeEngine.getLogger(GridService.class).info(message);
+    }
+
+    @Override
     public List<UUID> members()
     {
         final List<UUID> ids = new ArrayList<>();

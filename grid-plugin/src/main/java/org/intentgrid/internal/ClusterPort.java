@@ -16,6 +16,9 @@ public interface ClusterPort
     /** @return this member's id */
     UUID localMember();
 
+    /** Logs a notable event of this member (a recovery) at INFO, where the member's own log goes. */
+    void logInfo(String message);
+
     /** @return ids of the current members, this one included */
     List<UUID> members();
 

@@ -50,7 +50,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MemberRuntime
 {
-    private static final System.Logger LOGGER = System.getLogger(MemberRuntime.class.getName());
     private static final int IO_THREADS = 2;
     private static final int MEMBER_NAME_LENGTH = 8;
     /** Keys of the key range one round of {@link #materializeHome} sorts into partitions. */
@@ -883,6 +882,6 @@ public final class MemberRuntime
     /** Logs a notable event of this member (a recovery) at INFO. */
     void log(final String message)
     {
-        LOGGER.log(System.Logger.Level.INFO, "intentgrid member " + memberName + ": " + message);
+        port.logInfo("intentgrid member " + memberName + ": " + message);
     }
 }

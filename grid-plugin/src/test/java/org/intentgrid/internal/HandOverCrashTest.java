@@ -172,6 +172,8 @@ class HandOverCrashTest
         assertTrue(a.tables().liveTable(SPEC).holdsMain(KEY), "a claimed the key back");
         assertFalse(c.tables().liveTable(SPEC).holdsMain(KEY), "one main copy");
         assertEquals(0, a.backupStats().handedOverUnconfirmed());
+        assertTrue(cluster.traffic().stream().anyMatch(m -> m.startsWith("log m1: ") &&
+            m.contains("reclaimed 1 main copies handed to lost member")), "a logged what it reclaimed");
     }
 
     private static void awaitTrue(final java.util.function.BooleanSupplier condition, final String what)

@@ -126,6 +126,12 @@ public final class InMemoryCluster implements AutoCloseable
         this.interceptor = interceptor;
     }
 
+    /** Records a member's log line among the traffic, as {@code "log <member>: <message>"}. */
+    void log(final UUID member, final String message)
+    {
+        traffic.add("log " + name(member) + ": " + message);
+    }
+
     /** @return every message sent so far, as {@code "<message> <from> -> <to>"} with short member ids */
     public List<String> traffic()
     {

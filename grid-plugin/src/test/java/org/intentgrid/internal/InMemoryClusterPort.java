@@ -25,6 +25,12 @@ public final class InMemoryClusterPort implements ClusterPort
     }
 
     @Override
+    public void logInfo(final String message)
+    {
+        cluster.log(self, message);
+    }
+
+    @Override
     public List<UUID> members()
     {
         return cluster.members();
