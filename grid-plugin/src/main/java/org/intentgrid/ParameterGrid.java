@@ -472,6 +472,7 @@ public final class ParameterGrid implements AutoCloseable
         final Config hz = new Config();
         hz.setClusterName(config.clusterName());
         hz.setProperty("hazelcast.phone.home.enabled", "false");
+        hz.setProperty("hazelcast.socket.bind.any", "false");
         hz.setProperty("hazelcast.wait.seconds.before.join", "0");
         hz.setProperty("hazelcast.tcp.join.port.try.count", "64");
         hz.setProperty("hazelcast.partition.operation.thread.count", "2");

@@ -1,13 +1,18 @@
 package org.intentgrid.dropin;
 
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
 import org.intentgrid.GridConfig;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.ParameterWorker;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
+import untrusted.WriteMarker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -25,12 +30,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -132,6 +140,105 @@ class StockMemberIT
             "the log names the property, its value and the valid range:\n" + log);
     }
 
+    /**
+     * The example configuration's guards: a member configured with another cluster name does not join, the member
+     * listens on 127.0.0.1 only, and its Java serialization filter refuses a task class outside the allowed packages
+     * (it never runs) while a task of an allowed package runs. The stock member has this module's test classes on
+     * its classpath here, so that only the filter stands between the refused class and its execution.
+     */
+    @Test
+    void theExampleConfigKeepsOutOtherClustersListensOnItsInterfaceAndFiltersSerializedClasses(
+        @TempDir final Path dir) throws Exception
+    {
+        process = startStockMember(exampleConfig(), "stock-member-guarded.log", freePort(), "target/test-classes");
+        try (ParameterGrid stranger = ParameterGrid.start(GridConfig.embedded().clusterName("another-cluster").jet(1)))
+        {
+            final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+            while (System.nanoTime() < until)
+            {
+                assertEquals(1, stranger.member(0).hazelcast().getCluster().getMembers().size(),
+                    "a member with another cluster name stays alone");
+                Thread.sleep(200);
+            }
+        }
+        try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().clusterName(CLUSTER).jet(1)))
+        {
+            final HazelcastInstance hz = grid.member(0).hazelcast();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (hz.getCluster().getMembers().size() < 2)
+            {
+                assertTrue(System.nanoTime() < deadline, "the stock member joined within 90 s");
+                Thread.sleep(50);
+            }
+            final Member stock = hz.getCluster().getMembers().stream().filter(m -> !m.localMember()).findFirst()
+                .orElseThrow();
+            for (final Member member : hz.getCluster().getMembers())
+            {
+                assertEquals(List.of("127.0.0.1"), listeningAddresses(member.getAddress().getPort()),
+                    "member " + member.getAddress() + " listens on 127.0.0.1 only");
+            }
+
+            final IExecutorService executor = hz.getExecutorService("guard-test");
+            final Path refused = dir.resolve("refused");
+            final ExecutionException error = assertThrows(ExecutionException.class, () -> executor
+                .submitToMember(new WriteMarker(refused.toString()), stock).get(30, TimeUnit.SECONDS));
+            assertTrue(error.getCause().toString().contains("untrusted.WriteMarker is not allowed"),
+                "refused by the serialization filter: " + error.getCause());
+            final Path allowed = dir.resolve("allowed");
+            assertEquals("ran", executor.submitToMember(new AllowedMarker(allowed.toString()), stock)
+                .get(30, TimeUnit.SECONDS));
+            assertTrue(Files.exists(allowed), "the allowed task ran on the stock member");
+            assertFalse(Files.exists(refused), "the refused task never ran");
+        }
+    }
+
+    /**
+     * @return the local addresses of the sockets listening on {@code port} (from the kernel's tables: Linux), as
+     *         dotted IPv4 or {@code "::"}-style IPv6 strings
+     */
+    private static List<String> listeningAddresses(final int port) throws IOException
+    {
+        final List<String> addresses = new ArrayList<>();
+        for (final String table : List.of("/proc/net/tcp", "/proc/net/tcp6"))
+        {
+            final Path file = Paths.get(table);
+            if (!Files.exists(file))
+            {
+                continue;
+            }
+            for (final String line : Files.readAllLines(file))
+            {
+                final String[] f = line.trim().split("\\s+");
+                if (f.length < 4 || !"0A".equals(f[3]) || !f[1].contains(":"))
+                {
+                    continue;
+                }
+                final String[] local = f[1].split(":");
+                if (Integer.parseInt(local[1], 16) == port)
+                {
+                    addresses.add(address(local[0]));
+                }
+            }
+        }
+        assertFalse(addresses.isEmpty(), "something listens on port " + port);
+        return addresses;
+    }
+
+    /** @return the address of a {@code /proc/net/tcp} hex field (IPv4: 4 little-endian bytes; IPv6 otherwise) */
+    private static String address(final String hex)
+    {
+        if (hex.length() != 8)
+        {
+            return hex.chars().allMatch(c -> c == '0') ? "::" : hex;
+        }
+        final StringBuilder dotted = new StringBuilder();
+        for (int b = 3; b >= 0; b--)
+        {
+            dotted.append(Integer.parseInt(hex.substring(2 * b, 2 * b + 2), 16)).append(b > 0 ? "." : "");
+        }
+        return dotted.toString();
+    }
+
     /** @return the example member configuration with this test's cluster name */
     private static String exampleConfig() throws IOException
     {
@@ -140,8 +247,8 @@ class StockMemberIT
         return yaml.replace("cluster-name: intentgrid\n", "cluster-name: " + CLUSTER + "\n");
     }
 
-    private static Process startStockMember(final String yaml, final String log, final int jmxPort)
-        throws IOException
+    private static Process startStockMember(final String yaml, final String log, final int jmxPort,
+        final String... extraClasspath) throws IOException
     {
         final Path target = Paths.get("target").toAbsolutePath();
         final Path config = target.resolve(log.replace(".log", ".yaml"));
@@ -156,11 +263,18 @@ class StockMemberIT
             "-Djava.rmi.server.hostname=127.0.0.1",
             "-Dcom.sun.management.jmxremote.authenticate=false",
             "-Dcom.sun.management.jmxremote.ssl=false",
-            "-cp", dropInJar(target) + File.pathSeparator + hazelcastJar(),
+            "-cp", classpath(target, extraClasspath),
             "com.hazelcast.core.server.HazelcastMemberStarter"));
         final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(target.resolve(log).toFile());
         return builder.start();
+    }
+
+    private static String classpath(final Path target, final String... extra) throws IOException
+    {
+        final List<String> entries = new ArrayList<>(List.of(dropInJar(target), hazelcastJar()));
+        entries.addAll(List.of(extra));
+        return String.join(File.pathSeparator, entries);
     }
 
     private static String dropInJar(final Path target) throws IOException
