@@ -256,6 +256,7 @@ public final class GridMember
             .orElseThrow(() -> new IllegalStateException("enableSampling on table '" + table.name() + "': no " +
                 "sampling implementation on the classpath (org.intentgrid.spi.SamplerProvider); add intent-service"));
         final SamplingCounters counters = new SamplingCounters();
+        runtime.get().samplingEnabled(table.name(), counters);
         final long seed = Hashing.mix64(sampling.seed() ^ Hashing.mix64(ordinal + 1L) ^ Hashing.nameHash(table.name()));
         this.sampling.put(table.name(), new SamplingState(table, sampling, scheme,
             provider.create(table, sampling, scheme, counters, seed), counters, seed));

@@ -7,10 +7,13 @@ import com.hazelcast.internal.metrics.ProbeLevel;
 import com.hazelcast.internal.metrics.ProbeUnit;
 import org.intentgrid.BackupStats;
 import org.intentgrid.GridStats;
+import org.intentgrid.SamplingStats;
 import org.intentgrid.internal.MemberRuntime;
 import org.intentgrid.internal.MemberStats;
 import org.intentgrid.internal.TableStore;
+import org.intentgrid.spi.SamplingCounters;
 
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -22,7 +25,9 @@ import java.util.function.Supplier;
  * Member metrics have the prefix {@value #PREFIX}: access (keys pulled, pushed, local and from replicas, local share,
  * remote operations and bytes), relocations, sync rounds and owner decisions, crash safety (backup flushes, backups
  * held, recoveries, updates and hand-overs waiting for a backup) and off-heap bytes. Table metrics have the prefix
- * {@value #TABLE_PREFIX} and the tag {@code table=<name>}: main copies, replicas and off-heap bytes on this member.
+ * {@value #TABLE_PREFIX} and the tag {@code table=<name>}: main copies, replicas and off-heap bytes on this member,
+ * and for a table whose sampling is enabled here its sampling counters (samples prepared, pulled, local; pool
+ * refreshes, candidate checks, fallbacks).
  */
 final class GridMetrics implements DynamicMetricsProvider
 {
@@ -52,6 +57,7 @@ final class GridMetrics implements DynamicMetricsProvider
         backups(root, context, member.backupStats());
         count(root, context, "offHeapBytes", ProbeUnit.BYTES, member.offHeapBytes());
         count(root, context, "maxOffHeapBytes", ProbeUnit.BYTES, member.maxOffHeapBytes());
+        final Map<String, SamplingCounters> sampling = member.samplingCounters();
         for (final TableStore table : member.liveTables())
         {
             final MetricDescriptor tagged = root.copy().withPrefix(TABLE_PREFIX)
@@ -59,6 +65,11 @@ final class GridMetrics implements DynamicMetricsProvider
             count(tagged, context, "mainCopies", ProbeUnit.COUNT, table.mainCopies());
             count(tagged, context, "replicas", ProbeUnit.COUNT, table.replicas());
             count(tagged, context, "offHeapBytes", ProbeUnit.BYTES, table.offHeapBytes());
+            final SamplingCounters counters = sampling.get(table.spec().name());
+            if (counters != null)
+            {
+                sampling(tagged, context, counters.snapshot(null));
+            }
         }
     }
 
@@ -111,6 +122,17 @@ final class GridMetrics implements DynamicMetricsProvider
         count(root, context, "updatesUnconfirmed", ProbeUnit.COUNT, s.updatesUnconfirmed());
         count(root, context, "updatesResent", ProbeUnit.COUNT, s.updatesResent());
         count(root, context, "handedOverUnconfirmed", ProbeUnit.COUNT, s.handedOverUnconfirmed());
+    }
+
+    private static void sampling(final MetricDescriptor tagged, final MetricsCollectionContext context,
+        final SamplingStats s)
+    {
+        count(tagged, context, "samplesPrepared", ProbeUnit.COUNT, s.samplesPrepared());
+        count(tagged, context, "samplesPulled", ProbeUnit.COUNT, s.samplesPulled());
+        count(tagged, context, "samplesLocal", ProbeUnit.COUNT, s.samplesLocal());
+        count(tagged, context, "samplingPoolRefreshes", ProbeUnit.COUNT, s.poolRefreshes());
+        count(tagged, context, "samplingCandidateChecks", ProbeUnit.COUNT, s.candidateChecks());
+        count(tagged, context, "samplingFallbacks", ProbeUnit.COUNT, s.fallbacks());
     }
 
     private static void count(

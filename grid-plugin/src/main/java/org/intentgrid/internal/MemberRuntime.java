@@ -10,6 +10,7 @@ import org.intentgrid.TableSpec;
 import org.intentgrid.spi.IntentPolicy;
 import org.intentgrid.spi.IntentPolicyProvider;
 import org.intentgrid.spi.Mode;
+import org.intentgrid.spi.SamplingCounters;
 import org.intentgrid.spi.StaticPolicy;
 
 import java.io.IOException;
@@ -76,6 +77,7 @@ public final class MemberRuntime
     private final AppliedRequests applied = new AppliedRequests();
     private final UnconfirmedUpdates unconfirmed = new UnconfirmedUpdates();
     private final Set<WorkerEngine> liveWorkers = ConcurrentHashMap.newKeySet();
+    private final Map<String, SamplingCounters> sampling = new ConcurrentHashMap<>();
     /** Counters of the workers that finished. Guarded by this. */
     private GridStats retiredAccess = GridStats.ZERO;
     private final HandedOver handedOver = new HandedOver(() -> this.config.backups() > 0);
@@ -662,6 +664,7 @@ public final class MemberRuntime
      */
     public CompletableFuture<Void> dropLocal(final String table)
     {
+        sampling.remove(table);
         directory.dropTable(table);
         return CompletableFuture.allOf(backups.dropTable(table), tables.drop(table));
     }
@@ -763,6 +766,18 @@ public final class MemberRuntime
     public IntentPolicy policy()
     {
         return policy;
+    }
+
+    /** Sampling of {@code table} was enabled on this member, counting into {@code counters} (for its metrics). */
+    public void samplingEnabled(final String table, final SamplingCounters counters)
+    {
+        sampling.put(table, counters);
+    }
+
+    /** @return the counters of the tables whose sampling is enabled on this member, by table name */
+    public Map<String, SamplingCounters> samplingCounters()
+    {
+        return Map.copyOf(sampling);
     }
 
     /** @return the stores of the tables this member knows and did not drop */
