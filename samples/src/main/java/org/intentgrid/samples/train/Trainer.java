@@ -77,8 +77,9 @@ public final class Trainer
                 final long workerCpuBefore = pool.workerCpuNanos();
                 final double[] lossAndCount;
                 final long start = System.nanoTime();
-                final LocalitySampler sampler = new LocalitySampler(pool, result, trainingSeconds, start);
-                try (ProgressBar bar = progressBar(epoch))
+                final ProgressBar bar = progressBar(epoch);
+                final LocalitySampler sampler = new LocalitySampler(pool, result, trainingSeconds, start, bar);
+                try (bar)
                 {
                     lossAndCount = pool.trainEpoch(epoch, bar == null ? n -> { } : bar::stepBy);
                     if (bar != null)
@@ -184,13 +185,18 @@ public final class Trainer
         }
     }
 
-    /** Records the share of local accesses every {@link #LOCALITY_SAMPLE_MILLIS} while an epoch trains. */
+    /**
+     * Records the share of local accesses every {@link #LOCALITY_SAMPLE_MILLIS} while an epoch trains, and shows it
+     * live next to the epoch's progress bar with the bytes the members sent meanwhile.
+     */
     private static final class LocalitySampler
     {
         private final Thread thread;
         private volatile boolean running = true;
 
-        LocalitySampler(final WorkerPool pool, final TrainingResult result, final double offset, final long start)
+        LocalitySampler(
+            final WorkerPool pool, final TrainingResult result, final double offset, final long start,
+            final ProgressBar bar)
         {
             thread = new Thread(() ->
             {
@@ -218,6 +224,11 @@ public final class Trainer
                     if (interval.accessed() > 0)
                     {
                         result.addLocality(offset + (System.nanoTime() - start) / 1e9, interval.localShare());
+                        if (bar != null)
+                        {
+                            bar.setExtraMessage(String.format(" local %.1f%% %.1fMB/s",
+                                100 * interval.localShare(), interval.bytesSent() / 1e3 / LOCALITY_SAMPLE_MILLIS));
+                        }
                     }
                     last = now;
                 }
