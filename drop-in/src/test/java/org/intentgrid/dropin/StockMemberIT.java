@@ -299,11 +299,19 @@ class StockMemberIT
         throw new AssertionError("no Hazelcast jar on the test classpath");
     }
 
+    /** @return a free port for JMX outside the members' range (5701 and the 500 after it, where members look) */
     private static int freePort() throws IOException
     {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        while (true)
         {
-            return socket.getLocalPort();
+            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+            {
+                final int port = socket.getLocalPort();
+                if (port < 5701 || port > 6201)
+                {
+                    return port;
+                }
+            }
         }
     }
 

@@ -73,6 +73,7 @@ public final class MemberRuntime
     private final HandOff handOff;
     private final BackupStore backups;
     private final BackupFlusher flusher;
+    private final HandOverConfirmations confirmations;
     private final CrashRecovery recovery;
     private final AppliedRequests applied = new AppliedRequests();
     private final UnconfirmedUpdates unconfirmed = new UnconfirmedUpdates();
@@ -109,6 +110,7 @@ public final class MemberRuntime
         this.homeDirectory = new HomeDirectoryServer(directory, router, lifecycle);
         this.requestIdBase = new SecureRandom().nextLong() & ~0xFFFF_FFFFL | 1L << 32;
         this.flusher = new BackupFlusher(this);
+        this.confirmations = new HandOverConfirmations(flusher, port);
         this.dataServer = new DataServer(tables, router, homeDirectory, counters, lifecycle, applied, flusher,
             handedOver);
         this.syncServer = new SyncServer(tables, router, () -> policy, counters, applied, flusher, handedOver);
@@ -873,8 +875,7 @@ public final class MemberRuntime
      */
     void confirmHandOver(final UUID from, final TableSpec spec, final long[] keys, final long[] counters)
     {
-        flusher.afterNextFlush().thenRun(() -> port.direct(from,
-            new DataRequest(spec, RequestKind.HANDED_OVER, keys, null, counters, null)));
+        confirmations.movedIn(from, spec, keys, counters);
     }
 
     /** @return the pushes and replica deltas other members answered but had not confirmed backed up */

@@ -389,6 +389,28 @@ final class SyncManager implements Agent
         final SyncChannel channel, final UUID destination, final List<SyncBatchBuilder> builders,
         final SyncBatchReply[] replies, final Throwable error, final long requestId)
     {
+        Map<UUID, Map<TableStore, SyncBatchBuilder>> followUps = Map.of();
+        try
+        {
+            followUps = applyAnswer(destination, builders, replies, error, requestId, channel);
+        }
+        finally
+        {
+            // even if applying failed (the agent reports it): a channel whose round never completes stops syncing
+            channel.inFlight += followUps.size();
+            followUps.forEach((member, byTable) -> send(channel, member, new ArrayList<>(byTable.values())));
+            if (--channel.inFlight == 0)
+            {
+                channel.roundsCompleted++;
+            }
+        }
+    }
+
+    /** @return the entries to send again to the members the answer's misses hinted at, within this round */
+    private Map<UUID, Map<TableStore, SyncBatchBuilder>> applyAnswer(
+        final UUID destination, final List<SyncBatchBuilder> builders, final SyncBatchReply[] replies,
+        final Throwable error, final long requestId, final SyncChannel channel)
+    {
         final int destinationPeer = router.peerIndex(destination);
         if (error == null && replies.length > 0)
         {
@@ -468,12 +490,7 @@ final class SyncManager implements Agent
                     System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(runtime.config().requestTimeoutMillis()));
             }
         }
-        channel.inFlight += followUps.size();
-        followUps.forEach((member, byTable) -> send(channel, member, new ArrayList<>(byTable.values())));
-        if (--channel.inFlight == 0)
-        {
-            channel.roundsCompleted++;
-        }
+        return followUps;
     }
 
     /**

@@ -104,8 +104,11 @@ class ActionTimingTest
                 // a steady rate: after a pause (GC, scheduling) continue at the same pace, do not catch up
                 next = Math.max(next + NANOS_PER_CLOCK, System.nanoTime());
                 LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+                final long roundDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (user.syncStats().rounds() - firstRound < c / MAX_CLOCKS_PER_ROUND)
                 {
+                    // a parked loop does not see the test's timeout: fail here if the rounds stop
+                    assertTrue(System.nanoTime() < roundDeadline, "sync rounds advance (stuck at clock " + c + ")");
                     LockSupport.parkNanos(50_000);
                 }
                 worker.advanceClock();
