@@ -44,10 +44,10 @@ final class Checkpoints
     {
     }
 
-    /** Writes a checkpoint of every declared table through {@code coordinator}'s cluster. */
-    static void checkpoint(final GridMember coordinator, final Path directory)
+    /** Writes a checkpoint of {@code specs} (null: every declared table) through {@code coordinator}'s cluster. */
+    static void checkpoint(final GridMember coordinator, final Path directory, final List<TableSpec> only)
     {
-        final List<TableSpec> specs = TableRegistry.all(coordinator.hazelcast());
+        final List<TableSpec> specs = only == null ? TableRegistry.all(coordinator.hazelcast()) : only;
         final Path dir = directory.toAbsolutePath();
         try
         {
@@ -93,11 +93,12 @@ final class Checkpoints
     }
 
     /**
-     * Loads a checkpoint into {@code grid}: declares its tables and sets every key it holds.
+     * Loads a checkpoint into {@code grid}: declares its tables, with {@code reset} sets every key they hold now to
+     * its initial value, and sets every key the checkpoint holds.
      *
      * @throws IllegalArgumentException if the directory holds no complete, intact checkpoint (nothing is loaded)
      */
-    static void restore(final ParameterGrid grid, final Path directory)
+    static void restore(final ParameterGrid grid, final Path directory, final boolean reset)
     {
         final Path dir = directory.toAbsolutePath();
         final List<TablePlan> plans = readManifest(dir);
@@ -109,9 +110,15 @@ final class Checkpoints
             }
         }
         final List<Table> tables = new ArrayList<>();
+        final List<TableSpec> specs = new ArrayList<>();
         for (final TablePlan plan : plans)
         {
             tables.add(grid.table(plan.spec));
+            specs.add(plan.spec);
+        }
+        if (reset)
+        {
+            grid.anyMember().resetCluster(specs);
         }
         try (ParameterWorker worker = grid.worker())
         {
@@ -126,6 +133,11 @@ final class Checkpoints
         catch (final IOException e)
         {
             throw new UncheckedIOException("cannot read the checkpoint in " + dir + ": " + e.getMessage(), e);
+        }
+        if (reset)
+        {
+            // replicas elsewhere still hold values from before: refreshed or dropped once every member synced
+            grid.anyMember().syncCluster();
         }
     }
 

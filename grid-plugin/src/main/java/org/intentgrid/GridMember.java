@@ -387,6 +387,16 @@ public final class GridMember
         return runtime.get().checkpointCluster(directory, specs);
     }
 
+    void resetCluster(final List<TableSpec> specs)
+    {
+        runtime.get().resetCluster(specs);
+    }
+
+    void syncCluster()
+    {
+        runtime.get().syncCluster();
+    }
+
     void dropEverywhere(final Table table)
     {
         runtime.get().dropEverywhere(table.spec());

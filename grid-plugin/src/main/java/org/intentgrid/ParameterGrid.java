@@ -196,7 +196,35 @@ public final class ParameterGrid implements AutoCloseable
         {
             throw new IllegalArgumentException("checkpoint: directory must not be null");
         }
-        Checkpoints.checkpoint(anyMember(), directory);
+        Checkpoints.checkpoint(anyMember(), directory, null);
+    }
+
+    /**
+     * Writes a checkpoint of {@code tables} only, otherwise like {@link #checkpoint(Path)}: for a job that owns some
+     * tables of a grid other jobs use too, and may {@link #rollback} them without touching the others.
+     *
+     * @throws IllegalArgumentException if {@code directory} is null, or {@code tables} is empty or holds null or a
+     *                                  table twice
+     */
+    public void checkpoint(final Path directory, final List<Table> tables)
+    {
+        checkOpen("checkpoint");
+        if (directory == null || tables == null || tables.isEmpty())
+        {
+            throw new IllegalArgumentException("checkpoint: directory must not be null and tables must name at least " +
+                "one table, got " + directory + " and " + tables);
+        }
+        final List<TableSpec> specs = new ArrayList<>();
+        for (final Table table : tables)
+        {
+            if (table == null || specs.contains(table.spec()))
+            {
+                throw new IllegalArgumentException("checkpoint: tables must hold distinct tables and no null, got " +
+                    tables);
+            }
+            specs.add(table.spec());
+        }
+        Checkpoints.checkpoint(anyMember(), directory, specs);
     }
 
     /**
@@ -214,7 +242,29 @@ public final class ParameterGrid implements AutoCloseable
         {
             throw new IllegalArgumentException("restore: directory must not be null");
         }
-        Checkpoints.restore(this, directory);
+        Checkpoints.restore(this, directory, false);
+    }
+
+    /**
+     * Sets the checkpoint's tables back to their state in a checkpoint written by {@link #checkpoint}: every key the
+     * checkpoint holds gets its value from it, every other existing key of those tables its initial value, as if
+     * nothing had happened to them since (tables not in the checkpoint are not touched). Every file is checked in
+     * full before anything changes. Call it while no worker uses those tables: keys moving between members while
+     * the tables are reset are detected, and the reset is repeated, failing after three tries. This is how a Jet
+     * training job with exactly-once processing returns to the grid state of the snapshot it restarts from.
+     *
+     * @throws IllegalArgumentException if {@code directory} holds no complete, intact checkpoint (nothing is
+     *                                  changed), or a table exists here with another shape
+     * @throws IllegalStateException    if keys kept moving while the tables were reset
+     */
+    public void rollback(final Path directory)
+    {
+        checkOpen("rollback");
+        if (directory == null)
+        {
+            throw new IllegalArgumentException("rollback: directory must not be null");
+        }
+        Checkpoints.restore(this, directory, true);
     }
 
     /**
@@ -423,7 +473,7 @@ public final class ParameterGrid implements AutoCloseable
         return member;
     }
 
-    private GridMember anyMember()
+    GridMember anyMember()
     {
         if (members.isEmpty())
         {

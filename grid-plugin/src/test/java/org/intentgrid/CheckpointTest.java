@@ -79,6 +79,29 @@ class CheckpointTest
         rejectedWithNothingLoaded(checkpoint, "is missing");
     }
 
+    @Test
+    void aRollbackReturnsTheCheckpointsTablesToItsStateAndLeavesOtherTablesAlone(@TempDir final Path dir)
+    {
+        final Path checkpoint = dir.resolve("rollback");
+        try (ParameterGrid grid = TestGrids.start(3))
+        {
+            final Table embeddings = grid.table(EMBEDDINGS);
+            final Table biases = grid.table(BIASES);
+            train(grid, embeddings, biases);
+            grid.checkpoint(checkpoint, List.of(embeddings));
+            // the keys never touched are created now, with their initial values: a rollback must restore those too
+            final float[] atCheckpoint = pullAll(grid, embeddings);
+            train(grid, embeddings, biases);
+            final float[] biasesAfter = pullAll(grid, biases);
+            assertTrue(!Arrays.equals(atCheckpoint, pullAll(grid, embeddings)), "training changed the table");
+
+            grid.rollback(checkpoint);
+            assertArrayEquals(atCheckpoint, pullAll(grid, embeddings), "every key as it was at the checkpoint");
+            assertArrayEquals(biasesAfter, pullAll(grid, biases), "a table not in the checkpoint is not touched");
+            assertThrows(IllegalArgumentException.class, () -> grid.checkpoint(checkpoint, List.of(biases, biases)));
+        }
+    }
+
     /** Two workers push with intents (keys relocate to one member or are replicated on both), some keys untouched. */
     private static void train(final ParameterGrid grid, final Table embeddings, final Table biases)
     {

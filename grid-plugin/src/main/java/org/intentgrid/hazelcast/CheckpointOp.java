@@ -3,37 +3,39 @@ package org.intentgrid.hazelcast;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import org.intentgrid.TableSpec;
+import org.intentgrid.internal.CheckpointPhase;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A member's share of a checkpoint, run on a generic operation thread: merge the replicas' updates, or write the
- * main copies it holds. Rare and coordinated by one caller, so blocking one generic thread for it is acceptable.
+ * A member's share of a checkpoint or a rollback, run on a generic operation thread: merge the replicas' updates,
+ * write the main copies it holds, or reset them to their initial values. Rare and coordinated by one caller, so
+ * blocking one generic thread for it is acceptable.
  */
 final class CheckpointOp extends GridOperation
 {
     private String directory;
     private List<TableSpec> specs;
-    private boolean syncOnly;
+    private CheckpointPhase phase;
     private String[] response;
 
     CheckpointOp()
     {
     }
 
-    CheckpointOp(final String directory, final List<TableSpec> specs, final boolean syncOnly)
+    CheckpointOp(final String directory, final List<TableSpec> specs, final CheckpointPhase phase)
     {
         this.directory = directory;
         this.specs = specs;
-        this.syncOnly = syncOnly;
+        this.phase = phase;
     }
 
     @Override
     public void run()
     {
-        response = runtime().checkpoint(directory, specs, syncOnly);
+        response = runtime().checkpoint(directory, specs, phase);
     }
 
     @Override
@@ -52,7 +54,7 @@ final class CheckpointOp extends GridOperation
     protected void writeInternal(final ObjectDataOutput out) throws IOException
     {
         out.writeString(directory);
-        out.writeBoolean(syncOnly);
+        out.writeInt(phase.ordinal());
         out.writeInt(specs.size());
         for (final TableSpec spec : specs)
         {
@@ -64,7 +66,7 @@ final class CheckpointOp extends GridOperation
     protected void readInternal(final ObjectDataInput in) throws IOException
     {
         directory = in.readString();
-        syncOnly = in.readBoolean();
+        phase = CheckpointPhase.of(in.readInt());
         final int n = in.readInt();
         specs = new ArrayList<>(n);
         for (int i = 0; i < n; i++)

@@ -9,6 +9,7 @@ import com.hazelcast.spi.impl.operationservice.OperationService;
 import com.hazelcast.spi.impl.operationservice.impl.operations.PartitionIteratingOperation;
 import com.hazelcast.spi.impl.operationservice.impl.operations.PartitionIteratingOperation.PartitionResponse;
 import org.intentgrid.TableSpec;
+import org.intentgrid.internal.CheckpointPhase;
 import org.intentgrid.internal.ClusterPort;
 import org.intentgrid.internal.DataReply;
 import org.intentgrid.internal.DataRequest;
@@ -96,7 +97,7 @@ final class HazelcastClusterPort implements ClusterPort
 
     @Override
     public CompletableFuture<String[]> checkpoint(final UUID member, final String directory,
-        final List<TableSpec> specs, final boolean syncOnly)
+        final List<TableSpec> specs, final CheckpointPhase phase)
     {
         final Member target = nodeEngine.getClusterService().getMember(member);
         if (target == null)
@@ -105,7 +106,7 @@ final class HazelcastClusterPort implements ClusterPort
                 " is not in the cluster"));
         }
         return plain(operations.<String[]>createInvocationBuilder(GridService.SERVICE_NAME,
-            new CheckpointOp(directory, specs, syncOnly), target.getAddress()).setTryCount(1)
+            new CheckpointOp(directory, specs, phase), target.getAddress()).setTryCount(1)
             .setCallTimeout(Long.MAX_VALUE).<String[]>invoke(), reply -> reply);
     }
 

@@ -53,10 +53,13 @@ public interface ClusterPort
     CompletableFuture<SyncBatchReply[]> sync(UUID member, int channel, SyncBatch[] batches, long requestId);
 
     /**
-     * Asks a member to take part in a checkpoint of {@code specs} in {@code directory}: with {@code syncOnly}, to
-     * merge its replicas' updates into their main copies; else to write the main copies it holds.
+     * Asks a member to take part in a checkpoint of {@code specs} in {@code directory}, or in a rollback of them:
+     * see {@link CheckpointPhase}.
      *
-     * @return the parts written ({@link CheckpointPart#encode}), none when {@code syncOnly}
+     * @return per table, for {@link CheckpointPhase#WRITE} the part written ({@link CheckpointPart#encode}), for
+     *         {@link CheckpointPhase#RESET} the keys reset and the keys the member's home directory records
+     *         ({@link MemberRuntime#encodeReset}); none for {@link CheckpointPhase#SYNC}
      */
-    CompletableFuture<String[]> checkpoint(UUID member, String directory, List<TableSpec> specs, boolean syncOnly);
+    CompletableFuture<String[]> checkpoint(UUID member, String directory, List<TableSpec> specs,
+        CheckpointPhase phase);
 }

@@ -340,21 +340,20 @@ public final class MemberRuntime
     }
 
     /**
-     * This member's share of a checkpoint (see {@link ClusterPort#checkpoint}). Runs on the caller's thread; writing
-     * takes as long as the disk needs for the main copies held here.
+     * This member's share of a checkpoint or rollback (see {@link ClusterPort#checkpoint}). Runs on the caller's
+     * thread; writing takes as long as the disk needs for the main copies held here.
      *
-     * @return the parts written, encoded; none when {@code syncOnly}
+     * @return per table, the part written ({@link CheckpointPhase#WRITE}) or the keys reset
+     *         ({@link CheckpointPhase#RESET}, see {@link #encodeReset}); none for {@link CheckpointPhase#SYNC}
      * @throws UncheckedIOException if a file cannot be written
      */
-    public String[] checkpoint(final String folder, final List<TableSpec> specs, final boolean syncOnly)
+    public String[] checkpoint(final String folder, final List<TableSpec> specs, final CheckpointPhase phase)
     {
-        if (syncOnly)
+        if (phase == CheckpointPhase.SYNC)
         {
             syncManager.waitSync();
             return new String[0];
         }
-        final Path dir = Paths.get(folder);
-        final String[] parts = new String[specs.size()];
         final IntArrayList owned = new IntArrayList();
         for (int p = 0; p < port.partitionCount(); p++)
         {
@@ -363,9 +362,14 @@ public final class MemberRuntime
                 owned.addInt(p);
             }
         }
+        final String[] results = new String[specs.size()];
+        final Path dir = Paths.get(folder);
         try
         {
-            Files.createDirectories(dir);
+            if (phase == CheckpointPhase.WRITE)
+            {
+                Files.createDirectories(dir);
+            }
             for (int t = 0; t < specs.size(); t++)
             {
                 final TableSpec spec = specs.get(t);
@@ -374,15 +378,71 @@ public final class MemberRuntime
                 {
                     entries += directory.count(owned.getInt(i), spec.name());
                 }
-                parts[t] = CheckpointPart.write(tables.table(spec), dir, "table-" + t + "-" + self + ".part", entries)
-                    .encode();
+                results[t] = phase == CheckpointPhase.WRITE ?
+                    CheckpointPart.write(tables.table(spec), dir, "table-" + t + "-" + self + ".part", entries)
+                        .encode() :
+                    encodeReset(tables.table(spec).resetToInitial(), entries);
             }
         }
         catch (final IOException e)
         {
             throw new UncheckedIOException("member " + self + " cannot write its checkpoint part in " + dir, e);
         }
-        return parts;
+        return results;
+    }
+
+    /** @return a member's answer to {@link CheckpointPhase#RESET} for one table */
+    static String encodeReset(final long keysReset, final long directoryEntries)
+    {
+        return keysReset + "\t" + directoryEntries;
+    }
+
+    /**
+     * Sets every existing key of {@code specs} to its initial value, on every member (the first step of a rollback;
+     * the caller then sets the checkpoint's values). Replicas' updates are merged first; the reset is repeated if
+     * keys still moving between members were missed (the keys reset must match those the homes record).
+     *
+     * @throws IllegalStateException if keys kept moving while the tables were reset
+     */
+    public void resetCluster(final List<TableSpec> specs)
+    {
+        final int attempts = 3;
+        String mismatch = null;
+        for (int attempt = 0; attempt < attempts; attempt++)
+        {
+            onEveryMember(member -> port.checkpoint(member, "", specs, CheckpointPhase.SYNC));
+            final List<String[]> reset = onEveryMember(member -> port.checkpoint(member, "", specs,
+                CheckpointPhase.RESET));
+            mismatch = null;
+            for (int t = 0; t < specs.size() && mismatch == null; t++)
+            {
+                long keys = 0;
+                long recorded = 0;
+                for (final String[] member : reset)
+                {
+                    final String[] fields = member[t].split("\t");
+                    keys += Long.parseLong(fields[0]);
+                    recorded += Long.parseLong(fields[1]);
+                }
+                if (keys != recorded)
+                {
+                    mismatch = "table '" + specs.get(t).name() + "': the members reset " + keys + " main copies " +
+                        "but the homes record " + recorded + " keys";
+                }
+            }
+            if (mismatch == null)
+            {
+                return;
+            }
+        }
+        throw new IllegalStateException("rollback failed after " + attempts + " attempts: " + mismatch +
+            " (keys in transit between members; roll back while the workers are idle)");
+    }
+
+    /** Blocks until every member completed two sync rounds: replicas are refreshed or dropped. */
+    public void syncCluster()
+    {
+        onEveryMember(member -> port.checkpoint(member, "", List.of(), CheckpointPhase.SYNC));
     }
 
     /**
@@ -399,8 +459,9 @@ public final class MemberRuntime
         String mismatch = null;
         for (int attempt = 0; attempt < attempts; attempt++)
         {
-            onEveryMember(member -> port.checkpoint(member, directory, specs, true));
-            final List<String[]> written = onEveryMember(member -> port.checkpoint(member, directory, specs, false));
+            onEveryMember(member -> port.checkpoint(member, directory, specs, CheckpointPhase.SYNC));
+            final List<String[]> written = onEveryMember(member -> port.checkpoint(member, directory, specs,
+                CheckpointPhase.WRITE));
             final List<List<CheckpointPart>> parts = new ArrayList<>();
             mismatch = null;
             for (int t = 0; t < specs.size(); t++)

@@ -288,6 +288,13 @@ public final class TableStore
         {
             slot = stripe.create(key, SlotState.MAIN, counter, 0);
         }
+        writeInitial(stripe, slot, key);
+        listener.mainAcquired(spec.name(), key, memberName);
+        return slot;
+    }
+
+    private void writeInitial(final Stripe stripe, final int slot, final long key)
+    {
         final Init init = spec.init();
         if (init.kind() == Init.Kind.ZEROS)
         {
@@ -301,8 +308,36 @@ public final class TableStore
                 stripe.putFloat(slot, i, init.value(tableHash, key, i));
             }
         }
-        listener.mainAcquired(spec.name(), key, memberName);
-        return slot;
+    }
+
+    /**
+     * Sets every main copy held here to its initial value, as a new version (replicas refresh, the backup gets it).
+     *
+     * @return the keys reset
+     */
+    long resetToInitial()
+    {
+        long reset = 0;
+        for (final long key : mainKeys())
+        {
+            final Stripe stripe = stripe(key);
+            final long stamp = stripe.lock();
+            try
+            {
+                final int slot = stripe.mainSlotOf(key);
+                if (slot >= 0)
+                {
+                    writeInitial(stripe, slot, key);
+                    stripe.bumpVersion(slot);
+                    reset++;
+                }
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
+        return reset;
     }
 
     /**
