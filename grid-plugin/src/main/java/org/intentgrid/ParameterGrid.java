@@ -8,6 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import org.intentgrid.internal.MemberRuntime;
 import org.intentgrid.hazelcast.HazelcastGrid;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,7 +123,10 @@ public final class ParameterGrid implements AutoCloseable
         final Table table = new Table(spec);
         for (final GridMember member : members)
         {
-            member.store(table);
+            if (member.isRunning())
+            {
+                member.store(table);
+            }
         }
         return table;
     }
@@ -243,6 +247,20 @@ public final class ParameterGrid implements AutoCloseable
             throw new IllegalArgumentException("restore: directory must not be null");
         }
         Checkpoints.restore(this, directory, false);
+    }
+
+    /**
+     * @return true if {@code directory} holds a checkpoint whose writing finished (its manifest was written last);
+     *         its files are checked in full only by {@link #restore} and {@link #rollback}
+     * @throws IllegalArgumentException if {@code directory} is null
+     */
+    public static boolean isCompleteCheckpoint(final Path directory)
+    {
+        if (directory == null)
+        {
+            throw new IllegalArgumentException("isCompleteCheckpoint: directory must not be null");
+        }
+        return Files.isRegularFile(directory.resolve(Checkpoints.MANIFEST));
     }
 
     /**
@@ -473,13 +491,17 @@ public final class ParameterGrid implements AutoCloseable
         return member;
     }
 
+    /** @return the first member of this grid that still runs (one may have been terminated under it) */
     GridMember anyMember()
     {
-        if (members.isEmpty())
+        for (final GridMember member : members)
         {
-            throw new IllegalStateException("the grid has no running member");
+            if (member.isRunning())
+            {
+                return member;
+            }
         }
-        return members.get(0);
+        throw new IllegalStateException("the grid has no running member");
     }
 
     private void checkOpen(final String op)

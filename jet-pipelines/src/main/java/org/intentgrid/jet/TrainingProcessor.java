@@ -1,6 +1,8 @@
 package org.intentgrid.jet;
 
+import com.hazelcast.jet.config.ProcessingGuarantee;
 import com.hazelcast.jet.core.AbstractProcessor;
+import com.hazelcast.jet.core.BroadcastKey;
 import org.intentgrid.GridMember;
 import org.intentgrid.GridStats;
 import org.intentgrid.OpHandle;
@@ -10,9 +12,11 @@ import org.intentgrid.SampleHandle;
 import org.intentgrid.Table;
 
 import java.io.Serializable;
+import java.nio.file.Paths;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,13 +33,16 @@ import java.util.concurrent.TimeUnit;
  * At-least-once: before Jet saves a snapshot the processor finishes the step in flight, waits for every push to
  * be acknowledged and for its member's own updates to reach the member's backup, reports, then saves the items
  * still in its window; a restart restores them and signals their intents again. Items trained after the last
- * snapshot are trained again after a restart from it.
+ * snapshot are trained again after a restart from it. Exactly-once adds {@link ExactlyOnceCheckpoints}: no training
+ * from a snapshot until its grid checkpoint is written, nor at an execution's start until the grid is rolled back.
  */
 final class TrainingProcessor<T> extends AbstractProcessor
 {
     private static final long NO_EVENT_TIME = Long.MIN_VALUE;
     /** Jet wraps the items of a stream with timestamps in this class, and expects the same of what we emit. */
     private static final String TIMESTAMPED_ITEM = "com.hazelcast.jet.impl.JetEvent";
+    /** Every processor saves the number of the snapshot under this key, and every processor restores it. */
+    private static final BroadcastKey<String> SNAPSHOT_NUMBER = BroadcastKey.broadcastKey("intentgrid-snapshot");
 
     private final TrainingStage<T> stage;
     private final ArrayDeque<Waiting<T>> window = new ArrayDeque<>();
@@ -48,6 +55,9 @@ final class TrainingProcessor<T> extends AbstractProcessor
     private GridMember gridMember;
     private ParameterWorker worker;
     private CompletableFuture<Void> backupFence;
+    /** Null unless the job is exactly-once. */
+    private ExactlyOnceCheckpoints exactlyOnce;
+    private long savingSnapshot;
     private Table[] tables;
     private Table[] negativeTables;
     private int processor;
@@ -132,12 +142,66 @@ final class TrainingProcessor<T> extends AbstractProcessor
         nextClock = worker.clock();
         lastStats = worker.stats();
         lastReportNanos = System.nanoTime();
+        exactlyOnce = exactlyOnce(context, grid);
+    }
+
+    private ExactlyOnceCheckpoints exactlyOnce(final Context context, final ParameterGrid grid)
+    {
+        final boolean exact = context.processingGuarantee() == ProcessingGuarantee.EXACTLY_ONCE;
+        if (exact != (stage.checkpointDirectory() != null))
+        {
+            throw new IllegalStateException("TrainingStage '" + stage.name() + "': " + (exact ?
+                "the job's processing guarantee is EXACTLY_ONCE, which needs grid checkpoints; give the stage " +
+                    "a directory with TrainingStage.Builder.checkpointDirectory" :
+                "it has a checkpoint directory, which is for exactly-once training, but the job's processing " +
+                    "guarantee is " + context.processingGuarantee() + "; set JobConfig.setProcessingGuarantee(" +
+                    "EXACTLY_ONCE) or drop checkpointDirectory"));
+        }
+        if (!exact)
+        {
+            return null;
+        }
+        final LinkedHashSet<Table> used = new LinkedHashSet<>(List.of(tables));
+        used.addAll(List.of(negativeTables));
+        return new ExactlyOnceCheckpoints(grid, List.copyOf(used), Paths.get(stage.checkpointDirectory()),
+            context.jobId(), context.executionId(),
+            context.hazelcastInstance().getMap(ExactlyOnceCheckpoints.MARKS_MAP), member + "/" + processor,
+            context.logger());
+    }
+
+    /**
+     * @return true if the processor may train (always, unless exactly-once waits for a checkpoint or rollback); the
+     *         items of a restored window enter it only then, as their intents would move keys during a rollback
+     */
+    private boolean mayTrain()
+    {
+        if (exactlyOnce == null)
+        {
+            return true;
+        }
+        if (!exactlyOnce.mayTrain())
+        {
+            return false;
+        }
+        admitRestored();
+        return true;
+    }
+
+    private void admitRestored()
+    {
+        for (final Object item : restoredItems)
+        {
+            @SuppressWarnings("unchecked")
+            final T typed = (T)item;
+            admit(typed);
+        }
+        restoredItems.clear();
     }
 
     @Override
     protected boolean tryProcess(final int ordinal, final Object item)
     {
-        if (!flushUnsent() || !progressStep())
+        if (!mayTrain() || !flushUnsent() || !progressStep())
         {
             return false;
         }
@@ -164,6 +228,11 @@ final class TrainingProcessor<T> extends AbstractProcessor
     @Override
     public boolean tryProcess()
     {
+        if (!mayTrain())
+        {
+            // true: nothing to do now, and Jet goes on to the snapshot phase this processor waits for
+            return true;
+        }
         if (!flushUnsent() || !progressStep())
         {
             return false;
@@ -175,7 +244,7 @@ final class TrainingProcessor<T> extends AbstractProcessor
     @Override
     public boolean complete()
     {
-        if (!flushUnsent() || !progressStep())
+        if (!mayTrain() || !flushUnsent() || !progressStep())
         {
             return false;
         }
@@ -192,7 +261,7 @@ final class TrainingProcessor<T> extends AbstractProcessor
     {
         if (snapshotting == null)
         {
-            if (!flushUnsent() || !progressStep() || !pushesAcknowledged() || !backedUp())
+            if (!mayTrain() || !flushUnsent() || !progressStep() || !pushesAcknowledged() || !backedUp())
             {
                 return false;
             }
@@ -203,6 +272,15 @@ final class TrainingProcessor<T> extends AbstractProcessor
             }
             backupFence = null;
             snapshotting = window.toArray(new Waiting<?>[0]);
+            sequence = exactlyOnce == null ? 0 : -1;
+            savingSnapshot = exactlyOnce == null ? 0 : exactlyOnce.nextSnapshot();
+        }
+        if (sequence < 0)
+        {
+            if (!tryEmitToSnapshot(SNAPSHOT_NUMBER, savingSnapshot))
+            {
+                return false;
+            }
             sequence = 0;
         }
         // an item the full outbox refused is offered again at the next call
@@ -215,31 +293,50 @@ final class TrainingProcessor<T> extends AbstractProcessor
             sequence++;
         }
         snapshotting = null;
+        if (exactlyOnce != null)
+        {
+            exactlyOnce.saved(savingSnapshot);
+        }
         return true;
+    }
+
+    @Override
+    public boolean snapshotCommitFinish(final boolean success)
+    {
+        return exactlyOnce == null || exactlyOnce.commitFinished(success);
     }
 
     @Override
     protected void restoreFromSnapshot(final Object key, final Object value)
     {
+        if (key instanceof BroadcastKey)
+        {
+            if (exactlyOnce != null)
+            {
+                exactlyOnce.restored((Long)value);
+            }
+            return;
+        }
         restoredItems.add(value);
     }
 
     @Override
     public boolean finishSnapshotRestore()
     {
-        for (final Object item : restoredItems)
+        if (exactlyOnce == null)
         {
-            @SuppressWarnings("unchecked")
-            final T typed = (T)item;
-            admit(typed);
+            admitRestored();
         }
-        restoredItems.clear();
         return true;
     }
 
     @Override
     public void close()
     {
+        if (exactlyOnce != null)
+        {
+            exactlyOnce.close();
+        }
         if (worker != null)
         {
             worker.close();

@@ -40,6 +40,17 @@ import java.util.List;
  * then saves the items still in its window; a restart restores them and signals their intents again. No item is lost
  * across a restart; items trained after the last snapshot are trained again (none after a graceful
  * {@code Job.restart()}, which takes a terminal snapshot).
+ * <p>
+ * Jobs with processing guarantee exactly-once get it for training too, with {@link Builder#checkpointDirectory}:
+ * the grid keeps no history, so each Jet snapshot is aligned with a checkpoint of the stage's tables. After saving
+ * its window a processor trains nothing until the snapshot is complete on every processor and one of them (the first
+ * to claim it) has written the tables' checkpoint; a restart from snapshot {@code n} rolls the tables back to
+ * checkpoint {@code n} ({@code ParameterGrid.rollback}) before any processor trains, or to the checkpoint taken when
+ * the job first started if it restarts without a snapshot. If a restart comes before checkpoint {@code n} finished,
+ * nobody has trained since snapshot {@code n}, so the tables are left as they are. Every item's update is then in
+ * the tables exactly once, also when a member crashes (its lost updates are rolled back with the rest). The cost:
+ * training pauses for a checkpoint of the tables after every snapshot. Other jobs and workers must not write the
+ * stage's tables while it runs, or a rollback undoes their updates as well.
  *
  * @param <T> the stream's item type; it travels through Jet, so it must be serializable
  */
@@ -57,6 +68,7 @@ public final class TrainingStage<T> implements Serializable
     private final ToLongFunctionEx<? super T> eventTime;
     private final TrainingStep<T> step;
     private final int localParallelism;
+    private final String checkpointDirectory;
 
     /** The keys one item names in one table. */
     record TableKeys<T>(String table, FunctionEx<? super T, long[]> keysOf) implements Serializable
@@ -80,6 +92,7 @@ public final class TrainingStage<T> implements Serializable
         this.eventTime = builder.eventTime;
         this.step = builder.step;
         this.localParallelism = builder.localParallelism;
+        this.checkpointDirectory = builder.checkpointDirectory;
     }
 
     /**
@@ -162,6 +175,12 @@ public final class TrainingStage<T> implements Serializable
         return step;
     }
 
+    /** @return where exactly-once jobs keep their grid checkpoints, or null */
+    String checkpointDirectory()
+    {
+        return checkpointDirectory;
+    }
+
     /**
      * Collects a {@link TrainingStage}'s settings; each setter validates its argument at once.
      *
@@ -179,6 +198,7 @@ public final class TrainingStage<T> implements Serializable
         private ToLongFunctionEx<? super T> eventTime;
         private TrainingStep<T> step;
         private int localParallelism = 1;
+        private String checkpointDirectory;
 
         private Builder(final String name)
         {
@@ -295,6 +315,26 @@ public final class TrainingStage<T> implements Serializable
                 throw new IllegalArgumentException("localParallelism must be in 1..64, got " + processors);
             }
             this.localParallelism = processors;
+            return this;
+        }
+
+        /**
+         * Gives the stage exactly-once training, for a job with processing guarantee {@code EXACTLY_ONCE} (which then
+         * requires it): after each Jet snapshot the stage's tables are checkpointed into
+         * {@code directory/job-<id>/snapshot-<n>} before any processor trains again, and a restart rolls them back to
+         * the checkpoint of the snapshot it restarts from (see the class comment).
+         *
+         * @param directory a directory every member can write to and read from (local for embedded or forked
+         *                  members, a shared file system across machines)
+         */
+        public Builder<T> checkpointDirectory(final String directory)
+        {
+            if (directory == null || directory.isEmpty())
+            {
+                throw new IllegalArgumentException("checkpointDirectory must be a non-empty path, got '" + directory +
+                    "'");
+            }
+            this.checkpointDirectory = directory;
             return this;
         }
 

@@ -25,15 +25,29 @@ final class Counting
             .keys(table, item -> new long[] {item % keys})
             .lookahead(lookahead)
             .itemsPerStep(itemsPerStep)
-            .step(batch ->
-            {
-                for (int i = 0; i < batch.size(); i++)
-                {
-                    batch.updates(0)[batch.offset(0, i, 0)] += 1;
-                }
-                return 0;
-            })
+            .step(Counting::countStep)
             .build();
+    }
+
+    /** The same counting with exactly-once training, its checkpoints in {@code directory}. */
+    static TrainingStage<Integer> exactlyOnceStage(final String table, final int keys, final int lookahead,
+        final String directory)
+    {
+        return TrainingStage.<Integer>builder("count")
+            .keys(table, item -> new long[] {item % keys})
+            .lookahead(lookahead)
+            .step(Counting::countStep)
+            .checkpointDirectory(directory)
+            .build();
+    }
+
+    private static double countStep(final StepBatch<Integer> batch)
+    {
+        for (int i = 0; i < batch.size(); i++)
+        {
+            batch.updates(0)[batch.offset(0, i, 0)] += 1;
+        }
+        return 0;
     }
 
     /** Sets every value of the table to zero. */
