@@ -59,8 +59,14 @@ final class KgeStream
     /** How the stream and its training are set up. */
     record Settings(KgeModel model, int dim, int negRatio, double learningRate, double regularization,
                     int lookahead, int itemsPerStep, int rate, double seconds, double evalEverySeconds,
-                    int evalTriples, double restartAtSeconds, long snapshotMillis, long seed)
+                    int evalTriples, double restartAtSeconds, long snapshotMillis, long seed,
+                    String checkpointDirectory)
     {
+        /** @return the job's guarantee: exactly-once with a checkpoint directory, else at-least-once */
+        ProcessingGuarantee guarantee()
+        {
+            return checkpointDirectory == null ? ProcessingGuarantee.AT_LEAST_ONCE : ProcessingGuarantee.EXACTLY_ONCE;
+        }
     }
 
     /** One second of the run, over every member. */
@@ -158,7 +164,12 @@ final class KgeStream
         final long seed = settings.seed();
         final KgeStreamStep step = new KgeStreamStep(settings.model(), settings.dim(), settings.negRatio(),
             settings.learningRate(), settings.regularization());
-        return TrainingStage.<StreamTriple>builder("kge-training")
+        final TrainingStage.Builder<StreamTriple> builder = TrainingStage.<StreamTriple>builder("kge-training");
+        if (settings.checkpointDirectory() != null)
+        {
+            builder.checkpointDirectory(settings.checkpointDirectory());
+        }
+        return builder
             .keys(KgeApp.ENTITY_TABLE, t -> new long[] {t.subject(), t.object()})
             .keys(KgeApp.RELATION_TABLE, t -> new long[] {t.relation()})
             .negatives(KgeApp.ENTITY_TABLE, 2 * settings.negRatio(), () -> sampling(entityCount, seed))
@@ -175,7 +186,7 @@ final class KgeStream
     {
         final HazelcastInstance hz = grid.member(0).hazelcast();
         final Job job = hz.getJet().newJob(pipeline(), new JobConfig().setName("kge-stream")
-            .setProcessingGuarantee(ProcessingGuarantee.AT_LEAST_ONCE)
+            .setProcessingGuarantee(settings.guarantee())
             .setSnapshotIntervalMillis(settings.snapshotMillis()));
         final AtomicLong produced = new AtomicLong();
         final Thread producer = new Thread(() -> produce(hz.getMap(MAP), produced, settings.rate(), Long.MAX_VALUE),

@@ -11,12 +11,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * {@code bin/intentgrid stream kge}: knowledge graph embeddings trained online by a Jet job on embedded members,
@@ -74,8 +80,12 @@ public final class KgeStreamCommand implements Callable<Integer>
     double restartAt;
 
     @Option(names = "--snapshot-every", defaultValue = "5",
-        description = "seconds between the job's snapshots (at-least-once; default ${DEFAULT-VALUE})")
+        description = "seconds between the job's snapshots (default ${DEFAULT-VALUE})")
     double snapshotEvery;
+
+    @Option(names = "--exactly-once", description = "exactly-once training: the job's guarantee EXACTLY_ONCE and a " +
+        "grid checkpoint after every snapshot, in a directory next to --json (default: at-least-once)")
+    boolean exactlyOnce;
 
     @Option(names = "--jet-threads", defaultValue = "1",
         description = "cooperative Jet threads per member (default ${DEFAULT-VALUE})")
@@ -94,8 +104,9 @@ public final class KgeStreamCommand implements Callable<Integer>
         final KgeStream.Settings settings = settings();
         final Mode parsedMode = Mode.parse(mode);
         final GraphOptions.Graph g = graph.graph(data, seed);
-        System.out.printf("stream kge: %s; %d %s members (%s), look-ahead %d, %,d triples/s for %.0f s%n",
-            g.description(), members, fork ? "forked" : "embedded", parsedMode.label(), lookahead, rate, seconds);
+        System.out.printf("stream kge: %s; %d %s members (%s), look-ahead %d, %,d triples/s for %.0f s, %s%n",
+            g.description(), members, fork ? "forked" : "embedded", parsedMode.label(), lookahead, rate, seconds,
+            exactlyOnce ? "exactly-once" : "at-least-once");
         final KgeStream.Result result;
         final GridConfig config = GridConfig.embedded().members(fork ? 1 : members).mode(parsedMode).jet(jetThreads);
         try (ParameterGrid grid = ParameterGrid.start(config);
@@ -132,7 +143,25 @@ public final class KgeStreamCommand implements Callable<Integer>
         }
         return new KgeStream.Settings(model, modelOptions.dim, modelOptions.negRatio, modelOptions.learningRate,
             modelOptions.regularization, lookahead, itemsPerStep, rate, seconds, evalEvery, evalTriples, restartAt,
-            (long)(snapshotEvery * 1000), seed);
+            (long)(snapshotEvery * 1000), seed, exactlyOnce ? checkpointDirectory() : null);
+    }
+
+    /** @return where exactly-once runs keep their grid checkpoints: next to the JSON, emptied first */
+    private String checkpointDirectory()
+    {
+        final File directory = new File(json.getAbsoluteFile().getParentFile(), "stream-kge-checkpoints");
+        try (Stream<Path> files = directory.exists() ? Files.walk(directory.toPath()) : Stream.empty())
+        {
+            for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.delete(file);
+            }
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot empty " + directory, e);
+        }
+        return directory.getPath();
     }
 
     private void write(final GraphOptions.Graph g, final Mode parsedMode, final KgeStream.Result result)
@@ -148,6 +177,7 @@ public final class KgeStreamCommand implements Callable<Integer>
         out.put("rate", rate);
         out.put("seconds", seconds);
         out.put("restart_at", restartAt);
+        out.put("guarantee", exactlyOnce ? "exactly-once" : "at-least-once");
         out.put("produced", result.produced());
         out.put("trained", result.trained());
         out.put("rejected", result.rejected());

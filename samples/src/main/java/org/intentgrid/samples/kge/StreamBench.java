@@ -143,7 +143,7 @@ public final class StreamBench implements Callable<Integer>
     private static KgeStream stream(final ParameterGrid grid, final GraphOptions.Graph graph, final int lookahead)
     {
         final KgeStream.Settings settings = new KgeStream.Settings(KgeModel.COMPLEX, 100, 6, 0.1, 1e-4, lookahead, 1,
-            0, 0, 1, 1, 0, 5_000, 1);
+            0, 0, 1, 1, 0, 5_000, 1, null);
         final KgeStream stream = new KgeStream(grid, graph.train(), graph.valid(), graph.test(), graph.entities(),
             graph.relations(), settings);
         stream.prepare();

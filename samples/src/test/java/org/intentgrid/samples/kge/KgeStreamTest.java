@@ -37,7 +37,7 @@ class KgeStreamTest
     private static KgeStream.Settings settings(final double seconds, final int rate, final double restartAt)
     {
         return new KgeStream.Settings(KgeModel.COMPLEX, 100, 6, 0.1, 1e-4, 1000, 1, rate, seconds, 2, 50, restartAt,
-            500, 1);
+            500, 1, null);
     }
 
     @Test
