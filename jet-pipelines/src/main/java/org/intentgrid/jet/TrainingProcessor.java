@@ -16,8 +16,9 @@ import java.nio.file.Paths;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -161,9 +162,17 @@ final class TrainingProcessor<T> extends AbstractProcessor
         {
             return null;
         }
-        final LinkedHashSet<Table> used = new LinkedHashSet<>(List.of(tables));
-        used.addAll(List.of(negativeTables));
-        return new ExactlyOnceCheckpoints(grid, List.copyOf(used), Paths.get(stage.checkpointDirectory()),
+        // a table both keyed and sampled (kge's entities) is checkpointed once
+        final Map<String, Table> used = new LinkedHashMap<>();
+        for (final Table table : tables)
+        {
+            used.putIfAbsent(table.name(), table);
+        }
+        for (final Table table : negativeTables)
+        {
+            used.putIfAbsent(table.name(), table);
+        }
+        return new ExactlyOnceCheckpoints(grid, List.copyOf(used.values()), Paths.get(stage.checkpointDirectory()),
             context.jobId(), context.executionId(),
             context.hazelcastInstance().getMap(ExactlyOnceCheckpoints.MARKS_MAP), member + "/" + processor,
             context.logger());

@@ -1,9 +1,11 @@
 package org.intentgrid.jet;
 
 import org.intentgrid.GridMember;
+import org.intentgrid.KeyDistribution;
 import org.intentgrid.OpHandle;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.ParameterWorker;
+import org.intentgrid.Sampling;
 import org.intentgrid.Table;
 
 import java.util.concurrent.TimeUnit;
@@ -29,12 +31,16 @@ final class Counting
             .build();
     }
 
-    /** The same counting with exactly-once training, its checkpoints in {@code directory}. */
+    /**
+     * The same counting with exactly-once training, its checkpoints in {@code directory}; one negative sample per
+     * item from the same table (pulled, not updated), so that the table is both keyed and sampled.
+     */
     static TrainingStage<Integer> exactlyOnceStage(final String table, final int keys, final int lookahead,
         final String directory)
     {
         return TrainingStage.<Integer>builder("count")
             .keys(table, item -> new long[] {item % keys})
+            .negatives(table, 1, () -> Sampling.of(KeyDistribution.uniform(0, keys)))
             .lookahead(lookahead)
             .step(Counting::countStep)
             .checkpointDirectory(directory)
