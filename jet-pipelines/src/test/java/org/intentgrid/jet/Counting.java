@@ -103,6 +103,33 @@ final class Counting
         return sum;
     }
 
+    /**
+     * @return the table's sum once it reached {@code items} and then stayed unchanged for two seconds, or the last
+     *         sum seen after two minutes
+     */
+    static double awaitStable(final ParameterGrid grid, final Table table, final int items)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        double last = -1;
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < deadline)
+        {
+            final double now = sum(grid, table);
+            if (now != last)
+            {
+                last = now;
+                stableSince = System.nanoTime();
+            }
+            else if (now >= items && System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(2))
+            {
+                return now;
+            }
+            Thread.sleep(100);
+        }
+        return last;
+    }
+
     private static long[] allKeys(final Table table)
     {
         final long[] keys = new long[(int)table.size()];

@@ -87,7 +87,7 @@ class ExactlyOnceTest
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
             }
-            final double total = awaitStable(grid, table);
+            final double total = Counting.awaitStable(grid, table, ITEMS);
             System.out.println("REPORT jet exactly-once, embedded: " + ITEMS + " items, a member of 3 terminated " +
                 "after " + (ITEMS / 2) + " (" + atCrash + " trained by then); the +1 pushes sum to " + total);
             assertTrue(atCrash > 0, "training had begun before the crash");
@@ -150,28 +150,5 @@ class ExactlyOnceTest
             Thread.sleep(20);
         }
         assertEquals(JobStatus.RUNNING, job.getStatus());
-    }
-
-    /** @return the table's sum once it reached every item and then stayed unchanged for two seconds */
-    private static double awaitStable(final ParameterGrid grid, final Table table) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        double last = -1;
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() < deadline)
-        {
-            final double now = Counting.sum(grid, table);
-            if (now != last)
-            {
-                last = now;
-                stableSince = System.nanoTime();
-            }
-            else if (now >= ITEMS && System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(2))
-            {
-                return now;
-            }
-            Thread.sleep(100);
-        }
-        return last;
     }
 }

@@ -124,7 +124,7 @@ class JetCrashIT
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
             }
-            final double total = awaitStable(grid, table);
+            final double total = Counting.awaitStable(grid, table, ITEMS);
             System.out.println("REPORT jet crash, mode " + mode.label() + ", " + guarantee + ": " + ITEMS +
                 " items, a member JVM killed with SIGKILL after " + (ITEMS / 2) + " (" + atKill + " trained by " +
                 "then); afterwards the +1 pushes sum to " + total + " (" + (total - ITEMS) + " items trained twice: " +
@@ -138,29 +138,6 @@ class JetCrashIT
                 "trained twice: " + total);
             job.cancel();
         }
-    }
-
-    /** @return the table's sum once it reached every item and then stayed unchanged for two seconds */
-    private static double awaitStable(final ParameterGrid grid, final Table table) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        double last = -1;
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() < deadline)
-        {
-            final double now = Counting.sum(grid, table);
-            if (now != last)
-            {
-                last = now;
-                stableSince = System.nanoTime();
-            }
-            else if (now >= ITEMS && System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(2))
-            {
-                return now;
-            }
-            Thread.sleep(100);
-        }
-        return last;
     }
 
     private void startFork(final GridConfig config, final ParameterGrid grid) throws Exception
