@@ -25,7 +25,11 @@ import org.intentgrid.spi.Mode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -254,8 +258,10 @@ class TrainingStageTest
         }
     }
 
-    @Test
-    void restartMidStreamTrainsEveryItemExactlyOnceAtLeastOnceGuarantee() throws InterruptedException
+    @ParameterizedTest
+    @EnumSource(value = ProcessingGuarantee.class, names = {"AT_LEAST_ONCE", "EXACTLY_ONCE"})
+    void restartMidStreamTrainsEveryItemExactlyOnce(final ProcessingGuarantee guarantee, @TempDir final Path dir)
+        throws InterruptedException
     {
         final int items = 20_000;
         try (ParameterGrid grid = startGrid())
@@ -265,13 +271,15 @@ class TrainingStageTest
             hz.getConfig().addMapConfig(new MapConfig("stream").setEventJournalConfig(
                 new EventJournalConfig().setEnabled(true).setCapacity(100_000)));
             final IMap<Integer, Integer> stream = hz.getMap("stream");
-            final TrainingStage<Integer> stage = Counting.stage("counts", 1_000, 200, 1);
+            final TrainingStage<Integer> stage = guarantee == ProcessingGuarantee.EXACTLY_ONCE ?
+                Counting.exactlyOnceStage("counts", 1_000, 200, dir.toString()) :
+                Counting.stage("counts", 1_000, 200, 1);
             final Pipeline pipeline = Pipeline.create();
             stage.applyTo(pipeline.readFrom(Sources.<Integer, Integer>mapJournal("stream",
                 JournalInitialPosition.START_FROM_OLDEST)).withoutTimestamps().map(e -> e.getValue()))
                 .writeTo(Sinks.noop());
             final Job job = hz.getJet().newJob(pipeline, new JobConfig()
-                .setProcessingGuarantee(ProcessingGuarantee.AT_LEAST_ONCE).setSnapshotIntervalMillis(200));
+                .setProcessingGuarantee(guarantee).setSnapshotIntervalMillis(200));
             awaitStatus(job, JobStatus.RUNNING);
             final SplittableRandom random = new SplittableRandom(13);
             for (int i = 0; i < items; i++)
