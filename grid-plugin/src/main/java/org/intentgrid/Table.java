@@ -4,7 +4,8 @@ package org.intentgrid;
  * A declared table: the handle that workers pass to pull, push and set.
  * <p>
  * Obtained from {@link ParameterGrid#table(TableSpec)}; valid on every member of the grid that
- * declared it. Thread-safe and immutable.
+ * declared it. Thread-safe and immutable. Two handles of the same table are {@link #equals equal} (same spec), so
+ * they can be keys of a map or members of a set.
  */
 public final class Table
 {
@@ -37,6 +38,18 @@ public final class Table
     public TableSpec spec()
     {
         return spec;
+    }
+
+    @Override
+    public boolean equals(final Object o)
+    {
+        return this == o || o instanceof Table other && spec.equals(other.spec);
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return spec.hashCode();
     }
 
     @Override

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,6 +56,20 @@ class BasicAccessTest
                 }
             }
         }
+    }
+
+    @Test
+    void handlesOfOneTableAreEqualAndOfAnotherAreNot()
+    {
+        final TableSpec spec = TableSpec.of("basic-handles", 10, 2);
+        final Table first = grid.table(spec);
+        final Table again = grid.table(spec);
+        final Table byName = grid.table("basic-handles");
+        assertNotSame(first, again);
+        assertEquals(first, again);
+        assertEquals(first, byName);
+        assertEquals(1, new HashSet<>(List.of(first, again, byName)).size());
+        assertTrue(!first.equals(grid.table(TableSpec.of("basic-handles-other", 10, 2))));
     }
 
     @Test
