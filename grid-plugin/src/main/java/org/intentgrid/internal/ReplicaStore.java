@@ -357,7 +357,14 @@ final class ReplicaStore
             stripe.state(slot, SlotState.REPLICA);
             listener.replicaSetUp(table.spec().name(), key, memberName);
         }
-        stripe.syncState(key, Arrays.copyOfRange(main, offset, offset + valueLength));
+        float[] synced = stripe.syncState(key);
+        if (synced == null)
+        {
+            synced = new float[valueLength];
+            stripe.syncState(key, synced);
+        }
+        // in place: a hot replica is refreshed every round, and a new array per refresh was the sync thread's garbage
+        System.arraycopy(main, offset, synced, 0, valueLength);
         stripe.version(slot, version);
     }
 
