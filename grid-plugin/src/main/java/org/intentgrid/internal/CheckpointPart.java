@@ -42,6 +42,12 @@ public final class CheckpointPart
         this.directoryEntries = directoryEntries;
     }
 
+    /** @return a member's answer to a {@link CheckpointPhase#RESET}: the keys it reset, no file */
+    static CheckpointPart reset(final String table, final long keysReset, final long directoryEntries)
+    {
+        return new CheckpointPart(table, "", keysReset, 0, 0, directoryEntries);
+    }
+
     /** @return bytes of one key's record: its number and its floats */
     public static int recordBytes(final int valueLength)
     {

@@ -56,9 +56,9 @@ public interface ClusterPort
      * Asks a member to take part in a checkpoint of {@code specs} in {@code directory}, or in a rollback of them:
      * see {@link CheckpointPhase}.
      *
-     * @return per table, for {@link CheckpointPhase#WRITE} the part written ({@link CheckpointPart#encode}), for
-     *         {@link CheckpointPhase#RESET} the keys reset and the keys the member's home directory records
-     *         ({@link MemberRuntime#encodeReset}); none for {@link CheckpointPhase#SYNC}
+     * @return per table, the member's {@link CheckpointPart#encode part}: for {@link CheckpointPhase#WRITE} the file
+     *         written, for {@link CheckpointPhase#RESET} only the keys reset and those its home directory records;
+     *         none for {@link CheckpointPhase#SYNC}
      */
     CompletableFuture<String[]> checkpoint(UUID member, String directory, List<TableSpec> specs,
         CheckpointPhase phase);

@@ -344,7 +344,7 @@ public final class MemberRuntime
      * thread; writing takes as long as the disk needs for the main copies held here.
      *
      * @return per table, the part written ({@link CheckpointPhase#WRITE}) or the keys reset
-     *         ({@link CheckpointPhase#RESET}, see {@link #encodeReset}); none for {@link CheckpointPhase#SYNC}
+     *         ({@link CheckpointPhase#RESET}, a part without a file); none for {@link CheckpointPhase#SYNC}
      * @throws UncheckedIOException if a file cannot be written
      */
     public String[] checkpoint(final String folder, final List<TableSpec> specs, final CheckpointPhase phase)
@@ -378,10 +378,10 @@ public final class MemberRuntime
                 {
                     entries += directory.count(owned.getInt(i), spec.name());
                 }
-                results[t] = phase == CheckpointPhase.WRITE ?
-                    CheckpointPart.write(tables.table(spec), dir, "table-" + t + "-" + self + ".part", entries)
-                        .encode() :
-                    encodeReset(tables.table(spec).resetToInitial(), entries);
+                final CheckpointPart part = phase == CheckpointPhase.WRITE ?
+                    CheckpointPart.write(tables.table(spec), dir, "table-" + t + "-" + self + ".part", entries) :
+                    CheckpointPart.reset(spec.name(), tables.table(spec).resetToInitial(), entries);
+                results[t] = part.encode();
             }
         }
         catch (final IOException e)
@@ -389,12 +389,6 @@ public final class MemberRuntime
             throw new UncheckedIOException("member " + self + " cannot write its checkpoint part in " + dir, e);
         }
         return results;
-    }
-
-    /** @return a member's answer to {@link CheckpointPhase#RESET} for one table */
-    static String encodeReset(final long keysReset, final long directoryEntries)
-    {
-        return keysReset + "\t" + directoryEntries;
     }
 
     /**
@@ -406,37 +400,7 @@ public final class MemberRuntime
      */
     public void resetCluster(final List<TableSpec> specs)
     {
-        final int attempts = 3;
-        String mismatch = null;
-        for (int attempt = 0; attempt < attempts; attempt++)
-        {
-            onEveryMember(member -> port.checkpoint(member, "", specs, CheckpointPhase.SYNC));
-            final List<String[]> reset = onEveryMember(member -> port.checkpoint(member, "", specs,
-                CheckpointPhase.RESET));
-            mismatch = null;
-            for (int t = 0; t < specs.size() && mismatch == null; t++)
-            {
-                long keys = 0;
-                long recorded = 0;
-                for (final String[] member : reset)
-                {
-                    final String[] fields = member[t].split("\t");
-                    keys += Long.parseLong(fields[0]);
-                    recorded += Long.parseLong(fields[1]);
-                }
-                if (keys != recorded)
-                {
-                    mismatch = "table '" + specs.get(t).name() + "': the members reset " + keys + " main copies " +
-                        "but the homes record " + recorded + " keys";
-                }
-            }
-            if (mismatch == null)
-            {
-                return;
-            }
-        }
-        throw new IllegalStateException("rollback failed after " + attempts + " attempts: " + mismatch +
-            " (keys in transit between members; roll back while the workers are idle)");
+        onEveryMemberMatched("", specs, CheckpointPhase.RESET, "rollback");
     }
 
     /** Blocks until every member completed two sync rounds: replicas are refreshed or dropped. */
@@ -455,13 +419,24 @@ public final class MemberRuntime
      */
     public List<List<CheckpointPart>> checkpointCluster(final String directory, final List<TableSpec> specs)
     {
+        return onEveryMemberMatched(directory, specs, CheckpointPhase.WRITE, "checkpoint in " + directory);
+    }
+
+    /**
+     * Runs {@code phase} (WRITE or RESET) on every member after a SYNC, until the keys the members handled match the
+     * keys the homes record for every table, at most three times.
+     *
+     * @return the members' parts, per table in the order of {@code specs}
+     */
+    private List<List<CheckpointPart>> onEveryMemberMatched(
+        final String directory, final List<TableSpec> specs, final CheckpointPhase phase, final String what)
+    {
         final int attempts = 3;
         String mismatch = null;
         for (int attempt = 0; attempt < attempts; attempt++)
         {
             onEveryMember(member -> port.checkpoint(member, directory, specs, CheckpointPhase.SYNC));
-            final List<String[]> written = onEveryMember(member -> port.checkpoint(member, directory, specs,
-                CheckpointPhase.WRITE));
+            final List<String[]> answers = onEveryMember(member -> port.checkpoint(member, directory, specs, phase));
             final List<List<CheckpointPart>> parts = new ArrayList<>();
             mismatch = null;
             for (int t = 0; t < specs.size(); t++)
@@ -469,7 +444,7 @@ public final class MemberRuntime
                 final List<CheckpointPart> ofTable = new ArrayList<>();
                 long keys = 0;
                 long recorded = 0;
-                for (final String[] member : written)
+                for (final String[] member : answers)
                 {
                     final CheckpointPart part = CheckpointPart.decode(member[t]);
                     ofTable.add(part);
@@ -488,8 +463,8 @@ public final class MemberRuntime
                 return parts;
             }
         }
-        throw new IllegalStateException("checkpoint in " + directory + " failed after " + attempts + " attempts: " +
-            mismatch + " (keys in transit between members; checkpoint while the workers are idle)");
+        throw new IllegalStateException(what + " failed after " + attempts + " attempts: " + mismatch +
+            " (keys in transit between members; do it while the workers are idle)");
     }
 
     private <R> List<R> onEveryMember(final Function<UUID, CompletableFuture<R>> call)

@@ -109,11 +109,11 @@ final class ExactlyOnceCheckpoints
         return snapshot + 1;
     }
 
-    /** The processor saved snapshot {@code number}: it trains nothing until the snapshot's checkpoint is written. */
-    void saved(final long number)
+    /** The processor saved the snapshot {@link #nextSnapshot} named: no training until its checkpoint is written. */
+    void saved()
     {
-        snapshot = number;
-        pausedAt = number;
+        snapshot++;
+        pausedAt = snapshot;
     }
 
     /**

@@ -16,9 +16,9 @@ import java.nio.file.Paths;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -58,7 +58,6 @@ final class TrainingProcessor<T> extends AbstractProcessor
     private CompletableFuture<Void> backupFence;
     /** Null unless the job is exactly-once. */
     private ExactlyOnceCheckpoints exactlyOnce;
-    private long savingSnapshot;
     private Table[] tables;
     private Table[] negativeTables;
     private int processor;
@@ -163,16 +162,9 @@ final class TrainingProcessor<T> extends AbstractProcessor
             return null;
         }
         // a table both keyed and sampled (kge's entities) is checkpointed once
-        final Map<String, Table> used = new LinkedHashMap<>();
-        for (final Table table : tables)
-        {
-            used.putIfAbsent(table.name(), table);
-        }
-        for (final Table table : negativeTables)
-        {
-            used.putIfAbsent(table.name(), table);
-        }
-        return new ExactlyOnceCheckpoints(grid, List.copyOf(used.values()), Paths.get(stage.checkpointDirectory()),
+        final Set<Table> used = new LinkedHashSet<>(List.of(tables));
+        used.addAll(List.of(negativeTables));
+        return new ExactlyOnceCheckpoints(grid, List.copyOf(used), Paths.get(stage.checkpointDirectory()),
             context.jobId(), context.executionId(),
             context.hazelcastInstance().getMap(ExactlyOnceCheckpoints.MARKS_MAP), member + "/" + processor,
             context.logger());
@@ -282,11 +274,10 @@ final class TrainingProcessor<T> extends AbstractProcessor
             backupFence = null;
             snapshotting = window.toArray(new Waiting<?>[0]);
             sequence = exactlyOnce == null ? 0 : -1;
-            savingSnapshot = exactlyOnce == null ? 0 : exactlyOnce.nextSnapshot();
         }
         if (sequence < 0)
         {
-            if (!tryEmitToSnapshot(SNAPSHOT_NUMBER, savingSnapshot))
+            if (!tryEmitToSnapshot(SNAPSHOT_NUMBER, exactlyOnce.nextSnapshot()))
             {
                 return false;
             }
@@ -304,7 +295,7 @@ final class TrainingProcessor<T> extends AbstractProcessor
         snapshotting = null;
         if (exactlyOnce != null)
         {
-            exactlyOnce.saved(savingSnapshot);
+            exactlyOnce.saved();
         }
         return true;
     }

@@ -5,6 +5,7 @@ import org.intentgrid.ParameterGrid;
 import org.intentgrid.samples.Json;
 import org.intentgrid.samples.train.MemberJvms;
 import org.intentgrid.samples.train.Plots;
+import org.intentgrid.samples.train.TrainingCheckpoints;
 import org.intentgrid.spi.Mode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,16 +14,12 @@ import picocli.CommandLine.Option;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Stream;
 
 /**
  * {@code bin/intentgrid stream kge}: knowledge graph embeddings trained online by a Jet job on embedded members,
@@ -150,11 +147,11 @@ public final class KgeStreamCommand implements Callable<Integer>
     private String checkpointDirectory()
     {
         final File directory = new File(json.getAbsoluteFile().getParentFile(), "stream-kge-checkpoints");
-        try (Stream<Path> files = directory.exists() ? Files.walk(directory.toPath()) : Stream.empty())
+        try
         {
-            for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
+            if (directory.exists())
             {
-                Files.delete(file);
+                TrainingCheckpoints.deleteTree(directory.toPath());
             }
         }
         catch (final IOException e)
