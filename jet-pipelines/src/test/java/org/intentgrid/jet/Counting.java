@@ -1,5 +1,6 @@
 package org.intentgrid.jet;
 
+import com.hazelcast.map.IMap;
 import org.intentgrid.GridMember;
 import org.intentgrid.KeyDistribution;
 import org.intentgrid.OpHandle;
@@ -101,6 +102,34 @@ final class Counting
             sum += v;
         }
         return sum;
+    }
+
+    /**
+     * Writes items {@code 0 .. items-1} into {@code stream} at {@code perSecond}, and halfway runs {@code halfway}
+     * (a crash, typically) after noting the table's sum.
+     *
+     * @return the table's sum just before {@code halfway} ran
+     */
+    static double feed(final IMap<Integer, Integer> stream, final int items, final int perSecond,
+        final ParameterGrid grid, final Table table, final Runnable halfway) throws InterruptedException
+    {
+        final long start = System.nanoTime();
+        double before = 0;
+        for (int i = 0; i < items; i++)
+        {
+            stream.set(i, i);
+            if (i == items / 2)
+            {
+                before = sum(grid, table);
+                halfway.run();
+            }
+            final long wait = start + (long)(i * 1e9 / perSecond) - System.nanoTime();
+            if (wait > 0)
+            {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+        }
+        return before;
     }
 
     /**

@@ -71,22 +71,8 @@ class ExactlyOnceTest
             final Job job = hz.getJet().newJob(pipeline, new JobConfig()
                 .setProcessingGuarantee(ProcessingGuarantee.EXACTLY_ONCE).setSnapshotIntervalMillis(300));
             awaitRunning(job);
-            final long start = System.nanoTime();
-            double atCrash = 0;
-            for (int i = 0; i < ITEMS; i++)
-            {
-                stream.set(i, i);
-                if (i == ITEMS / 2)
-                {
-                    atCrash = Counting.sum(grid, table);
-                    grid.member(2).hazelcast().getLifecycleService().terminate();
-                }
-                final long wait = start + TimeUnit.MILLISECONDS.toNanos(i / 4) - System.nanoTime();
-                if (wait > 0)
-                {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-            }
+            final double atCrash = Counting.feed(stream, ITEMS, 4_000, grid, table,
+                () -> grid.member(2).hazelcast().getLifecycleService().terminate());
             final double total = Counting.awaitStable(grid, table, ITEMS);
             System.out.println("REPORT jet exactly-once, embedded: " + ITEMS + " items, a member of 3 terminated " +
                 "after " + (ITEMS / 2) + " (" + atCrash + " trained by then); the +1 pushes sum to " + total);

@@ -107,23 +107,7 @@ class JetCrashIT
             {
                 Thread.sleep(20);
             }
-            final long start = System.nanoTime();
-            double atKill = 0;
-            for (int i = 0; i < ITEMS; i++)
-            {
-                stream.set(i, i);
-                if (i == ITEMS / 2)
-                {
-                    atKill = Counting.sum(grid, table);
-                    process.destroyForcibly();
-                }
-                final long due = start + (long)(i * 1e9 / RATE);
-                final long wait = due - System.nanoTime();
-                if (wait > 0)
-                {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-            }
+            final double atKill = Counting.feed(stream, ITEMS, RATE, grid, table, process::destroyForcibly);
             final double total = Counting.awaitStable(grid, table, ITEMS);
             System.out.println("REPORT jet crash, mode " + mode.label() + ", " + guarantee + ": " + ITEMS +
                 " items, a member JVM killed with SIGKILL after " + (ITEMS / 2) + " (" + atKill + " trained by " +
