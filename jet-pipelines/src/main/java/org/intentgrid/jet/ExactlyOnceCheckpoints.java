@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -28,7 +32,12 @@ import java.util.stream.Stream;
  *     <li><em>start</em>: the grid must be at the state of the snapshot the execution restored (checkpoint {@code n},
  *     rolled back to), or, without one, at the state of the job's first start (checkpoint 0, written or rolled back
  *     to);</li>
- *     <li><em>snapshot n</em>: once Jet committed it, the stage's tables are checkpointed before anyone trains.</li>
+ *     <li><em>snapshot n</em>: in Jet's first snapshot phase, once every processor saved its window (and so stopped
+ *     training), the stage's tables are checkpointed. Jet commits snapshot {@code n} only after every processor
+ *     passed this point, so a committed snapshot always has its checkpoint: a member lost before it was written
+ *     fails the snapshot, and the restart rolls back to the previous one. (Writing it in the second phase, after
+ *     Jet committed the snapshot, would leave a window in which a restart finds snapshot {@code n} without its
+ *     checkpoint, and the crashed member's updates not yet backed up would be lost without a rollback.)</li>
  * </ul>
  * At each point every processor claims the work through an IMap entry; the first claim runs it on a writer thread
  * and then marks it done, the others poll for the mark. Nothing here blocks the caller (a cooperative thread):
@@ -39,6 +48,7 @@ final class ExactlyOnceCheckpoints
     /** The IMap of claims and done marks, one pair per point of an execution. */
     static final String MARKS_MAP = "intentgrid-jet-checkpoints";
     private static final long MARK_TTL_HOURS = 24;
+    private static final String SNAPSHOT_PREFIX = "snapshot-";
     private static final long POLL_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** How long a processor waits for another one's checkpoint before it asks Jet to restart the job. */
     private static final long WAIT_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(120);
@@ -56,29 +66,37 @@ final class ExactlyOnceCheckpoints
     private final Path jobDirectory;
     private final String executionPrefix;
     private final String claimant;
+    private final int processorIndex;
+    private final int processors;
     private final IMap<String, String> marks;
     private final ILogger logger;
     /** The last snapshot saved or restored; 0 before the first. */
     private long snapshot;
     private boolean started;
-    /** The snapshot saved whose checkpoint is not written yet, or -1: no training meanwhile. */
-    private long pausedAt = -1;
+    /** The last snapshot whose checkpoint this processor wrote, or -1. */
+    private long written = -1;
+    /** Tells the writer thread to stop waiting for the other processors: this one is closing. */
+    private volatile boolean closed;
     private String point;
     private CompletableFuture<String> claim;
     private CompletableFuture<Void> work;
+    private CompletableFuture<Void> cleanup;
     private CompletableFuture<String> poll;
     private long lastPollNanos;
     private long waitingSinceNanos;
 
     ExactlyOnceCheckpoints(
         final ParameterGrid grid, final List<Table> tables, final Path root, final long jobId, final long executionId,
-        final IMap<String, String> marks, final String claimant, final ILogger logger)
+        final int processorIndex, final int processors, final IMap<String, String> marks, final String claimant,
+        final ILogger logger)
     {
         this.grid = grid;
         this.tables = tables;
         this.jobDirectory = root.resolve("job-" + Long.toHexString(jobId));
         this.executionPrefix = Long.toHexString(jobId) + "/" + Long.toHexString(executionId) + "/";
         this.claimant = claimant;
+        this.processorIndex = processorIndex;
+        this.processors = processors;
         this.marks = marks;
         this.logger = logger;
     }
@@ -89,7 +107,7 @@ final class ExactlyOnceCheckpoints
         snapshot = Math.max(snapshot, number);
     }
 
-    /** @return true once the grid is at the state this execution starts from and no checkpoint is pending */
+    /** @return true once the grid is at the state this execution starts from */
     boolean mayTrain()
     {
         if (!started)
@@ -100,7 +118,7 @@ final class ExactlyOnceCheckpoints
             }
             started = true;
         }
-        return pausedAt < 0;
+        return true;
     }
 
     /** @return the number of the snapshot being saved (the same on every processor: they count alike) */
@@ -109,52 +127,77 @@ final class ExactlyOnceCheckpoints
         return snapshot + 1;
     }
 
-    /** The processor saved the snapshot {@link #nextSnapshot} named: no training until its checkpoint is written. */
+    /** The processor saved the snapshot {@link #nextSnapshot} named, and trains nothing until {@link #prepared}. */
     void saved()
     {
         snapshot++;
-        pausedAt = snapshot;
+        marks.setAsync(savedMark(snapshot, processorIndex), claimant, MARK_TTL_HOURS, TimeUnit.HOURS);
+    }
+
+    /** The processor completed: it saves no further snapshot and trains nothing more, so no checkpoint waits for it. */
+    void finished()
+    {
+        marks.setAsync(finishedMark(processorIndex), claimant, MARK_TTL_HOURS, TimeUnit.HOURS);
     }
 
     /**
-     * Jet's second snapshot phase: on success the saved snapshot's checkpoint is written (by the first processor to
-     * claim it); on failure training goes on, and the next snapshot is aligned instead.
+     * Jet's first snapshot phase: the saved snapshot's checkpoint is written by the first processor to claim it, once
+     * every processor saved the snapshot.
      *
-     * @return true once the processor may train again
+     * @return true once the checkpoint is written and the processor may train again
      */
-    boolean commitFinished(final boolean success)
+    boolean prepared()
     {
-        if (pausedAt < 0)
-        {
-            return true;
-        }
-        final long number = pausedAt;
-        if (success && !passed("snapshot-" + number, () -> checkpoint(number)))
+        final long number = snapshot;
+        if (!passed("snapshot-" + number, () -> checkpointOnceAllSaved(number)))
         {
             return false;
         }
-        pausedAt = -1;
+        if (work != null)
+        {
+            written = number;
+        }
         return true;
+    }
+
+    /**
+     * Jet's second snapshot phase: once Jet committed the snapshot, no restart needs an older checkpoint, so the
+     * processor that wrote this one deletes those.
+     */
+    void committed(final boolean success)
+    {
+        if (success && written == snapshot && (cleanup == null || cleanup.isDone()))
+        {
+            final long number = snapshot;
+            cleanup = CompletableFuture.runAsync(() -> deleteBefore(number), WRITERS);
+        }
     }
 
     /** Waits for this processor's own writing to finish, so that it never overlaps with the next execution's. */
     void close()
     {
-        final CompletableFuture<Void> running = work;
-        if (running != null)
+        closed = true;
+        awaitQuietly(work);
+        awaitQuietly(cleanup);
+    }
+
+    private void awaitQuietly(final CompletableFuture<Void> running)
+    {
+        if (running == null)
         {
-            try
-            {
-                running.get(2, TimeUnit.MINUTES);
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-            }
-            catch (final ExecutionException | TimeoutException e)
-            {
-                logger.warning("grid checkpoint of " + point + " did not finish: " + e);
-            }
+            return;
+        }
+        try
+        {
+            running.get(2, TimeUnit.MINUTES);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final ExecutionException | TimeoutException e)
+        {
+            logger.warning("grid checkpoint work of " + point + " did not finish: " + e);
         }
     }
 
@@ -195,6 +238,10 @@ final class ExactlyOnceCheckpoints
             }
             catch (final CompletionException e)
             {
+                if (e.getCause() instanceof RestartableException restartable)
+                {
+                    throw restartable;
+                }
                 throw new IllegalStateException("grid checkpoint step '" + name + "' failed: " + e.getCause(),
                     e.getCause());
             }
@@ -247,9 +294,58 @@ final class ExactlyOnceCheckpoints
         }
         else if (snapshot == 0)
         {
+            // the first execution, or a restart before any snapshot whose first start did not finish checkpoint 0:
+            // nobody has trained yet
             checkpoint(0);
         }
-        // else: the execution stopped before the restored snapshot's checkpoint was written, so nobody trained since
+        else
+        {
+            throw new IllegalStateException("the job restarts from its snapshot " + snapshot + ", but its grid " +
+                "checkpoint " + directory + " is missing or incomplete (deleted?); exactly-once training cannot " +
+                "continue from it: cancel the job and start it anew");
+        }
+    }
+
+    private void checkpointOnceAllSaved(final long number)
+    {
+        awaitEveryProcessorSaved(number);
+        // a directory of this number left by a snapshot that failed is overwritten: its manifest goes first
+        checkpoint(number);
+    }
+
+    /** Waits (on the writer thread) until every processor saved snapshot {@code number} or completed. */
+    private void awaitEveryProcessorSaved(final long number)
+    {
+        final BitSet missing = new BitSet(processors);
+        missing.set(0, processors);
+        final long deadline = System.nanoTime() + WAIT_LIMIT_NANOS;
+        while (!missing.isEmpty())
+        {
+            final Set<String> keys = new HashSet<>();
+            missing.stream().forEach(index ->
+            {
+                keys.add(savedMark(number, index));
+                keys.add(finishedMark(index));
+            });
+            final Set<String> present = marks.getAll(keys).keySet();
+            missing.stream().filter(index -> present.contains(savedMark(number, index)) ||
+                present.contains(finishedMark(index))).forEach(missing::clear);
+            if (missing.isEmpty())
+            {
+                return;
+            }
+            if (closed)
+            {
+                throw new IllegalStateException("the processor closed while waiting for snapshot " + number);
+            }
+            if (System.nanoTime() > deadline)
+            {
+                throw new RestartableException("processors " + missing + " did not save snapshot " + number +
+                    " within " + TimeUnit.NANOSECONDS.toSeconds(WAIT_LIMIT_NANOS) + " s; restarting the job from " +
+                    "its last snapshot");
+            }
+            LockSupport.parkNanos(POLL_INTERVAL_NANOS);
+        }
     }
 
     private void checkpoint(final long number)
@@ -263,48 +359,80 @@ final class ExactlyOnceCheckpoints
                 grid.checkpoint(directory, tables);
                 break;
             }
-            catch (final IllegalStateException e)
+            catch (final UncheckedIOException e)
             {
-                // keys still moving for intents signalled before the pause: they arrive within a few sync rounds
+                throw e;
+            }
+            catch (final RuntimeException e)
+            {
+                // keys still moving for intents signalled before the snapshot arrive within a few sync rounds; a
+                // member lost meanwhile fails every attempt, and the restart rolls back to the last checkpoint
                 if (attempt == CHECKPOINT_ATTEMPTS)
                 {
-                    throw e;
+                    throw new RestartableException("grid checkpoint " + directory + " failed " + attempt +
+                        " times: " + e, e);
                 }
                 pause();
             }
         }
         logger.fine("grid checkpoint " + directory + " written in " +
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began) + " ms");
-        deleteBefore(number - 1);
+    }
+
+    private String savedMark(final long number, final int index)
+    {
+        return executionPrefix + "snapshot-" + number + "/saved-" + index;
+    }
+
+    private String finishedMark(final int index)
+    {
+        return executionPrefix + "finished-" + index;
     }
 
     /** Removes the checkpoints older than {@code oldest}: no restart can use them once a later snapshot committed. */
     private void deleteBefore(final long oldest)
     {
-        for (long n = oldest - 1; n >= 0; n--)
+        try (Stream<Path> directories = Files.list(jobDirectory))
         {
-            final Path directory = snapshotDirectory(n);
-            if (!Files.exists(directory))
+            for (final Path directory : directories.filter(d -> snapshotNumber(d) < oldest).toList())
             {
-                return;
-            }
-            try (Stream<Path> files = Files.walk(directory))
-            {
-                for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
+                try (Stream<Path> files = Files.walk(directory))
                 {
-                    Files.delete(file);
+                    for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
+                    {
+                        Files.delete(file);
+                    }
                 }
             }
-            catch (final IOException e)
-            {
-                throw new UncheckedIOException("cannot delete the old checkpoint " + directory, e);
-            }
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot delete the checkpoints before " + oldest + " in " + jobDirectory,
+                e);
+        }
+    }
+
+    /** @return the number of a checkpoint directory, or {@code Long.MAX_VALUE} for anything else */
+    private static long snapshotNumber(final Path directory)
+    {
+        final String name = directory.getFileName().toString();
+        if (!name.startsWith(SNAPSHOT_PREFIX))
+        {
+            return Long.MAX_VALUE;
+        }
+        try
+        {
+            return Long.parseLong(name.substring(SNAPSHOT_PREFIX.length()));
+        }
+        catch (final NumberFormatException e)
+        {
+            return Long.MAX_VALUE;
         }
     }
 
     private Path snapshotDirectory(final long number)
     {
-        return jobDirectory.resolve("snapshot-" + number);
+        return jobDirectory.resolve(SNAPSHOT_PREFIX + number);
     }
 
     private static void pause()

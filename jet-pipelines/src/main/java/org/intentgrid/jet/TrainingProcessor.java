@@ -165,13 +165,13 @@ final class TrainingProcessor<T> extends AbstractProcessor
         final Set<Table> used = new LinkedHashSet<>(List.of(tables));
         used.addAll(List.of(negativeTables));
         return new ExactlyOnceCheckpoints(grid, List.copyOf(used), Paths.get(stage.checkpointDirectory()),
-            context.jobId(), context.executionId(),
+            context.jobId(), context.executionId(), processor, context.totalParallelism(),
             context.hazelcastInstance().getMap(ExactlyOnceCheckpoints.MARKS_MAP), member + "/" + processor,
             context.logger());
     }
 
     /**
-     * @return true if the processor may train (always, unless exactly-once waits for a checkpoint or rollback); the
+     * @return true if the processor may train (always, unless exactly-once waits for the start's rollback); the
      *         items of a restored window enter it only then, as their intents would move keys during a rollback
      */
     private boolean mayTrain()
@@ -231,7 +231,7 @@ final class TrainingProcessor<T> extends AbstractProcessor
     {
         if (!mayTrain())
         {
-            // true: nothing to do now, and Jet goes on to the snapshot phase this processor waits for
+            // true: nothing to do before the start's rollback is done
             return true;
         }
         if (!flushUnsent() || !progressStep())
@@ -250,11 +250,15 @@ final class TrainingProcessor<T> extends AbstractProcessor
             return false;
         }
         trainWhileDue(true);
-        if (inFlight != null || !window.isEmpty() || !pushesAcknowledged())
+        if (inFlight != null || !window.isEmpty() || !pushesAcknowledged() || !report())
         {
             return false;
         }
-        return report();
+        if (exactlyOnce != null)
+        {
+            exactlyOnce.finished();
+        }
+        return true;
     }
 
     @Override
@@ -301,9 +305,19 @@ final class TrainingProcessor<T> extends AbstractProcessor
     }
 
     @Override
+    public boolean snapshotCommitPrepare()
+    {
+        return exactlyOnce == null || exactlyOnce.prepared();
+    }
+
+    @Override
     public boolean snapshotCommitFinish(final boolean success)
     {
-        return exactlyOnce == null || exactlyOnce.commitFinished(success);
+        if (exactlyOnce != null)
+        {
+            exactlyOnce.committed(success);
+        }
+        return true;
     }
 
     @Override

@@ -43,12 +43,12 @@ import java.util.List;
  * <p>
  * Jobs with processing guarantee exactly-once get it for training too, with {@link Builder#checkpointDirectory}:
  * the grid keeps no history, so each Jet snapshot is aligned with a checkpoint of the stage's tables. After saving
- * its window a processor trains nothing until the snapshot is complete on every processor and one of them (the first
- * to claim it) has written the tables' checkpoint; a restart from snapshot {@code n} rolls the tables back to
- * checkpoint {@code n} ({@code ParameterGrid.rollback}) before any processor trains, or to the checkpoint taken when
- * the job first started if it restarts without a snapshot. If a restart comes before checkpoint {@code n} finished,
- * nobody has trained since snapshot {@code n}, so the tables are left as they are. Every item's update is then in
- * the tables exactly once, also when a member crashes (its lost updates are rolled back with the rest). The cost:
+ * its window a processor trains nothing until every processor saved it and one of them (the first to claim it) has
+ * written the tables' checkpoint, all in Jet's first snapshot phase: Jet commits a snapshot only with its checkpoint
+ * written. A restart from snapshot {@code n} rolls the tables back to checkpoint {@code n}
+ * ({@code ParameterGrid.rollback}) before any processor trains, or to the checkpoint taken when the job first started
+ * if it restarts without a snapshot. Every item's update is then in the tables exactly once, also when a member
+ * crashes (its updates not yet backed up are rolled back with the rest). The cost:
  * training pauses for a checkpoint of the tables after every snapshot. Other jobs and workers must not write the
  * stage's tables while it runs, or a rollback undoes their updates as well.
  *
