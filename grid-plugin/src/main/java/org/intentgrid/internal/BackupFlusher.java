@@ -64,8 +64,6 @@ final class BackupFlusher
     private volatile long started;
     private volatile long completed;
     private volatile long lastFlushEndNanos;
-    /** True while this member has no backup holder (backups off, or alone): nothing to wait for. */
-    private volatile boolean unprotected = true;
     /** The member that holds everything flushed so far; null before the first complete flush. Guarded by this. */
     private UUID holder;
     private boolean resync = true;
@@ -171,12 +169,14 @@ final class BackupFlusher
     }
 
     /**
-     * @return the number of the flush that will carry an update applied before this call (0: no backup holder,
-     *         the update needs no confirmation)
+     * @return the number of the flush that will carry an update applied before this call (0: backups are off, the
+     *         update needs no confirmation)
      */
     long pendingFlush()
     {
-        if (unprotected)
+        // not "0 while this member has no holder": a remote update comes from a member that can be the holder by the
+        // next flush, and until that flush completes a crash here would lose the update unless its requester kept it
+        if (runtime.config().backups() == 0)
         {
             return 0;
         }
@@ -249,10 +249,8 @@ final class BackupFlusher
         {
             holder = null;
             resync = true;
-            unprotected = true;
             return;
         }
-        unprotected = false;
         final boolean all = resync || !target.equals(holder);
         resync = true;
         long keys = 0;
