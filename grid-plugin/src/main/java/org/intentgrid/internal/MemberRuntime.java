@@ -571,6 +571,8 @@ public final class MemberRuntime
     {
         recovery.memberLost(lost, members);
         executor.execute(() -> resendLost(lost));
+        // if the lost member held this member's backups, nothing is protected until a new holder has them
+        flusher.flushSoon();
     }
 
     /**
