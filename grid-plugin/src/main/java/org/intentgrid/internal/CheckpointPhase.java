@@ -6,7 +6,10 @@ package org.intentgrid.internal;
  */
 public enum CheckpointPhase
 {
-    /** Merge the replicas' updates into their main copies (two completed sync rounds). */
+    /**
+     * Merge the replicas' updates into their main copies (two completed sync rounds), after the updates of lost
+     * members that were not confirmed backed up were sent again and answered.
+     */
     SYNC,
     /** Write the main copies held here, one part file per table. */
     WRITE,

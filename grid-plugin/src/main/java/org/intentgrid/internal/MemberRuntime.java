@@ -34,7 +34,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Everything one member runs for the grid, wired together: the composition root of the protocol roles and the
@@ -87,6 +89,8 @@ public final class MemberRuntime
     private final AtomicLong requestIds = new AtomicLong();
     /** The re-sent updates' own traffic, kept apart from any worker's. */
     private final WorkerCounters resendCounters = new WorkerCounters();
+    /** Lost members whose unconfirmed updates are still being sent again: a checkpoint's sync waits for them. */
+    private final AtomicInteger resendsRunning = new AtomicInteger();
     private final ScheduledExecutorService executor;
     private volatile GridConfig config;
     private volatile IntentPolicy policy;
@@ -351,6 +355,7 @@ public final class MemberRuntime
     {
         if (phase == CheckpointPhase.SYNC)
         {
+            awaitResends();
             syncManager.waitSync();
             return new String[0];
         }
@@ -570,6 +575,7 @@ public final class MemberRuntime
     public void memberRemoved(final UUID lost, final List<UUID> members)
     {
         recovery.memberLost(lost, members);
+        resendsRunning.incrementAndGet();
         executor.execute(() -> resendLost(lost));
         // if the lost member held this member's backups, nothing is protected until a new holder has them
         flusher.flushSoon();
@@ -581,33 +587,66 @@ public final class MemberRuntime
      */
     private void resendLost(final UUID lost)
     {
-        final Map<TableStore, Map<Long, List<UnconfirmedUpdates.Update>>> grouped = new HashMap<>();
-        for (final UnconfirmedUpdates.Update update : unconfirmed.takeLost(lost))
+        final List<CompletableFuture<?>> sent = new ArrayList<>();
+        try
         {
-            grouped.computeIfAbsent(update.table(), t -> new HashMap<>())
-                .computeIfAbsent(update.requestId(), r -> new ArrayList<>()).add(update);
-        }
-        grouped.forEach((table, byRequest) -> byRequest.forEach((requestId, updates) ->
-        {
-            final int length = table.valueLength();
-            final long[] keys = new long[updates.size()];
-            final int[] positions = new int[keys.length];
-            final float[] values = new float[keys.length * length];
-            for (int i = 0; i < keys.length; i++)
+            final Map<TableStore, Map<Long, List<UnconfirmedUpdates.Update>>> grouped = new HashMap<>();
+            for (final UnconfirmedUpdates.Update update : unconfirmed.takeLost(lost))
             {
-                keys[i] = updates.get(i).key();
-                positions[i] = i;
-                System.arraycopy(updates.get(i).value(), 0, values, i * length, length);
+                grouped.computeIfAbsent(update.table(), t -> new HashMap<>())
+                    .computeIfAbsent(update.requestId(), r -> new ArrayList<>()).add(update);
             }
-            new RemoteRequest(this, table, RequestKind.PUSH, keys, positions, values, null, resendCounters,
-                requestId).start().toCompletableFuture().whenComplete((done, error) ->
+            grouped.forEach((table, byRequest) -> byRequest.forEach((requestId, updates) ->
+                sent.add(resend(table, requestId, updates))));
+        }
+        finally
+        {
+            CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]))
+                .whenComplete((done, error) -> resendsRunning.decrementAndGet());
+        }
+    }
+
+    private CompletableFuture<?> resend(
+        final TableStore table, final long requestId, final List<UnconfirmedUpdates.Update> updates)
+    {
+        final int length = table.valueLength();
+        final long[] keys = new long[updates.size()];
+        final int[] positions = new int[keys.length];
+        final float[] values = new float[keys.length * length];
+        for (int i = 0; i < keys.length; i++)
+        {
+            keys[i] = updates.get(i).key();
+            positions[i] = i;
+            System.arraycopy(updates.get(i).value(), 0, values, i * length, length);
+        }
+        return new RemoteRequest(this, table, RequestKind.PUSH, keys, positions, values, null, resendCounters,
+            requestId).start().toCompletableFuture().whenComplete((done, error) ->
+            {
+                if (error != null)
                 {
-                    if (error != null)
-                    {
-                        errorHandler.onError(error);
-                    }
-                });
-        }));
+                    errorHandler.onError(error);
+                }
+            });
+    }
+
+    /**
+     * Waits until the updates of lost members that this member had not seen confirmed were sent again and answered,
+     * so that a checkpoint holds them and a rollback is not followed by them.
+     *
+     * @throws IllegalStateException if they are still on their way after the request timeout
+     */
+    private void awaitResends()
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMillis());
+        while (resendsRunning.get() > 0)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("member " + self + " is still sending again the unconfirmed " +
+                    "updates of a lost member after " + config.requestTimeoutMillis() + " ms");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
     }
 
     /**

@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A cluster of member runtimes in one JVM without Hazelcast: each member gets an {@link InMemoryClusterPort}, and
  * every message is served on one "network" thread, which also plays every partition's thread (so home requests
- * are serialized as at a real partition owner). Partitions start assigned round robin and can be moved by a test.
+ * are serialized as at a real partition owner), except checkpoint messages, which block while they wait for other
+ * messages and so are served on threads of their own (as Hazelcast serves them on a generic thread). Partitions
+ * start assigned round robin and can be moved by a test.
  * <p>
  * A test can watch and steer the traffic with an {@link Interceptor}: it sees every message before it is served
  * and may answer it itself, delay it, or let it through. For the unit-test layer of the protocol roles: messages
@@ -48,6 +50,12 @@ public final class InMemoryCluster implements AutoCloseable
     private final ExecutorService network = Executors.newSingleThreadExecutor(r ->
     {
         final Thread t = new Thread(r, "in-memory-network");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ExecutorService blockingOperations = Executors.newCachedThreadPool(r ->
+    {
+        final Thread t = new Thread(r, "in-memory-blocking-operation");
         t.setDaemon(true);
         return t;
     });
@@ -188,7 +196,8 @@ public final class InMemoryCluster implements AutoCloseable
         {
             return CompletableFuture.failedFuture(new IllegalStateException("member " + name(to) + " is not here"));
         }
-        return CompletableFuture.supplyAsync(() -> serve.apply(target), network);
+        return CompletableFuture.supplyAsync(() -> serve.apply(target),
+            message.equals("checkpoint") ? blockingOperations : network);
     }
 
     /** Shuts every member runtime down and stops the network thread. */
@@ -200,6 +209,8 @@ public final class InMemoryCluster implements AutoCloseable
             runtime.shutdown();
         }
         network.shutdownNow();
+        blockingOperations.shutdownNow();
         network.awaitTermination(10, TimeUnit.SECONDS);
+        blockingOperations.awaitTermination(10, TimeUnit.SECONDS);
     }
 }

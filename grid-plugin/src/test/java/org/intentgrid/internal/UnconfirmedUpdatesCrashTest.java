@@ -1,0 +1,125 @@
+package org.intentgrid.internal;
+
+import org.intentgrid.GridConfig;
+import org.intentgrid.Init;
+import org.intentgrid.TableSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Remote updates that the owner answered but had not backed up yet, kept by their requester
+ * ({@link UnconfirmedUpdates}) and sent again when the owner crashes:
+ * <ul>
+ *     <li>also in the owner's first flush interval: the answer names the flush that will carry the update, so the
+ *     requester keeps it (before, a member named no flush until its first flush had found a holder);</li>
+ *     <li>a checkpoint's or rollback's sync waits until they were sent again and answered, so none lands after a
+ *     rollback (counted twice by an exactly-once job that trains its items again) or misses a checkpoint.</li>
+ * </ul>
+ * Two in-memory members: {@code a} flushes once a minute (so its first flush never runs here) and is the keys'
+ * home until it crashes; {@code b} pushes to a key a holds, then becomes the home and recovers a.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class UnconfirmedUpdatesCrashTest
+{
+    private static final TableSpec SPEC = TableSpec.of("unconfirmed", 1000, 4).init(Init.uniform(-1, 1, 7));
+    private static final int PARTITIONS = 4;
+    private static final long KEY = 23;
+    private static final float AMOUNT = 3f;
+
+    private final InMemoryCluster cluster = new InMemoryCluster(PARTITIONS);
+    private final MemberRuntime a = cluster.addMember(GridConfig.embedded().requestTimeoutMillis(5000)
+        .backupFlushMillis(60_000));
+    private final MemberRuntime b = cluster.addMember(GridConfig.embedded().requestTimeoutMillis(5000));
+    private final WorkerEngine atB = b.newWorker();
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        cluster.close();
+    }
+
+    @Test
+    void aPushAcknowledgedBeforeTheOwnersFirstFlushIsKeptAndSurvivesItsCrash()
+    {
+        final float[] expected = pushFromBToAKeyOfA();
+        assertEquals(0, a.backupStats().flushes(), "a has not flushed yet");
+        assertEquals(1, b.backupStats().updatesUnconfirmed(), "b keeps the push until a's backup has it");
+
+        partitionsTo(b);
+        cluster.crash(a.self());
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        float[] now;
+        do
+        {
+            now = pullAtB();
+        }
+        while (!Arrays.equals(expected, now) && System.nanoTime() < deadline);
+        assertArrayEquals(expected, now, 1e-6f, () -> "the push survived a's crash; traffic: " + cluster.traffic());
+        assertEquals(1, b.backupStats().updatesResent(), "b sent the push again");
+    }
+
+    @Test
+    void aCheckpointSyncWaitsForTheUpdatesSentAgainAfterACrash()
+    {
+        final float[] expected = pushFromBToAKeyOfA();
+        partitionsTo(b);
+        final AtomicBoolean delayed = new AtomicBoolean();
+        cluster.interceptor((message, from, to, payload) ->
+        {
+            if (message.endsWith("push") && delayed.compareAndSet(false, true))
+            {
+                // the re-send is slow (a busy network): a sync that does not wait for it returns before it lands
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            }
+            return null;
+        });
+        cluster.crash(a.self());
+        b.syncCluster();
+        final float[] now = pullAtB();
+        assertTrue(delayed.get(), "the re-send went through the slow network: " + cluster.traffic());
+        assertArrayEquals(expected, now, 1e-6f, () -> "the re-sent push is in place once the sync returned; " +
+            "traffic: " + cluster.traffic());
+    }
+
+    /** Creates the key at a (its home), adds {@code AMOUNT} to it from b; returns the value it has now. */
+    private float[] pushFromBToAKeyOfA()
+    {
+        partitionsTo(a);
+        final WorkerEngine atA = a.newWorker();
+        final float[] value = new float[SPEC.valueLength()];
+        atA.pull(atA.store(SPEC), new long[] {KEY}, value, null, 1).await();
+        final float[] update = new float[SPEC.valueLength()];
+        Arrays.fill(update, AMOUNT);
+        atB.push(atB.store(SPEC), new long[] {KEY}, update).await();
+        for (int e = 0; e < value.length; e++)
+        {
+            value[e] += AMOUNT;
+        }
+        return value;
+    }
+
+    private float[] pullAtB()
+    {
+        final float[] now = new float[SPEC.valueLength()];
+        atB.pull(atB.store(SPEC), new long[] {KEY}, now, null, 1).await();
+        return now;
+    }
+
+    private void partitionsTo(final MemberRuntime home)
+    {
+        for (int p = 0; p < PARTITIONS; p++)
+        {
+            cluster.partitionOwner(p, home.self());
+        }
+    }
+}
