@@ -288,9 +288,15 @@ final class BackupFlusher
                 batch.clear();
             }
         }
-        if (all && holder != null && !holder.equals(target) && runtime.router().port().isMember(holder))
+        if (all)
         {
-            release(holder);
+            // only now may the previous holder forget this member: until the new one has everything, a crash here
+            // is recovered from the previous holder's complete copy
+            send(target, new DataRequest(null, RequestKind.BACKUP_COMPLETE, new long[0], null, null, null));
+            if (holder != null && !holder.equals(target) && runtime.router().port().isMember(holder))
+            {
+                release(holder);
+            }
         }
         holder = target;
         resync = false;

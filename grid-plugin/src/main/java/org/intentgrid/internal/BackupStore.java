@@ -6,6 +6,7 @@ import org.intentgrid.TableSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,8 @@ final class BackupStore
     private final OffHeapMemory offHeap;
     private final Map<UUID, Map<String, Copies>> byOrigin = new ConcurrentHashMap<>();
     private final Map<UUID, AppliedRequests> appliedByOrigin = new ConcurrentHashMap<>();
+    /** Origins whose last full resync here completed: what is held of them is all of their main copies. */
+    private final Set<UUID> complete = ConcurrentHashMap.newKeySet();
 
     BackupStore(final OffHeapMemory offHeap)
     {
@@ -41,6 +44,8 @@ final class BackupStore
         }
         if (request.kind == RequestKind.BACKUP_RESET)
         {
+            // a resync begins (or the origin released this holder): incomplete until it says otherwise
+            complete.remove(origin);
             final Copies old = tables.remove(request.spec.name());
             if (old != null)
             {
@@ -63,6 +68,18 @@ final class BackupStore
         }
     }
 
+    /** The full resync of {@code origin} here completed ({@link RequestKind#BACKUP_COMPLETE}). */
+    void completed(final UUID origin)
+    {
+        complete.add(origin);
+    }
+
+    /** @return true if the backups of {@code origin} held here are all of its main copies, as of its last flush */
+    boolean isComplete(final UUID origin)
+    {
+        return complete.contains(origin);
+    }
+
     /**
      * Removes and returns every backup of {@code origin} (it was lost); the caller frees each with
      * {@link Copies#free()} once it has installed them.
@@ -70,6 +87,7 @@ final class BackupStore
     List<Copies> takeOrigin(final UUID origin)
     {
         appliedByOrigin.remove(origin);
+        complete.remove(origin);
         final Map<String, Copies> tables = byOrigin.remove(origin);
         return tables == null ? List.of() : new ArrayList<>(tables.values());
     }

@@ -75,12 +75,72 @@ final class CrashRecovery
         }
         if (holder.equals(runtime.self()))
         {
-            runtime.executor().execute(() -> recover(lost));
+            runtime.executor().execute(() ->
+            {
+                if (backups.isComplete(lost) || !previousHolderTookOver(lost))
+                {
+                    recover(lost);
+                }
+            });
         }
-        else
+        else if (!backups.isComplete(lost))
         {
             backups.dropOrigin(lost);
         }
+        // else: the previous holder keeps its complete copy until the holder by the member list either recovered the
+        // lost member (RECOVERED) or asks this member to (RECOVER), its own copy being incomplete
+    }
+
+    /**
+     * Serves the lost member's holder's {@link RequestKind#RECOVER}: recovers {@code lost} here if this member holds
+     * a complete backup of it.
+     *
+     * @return true if this member recovers it
+     */
+    boolean takeOver(final UUID lost)
+    {
+        if (!backups.isComplete(lost))
+        {
+            return false;
+        }
+        runtime.executor().execute(() -> recover(lost));
+        return true;
+    }
+
+    /**
+     * This member holds the lost member's backups by the member list, but its resync was not complete when the
+     * member was lost (a member had joined next to it less than a flush ago): asks the others whether one holds a
+     * complete backup (the previous holder, not yet released) and recovers from it.
+     *
+     * @return true if another member took the recovery over
+     */
+    private boolean previousHolderTookOver(final UUID lost)
+    {
+        final long timeout = runtime.config().requestTimeoutMillis();
+        boolean tookOver = false;
+        for (final CompletableFuture<DataReply> answer :
+            runtime.toOtherMembers(new DataRequest(null, RequestKind.RECOVER, new long[0], null, null, lost)))
+        {
+            try
+            {
+                tookOver |= answer.get(timeout, TimeUnit.MILLISECONDS).status.length > 0;
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                return tookOver;
+            }
+            catch (final ExecutionException | TimeoutException e)
+            {
+                runtime.errorHandler().onError(e);
+            }
+        }
+        if (tookOver)
+        {
+            runtime.log("lost member " + lost + " is recovered by its previous backup holder: the resync to this " +
+                "member was not complete");
+        }
+        return tookOver;
     }
 
     /** Serves a holder's announcement that {@code lost} was recovered. */

@@ -217,6 +217,12 @@ public final class MemberRuntime
             case RECOVERED:
                 recovery.recovered(request.subject);
                 return new DataReply(new byte[0], null, null, null, null);
+            case BACKUP_COMPLETE:
+                backups.completed(caller);
+                return new DataReply(new byte[0], null, null, null, null);
+            case RECOVER:
+                return new DataReply(recovery.takeOver(request.subject) ? new byte[] {DataReply.SERVED} : new byte[0],
+                    null, null, null, null);
             case MAIN_COPIES:
                 return dataServer.mainCopies(request);
             case LEFT:

@@ -49,7 +49,18 @@ public enum RequestKind
      * The request's subject is lost and its backups were claimed: the answering member claims back the keys it handed
      * the subject whose backup the subject never confirmed, and answers once that is done.
      */
-    RECLAIM(16, "reclaim");
+    RECLAIM(16, "reclaim"),
+    /**
+     * The caller's full resync to the answering member, its new backup holder, is complete: the backups held here are
+     * all of the caller's main copies (as of its flushes) from now on, until its next resync begins.
+     */
+    BACKUP_COMPLETE(17, "backup-complete"),
+    /**
+     * The request's subject is lost and the caller, its backup holder by the member list, holds no complete backup of
+     * it (a resync to it was under way): a member that holds a complete one (the previous holder) recovers the subject
+     * and answers with one status, the others with none.
+     */
+    RECOVER(18, "recover");
 
     private static final RequestKind[] BY_CODE = values();
 
