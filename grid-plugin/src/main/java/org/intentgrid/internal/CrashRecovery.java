@@ -37,6 +37,7 @@ final class CrashRecovery
     private final BackupStore backups;
     private final HomeDirectoryServer homeDirectory;
     private final HandedOver handedOver;
+    private final RecoveryPins pins;
     private final AtomicLong recoveries = new AtomicLong();
     private final AtomicLong keysRecovered = new AtomicLong();
     private final AtomicLong keysRefused = new AtomicLong();
@@ -46,8 +47,9 @@ final class CrashRecovery
 
     CrashRecovery(
         final MemberRuntime runtime, final BackupStore backups, final HomeDirectoryServer homeDirectory,
-        final HandedOver handedOver)
+        final HandedOver handedOver, final RecoveryPins pins)
     {
+        this.pins = pins;
         this.runtime = runtime;
         this.handedOver = handedOver;
         this.backups = backups;
@@ -171,7 +173,7 @@ final class CrashRecovery
                 {
                     for (final DataRequest piece : copies.pieces())
                     {
-                        recovered += claimAndInstall(table, lost, piece);
+                        recovered += claimAndInstall(table, lost, piece, true);
                     }
                 }
                 copies.free();
@@ -185,7 +187,10 @@ final class CrashRecovery
         {
             reclaimEverywhere(lost);
             homeDirectory.ownerLost(lost);
-            runtime.toOtherMembers(new DataRequest(null, RequestKind.RECOVERED, new long[0], null, null, lost));
+            CompletableFuture.allOf(runtime.toOtherMembers(new DataRequest(null, RequestKind.RECOVERED, new long[0],
+                null, null, lost)).toArray(new CompletableFuture<?>[0]))
+                .orTimeout(runtime.config().requestTimeoutMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((told, error) -> pins.release(lost));
             // a member that left gracefully handed its keys off: its backups all moved on, nothing to report
             if (recovered > 0)
             {
@@ -235,7 +240,7 @@ final class CrashRecovery
         {
             if (!piece.getKey().isDropped())
             {
-                reclaimed += claimAndInstall(piece.getKey(), lost, piece.getValue());
+                reclaimed += claimAndInstall(piece.getKey(), lost, piece.getValue(), false);
             }
         }
         if (reclaimed > 0)
@@ -251,9 +256,11 @@ final class CrashRecovery
      * Claims one piece of backups at the keys' homes (retrying partitions that move meanwhile) and installs the
      * granted keys as main copies here.
      *
+     * @param pin true for keys recovered from {@code lost}'s backup: they stay here until the survivors' re-sends
+     *            landed ({@link RecoveryPins})
      * @return keys installed
      */
-    private long claimAndInstall(final TableStore table, final UUID lost, final DataRequest piece)
+    private long claimAndInstall(final TableStore table, final UUID lost, final DataRequest piece, final boolean pin)
     {
         final Router router = runtime.router();
         final int length = table.valueLength();
@@ -325,6 +332,10 @@ final class CrashRecovery
                         final int i = indexes.getInt(j);
                         if (replies[p].status[j] == DataReply.SERVED)
                         {
+                            if (pin)
+                            {
+                                pins.pin(lost, table.spec().name(), piece.keys[i]);
+                            }
                             table.installRecovered(piece.keys[i], piece.values, i * length, replies[p].counters[j],
                                 piece.versions[i]);
                             installed++;

@@ -24,12 +24,14 @@ final class DataServer
     private final AppliedRequests applied;
     private final BackupFlusher backup;
     private final HandedOver handedOver;
+    private final RecoveryPins pins;
 
     DataServer(
         final StoreRegistry tables, final Router router, final HomeDirectoryServer home, final MemberCounters counters,
         final MemberLifecycle lifecycle, final AppliedRequests applied, final BackupFlusher backup,
-        final HandedOver handedOver)
+        final HandedOver handedOver, final RecoveryPins pins)
     {
+        this.pins = pins;
         this.applied = applied;
         this.backup = backup;
         this.handedOver = handedOver;
@@ -104,6 +106,11 @@ final class DataServer
                         updated = true;
                         break;
                     case LOCALIZE:
+                        if (pins.isPinned(tableName, key))
+                        {
+                            reply.status[i] = DataReply.WAIT;
+                            continue;
+                        }
                         reply.versions[i] = stripe.version(slot);
                         final long counter = table.take(stripe, slot, reply.values, i * length, callerPeer);
                         reply.counters[i] = counter;

@@ -34,9 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Everything one member runs for the grid, wired together: the composition root of the protocol roles and the
@@ -89,8 +87,12 @@ public final class MemberRuntime
     private final AtomicLong requestIds = new AtomicLong();
     /** The re-sent updates' own traffic, kept apart from any worker's. */
     private final WorkerCounters resendCounters = new WorkerCounters();
-    /** Lost members whose unconfirmed updates are still being sent again: a checkpoint's sync waits for them. */
-    private final AtomicInteger resendsRunning = new AtomicInteger();
+    /**
+     * Per lost member, completes once this member sent again the lost member's updates it had not seen confirmed
+     * and they were answered: a checkpoint's sync and the answer to the lost member's RECOVERED wait for it.
+     */
+    private final Map<UUID, CompletableFuture<Void>> resent = new ConcurrentHashMap<>();
+    private final RecoveryPins pins = new RecoveryPins();
     private final ScheduledExecutorService executor;
     private volatile GridConfig config;
     private volatile IntentPolicy policy;
@@ -116,8 +118,8 @@ public final class MemberRuntime
         this.flusher = new BackupFlusher(this);
         this.confirmations = new HandOverConfirmations(flusher, port);
         this.dataServer = new DataServer(tables, router, homeDirectory, counters, lifecycle, applied, flusher,
-            handedOver);
-        this.syncServer = new SyncServer(tables, router, () -> policy, counters, applied, flusher, handedOver);
+            handedOver, pins);
+        this.syncServer = new SyncServer(tables, router, () -> policy, counters, applied, flusher, handedOver, pins);
         final ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(IO_THREADS, r ->
         {
             final Thread t = new Thread(r, "intentgrid-io-" + memberName);
@@ -130,7 +132,7 @@ public final class MemberRuntime
         this.handOff = new HandOff(tables, router, notices, counters);
         this.backups = new BackupStore(offHeap);
         this.config = config;
-        this.recovery = new CrashRecovery(this, backups, homeDirectory, handedOver);
+        this.recovery = new CrashRecovery(this, backups, homeDirectory, handedOver, pins);
         flusher.schedule(executor, config.backupFlushMillis());
         this.policy = createPolicy(config);
         this.syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond(), errorHandler);
@@ -216,7 +218,11 @@ public final class MemberRuntime
                 return new DataReply(new byte[0], null, null, null, null);
             case RECOVERED:
                 recovery.recovered(request.subject);
-                return new DataReply(new byte[0], null, null, null, null);
+                final DataReply told = new DataReply(new byte[0], null, null, null, null);
+                // the recoverer keeps the lost member's keys until every survivor's re-sends landed (RecoveryPins)
+                told.backupGate = resentOf(request.subject).thenApply(v -> v)
+                    .completeOnTimeout(null, config.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+                return told;
             case BACKUP_COMPLETE:
                 backups.completed(caller);
                 return new DataReply(new byte[0], null, null, null, null);
@@ -581,8 +587,8 @@ public final class MemberRuntime
     public void memberRemoved(final UUID lost, final List<UUID> members)
     {
         recovery.memberLost(lost, members);
-        resendsRunning.incrementAndGet();
-        executor.execute(() -> resendLost(lost));
+        final CompletableFuture<Void> done = resentOf(lost);
+        executor.execute(() -> resendLost(lost, done));
         // if the lost member held this member's backups, nothing is protected until a new holder has them
         flusher.flushSoon();
     }
@@ -591,7 +597,7 @@ public final class MemberRuntime
      * Sends again the pushes and replica deltas that {@code lost} answered but had not confirmed backed up: they
      * chase the keys to whoever recovers them, carrying their original request ids, so each lands exactly once.
      */
-    private void resendLost(final UUID lost)
+    private void resendLost(final UUID lost, final CompletableFuture<Void> done)
     {
         final List<CompletableFuture<?>> sent = new ArrayList<>();
         try
@@ -608,7 +614,7 @@ public final class MemberRuntime
         finally
         {
             CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]))
-                .whenComplete((done, error) -> resendsRunning.decrementAndGet());
+                .whenComplete((all, error) -> done.complete(null));
         }
     }
 
@@ -643,16 +649,28 @@ public final class MemberRuntime
      */
     private void awaitResends()
     {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMillis());
-        while (resendsRunning.get() > 0)
+        try
         {
-            if (System.nanoTime() > deadline)
-            {
-                throw new IllegalStateException("member " + self + " is still sending again the unconfirmed " +
-                    "updates of a lost member after " + config.requestTimeoutMillis() + " ms");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            CompletableFuture.allOf(resent.values().toArray(new CompletableFuture<?>[0]))
+                .get(config.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
         }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending again the unconfirmed updates of a lost " +
+                "member", e);
+        }
+        catch (final ExecutionException | TimeoutException e)
+        {
+            throw new IllegalStateException("member " + self + " is still sending again the unconfirmed " +
+                "updates of a lost member after " + config.requestTimeoutMillis() + " ms", e);
+        }
+    }
+
+    /** @return completes once this member sent again what {@code lost} had not confirmed, and it was answered */
+    private CompletableFuture<Void> resentOf(final UUID lost)
+    {
+        return resent.computeIfAbsent(lost, l -> new CompletableFuture<>());
     }
 
     /**

@@ -28,12 +28,14 @@ final class SyncServer
     private final AppliedRequests applied;
     private final BackupFlusher backup;
     private final HandedOver handedOver;
+    private final RecoveryPins pins;
 
     SyncServer(
         final StoreRegistry tables, final Router router, final Supplier<IntentPolicy> policy,
         final MemberCounters counters, final AppliedRequests applied, final BackupFlusher backup,
-        final HandedOver handedOver)
+        final HandedOver handedOver, final RecoveryPins pins)
     {
+        this.pins = pins;
         this.applied = applied;
         this.backup = backup;
         this.handedOver = handedOver;
@@ -135,8 +137,9 @@ final class SyncServer
                 byte result = SyncBatchReply.SERVED;
                 if (refresh)
                 {
-                    final boolean replicate = decider.replicate(table.activeIntent(stripe, key),
-                        interest.othersInterested(batch.spec.name(), key, callerPeer));
+                    final boolean replicate = pins.isPinned(batch.spec.name(), key) ||
+                        decider.replicate(table.activeIntent(stripe, key),
+                            interest.othersInterested(batch.spec.name(), key, callerPeer));
                     if (replicate)
                     {
                         counters.replicateDecisions.incrementAndGet();

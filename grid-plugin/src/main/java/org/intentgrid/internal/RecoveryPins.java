@@ -1,0 +1,59 @@
+package org.intentgrid.internal;
+
+import org.agrona.collections.LongHashSet;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Keys this member recovered from a lost member's backups, kept here until every survivor has sent again the lost
+ * member's updates it had not seen confirmed ({@link UnconfirmedUpdates}). Only this member can tell such a re-sent
+ * update from a new one (it holds the lost member's fingerprints, {@link AppliedRequests}); a key that moved on to
+ * another member before a re-send arrived would have had it applied twice. So a pinned key is not handed over:
+ * a localize is asked to wait, and a sync round's request gets a replica instead.
+ * <p>
+ * Checked under stripe locks on the serving paths; {@link #isPinned} costs one volatile read while nothing is pinned.
+ * Its own monitor is never held while a stripe lock is taken.
+ */
+final class RecoveryPins
+{
+    /** Per lost member, per table name, the keys recovered from its backups. Guarded by this. */
+    private final Map<UUID, Map<String, LongHashSet>> byLost = new HashMap<>();
+    private volatile boolean any;
+
+    /** Pins {@code key} of {@code table}, recovered from {@code lost}'s backup. */
+    synchronized void pin(final UUID lost, final String table, final long key)
+    {
+        byLost.computeIfAbsent(lost, l -> new HashMap<>()).computeIfAbsent(table, t -> new LongHashSet()).add(key);
+        any = true;
+    }
+
+    /** Every survivor sent again what {@code lost} had not confirmed (or the wait timed out): its keys may move. */
+    synchronized void release(final UUID lost)
+    {
+        byLost.remove(lost);
+        any = !byLost.isEmpty();
+    }
+
+    /** @return true if {@code key} of {@code table} must stay here for now */
+    boolean isPinned(final String table, final long key)
+    {
+        if (!any)
+        {
+            return false;
+        }
+        synchronized (this)
+        {
+            for (final Map<String, LongHashSet> tables : byLost.values())
+            {
+                final LongHashSet keys = tables.get(table);
+                if (keys != null && keys.contains(key))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}
