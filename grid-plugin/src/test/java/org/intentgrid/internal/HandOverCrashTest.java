@@ -60,7 +60,7 @@ class HandOverCrashTest
     @Test
     void aKeyLocalizedByAMemberThatCrashesBeforeItsBackupHasItKeepsItsValue()
     {
-        homesAt(a);
+        cluster.homesAt(a);
         final float[] expected = pushedAtA();
 
         refuseBackupsOf(b, false);
@@ -79,7 +79,7 @@ class HandOverCrashTest
     @Test
     void aKeyLocalizedAwayFromItsHomeWhoseNoticeNeverArrivedIsAnsweredAgain()
     {
-        homesAt(c);
+        cluster.homesAt(c);
         final WorkerEngine first = a.newWorker();
         first.localize(first.store(SPEC), new long[] {KEY}).await();
         final float[] expected = pushedAtA();
@@ -89,8 +89,8 @@ class HandOverCrashTest
         final TableStore store = worker.store(SPEC);
         store.setHint(KEY, b.router().peerIndex(a.self()));
         worker.localize(store, new long[] {KEY});
-        awaitTrue(() -> cluster.traffic().contains("home notice m2 -> m3"), "b's notice to the home was sent");
-        awaitTrue(() -> store.holdsMain(KEY), "b installed the key");
+        cluster.await(() -> cluster.traffic().contains("home notice m2 -> m3"), "b's notice to the home was sent");
+        cluster.await(() -> store.holdsMain(KEY), "b installed the key");
 
         crashAndAwaitRecovery(b);
         assertSurvived(expected);
@@ -100,20 +100,12 @@ class HandOverCrashTest
     @Test
     void theOldOwnerForgetsItsCopyOnceTheNewOwnersBackupHasIt()
     {
-        homesAt(a);
+        cluster.homesAt(a);
         pushedAtA();
         final WorkerEngine worker = b.newWorker();
         worker.localize(worker.store(SPEC), new long[] {KEY}).await();
-        awaitTrue(() -> a.backupStats().handedOverUnconfirmed() == 0, "a forgot its copy after b's confirmation");
+        cluster.await(() -> a.backupStats().handedOverUnconfirmed() == 0, "a forgot its copy after b's confirmation");
         assertTrue(cluster.traffic().contains("direct handed-over m2 -> m1"), "b confirmed: " + cluster.traffic());
-    }
-
-    private void homesAt(final MemberRuntime home)
-    {
-        for (int p = 0; p < PARTITIONS; p++)
-        {
-            cluster.partitionOwner(p, home.self());
-        }
     }
 
     /** Creates the key, adds {@code AMOUNT} to it from a worker on a (which then holds it), returns its value. */
@@ -157,7 +149,7 @@ class HandOverCrashTest
     private void crashAndAwaitRecovery(final MemberRuntime member)
     {
         cluster.crash(member.self());
-        awaitTrue(() -> cluster.traffic().stream().anyMatch(m -> m.startsWith("direct recovered")),
+        cluster.await(() -> cluster.traffic().stream().anyMatch(m -> m.startsWith("direct recovered")),
             "the lost member's holder announced its recovery");
     }
 
@@ -174,26 +166,5 @@ class HandOverCrashTest
         assertEquals(0, a.backupStats().handedOverUnconfirmed());
         assertTrue(cluster.traffic().stream().anyMatch(m -> m.startsWith("log m1: ") &&
             m.contains("reclaimed 1 main copies handed to lost member")), "a logged what it reclaimed");
-    }
-
-    private static void awaitTrue(final java.util.function.BooleanSupplier condition, final String what)
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            try
-            {
-                Thread.sleep(5);
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

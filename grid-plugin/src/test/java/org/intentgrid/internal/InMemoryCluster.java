@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * A cluster of member runtimes in one JVM without Hazelcast: each member gets an {@link InMemoryClusterPort}, and
@@ -125,6 +127,33 @@ public final class InMemoryCluster implements AutoCloseable
         synchronized (partitionOwners)
         {
             partitionOwners[partition] = owner;
+        }
+    }
+
+    /** Makes {@code home} the owner of every partition (the home of every key). */
+    public void homesAt(final MemberRuntime home)
+    {
+        for (int p = 0; p < partitionCount; p++)
+        {
+            partitionOwner(p, home.self());
+        }
+    }
+
+    /**
+     * Waits up to 20 s until {@code condition} holds.
+     *
+     * @throws AssertionError naming {@code what} if it never did
+     */
+    public void await(final BooleanSupplier condition, final String what)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("timed out waiting until " + what + "; traffic: " + traffic);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
     }
 

@@ -55,7 +55,7 @@ class UnconfirmedUpdatesCrashTest
         assertEquals(0, a.backupStats().flushes(), "a has not flushed yet");
         assertEquals(1, b.backupStats().updatesUnconfirmed(), "b keeps the push until a's backup has it");
 
-        partitionsTo(b);
+        cluster.homesAt(b);
         cluster.crash(a.self());
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         float[] now;
@@ -72,7 +72,7 @@ class UnconfirmedUpdatesCrashTest
     void aCheckpointSyncWaitsForTheUpdatesSentAgainAfterACrash()
     {
         final float[] expected = pushFromBToAKeyOfA();
-        partitionsTo(b);
+        cluster.homesAt(b);
         final AtomicBoolean delayed = new AtomicBoolean();
         cluster.interceptor((message, from, to, payload) ->
         {
@@ -94,7 +94,7 @@ class UnconfirmedUpdatesCrashTest
     /** Creates the key at a (its home), adds {@code AMOUNT} to it from b; returns the value it has now. */
     private float[] pushFromBToAKeyOfA()
     {
-        partitionsTo(a);
+        cluster.homesAt(a);
         final WorkerEngine atA = a.newWorker();
         final float[] value = new float[SPEC.valueLength()];
         atA.pull(atA.store(SPEC), new long[] {KEY}, value, null, 1).await();
@@ -113,13 +113,5 @@ class UnconfirmedUpdatesCrashTest
         final float[] now = new float[SPEC.valueLength()];
         atB.pull(atB.store(SPEC), new long[] {KEY}, now, null, 1).await();
         return now;
-    }
-
-    private void partitionsTo(final MemberRuntime home)
-    {
-        for (int p = 0; p < PARTITIONS; p++)
-        {
-            cluster.partitionOwner(p, home.self());
-        }
     }
 }

@@ -1,0 +1,132 @@
+package org.intentgrid.internal;
+
+import org.intentgrid.GridConfig;
+import org.intentgrid.Init;
+import org.intentgrid.TableSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two narrow windows of crash recovery, made certain with in-memory members (a, the keys' home, and b, which holds
+ * the key and crashes; c joins at the end of the member list, so it becomes b's backup holder):
+ * <ul>
+ *     <li>b is lost while its backups move from a to c (c joined less than a flush ago; here b's resync to c is
+ *     refused): the previous holder a, whose copy is complete, recovers b when c, whose copy is partial, asks it
+ *     (before, c recovered from its partial copy and b's key started again from its initializer);</li>
+ *     <li>a pushed to b's key, b's flush carried the push to c, and b crashed before a heard so: a sends the push
+ *     again, and only c, which recovered the key, can tell it is applied. The recovered key stays at c until a's
+ *     re-send was answered ({@link RecoveryPins}); before, a localize moved it on to a while the re-send (delayed
+ *     here) was on its way, and a applied the push a second time.</li>
+ * </ul>
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RecoveryWindowsTest
+{
+    private static final TableSpec SPEC = TableSpec.of("windows", 1000, 4).init(Init.uniform(-1, 1, 9));
+    private static final int PARTITIONS = 4;
+    private static final long KEY = 31;
+    private static final float AMOUNT = 2f;
+    private static final GridConfig CONFIG = GridConfig.embedded().requestTimeoutMillis(5000);
+
+    private final InMemoryCluster cluster = new InMemoryCluster(PARTITIONS);
+    private final MemberRuntime a = cluster.addMember(CONFIG);
+    private final MemberRuntime b = cluster.addMember(CONFIG);
+
+    @AfterEach
+    void stop() throws Exception
+    {
+        cluster.close();
+    }
+
+    @Test
+    void aMemberLostDuringItsResyncToANewHolderIsRecoveredByThePreviousHolder()
+    {
+        final float[] expected = keyAtBPushedFrom(b);
+        assertEquals(1, a.backupStats().backupKeysHeld(), "a holds b's backup");
+
+        cluster.interceptor((message, from, to, payload) -> from.equals(b.self()) && message.startsWith(
+            "direct backup") && !to.equals(a.self()) ?
+            CompletableFuture.failedFuture(new IllegalStateException("resync refused by the test")) : null);
+        final MemberRuntime c = cluster.addMember(CONFIG);
+        cluster.homesAt(a);
+        cluster.await(() -> cluster.traffic().contains("direct backup-reset m2 -> m3"), "b began its resync to c");
+
+        cluster.crash(b.self());
+        cluster.await(() -> a.backupStats().keysRecovered() == 1, "a recovered b's key");
+        assertTrue(cluster.traffic().contains("direct recover m3 -> m1"), "c, whose copy was partial, asked a: " +
+            cluster.traffic());
+        assertArrayEquals(expected, pull(c.newWorker()), 1e-6f,
+            () -> "b's key kept its value; traffic: " + cluster.traffic());
+        assertTrue(a.tables().liveTable(SPEC).holdsMain(KEY), "a holds it now");
+    }
+
+    @Test
+    void aReSentUpdateIsNotAppliedAgainWhenItsRecoveredKeyMovesOn()
+    {
+        final MemberRuntime c = cluster.addMember(CONFIG);
+        final float[] expected = keyAtBPushedFrom(a);
+        assertEquals(1, a.backupStats().updatesUnconfirmed(), "a has not heard that b's backup has its push");
+
+        final AtomicBoolean delayed = new AtomicBoolean();
+        cluster.interceptor((message, from, to, payload) ->
+        {
+            if (from.equals(a.self()) && message.endsWith("push") && delayed.compareAndSet(false, true))
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            }
+            return null;
+        });
+        cluster.crash(b.self());
+        cluster.await(() -> c.backupStats().keysRecovered() == 1, "c recovered b's key");
+        final WorkerEngine atA = a.newWorker();
+        atA.localize(atA.store(SPEC), new long[] {KEY}).await();
+        // returns once a's re-sends were answered
+        a.syncCluster();
+
+        final float[] now = pull(atA);
+        assertTrue(delayed.get(), "a's re-send was delayed: " + cluster.traffic());
+        assertTrue(atA.store(SPEC).holdsMain(KEY), "the key moved to a once a's re-send was answered");
+        assertArrayEquals(expected, now, 1e-6f, () -> "a's push counted once; traffic: " + cluster.traffic());
+    }
+
+    /**
+     * Moves the key to b, adds {@code AMOUNT} to it from a worker on {@code pusher}, and has b's backup flushed.
+     *
+     * @return the key's value now
+     */
+    private float[] keyAtBPushedFrom(final MemberRuntime pusher)
+    {
+        cluster.homesAt(a);
+        final WorkerEngine atB = b.newWorker();
+        atB.localize(atB.store(SPEC), new long[] {KEY}).await();
+        final float[] value = pull(atB);
+        final float[] update = new float[SPEC.valueLength()];
+        Arrays.fill(update, AMOUNT);
+        final WorkerEngine worker = pusher.newWorker();
+        worker.push(worker.store(SPEC), new long[] {KEY}, update).await();
+        for (int e = 0; e < value.length; e++)
+        {
+            value[e] += AMOUNT;
+        }
+        b.flushBackup();
+        return value;
+    }
+
+    private static float[] pull(final WorkerEngine worker)
+    {
+        final float[] value = new float[SPEC.valueLength()];
+        worker.pull(worker.store(SPEC), new long[] {KEY}, value, null, 1).await();
+        return value;
+    }
+}
