@@ -220,8 +220,7 @@ public final class MemberRuntime
                 recovery.recovered(request.subject);
                 final DataReply told = new DataReply(new byte[0], null, null, null, null);
                 // the recoverer keeps the lost member's keys until every survivor's re-sends landed (RecoveryPins)
-                told.backupGate = resentOf(request.subject).thenApply(v -> v)
-                    .completeOnTimeout(null, config.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+                told.backupGate = resentOf(request.subject);
                 return told;
             case BACKUP_COMPLETE:
                 backups.completed(caller);
@@ -667,10 +666,15 @@ public final class MemberRuntime
         }
     }
 
-    /** @return completes once this member sent again what {@code lost} had not confirmed, and it was answered */
+    /**
+     * @return completes once this member sent again what {@code lost} had not confirmed and it was answered, or
+     *         after twice the request timeout (a re-send fails after one; and a member that joined after {@code lost}
+     *         was removed hears it was recovered, but never that it was lost)
+     */
     private CompletableFuture<Void> resentOf(final UUID lost)
     {
-        return resent.computeIfAbsent(lost, l -> new CompletableFuture<>());
+        return resent.computeIfAbsent(lost, l -> new CompletableFuture<Void>()
+            .completeOnTimeout(null, 2 * config.requestTimeoutMillis(), TimeUnit.MILLISECONDS));
     }
 
     /**
