@@ -328,8 +328,13 @@ final class ExactlyOnceCheckpoints
                 keys.add(finishedMark(index));
             });
             final Set<String> present = marks.getAll(keys).keySet();
-            missing.stream().filter(index -> present.contains(savedMark(number, index)) ||
-                present.contains(finishedMark(index))).forEach(missing::clear);
+            for (int index = missing.nextSetBit(0); index >= 0; index = missing.nextSetBit(index + 1))
+            {
+                if (present.contains(savedMark(number, index)) || present.contains(finishedMark(index)))
+                {
+                    missing.clear(index);
+                }
+            }
             if (missing.isEmpty())
             {
                 return;
