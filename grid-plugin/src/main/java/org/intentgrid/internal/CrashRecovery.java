@@ -118,24 +118,12 @@ final class CrashRecovery
      */
     private boolean previousHolderTookOver(final UUID lost)
     {
-        final long timeout = runtime.config().requestTimeoutMillis();
         boolean tookOver = false;
         for (final CompletableFuture<DataReply> answer :
             runtime.toOtherMembers(new DataRequest(null, RequestKind.RECOVER, new long[0], null, null, lost)))
         {
-            try
-            {
-                tookOver |= answer.get(timeout, TimeUnit.MILLISECONDS).status.length > 0;
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-                return tookOver;
-            }
-            catch (final ExecutionException | TimeoutException e)
-            {
-                runtime.errorHandler().onError(e);
-            }
+            final DataReply reply = await(answer);
+            tookOver |= reply != null && reply.status.length > 0;
         }
         if (tookOver)
         {
