@@ -22,10 +22,12 @@ import java.util.concurrent.CompletableFuture;
 public final class TableStore
 {
     /**
-     * Size a chunk of slots aims at: large enough that allocations are rare, small enough that a sparsely touched
-     * big table (one key in each of 1024 stripes) does not take gigabytes.
+     * Size a chunk of slots aims at: above glibc's mmap threshold (128 KiB), where first touches of a big table
+     * ran 1.3x faster than from 64 KiB chunks carved out of malloc's arenas (10M keys x 64 floats, one member:
+     * 1.7 to 2.2M keys/s); small enough that a sparsely touched big table (one key in each of 1024 stripes) takes
+     * 256 MiB of address space, not gigabytes (untouched pages of a chunk take no RAM).
      */
-    private static final long CHUNK_BYTES = 64 << 10;
+    private static final long CHUNK_BYTES = 256 << 10;
     private final TableSpec spec;
     private final int valueLength;
     private final Stripe[] stripes;
