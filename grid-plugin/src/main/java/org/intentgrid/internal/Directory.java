@@ -1,7 +1,6 @@
 package org.intentgrid.internal;
 
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.collections.LongHashSet;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,8 +50,6 @@ final class Directory
             return counter;
         }
     }
-
-    private static final float SET_LOAD_FACTOR = 0.9f;
 
     private final Partition[] partitions;
     /** Dropped tables: late backups or notices for them must not bring entries back. */
@@ -212,7 +209,7 @@ final class Directory
         private final Long2ObjectHashMap<Entry> moved = new Long2ObjectHashMap<>();
         /** Members that materialized keys that never moved, and those keys. */
         private UUID[] materializers = new UUID[0];
-        private LongHashSet[] unmoved = new LongHashSet[0];
+        private ShardedLongSet[] unmoved = new ShardedLongSet[0];
 
         Entry get(final long key)
         {
@@ -283,7 +280,7 @@ final class Directory
             return -1;
         }
 
-        private LongHashSet unmovedOf(final UUID owner)
+        private ShardedLongSet unmovedOf(final UUID owner)
         {
             for (int i = 0; i < materializers.length; i++)
             {
@@ -296,14 +293,14 @@ final class Directory
             materializers = Arrays.copyOf(materializers, n + 1);
             unmoved = Arrays.copyOf(unmoved, n + 1);
             materializers[n] = owner;
-            unmoved[n] = new LongHashSet(LongHashSet.DEFAULT_INITIAL_CAPACITY, SET_LOAD_FACTOR);
+            unmoved[n] = new ShardedLongSet();
             return unmoved[n];
         }
 
         int size()
         {
             int size = moved.size();
-            for (final LongHashSet keys : unmoved)
+            for (final ShardedLongSet keys : unmoved)
             {
                 size += keys.size();
             }
@@ -327,12 +324,9 @@ final class Directory
             }
             for (int m = 0; m < unmoved.length; m++)
             {
-                final LongHashSet.LongIterator keysOf = unmoved[m].iterator();
-                while (keysOf.hasNext())
-                {
-                    keys[i] = keysOf.nextValue();
-                    owners[i++] = materializers[m];
-                }
+                final int copied = unmoved[m].copyTo(keys, i);
+                Arrays.fill(owners, i, i + copied, materializers[m]);
+                i += copied;
             }
             return new DirectoryChunk(table, keys, owners, counters);
         }
