@@ -145,7 +145,8 @@ public final class GridService implements ManagedService, RemoteService, Migrati
             return null;
         }
         final List<DirectoryChunk> chunks = runtime.directorySnapshot(event.getPartitionId());
-        return chunks.isEmpty() ? null : new DirectoryReplicationOp(chunks);
+        final UUID[] lostOwners = runtime.lostOwners();
+        return chunks.isEmpty() && lostOwners.length == 0 ? null : new DirectoryReplicationOp(chunks, lostOwners);
     }
 
     @Override

@@ -95,6 +95,12 @@ final class Directory
         return lost.contains(member);
     }
 
+    /** @return the members whose entries are void here ({@link #ownerLost}), for a partition's replication */
+    UUID[] lostOwners()
+    {
+        return lost.toArray(new UUID[0]);
+    }
+
     /** @return the entry of a key in a partition held here, or null */
     Entry get(final int partition, final String table, final long key)
     {
@@ -187,9 +193,20 @@ final class Directory
         }
     }
 
-    /** Replaces a partition's entries with migrated ones. */
-    void replace(final int partition, final List<DirectoryChunk> chunks)
+    /**
+     * Replaces a partition's entries with migrated ones. {@code lostOwners} are the members the sender knew were
+     * lost and recovered: a member that joined after a loss missed its announcement, and other partitions may have
+     * reached it from members that had not heard of it yet, so it voids their entries here too.
+     */
+    void replace(final int partition, final List<DirectoryChunk> chunks, final UUID[] lostOwners)
     {
+        for (final UUID owner : lostOwners)
+        {
+            if (!lost.contains(owner))
+            {
+                ownerLost(owner);
+            }
+        }
         clear(partition);
         for (final DirectoryChunk chunk : chunks)
         {

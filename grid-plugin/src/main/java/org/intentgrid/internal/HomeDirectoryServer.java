@@ -153,10 +153,16 @@ final class HomeDirectoryServer
         return directory.snapshot(partition);
     }
 
-    /** Replaces a partition's entries with migrated ones. */
-    void replace(final int partition, final List<DirectoryChunk> chunks)
+    /** @return the members whose entries are void here, sent along with a partition's entries */
+    UUID[] lostOwners()
     {
-        directory.replace(partition, chunks);
+        return directory.lostOwners();
+    }
+
+    /** Replaces a partition's entries with migrated ones; voids entries naming {@code lostOwners} everywhere. */
+    void replace(final int partition, final List<DirectoryChunk> chunks, final UUID[] lostOwners)
+    {
+        directory.replace(partition, chunks, lostOwners);
     }
 
     /** Drops a partition's entries (it migrated away, or a migration to here was rolled back). */

@@ -533,10 +533,19 @@ public final class MemberRuntime
         return homeDirectory.snapshot(partition);
     }
 
-    /** Replaces a partition's directory entries with migrated ones. */
-    public void replaceDirectory(final int partition, final List<DirectoryChunk> chunks)
+    /** @return the lost members whose directory entries are void here; a partition's replication carries them */
+    public UUID[] lostOwners()
     {
-        homeDirectory.replace(partition, chunks);
+        return homeDirectory.lostOwners();
+    }
+
+    /**
+     * Replaces a partition's directory entries with migrated ones, and voids entries naming {@code lostOwners} (the
+     * sender's {@link #lostOwners}) in every partition held here.
+     */
+    public void replaceDirectory(final int partition, final List<DirectoryChunk> chunks, final UUID[] lostOwners)
+    {
+        homeDirectory.replace(partition, chunks, lostOwners);
     }
 
     /** Drops a partition's directory entries (it migrated away, or a migration here was rolled back). */

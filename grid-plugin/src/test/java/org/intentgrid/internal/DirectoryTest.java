@@ -43,10 +43,34 @@ class DirectoryTest
         final List<DirectoryChunk> snapshot = directory.snapshot(0);
         assertEquals(1, snapshot.size());
         assertEquals(2, snapshot.get(0).keys.length);
-        directory.replace(3, snapshot);
+        directory.replace(3, snapshot, new UUID[0]);
         assertEquals(A, directory.get(3, "t", 1).owner());
         directory.clear(0);
         assertNull(directory.get(0, "t", 1));
+    }
+
+    @Test
+    void aReplicatedPartitionTellsAMemberThatJoinedAfterALossWhichOwnersWereLost()
+    {
+        // the sender heard that B was lost and recovered; the receiver joined after that announcement, and got
+        // partition 1 from a member that had not heard of it yet
+        final Directory sender = new Directory(4);
+        sender.putIfNewer(0, "t", 1, A, 0);
+        sender.putIfNewer(0, "t", 2, B, 0);
+        sender.ownerLost(B);
+        final Directory joined = new Directory(4);
+        joined.replace(1, List.of(new DirectoryChunk("t", new long[] {5}, new UUID[] {B}, new long[] {3})),
+            new UUID[0]);
+        assertEquals(B, joined.get(1, "t", 5).owner());
+
+        joined.replace(0, sender.snapshot(0), sender.lostOwners());
+
+        assertTrue(joined.isLost(B));
+        assertNull(joined.get(1, "t", 5), "an entry naming the lost member, from another partition's sender");
+        assertEquals(A, joined.get(0, "t", 1).owner());
+        assertNull(joined.get(0, "t", 2));
+        joined.apply(2, new DirectoryChunk("t", new long[] {9}, new UUID[] {B}, new long[] {0}));
+        assertNull(joined.get(2, "t", 9), "a late backup naming the lost member");
     }
 
     @Test
