@@ -68,13 +68,20 @@ final class DataServer
         final LongHashSet recordedNow = request.requestId == 0 ? null : new LongHashSet();
         boolean updated = false;
         int served = 0;
-        for (int i = 0; i < n; i++)
+        // consecutive keys of one stripe share one hold of its lock (a bulk creation sends its keys grouped by stripe)
+        Stripe locked = null;
+        long stamp = 0;
+        try
         {
-            final long key = request.keys[i];
-            final Stripe stripe = table.stripe(key);
-            final long stamp = stripe.lock();
-            try
+            for (int i = 0; i < n; i++)
             {
+                final long key = request.keys[i];
+                final Stripe stripe = table.stripe(key);
+                if (stripe != locked)
+                {
+                    stamp = relock(locked, stamp, stripe);
+                    locked = stripe;
+                }
                 int slot = stripe.mainSlotOf(key);
                 if (slot < 0)
                 {
@@ -106,19 +113,9 @@ final class DataServer
                         updated = true;
                         break;
                     case LOCALIZE:
-                        if (pins.isPinned(tableName, key))
+                        if (!handOver(table, stripe, slot, i, reply, caller, callerPeer, homePartition, changes))
                         {
-                            reply.status[i] = DataReply.WAIT;
                             continue;
-                        }
-                        reply.versions[i] = stripe.version(slot);
-                        final long counter = table.take(stripe, slot, reply.values, i * length, callerPeer);
-                        reply.counters[i] = counter;
-                        handedOver.keep(caller, table, key, reply.values, i * length, counter, reply.versions[i]);
-                        counters.relocationsOut.incrementAndGet();
-                        if (homePartition >= 0)
-                        {
-                            home.recordMove(homePartition, tableName, key, caller, counter, changes);
                         }
                         break;
                     case MATERIALIZE:
@@ -133,9 +130,12 @@ final class DataServer
                 }
                 served++;
             }
-            finally
+        }
+        finally
+        {
+            if (locked != null)
             {
-                stripe.unlock(stamp);
+                locked.unlock(stamp);
             }
         }
         if (kind != RequestKind.MATERIALIZE)
@@ -147,6 +147,45 @@ final class DataServer
             reply.directoryChanges = changes.toChunkOrNull();
         }
         return withBackupTerms(reply, kind, updated);
+    }
+
+    /** Releases the stripe lock held (if any) and takes {@code next}'s: @return the new stamp */
+    private static long relock(final Stripe held, final long stamp, final Stripe next)
+    {
+        if (held != null)
+        {
+            held.unlock(stamp);
+        }
+        return next.lock();
+    }
+
+    /**
+     * Hands the main copy of key {@code i} of a localize over to its caller, unless a recovery pinned it.
+     *
+     * @return false if the key is pinned (the reply says wait)
+     */
+    private boolean handOver(
+        final TableStore table, final Stripe stripe, final int slot, final int i, final DataReply reply,
+        final UUID caller, final int callerPeer, final int homePartition, final DirectoryChanges changes)
+    {
+        final String tableName = table.spec().name();
+        final long key = stripe.key(slot);
+        if (pins.isPinned(tableName, key))
+        {
+            reply.status[i] = DataReply.WAIT;
+            return false;
+        }
+        final int length = table.valueLength();
+        reply.versions[i] = stripe.version(slot);
+        final long counter = table.take(stripe, slot, reply.values, i * length, callerPeer);
+        reply.counters[i] = counter;
+        handedOver.keep(caller, table, key, reply.values, i * length, counter, reply.versions[i]);
+        counters.relocationsOut.incrementAndGet();
+        if (homePartition >= 0)
+        {
+            home.recordMove(homePartition, tableName, key, caller, counter, changes);
+        }
+        return true;
     }
 
     /**

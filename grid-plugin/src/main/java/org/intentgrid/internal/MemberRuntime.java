@@ -324,6 +324,7 @@ public final class MemberRuntime
             {
                 if (counts[p] > 0)
                 {
+                    table.groupByStripe(keysOf[p]);
                     partitions[g] = p;
                     requests[g++] = new DataRequest(spec, RequestKind.MATERIALIZE, keysOf[p], null, null, null);
                 }

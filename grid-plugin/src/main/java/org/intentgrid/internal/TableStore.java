@@ -88,7 +88,35 @@ public final class TableStore
 
     Stripe stripe(final long key)
     {
-        return stripes[(int)Hashing.mix64(key) & stripeMask];
+        return stripes[stripeIndex(key)];
+    }
+
+    private int stripeIndex(final long key)
+    {
+        return (int)Hashing.mix64(key) & stripeMask;
+    }
+
+    /**
+     * Orders {@code keys} by stripe (a counting sort), so that a bulk request served at the home holds each stripe's
+     * lock once per run of keys and writes that stripe's new slots one after another.
+     */
+    void groupByStripe(final long[] keys)
+    {
+        final int[] next = new int[stripes.length + 1];
+        for (final long key : keys)
+        {
+            next[stripeIndex(key) + 1]++;
+        }
+        for (int s = 1; s < next.length; s++)
+        {
+            next[s] += next[s - 1];
+        }
+        final long[] grouped = new long[keys.length];
+        for (final long key : keys)
+        {
+            grouped[next[stripeIndex(key)]++] = key;
+        }
+        System.arraycopy(grouped, 0, keys, 0, keys.length);
     }
 
     /**
