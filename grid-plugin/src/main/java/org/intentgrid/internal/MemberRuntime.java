@@ -565,20 +565,38 @@ public final class MemberRuntime
     {
         lifecycle.beginLeave();
         final long handedOff = handOff.run(timeoutMillis);
-        final List<CompletableFuture<DataReply>> told =
-            toOtherMembers(new DataRequest(null, RequestKind.LEFT, new long[0], null, null, self));
-        try
+        final List<UUID> others = new ArrayList<>();
+        final List<CompletableFuture<DataReply>> told = new ArrayList<>();
+        for (final UUID member : port.members())
         {
-            CompletableFuture.allOf(told.toArray(CompletableFuture[]::new)).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            if (!member.equals(self))
+            {
+                others.add(member);
+                told.add(port.direct(member, new DataRequest(null, RequestKind.LEFT, new long[0], null, null, self)));
+            }
         }
-        catch (final InterruptedException e)
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (int i = 0; i < told.size(); i++)
         {
-            Thread.currentThread().interrupt();
-        }
-        catch (final ExecutionException | TimeoutException e)
-        {
-            // a member that did not hear it sends this member's unconfirmed updates again: at most a duplicate
-            errorHandler.onError(e);
+            try
+            {
+                told.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            catch (final ExecutionException | TimeoutException e)
+            {
+                // the members of an embedded grid leave one after the other: one that left meanwhile need not hear
+                // it; one still here sends this member's unconfirmed updates again, at most a duplicate
+                if (port.isMember(others.get(i)))
+                {
+                    errorHandler.onError(new IllegalStateException("member " + others.get(i) + " did not hear " +
+                        "within " + timeoutMillis + " ms that " + self + " left", e));
+                }
+            }
         }
         return handedOff;
     }
