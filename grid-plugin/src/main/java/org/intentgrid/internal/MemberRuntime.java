@@ -324,9 +324,9 @@ public final class MemberRuntime
             {
                 if (counts[p] > 0)
                 {
-                    table.groupByStripe(keysOf[p]);
                     partitions[g] = p;
-                    requests[g++] = new DataRequest(spec, RequestKind.MATERIALIZE, keysOf[p], null, null, null);
+                    requests[g++] = new DataRequest(spec, RequestKind.MATERIALIZE, table.groupedByStripe(keysOf[p]),
+                        null, null, null);
                 }
             }
             served += groups == 0 ? 0 : countServed(port.home(self, partitions, requests).join());
@@ -565,38 +565,20 @@ public final class MemberRuntime
     {
         lifecycle.beginLeave();
         final long handedOff = handOff.run(timeoutMillis);
-        final List<UUID> others = new ArrayList<>();
-        final List<CompletableFuture<DataReply>> told = new ArrayList<>();
-        for (final UUID member : port.members())
+        final List<CompletableFuture<DataReply>> told =
+            toOtherMembers(new DataRequest(null, RequestKind.LEFT, new long[0], null, null, self));
+        try
         {
-            if (!member.equals(self))
-            {
-                others.add(member);
-                told.add(port.direct(member, new DataRequest(null, RequestKind.LEFT, new long[0], null, null, self)));
-            }
+            CompletableFuture.allOf(told.toArray(CompletableFuture[]::new)).get(timeoutMillis, TimeUnit.MILLISECONDS);
         }
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        for (int i = 0; i < told.size(); i++)
+        catch (final InterruptedException e)
         {
-            try
-            {
-                told.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            catch (final ExecutionException | TimeoutException e)
-            {
-                // the members of an embedded grid leave one after the other: one that left meanwhile need not hear
-                // it; one still here sends this member's unconfirmed updates again, at most a duplicate
-                if (port.isMember(others.get(i)))
-                {
-                    errorHandler.onError(new IllegalStateException("member " + others.get(i) + " did not hear " +
-                        "within " + timeoutMillis + " ms that " + self + " left", e));
-                }
-            }
+            Thread.currentThread().interrupt();
+        }
+        catch (final ExecutionException | TimeoutException e)
+        {
+            // a member that did not hear it sends this member's unconfirmed updates again: at most a duplicate
+            errorHandler.onError(e);
         }
         return handedOff;
     }
@@ -772,7 +754,12 @@ public final class MemberRuntime
         }
     }
 
-    /** Sends {@code request} to every other member. */
+    /**
+     * Sends {@code request} to every other member. A member that is no longer in the cluster when its answer fails
+     * need not answer: its answer completes with null (the members of an embedded grid leave one after the other,
+     * so the member list a request went out to can name one that just left). The failure of a member still here
+     * names it.
+     */
     List<CompletableFuture<DataReply>> toOtherMembers(final DataRequest request)
     {
         final List<CompletableFuture<DataReply>> answers = new ArrayList<>();
@@ -780,7 +767,10 @@ public final class MemberRuntime
         {
             if (!member.equals(self))
             {
-                answers.add(port.direct(member, request));
+                answers.add(port.direct(member, request).exceptionallyCompose(e -> port.isMember(member) ?
+                    CompletableFuture.failedFuture(new IllegalStateException("member " + member + " did not answer " +
+                        "a " + request.kind.label() + " request", e)) :
+                    CompletableFuture.completedFuture(null)));
             }
         }
         return answers;

@@ -99,8 +99,10 @@ public final class TableStore
     /**
      * Orders {@code keys} by stripe (a counting sort), so that a bulk request served at the home holds each stripe's
      * lock once per run of keys and writes that stripe's new slots one after another.
+     *
+     * @return the keys grouped by stripe, in a new array
      */
-    void groupByStripe(final long[] keys)
+    long[] groupedByStripe(final long[] keys)
     {
         final int[] next = new int[stripes.length + 1];
         for (final long key : keys)
@@ -116,7 +118,7 @@ public final class TableStore
         {
             grouped[next[stripeIndex(key)]++] = key;
         }
-        System.arraycopy(grouped, 0, keys, 0, keys.length);
+        return grouped;
     }
 
     /**
