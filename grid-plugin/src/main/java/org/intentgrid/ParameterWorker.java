@@ -1,5 +1,6 @@
 package org.intentgrid;
 
+import org.intentgrid.internal.FiniteScan;
 import org.intentgrid.internal.TableStore;
 import org.intentgrid.internal.WorkerEngine;
 import org.intentgrid.spi.PreparedSample;
@@ -372,15 +373,13 @@ public final class ParameterWorker implements AutoCloseable
 
     private static void checkFinite(final Table table, final long[] keys, final float[] input, final String op)
     {
-        final int length = table.valueLength();
-        for (int i = 0; i < input.length; i++)
+        final int i = FiniteScan.firstNonFinite(input);
+        if (i >= 0)
         {
-            if (!Float.isFinite(input[i]))
-            {
-                throw new IllegalArgumentException(op + " on table '" + table.name() + "': value " + input[i] +
-                    " for key " + keys[i / length] + " (element " + (i % length) + ") is not finite; " +
-                    "expected finite floats (allow them with GridConfig.allowNonFinite(true))");
-            }
+            final int length = table.valueLength();
+            throw new IllegalArgumentException(op + " on table '" + table.name() + "': value " + input[i] +
+                " for key " + keys[i / length] + " (element " + (i % length) + ") is not finite; " +
+                "expected finite floats (allow them with GridConfig.allowNonFinite(true))");
         }
     }
 
