@@ -147,14 +147,7 @@ final class ReplicaStore
             out.version = stripe.version(slot);
             if (stripe.updated(slot))
             {
-                final float[] synced = stripe.syncState(key);
-                final float[] delta = out.deltaRoom(valueLength);
-                for (int i = 0; i < valueLength; i++)
-                {
-                    final float value = stripe.getFloat(slot, i);
-                    delta[i] = value - synced[i];
-                    synced[i] = value;
-                }
+                stripe.takeDelta(slot, stripe.syncState(key), out.deltaRoom(valueLength));
                 stripe.updated(slot, false);
                 stripe.deltasInFlight(slot, stripe.deltasInFlight(slot) + 1);
                 out.hasDelta = true;
@@ -392,12 +385,7 @@ final class ReplicaStore
             {
                 if (stripe.state(slot) == SlotState.REPLICA && stripe.version(slot) < version)
                 {
-                    final float[] synced = stripe.syncState(key);
-                    for (int i = 0; i < valueLength; i++)
-                    {
-                        stripe.putFloat(slot, i, stripe.getFloat(slot, i) + values[offset + i]);
-                        synced[i] += values[offset + i];
-                    }
+                    stripe.addSynced(slot, values, offset, stripe.syncState(key));
                 }
             }
             else if (kind == RequestKind.PULL && stripe.deltasInFlight(slot) > 0)

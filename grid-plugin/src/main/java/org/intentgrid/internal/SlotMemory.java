@@ -243,9 +243,50 @@ abstract class SlotMemory extends StampedLock
         UNSAFE.setMemory(address(slot), valueBytes, (byte)0);
     }
 
-    float getFloat(final int slot, final int index)
+    /*
+     * The three whole-value loops below run per replica per sync round; each computes the value's address once
+     * (an element-wise getFloat/putFloat looks up the slot's chunk per float, a tenth of the sync thread's time).
+     */
+
+    /**
+     * Rebases a replica on a newer main copy: value = {@code main[offset ..]} + (value - {@code synced}), keeping
+     * the local updates not yet reflected in {@code main}.
+     */
+    final void rebaseValue(final int slot, final float[] main, final int offset, final float[] synced)
     {
-        return UNSAFE.getFloat(address(slot) + ((long)index << 2));
+        final long at = address(slot);
+        final int length = valueBytes >> 2;
+        for (int i = 0; i < length; i++)
+        {
+            final long addr = at + ((long)i << 2);
+            UNSAFE.putFloat(addr, main[offset + i] + (UNSAFE.getFloat(addr) - synced[i]));
+        }
+    }
+
+    /** Writes value - {@code synced} (the updates since the last sync) into {@code delta}, then value into synced. */
+    final void takeDelta(final int slot, final float[] synced, final float[] delta)
+    {
+        final long at = address(slot);
+        final int length = valueBytes >> 2;
+        for (int i = 0; i < length; i++)
+        {
+            final float value = UNSAFE.getFloat(at + ((long)i << 2));
+            delta[i] = value - synced[i];
+            synced[i] = value;
+        }
+    }
+
+    /** Adds {@code update[offset ..]} to the value and to {@code synced}: an update the main copy already has. */
+    final void addSynced(final int slot, final float[] update, final int offset, final float[] synced)
+    {
+        final long at = address(slot);
+        final int length = valueBytes >> 2;
+        for (int i = 0; i < length; i++)
+        {
+            final long addr = at + ((long)i << 2);
+            UNSAFE.putFloat(addr, UNSAFE.getFloat(addr) + update[offset + i]);
+            synced[i] += update[offset + i];
+        }
     }
 
     void putFloat(final int slot, final int index, final float value)

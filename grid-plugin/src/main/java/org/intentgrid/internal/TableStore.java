@@ -461,11 +461,7 @@ public final class TableStore
     /** value = main + (value - syncState): keep the local updates not yet reflected in {@code main}. */
     void rebase(final Stripe stripe, final int slot, final long key, final float[] main, final int offset)
     {
-        final float[] synced = stripe.syncState(key);
-        for (int i = 0; i < valueLength; i++)
-        {
-            stripe.putFloat(slot, i, main[offset + i] + (stripe.getFloat(slot, i) - synced[i]));
-        }
+        stripe.rebaseValue(slot, main, offset, stripe.syncState(key));
     }
 
     /**
