@@ -9,6 +9,9 @@ package org.intentgrid;
  * @param keysFlushed        main copies sent to the backup holder, summed over flushes
  * @param bytesFlushed       payload bytes of backup flushes
  * @param flushFailures      flushes that failed (the holder was lost; the next flush resyncs a new holder)
+ * @param flushGapMillis     the gap before the next periodic flush: the configured interval, stretched up to ten
+ *                           times after a flush that took more than a twentieth of it (a crash loses at most the
+ *                           member's own updates of that gap)
  * @param backupKeysHeld     copies this member holds as the backup of other members' main copies
  * @param backupBytes        native memory those copies take here (counted in the member's off-heap bytes, and
  *                           taken even beyond its cap: a backup must live somewhere)
@@ -25,7 +28,8 @@ package org.intentgrid;
  *                           member is lost)
  */
 public record BackupStats(
-    long flushes, long keysFlushed, long bytesFlushed, long flushFailures, long backupKeysHeld, long backupBytes,
+    long flushes, long keysFlushed, long bytesFlushed, long flushFailures, long flushGapMillis, long backupKeysHeld,
+    long backupBytes,
     long recoveries,
     long keysRecovered, long claimsRefused, long lastRecoveryMillis, long updatesUnconfirmed, long updatesResent,
     long handedOverUnconfirmed)

@@ -113,6 +113,7 @@ final class GridMetrics implements DynamicMetricsProvider
         count(root, context, "backupKeysFlushed", ProbeUnit.COUNT, s.keysFlushed());
         count(root, context, "backupBytesFlushed", ProbeUnit.BYTES, s.bytesFlushed());
         count(root, context, "backupFlushFailures", ProbeUnit.COUNT, s.flushFailures());
+        count(root, context, "backupFlushGapMillis", ProbeUnit.MS, s.flushGapMillis());
         count(root, context, "backupKeysHeld", ProbeUnit.COUNT, s.backupKeysHeld());
         count(root, context, "backupBytesHeld", ProbeUnit.BYTES, s.backupBytes());
         count(root, context, "recoveries", ProbeUnit.COUNT, s.recoveries());

@@ -923,8 +923,9 @@ public final class MemberRuntime
     public BackupStats backupStats()
     {
         return new BackupStats(flusher.flushes(), flusher.keysFlushed(), flusher.bytesFlushed(), flusher.failures(),
-            backups.keys(), backups.bytes(), recovery.recoveries(), recovery.keysRecovered(), recovery.keysRefused(),
-            recovery.lastRecoveryMillis(), unconfirmed.kept(), unconfirmed.resent(), handedOver.kept());
+            flusher.lastGapMillis(), backups.keys(), backups.bytes(), recovery.recoveries(), recovery.keysRecovered(),
+            recovery.keysRefused(), recovery.lastRecoveryMillis(), unconfirmed.kept(), unconfirmed.resent(),
+            handedOver.kept());
     }
 
     /** @return this member's statistics beyond its workers' */
