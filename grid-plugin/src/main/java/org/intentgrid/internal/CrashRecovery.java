@@ -141,16 +141,30 @@ final class CrashRecovery
         homeDirectory.ownerLost(lost);
     }
 
+    private static boolean holdsAny(final List<BackupStore.Copies> held)
+    {
+        for (final BackupStore.Copies copies : held)
+        {
+            if (copies.size() > 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void recover(final UUID lost)
     {
         final long start = System.nanoTime();
         final AppliedRequests lostApplied = backups.applied(lost);
-        if (lostApplied != null)
+        final List<BackupStore.Copies> held = backups.takeOrigin(lost);
+        if (lostApplied != null && holdsAny(held))
         {
-            // before any claim: a retry reaches this member only once a home names it the owner
+            // before any claim: a retry reaches this member only once a home names it the owner. With no copy held
+            // (a member that left gracefully) nothing is installed here, and two generations of fingerprints
+            // took half a second to merge
             runtime.applied().addAll(lostApplied);
         }
-        final List<BackupStore.Copies> held = backups.takeOrigin(lost);
         long recovered = 0;
         try
         {

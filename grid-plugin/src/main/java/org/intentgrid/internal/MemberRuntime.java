@@ -565,6 +565,10 @@ public final class MemberRuntime
     {
         lifecycle.beginLeave();
         final long handedOff = handOff.run(timeoutMillis);
+        if (handedOff > 0 && holdsNoMainCopy())
+        {
+            flushDepartures();
+        }
         final List<CompletableFuture<DataReply>> told =
             toOtherMembers(new DataRequest(null, RequestKind.LEFT, new long[0], null, null, self));
         try
@@ -581,6 +585,34 @@ public final class MemberRuntime
             errorHandler.onError(e);
         }
         return handedOff;
+    }
+
+    private boolean holdsNoMainCopy()
+    {
+        for (final TableStore table : tables.all())
+        {
+            if (table.mainCopies() > 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Tells the backup holder that every main copy left, so that it frees their backups now: otherwise, once this
+     * member is gone, the holder runs a recovery whose every claim is refused as moved on.
+     */
+    private void flushDepartures()
+    {
+        try
+        {
+            flusher.flush();
+        }
+        catch (final IllegalStateException holderSilent)
+        {
+            // the holder's recovery finds the keys moved on instead
+        }
     }
 
     /** A member joined the cluster; {@code members} is the member list now. */
