@@ -29,9 +29,7 @@ package org.intentgrid;
  */
 public record BackupStats(
     long flushes, long keysFlushed, long bytesFlushed, long flushFailures, long flushGapMillis, long backupKeysHeld,
-    long backupBytes,
-    long recoveries,
-    long keysRecovered, long claimsRefused, long lastRecoveryMillis, long updatesUnconfirmed, long updatesResent,
-    long handedOverUnconfirmed)
+    long backupBytes, long recoveries, long keysRecovered, long claimsRefused, long lastRecoveryMillis,
+    long updatesUnconfirmed, long updatesResent, long handedOverUnconfirmed)
 {
 }
