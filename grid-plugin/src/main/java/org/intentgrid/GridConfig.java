@@ -64,6 +64,13 @@ public final class GridConfig
     public static final String ACT_IMMEDIATELY_PROP_NAME = "intentgrid.act-immediately";
     /** Default of {@link #ACT_IMMEDIATELY_PROP_NAME}. */
     public static final boolean ACT_IMMEDIATELY_DEFAULT = false;
+    /**
+     * In mode {@code adaptive}, how often a key may change members before it is only replicated from where it is:
+     * a number {@code >= 0} or {@code none} (no limit).
+     */
+    public static final String RELOCATION_LIMIT_PROP_NAME = "intentgrid.relocation-limit";
+    /** Default of {@link #RELOCATION_LIMIT_PROP_NAME}. */
+    public static final int RELOCATION_LIMIT_DEFAULT = 2;
     /** Sync channels per member, 1 to 64 (fewer is faster on few cores). */
     public static final String CHANNELS_PROP_NAME = "intentgrid.channels";
     /** Default of {@link #CHANNELS_PROP_NAME}. */
@@ -103,6 +110,7 @@ public final class GridConfig
     private long maxOffHeapBytes;
     private Mode mode;
     private boolean actImmediately;
+    private int relocationLimit;
     private int channels;
     private int maxRoundsPerSecond;
     private String traceDirectory;
@@ -130,6 +138,7 @@ public final class GridConfig
         c.maxOffHeapBytes = maxOffHeapBytes;
         c.mode = mode;
         c.actImmediately = actImmediately;
+        c.relocationLimit = relocationLimit;
         c.channels = channels;
         c.maxRoundsPerSecond = maxRoundsPerSecond;
         c.traceDirectory = traceDirectory;
@@ -153,6 +162,7 @@ public final class GridConfig
         c.maxOffHeapBytes = MAX_OFFHEAP_BYTES_DEFAULT;
         c.mode = defaultMode();
         c.actImmediately = ACT_IMMEDIATELY_DEFAULT;
+        c.relocationLimit = RELOCATION_LIMIT_DEFAULT;
         c.channels = CHANNELS_DEFAULT;
         c.maxRoundsPerSecond = MAX_ROUNDS_PER_SECOND_DEFAULT;
         c.samplingScheme = SAMPLING_SCHEME_DEFAULT;
@@ -178,6 +188,8 @@ public final class GridConfig
         c = read(c, properties, MAX_OFFHEAP_BYTES_PROP_NAME, (g, v) -> g.maxOffHeapBytes(parseBytes(v)));
         c = read(c, properties, MODE_PROP_NAME, (g, v) -> g.mode(Mode.parse(v)));
         c = read(c, properties, ACT_IMMEDIATELY_PROP_NAME, (g, v) -> g.actImmediately(parseBoolean(v)));
+        c = read(c, properties, RELOCATION_LIMIT_PROP_NAME,
+            (g, v) -> g.relocationLimit("none".equals(v) ? Integer.MAX_VALUE : parseInt(v)));
         c = read(c, properties, CHANNELS_PROP_NAME, (g, v) -> g.channels(parseInt(v)));
         c = read(c, properties, MAX_ROUNDS_PER_SECOND_PROP_NAME, (g, v) -> g.maxRoundsPerSecond(parseInt(v)));
         c = read(c, properties, TRACE_DIR_PROP_NAME, GridConfig::traceDirectory);
@@ -284,6 +296,8 @@ public final class GridConfig
             maxOffHeapBytes == Long.MAX_VALUE ? "none" : String.valueOf(maxOffHeapBytes));
         property.accept(MODE_PROP_NAME, mode.label());
         property.accept(ACT_IMMEDIATELY_PROP_NAME, String.valueOf(actImmediately));
+        property.accept(RELOCATION_LIMIT_PROP_NAME,
+            relocationLimit == Integer.MAX_VALUE ? "none" : String.valueOf(relocationLimit));
         property.accept(CHANNELS_PROP_NAME, String.valueOf(channels));
         property.accept(MAX_ROUNDS_PER_SECOND_PROP_NAME, String.valueOf(maxRoundsPerSecond));
         property.accept(SAMPLING_SCHEME_PROP_NAME, samplingScheme.label());
@@ -306,6 +320,24 @@ public final class GridConfig
     {
         final GridConfig c = copy();
         c.actImmediately = immediately;
+        return c;
+    }
+
+    /**
+     * @param limit in mode {@link Mode#ADAPTIVE}, how often a key may change members before it is only replicated
+     *              from where it is (default {@value #RELOCATION_LIMIT_DEFAULT}; {@code Integer.MAX_VALUE}: no limit).
+     *              A key that moves back and forth is wanted by several members, only not in the same round, and a
+     *              move costs more than a replica's deltas.
+     */
+    public GridConfig relocationLimit(final int limit)
+    {
+        if (limit < 0)
+        {
+            throw new IllegalArgumentException("relocationLimit must be >= 0 (Integer.MAX_VALUE for none), got " +
+                limit);
+        }
+        final GridConfig c = copy();
+        c.relocationLimit = limit;
         return c;
     }
 
@@ -383,6 +415,12 @@ public final class GridConfig
     public boolean actImmediately()
     {
         return actImmediately;
+    }
+
+    /** @return how often a key may change members in mode adaptive ({@code Integer.MAX_VALUE}: no limit) */
+    public int relocationLimit()
+    {
+        return relocationLimit;
     }
 
     /** @return sync channels per member */

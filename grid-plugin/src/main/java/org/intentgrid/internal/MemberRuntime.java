@@ -148,7 +148,7 @@ public final class MemberRuntime
         for (final IntentPolicyProvider provider : ServiceLoader.load(IntentPolicyProvider.class,
             MemberRuntime.class.getClassLoader()))
         {
-            return provider.create(config.mode(), config.actImmediately());
+            return provider.create(config.mode(), config.actImmediately(), config.relocationLimit());
         }
         throw new IllegalStateException("mode " + config.mode().label() + " needs the intent-service module on the " +
             "classpath (no org.intentgrid.spi.IntentPolicyProvider found); use mode static without it");
@@ -172,7 +172,8 @@ public final class MemberRuntime
     {
         final GridConfig old = this.config;
         final boolean intentSettingsChange = old.mode() != config.mode() ||
-            old.actImmediately() != config.actImmediately() || old.channels() != config.channels() ||
+            old.actImmediately() != config.actImmediately() || old.relocationLimit() != config.relocationLimit() ||
+            old.channels() != config.channels() ||
             old.maxRoundsPerSecond() != config.maxRoundsPerSecond();
         if (intentSettingsChange)
         {

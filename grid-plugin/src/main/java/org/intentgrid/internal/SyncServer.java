@@ -139,7 +139,7 @@ final class SyncServer
                 {
                     final boolean replicate = pins.isPinned(batch.spec.name(), key) ||
                         decider.replicate(table.activeIntent(stripe, key),
-                            interest.othersInterested(batch.spec.name(), key, callerPeer));
+                            interest.othersInterested(batch.spec.name(), key, callerPeer), stripe.counter(slot));
                     if (replicate)
                     {
                         counters.replicateDecisions.incrementAndGet();

@@ -69,9 +69,10 @@ public interface IntentPolicy
      *
      * @param ownerHasIntent   workers on the owner itself intend the key now
      * @param othersInterested a member other than the requester asked for the key recently
+     * @param timesMoved       how often the key's main copy changed members so far (its relocation counter)
      * @return true to replicate (the owner keeps the main copy), false to relocate it to the requester
      */
-    boolean replicate(boolean ownerHasIntent, boolean othersInterested);
+    boolean replicate(boolean ownerHasIntent, boolean othersInterested, long timesMoved);
 
     /** @return a one-line description of the policy's state (estimates, queue sizes), for statistics */
     String describe();

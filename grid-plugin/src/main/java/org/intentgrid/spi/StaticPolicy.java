@@ -32,7 +32,7 @@ public final class StaticPolicy implements IntentPolicy
     }
 
     @Override
-    public boolean replicate(final boolean ownerHasIntent, final boolean othersInterested)
+    public boolean replicate(final boolean ownerHasIntent, final boolean othersInterested, final long timesMoved)
     {
         return true;
     }

@@ -14,18 +14,29 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * The AdaPM policy of one member: per-worker clocks and intent queues, an {@link ActionTimer} per worker,
  * and the owner's rule — replicate if the owner itself or another member intends the key, else relocate
  * it to the requester (in {@link Mode#ADAPTIVE}; the other modes fix the answer).
+ * <p>
+ * A key that already changed members {@code relocationLimit} times is replicated from where it is. Such a key is
+ * wanted by several members, only not in the same round: relocating it each time costs a hand-over, a home notice
+ * and two backups per move where a replica costs its deltas, and in kge (every entity is wanted by both members
+ * within an epoch) the moves made adaptive slower than replicating everything.
  */
 final class AdaptivePolicy implements IntentPolicy
 {
     private final Mode mode;
     private final boolean actImmediately;
+    private final long relocationLimit;
     private final WorkerClockTable clocks = new WorkerClockTable();
     private final AtomicReferenceArray<WorkerState> workers = new AtomicReferenceArray<>(WorkerClockTable.MAX_WORKERS);
 
-    AdaptivePolicy(final Mode mode, final boolean actImmediately)
+    AdaptivePolicy(final Mode mode, final boolean actImmediately, final int relocationLimit)
     {
+        if (relocationLimit < 0)
+        {
+            throw new IllegalArgumentException("relocationLimit must be >= 0, got " + relocationLimit);
+        }
         this.mode = mode;
         this.actImmediately = actImmediately;
+        this.relocationLimit = relocationLimit;
     }
 
     @Override
@@ -94,12 +105,12 @@ final class AdaptivePolicy implements IntentPolicy
     }
 
     @Override
-    public boolean replicate(final boolean ownerHasIntent, final boolean othersInterested)
+    public boolean replicate(final boolean ownerHasIntent, final boolean othersInterested, final long timesMoved)
     {
         switch (mode)
         {
             case ADAPTIVE:
-                return ownerHasIntent || othersInterested;
+                return ownerHasIntent || othersInterested || timesMoved >= relocationLimit;
             case RELOCATION_ONLY:
                 return false;
             default:

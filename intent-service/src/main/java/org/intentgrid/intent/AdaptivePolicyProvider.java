@@ -12,8 +12,8 @@ import org.intentgrid.spi.Mode;
 public final class AdaptivePolicyProvider implements IntentPolicyProvider
 {
     @Override
-    public IntentPolicy create(final Mode mode, final boolean actImmediately)
+    public IntentPolicy create(final Mode mode, final boolean actImmediately, final int relocationLimit)
     {
-        return new AdaptivePolicy(mode, actImmediately);
+        return new AdaptivePolicy(mode, actImmediately, relocationLimit);
     }
 }

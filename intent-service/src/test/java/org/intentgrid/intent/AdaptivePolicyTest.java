@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The policy's side of a sync round, without a grid. */
 class AdaptivePolicyTest
@@ -14,7 +16,7 @@ class AdaptivePolicyTest
     @Test
     void aWorkerRegisteredAfterTheRoundSizedItsClockArrayIsCollectedNextRound()
     {
-        final AdaptivePolicy policy = new AdaptivePolicy(Mode.ADAPTIVE, true);
+        final AdaptivePolicy policy = new AdaptivePolicy(Mode.ADAPTIVE, true, Integer.MAX_VALUE);
         final long[] sizedBeforeRegistration = new long[policy.workerCount()];
         final int worker = policy.registerWorker();
         policy.intent(worker, "table", new long[] {4, 5}, 0, 3);
@@ -27,11 +29,31 @@ class AdaptivePolicyTest
     @Test
     void theOwnersRuleReplicatesWhatSeveralWantAndRelocatesTheRest()
     {
-        final AdaptivePolicy adaptive = new AdaptivePolicy(Mode.ADAPTIVE, false);
-        assertEquals(false, adaptive.replicate(false, false));
-        assertEquals(true, adaptive.replicate(true, false));
-        assertEquals(true, adaptive.replicate(false, true));
-        assertEquals(false, new AdaptivePolicy(Mode.RELOCATION_ONLY, false).replicate(true, true));
-        assertEquals(true, new AdaptivePolicy(Mode.REPLICATION_ONLY, false).replicate(false, false));
+        final AdaptivePolicy adaptive = new AdaptivePolicy(Mode.ADAPTIVE, false, Integer.MAX_VALUE);
+        assertEquals(false, adaptive.replicate(false, false, 0));
+        assertEquals(false, adaptive.replicate(false, false, 1_000_000));
+        assertEquals(true, adaptive.replicate(true, false, 0));
+        assertEquals(true, adaptive.replicate(false, true, 0));
+        assertEquals(false, new AdaptivePolicy(Mode.RELOCATION_ONLY, false, 2).replicate(true, true, 5));
+        assertEquals(true, new AdaptivePolicy(Mode.REPLICATION_ONLY, false, 2).replicate(false, false, 0));
+    }
+
+    @Test
+    void aKeyThatMovedAsOftenAsTheLimitIsReplicatedFromWhereItIs()
+    {
+        final AdaptivePolicy limited = new AdaptivePolicy(Mode.ADAPTIVE, false, 2);
+        assertEquals(false, limited.replicate(false, false, 0));
+        assertEquals(false, limited.replicate(false, false, 1));
+        assertEquals(true, limited.replicate(false, false, 2));
+        assertEquals(true, limited.replicate(false, false, 3));
+        assertEquals(true, new AdaptivePolicy(Mode.ADAPTIVE, false, 0).replicate(false, false, 0));
+    }
+
+    @Test
+    void aNegativeLimitIsRejected()
+    {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> new AdaptivePolicy(Mode.ADAPTIVE, false, -1));
+        assertTrue(e.getMessage().contains("relocationLimit must be >= 0, got -1"), e.getMessage());
     }
 }

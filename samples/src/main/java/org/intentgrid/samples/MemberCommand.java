@@ -47,6 +47,9 @@ final class MemberCommand implements Callable<Integer>
     @Option(names = "--backups", defaultValue = "" + GridConfig.BACKUPS_DEFAULT, hidden = true)
     int backups;
 
+    @Option(names = "--relocation-limit", defaultValue = "" + GridConfig.RELOCATION_LIMIT_DEFAULT, hidden = true)
+    int relocationLimit;
+
     @Option(names = "--jet-threads", defaultValue = "0", hidden = true)
     int jetThreads;
 
@@ -64,7 +67,7 @@ final class MemberCommand implements Callable<Integer>
         }
         final ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(1).clusterName(clusterName)
             .basePort(basePort).mode(Mode.parse(mode)).maxRoundsPerSecond(maxRoundsPerSecond).backups(backups)
-            .jet(jetThreads));
+            .relocationLimit(relocationLimit).jet(jetThreads));
         ForkedMember.install(grid, null, null);
         final ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
         while (grid.member(0).isRunning() && (parent == null || parent.isAlive()))

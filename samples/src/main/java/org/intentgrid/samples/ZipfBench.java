@@ -11,6 +11,7 @@ import org.intentgrid.ParameterWorker;
 import org.intentgrid.SyncStats;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
+import org.intentgrid.samples.train.TrainOptions;
 import org.intentgrid.spi.Mode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,6 +83,11 @@ final class ZipfBench implements Runnable
         description = "sync channels per member, each with one round in flight (default ${DEFAULT-VALUE})")
     int channels;
 
+    @Option(names = "--relocation-limit", paramLabel = "N|none",
+        defaultValue = "" + GridConfig.RELOCATION_LIMIT_DEFAULT, description = "in mode adaptive, how often a key " +
+            "may change members before it is only replicated from where it is (default ${DEFAULT-VALUE})")
+    private String relocationLimit;
+
     @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
     long seed;
 
@@ -111,6 +117,7 @@ final class ZipfBench implements Runnable
         result.put("batch", batch);
         result.put("zipf", zipf);
         result.put("ahead", ahead);
+        result.put("relocation_limit", relocationLimit);
         result.put("seconds", seconds);
         result.put("modes", rows);
         Json.write(json, result);
@@ -177,7 +184,8 @@ final class ZipfBench implements Runnable
         final int memberCount = single ? 1 : members;
         final int workersPerMember = single ? members * workers : workers;
         try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(memberCount).mode(mode)
-            .actImmediately(actImmediately).channels(channels).backups(noBackups ? 0 : GridConfig.BACKUPS_DEFAULT)))
+            .actImmediately(actImmediately).channels(channels).backups(noBackups ? 0 : GridConfig.BACKUPS_DEFAULT)
+            .relocationLimit(TrainOptions.parseRelocationLimit(relocationLimit))))
         {
             final Table table = grid.table(TableSpec.of("zipf", keys, dim));
             BenchSupport.touchAll(grid, table);

@@ -61,7 +61,7 @@ final class ForkedPool implements WorkerPool
             {
                 children = new MemberJvms(config, options.members - 1, List.of("--mode", options.mode,
                     "--max-rounds-per-second", String.valueOf(config.maxRoundsPerSecond()), "--backups",
-                    String.valueOf(config.backups())));
+                    String.valueOf(config.backups()), "--relocation-limit", String.valueOf(config.relocationLimit())));
                 children.awaitJoined(hz, options.members);
             }
             else

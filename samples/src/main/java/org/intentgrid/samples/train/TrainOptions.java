@@ -67,6 +67,11 @@ public final class TrainOptions
         description = "the most sync rounds a member's channel starts per second (default: the grid's, 1000)")
     public Integer maxRoundsPerSecond;
 
+    @Option(names = "--relocation-limit", paramLabel = "N|none",
+        description = "in mode adaptive, how often a key may change members before it is only replicated from where " +
+            "it is (default: the grid's, " + GridConfig.RELOCATION_LIMIT_DEFAULT + ")")
+    public String relocationLimit;
+
     @Option(names = "--save", description = "after training, export every table to DIR/<table>.npy (NumPy float32, " +
         "row = key)")
     public File save;
@@ -99,8 +104,42 @@ public final class TrainOptions
     /** @return the grid settings of this run's members (their number aside) */
     public GridConfig gridConfig()
     {
-        final GridConfig config = GridConfig.embedded().mode(parsedMode()).backups(backups);
+        final GridConfig config = GridConfig.embedded().mode(parsedMode()).backups(backups)
+            .relocationLimit(parsedRelocationLimit());
         return maxRoundsPerSecond == null ? config : config.maxRoundsPerSecond(maxRoundsPerSecond);
+    }
+
+    /** @return the parsed {@code --relocation-limit} (none: {@code Integer.MAX_VALUE}), or a clear error */
+    public int parsedRelocationLimit()
+    {
+        return relocationLimit == null ? GridConfig.RELOCATION_LIMIT_DEFAULT : parseRelocationLimit(relocationLimit);
+    }
+
+    /**
+     * @param value a {@code --relocation-limit} value: a number {@code >= 0} or {@code none}
+     * @return the limit ({@code Integer.MAX_VALUE} for none)
+     * @throws IllegalArgumentException naming the value and what is expected
+     */
+    public static int parseRelocationLimit(final String value)
+    {
+        if ("none".equals(value))
+        {
+            return Integer.MAX_VALUE;
+        }
+        try
+        {
+            final int limit = Integer.parseInt(value);
+            if (limit >= 0)
+            {
+                return limit;
+            }
+        }
+        catch (final NumberFormatException e)
+        {
+            // reported below, with what is expected
+        }
+        throw new IllegalArgumentException("--relocation-limit " + value + " is invalid; expected a number >= 0 or " +
+            "none");
     }
 
     /** @return the parsed mode, or a clear error */
@@ -112,6 +151,7 @@ public final class TrainOptions
     /** Rejects impossible settings before anything starts. */
     public void validate()
     {
+        parsedRelocationLimit();
         if (members < 1 || members > 16)
         {
             throw new IllegalArgumentException("--members " + members + " is out of range; expected 1..16");
