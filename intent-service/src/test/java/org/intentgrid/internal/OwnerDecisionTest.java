@@ -99,4 +99,33 @@ class OwnerDecisionTest
         assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE, ask(REQUESTER, 4, SyncBatch.REFRESH));
         assertEquals(SlotState.MAIN, store.localState(4));
     }
+
+    @Test
+    void aKeyThatMovedAsOftenAsTheLimitIsReplicatedFromWhereItIs()
+    {
+        assertEquals(2, GridConfig.RELOCATION_LIMIT_DEFAULT);
+        store.install(5, new float[] {1, 2}, 0, 1, 1);
+        assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE | SyncBatchReply.RELOCATE,
+            ask(REQUESTER, 5, SyncBatch.REFRESH), "moved once: it may move again");
+        store.install(6, new float[] {1, 2}, 0, 2, 1);
+        assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE, ask(REQUESTER, 6, SyncBatch.REFRESH),
+            "moved twice: only the requester wants it, yet it stays");
+        assertEquals(SlotState.MAIN, store.localState(6), "the owner keeps the main copy");
+        assertEquals(1, owner.stats().relocateDecisions());
+        assertEquals(1, owner.stats().replicateDecisions());
+    }
+
+    @Test
+    void withoutALimitAKeyMovesHoweverOftenItMoved() throws Exception
+    {
+        cluster.close();
+        cluster = new InMemoryCluster(4);
+        owner = cluster.addMember(GridConfig.embedded().mode(Mode.ADAPTIVE).actImmediately(true)
+            .relocationLimit(Integer.MAX_VALUE));
+        store = owner.newWorker().store(SPEC);
+        store.install(7, new float[] {1, 2}, 0, 1_000, 1);
+        assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE | SyncBatchReply.RELOCATE,
+            ask(REQUESTER, 7, SyncBatch.REFRESH));
+        assertEquals(SlotState.ABSENT, store.localState(7));
+    }
 }
