@@ -69,8 +69,8 @@ public final class GridConfig
      * a number {@code >= 0} or {@code none} (no limit).
      */
     public static final String RELOCATION_LIMIT_PROP_NAME = "intentgrid.relocation-limit";
-    /** Default of {@link #RELOCATION_LIMIT_PROP_NAME}. */
-    public static final int RELOCATION_LIMIT_DEFAULT = 2;
+    /** Default of {@link #RELOCATION_LIMIT_PROP_NAME}: no limit (the reference's rule). */
+    public static final int RELOCATION_LIMIT_DEFAULT = Integer.MAX_VALUE;
     /** Sync channels per member, 1 to 64 (fewer is faster on few cores). */
     public static final String CHANNELS_PROP_NAME = "intentgrid.channels";
     /** Default of {@link #CHANNELS_PROP_NAME}. */
@@ -325,9 +325,10 @@ public final class GridConfig
 
     /**
      * @param limit in mode {@link Mode#ADAPTIVE}, how often a key may change members before it is only replicated
-     *              from where it is (default {@value #RELOCATION_LIMIT_DEFAULT}; {@code Integer.MAX_VALUE}: no limit).
-     *              A key that moves back and forth is wanted by several members, only not in the same round, and a
-     *              move costs more than a replica's deltas.
+     *              from where it is ({@code Integer.MAX_VALUE}, the default: no limit). A key that moves back and
+     *              forth is wanted by several members, only not in the same round; where that is common (knowledge
+     *              graph embeddings), a limit of 2 saves the moves' cost. Where keys move on purpose and are used a
+     *              long time in between (matrix factorization's blocks), a limit costs replica deltas instead.
      */
     public GridConfig relocationLimit(final int limit)
     {

@@ -45,7 +45,8 @@ class GridConfigTest
     {
         final GridConfig custom = GridConfig.embedded().allowNonFinite(true).requestTimeoutMillis(1234)
             .handoffTimeoutMillis(4321).directoryBackups(2).mode(Mode.RELOCATION_ONLY).actImmediately(true)
-            .channels(3).maxRoundsPerSecond(77).traceDirectory("target/trace").samplingScheme(SamplingScheme.LOCAL);
+            .relocationLimit(3).channels(3).maxRoundsPerSecond(77).traceDirectory("target/trace")
+            .samplingScheme(SamplingScheme.LOCAL);
         final Properties properties = new Properties();
         custom.toProperties(properties::setProperty);
         assertEquals(propertyNames().size(), properties.size(), "toProperties writes every property: " + properties);
@@ -56,6 +57,7 @@ class GridConfigTest
         assertEquals(2, read.directoryBackups());
         assertEquals(Mode.RELOCATION_ONLY, read.mode());
         assertTrue(read.actImmediately());
+        assertEquals(3, read.relocationLimit());
         assertEquals(3, read.channels());
         assertEquals(77, read.maxRoundsPerSecond());
         assertEquals("target/trace", read.traceDirectory());
@@ -71,6 +73,9 @@ class GridConfigTest
         assertEquals(GridConfig.HANDOFF_TIMEOUT_DEFAULT_MS, read.handoffTimeoutMillis());
         assertEquals(GridConfig.DIRECTORY_BACKUPS_DEFAULT, read.directoryBackups());
         assertEquals(GridConfig.ACT_IMMEDIATELY_DEFAULT, read.actImmediately());
+        assertEquals(GridConfig.RELOCATION_LIMIT_DEFAULT, read.relocationLimit());
+        assertEquals(Integer.MAX_VALUE, GridConfig.fromProperties(properties(GridConfig.RELOCATION_LIMIT_PROP_NAME,
+            "none")).relocationLimit());
         assertEquals(GridConfig.CHANNELS_DEFAULT, read.channels());
         assertEquals(GridConfig.MAX_ROUNDS_PER_SECOND_DEFAULT, read.maxRoundsPerSecond());
         assertEquals(GridConfig.SAMPLING_SCHEME_DEFAULT, read.samplingScheme());
@@ -89,6 +94,8 @@ class GridConfigTest
             Map.entry(GridConfig.DIRECTORY_BACKUPS_PROP_NAME + "=7", "must be in 0..6"),
             Map.entry(GridConfig.ALLOW_NON_FINITE_PROP_NAME + "=yes", "expected true or false"),
             Map.entry(GridConfig.ACT_IMMEDIATELY_PROP_NAME + "=1", "expected true or false"),
+            Map.entry(GridConfig.RELOCATION_LIMIT_PROP_NAME + "=-1", "must be >= 0"),
+            Map.entry(GridConfig.RELOCATION_LIMIT_PROP_NAME + "=few", "not an integer"),
             Map.entry(GridConfig.MODE_PROP_NAME + "=fast", "expected one of adaptive"),
             Map.entry(GridConfig.SAMPLING_SCHEME_PROP_NAME + "=best", "expected one of naive"),
             Map.entry(GridConfig.TRACE_DIR_PROP_NAME + "= ", "must not be blank"));
@@ -108,6 +115,7 @@ class GridConfigTest
     void theSettersRejectWhatThePropertiesReject()
     {
         assertThrows(IllegalArgumentException.class, () -> GridConfig.embedded().channels(0));
+        assertThrows(IllegalArgumentException.class, () -> GridConfig.embedded().relocationLimit(-1));
         assertThrows(IllegalArgumentException.class, () -> GridConfig.embedded().channels(65));
         assertThrows(IllegalArgumentException.class, () -> GridConfig.embedded().maxRoundsPerSecond(0));
         assertThrows(IllegalArgumentException.class, () -> GridConfig.embedded().handoffTimeoutMillis(0));

@@ -1,6 +1,5 @@
 package org.intentgrid.intent;
 
-import org.intentgrid.GridConfig;
 import org.intentgrid.GridMember;
 import org.intentgrid.OpHandle;
 import org.intentgrid.ParameterGrid;
@@ -40,9 +39,7 @@ class DynamicAllocationTest
     void everyUpdateArrivesExactlyOnce(final Mode mode) throws Exception
     {
         final int runs = mode == Mode.ADAPTIVE ? RUNS : RUNS / 5;
-        // no relocation limit: the hot key keeps moving for the whole test (with one it is replicated after two moves)
-        try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(MEMBERS).mode(mode)
-            .relocationLimit(Integer.MAX_VALUE)))
+        try (ParameterGrid grid = Grids.start(MEMBERS, mode))
         {
             final Table table = grid.table(TableSpec.of("dynamic-" + mode.label(), 36, 2));
             final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();

@@ -101,9 +101,22 @@ class OwnerDecisionTest
     }
 
     @Test
-    void aKeyThatMovedAsOftenAsTheLimitIsReplicatedFromWhereItIs()
+    void withoutALimitAKeyMovesHoweverOftenItMoved()
     {
-        assertEquals(2, GridConfig.RELOCATION_LIMIT_DEFAULT);
+        assertEquals(Integer.MAX_VALUE, GridConfig.RELOCATION_LIMIT_DEFAULT);
+        store.install(7, new float[] {1, 2}, 0, 1_000, 1);
+        assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE | SyncBatchReply.RELOCATE,
+            ask(REQUESTER, 7, SyncBatch.REFRESH));
+        assertEquals(SlotState.ABSENT, store.localState(7));
+    }
+
+    @Test
+    void aKeyThatMovedAsOftenAsTheLimitIsReplicatedFromWhereItIs() throws Exception
+    {
+        cluster.close();
+        cluster = new InMemoryCluster(4);
+        owner = cluster.addMember(GridConfig.embedded().mode(Mode.ADAPTIVE).actImmediately(true).relocationLimit(2));
+        store = owner.newWorker().store(SPEC);
         store.install(5, new float[] {1, 2}, 0, 1, 1);
         assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE | SyncBatchReply.RELOCATE,
             ask(REQUESTER, 5, SyncBatch.REFRESH), "moved once: it may move again");
@@ -113,19 +126,5 @@ class OwnerDecisionTest
         assertEquals(SlotState.MAIN, store.localState(6), "the owner keeps the main copy");
         assertEquals(1, owner.stats().relocateDecisions());
         assertEquals(1, owner.stats().replicateDecisions());
-    }
-
-    @Test
-    void withoutALimitAKeyMovesHoweverOftenItMoved() throws Exception
-    {
-        cluster.close();
-        cluster = new InMemoryCluster(4);
-        owner = cluster.addMember(GridConfig.embedded().mode(Mode.ADAPTIVE).actImmediately(true)
-            .relocationLimit(Integer.MAX_VALUE));
-        store = owner.newWorker().store(SPEC);
-        store.install(7, new float[] {1, 2}, 0, 1_000, 1);
-        assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE | SyncBatchReply.RELOCATE,
-            ask(REQUESTER, 7, SyncBatch.REFRESH));
-        assertEquals(SlotState.ABSENT, store.localState(7));
     }
 }

@@ -83,9 +83,8 @@ class JetCrashIT
         @TempDir final Path checkpoints) throws Exception
     {
         final boolean exactlyOnce = guarantee == ProcessingGuarantee.EXACTLY_ONCE;
-        // no relocation limit: keys keep moving until the kill, so that one may be on its way to the killed member
         final GridConfig config = GridConfig.embedded().members(2).jet(1).mode(mode)
-            .failureDetectionSeconds(FAILURE_DETECTION_SECONDS).relocationLimit(Integer.MAX_VALUE);
+            .failureDetectionSeconds(FAILURE_DETECTION_SECONDS);
         try (ParameterGrid grid = ParameterGrid.start(config))
         {
             startFork(config, grid);

@@ -24,8 +24,7 @@ public final class JetMember
     public static void main(final String[] args) throws Exception
     {
         final GridConfig config = GridConfig.embedded().clusterName(args[0])
-            .failureDetectionSeconds(Integer.parseInt(args[1])).mode(Mode.parse(args[2])).jet(1)
-            .relocationLimit(Integer.MAX_VALUE);
+            .failureDetectionSeconds(Integer.parseInt(args[1])).mode(Mode.parse(args[2])).jet(1);
         final HazelcastInstance instance = Hazelcast.newHazelcastInstance(ParameterGrid.hazelcastConfig(config));
         System.out.println("READY " + instance.getCluster().getLocalMember().getUuid());
         System.out.flush();

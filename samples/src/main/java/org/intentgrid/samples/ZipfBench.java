@@ -84,7 +84,7 @@ final class ZipfBench implements Runnable
     int channels;
 
     @Option(names = "--relocation-limit", paramLabel = "N|none",
-        defaultValue = "" + GridConfig.RELOCATION_LIMIT_DEFAULT, description = "in mode adaptive, how often a key " +
+        defaultValue = "none", description = "in mode adaptive, how often a key " +
             "may change members before it is only replicated from where it is (default ${DEFAULT-VALUE})")
     private String relocationLimit;
 

@@ -69,7 +69,7 @@ public final class TrainOptions
 
     @Option(names = "--relocation-limit", paramLabel = "N|none",
         description = "in mode adaptive, how often a key may change members before it is only replicated from where " +
-            "it is (default: the grid's, " + GridConfig.RELOCATION_LIMIT_DEFAULT + ")")
+            "it is (default none; 2 suits kge, whose keys change hands often)")
     public String relocationLimit;
 
     @Option(names = "--save", description = "after training, export every table to DIR/<table>.npy (NumPy float32, " +
