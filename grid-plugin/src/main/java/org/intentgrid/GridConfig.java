@@ -189,7 +189,7 @@ public final class GridConfig
         c = read(c, properties, MODE_PROP_NAME, (g, v) -> g.mode(Mode.parse(v)));
         c = read(c, properties, ACT_IMMEDIATELY_PROP_NAME, (g, v) -> g.actImmediately(parseBoolean(v)));
         c = read(c, properties, RELOCATION_LIMIT_PROP_NAME,
-            (g, v) -> g.relocationLimit("none".equals(v) ? Integer.MAX_VALUE : parseInt(v)));
+            (g, v) -> g.relocationLimit("none".equalsIgnoreCase(v) ? Integer.MAX_VALUE : parseInt(v)));
         c = read(c, properties, CHANNELS_PROP_NAME, (g, v) -> g.channels(parseInt(v)));
         c = read(c, properties, MAX_ROUNDS_PER_SECOND_PROP_NAME, (g, v) -> g.maxRoundsPerSecond(parseInt(v)));
         c = read(c, properties, TRACE_DIR_PROP_NAME, GridConfig::traceDirectory);
