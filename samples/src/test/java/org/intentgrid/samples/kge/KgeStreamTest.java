@@ -27,6 +27,11 @@ class KgeStreamTest
 {
     private static final Logger HAZELCAST = Logger.getLogger("com.hazelcast");
     private static final Path TOY = Paths.get("..", "..", "shared", "data", "adapm-toy", "kge");
+    /**
+     * Passes over the toy training file. The stream's order differs from run to run, and so does the quality: 12
+     * passes gave filtered MRR 0.418 to 0.512 in twelve CI runs, once below the gate; 20 gave 0.479 to 0.515 in five.
+     */
+    private static final int PASSES = 20;
 
     @BeforeAll
     static void quiet()
@@ -50,10 +55,10 @@ class KgeStreamTest
             final KgeStream stream = new KgeStream(grid, graph.train(), graph.valid(), graph.test(), graph.entities(),
                 graph.relations(), settings(1, 1, 0));
             stream.prepare();
-            final Map<String, Double> validation = stream.trainPasses(TOY.resolve("train.del"), 12);
-            System.out.println("REPORT stream kge on the toy data, 12 passes through Jet: " + validation);
-            assertTrue(validation.get("mrr_filtered") >= 0.45, "filtered validation MRR after 12 passes through " +
-                "Jet: " + validation);
+            final Map<String, Double> validation = stream.trainPasses(TOY.resolve("train.del"), PASSES);
+            System.out.println("REPORT stream kge on the toy data, " + PASSES + " passes through Jet: " + validation);
+            assertTrue(validation.get("mrr_filtered") >= 0.45, "filtered validation MRR after " + PASSES +
+                " passes through Jet: " + validation);
         }
     }
 
