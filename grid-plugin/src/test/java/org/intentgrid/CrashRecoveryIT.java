@@ -69,8 +69,9 @@ class CrashRecoveryIT
             }
             final long atFork = keys - grid.member(0).mainCopies(table) - grid.member(1).mainCopies(table);
             assertTrue(atFork > keys / 5, "the forked member owns a share of the keys: " + atFork);
-            // the fork flushes by itself every 100 ms; give it a few intervals
-            Thread.sleep(500);
+            // the fork flushes by itself every 100 ms, the gap stretched up to 1 s after slow flushes (BackupFlusher);
+            // it joined last, so its backup holder is the next member in join order: the first one
+            awaitBackups(grid.member(0), atFork);
 
             process.destroyForcibly();
             assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the forked member died");
@@ -239,6 +240,17 @@ class CrashRecoveryIT
     {
         return GridConfig.embedded().members(2).failureDetectionSeconds(FAILURE_DETECTION_SECONDS)
             .requestTimeoutMillis(60_000);
+    }
+
+    private static void awaitBackups(final GridMember holder, final long keys) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (holder.backupStats().backupKeysHeld() != keys)
+        {
+            assertTrue(System.nanoTime() < deadline, "the forked member's " + keys + " keys reached their backup " +
+                "holder within 30 s: " + holder.backupStats());
+            Thread.sleep(20);
+        }
     }
 
     private static long awaitRecovery(final ParameterGrid grid) throws InterruptedException
