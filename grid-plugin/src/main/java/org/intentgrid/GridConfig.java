@@ -189,7 +189,7 @@ public final class GridConfig
         c = read(c, properties, MODE_PROP_NAME, (g, v) -> g.mode(Mode.parse(v)));
         c = read(c, properties, ACT_IMMEDIATELY_PROP_NAME, (g, v) -> g.actImmediately(parseBoolean(v)));
         c = read(c, properties, RELOCATION_LIMIT_PROP_NAME,
-            (g, v) -> g.relocationLimit("none".equalsIgnoreCase(v) ? Integer.MAX_VALUE : parseInt(v)));
+            (g, v) -> g.relocationLimit(parseRelocationLimit(v)));
         c = read(c, properties, CHANNELS_PROP_NAME, (g, v) -> g.channels(parseInt(v)));
         c = read(c, properties, MAX_ROUNDS_PER_SECOND_PROP_NAME, (g, v) -> g.maxRoundsPerSecond(parseInt(v)));
         c = read(c, properties, TRACE_DIR_PROP_NAME, GridConfig::traceDirectory);
@@ -214,6 +214,28 @@ public final class GridConfig
         {
             throw new IllegalArgumentException("property " + name + "=" + value + " is invalid: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads a relocation limit as the property {@link #RELOCATION_LIMIT_PROP_NAME} and the command-line options
+     * spell it.
+     *
+     * @param value a number {@code >= 0}, or {@code none} in any case
+     * @return the limit, {@code Integer.MAX_VALUE} for none
+     * @throws IllegalArgumentException naming the value and what is expected
+     */
+    public static int parseRelocationLimit(final String value)
+    {
+        if ("none".equalsIgnoreCase(value))
+        {
+            return Integer.MAX_VALUE;
+        }
+        final int limit = parseInt(value);
+        if (limit < 0)
+        {
+            throw new IllegalArgumentException("relocation limit must be >= 0 or none, got " + limit);
+        }
+        return limit;
     }
 
     private static boolean parseBoolean(final String value)

@@ -112,6 +112,19 @@ class GridConfigTest
     }
 
     @Test
+    void aRelocationLimitIsReadTheSameWhereverItIsWritten()
+    {
+        assertEquals(2, GridConfig.parseRelocationLimit("2"));
+        assertEquals(0, GridConfig.parseRelocationLimit("0"));
+        assertEquals(Integer.MAX_VALUE, GridConfig.parseRelocationLimit("none"));
+        assertEquals(Integer.MAX_VALUE, GridConfig.parseRelocationLimit("None"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GridConfig.parseRelocationLimit("-1"))
+            .getMessage().contains("must be >= 0 or none, got -1"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GridConfig.parseRelocationLimit("twice"))
+            .getMessage().contains("'twice' is not an integer"));
+    }
+
+    @Test
     void theSettersRejectWhatThePropertiesReject()
     {
         assertThrows(IllegalArgumentException.class, () -> GridConfig.embedded().channels(0));

@@ -118,28 +118,19 @@ public final class TrainOptions
     /**
      * @param value a {@code --relocation-limit} value: a number {@code >= 0} or {@code none}
      * @return the limit ({@code Integer.MAX_VALUE} for none)
-     * @throws IllegalArgumentException naming the value and what is expected
+     * @throws IllegalArgumentException naming the option, the value and what is expected
      */
     public static int parseRelocationLimit(final String value)
     {
-        if ("none".equals(value))
-        {
-            return Integer.MAX_VALUE;
-        }
         try
         {
-            final int limit = Integer.parseInt(value);
-            if (limit >= 0)
-            {
-                return limit;
-            }
+            return GridConfig.parseRelocationLimit(value);
         }
-        catch (final NumberFormatException e)
+        catch (final IllegalArgumentException e)
         {
-            // reported below, with what is expected
+            throw new IllegalArgumentException("--relocation-limit " + value + " is invalid: " + e.getMessage() +
+                " (expected a number >= 0 or none)", e);
         }
-        throw new IllegalArgumentException("--relocation-limit " + value + " is invalid; expected a number >= 0 or " +
-            "none");
     }
 
     /** @return the parsed mode, or a clear error */
