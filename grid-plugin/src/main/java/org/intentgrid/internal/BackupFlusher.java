@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * once a flush that started after them completed ({@link #afterNextFlush}); such a flush runs at once rather than
  * at the next interval.
  * <p>
- * Runs on one of the member's I/O threads; one flush at a time.
+ * Runs on the member's backup thread, one flush at a time: a flush waits for the holder's answers, up to the
+ * request timeout when the holder is frozen or cut off, and the I/O threads must go on completing requests
+ * meanwhile.
  */
 final class BackupFlusher
 {
@@ -87,7 +89,7 @@ final class BackupFlusher
     }
 
     /**
-     * Flushes every {@code millis} from now on, on the member's I/O threads; after a long flush the gap stretches
+     * Flushes every {@code millis} from now on, on {@code executor}; after a long flush the gap stretches
      * ({@link #gapAfter}).
      */
     void schedule(final ScheduledExecutorService executor, final long millis)

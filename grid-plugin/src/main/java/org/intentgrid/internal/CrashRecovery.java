@@ -77,7 +77,7 @@ final class CrashRecovery
         }
         if (holder.equals(runtime.self()))
         {
-            runtime.executor().execute(() ->
+            runtime.recoveryThreads().execute(() ->
             {
                 if (backups.isComplete(lost) || !previousHolderTookOver(lost))
                 {
@@ -105,7 +105,7 @@ final class CrashRecovery
         {
             return false;
         }
-        runtime.executor().execute(() -> recover(lost));
+        runtime.recoveryThreads().execute(() -> recover(lost));
         return true;
     }
 

@@ -30,8 +30,11 @@ import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,7 +50,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link WorkerEngine} (one worker's local/remote engine). The member's life is {@link MemberLifecycle}.
  * <p>
  * Threads: one sync thread ({@code intentgrid-sync-<member>}), two I/O threads that complete remote requests
- * and retries ({@code intentgrid-io-<member>}), plus the Hazelcast threads that serve operations.
+ * and retries ({@code intentgrid-io-<member>}) and never wait, one thread for backup flushes, which wait for the
+ * holder ({@code intentgrid-backup-<member>}), a thread per recovery while one runs
+ * ({@code intentgrid-recovery-<member>}), plus the Hazelcast threads that serve operations.
  */
 public final class MemberRuntime
 {
@@ -93,7 +98,15 @@ public final class MemberRuntime
      */
     private final Map<UUID, CompletableFuture<Void>> resent = new ConcurrentHashMap<>();
     private final RecoveryPins pins = new RecoveryPins();
+    /** Completes remote requests and serves what needs no waiting: none of its tasks may block. */
     private final ScheduledExecutorService executor;
+    /**
+     * Runs the backup flushes, which wait for the holder's answers: a holder that is frozen or cut off (up to the
+     * request timeout, or until failure detection removes it) must not hold up the completion of requests.
+     */
+    private final ScheduledExecutorService backupThread;
+    /** Runs recoveries and reclaims, which wait for other members; a thread exists only while one runs. */
+    private final ExecutorService recoveryThreads;
     private volatile GridConfig config;
     private volatile IntentPolicy policy;
     private volatile SyncManager syncManager;
@@ -120,20 +133,21 @@ public final class MemberRuntime
         this.dataServer = new DataServer(tables, router, homeDirectory, counters, lifecycle, applied, flusher,
             handedOver, pins);
         this.syncServer = new SyncServer(tables, router, () -> policy, counters, applied, flusher, handedOver, pins);
-        final ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(IO_THREADS, r ->
-        {
-            final Thread t = new Thread(r, "intentgrid-io-" + memberName);
-            t.setDaemon(true);
-            return t;
-        });
+        final ScheduledThreadPoolExecutor pool =
+            new ScheduledThreadPoolExecutor(IO_THREADS, daemonThreads("intentgrid-io-" + memberName));
         pool.setRemoveOnCancelPolicy(true);
         this.executor = pool;
+        final ScheduledThreadPoolExecutor flushes =
+            new ScheduledThreadPoolExecutor(1, daemonThreads("intentgrid-backup-" + memberName));
+        flushes.setRemoveOnCancelPolicy(true);
+        this.backupThread = flushes;
+        this.recoveryThreads = Executors.newCachedThreadPool(daemonThreads("intentgrid-recovery-" + memberName));
         this.notices = new NoticeSender(router, executor);
         this.handOff = new HandOff(tables, router, notices, counters);
         this.backups = new BackupStore(offHeap);
         this.config = config;
         this.recovery = new CrashRecovery(this, backups, homeDirectory, handedOver, pins);
-        flusher.schedule(executor, config.backupFlushMillis());
+        flusher.schedule(backupThread, config.backupFlushMillis());
         this.policy = createPolicy(config);
         this.syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond(), errorHandler);
         openTrace(config);
@@ -188,7 +202,7 @@ public final class MemberRuntime
         }
         if (old.backupFlushMillis() != config.backupFlushMillis())
         {
-            flusher.schedule(executor, config.backupFlushMillis());
+            flusher.schedule(backupThread, config.backupFlushMillis());
         }
         this.config = config;
         openTrace(config);
@@ -243,7 +257,8 @@ public final class MemberRuntime
                 return new DataReply(new byte[0], null, null, null, null);
             case RECLAIM:
                 final DataReply done = new DataReply(new byte[0], null, null, null, null);
-                done.backupGate = CompletableFuture.runAsync(() -> recovery.reclaim(request.subject), executor);
+                done.backupGate =
+                    CompletableFuture.runAsync(() -> recovery.reclaim(request.subject), recoveryThreads);
                 return done;
             default:
                 return dataServer.serve(request, caller, -1);
@@ -624,7 +639,7 @@ public final class MemberRuntime
 
     /**
      * A member left or crashed; {@code members} is the member list without it. If this member held its backups,
-     * it recovers the lost member's main copies (on an I/O thread).
+     * it recovers the lost member's main copies (on a recovery thread).
      */
     public void memberRemoved(final UUID lost, final List<UUID> members)
     {
@@ -747,6 +762,8 @@ public final class MemberRuntime
         flusher.stop();
         syncManager.close();
         executor.shutdownNow();
+        backupThread.shutdownNow();
+        recoveryThreads.shutdownNow();
         tables.dropAll();
         backups.dropAll();
         final TraceWriter current = trace;
@@ -996,6 +1013,22 @@ public final class MemberRuntime
     ScheduledExecutorService executor()
     {
         return executor;
+    }
+
+    /** @return where recoveries run: they wait for other members' answers, which the I/O threads deliver */
+    ExecutorService recoveryThreads()
+    {
+        return recoveryThreads;
+    }
+
+    private static ThreadFactory daemonThreads(final String name)
+    {
+        return r ->
+        {
+            final Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** @return native memory this member's stores hold, in bytes */
