@@ -72,6 +72,15 @@ public final class RemoteRequest implements OpHandle
     private int remaining;
     private final LongArrayList localizedKeys = new LongArrayList();
     private final LongArrayList localizedCounters = new LongArrayList();
+    /*
+     * What the last attempt that did not serve a key met, for the timeout's message (where a key got stuck); plain
+     * fields written on the retry paths, read together only when the request gives up.
+     */
+    private Setback setback = Setback.NONE;
+    private UUID setbackMember;
+    private long setbackKey;
+    private UUID setbackHint;
+    private Throwable setbackError;
 
     /**
      * @param keys      the non-local keys
@@ -351,7 +360,7 @@ public final class RemoteRequest implements OpHandle
         {
             if (error != null)
             {
-                onFailure(idx);
+                onFailure(idx, member, error);
             }
             else
             {
@@ -376,7 +385,7 @@ public final class RemoteRequest implements OpHandle
             {
                 if (error != null || replies[p] == null)
                 {
-                    onFailure(groups[p]);
+                    onFailure(groups[p], group.member(), error);
                 }
                 else
                 {
@@ -386,8 +395,9 @@ public final class RemoteRequest implements OpHandle
         }, runtime.executor());
     }
 
-    private void onFailure(final IntArrayList idx)
+    private void onFailure(final IntArrayList idx, final UUID member, final Throwable error)
     {
+        noteSetback(Setback.NO_ANSWER, member, keys[idx.getInt(0)], null, error);
         for (int j = 0; j < idx.size(); j++)
         {
             table.setHint(keys[idx.getInt(j)], -1);
@@ -446,6 +456,7 @@ public final class RemoteRequest implements OpHandle
                     break;
                 case DataReply.MISS:
                     onMiss(i, member, reply.hint(j), fromHome);
+                    noteSetback(fromHome ? Setback.MISS_AT_HOME : Setback.MISS, member, key, reply.hint(j), null);
                     again.addInt(i);
                     break;
                 case DataReply.FULL:
@@ -455,6 +466,7 @@ public final class RemoteRequest implements OpHandle
                     future.completeExceptionally(new IllegalStateException(reply.error()));
                     return;
                 default:
+                    noteSetback(Setback.WAIT, member, key, null, null);
                     again.addInt(i);
                     break;
             }
@@ -496,7 +508,8 @@ public final class RemoteRequest implements OpHandle
         {
             future.completeExceptionally(new IllegalStateException("table '" + table.spec().name() + "': " +
                 kind.label() + " of key " + keys[idx.getInt(0)] + " (and " + (idx.size() - 1) +
-                " more) not answered within " + runtime.config().requestTimeoutMillis() + " ms"));
+                " more) not answered within " + runtime.config().requestTimeoutMillis() + " ms; the last setback: " +
+                describeSetback()));
             return;
         }
         int maxAttempts = 0;
@@ -513,6 +526,43 @@ public final class RemoteRequest implements OpHandle
         {
             runtime.executor().schedule(() -> dispatch(idx, true), delayMicros, TimeUnit.MICROSECONDS);
         }
+    }
+
+    private void noteSetback(
+        final Setback what, final UUID member, final long key, final UUID hint, final Throwable error)
+    {
+        synchronized (this)
+        {
+            setback = what;
+            setbackMember = member;
+            setbackKey = key;
+            setbackHint = hint;
+            setbackError = error;
+        }
+    }
+
+    private synchronized String describeSetback()
+    {
+        switch (setback)
+        {
+            case NO_ANSWER:
+                return "no answer from member " + setbackMember + " for key " + setbackKey +
+                    (setbackError == null ? " (its home partition moved)" : ": " + setbackError);
+            case MISS:
+            case MISS_AT_HOME:
+                return "key " + setbackKey + " not at member " + setbackMember +
+                    (setback == Setback.MISS_AT_HOME ? " (its home)" : "") + ", which named " + setbackHint;
+            case WAIT:
+                return "member " + setbackMember + " asked to wait for key " + setbackKey;
+            default:
+                return "none";
+        }
+    }
+
+    /** Kinds of attempts that did not serve a key. */
+    private enum Setback
+    {
+        NONE, NO_ANSWER, MISS, MISS_AT_HOME, WAIT
     }
 
     private void answered(final int count)

@@ -135,6 +135,8 @@ class RemoteRequestRoutingTest
         final long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertTrue(e.getMessage().contains("pull of key 9") && e.getMessage().contains("not answered within 300 ms"),
             e.getMessage());
+        assertTrue(e.getMessage().contains("the last setback: key 9 not at member "), "says where it got stuck: " +
+            e.getMessage());
         assertTrue(tookMillis >= 300 && tookMillis < 5_000, "gave up after the timeout: " + tookMillis + " ms");
         assertTrue(dataTraffic().stream().anyMatch(m -> m.startsWith("home pull")), "the home partition was asked");
     }
