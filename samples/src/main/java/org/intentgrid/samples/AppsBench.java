@@ -6,6 +6,7 @@ import org.intentgrid.samples.mf.MfCommand;
 import org.intentgrid.samples.train.AppCommand;
 import org.intentgrid.samples.train.AppRecipe;
 import org.intentgrid.samples.train.Plots;
+import org.intentgrid.samples.train.TrainOptions;
 import org.intentgrid.samples.train.Trainer;
 import org.intentgrid.samples.train.TrainingResult;
 import org.intentgrid.samples.w2v.W2vCommand;
@@ -58,6 +59,10 @@ final class AppsBench implements Callable<Integer>
 
     @Option(names = "--json", defaultValue = "target/bench-apps.json", description = "result file (PNG next to it)")
     File json;
+
+    @Option(names = "--relocation-limit", paramLabel = "N|none", defaultValue = "none",
+        description = "the adaptive runs' relocation limit (default ${DEFAULT-VALUE}; 2 suits kge)")
+    String relocationLimit;
 
     @Option(names = "--small", description = "tiny datasets instead of the benchmark's (a smoke test, not a measure)")
     boolean small;
@@ -134,6 +139,7 @@ final class AppsBench implements Callable<Integer>
     public Integer call()
     {
         IntentGridCli.quietHazelcast();
+        final int limit = TrainOptions.parseRelocationLimit(relocationLimit);
         final Map<String, Object> results = new LinkedHashMap<>();
         final Map<String, Map<String, Double>> secondsChart = new LinkedHashMap<>();
         final List<Setup> setups = setups();
@@ -170,7 +176,8 @@ final class AppsBench implements Callable<Integer>
             }
             results.put(workload.name(), perSetup);
         }
-        Json.write(json, Map.of("epochs", epochs, "apps", results));
+        Json.write(json, Map.of("epochs", epochs, "relocation_limit", limit == Integer.MAX_VALUE ? "none" : limit,
+            "apps", results));
         final File png = new File(json.getPath().replaceAll("\\.json$", "") + ".png");
         Plots.bars(png, "Seconds per epoch (median), lower is better", "app", "seconds", transpose(secondsChart));
         System.out.println("\nwritten: " + json + ", " + png);
@@ -182,7 +189,7 @@ final class AppsBench implements Callable<Integer>
         final AppCommand command = workload.command().get();
         final List<String> args = new ArrayList<>(workload.args());
         args.addAll(setup.args());
-        args.addAll(List.of("--epochs", String.valueOf(epochs)));
+        args.addAll(List.of("--epochs", String.valueOf(epochs), "--relocation-limit", relocationLimit));
         new CommandLine(command).parseArgs(args.toArray(new String[0]));
         final TrainingResult result = new Trainer(command.app(), command.options(), AppRecipe.of(command, args)).run();
         final List<Map<String, Object>> epochRows = result.epochs();

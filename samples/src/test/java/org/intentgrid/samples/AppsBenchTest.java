@@ -28,9 +28,11 @@ class AppsBenchTest
         IntentGridCli.quietHazelcast();
         final File json = dir.resolve("apps.json").toFile();
         final int exit = new CommandLine(new IntentGridCli()).execute("bench", "apps", "--small", "--epochs", "1",
-            "--only", "1x1,2x1-adaptive", "--json", json.getPath());
+            "--only", "1x1,2x1-adaptive", "--relocation-limit", "2", "--json", json.getPath());
         assertEquals(0, exit, "bench exit code");
-        final JsonNode apps = new ObjectMapper().readTree(json).get("apps");
+        final JsonNode document = new ObjectMapper().readTree(json);
+        assertEquals(2, document.get("relocation_limit").asInt(), "the limit the runs used is in the result");
+        final JsonNode apps = document.get("apps");
         for (final String app : List.of("mf", "kge", "w2v"))
         {
             final JsonNode rows = apps.get(app);

@@ -35,6 +35,7 @@ class DemoCommandTest
             final JsonNode result = demo.get(mode);
             assertEquals("kge", result.get("app").asText());
             assertEquals(mode, result.get("mode").asText());
+            assertEquals("none", result.get("relocation_limit").asText(), "the default: no relocation limit");
             assertEquals(2, result.get("members").asInt());
             assertEquals(1, result.get("threads").asInt());
             assertTrue(result.get("dataset").asText().startsWith("generated"));

@@ -47,6 +47,7 @@ public final class Trainer
             options.cluster != null ? "cluster" : options.fork ? "forked" : "embedded", options.members == 1 ? "" : "s",
             mode.label(), options.threads, options.threads == 1 ? "" : "s");
         final TrainingResult result = new TrainingResult(app, mode.label(), options.members, options.threads);
+        result.relocationLimit(options.parsedRelocationLimit());
         try (WorkerPool pool = options.fork || options.cluster != null ? new ForkedPool(app, options, recipe) :
             new EmbeddedPool(app, options))
         {

@@ -1,5 +1,7 @@
 package org.intentgrid.samples.train;
 
+import org.intentgrid.GridConfig;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +22,7 @@ public final class TrainingResult
     private double initialQuality = Double.NaN;
     private CrashReport crash;
     private double crashWallSeconds = Double.NaN;
+    private int relocationLimit = GridConfig.RELOCATION_LIMIT_DEFAULT;
 
     TrainingResult(final TrainingApp app, final String mode, final int members, final int threads)
     {
@@ -40,6 +43,11 @@ public final class TrainingResult
     synchronized void addLocality(final double seconds, final double share)
     {
         locality.add(new double[] {seconds, share});
+    }
+
+    void relocationLimit(final int limit)
+    {
+        this.relocationLimit = limit;
     }
 
     void crash(final CrashReport report, final double wallSeconds)
@@ -146,6 +154,7 @@ public final class TrainingResult
         final Map<String, Object> json = new LinkedHashMap<>();
         json.put("app", app);
         json.put("mode", mode);
+        json.put("relocation_limit", relocationLimit == Integer.MAX_VALUE ? "none" : relocationLimit);
         json.put("members", members);
         json.put("threads", threads);
         json.put("dataset", dataset);
