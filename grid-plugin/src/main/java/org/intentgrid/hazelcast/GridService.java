@@ -29,7 +29,7 @@ import java.util.UUID;
  * A member that was split off (frozen past failure detection, or cut off by the network) and merges back gets a new
  * member id from Hazelcast; meanwhile its main copies were recovered elsewhere from their backups, so the copies it
  * still holds are stale. When the merge starts its runtime is shut down — it neither serves nor accepts updates on
- * them — and when the merge ends the member rejoins the grid empty, with a new runtime under its new id.
+ * them — and before it rejoins it gets a new, empty runtime under its new id ({@link #reset}).
  */
 public final class GridService implements ManagedService, RemoteService, MigrationAwareService, MembershipAwareService
 {
@@ -73,10 +73,6 @@ public final class GridService implements ManagedService, RemoteService, Migrati
                         "were recovered elsewhere while it was away and are dropped here");
                     current.shutdown();
                     break;
-                case MERGED:
-                case MERGE_FAILED:
-                    runtime = newRuntime(current.config());
-                    break;
                 default:
                     break;
             }
@@ -111,9 +107,16 @@ public final class GridService implements ManagedService, RemoteService, Migrati
         return ids;
     }
 
+    /**
+     * Hazelcast resets services during a merge only: after {@code MERGING} (the old runtime is shut down) and after
+     * the member got its new id, before it rejoins. The new runtime starts here rather than at {@code MERGED}, which
+     * comes after the join: partitions migrate to the member as soon as it joined, and their home directories
+     * must reach the runtime that serves them, not the one about to be replaced.
+     */
     @Override
     public void reset()
     {
+        runtime = newRuntime(runtime.config());
     }
 
     @Override
