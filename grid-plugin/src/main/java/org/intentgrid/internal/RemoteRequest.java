@@ -603,7 +603,23 @@ public final class RemoteRequest implements OpHandle
     {
         try
         {
-            future.get();
+            // bounded: an attempt in flight at the deadline still gets half a timeout to answer, but a request whose
+            // answers stopped coming (its member's runtime was shut down) must not hold its worker forever
+            final long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(runtime.config().requestTimeoutMillis());
+            future.get(Math.max(0, deadlineNanos + timeoutNanos / 2 - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        catch (final TimeoutException e)
+        {
+            final int unanswered;
+            synchronized (this)
+            {
+                unanswered = remaining;
+            }
+            future.completeExceptionally(new IllegalStateException("table '" + table.spec().name() + "': " +
+                kind.label() + " of " + unanswered + " key(s) got neither an answer nor a retry within 1.5 times " +
+                "the request timeout of " + runtime.config().requestTimeoutMillis() + " ms; the last setback: " +
+                describeSetback()));
+            await();
         }
         catch (final InterruptedException e)
         {

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A remote request's route for one key, against scripted answers: hints are followed, a home member without a
  * better hint sends the key to the home partition, a ping-pong of hints ends after {@link Router#MAX_HINT_HOPS}
- * hops, and a key that is never served fails the request after its timeout.
+ * hops, and a key that is never served fails the request after its timeout, also when no answer ever comes.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RemoteRequestRoutingTest
@@ -139,6 +139,20 @@ class RemoteRequestRoutingTest
             e.getMessage());
         assertTrue(tookMillis >= 300 && tookMillis < 5_000, "gave up after the timeout: " + tookMillis + " ms");
         assertTrue(dataTraffic().stream().anyMatch(m -> m.startsWith("home pull")), "the home partition was asked");
+    }
+
+    @Test
+    void anAttemptThatIsNeverAnsweredFailsTheWaitAfterOneAndAHalfTimeouts()
+    {
+        // a member whose runtime was shut down (it merged back after a split) answers nothing and retries nothing
+        cluster.interceptor((message, from, to, payload) -> message.startsWith("direct pull") ||
+            message.startsWith("home pull") ? new CompletableFuture<>() : null);
+        final long started = System.nanoTime();
+        final IllegalStateException e = assertThrows(IllegalStateException.class, () -> pull(9));
+        final long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(e.getMessage().contains("pull of 1 key(s) got neither an answer nor a retry within 1.5 times " +
+            "the request timeout of 300 ms"), e.getMessage());
+        assertTrue(tookMillis >= 450 && tookMillis < 5_000, "gave up after 1.5 timeouts: " + tookMillis + " ms");
     }
 
     @Test
