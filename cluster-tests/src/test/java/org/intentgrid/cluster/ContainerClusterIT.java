@@ -209,23 +209,8 @@ class ContainerClusterIT
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicLong pushesDuring = new AtomicLong();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final Thread pusher = new Thread(() ->
-        {
-            try (ParameterWorker worker = grid.worker())
-            {
-                while (!stop.get())
-                {
-                    worker.push(table, all, ones).await();
-                    pushesDuring.incrementAndGet();
-                    // leaves the 2 cores some room for the members' failure detection, which this test relies on
-                    Thread.sleep(1);
-                }
-            }
-            catch (final Throwable e)
-            {
-                failure.compareAndSet(null, e);
-            }
-        }, "pusher-" + name);
+        final Thread pusher = new Thread(() -> pushAllUntilStopped(table, all, stop, pushesDuring, failure),
+            "pusher-" + name);
         pusher.start();
         final String what = disruption.run();
         final int settledAt = awaitSettled();
@@ -294,6 +279,28 @@ class ContainerClusterIT
             worker.pull(table, driverKeys, values).await();
             assertTrue(values.length == 0 || values[0] >= initial(table, driverKeys[0]) + 1f,
                 "the driver keeps working after the disruption");
+        }
+    }
+
+    /** Pushes +1 to every key of {@code all}, again and again, until stopped; counts the acknowledged pushes. */
+    private void pushAllUntilStopped(final Table table, final long[] all, final AtomicBoolean stop,
+        final AtomicLong pushes, final AtomicReference<Throwable> failure)
+    {
+        final float[] ones = new float[all.length * LENGTH];
+        Arrays.fill(ones, 1f);
+        try (ParameterWorker worker = grid.worker())
+        {
+            while (!stop.get())
+            {
+                worker.push(table, all, ones).await();
+                pushes.incrementAndGet();
+                // leaves the 2 cores some room for the members' failure detection, which this test relies on
+                Thread.sleep(1);
+            }
+        }
+        catch (final Throwable e)
+        {
+            failure.compareAndSet(null, e);
         }
     }
 
