@@ -72,15 +72,8 @@ public final class RemoteRequest implements OpHandle
     private int remaining;
     private final LongArrayList localizedKeys = new LongArrayList();
     private final LongArrayList localizedCounters = new LongArrayList();
-    /*
-     * What the last attempt that did not serve a key met, for the timeout's message (where a key got stuck); plain
-     * fields written on the retry paths, read together only when the request gives up.
-     */
-    private Setback setback = Setback.NONE;
-    private UUID setbackMember;
-    private long setbackKey;
-    private UUID setbackHint;
-    private Throwable setbackError;
+    /** What the last attempt that did not serve a key met, for the timeout's message: where a key got stuck. */
+    private volatile Setback lastSetback;
 
     /**
      * @param keys      the non-local keys
@@ -397,7 +390,7 @@ public final class RemoteRequest implements OpHandle
 
     private void onFailure(final IntArrayList idx, final UUID member, final Throwable error)
     {
-        noteSetback(Setback.NO_ANSWER, member, keys[idx.getInt(0)], null, error);
+        lastSetback = new Setback(Setback.Kind.NO_ANSWER, member, keys[idx.getInt(0)], null, error);
         for (int j = 0; j < idx.size(); j++)
         {
             table.setHint(keys[idx.getInt(j)], -1);
@@ -456,7 +449,8 @@ public final class RemoteRequest implements OpHandle
                     break;
                 case DataReply.MISS:
                     onMiss(i, member, reply.hint(j), fromHome);
-                    noteSetback(fromHome ? Setback.MISS_AT_HOME : Setback.MISS, member, key, reply.hint(j), null);
+                    lastSetback = new Setback(fromHome ? Setback.Kind.MISS_AT_HOME : Setback.Kind.MISS, member, key,
+                        reply.hint(j), null);
                     again.addInt(i);
                     break;
                 case DataReply.FULL:
@@ -466,7 +460,7 @@ public final class RemoteRequest implements OpHandle
                     future.completeExceptionally(new IllegalStateException(reply.error()));
                     return;
                 default:
-                    noteSetback(Setback.WAIT, member, key, null, null);
+                    lastSetback = new Setback(Setback.Kind.WAIT, member, key, null, null);
                     again.addInt(i);
                     break;
             }
@@ -528,41 +522,35 @@ public final class RemoteRequest implements OpHandle
         }
     }
 
-    private void noteSetback(
-        final Setback what, final UUID member, final long key, final UUID hint, final Throwable error)
+    /** @return what the last attempt that did not serve a key met */
+    private String describeSetback()
     {
-        synchronized (this)
-        {
-            setback = what;
-            setbackMember = member;
-            setbackKey = key;
-            setbackHint = hint;
-            setbackError = error;
-        }
+        final Setback setback = lastSetback;
+        return setback == null ? "none" : setback.describe();
     }
 
-    private synchronized String describeSetback()
+    /** An attempt that did not serve a key: what it met, where, for which key. */
+    private record Setback(Kind kind, UUID member, long key, UUID hint, Throwable error)
     {
-        switch (setback)
+        enum Kind
         {
-            case NO_ANSWER:
-                return "no answer from member " + setbackMember + " for key " + setbackKey +
-                    (setbackError == null ? " (its home partition moved)" : ": " + setbackError);
-            case MISS:
-            case MISS_AT_HOME:
-                return "key " + setbackKey + " not at member " + setbackMember +
-                    (setback == Setback.MISS_AT_HOME ? " (its home)" : "") + ", which named " + setbackHint;
-            case WAIT:
-                return "member " + setbackMember + " asked to wait for key " + setbackKey;
-            default:
-                return "none";
+            NO_ANSWER, MISS, MISS_AT_HOME, WAIT
         }
-    }
 
-    /** Kinds of attempts that did not serve a key. */
-    private enum Setback
-    {
-        NONE, NO_ANSWER, MISS, MISS_AT_HOME, WAIT
+        String describe()
+        {
+            switch (kind)
+            {
+                case NO_ANSWER:
+                    return "no answer from member " + member + " for key " + key +
+                        (error == null ? " (its home partition moved)" : ": " + error);
+                case WAIT:
+                    return "member " + member + " asked to wait for key " + key;
+                default:
+                    return "key " + key + " not at member " + member +
+                        (kind == Kind.MISS_AT_HOME ? " (its home)" : "") + ", which named " + hint;
+            }
+        }
     }
 
     private void answered(final int count)
