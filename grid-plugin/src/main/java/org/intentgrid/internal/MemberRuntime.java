@@ -21,6 +21,7 @@ import java.nio.file.Paths;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -383,9 +384,13 @@ public final class MemberRuntime
     {
         if (phase == CheckpointPhase.SYNC)
         {
-            awaitResends();
+            awaitResends(resendToDeparted());
             syncManager.waitSync();
             return new String[0];
+        }
+        if (phase == CheckpointPhase.RESET)
+        {
+            forgetBeforeRollback(specs);
         }
         final IntArrayList owned = new IntArrayList();
         for (int p = 0; p < port.partitionCount(); p++)
@@ -702,13 +707,16 @@ public final class MemberRuntime
      * Waits until the updates of lost members that this member had not seen confirmed were sent again and answered,
      * so that a checkpoint holds them and a rollback is not followed by them.
      *
+     * @param alsoStarted re-sends started outside a membership event, to wait for as well
      * @throws IllegalStateException if they are still on their way after the request timeout
      */
-    private void awaitResends()
+    private void awaitResends(final List<CompletableFuture<Void>> alsoStarted)
     {
+        final List<CompletableFuture<Void>> all = new ArrayList<>(resent.values());
+        all.addAll(alsoStarted);
         try
         {
-            CompletableFuture.allOf(resent.values().toArray(new CompletableFuture<?>[0]))
+            CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
                 .get(config.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
         }
         catch (final InterruptedException e)
@@ -722,6 +730,44 @@ public final class MemberRuntime
             throw new IllegalStateException("member " + self + " is still sending again the unconfirmed " +
                 "updates of a lost member after " + config.requestTimeoutMillis() + " ms", e);
         }
+    }
+
+    /**
+     * Sends again, now, the unconfirmed updates of owners that are no longer members although this member has not
+     * heard yet that they were lost: membership events reach a busy member late, and a checkpoint must hold the
+     * updates, a rollback must not be followed by them.
+     *
+     * @return the re-sends, each complete once answered
+     */
+    private List<CompletableFuture<Void>> resendToDeparted()
+    {
+        final List<CompletableFuture<Void>> started = new ArrayList<>();
+        for (final UUID owner : unconfirmed.owners())
+        {
+            if (!port.isMember(owner))
+            {
+                final CompletableFuture<Void> done = new CompletableFuture<>();
+                resendLost(owner, done);
+                started.add(done);
+            }
+        }
+        return started;
+    }
+
+    /**
+     * A rollback voids every update before it: the unconfirmed ones of the tables rolled back are forgotten, and the
+     * re-sends already on their way land before the tables are reset (a re-send that landed after would count an
+     * update the rolled-back job makes again).
+     */
+    private void forgetBeforeRollback(final List<TableSpec> specs)
+    {
+        final Set<TableStore> rolledBack = new HashSet<>();
+        for (final TableSpec spec : specs)
+        {
+            rolledBack.add(tables.table(spec));
+        }
+        unconfirmed.forgetAll(rolledBack);
+        awaitResends(List.of());
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,6 +79,31 @@ final class UnconfirmedUpdates
         final List<Update> lost = remove(owner);
         resent.addAndGet(lost.size());
         return lost;
+    }
+
+    /** @return the owners whose updates are kept now */
+    Set<UUID> owners()
+    {
+        return Set.copyOf(byOwner.keySet());
+    }
+
+    /**
+     * A rollback of {@code tables} voided every update before it: forgets theirs, so that none of them is sent again
+     * (an exactly-once job trains the items behind them again).
+     */
+    void forgetAll(final Set<TableStore> tables)
+    {
+        for (final ArrayDeque<Update> updates : byOwner.values())
+        {
+            int dropped = 0;
+            synchronized (updates)
+            {
+                final int before = updates.size();
+                updates.removeIf(update -> tables.contains(update.table()));
+                dropped = before - updates.size();
+            }
+            kept.addAndGet(-dropped);
+        }
     }
 
     /** {@code owner} left gracefully, handing off values that include every update it answered: forgets them. */

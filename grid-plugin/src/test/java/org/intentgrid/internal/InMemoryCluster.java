@@ -105,6 +105,16 @@ public final class InMemoryCluster implements AutoCloseable
      */
     public void crash(final UUID member)
     {
+        crashUnnoticed(member);
+        notice(member);
+    }
+
+    /**
+     * Takes {@code member} away as {@link #crash} does, but the survivors' membership events are late: the cluster
+     * no longer lists it, and no survivor has heard it was lost until {@link #notice}.
+     */
+    public void crashUnnoticed(final UUID member)
+    {
         for (int p = 0; p < partitionCount; p++)
         {
             if (member.equals(partitionOwnerOf(p)))
@@ -115,6 +125,11 @@ public final class InMemoryCluster implements AutoCloseable
         }
         members.remove(member);
         runtimes.remove(member).shutdown();
+    }
+
+    /** Every survivor hears now that {@code member}, crashed unnoticed, was lost. */
+    public void notice(final UUID member)
+    {
         for (final MemberRuntime survivor : runtimes.values())
         {
             survivor.memberRemoved(member, members());

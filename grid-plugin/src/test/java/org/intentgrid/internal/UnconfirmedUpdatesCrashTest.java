@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -23,7 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     <li>also in the owner's first flush interval: the answer names the flush that will carry the update, so the
  *     requester keeps it (before, a member named no flush until its first flush had found a holder);</li>
  *     <li>a checkpoint's or rollback's sync waits until they were sent again and answered, so none lands after a
- *     rollback (counted twice by an exactly-once job that trains its items again) or misses a checkpoint.</li>
+ *     rollback (counted twice by an exactly-once job that trains its items again) or misses a checkpoint; also
+ *     when the owner left the cluster but the requester has not heard of it yet;</li>
+ *     <li>a rollback forgets the ones of the tables it rolls back: no crash afterwards sends them again.</li>
  * </ul>
  * Two in-memory members: {@code a} flushes once a minute (so its first flush never runs here) and is the keys'
  * home until it crashes; {@code b} pushes to a key a holds, then becomes the home and recovers a.
@@ -89,6 +92,39 @@ class UnconfirmedUpdatesCrashTest
         assertTrue(delayed.get(), "the re-send went through the slow network: " + cluster.traffic());
         assertArrayEquals(expected, now, 1e-6f, () -> "the re-sent push is in place once the sync returned; " +
             "traffic: " + cluster.traffic());
+    }
+
+    @Test
+    void aCheckpointSyncSendsAgainTheUpdatesOfAnOwnerThatLeftTheClusterBeforeItsMemberEventArrived()
+    {
+        final float[] expected = pushFromBToAKeyOfA();
+        cluster.homesAt(b);
+        cluster.crashUnnoticed(a.self());
+        b.syncCluster();
+        assertEquals(1, b.backupStats().updatesResent(), "b sent the push again although it had not heard of the " +
+            "crash: a is no longer a member");
+        assertArrayEquals(expected, pullAtB(), 1e-6f, () -> "the push is in place once the sync returned; " +
+            "traffic: " + cluster.traffic());
+        cluster.notice(a.self());
+        assertArrayEquals(expected, pullAtB(), 1e-6f, "hearing of the crash later sends nothing twice");
+    }
+
+    @Test
+    void aRollbackVoidsTheUpdatesItsOwnerHadNotBackedUpSoNoneLandsAfterIt()
+    {
+        final float[] initial = pushFromBToAKeyOfA();
+        for (int e = 0; e < initial.length; e++)
+        {
+            initial[e] -= AMOUNT;
+        }
+        b.resetCluster(List.of(SPEC));
+        assertEquals(0, b.backupStats().updatesUnconfirmed(), "the rollback voided the kept push");
+        cluster.homesAt(b);
+        cluster.crash(a.self());
+        b.syncCluster();
+        assertEquals(0, b.backupStats().updatesResent(), "nothing from before the rollback was sent again");
+        assertArrayEquals(initial, pullAtB(), 1e-6f, () -> "the key holds its initial value, as the rollback " +
+            "left it; traffic: " + cluster.traffic());
     }
 
     /** Creates the key at a (its home), adds {@code AMOUNT} to it from b; returns the value it has now. */
