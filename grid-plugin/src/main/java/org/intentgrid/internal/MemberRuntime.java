@@ -426,7 +426,30 @@ public final class MemberRuntime
         {
             throw new UncheckedIOException("member " + self + " cannot write its checkpoint part in " + dir, e);
         }
+        if (phase == CheckpointPhase.RESET)
+        {
+            // a crash after the rollback must not recover values from before it out of a backup
+            awaitBackupOfReset();
+        }
         return results;
+    }
+
+    private void awaitBackupOfReset()
+    {
+        try
+        {
+            flusher.afterNextFlush().get(config.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing up the rolled-back values", e);
+        }
+        catch (final ExecutionException | TimeoutException e)
+        {
+            throw new IllegalStateException("member " + self + " could not back up its rolled-back values within " +
+                config.requestTimeoutMillis() + " ms", e);
+        }
     }
 
     /**
