@@ -16,8 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * member and table, in native memory, as each origin's flushes last sent them. Nothing reads them while the origin
  * lives; when it is lost, {@link CrashRecovery} takes them over.
  * <p>
- * Thread-safe: flushes of one origin arrive one after another (the origin waits for each answer), and each key
- * step runs under its stripe's lock.
+ * A lost origin's messages are refused from then on: a member cut off long enough to be removed may still flush
+ * to its old holder before it merges back under a new id, and what it sent would stay here for good.
+ * <p>
+ * Thread-safe: flushes of one origin arrive one after another (the origin waits for each answer) and hold its lock
+ * against the origin's loss; each key step runs under its stripe's lock.
  */
 final class BackupStore
 {
@@ -28,16 +31,47 @@ final class BackupStore
     private final Map<UUID, AppliedRequests> appliedByOrigin = new ConcurrentHashMap<>();
     /** Origins whose last full resync here completed: what is held of them is all of their main copies. */
     private final Set<UUID> complete = ConcurrentHashMap.newKeySet();
+    /** Origins lost (their backups taken over or freed): ids are never reused, so this grows by one per loss. */
+    private final Set<UUID> lost = ConcurrentHashMap.newKeySet();
+    private final Set<UUID> refusalsReported = ConcurrentHashMap.newKeySet();
 
     BackupStore(final OffHeapMemory offHeap)
     {
         this.offHeap = offHeap;
     }
 
-    /** Applies one backup message of {@code origin}: BACKUP, BACKUP_REMOVE or BACKUP_RESET. */
-    void apply(final UUID origin, final DataRequest request)
+    /**
+     * Applies one backup message of {@code origin}: BACKUP, BACKUP_REMOVE or BACKUP_RESET.
+     *
+     * @return false if refused: {@code origin} was lost
+     */
+    boolean apply(final UUID origin, final DataRequest request)
     {
+        if (lost.contains(origin))
+        {
+            return false;
+        }
         final Map<String, Copies> tables = byOrigin.computeIfAbsent(origin, o -> new ConcurrentHashMap<>());
+        synchronized (tables)
+        {
+            if (lost.contains(origin))
+            {
+                byOrigin.remove(origin, tables);
+                return false;
+            }
+            applyLocked(origin, tables, request);
+        }
+        return true;
+    }
+
+    /** @return true the first time it is called for {@code origin}: its refusal is worth one log line */
+    boolean firstRefusal(final UUID origin)
+    {
+        return refusalsReported.add(origin);
+    }
+
+    private void applyLocked(final UUID origin, final Map<String, Copies> tables, final DataRequest request)
+    {
         if (request.applied != null && request.applied.length > 0)
         {
             appliedByOrigin.computeIfAbsent(origin, o -> new AppliedRequests()).addAll(request.applied);
@@ -71,7 +105,10 @@ final class BackupStore
     /** The full resync of {@code origin} here completed ({@link RequestKind#BACKUP_COMPLETE}). */
     void completed(final UUID origin)
     {
-        complete.add(origin);
+        if (!lost.contains(origin))
+        {
+            complete.add(origin);
+        }
     }
 
     /** @return true if the backups of {@code origin} held here are all of its main copies, as of its last flush */
@@ -86,10 +123,23 @@ final class BackupStore
      */
     List<Copies> takeOrigin(final UUID origin)
     {
+        lost.add(origin);
+        final Map<String, Copies> tables = byOrigin.remove(origin);
+        final List<Copies> taken;
+        if (tables == null)
+        {
+            taken = List.of();
+        }
+        else
+        {
+            synchronized (tables)
+            {
+                taken = new ArrayList<>(tables.values());
+            }
+        }
         appliedByOrigin.remove(origin);
         complete.remove(origin);
-        final Map<String, Copies> tables = byOrigin.remove(origin);
-        return tables == null ? List.of() : new ArrayList<>(tables.values());
+        return taken;
     }
 
     /** @return the fingerprints of the remote updates {@code origin}'s backups include, or null */
@@ -98,7 +148,7 @@ final class BackupStore
         return appliedByOrigin.get(origin);
     }
 
-    /** Frees every backup of {@code origin} (it released this holder, or it left and another member recovered it). */
+    /** Frees every backup of {@code origin} (it was lost, and another member recovered it or no one can). */
     void dropOrigin(final UUID origin)
     {
         for (final Copies copies : takeOrigin(origin))

@@ -230,7 +230,11 @@ public final class MemberRuntime
                     dropped.dropped(request.spec.name());
                     return dropped;
                 }
-                backups.apply(caller, request);
+                if (!backups.apply(caller, request) && backups.firstRefusal(caller))
+                {
+                    log("refusing backups from member " + caller + ": it was lost and its main copies were " +
+                        "recovered or given up (a member cut off from the cluster; it merges back under a new id)");
+                }
                 return new DataReply(new byte[0], null, null, null, null);
             case RECOVERED:
                 recovery.recovered(request.subject);
