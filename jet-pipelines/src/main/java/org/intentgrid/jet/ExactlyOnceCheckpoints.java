@@ -288,7 +288,9 @@ final class ExactlyOnceCheckpoints
         if (ParameterGrid.isCompleteCheckpoint(directory))
         {
             final long began = System.nanoTime();
-            grid.rollback(directory);
+            // right after a member was lost its keys are still being recovered: the rollback finds them in transit
+            // and fails until the recovery is done; a job must not fail for that
+            withAttempts("grid rollback to " + directory, () -> grid.rollback(directory));
             logger.info("rolled the grid back to " + directory + " in " +
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began) + " ms");
         }
@@ -357,29 +359,9 @@ final class ExactlyOnceCheckpoints
     {
         final Path directory = snapshotDirectory(number);
         final long began = System.nanoTime();
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                grid.checkpoint(directory, tables);
-                break;
-            }
-            catch (final UncheckedIOException e)
-            {
-                throw e;
-            }
-            catch (final RuntimeException e)
-            {
-                // keys still moving for intents signalled before the snapshot arrive within a few sync rounds; a
-                // member lost meanwhile fails every attempt, and the restart rolls back to the last checkpoint
-                if (attempt == CHECKPOINT_ATTEMPTS)
-                {
-                    throw new RestartableException("grid checkpoint " + directory + " failed " + attempt +
-                        " times: " + e, e);
-                }
-                pause();
-            }
-        }
+        // keys still moving for intents signalled before the snapshot arrive within a few sync rounds; a member lost
+        // meanwhile fails every attempt, and the restart rolls back to the last checkpoint
+        withAttempts("grid checkpoint " + directory, () -> grid.checkpoint(directory, tables));
         logger.fine("grid checkpoint " + directory + " written in " +
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began) + " ms");
     }
@@ -438,6 +420,37 @@ final class ExactlyOnceCheckpoints
     private Path snapshotDirectory(final long number)
     {
         return jobDirectory.resolve(SNAPSHOT_PREFIX + number);
+    }
+
+    /**
+     * Runs {@code action} until it succeeds, at most {@link #CHECKPOINT_ATTEMPTS} times, pausing between attempts.
+     *
+     * @throws RestartableException if every attempt failed (Jet restarts the job from its last snapshot)
+     * @throws UncheckedIOException at once: the disk will not get better by waiting
+     * @throws IllegalArgumentException at once: a damaged or missing checkpoint stays so
+     */
+    static void withAttempts(final String what, final Runnable action)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                action.run();
+                return;
+            }
+            catch (final UncheckedIOException | IllegalArgumentException e)
+            {
+                throw e;
+            }
+            catch (final RuntimeException e)
+            {
+                if (attempt == CHECKPOINT_ATTEMPTS)
+                {
+                    throw new RestartableException(what + " failed " + attempt + " times: " + e, e);
+                }
+                pause();
+            }
+        }
     }
 
     private static void pause()
