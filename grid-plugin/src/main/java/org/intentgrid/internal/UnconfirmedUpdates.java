@@ -95,7 +95,7 @@ final class UnconfirmedUpdates
     {
         for (final ArrayDeque<Update> updates : byOwner.values())
         {
-            int dropped = 0;
+            final int dropped;
             synchronized (updates)
             {
                 final int before = updates.size();
