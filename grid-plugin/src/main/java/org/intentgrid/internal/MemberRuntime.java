@@ -440,19 +440,30 @@ public final class MemberRuntime
 
     private void awaitBackupOfReset()
     {
+        awaitWithinRequestTimeout(flusher.afterNextFlush(), "backing up the rolled-back values");
+    }
+
+    /**
+     * Blocks until {@code done} completes, at most the request timeout.
+     *
+     * @param doing what is waited for, for the messages ("backing up ...")
+     * @throws IllegalStateException if it failed, did not complete in time, or the wait was interrupted
+     */
+    private void awaitWithinRequestTimeout(final CompletableFuture<?> done, final String doing)
+    {
         try
         {
-            flusher.afterNextFlush().get(config.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+            done.get(config.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
         }
         catch (final InterruptedException e)
         {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while backing up the rolled-back values", e);
+            throw new IllegalStateException("member " + self + ": interrupted while " + doing, e);
         }
         catch (final ExecutionException | TimeoutException e)
         {
-            throw new IllegalStateException("member " + self + " could not back up its rolled-back values within " +
-                config.requestTimeoutMillis() + " ms", e);
+            throw new IllegalStateException("member " + self + ": " + doing + " did not finish within " +
+                config.requestTimeoutMillis() + " ms (" + e + ")", e);
         }
     }
 
@@ -741,22 +752,8 @@ public final class MemberRuntime
     {
         final List<CompletableFuture<Void>> all = new ArrayList<>(resent.values());
         all.addAll(alsoStarted);
-        try
-        {
-            CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]))
-                .get(config.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending again the unconfirmed updates of a lost " +
-                "member", e);
-        }
-        catch (final ExecutionException | TimeoutException e)
-        {
-            throw new IllegalStateException("member " + self + " is still sending again the unconfirmed " +
-                "updates of a lost member after " + config.requestTimeoutMillis() + " ms", e);
-        }
+        awaitWithinRequestTimeout(CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])),
+            "sending again the unconfirmed updates of a lost member");
     }
 
     /**
@@ -860,21 +857,8 @@ public final class MemberRuntime
         final CompletableFuture<Void> freedHere = dropLocal(spec.name());
         final List<CompletableFuture<DataReply>> confirmations =
             toOtherMembers(new DataRequest(spec, RequestKind.DROP, new long[0], null, null, null));
-        try
-        {
-            CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)).thenCompose(v -> freedHere)
-                .get(config.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("drop of table '" + spec.name() + "' interrupted", e);
-        }
-        catch (final ExecutionException | TimeoutException e)
-        {
-            throw new IllegalStateException("drop of table '" + spec.name() + "': not every member confirmed within " +
-                config.requestTimeoutMillis() + " ms (" + e.getMessage() + ")", e);
-        }
+        awaitWithinRequestTimeout(CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))
+            .thenCompose(v -> freedHere), "the drop of table '" + spec.name() + "' (every member confirms it)");
     }
 
     /**
