@@ -51,6 +51,9 @@ class BackupPacingTest
 
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         final long flushesBefore = origin.backupStats().flushes();
+        // only the paced flushes count: one that ran while the holder was still being added (in the member list
+        // before its runtime is registered) failed to reach it, under load on the CI machine
+        final long failuresBefore = origin.backupStats().flushFailures();
         final long start = System.nanoTime();
         while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2))
         {
@@ -63,7 +66,7 @@ class BackupPacingTest
         // unpaced, a flush would start 20 ms after the last ended: 40 in 2 s; paced, one per 230 ms or so
         assertTrue(flushes <= 12, "flushes in 2 s with every flush taking 30 ms: " + flushes);
         assertTrue(flushes >= 2, "still flushing at least every ten intervals: " + flushes);
-        assertEquals(0, origin.backupStats().flushFailures());
+        assertEquals(0, origin.backupStats().flushFailures() - failuresBefore, "no paced flush failed");
 
         cluster.interceptor((message, from, to, payload) -> null);
         while (origin.backupStats().flushGapMillis() != INTERVAL_MILLIS)
