@@ -98,6 +98,12 @@ public final class MemberRuntime
      * and they were answered: a checkpoint's sync and the answer to the lost member's RECOVERED wait for it.
      */
     private final Map<UUID, CompletableFuture<Void>> resent = new ConcurrentHashMap<>();
+    /**
+     * The remote pushes and sets of this member's workers still on their way: a checkpoint's sync waits for them, so
+     * that a rollback is not followed by an update sent before it (a cancelled job's push still retrying toward a lost
+     * member's keys would otherwise land on the reset value and be counted again by the restarted job).
+     */
+    private final Set<CompletableFuture<Void>> updatesInFlight = ConcurrentHashMap.newKeySet();
     private final RecoveryPins pins = new RecoveryPins();
     /** Completes remote requests and serves what needs no waiting: none of its tasks may block. */
     private final ScheduledExecutorService executor;
@@ -388,6 +394,7 @@ public final class MemberRuntime
     {
         if (phase == CheckpointPhase.SYNC)
         {
+            awaitUpdatesInFlight();
             awaitResends(resendToDeparted());
             syncManager.waitSync();
             return new String[0];
@@ -436,6 +443,24 @@ public final class MemberRuntime
             awaitBackupOfReset();
         }
         return results;
+    }
+
+    /**
+     * Remembers a remote push or set until it completes, answered or failed (see {@link #updatesInFlight}).
+     */
+    void updateInFlight(final CompletableFuture<Void> update)
+    {
+        updatesInFlight.add(update);
+        update.whenComplete((ignored, error) -> updatesInFlight.remove(update));
+    }
+
+    /** Waits until the remote updates on their way now landed or failed; a failed one is its worker's concern. */
+    private void awaitUpdatesInFlight()
+    {
+        final CompletableFuture<?>[] settled = updatesInFlight.stream()
+            .map(update -> update.handle((ignored, error) -> null))
+            .toArray(CompletableFuture<?>[]::new);
+        awaitWithinRequestTimeout(CompletableFuture.allOf(settled), "waiting for this member's remote updates");
     }
 
     private void awaitBackupOfReset()

@@ -177,6 +177,10 @@ public final class RemoteRequest implements OpHandle
      */
     RemoteRequest start()
     {
+        if (kind == RequestKind.PUSH || kind == RequestKind.SET)
+        {
+            runtime.updateInFlight(future);
+        }
         final IntArrayList all = new IntArrayList(keys.length, -1);
         int waiting = 0;
         final boolean mayWait = kind == RequestKind.PULL || (kind == RequestKind.PUSH && !deliversDelta);

@@ -9,15 +9,19 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A crash soon after a rollback recovers the rolled-back values: the rollback's reset reaches every backup before
  * the rollback goes on (before, a member that flushed once a minute left its holder with the value from before the
  * rollback, and the holder recovered that one — an exactly-once job would count the updates behind it twice).
  * Two in-memory members: {@code a} holds the key and flushes once a minute; {@code b} holds a's backups.
+ * And a remote push still on its way when a rollback starts lands before the reset, not on the reset value.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RollbackCrashTest
@@ -59,5 +63,50 @@ class RollbackCrashTest
         atB.pull(atB.store(SPEC), new long[] {KEY}, now, null, 1).await();
         assertArrayEquals(initial, now, 1e-6f, () -> "the key has the value the rollback left; traffic: " +
             cluster.traffic());
+    }
+
+    @Test
+    void aRollbackWaitsForARemotePushStillOnItsWay() throws Exception
+    {
+        cluster.homesAt(a);
+        final WorkerEngine atA = a.newWorker();
+        final float[] initial = new float[SPEC.valueLength()];
+        atA.pull(atA.store(SPEC), new long[] {KEY}, initial, null, 1).await();
+        final CountDownLatch pushSent = new CountDownLatch(1);
+        cluster.interceptor((message, from, to, payload) ->
+        {
+            if (message.endsWith("push") && from.equals(b.self()))
+            {
+                pushSent.countDown();
+                sleepMillis(500);
+            }
+            return null;
+        });
+        final WorkerEngine atB = b.newWorker();
+        final float[] update = new float[SPEC.valueLength()];
+        Arrays.fill(update, AMOUNT);
+        final CompletableFuture<Void> push = CompletableFuture.runAsync(() ->
+            atB.push(atB.store(SPEC), new long[] {KEY}, update).await());
+        assertTrue(pushSent.await(10, TimeUnit.SECONDS), "b's push was sent");
+
+        b.resetCluster(List.of(SPEC));
+        push.get(10, TimeUnit.SECONDS);
+
+        final float[] now = new float[SPEC.valueLength()];
+        atA.pull(atA.store(SPEC), new long[] {KEY}, now, null, 1).await();
+        assertArrayEquals(initial, now, 1e-6f, () -> "the push sent before the rollback was rolled back too; " +
+            "traffic: " + cluster.traffic());
+    }
+
+    private static void sleepMillis(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 }
