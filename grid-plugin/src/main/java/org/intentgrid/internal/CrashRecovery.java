@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,6 +45,11 @@ final class CrashRecovery
     private volatile long lastRecoveryMillis = -1;
     /** The member list as this member last saw it: where a lost member's holder was. */
     private volatile List<UUID> members = List.of();
+    /**
+     * Per lost member whose recovery runs here, completes once every survivor heard it was recovered: a checkpoint or
+     * rollback right after a crash waits for it rather than finding the lost member's keys in transit.
+     */
+    private final Map<UUID, CompletableFuture<Void>> underway = new ConcurrentHashMap<>();
 
     CrashRecovery(
         final MemberRuntime runtime, final BackupStore backups, final HomeDirectoryServer homeDirectory,
@@ -77,11 +83,16 @@ final class CrashRecovery
         }
         if (holder.equals(runtime.self()))
         {
+            final CompletableFuture<Void> done = starting(lost);
             runtime.recoveryThreads().execute(() ->
             {
                 if (backups.isComplete(lost) || !previousHolderTookOver(lost))
                 {
-                    recover(lost);
+                    recover(lost, done);
+                }
+                else
+                {
+                    done.complete(null);
                 }
             });
         }
@@ -105,8 +116,24 @@ final class CrashRecovery
         {
             return false;
         }
-        runtime.recoveryThreads().execute(() -> recover(lost));
+        final CompletableFuture<Void> done = starting(lost);
+        runtime.recoveryThreads().execute(() -> recover(lost, done));
         return true;
+    }
+
+    /** @return completes when the recovery of {@code lost} that starts here now is over (see {@link #underway}) */
+    private CompletableFuture<Void> starting(final UUID lost)
+    {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        underway.put(lost, done);
+        done.whenComplete((ignored, error) -> underway.remove(lost, done));
+        return done;
+    }
+
+    /** @return completes once the recoveries running on this member now are over */
+    CompletableFuture<Void> underway()
+    {
+        return CompletableFuture.allOf(underway.values().toArray(new CompletableFuture<?>[0]));
     }
 
     /**
@@ -153,7 +180,7 @@ final class CrashRecovery
         return false;
     }
 
-    private void recover(final UUID lost)
+    private void recover(final UUID lost, final CompletableFuture<Void> done)
     {
         final long start = System.nanoTime();
         final AppliedRequests lostApplied = backups.applied(lost);
@@ -192,7 +219,11 @@ final class CrashRecovery
             CompletableFuture.allOf(runtime.toOtherMembers(new DataRequest(null, RequestKind.RECOVERED, new long[0],
                 null, null, lost)).toArray(new CompletableFuture<?>[0]))
                 .orTimeout(runtime.config().requestTimeoutMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((told, error) -> pins.release(lost));
+                .whenComplete((told, error) ->
+                {
+                    pins.release(lost);
+                    done.complete(null);
+                });
             // a member that left gracefully handed its keys off: its backups all moved on, nothing to report
             if (recovered > 0)
             {

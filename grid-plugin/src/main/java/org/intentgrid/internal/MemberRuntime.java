@@ -394,6 +394,7 @@ public final class MemberRuntime
     {
         if (phase == CheckpointPhase.SYNC)
         {
+            awaitWithinRequestTimeout(recovery.underway(), "recovering a lost member's keys");
             awaitUpdatesInFlight();
             awaitResends(resendToDeparted());
             syncManager.waitSync();
@@ -536,6 +537,7 @@ public final class MemberRuntime
         String mismatch = null;
         for (int attempt = 0; attempt < attempts; attempt++)
         {
+            pauseBeforeAttempt(attempt);
             onEveryMember(member -> port.checkpoint(member, directory, specs, CheckpointPhase.SYNC));
             final List<String[]> answers = onEveryMember(member -> port.checkpoint(member, directory, specs, phase));
             final List<List<CheckpointPart>> parts = new ArrayList<>();
@@ -566,6 +568,27 @@ public final class MemberRuntime
         }
         throw new IllegalStateException(what + " failed after " + attempts + " attempts: " + mismatch +
             " (keys in transit between members; do it while the workers are idle)");
+    }
+
+    /**
+     * Gives keys in transit time to land: a member may hear of a lost member (and start recovering it) only after a
+     * first attempt found the lost member's keys neither at it nor anywhere else.
+     */
+    private static void pauseBeforeAttempt(final int attempt)
+    {
+        if (attempt == 0)
+        {
+            return;
+        }
+        try
+        {
+            Thread.sleep(100L * attempt);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted between attempts of a checkpoint or rollback", e);
+        }
     }
 
     private <R> List<R> onEveryMember(final Function<UUID, CompletableFuture<R>> call)

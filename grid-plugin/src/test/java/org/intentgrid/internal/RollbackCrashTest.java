@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the rollback goes on (before, a member that flushed once a minute left its holder with the value from before the
  * rollback, and the holder recovered that one — an exactly-once job would count the updates behind it twice).
  * Two in-memory members: {@code a} holds the key and flushes once a minute; {@code b} holds a's backups.
- * And a remote push still on its way when a rollback starts lands before the reset, not on the reset value.
+ * And a remote push still on its way when a rollback starts lands before the reset, not on the reset value; a
+ * rollback right after a crash waits for the recovery instead of failing on the lost member's keys in transit.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RollbackCrashTest
@@ -96,6 +97,38 @@ class RollbackCrashTest
         atA.pull(atA.store(SPEC), new long[] {KEY}, now, null, 1).await();
         assertArrayEquals(initial, now, 1e-6f, () -> "the push sent before the rollback was rolled back too; " +
             "traffic: " + cluster.traffic());
+    }
+
+    @Test
+    void aRollbackRightAfterACrashWaitsForTheRecovery()
+    {
+        cluster.homesAt(a);
+        final WorkerEngine atA = a.newWorker();
+        final float[] initial = new float[SPEC.valueLength()];
+        atA.pull(atA.store(SPEC), new long[] {KEY}, initial, null, 1).await();
+        final float[] update = new float[SPEC.valueLength()];
+        Arrays.fill(update, AMOUNT);
+        atA.push(atA.store(SPEC), new long[] {KEY}, update).await();
+        a.flushBackup();
+        cluster.interceptor((message, from, to, payload) ->
+        {
+            if (message.endsWith("claim"))
+            {
+                sleepMillis(500);
+            }
+            return null;
+        });
+        cluster.homesAt(b);
+        cluster.crash(a.self());
+
+        b.resetCluster(List.of(SPEC));
+
+        assertTrue(b.backupStats().keysRecovered() == 1, "b recovered a's key before the reset");
+        final WorkerEngine atB = b.newWorker();
+        final float[] now = new float[SPEC.valueLength()];
+        atB.pull(atB.store(SPEC), new long[] {KEY}, now, null, 1).await();
+        assertArrayEquals(initial, now, 1e-6f, () -> "the recovered key was rolled back; traffic: " +
+            cluster.traffic());
     }
 
     private static void sleepMillis(final long millis)
