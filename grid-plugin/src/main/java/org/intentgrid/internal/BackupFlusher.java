@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * update until a later answer shows that flush completed, and sends it again if this member is lost first
  * ({@link UnconfirmedUpdates}). Rarer updates from other members — sets and adopted main copies — are answered only
  * once a flush that started after them completed ({@link #afterNextFlush}); such a flush runs at once rather than
- * at the next interval.
+ * at the next interval. Main copies moved in are confirmed to their old owners after the next periodic flush
+ * ({@link #nextFlush}): their old owners keep them meanwhile ({@link HandedOver}), and nothing waits.
  * <p>
  * Runs on the member's backup thread, one flush at a time: a flush waits for the holder's answers, up to the
  * request timeout when the holder is frozen or cut off, and the I/O threads must go on completing requests
@@ -39,8 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class BackupFlusher
 {
     /**
-     * The shortest gap between the end of one flush and an early one: moves in and sets may ask for a flush many
-     * times a millisecond, and a flush visits every stripe of every table, so early flushes run at most 100 times
+     * The shortest gap between the end of one flush and an early one: sets may ask for a flush many times a
+     * millisecond, and a flush visits every stripe of every table, so early flushes run at most 100 times
      * a second (each carries everything that changed meanwhile).
      */
     private static final long EARLY_FLUSH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -131,22 +132,30 @@ final class BackupFlusher
      */
     CompletableFuture<Void> afterNextFlush()
     {
-        final CompletableFuture<Void> gate;
+        final CompletableFuture<Void> gate = nextFlush();
+        flushSoon();
+        return gate;
+    }
+
+    /**
+     * @return completes once a flush that starts after this call has reached the backup holder (at once if there
+     *         is no holder), be it the next periodic one: for what can wait an interval, so that it adds no flush
+     */
+    CompletableFuture<Void> nextFlush()
+    {
         synchronized (gates)
         {
             if (nextGate == null)
             {
                 nextGate = new CompletableFuture<>();
             }
-            gate = nextGate;
+            return nextGate;
         }
-        flushSoon();
-        return gate;
     }
 
     /**
-     * Starts a flush now rather than at the next interval: main copies moved in, and until they reach this member's
-     * holder a crash here would lose them (their old owner's holder forgets them at its next flush).
+     * Starts a flush now rather than at the next interval: someone waits for it (a set's or an adoption's answer), or
+     * this member lost its holder and nothing it holds is protected until a new one has it.
      */
     void flushSoon()
     {

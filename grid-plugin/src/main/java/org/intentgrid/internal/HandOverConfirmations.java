@@ -10,8 +10,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The new owner's side of {@link HandedOver}: main copies moved in are confirmed to the members that handed them
- * over once a backup flush that started after their installation completed — in one message per old owner and table
- * per flush, however many relocations that flush carried. Thread-safe.
+ * over once a backup flush (the next periodic one) that started after their installation completed — in one
+ * message per old owner and table per flush, however many relocations that flush carried. Thread-safe.
  */
 final class HandOverConfirmations
 {
@@ -31,8 +31,10 @@ final class HandOverConfirmations
     /** {@code keys} of {@code spec} moved in from {@code from} with these counters, and are installed here. */
     synchronized void movedIn(final UUID from, final TableSpec spec, final long[] keys, final long[] counters)
     {
-        // obtained under this lock: a flush that takes this gate starts after the keys were installed
-        final CompletableFuture<Void> next = flusher.afterNextFlush();
+        // obtained under this lock: a flush that takes this gate starts after the keys were installed. The next
+        // periodic flush will do: nothing waits for a confirmation (the old owner keeps the key meanwhile), and an
+        // early flush per relocation batch cost adaptive runs up to a hundred flushes a second
+        final CompletableFuture<Void> next = flusher.nextFlush();
         final boolean fresh = next != gate;
         if (fresh)
         {

@@ -22,8 +22,8 @@ import java.util.function.BooleanSupplier;
  * it handed the lost member ({@link RequestKind#RECLAIM}), after its own claims (a backup holds the fresher value
  * when it has the key at all).
  * <p>
- * What is kept is bounded by what this member hands one member during about one flush. Nothing is kept without
- * backups (a crash may lose anything then). Thread-safe.
+ * What is kept is bounded by what this member hands one member between two of the new owner's periodic flushes.
+ * Nothing is kept without backups (a crash may lose anything then). Thread-safe.
  */
 final class HandedOver
 {
