@@ -46,14 +46,7 @@ class RollbackCrashTest
     @Test
     void aCrashAfterARollbackRecoversTheRolledBackValueNotTheOneBefore()
     {
-        cluster.homesAt(a);
-        final WorkerEngine atA = a.newWorker();
-        final float[] initial = new float[SPEC.valueLength()];
-        atA.pull(atA.store(SPEC), new long[] {KEY}, initial, null, 1).await();
-        final float[] update = new float[SPEC.valueLength()];
-        Arrays.fill(update, AMOUNT);
-        atA.push(atA.store(SPEC), new long[] {KEY}, update).await();
-        a.flushBackup();
+        final float[] initial = pushedAtAAndBackedUp();
 
         b.resetCluster(List.of(SPEC));
         cluster.homesAt(b);
@@ -102,14 +95,7 @@ class RollbackCrashTest
     @Test
     void aRollbackRightAfterACrashWaitsForTheRecovery()
     {
-        cluster.homesAt(a);
-        final WorkerEngine atA = a.newWorker();
-        final float[] initial = new float[SPEC.valueLength()];
-        atA.pull(atA.store(SPEC), new long[] {KEY}, initial, null, 1).await();
-        final float[] update = new float[SPEC.valueLength()];
-        Arrays.fill(update, AMOUNT);
-        atA.push(atA.store(SPEC), new long[] {KEY}, update).await();
-        a.flushBackup();
+        final float[] initial = pushedAtAAndBackedUp();
         cluster.interceptor((message, from, to, payload) ->
         {
             if (message.endsWith("claim"))
@@ -129,6 +115,20 @@ class RollbackCrashTest
         atB.pull(atB.store(SPEC), new long[] {KEY}, now, null, 1).await();
         assertArrayEquals(initial, now, 1e-6f, () -> "the recovered key was rolled back; traffic: " +
             cluster.traffic());
+    }
+
+    /** @return the key's initial value, before {@code a} (its home and owner) added {@link #AMOUNT} and flushed */
+    private float[] pushedAtAAndBackedUp()
+    {
+        cluster.homesAt(a);
+        final WorkerEngine atA = a.newWorker();
+        final float[] initial = new float[SPEC.valueLength()];
+        atA.pull(atA.store(SPEC), new long[] {KEY}, initial, null, 1).await();
+        final float[] update = new float[SPEC.valueLength()];
+        Arrays.fill(update, AMOUNT);
+        atA.push(atA.store(SPEC), new long[] {KEY}, update).await();
+        a.flushBackup();
+        return initial;
     }
 
     private static void sleepMillis(final long millis)
