@@ -85,8 +85,10 @@ class KgeTest
         final TrainingResult classic = train("--data", TOY.toString(), "--members", "2", "--epochs", "6", "--seed", "5",
             "--mode", "static");
         // One epoch's MRR on 109 validation triples moves by about 0.03 from epoch to epoch, so compare the mean of
-        // the last three epochs.
-        assertTrue(Math.abs(lastThree(adaptive) - lastThree(classic)) < 0.07,
+        // the last three epochs. That mean still varies from run to run with the threads' timing: eight runs of each
+        // mode (2026-12-03) gave adaptive 0.463-0.522 and static 0.489-0.524, and CI once saw 0.453 against 0.524;
+        // a broken mode (lost or doubled updates) lands far below either
+        assertTrue(Math.abs(lastThree(adaptive) - lastThree(classic)) < 0.10,
             "MRR adaptive " + lastThree(adaptive) + " vs static " + lastThree(classic) + " (mean of epochs 4-6)");
         assertTrue((double)classic.epochs().get(5).get("local_share") < 0.7, "static keeps keys at their homes");
         assertTrue((double)adaptive.epochs().get(5).get("local_share") > 0.9, "adaptive makes accesses local");
