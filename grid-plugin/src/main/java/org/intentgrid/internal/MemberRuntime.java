@@ -458,10 +458,9 @@ public final class MemberRuntime
     /** Waits until the remote updates on their way now landed or failed; a failed one is its worker's concern. */
     private void awaitUpdatesInFlight()
     {
-        final CompletableFuture<?>[] settled = updatesInFlight.stream()
-            .map(update -> update.handle((ignored, error) -> null))
-            .toArray(CompletableFuture<?>[]::new);
-        awaitWithinRequestTimeout(CompletableFuture.allOf(settled), "waiting for this member's remote updates");
+        final CompletableFuture<Void> all =
+            CompletableFuture.allOf(updatesInFlight.toArray(new CompletableFuture<?>[0]));
+        awaitWithinRequestTimeout(all.handle((ignored, error) -> null), "waiting for this member's remote updates");
     }
 
     private void awaitBackupOfReset()

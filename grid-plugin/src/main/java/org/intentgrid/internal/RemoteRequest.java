@@ -59,6 +59,8 @@ public final class RemoteRequest implements OpHandle
     private final float[] out;
     private final WorkerCounters counters;
     private final boolean deliversDelta;
+    /** A push or a set: a checkpoint's sync waits for it ({@link MemberRuntime#updateInFlight}). */
+    private final boolean updates;
     /** The same in every retry: an owner applies each key's update of this request once. */
     private final long requestId;
     private final int[] attempts;
@@ -114,7 +116,7 @@ public final class RemoteRequest implements OpHandle
         this.router = runtime.router();
         this.table = table;
         this.kind = kind;
-        final boolean updates = kind == RequestKind.PUSH || kind == RequestKind.SET;
+        this.updates = kind == RequestKind.PUSH || kind == RequestKind.SET;
         final long[] unique = updates ? uniqueKeys(keys) : keys;
         this.keys = unique;
         this.positions = unique == keys ? positions : new int[unique.length];
@@ -177,7 +179,7 @@ public final class RemoteRequest implements OpHandle
      */
     RemoteRequest start()
     {
-        if (kind == RequestKind.PUSH || kind == RequestKind.SET)
+        if (updates)
         {
             runtime.updateInFlight(future);
         }
