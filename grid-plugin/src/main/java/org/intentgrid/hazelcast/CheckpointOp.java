@@ -8,6 +8,7 @@ import org.intentgrid.internal.CheckpointPhase;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * A member's share of a checkpoint or a rollback, run on a generic operation thread: merge the replicas' updates,
@@ -19,23 +20,25 @@ final class CheckpointOp extends GridOperation
     private String directory;
     private List<TableSpec> specs;
     private CheckpointPhase phase;
+    private UUID[] lost;
     private String[] response;
 
     CheckpointOp()
     {
     }
 
-    CheckpointOp(final String directory, final List<TableSpec> specs, final CheckpointPhase phase)
+    CheckpointOp(final String directory, final List<TableSpec> specs, final CheckpointPhase phase, final UUID[] lost)
     {
         this.directory = directory;
         this.specs = specs;
         this.phase = phase;
+        this.lost = lost;
     }
 
     @Override
     public void run()
     {
-        response = runtime().checkpoint(directory, specs, phase);
+        response = runtime().checkpoint(directory, specs, phase, lost);
     }
 
     @Override
@@ -60,6 +63,11 @@ final class CheckpointOp extends GridOperation
         {
             Wire.writeSpec(out, spec);
         }
+        out.writeInt(lost.length);
+        for (final UUID member : lost)
+        {
+            Wire.writeUuid(out, member);
+        }
     }
 
     @Override
@@ -72,6 +80,11 @@ final class CheckpointOp extends GridOperation
         for (int i = 0; i < n; i++)
         {
             specs.add(Wire.readSpec(in));
+        }
+        lost = new UUID[in.readInt()];
+        for (int i = 0; i < lost.length; i++)
+        {
+            lost[i] = Wire.readUuid(in);
         }
     }
 }

@@ -97,7 +97,7 @@ final class HazelcastClusterPort implements ClusterPort
 
     @Override
     public CompletableFuture<String[]> checkpoint(final UUID member, final String directory,
-        final List<TableSpec> specs, final CheckpointPhase phase)
+        final List<TableSpec> specs, final CheckpointPhase phase, final UUID[] lost)
     {
         final Member target = nodeEngine.getClusterService().getMember(member);
         if (target == null)
@@ -106,7 +106,7 @@ final class HazelcastClusterPort implements ClusterPort
                 " is not in the cluster"));
         }
         return plain(operations.<String[]>createInvocationBuilder(GridService.SERVICE_NAME,
-            new CheckpointOp(directory, specs, phase), target.getAddress()).setTryCount(1)
+            new CheckpointOp(directory, specs, phase, lost), target.getAddress()).setTryCount(1)
             .setCallTimeout(Long.MAX_VALUE).<String[]>invoke(), reply -> reply);
     }
 

@@ -59,7 +59,9 @@ public interface ClusterPort
      * @return per table, the member's {@link CheckpointPart#encode part}: for {@link CheckpointPhase#WRITE} the file
      *         written, for {@link CheckpointPhase#RESET} only the keys reset and those its home directory records;
      *         none for {@link CheckpointPhase#SYNC}
+     * @param lost the members the caller heard were lost: in {@link CheckpointPhase#SYNC}, the member hears of them
+     *         too before it waits for its recoveries
      */
     CompletableFuture<String[]> checkpoint(UUID member, String directory, List<TableSpec> specs,
-        CheckpointPhase phase);
+        CheckpointPhase phase, UUID[] lost);
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +51,8 @@ final class CrashRecovery
      * rollback right after a crash waits for it rather than finding the lost member's keys in transit.
      */
     private final Map<UUID, CompletableFuture<Void>> underway = new ConcurrentHashMap<>();
+    /** Every member this member heard was lost: a checkpoint's coordinator tells the others to hear of them first. */
+    private final Set<UUID> heardLost = ConcurrentHashMap.newKeySet();
 
     CrashRecovery(
         final MemberRuntime runtime, final BackupStore backups, final HomeDirectoryServer homeDirectory,
@@ -63,14 +66,15 @@ final class CrashRecovery
     }
 
     /** A member joined: remembers the member list. */
-    void membersChanged(final List<UUID> now)
+    synchronized void membersChanged(final List<UUID> now)
     {
         members = List.copyOf(now);
     }
 
     /** A member is gone: starts its recovery here if this member holds its backups. */
-    void memberLost(final UUID lost, final List<UUID> now)
+    synchronized void memberLost(final UUID lost, final List<UUID> now)
     {
+        heardLost.add(lost);
         final List<UUID> before = members;
         members = List.copyOf(now);
         final UUID holder = runtime.config().backups() == 0 ? null : BackupFlusher.successor(before, lost);
@@ -128,6 +132,29 @@ final class CrashRecovery
         underway.put(lost, done);
         done.whenComplete((ignored, error) -> underway.remove(lost, done));
         return done;
+    }
+
+    /** @return the members this member heard were lost, for the members it coordinates a checkpoint with */
+    UUID[] heardLost()
+    {
+        return heardLost.toArray(new UUID[0]);
+    }
+
+    /**
+     * @return true unless one of {@code lost} is still a member by the membership events this member has processed
+     *         (it has not heard of that loss yet, so its recovery may not have started); members it never knew of
+     *         (they were lost before it joined) count as heard
+     */
+    synchronized boolean hasHeardOf(final UUID[] lost)
+    {
+        for (final UUID member : lost)
+        {
+            if (!heardLost.contains(member) && members.contains(member))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return completes once the recoveries running on this member now are over */

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -388,12 +390,15 @@ public final class MemberRuntime
      *
      * @return per table, the part written ({@link CheckpointPhase#WRITE}) or the keys reset
      *         ({@link CheckpointPhase#RESET}, a part without a file); none for {@link CheckpointPhase#SYNC}
+     * @param lost the members the coordinator heard were lost ({@link ClusterPort#checkpoint})
      * @throws UncheckedIOException if a file cannot be written
      */
-    public String[] checkpoint(final String folder, final List<TableSpec> specs, final CheckpointPhase phase)
+    public String[] checkpoint(final String folder, final List<TableSpec> specs, final CheckpointPhase phase,
+        final UUID[] lost)
     {
         if (phase == CheckpointPhase.SYNC)
         {
+            awaitHearingOf(lost);
             awaitWithinRequestTimeout(recovery.underway(), "recovering a lost member's keys");
             awaitUpdatesInFlight();
             awaitResends(resendToDeparted());
@@ -444,6 +449,25 @@ public final class MemberRuntime
             awaitBackupOfReset();
         }
         return results;
+    }
+
+    /**
+     * Waits until this member has heard of every loss the coordinator heard of: a membership event may reach the
+     * members at different times, and until it arrives here the lost member's recovery has not started (if this
+     * member holds its backups) and the lost member's keys would be missing from the checkpoint.
+     */
+    private void awaitHearingOf(final UUID[] lost)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMillis());
+        while (!recovery.hasHeardOf(lost))
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("member " + self + " did not hear within " +
+                    config.requestTimeoutMillis() + " ms that one of " + Arrays.toString(lost) + " was lost");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
     }
 
     /**
@@ -507,7 +531,8 @@ public final class MemberRuntime
     /** Blocks until every member completed two sync rounds: replicas are refreshed or dropped. */
     public void syncCluster()
     {
-        onEveryMember(member -> port.checkpoint(member, "", List.of(), CheckpointPhase.SYNC));
+        onEveryMember(member -> port.checkpoint(member, "", List.of(), CheckpointPhase.SYNC,
+            recovery.heardLost()));
     }
 
     /**
@@ -537,8 +562,10 @@ public final class MemberRuntime
         for (int attempt = 0; attempt < attempts; attempt++)
         {
             pauseBeforeAttempt(attempt);
-            onEveryMember(member -> port.checkpoint(member, directory, specs, CheckpointPhase.SYNC));
-            final List<String[]> answers = onEveryMember(member -> port.checkpoint(member, directory, specs, phase));
+            final UUID[] lost = recovery.heardLost();
+            onEveryMember(member -> port.checkpoint(member, directory, specs, CheckpointPhase.SYNC, lost));
+            final List<String[]> answers =
+                onEveryMember(member -> port.checkpoint(member, directory, specs, phase, lost));
             final List<List<CheckpointPart>> parts = new ArrayList<>();
             mismatch = null;
             for (int t = 0; t < specs.size(); t++)

@@ -132,8 +132,14 @@ public final class InMemoryCluster implements AutoCloseable
     {
         for (final MemberRuntime survivor : runtimes.values())
         {
-            survivor.memberRemoved(member, members());
+            noticeAt(survivor, member);
         }
+    }
+
+    /** Only {@code survivor} hears now that {@code member}, crashed unnoticed, was lost. */
+    public void noticeAt(final MemberRuntime survivor, final UUID member)
+    {
+        survivor.memberRemoved(member, members());
     }
 
     /** Moves a partition (its home role) to {@code owner}, or leaves it unassigned with null. */

@@ -89,9 +89,9 @@ public final class InMemoryClusterPort implements ClusterPort
 
     @Override
     public CompletableFuture<String[]> checkpoint(final UUID member, final String directory,
-        final List<TableSpec> specs, final CheckpointPhase phase)
+        final List<TableSpec> specs, final CheckpointPhase phase, final UUID[] lost)
     {
         return cluster.send("checkpoint", self, member, specs, runtime -> runtime.checkpoint(directory, specs,
-            phase));
+            phase, lost));
     }
 }

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rollback, and the holder recovered that one — an exactly-once job would count the updates behind it twice).
  * Two in-memory members: {@code a} holds the key and flushes once a minute; {@code b} holds a's backups.
  * And a remote push still on its way when a rollback starts lands before the reset, not on the reset value; a
- * rollback right after a crash waits for the recovery instead of failing on the lost member's keys in transit.
+ * rollback right after a crash waits for the recovery instead of failing on the lost member's keys in transit, also
+ * when the member that recovers them hears of the crash after the member that asks for the rollback.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RollbackCrashTest
@@ -113,6 +114,31 @@ class RollbackCrashTest
         final WorkerEngine atB = b.newWorker();
         final float[] now = new float[SPEC.valueLength()];
         atB.pull(atB.store(SPEC), new long[] {KEY}, now, null, 1).await();
+        assertArrayEquals(initial, now, 1e-6f, () -> "the recovered key was rolled back; traffic: " +
+            cluster.traffic());
+    }
+
+    @Test
+    void aRollbackWaitsUntilEveryMemberHeardOfTheCrash() throws Exception
+    {
+        final MemberRuntime c = cluster.addMember(GridConfig.embedded().requestTimeoutMillis(5000));
+        final float[] initial = pushedAtAAndBackedUp();
+        cluster.homesAt(c);
+        cluster.crashUnnoticed(a.self());
+        cluster.noticeAt(c, a.self());
+        final CompletableFuture<Void> holderHearsLate = CompletableFuture.runAsync(() ->
+        {
+            sleepMillis(800);
+            cluster.noticeAt(b, a.self());
+        });
+
+        c.resetCluster(List.of(SPEC));
+
+        holderHearsLate.get(10, TimeUnit.SECONDS);
+        assertTrue(b.backupStats().keysRecovered() == 1, "b, a's backup holder, recovered a's key before the reset");
+        final WorkerEngine atC = c.newWorker();
+        final float[] now = new float[SPEC.valueLength()];
+        atC.pull(atC.store(SPEC), new long[] {KEY}, now, null, 1).await();
         assertArrayEquals(initial, now, 1e-6f, () -> "the recovered key was rolled back; traffic: " +
             cluster.traffic());
     }
