@@ -20,6 +20,9 @@ package org.intentgrid;
  *                           member that was lost before its backup had them
  * @param claimsRefused      backed-up keys not recovered because they had moved on before the loss
  * @param lastRecoveryMillis how long this member's last recovery took (claims and installs), or -1 if none
+ * @param lastBackupAgeMillis at this member's last recovery, how long before it heard of the loss the lost member's
+ *                           last backup message had arrived, or -1 if none: the lost member's own updates of at most
+ *                           that span are missing from what was recovered
  * @param updatesUnconfirmed this member's pushes and replica deltas that other members applied but had not yet
  *                           confirmed backed up (kept here, to be sent again if such a member is lost)
  * @param updatesResent      such updates sent again because their owner was lost
@@ -30,6 +33,6 @@ package org.intentgrid;
 public record BackupStats(
     long flushes, long keysFlushed, long bytesFlushed, long flushFailures, long flushGapMillis, long backupKeysHeld,
     long backupBytes, long recoveries, long keysRecovered, long claimsRefused, long lastRecoveryMillis,
-    long updatesUnconfirmed, long updatesResent, long handedOverUnconfirmed)
+    long lastBackupAgeMillis, long updatesUnconfirmed, long updatesResent, long handedOverUnconfirmed)
 {
 }

@@ -120,6 +120,7 @@ final class GridMetrics implements DynamicMetricsProvider
         count(root, context, "keysRecovered", ProbeUnit.COUNT, s.keysRecovered());
         count(root, context, "claimsRefused", ProbeUnit.COUNT, s.claimsRefused());
         count(root, context, "lastRecoveryMillis", ProbeUnit.MS, s.lastRecoveryMillis());
+        count(root, context, "lastBackupAgeMillis", ProbeUnit.MS, s.lastBackupAgeMillis());
         count(root, context, "updatesUnconfirmed", ProbeUnit.COUNT, s.updatesUnconfirmed());
         count(root, context, "updatesResent", ProbeUnit.COUNT, s.updatesResent());
         count(root, context, "handedOverUnconfirmed", ProbeUnit.COUNT, s.handedOverUnconfirmed());

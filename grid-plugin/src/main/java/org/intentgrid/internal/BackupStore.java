@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The backup holder's side: copies of other members' main copies (value, relocation counter, version), per origin
@@ -29,6 +31,8 @@ final class BackupStore
     private final OffHeapMemory offHeap;
     private final Map<UUID, Map<String, Copies>> byOrigin = new ConcurrentHashMap<>();
     private final Map<UUID, AppliedRequests> appliedByOrigin = new ConcurrentHashMap<>();
+    /** When each origin's last backup message was applied here ({@link System#nanoTime}). */
+    private final Map<UUID, AtomicLong> lastAppliedNanos = new ConcurrentHashMap<>();
     /** Origins whose last full resync here completed: what is held of them is all of their main copies. */
     private final Set<UUID> complete = ConcurrentHashMap.newKeySet();
     /** Origins lost (their backups taken over or freed): ids are never reused, so this grows by one per loss. */
@@ -61,7 +65,18 @@ final class BackupStore
             }
             applyLocked(origin, tables, request);
         }
+        lastAppliedNanos.computeIfAbsent(origin, o -> new AtomicLong()).set(System.nanoTime());
         return true;
+    }
+
+    /**
+     * @return milliseconds since {@code origin}'s last backup message was applied here, or -1 if none was: on its
+     *         loss, the most of its own updates that can be missing here
+     */
+    long millisSinceLastBackup(final UUID origin)
+    {
+        final AtomicLong last = lastAppliedNanos.get(origin);
+        return last == null ? -1 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last.get());
     }
 
     /** @return true the first time it is called for {@code origin}: its refusal is worth one log line */

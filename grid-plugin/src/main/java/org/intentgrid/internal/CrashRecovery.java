@@ -44,6 +44,7 @@ final class CrashRecovery
     private final AtomicLong keysRecovered = new AtomicLong();
     private final AtomicLong keysRefused = new AtomicLong();
     private volatile long lastRecoveryMillis = -1;
+    private volatile long lastBackupAgeMillis = -1;
     /** The member list as this member last saw it: where a lost member's holder was. */
     private volatile List<UUID> members = List.of();
     /**
@@ -128,6 +129,7 @@ final class CrashRecovery
     /** @return completes when the recovery of {@code lost} that starts here now is over (see {@link #underway}) */
     private CompletableFuture<Void> starting(final UUID lost)
     {
+        lastBackupAgeMillis = backups.millisSinceLastBackup(lost);
         final CompletableFuture<Void> done = new CompletableFuture<>();
         underway.put(lost, done);
         done.whenComplete((ignored, error) -> underway.remove(lost, done));
@@ -504,5 +506,11 @@ final class CrashRecovery
     long lastRecoveryMillis()
     {
         return lastRecoveryMillis;
+    }
+
+    /** @return at the last recovery started here, how old the lost member's last backup was, or -1 */
+    long lastBackupAgeMillis()
+    {
+        return lastBackupAgeMillis;
     }
 }

@@ -1105,8 +1105,8 @@ public final class MemberRuntime
     {
         return new BackupStats(flusher.flushes(), flusher.keysFlushed(), flusher.bytesFlushed(), flusher.failures(),
             flusher.lastGapMillis(), backups.keys(), backups.bytes(), recovery.recoveries(), recovery.keysRecovered(),
-            recovery.keysRefused(), recovery.lastRecoveryMillis(), unconfirmed.kept(), unconfirmed.resent(),
-            handedOver.kept());
+            recovery.keysRefused(), recovery.lastRecoveryMillis(), recovery.lastBackupAgeMillis(),
+            unconfirmed.kept(), unconfirmed.resent(), handedOver.kept());
     }
 
     /** @return this member's statistics beyond its workers' */

@@ -70,6 +70,8 @@ class ForkTest
         assertEquals(2, crash.get("epoch").asInt());
         assertEquals(1, crash.get("recoveries").asInt(), "the killed member's holder recovered it: " + crash);
         assertTrue(crash.get("keys_recovered").asLong() > 0, "main copies were recovered: " + crash);
+        final long lossWindow = crash.get("loss_window_millis").asLong();
+        assertTrue(lossWindow >= 0 && lossWindow < 10_000, "the killed member's last backup was recent: " + crash);
         assertEquals(5, result.get("epochs").size(), "every epoch ran");
         final double rmse = result.get("epochs").get(4).get("test_rmse").asDouble();
         final double reference = new ObjectMapper().readTree(uninterruptedJson).get("epochs").get(4)

@@ -15,10 +15,12 @@ import java.util.Map;
  * @param recoveryMillis  how long the recovery took, from the holder's start to its last install
  * @param updatesResent   pushes and replica deltas the killed member had answered but not confirmed backed up,
  *                        sent again by the survivors (each lands once)
+ * @param lossWindowMillis how long before the survivors heard of the kill the killed member's last backup had reached
+ *                        its holder (-1 if it had none): its own workers' updates of at most that span were lost
  */
 public record CrashReport(
     int member, int epoch, double secondsIntoEpoch, long recoveries, long keysRecovered, long recoveryMillis,
-    long updatesResent)
+    long updatesResent, long lossWindowMillis)
 {
     /** @return the report as JSON fields */
     Map<String, Object> toJson()
@@ -31,6 +33,7 @@ public record CrashReport(
         json.put("keys_recovered", keysRecovered);
         json.put("recovery_millis", recoveryMillis);
         json.put("updates_resent", updatesResent);
+        json.put("loss_window_millis", lossWindowMillis);
         return json;
     }
 }

@@ -239,7 +239,10 @@ public final class ForkedMember
         }
     }
 
-    /** @return this member's crash-survival counters: recoveries, keys recovered, last recovery ms, updates re-sent */
+    /**
+     * @return this member's crash-survival counters: recoveries, keys recovered, last recovery ms, updates re-sent,
+     *         age of the lost member's last backup at the last recovery (ms, -1 if none)
+     */
     static final class BackupStatsTask implements Callable<long[]>, Serializable
     {
         private static final long serialVersionUID = 1L;
@@ -248,7 +251,8 @@ public final class ForkedMember
         public long[] call()
         {
             final BackupStats s = current().grid.member(0).backupStats();
-            return new long[] {s.recoveries(), s.keysRecovered(), s.lastRecoveryMillis(), s.updatesResent()};
+            return new long[] {s.recoveries(), s.keysRecovered(), s.lastRecoveryMillis(), s.updatesResent(),
+                s.lastBackupAgeMillis()};
         }
     }
 

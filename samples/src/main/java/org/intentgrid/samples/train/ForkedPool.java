@@ -210,13 +210,17 @@ final class ForkedPool implements WorkerPool
             sleep(50);
             stats = backupStats();
         }
-        return new CrashReport(options.killMember, epoch, secondsIntoEpoch, stats[0], stats[1], stats[2], stats[3]);
+        return new CrashReport(options.killMember, epoch, secondsIntoEpoch, stats[0], stats[1], stats[2], stats[3],
+            stats[4]);
     }
 
-    /** @return the survivors' crash-survival counters: recoveries, keys recovered, last recovery ms, re-sent */
+    /**
+     * @return the survivors' crash-survival counters: recoveries, keys recovered, last recovery ms, re-sent, and the
+     *         age of the lost member's last backup where it was recovered (-1 if nowhere)
+     */
     private long[] backupStats()
     {
-        final long[] sum = new long[4];
+        final long[] sum = {0, 0, 0, 0, -1};
         for (final Future<long[]> future : executor.submitToAllMembers(new ForkedMember.BackupStatsTask()).values())
         {
             final long[] one = get(future);
@@ -224,6 +228,7 @@ final class ForkedPool implements WorkerPool
             sum[1] += one[1];
             sum[2] = Math.max(sum[2], one[2]);
             sum[3] += one[3];
+            sum[4] = Math.max(sum[4], one[4]);
         }
         return sum;
     }

@@ -143,9 +143,8 @@ public final class Trainer
         {
             result.crash(crash, epochStartSeconds + crash.secondsIntoEpoch());
             say("member JVM %d was killed %.2f s into epoch %d: %d main copies recovered in %d ms, %d " +
-                "updates re-sent; lost: at most its own workers' updates of its last backup flush%n",
-                crash.member(), crash.secondsIntoEpoch(), crash.epoch(), crash.keysRecovered(),
-                crash.recoveryMillis(), crash.updatesResent());
+                "updates re-sent; lost: %s%n", crash.member(), crash.secondsIntoEpoch(), crash.epoch(),
+                crash.keysRecovered(), crash.recoveryMillis(), crash.updatesResent(), lossOf(crash));
         }
         if (options.checkpointDir != null && epoch % options.checkpointEvery == 0)
         {
@@ -153,6 +152,21 @@ public final class Trainer
             TrainingCheckpoints.write(grid, options.checkpointDir.toPath(), epoch);
             say("checkpoint after epoch %d written in %.2f s%n", epoch, (System.nanoTime() - checkpointStart) / 1e9);
         }
+    }
+
+    /** @return what the kill cost: all of the member's main copies without backups, else its updates since its last */
+    private String lossOf(final CrashReport crash)
+    {
+        if (options.backups == 0)
+        {
+            return "every main copy it held (no backups): those keys start again from their initializers";
+        }
+        if (crash.lossWindowMillis() < 0)
+        {
+            return "its own workers' updates since its last backup flush";
+        }
+        return String.format("at most its own workers' updates of the last %d ms before the survivors heard of the " +
+            "kill (since its last backup flush reached its holder)", crash.lossWindowMillis());
     }
 
     /** @return CPU time of this JVM so far: its workers, members' sync, I/O and Hazelcast threads, JIT and GC */
