@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The backup holder's side: copies of other members' main copies (value, relocation counter, version), per origin
@@ -32,7 +31,7 @@ final class BackupStore
     private final Map<UUID, Map<String, Copies>> byOrigin = new ConcurrentHashMap<>();
     private final Map<UUID, AppliedRequests> appliedByOrigin = new ConcurrentHashMap<>();
     /** When each origin's last backup message was applied here ({@link System#nanoTime}). */
-    private final Map<UUID, AtomicLong> lastAppliedNanos = new ConcurrentHashMap<>();
+    private final Map<UUID, Long> lastAppliedNanos = new ConcurrentHashMap<>();
     /** Origins whose last full resync here completed: what is held of them is all of their main copies. */
     private final Set<UUID> complete = ConcurrentHashMap.newKeySet();
     /** Origins lost (their backups taken over or freed): ids are never reused, so this grows by one per loss. */
@@ -65,7 +64,7 @@ final class BackupStore
             }
             applyLocked(origin, tables, request);
         }
-        lastAppliedNanos.computeIfAbsent(origin, o -> new AtomicLong()).set(System.nanoTime());
+        lastAppliedNanos.put(origin, System.nanoTime());
         return true;
     }
 
@@ -75,8 +74,8 @@ final class BackupStore
      */
     long millisSinceLastBackup(final UUID origin)
     {
-        final AtomicLong last = lastAppliedNanos.get(origin);
-        return last == null ? -1 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last.get());
+        final Long last = lastAppliedNanos.get(origin);
+        return last == null ? -1 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last);
     }
 
     /** @return true the first time it is called for {@code origin}: its refusal is worth one log line */
