@@ -550,7 +550,8 @@ public final class MemberRuntime
 
     /**
      * Runs {@code phase} (WRITE or RESET) on every member after a SYNC, until the keys the members handled match the
-     * keys the homes record for every table, at most three times.
+     * keys the homes record for every table, at most three times; an attempt during which a member was lost (its part
+     * failed) counts as one that did not match.
      *
      * @return the members' parts, per table in the order of {@code specs}
      */
@@ -562,10 +563,24 @@ public final class MemberRuntime
         for (int attempt = 0; attempt < attempts; attempt++)
         {
             pauseBeforeAttempt(attempt);
+            final List<UUID> members = port.members();
             final UUID[] lost = recovery.heardLost();
-            onEveryMember(member -> port.checkpoint(member, directory, specs, CheckpointPhase.SYNC, lost));
-            final List<String[]> answers =
-                onEveryMember(member -> port.checkpoint(member, directory, specs, phase, lost));
+            final List<String[]> answers;
+            try
+            {
+                onEveryMember(member -> port.checkpoint(member, directory, specs, CheckpointPhase.SYNC, lost));
+                answers = onEveryMember(member -> port.checkpoint(member, directory, specs, phase, lost));
+            }
+            catch (final RuntimeException e)
+            {
+                // a member lost during the attempt failed its part: the next attempt waits for its recovery
+                if (port.members().containsAll(members))
+                {
+                    throw e;
+                }
+                mismatch = "a member was lost during the attempt (" + e.getMessage() + ")";
+                continue;
+            }
             final List<List<CheckpointPart>> parts = new ArrayList<>();
             mismatch = null;
             for (int t = 0; t < specs.size(); t++)

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two in-memory members: {@code a} holds the key and flushes once a minute; {@code b} holds a's backups.
  * And a remote push still on its way when a rollback starts lands before the reset, not on the reset value; a
  * rollback right after a crash waits for the recovery instead of failing on the lost member's keys in transit, also
- * when the member that recovers them hears of the crash after the member that asks for the rollback.
+ * when the member that recovers them hears of the crash after the member that asks for the rollback, and one during
+ * which a member is lost tries again once that member's keys are recovered.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RollbackCrashTest
@@ -135,6 +136,32 @@ class RollbackCrashTest
         c.resetCluster(List.of(SPEC));
 
         holderHearsLate.get(10, TimeUnit.SECONDS);
+        assertTrue(b.backupStats().keysRecovered() == 1, "b, a's backup holder, recovered a's key before the reset");
+        final WorkerEngine atC = c.newWorker();
+        final float[] now = new float[SPEC.valueLength()];
+        atC.pull(atC.store(SPEC), new long[] {KEY}, now, null, 1).await();
+        assertArrayEquals(initial, now, 1e-6f, () -> "the recovered key was rolled back; traffic: " +
+            cluster.traffic());
+    }
+
+    @Test
+    void aRollbackDuringWhichAMemberIsLostTriesAgainAfterItsRecovery()
+    {
+        final MemberRuntime c = cluster.addMember(GridConfig.embedded().requestTimeoutMillis(5000));
+        final float[] initial = pushedAtAAndBackedUp();
+        cluster.homesAt(c);
+        cluster.interceptor((message, from, to, payload) ->
+        {
+            if (message.startsWith("checkpoint") && to.equals(a.self()))
+            {
+                cluster.crash(a.self());
+                return CompletableFuture.failedFuture(new IllegalStateException("a crashed during the rollback"));
+            }
+            return null;
+        });
+
+        c.resetCluster(List.of(SPEC));
+
         assertTrue(b.backupStats().keysRecovered() == 1, "b, a's backup holder, recovered a's key before the reset");
         final WorkerEngine atC = c.newWorker();
         final float[] now = new float[SPEC.valueLength()];
