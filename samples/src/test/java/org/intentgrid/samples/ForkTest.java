@@ -68,6 +68,8 @@ class ForkTest
         assertTrue(crash != null, "the result reports the crash: " + result);
         assertEquals(2, crash.get("member").asInt());
         assertEquals(2, crash.get("epoch").asInt());
+        assertTrue(crash.get("epoch_repeated").asBoolean(), "the survivors trained the interrupted epoch again: " +
+            crash);
         assertEquals(1, crash.get("recoveries").asInt(), "the killed member's holder recovered it: " + crash);
         assertTrue(crash.get("keys_recovered").asLong() > 0, "main copies were recovered: " + crash);
         final long lossWindow = crash.get("loss_window_millis").asLong();

@@ -308,6 +308,16 @@ final class MfApp implements TrainingApp
         return new double[] {loss, mine};
     }
 
+    /** The interrupted attempt's partial loss would make the bold driver judge the epoch by a fraction of it. */
+    @Override
+    public void beforeRepeat(final ParameterGrid grid, final int epoch)
+    {
+        try (ParameterWorker worker = grid.worker())
+        {
+            worker.set(lossTable, new long[] {epoch}, new float[1]).await();
+        }
+    }
+
     @Override
     public Map<String, Object> evaluate(final ParameterGrid grid)
     {

@@ -10,6 +10,8 @@ import java.util.Map;
  * @param member          the member JVM killed
  * @param epoch           the epoch it died in
  * @param secondsIntoEpoch when, after the epoch's start
+ * @param epochRepeated   whether the survivors trained the epoch again from its start: their workers had stopped
+ *                        at a barrier between sub-epochs that the killed member's workers could no longer reach
  * @param recoveries      recoveries the survivors ran (the killed member's backup holder runs one)
  * @param keysRecovered   main copies recovered from backups
  * @param recoveryMillis  how long the recovery took, from the holder's start to its last install
@@ -19,8 +21,8 @@ import java.util.Map;
  *                        its holder (-1 if it had none): its own workers' updates of at most that span were lost
  */
 public record CrashReport(
-    int member, int epoch, double secondsIntoEpoch, long recoveries, long keysRecovered, long recoveryMillis,
-    long updatesResent, long lossWindowMillis)
+    int member, int epoch, double secondsIntoEpoch, boolean epochRepeated, long recoveries, long keysRecovered,
+    long recoveryMillis, long updatesResent, long lossWindowMillis)
 {
     /** @return the report as JSON fields */
     Map<String, Object> toJson()
@@ -29,6 +31,7 @@ public record CrashReport(
         json.put("member", member);
         json.put("epoch", epoch);
         json.put("seconds_into_epoch", secondsIntoEpoch);
+        json.put("epoch_repeated", epochRepeated);
         json.put("recoveries", recoveries);
         json.put("keys_recovered", keysRecovered);
         json.put("recovery_millis", recoveryMillis);

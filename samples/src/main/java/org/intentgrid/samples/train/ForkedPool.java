@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 
 /**
@@ -35,6 +36,7 @@ final class ForkedPool implements WorkerPool
     /** The longest the cluster may take to drop a killed member (failure detection included). */
     private static final long REMOVAL_TIMEOUT_MILLIS = 120_000;
 
+    private final TrainingApp app;
     private final TrainOptions options;
     private final AppRecipe recipe;
     private final ParameterGrid grid;
@@ -43,12 +45,12 @@ final class ForkedPool implements WorkerPool
     private final List<Member> members = new ArrayList<>();
     /** Per member of {@link #members}, the run's worker indexes it trains (a lost member's go to the survivors). */
     private final List<int[]> workerIndexes = new ArrayList<>();
-    private long lastEpochNanos = TimeUnit.SECONDS.toNanos(1);
     private volatile long killedAtNanos = -1;
     private CrashReport crash;
 
     ForkedPool(final TrainingApp app, final TrainOptions options, final AppRecipe recipe)
     {
+        this.app = app;
         this.options = options;
         this.recipe = recipe;
         final GridConfig config = options.gridConfig().members(1);
@@ -113,12 +115,15 @@ final class ForkedPool implements WorkerPool
                     options.members * options.threads, members.size()), members.get(m)));
         }
         final long epochStart = System.nanoTime();
+        final AtomicBoolean trained = new AtomicBoolean();
         final Thread killer = options.killMember > 0 && epoch == options.killAtEpoch && killedAtNanos < 0 ?
-            startKiller() : null;
+            startKiller(trained) : null;
         final double[] sum = new double[2];
+        final List<Member> failed = new ArrayList<>();
         long reported = 0;
-        for (final Future<double[]> future : futures)
+        for (int m = 0; m < futures.size(); m++)
         {
+            final Future<double[]> future = futures.get(m);
             while (true)
             {
                 try
@@ -149,27 +154,46 @@ final class ForkedPool implements WorkerPool
                     {
                         throw new IllegalStateException("training failed on a member: " + e.getCause(), e.getCause());
                     }
-                    // the killed member's share, or a survivor's that stopped at the voided barrier: ends early
+                    // the killed member's share, or a survivor's that stopped at the voided barrier
+                    failed.add(members.get(m));
                     break;
                 }
             }
         }
+        trained.set(true);
         if (killer != null)
         {
             join(killer);
-            crash = afterKill(epoch, (killedAtNanos - epochStart) / 1e9);
+            final double secondsIntoEpoch = (killedAtNanos - epochStart) / 1e9;
+            dropLostMembers();
+            failed.retainAll(members);
+            crash = crashReport(epoch, secondsIntoEpoch, !failed.isEmpty());
+            if (!failed.isEmpty())
+            {
+                // a survivor's worker stopped at the barrier the killed member's workers never reached: its epoch
+                // is incomplete, so the survivors train it again from its start, as the run's only epoch E
+                app.beforeRepeat(grid, epoch);
+                return trainEpoch(epoch, progress);
+            }
         }
-        lastEpochNanos = System.nanoTime() - epochStart;
         return sum;
     }
 
-    /** Kills member JVM {@code --kill-member} with SIGKILL about 40% into this epoch (judged by the last one). */
-    private Thread startKiller()
+    /**
+     * Kills member JVM {@code --kill-member} with SIGKILL once the workers processed 40% of the epoch's examples
+     * (judged by time, the first epochs' JIT warm-up would put the kill after the end of a later, faster epoch), or
+     * right after the epoch if its progress never showed that far ({@code trained}).
+     */
+    private Thread startKiller(final AtomicBoolean trained)
     {
-        final long delayMillis = Math.max(100, Math.min(5000, TimeUnit.NANOSECONDS.toMillis(lastEpochNanos) * 2 / 5));
+        final long threshold = Math.max(1, app.examplesPerEpoch() * 2 / 5);
+        final ClusterCounters counters = new ClusterCounters(grid.member(0).hazelcast());
         final Thread killer = new Thread(() ->
         {
-            sleep(delayMillis);
+            while (!trained.get() && counters.get(ForkedMember.PROGRESS) < threshold)
+            {
+                sleep(5);
+            }
             children.kill(options.killMember);
             killedAtNanos = System.nanoTime();
         }, "intentgrid-kill-member");
@@ -178,10 +202,10 @@ final class ForkedPool implements WorkerPool
     }
 
     /**
-     * Drops the killed member from the members that get epochs (its worker indexes, and so its share of the data,
-     * go to the survivors), waits for its keys' recovery, and reports it.
+     * Drops the killed member from the members that get epochs: its worker indexes, and so its share of the data,
+     * go to the survivors.
      */
-    private CrashReport afterKill(final int epoch, final double secondsIntoEpoch)
+    private void dropLostMembers()
     {
         final HazelcastInstance hz = grid.member(0).hazelcast();
         final long deadline = System.nanoTime() + REMOVAL_TIMEOUT_MILLIS * 1_000_000L;
@@ -204,14 +228,20 @@ final class ForkedPool implements WorkerPool
                 }
             }
         }
+    }
+
+    /** Waits for the killed member's keys' recovery, and reports it. */
+    private CrashReport crashReport(final int epoch, final double secondsIntoEpoch, final boolean epochRepeated)
+    {
+        final long deadline = System.nanoTime() + REMOVAL_TIMEOUT_MILLIS * 1_000_000L;
         long[] stats = backupStats();
         while (options.backups > 0 && stats[0] == 0 && System.nanoTime() < deadline)
         {
             sleep(50);
             stats = backupStats();
         }
-        return new CrashReport(options.killMember, epoch, secondsIntoEpoch, stats[0], stats[1], stats[2], stats[3],
-            stats[4]);
+        return new CrashReport(options.killMember, epoch, secondsIntoEpoch, epochRepeated, stats[0], stats[1],
+            stats[2], stats[3], stats[4]);
     }
 
     /**

@@ -145,6 +145,11 @@ public final class Trainer
             say("member JVM %d was killed %.2f s into epoch %d: %d main copies recovered in %d ms, %d " +
                 "updates re-sent; lost: %s%n", crash.member(), crash.secondsIntoEpoch(), crash.epoch(),
                 crash.keysRecovered(), crash.recoveryMillis(), crash.updatesResent(), lossOf(crash));
+            if (crash.epochRepeated())
+            {
+                say("epoch %d was trained again from its start on the survivors: their workers had stopped at a " +
+                    "barrier the killed member's workers could no longer reach%n", crash.epoch());
+            }
         }
         if (options.checkpointDir != null && epoch % options.checkpointEvery == 0)
         {

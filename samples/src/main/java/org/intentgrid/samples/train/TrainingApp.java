@@ -44,6 +44,15 @@ public interface TrainingApp
      */
     double[] trainEpoch(EpochContext context);
 
+    /**
+     * Called on the driver before an epoch that a lost member interrupted is trained again from its start (see
+     * {@link CrashReport#epochRepeated()}): an app that keeps per-epoch state in the grid forgets what the
+     * interrupted attempt left there. The default keeps everything.
+     */
+    default void beforeRepeat(final ParameterGrid grid, final int epoch)
+    {
+    }
+
     /** @return the app metrics after an epoch (the store is synchronized: every update is visible) */
     Map<String, Object> evaluate(ParameterGrid grid);
 }
