@@ -301,11 +301,12 @@ final class KgeStream
      * Trains {@code passes} passes over a {@code .del} file, one batch job per pass reading it with Jet's file
      * source (the file is read by one member and rebalanced over all).
      *
-     * @return the filtered validation metrics afterwards
+     * @return the filtered validation metrics after each pass
      */
-    Map<String, Double> trainPasses(final Path file, final int passes)
+    List<Map<String, Double>> trainPasses(final Path file, final int passes)
     {
         final HazelcastInstance hz = grid.member(0).hazelcast();
+        final List<Map<String, Double>> validations = new ArrayList<>();
         for (int pass = 0; pass < passes; pass++)
         {
             final Pipeline pipeline = Pipeline.create();
@@ -316,9 +317,10 @@ final class KgeStream
                 .rebalance();
             stage().applyTo(triples).writeTo(Sinks.noop());
             hz.getJet().newJob(pipeline, new JobConfig().setName("kge-pass-" + pass)).join();
+            validations.add(evaluation.evaluate(valid, Tables.leading(grid, entityTable, entities, settings.dim()),
+                Tables.leading(grid, relationTable, relations, settings.dim())));
         }
-        return evaluation.evaluate(valid, Tables.leading(grid, entityTable, entities, settings.dim()),
-            Tables.leading(grid, relationTable, relations, settings.dim()));
+        return validations;
     }
 
     private Pipeline pipeline()
