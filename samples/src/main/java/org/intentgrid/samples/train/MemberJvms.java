@@ -20,6 +20,14 @@ import java.util.concurrent.TimeUnit;
 public final class MemberJvms implements AutoCloseable
 {
     private static final long JOIN_TIMEOUT_MILLIS = 120_000;
+    /**
+     * The JVM flags Hazelcast asks for on JDK 9+ (its faster internals, and no warning at start), the same that
+     * {@code bin/intentgrid} gives the driver: member JVMs should run like the driver's member.
+     */
+    private static final List<String> HAZELCAST_ACCESS_FLAGS = List.of("--add-modules", "java.se",
+        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
 
     private final List<Process> children = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
@@ -54,9 +62,10 @@ public final class MemberJvms implements AutoCloseable
         {
             final Path log = Files.createTempFile("intentgrid-member-" + index + "-", ".log");
             logs.add(log);
-            final List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-Djava.net.preferIPv4Stack=true",
-                "-cp", System.getProperty("java.class.path"), "org.intentgrid.samples.IntentGridCli", "member",
-                "--cluster-name", config.clusterName(), "--base-port", String.valueOf(config.basePort())));
+            final List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-Djava.net.preferIPv4Stack=true"));
+            command.addAll(HAZELCAST_ACCESS_FLAGS);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.intentgrid.samples.IntentGridCli",
+                "member", "--cluster-name", config.clusterName(), "--base-port", String.valueOf(config.basePort())));
             command.addAll(memberArgs);
             return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         }
