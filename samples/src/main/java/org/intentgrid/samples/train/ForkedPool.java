@@ -171,7 +171,7 @@ final class ForkedPool implements WorkerPool
             if (!failed.isEmpty())
             {
                 // a survivor's worker stopped at the barrier the killed member's workers never reached: its epoch
-                // is incomplete, so the survivors train it again from its start, as the run's only epoch E
+                // is incomplete, so the survivors train it again from its start (it still counts as one epoch)
                 app.beforeRepeat(grid, epoch);
                 return trainEpoch(epoch, progress);
             }
