@@ -54,11 +54,7 @@ class RollbackCrashTest
         cluster.homesAt(b);
         cluster.crash(a.self());
         cluster.await(() -> b.backupStats().keysRecovered() == 1, "b recovered a's key");
-        final WorkerEngine atB = b.newWorker();
-        final float[] now = new float[SPEC.valueLength()];
-        atB.pull(atB.store(SPEC), new long[] {KEY}, now, null, 1).await();
-        assertArrayEquals(initial, now, 1e-6f, () -> "the key has the value the rollback left; traffic: " +
-            cluster.traffic());
+        assertKeyAt(b, initial, "the key has the value the rollback left");
     }
 
     @Test
@@ -88,10 +84,7 @@ class RollbackCrashTest
         b.resetCluster(List.of(SPEC));
         push.get(10, TimeUnit.SECONDS);
 
-        final float[] now = new float[SPEC.valueLength()];
-        atA.pull(atA.store(SPEC), new long[] {KEY}, now, null, 1).await();
-        assertArrayEquals(initial, now, 1e-6f, () -> "the push sent before the rollback was rolled back too; " +
-            "traffic: " + cluster.traffic());
+        assertKeyAt(a, initial, "the push sent before the rollback was rolled back too");
     }
 
     @Test
@@ -112,11 +105,7 @@ class RollbackCrashTest
         b.resetCluster(List.of(SPEC));
 
         assertTrue(b.backupStats().keysRecovered() == 1, "b recovered a's key before the reset");
-        final WorkerEngine atB = b.newWorker();
-        final float[] now = new float[SPEC.valueLength()];
-        atB.pull(atB.store(SPEC), new long[] {KEY}, now, null, 1).await();
-        assertArrayEquals(initial, now, 1e-6f, () -> "the recovered key was rolled back; traffic: " +
-            cluster.traffic());
+        assertKeyAt(b, initial, "the recovered key was rolled back");
     }
 
     @Test
@@ -137,11 +126,7 @@ class RollbackCrashTest
 
         holderHearsLate.get(10, TimeUnit.SECONDS);
         assertTrue(b.backupStats().keysRecovered() == 1, "b, a's backup holder, recovered a's key before the reset");
-        final WorkerEngine atC = c.newWorker();
-        final float[] now = new float[SPEC.valueLength()];
-        atC.pull(atC.store(SPEC), new long[] {KEY}, now, null, 1).await();
-        assertArrayEquals(initial, now, 1e-6f, () -> "the recovered key was rolled back; traffic: " +
-            cluster.traffic());
+        assertKeyAt(c, initial, "the recovered key was rolled back");
     }
 
     @Test
@@ -163,11 +148,7 @@ class RollbackCrashTest
         c.resetCluster(List.of(SPEC));
 
         assertTrue(b.backupStats().keysRecovered() == 1, "b, a's backup holder, recovered a's key before the reset");
-        final WorkerEngine atC = c.newWorker();
-        final float[] now = new float[SPEC.valueLength()];
-        atC.pull(atC.store(SPEC), new long[] {KEY}, now, null, 1).await();
-        assertArrayEquals(initial, now, 1e-6f, () -> "the recovered key was rolled back; traffic: " +
-            cluster.traffic());
+        assertKeyAt(c, initial, "the recovered key was rolled back");
     }
 
     /** @return the key's initial value, before {@code a} (its home and owner) added {@link #AMOUNT} and flushed */
@@ -182,6 +163,15 @@ class RollbackCrashTest
         atA.push(atA.store(SPEC), new long[] {KEY}, update).await();
         a.flushBackup();
         return initial;
+    }
+
+    /** Asserts that a worker at {@code member} pulls {@code expected} for {@link #KEY}. */
+    private void assertKeyAt(final MemberRuntime member, final float[] expected, final String what)
+    {
+        final WorkerEngine worker = member.newWorker();
+        final float[] now = new float[SPEC.valueLength()];
+        worker.pull(worker.store(SPEC), new long[] {KEY}, now, null, 1).await();
+        assertArrayEquals(expected, now, 1e-6f, () -> what + "; traffic: " + cluster.traffic());
     }
 
     private static void sleepMillis(final long millis)
