@@ -26,10 +26,13 @@ import java.util.function.Supplier;
 /**
  * Every training app on the same generated data in the configurations that tell whether distribution pays:
  * 1 member x 1 thread, 1 x 2, 2 x 1 adaptive (embedded and forked), 2 x 1 replication-only, 2 x 1
- * relocation-only (and static on request). Reports seconds per epoch (median and mean), quality after the last
- * epoch, bytes sent and local share per epoch, the CPU time per epoch of the worker threads and of everything else
- * in the JVM (members' sync, I/O and Hazelcast threads, JIT, GC; embedded runs only), and the speedup over 1 x 1,
- * as a table, JSON and a PNG bar chart.
+ * relocation-only (and static on request). Reports seconds per epoch (median and mean over all epochs, and the
+ * median of the second half: multi-member runs keep the JIT compiler busy with their sync, I/O and Hazelcast code
+ * for several seconds after a single member has settled, so their first epochs are slow; an untimed warm-up run
+ * of 2 x 1 adaptive precedes each app's timed runs, and forked runs still start their member JVMs cold), quality
+ * after the last epoch, bytes sent and local share per epoch, the CPU time per epoch of the worker threads and of
+ * everything else in the JVM (members' sync, I/O and Hazelcast threads, JIT, GC; embedded runs only), and the
+ * speedups over 1 x 1, as a table, JSON and a PNG bar chart.
  */
 @Command(name = "apps", mixinStandardHelpOptions = true,
     description = "mf, kge and w2v at 1x1, 1x2, 2x1 (adaptive embedded and forked, replication-only, " +
@@ -40,8 +43,13 @@ final class AppsBench implements Callable<Integer>
         description = "apps to run (default ${DEFAULT-VALUE})")
     List<String> apps;
 
-    @Option(names = "--epochs", defaultValue = "5", description = "epochs per run (default ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "10", description = "epochs per run (default ${DEFAULT-VALUE})")
     int epochs;
+
+    @Option(names = "--warmup-epochs", defaultValue = "10",
+        description = "untimed epochs of 2 x 1 adaptive (embedded) before an app's timed runs, so that the JVM has " +
+            "compiled the multi-member code paths; 0 for none (default ${DEFAULT-VALUE})")
+    int warmupEpochs;
 
     @Option(names = "--with-static", description = "also run 2 x 1 static (the classic parameter server; slow)")
     boolean withStatic;
@@ -99,8 +107,8 @@ final class AppsBench implements Callable<Integer>
         new Workload("w2v", W2vCommand::new, List.of("--gen-sentences", "300")));
 
     private static final List<Workload> WORKLOADS = List.of(
-        new Workload("mf", MfCommand::new, List.of("--gen-rows", "10000", "--gen-columns", "2000",
-            "--gen-entries", "640000", "--gen-rank", "10", "--rank", "10")),
+        new Workload("mf", MfCommand::new, List.of("--gen-rows", "30000", "--gen-columns", "6000",
+            "--gen-entries", "2000000", "--gen-rank", "10", "--rank", "10")),
         new Workload("kge", KgeCommand::new, List.of("--gen-entities", "3000", "--dim", "100")),
         new Workload("w2v", W2vCommand::new, List.of("--gen-sentences", "10000")));
 
@@ -151,47 +159,62 @@ final class AppsBench implements Callable<Integer>
             }
             final Map<String, Object> perSetup = new LinkedHashMap<>();
             Double baseline = null;
+            Double warmBaseline = null;
             System.out.printf("%n%s, %d epochs (%s)%n", workload.name(), epochs, String.join(" ", workload.args()));
-            System.out.printf("%-22s %9s %9s %10s %9s %12s %11s %11s %8s%n", "configuration", "median s", "mean s",
-                "quality", "local %", "MB sent/ep", "worker cpu", "other cpu", "speedup");
+            if (warmupEpochs > 0)
+            {
+                System.out.printf("warming up the JVM: 2x1-adaptive, %d epochs, untimed%n", warmupEpochs);
+                train(workload, new Setup("warm-up", 2, 1, "adaptive", false), warmupEpochs);
+            }
+            System.out.printf("%-22s %9s %9s %9s %10s %9s %12s %11s %11s %8s %8s%n", "configuration", "median s",
+                "mean s", "warm s", "quality", "local %", "MB sent/ep", "worker cpu", "other cpu", "speedup",
+                "warm");
             for (final Setup setup : setups)
             {
                 final Map<String, Object> row = run(workload, setup);
                 final double median = (Double)row.get("seconds_median");
+                final double warm = (Double)row.get("seconds_median_warm");
                 if (setup.label().equals("1x1"))
                 {
                     baseline = median;
+                    warmBaseline = warm;
                 }
                 if (baseline != null)
                 {
                     row.put("speedup_vs_1x1", baseline / median);
+                    row.put("warm_speedup_vs_1x1", warmBaseline / warm);
                 }
                 perSetup.put(setup.label(), row);
                 secondsChart.computeIfAbsent(setup.label(), k -> new LinkedHashMap<>()).put(workload.name(), median);
-                System.out.printf("%-22s %9.3f %9.3f %10.4f %9.1f %12.2f %11s %11s %8s%n", setup.label(), median,
-                    row.get("seconds_mean"), row.get("quality"), 100 * (Double)row.get("local_share"),
+                System.out.printf("%-22s %9.3f %9.3f %9.3f %10.4f %9.1f %12.2f %11s %11s %8s %8s%n", setup.label(),
+                    median, row.get("seconds_mean"), warm, row.get("quality"), 100 * (Double)row.get("local_share"),
                     (Double)row.get("bytes_sent_per_epoch") / 1e6, seconds(row.get("worker_cpu_seconds_per_epoch")),
-                    seconds(row.get("other_cpu_seconds_per_epoch")),
-                    row.containsKey("speedup_vs_1x1") ? String.format("%.2fx", row.get("speedup_vs_1x1")) : "-");
+                    seconds(row.get("other_cpu_seconds_per_epoch")), speedup(row.get("speedup_vs_1x1")),
+                    speedup(row.get("warm_speedup_vs_1x1")));
             }
             results.put(workload.name(), perSetup);
         }
-        Json.write(json, Map.of("epochs", epochs, "relocation_limit", limit == Integer.MAX_VALUE ? "none" : limit,
-            "apps", results));
+        Json.write(json, Map.of("epochs", epochs, "warmup_epochs", warmupEpochs,
+            "relocation_limit", limit == Integer.MAX_VALUE ? "none" : limit, "apps", results));
         final File png = new File(json.getPath().replaceAll("\\.json$", "") + ".png");
         Plots.bars(png, "Seconds per epoch (median), lower is better", "app", "seconds", transpose(secondsChart));
         System.out.println("\nwritten: " + json + ", " + png);
         return 0;
     }
 
-    private Map<String, Object> run(final Workload workload, final Setup setup)
+    private TrainingResult train(final Workload workload, final Setup setup, final int epochCount)
     {
         final AppCommand command = workload.command().get();
         final List<String> args = new ArrayList<>(workload.args());
         args.addAll(setup.args());
-        args.addAll(List.of("--epochs", String.valueOf(epochs), "--relocation-limit", relocationLimit));
+        args.addAll(List.of("--epochs", String.valueOf(epochCount), "--relocation-limit", relocationLimit));
         new CommandLine(command).parseArgs(args.toArray(new String[0]));
-        final TrainingResult result = new Trainer(command.app(), command.options(), AppRecipe.of(command, args)).run();
+        return new Trainer(command.app(), command.options(), AppRecipe.of(command, args)).run();
+    }
+
+    private Map<String, Object> run(final Workload workload, final Setup setup)
+    {
+        final TrainingResult result = train(workload, setup, epochs);
         final List<Map<String, Object>> epochRows = result.epochs();
         final double[] seconds = new double[epochRows.size()];
         double bytes = 0;
@@ -210,15 +233,14 @@ final class AppsBench implements Callable<Integer>
                 otherCpu += ((Number)row.get("other_cpu_seconds")).doubleValue();
             }
         }
-        final double[] sorted = seconds.clone();
-        Arrays.sort(sorted);
+
         final Map<String, Object> row = new LinkedHashMap<>();
         row.put("members", setup.members());
         row.put("threads", setup.threads());
         row.put("mode", setup.mode());
         row.put("fork", setup.fork());
-        row.put("seconds_median", sorted.length % 2 == 1 ? sorted[sorted.length / 2] :
-            (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2);
+        row.put("seconds_median", median(seconds));
+        row.put("seconds_median_warm", median(Arrays.copyOfRange(seconds, seconds.length / 2, seconds.length)));
         row.put("seconds_mean", Arrays.stream(seconds).average().orElse(0));
         row.put("seconds_per_epoch", seconds);
         row.put("quality_metric", result.qualityMetric());
@@ -231,6 +253,19 @@ final class AppsBench implements Callable<Integer>
             row.put("other_cpu_seconds_per_epoch", otherCpu / seconds.length);
         }
         return row;
+    }
+
+    private static double median(final double[] values)
+    {
+        final double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] :
+            (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    private static String speedup(final Object value)
+    {
+        return value == null ? "-" : String.format("%.2fx", (Double)value);
     }
 
     /** @return seconds with three decimals, or "-" where not measured (forked members) */
