@@ -158,8 +158,7 @@ final class AppsBench implements Callable<Integer>
                 continue;
             }
             final Map<String, Object> perSetup = new LinkedHashMap<>();
-            Double baseline = null;
-            Double warmBaseline = null;
+            Map<String, Object> baseline = null;
             System.out.printf("%n%s, %d epochs (%s)%n", workload.name(), epochs, String.join(" ", workload.args()));
             if (warmupEpochs > 0)
             {
@@ -176,13 +175,12 @@ final class AppsBench implements Callable<Integer>
                 final double warm = (Double)row.get("seconds_median_warm");
                 if (setup.label().equals("1x1"))
                 {
-                    baseline = median;
-                    warmBaseline = warm;
+                    baseline = row;
                 }
                 if (baseline != null)
                 {
-                    row.put("speedup_vs_1x1", baseline / median);
-                    row.put("warm_speedup_vs_1x1", warmBaseline / warm);
+                    row.put("speedup_vs_1x1", (Double)baseline.get("seconds_median") / median);
+                    row.put("warm_speedup_vs_1x1", (Double)baseline.get("seconds_median_warm") / warm);
                 }
                 perSetup.put(setup.label(), row);
                 secondsChart.computeIfAbsent(setup.label(), k -> new LinkedHashMap<>()).put(workload.name(), median);
@@ -233,7 +231,6 @@ final class AppsBench implements Callable<Integer>
                 otherCpu += ((Number)row.get("other_cpu_seconds")).doubleValue();
             }
         }
-
         final Map<String, Object> row = new LinkedHashMap<>();
         row.put("members", setup.members());
         row.put("threads", setup.threads());
