@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -163,7 +164,15 @@ final class BackupFlusher
         if (runner != null && flushRequested.compareAndSet(false, true))
         {
             final long wait = lastFlushEndNanos + EARLY_FLUSH_GAP_NANOS - System.nanoTime();
-            runner.schedule(this::flushQuietly, Math.max(0, wait), TimeUnit.NANOSECONDS);
+            try
+            {
+                runner.schedule(this::flushQuietly, Math.max(0, wait), TimeUnit.NANOSECONDS);
+            }
+            catch (final RejectedExecutionException e)
+            {
+                // this member is shutting down (a cluster that stops removes its members one by one): no flush is due
+                flushRequested.set(false);
+            }
         }
     }
 

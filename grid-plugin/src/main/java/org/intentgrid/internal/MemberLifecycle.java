@@ -36,6 +36,12 @@ final class MemberLifecycle
         return state == State.RUNNING;
     }
 
+    /** @return true once the service shut down: its threads no longer take work */
+    boolean stopped()
+    {
+        return state == State.STOPPED;
+    }
+
     /** RUNNING to LEAVING; a member that is leaving or stopped stays as it is. */
     synchronized void beginLeave()
     {

@@ -775,6 +775,11 @@ public final class MemberRuntime
      */
     public void memberRemoved(final UUID lost, final List<UUID> members)
     {
+        if (lifecycle.stopped())
+        {
+            // a cluster that stops removes its members one by one; a stopped member has nothing left to recover
+            return;
+        }
         recovery.memberLost(lost, members);
         final CompletableFuture<Void> done = resentOf(lost);
         executor.execute(() -> resendLost(lost, done));
