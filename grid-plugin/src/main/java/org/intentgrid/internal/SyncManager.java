@@ -8,6 +8,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
 import org.intentgrid.Hashing;
+import org.intentgrid.spi.DueIntentSink;
 import org.intentgrid.spi.IntentPolicy;
 
 import java.util.ArrayList;
@@ -76,6 +77,8 @@ final class SyncManager implements Agent
     private volatile boolean resting;
     /** How long the thread parks after a pass that found nothing to do. */
     private long idleParkNanos = IDLE_MAX_PARK_NANOS;
+    private final DueIntents dueIntents = new DueIntents();
+    private final DueIntentSink register = this::onDue;
     private long[] clocks = new long[0];
     private int droppedTablesSeen;
     private volatile Thread agentThread;
@@ -199,7 +202,8 @@ final class SyncManager implements Agent
         {
             clocks = new long[policy.workerCount() * 2];
         }
-        work += policy.collect(clocks, this::onDue);
+        work += policy.collect(clocks, dueIntents);
+        dueIntents.drainTo(register);
         final boolean forced = waiters.get() > 0;
         forgetDroppedTables();
         for (final SyncChannel channel : channels)
@@ -229,6 +233,7 @@ final class SyncManager implements Agent
             {
                 channel.forgetDroppedTables();
             }
+            dueIntents.forgetDroppedTables();
         }
     }
 
