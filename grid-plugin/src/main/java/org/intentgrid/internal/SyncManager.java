@@ -123,11 +123,6 @@ final class SyncManager implements Agent
     private void deliver(final Runnable answer)
     {
         answers.offer(answer);
-        unparkAgent();
-    }
-
-    private void unparkAgent()
-    {
         final Thread thread = agentThread;
         if (thread != null)
         {
@@ -142,15 +137,16 @@ final class SyncManager implements Agent
     }
 
     /**
-     * A worker signalled an intent: if the sync thread is in a long idle park, wake it so that the intent is
-     * collected now rather than after the park.
+     * A worker signalled an intent: if the sync thread is backing off (nothing to do in its last pass), wake it so
+     * that the intent is collected now rather than after the idle park.
      */
     void wake()
     {
-        if (resting)
+        final Thread thread = agentThread;
+        if (resting && thread != null)
         {
             resting = false;
-            unparkAgent();
+            LockSupport.unpark(thread);
         }
     }
 
@@ -291,7 +287,11 @@ final class SyncManager implements Agent
             {
                 targets[c] = channels[c].roundsStarted + 2;
             }
-            unparkAgent();
+            final Thread thread = agentThread;
+            if (thread != null)
+            {
+                LockSupport.unpark(thread);
+            }
             for (int c = 0; c < channels.length; c++)
             {
                 while (channels[c].roundsCompleted < targets[c])
