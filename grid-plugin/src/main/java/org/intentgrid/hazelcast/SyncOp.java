@@ -2,6 +2,7 @@ package org.intentgrid.hazelcast;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
+import org.intentgrid.TableSpec;
 import org.intentgrid.internal.SyncBatch;
 import org.intentgrid.internal.SyncBatchReply;
 
@@ -50,14 +51,17 @@ final class SyncOp extends GridOperation
         out.writeInt(channel);
         out.writeLong(requestId);
         out.writeInt(batches.length);
-        for (final SyncBatch batch : batches)
+        final float[][] deltas = new float[batches.length][];
+        for (int i = 0; i < batches.length; i++)
         {
+            final SyncBatch batch = batches[i];
             Wire.writeSpec(out, batch.spec);
             out.writeLongArray(batch.keys);
             out.writeByteArray(batch.flags);
-            out.writeFloatArray(batch.deltas);
             out.writeLongArray(batch.versions);
+            deltas[i] = batch.deltas;
         }
+        Wire.writeFloatArraysLast(out, deltas);
     }
 
     @Override
@@ -65,11 +69,23 @@ final class SyncOp extends GridOperation
     {
         channel = in.readInt();
         requestId = in.readLong();
-        batches = new SyncBatch[in.readInt()];
-        for (int i = 0; i < batches.length; i++)
+        final int count = in.readInt();
+        final TableSpec[] specs = new TableSpec[count];
+        final long[][] keys = new long[count][];
+        final byte[][] flags = new byte[count][];
+        final long[][] versions = new long[count][];
+        for (int i = 0; i < count; i++)
         {
-            batches[i] = new SyncBatch(Wire.readSpec(in), in.readLongArray(), in.readByteArray(), in.readFloatArray(),
-                in.readLongArray());
+            specs[i] = Wire.readSpec(in);
+            keys[i] = in.readLongArray();
+            flags[i] = in.readByteArray();
+            versions[i] = in.readLongArray();
+        }
+        final float[][] deltas = Wire.readFloatArraysLast(in, count);
+        batches = new SyncBatch[count];
+        for (int i = 0; i < count; i++)
+        {
+            batches[i] = new SyncBatch(specs[i], keys[i], flags[i], deltas[i], versions[i]);
         }
     }
 }

@@ -38,10 +38,11 @@ final class SyncReplyMessage implements IdentifiedDataSerializable
     public void writeData(final ObjectDataOutput out) throws IOException
     {
         out.writeInt(replies.length);
-        for (final SyncBatchReply reply : replies)
+        final float[][] values = new float[replies.length][];
+        for (int r = 0; r < replies.length; r++)
         {
+            final SyncBatchReply reply = replies[r];
             out.writeByteArray(reply.status);
-            out.writeFloatArray(reply.values);
             out.writeLongArray(reply.versions);
             out.writeLongArray(reply.counters);
             for (final UUID hint : reply.hints)
@@ -50,26 +51,39 @@ final class SyncReplyMessage implements IdentifiedDataSerializable
             }
             out.writeLong(reply.backupFlush());
             out.writeLong(reply.backupCompleted());
+            values[r] = reply.values;
         }
+        Wire.writeFloatArraysLast(out, values);
     }
 
     @Override
     public void readData(final ObjectDataInput in) throws IOException
     {
-        replies = new SyncBatchReply[in.readInt()];
-        for (int r = 0; r < replies.length; r++)
+        final int count = in.readInt();
+        final byte[][] status = new byte[count][];
+        final long[][] versions = new long[count][];
+        final long[][] counters = new long[count][];
+        final UUID[][] hints = new UUID[count][];
+        final long[] flushes = new long[2 * count];
+        for (int r = 0; r < count; r++)
         {
-            final byte[] status = in.readByteArray();
-            final float[] values = in.readFloatArray();
-            final long[] versions = in.readLongArray();
-            final long[] counters = in.readLongArray();
-            final UUID[] hints = new UUID[status.length];
-            for (int i = 0; i < hints.length; i++)
+            status[r] = in.readByteArray();
+            versions[r] = in.readLongArray();
+            counters[r] = in.readLongArray();
+            hints[r] = new UUID[status[r].length];
+            for (int i = 0; i < hints[r].length; i++)
             {
-                hints[i] = Wire.readUuid(in);
+                hints[r][i] = Wire.readUuid(in);
             }
-            replies[r] = new SyncBatchReply(status, values, versions, counters, hints);
-            replies[r].backupFlushes(in.readLong(), in.readLong());
+            flushes[2 * r] = in.readLong();
+            flushes[2 * r + 1] = in.readLong();
+        }
+        final float[][] values = Wire.readFloatArraysLast(in, count);
+        replies = new SyncBatchReply[count];
+        for (int r = 0; r < count; r++)
+        {
+            replies[r] = new SyncBatchReply(status[r], values[r], versions[r], counters[r], hints[r]);
+            replies[r].backupFlushes(flushes[2 * r], flushes[2 * r + 1]);
         }
     }
 }

@@ -11,6 +11,8 @@ import org.intentgrid.internal.RequestKind;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -42,6 +44,43 @@ final class Wire
         final double b = in.readDouble();
         final long seed = in.readLong();
         return TableSpec.of(name, size, valueLength).init(Init.of(kind, a, b, seed));
+    }
+
+    /**
+     * Writes the value arrays of a message after everything else in it, the smallest first. Hazelcast grows its
+     * output buffer to double its size, or to exactly what a larger write needs; a sync message's deltas or values
+     * (up to a few MB) written last thus land in one exact growth, where any write after them would double the
+     * buffer and copy them again.
+     */
+    static void writeFloatArraysLast(final ObjectDataOutput out, final float[][] arrays) throws IOException
+    {
+        final Integer[] order = new Integer[arrays.length];
+        for (int i = 0; i < order.length; i++)
+        {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> arrays[i].length));
+        for (final int i : order)
+        {
+            out.writeInt(i);
+            out.writeFloatArray(arrays[i]);
+        }
+    }
+
+    /** Reads what {@link #writeFloatArraysLast} wrote, in the original order. */
+    static float[][] readFloatArraysLast(final ObjectDataInput in, final int count) throws IOException
+    {
+        final float[][] arrays = new float[count][];
+        for (int n = 0; n < count; n++)
+        {
+            final int i = in.readInt();
+            if (i < 0 || i >= count || arrays[i] != null)
+            {
+                throw new IOException("corrupt message: value array index " + i + " of " + count);
+            }
+            arrays[i] = in.readFloatArray();
+        }
+        return arrays;
     }
 
     static void writeUuid(final ObjectDataOutput out, final UUID uuid) throws IOException

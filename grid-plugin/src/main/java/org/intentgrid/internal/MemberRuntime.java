@@ -823,7 +823,7 @@ public final class MemberRuntime
         {
             keys[i] = updates.get(i).key();
             positions[i] = i;
-            System.arraycopy(updates.get(i).value(), 0, values, i * length, length);
+            System.arraycopy(updates.get(i).values(), updates.get(i).offset(), values, i * length, length);
         }
         return new RemoteRequest(this, table, RequestKind.PUSH, keys, positions, values, null, resendCounters,
             requestId).start().toCompletableFuture().whenComplete((done, error) ->

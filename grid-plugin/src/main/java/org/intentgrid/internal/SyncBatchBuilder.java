@@ -11,14 +11,17 @@ import java.util.Arrays;
  */
 final class SyncBatchBuilder
 {
+    private static final int MIN_CAPACITY = 8;
+
     final TableStore table;
-    final LongArrayList keys = new LongArrayList();
-    final LongArrayList versions = new LongArrayList();
+    final LongArrayList keys;
+    final LongArrayList versions;
     /** Per entry: where its delta starts in {@link #deltaValues}, or -1 without a delta. */
-    int[] deltaOffset = new int[8];
-    boolean[] refresh = new boolean[8];
-    boolean[] dropping = new boolean[8];
-    int[] hops = new int[8];
+    int[] deltaOffset;
+    boolean[] refresh;
+    boolean[] dropping;
+    int[] hops;
+    /** Never written once the round's message is built: the kept copies of unconfirmed deltas point into it. */
     float[] deltaValues;
     int size;
     private final int length;
@@ -26,9 +29,32 @@ final class SyncBatchBuilder
 
     SyncBatchBuilder(final TableStore table)
     {
+        this(table, MIN_CAPACITY, MIN_CAPACITY);
+    }
+
+    /**
+     * @param entries entries to make room for up front: a hot replica set sends about as many every round, and
+     *                growing to ~1,000 entries of 1.6 KB deltas from a small array copied each delta ~2 more times
+     * @param deltas  deltas among them to make room for
+     */
+    SyncBatchBuilder(final TableStore table, final int entries, final int deltas)
+    {
         this.table = table;
         this.length = table.valueLength();
-        this.deltaValues = new float[8 * length];
+        final int capacity = Math.max(MIN_CAPACITY, entries);
+        this.keys = new LongArrayList(capacity, Long.MIN_VALUE);
+        this.versions = new LongArrayList(capacity, Long.MIN_VALUE);
+        this.deltaOffset = new int[capacity];
+        this.refresh = new boolean[capacity];
+        this.dropping = new boolean[capacity];
+        this.hops = new int[capacity];
+        this.deltaValues = new float[Math.max(MIN_CAPACITY, deltas) * length];
+    }
+
+    /** @return entries added with a delta */
+    int deltaCount()
+    {
+        return deltaCount;
     }
 
     /** @param delta the entry's delta at {@code deltaAt} ({@code length} floats), or null */

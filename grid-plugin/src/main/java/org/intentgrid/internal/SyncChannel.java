@@ -21,6 +21,12 @@ final class SyncChannel
     final Map<TableStore, LongHashSet> tracked = new IdentityHashMap<>();
     final Map<TableStore, LongHashSet> intendedMains = new IdentityHashMap<>();
     final Map<TableStore, AddScratch> scratches = new IdentityHashMap<>();
+    /**
+     * Per table, about the most entries and the most deltas a recent round sent one destination (each round's sizes
+     * in, the older ones decaying by an eighth a round, since sizes vary from round to round): the next round's
+     * batches start that big.
+     */
+    private final Map<TableStore, int[]> recentBatchSizes = new IdentityHashMap<>();
     Set<UUID> lastDestinations = Set.of();
     int inFlight;
     boolean ready;
@@ -66,6 +72,33 @@ final class SyncChannel
         tracked.keySet().removeIf(TableStore::isDropped);
         intendedMains.keySet().removeIf(TableStore::isDropped);
         scratches.keySet().removeIf(TableStore::isDropped);
+        recentBatchSizes.keySet().removeIf(TableStore::isDropped);
+    }
+
+    /** @return an empty batch of {@code table}'s entries for one destination, with room for the last round's */
+    SyncBatchBuilder newBatch(final TableStore table)
+    {
+        final int[] last = recentBatchSizes.get(table);
+        return last == null ? new SyncBatchBuilder(table) : new SyncBatchBuilder(table, last[0], last[1]);
+    }
+
+    /** Takes the sizes of a round's batches in, for {@link #newBatch}. */
+    void rememberBatchSizes(final Map<UUID, Map<TableStore, SyncBatchBuilder>> round)
+    {
+        for (final int[] sizes : recentBatchSizes.values())
+        {
+            sizes[0] -= sizes[0] / 8;
+            sizes[1] -= sizes[1] / 8;
+        }
+        for (final Map<TableStore, SyncBatchBuilder> batches : round.values())
+        {
+            for (final SyncBatchBuilder batch : batches.values())
+            {
+                final int[] most = recentBatchSizes.computeIfAbsent(batch.table, t -> new int[2]);
+                most[0] = Math.max(most[0], batch.size);
+                most[1] = Math.max(most[1], batch.deltaCount());
+            }
+        }
     }
 
     /** @return true if the intended main copies are due for their sweep */

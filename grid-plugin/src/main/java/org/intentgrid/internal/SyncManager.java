@@ -362,7 +362,7 @@ final class SyncManager implements Agent
                             break;
                         }
                         out.computeIfAbsent(destination, d -> new IdentityHashMap<>())
-                            .computeIfAbsent(table, SyncBatchBuilder::new)
+                            .computeIfAbsent(table, channel::newBatch)
                             .add(key, refresh, step.hasDelta ? step.delta : null, 0, step.version, !refresh);
                         break;
                 }
@@ -374,6 +374,7 @@ final class SyncManager implements Agent
         }
         keysVisited.addAndGet(visited);
         touches.forEach(this::touch);
+        channel.rememberBatchSizes(out);
 
         final Set<UUID> destinations = new HashSet<>(out.keySet());
         destinations.addAll(channel.lastDestinations);
@@ -500,7 +501,7 @@ final class SyncManager implements Agent
                 {
                     if (delta != null)
                     {
-                        runtime.unconfirmed().keep(destination, reply.backupFlush(), table, key, delta, deltaAt,
+                        runtime.unconfirmed().keepShared(destination, reply.backupFlush(), table, key, delta, deltaAt,
                             requestId);
                         table.replicaStore().deltaAnswered(key, sent.versions.getLong(i), reply.versions[i],
                             sent.refresh[i] && (status & SyncBatchReply.VALUE) == 0);

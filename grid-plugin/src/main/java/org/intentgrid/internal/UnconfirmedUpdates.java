@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class UnconfirmedUpdates
 {
-    /** One update waiting for its owner's backup. */
-    record Update(long flush, TableStore table, long key, float[] value, long requestId)
+    /** One update waiting for its owner's backup: its value at {@code offset} in {@code values}. */
+    record Update(long flush, TableStore table, long key, float[] values, int offset, long requestId)
     {
     }
 
@@ -31,19 +31,36 @@ final class UnconfirmedUpdates
     private final AtomicLong resent = new AtomicLong();
 
     /**
-     * Keeps the update of {@code key} by request {@code requestId}, which {@code owner} applied and will back up in
-     * flush {@code flush} (nothing is kept for 0: the owner has no backup holder).
+     * Keeps a copy of the update of {@code key} by request {@code requestId}, which {@code owner} applied and will
+     * back up in flush {@code flush} (nothing is kept for 0: the owner has no backup holder).
      */
     void keep(
         final UUID owner, final long flush, final TableStore table, final long key, final float[] src,
         final int offset, final long requestId)
     {
-        if (flush == 0)
+        if (flush != 0)
         {
-            return;
+            add(owner, new Update(flush, table, key, Arrays.copyOfRange(src, offset, offset + table.valueLength()), 0,
+                requestId));
         }
-        final Update update = new Update(flush, table, key,
-            Arrays.copyOfRange(src, offset, offset + table.valueLength()), requestId);
+    }
+
+    /**
+     * As {@link #keep}, but keeps {@code src} itself, which its owner never writes again (a sync round's deltas:
+     * copying each of them had been the sync thread's largest allocation).
+     */
+    void keepShared(
+        final UUID owner, final long flush, final TableStore table, final long key, final float[] src,
+        final int offset, final long requestId)
+    {
+        if (flush != 0)
+        {
+            add(owner, new Update(flush, table, key, src, offset, requestId));
+        }
+    }
+
+    private void add(final UUID owner, final Update update)
+    {
         final ArrayDeque<Update> updates = byOwner.computeIfAbsent(owner, o -> new ArrayDeque<>());
         synchronized (updates)
         {
