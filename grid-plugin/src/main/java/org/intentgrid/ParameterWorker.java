@@ -230,7 +230,8 @@ public final class ParameterWorker implements AutoCloseable
      * Signals that this worker will access {@code keys} while its clock is in {@code [start, end)}. The grid
      * makes the keys local in time — relocating a key to this member if no other member wants it, replicating
      * it if several do — and releases replicas after {@code end}. Non-blocking; the keys are copied.
-     * In mode {@code static} (or without the intent service) intents are validated and ignored.
+     * In mode {@code static} (or without the intent service) intents are validated and ignored, and so they are
+     * while this member is the cluster's only one (every key is its own then).
      *
      * @throws IllegalArgumentException for keys out of range, {@code start < 0} or {@code end <= start}
      */
@@ -238,7 +239,7 @@ public final class ParameterWorker implements AutoCloseable
     {
         final TableStore store = store(table, keys, "intent");
         checkWindow(table, start, end, "intent");
-        engine.intent(store, keys.clone(), start, end);
+        engine.intent(store, keys, start, end);
     }
 
     /** Signals intent for the single clock {@code clock}: {@code intent(table, keys, clock, clock + 1)}. */

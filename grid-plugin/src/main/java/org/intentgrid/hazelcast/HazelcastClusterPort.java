@@ -63,6 +63,12 @@ final class HazelcastClusterPort implements ClusterPort
     }
 
     @Override
+    public int memberCount()
+    {
+        return nodeEngine.getClusterService().getSize();
+    }
+
+    @Override
     public boolean isMember(final UUID member)
     {
         return nodeEngine.getClusterService().getMember(member) != null;

@@ -22,6 +22,9 @@ public interface ClusterPort
     /** @return ids of the current members, this one included */
     List<UUID> members();
 
+    /** @return the number of current members, this one included, without building their list */
+    int memberCount();
+
     /** @return true if the member is in the cluster now */
     boolean isMember(UUID member);
 

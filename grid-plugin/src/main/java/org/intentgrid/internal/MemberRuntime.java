@@ -763,6 +763,12 @@ public final class MemberRuntime
         }
     }
 
+    /** @return true while this member is the cluster's only one: intents have nothing to move */
+    boolean alone()
+    {
+        return port.memberCount() == 1;
+    }
+
     /** A member joined the cluster; {@code members} is the member list now. */
     public void memberAdded(final List<UUID> members)
     {

@@ -75,7 +75,7 @@ final class SyncChannel
         recentBatchSizes.keySet().removeIf(TableStore::isDropped);
     }
 
-    /** @return an empty batch of {@code table}'s entries for one destination, with room for the last round's */
+    /** @return an empty batch of {@code table}'s entries for one destination, with room for recent rounds' */
     SyncBatchBuilder newBatch(final TableStore table)
     {
         final int[] last = recentBatchSizes.get(table);

@@ -174,10 +174,18 @@ public final class WorkerEngine
             remote(store, RequestKind.LOCALIZE, keys, remote, remoteCount, null, null);
     }
 
-    /** Hands an intent to the member's policy; the policy may keep {@code keys}. */
+    /**
+     * Hands a copy of {@code keys} to the member's policy, unless this member is alone: then every key is a main
+     * copy here or first touched here, and registering the intent (a stripe lock and two lookups per key on the
+     * sync thread) bought nothing; a member that joins later sees the intents signalled from then on.
+     */
     public void intent(final TableStore store, final long[] keys, final long start, final long end)
     {
-        policy.intent(index, store, keys, start, end);
+        if (runtime.alone())
+        {
+            return;
+        }
+        policy.intent(index, store, keys.clone(), start, end);
         runtime.syncManager().wake();
     }
 

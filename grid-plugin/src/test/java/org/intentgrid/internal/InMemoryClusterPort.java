@@ -37,6 +37,12 @@ public final class InMemoryClusterPort implements ClusterPort
     }
 
     @Override
+    public int memberCount()
+    {
+        return cluster.members().size();
+    }
+
+    @Override
     public boolean isMember(final UUID member)
     {
         return cluster.isMember(member);

@@ -94,6 +94,8 @@ class OwnerDecisionTest
     void theOwnersOwnIntentKeepsTheKeyAndReplicatesIt()
     {
         touch(4);
+        // a member alone ignores intents; once it has company, the owner's intent registers
+        cluster.addMember(GridConfig.embedded().mode(Mode.ADAPTIVE));
         ownerWorker.intent(store, new long[] {4}, 0, 100);
         owner.waitSync();
         assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE, ask(REQUESTER, 4, SyncBatch.REFRESH));

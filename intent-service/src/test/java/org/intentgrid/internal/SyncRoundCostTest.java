@@ -13,29 +13,59 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A round costs what its replicas need: main copies that local workers intend have nothing to send, so rounds do
- * not visit them; a sweep every 250 ms forgets their expired intents.
+ * not visit them; a sweep every 250 ms forgets their expired intents. A member alone registers no intent at all.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SyncRoundCostTest
 {
     private static final TableSpec SPEC = TableSpec.of("cost", 5000, 4);
     private static final long SWEEP_MILLIS = 250;
+    private static final GridConfig CONFIG = GridConfig.embedded().mode(Mode.ADAPTIVE).actImmediately(true);
+
+    private static long[] allKeys()
+    {
+        final long[] keys = new long[(int)SPEC.size()];
+        for (int k = 0; k < keys.length; k++)
+        {
+            keys[k] = k;
+        }
+        return keys;
+    }
+
+    @Test
+    void aMemberAloneRegistersNoIntentUntilAnotherJoins() throws Exception
+    {
+        try (InMemoryCluster cluster = new InMemoryCluster(4))
+        {
+            final MemberRuntime member = cluster.addMember(CONFIG);
+            final WorkerEngine worker = member.newWorker();
+            final TableStore store = worker.store(SPEC);
+            final long[] keys = allKeys();
+            worker.pull(store, keys, new float[keys.length * SPEC.valueLength()], null, keys.length).await();
+            final MemberStats before = member.stats();
+            worker.intent(store, keys, 0, 100);
+            member.waitSync();
+            assertEquals(0, member.stats().trackedKeys(), "a member alone tracks no intended key");
+            assertEquals(before.keysVisited(), member.stats().keysVisited(), "its sync rounds visit no key");
+
+            cluster.addMember(CONFIG);
+            worker.intent(store, keys, 0, 100);
+            member.waitSync();
+            assertEquals(keys.length, member.stats().trackedKeys(), "with a second member, intents register again");
+        }
+    }
 
     @Test
     void roundsDoNotVisitIntendedMainCopies() throws Exception
     {
         try (InMemoryCluster cluster = new InMemoryCluster(4))
         {
-            final MemberRuntime member = cluster.addMember(GridConfig.embedded().mode(Mode.ADAPTIVE)
-                .actImmediately(true));
+            final MemberRuntime member = cluster.addMember(CONFIG);
+            cluster.addMember(CONFIG);
             final WorkerEngine worker = member.newWorker();
             final TableStore store = worker.store(SPEC);
-            final long[] keys = new long[(int)SPEC.size()];
-            for (int k = 0; k < keys.length; k++)
-            {
-                keys[k] = k;
-            }
-            worker.pull(store, keys, new float[keys.length * SPEC.valueLength()], null, keys.length).await();
+            final long[] keys = allKeys();
+            worker.localize(store, keys).await();
             worker.intent(store, keys, 0, 100);
             member.waitSync();
             assertEquals(keys.length, member.stats().trackedKeys(), "every intended key is known to the channel");
