@@ -22,8 +22,10 @@ final class DueIntents implements DueIntentSink
     private static final int MAX_KEPT_CAPACITY = 1 << 14;
 
     private final Map<Object, Long2LongHashMap[]> byTable = new IdentityHashMap<>();
-    private int count;
-    /** The map of the last (table, worker) seen: a policy hands each intent's keys in a row. */
+    /**
+     * The map of the last (table, worker) seen, as a policy hands each intent's keys in a row; null table: nothing
+     * collected since the last drain.
+     */
     private Object lastTable;
     private int lastWorker;
     private Long2LongHashMap lastEnds;
@@ -42,7 +44,6 @@ final class DueIntents implements DueIntentSink
         {
             lastEnds.put(key, previous);
         }
-        count++;
     }
 
     private Long2LongHashMap ends(final Object table, final int worker)
@@ -63,11 +64,10 @@ final class DueIntents implements DueIntentSink
     /** Hands each collected (table, worker, key) once, with its latest end, to {@code sink}, and forgets them. */
     void drainTo(final DueIntentSink sink)
     {
-        if (count == 0)
+        if (lastTable == null)
         {
             return;
         }
-        count = 0;
         lastTable = null;
         for (final Map.Entry<Object, Long2LongHashMap[]> entry : byTable.entrySet())
         {

@@ -123,6 +123,11 @@ final class SyncManager implements Agent
     private void deliver(final Runnable answer)
     {
         answers.offer(answer);
+        unparkAgent();
+    }
+
+    private void unparkAgent()
+    {
         final Thread thread = agentThread;
         if (thread != null)
         {
@@ -137,16 +142,15 @@ final class SyncManager implements Agent
     }
 
     /**
-     * A worker signalled an intent: if the sync thread is backing off (nothing to do in its last pass), wake it so
-     * that the intent is collected now rather than after the idle park.
+     * A worker signalled an intent: if the sync thread is in a long idle park, wake it so that the intent is
+     * collected now rather than after the park.
      */
     void wake()
     {
-        final Thread thread = agentThread;
-        if (resting && thread != null)
+        if (resting)
         {
             resting = false;
-            LockSupport.unpark(thread);
+            unparkAgent();
         }
     }
 
@@ -287,11 +291,7 @@ final class SyncManager implements Agent
             {
                 targets[c] = channels[c].roundsStarted + 2;
             }
-            final Thread thread = agentThread;
-            if (thread != null)
-            {
-                LockSupport.unpark(thread);
-            }
+            unparkAgent();
             for (int c = 0; c < channels.length; c++)
             {
                 while (channels[c].roundsCompleted < targets[c])
