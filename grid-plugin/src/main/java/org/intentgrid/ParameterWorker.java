@@ -230,8 +230,9 @@ public final class ParameterWorker implements AutoCloseable
      * Signals that this worker will access {@code keys} while its clock is in {@code [start, end)}. The grid
      * makes the keys local in time — relocating a key to this member if no other member wants it, replicating
      * it if several do — and releases replicas after {@code end}. Non-blocking; the keys are copied.
-     * In mode {@code static} (or without the intent service) intents are validated and ignored, and so they are
-     * while this member is the cluster's only one (every key is its own then).
+     * In mode {@code static} (or without the intent service) intents are validated and ignored. While this member
+     * is the cluster's only one (every key is its own then) they are only kept, at no cost per key, and take
+     * effect once another member has joined, at this worker's next {@code intent} or {@link #advanceClock()}.
      *
      * @throws IllegalArgumentException for keys out of range, {@code start < 0} or {@code end <= start}
      */

@@ -19,6 +19,7 @@ public final class WorkerEngine
     private final IntentPolicy policy;
     private final int index;
     private final WorkerCounters counters = new WorkerCounters();
+    private final HeldIntents heldWhileAlone = new HeldIntents();
     private AddScratch scratch = new AddScratch(0);
 
     WorkerEngine(final MemberRuntime runtime)
@@ -175,16 +176,18 @@ public final class WorkerEngine
     }
 
     /**
-     * Hands a copy of {@code keys} to the member's policy, unless this member is alone: then every key is a main
-     * copy here or first touched here, and registering the intent (a stripe lock and two lookups per key on the
-     * sync thread) bought nothing; a member that joins later sees the intents signalled from then on.
+     * Hands a copy of {@code keys} to the member's policy. While this member is alone it holds the copy instead
+     * ({@link HeldIntents}): every key is a main copy here or first touched here, and registering the intent (a
+     * stripe lock and two lookups per key on the sync thread) would buy nothing until another member joins.
      */
     public void intent(final TableStore store, final long[] keys, final long start, final long end)
     {
         if (runtime.alone())
         {
+            heldWhileAlone.hold(store, keys.clone(), start, end, policy.clock(index));
             return;
         }
+        releaseHeldIntents();
         policy.intent(index, store, keys.clone(), start, end);
         runtime.syncManager().wake();
     }
@@ -192,7 +195,26 @@ public final class WorkerEngine
     /** @return this worker's clock after advancing it by one */
     public long advanceClock()
     {
+        if (!heldWhileAlone.isEmpty() && !runtime.alone())
+        {
+            releaseHeldIntents();
+            runtime.syncManager().wake();
+        }
         return policy.advanceClock(index);
+    }
+
+    private void releaseHeldIntents()
+    {
+        if (!heldWhileAlone.isEmpty())
+        {
+            heldWhileAlone.release(policy.clock(index), (s, k, start, end) -> policy.intent(index, s, k, start, end));
+        }
+    }
+
+    /** @return intents this worker signalled while its member was alone and still holds (tests) */
+    int heldIntents()
+    {
+        return heldWhileAlone.size();
     }
 
     /** @return this worker's clock */

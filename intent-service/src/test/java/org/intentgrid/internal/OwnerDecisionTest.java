@@ -103,6 +103,21 @@ class OwnerDecisionTest
     }
 
     @Test
+    void anIntentSignalledAloneKeepsTheKeyOnceAnotherMemberJoins()
+    {
+        touch(5);
+        // alone: held, not registered; a key intended for the whole run must not go to the first member that asks
+        ownerWorker.intent(store, new long[] {5}, 0, 100);
+        owner.waitSync();
+        cluster.addMember(GridConfig.embedded().mode(Mode.ADAPTIVE));
+        ownerWorker.advanceClock();
+        owner.waitSync();
+        assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE, ask(REQUESTER, 5, SyncBatch.REFRESH),
+            "replicated, not relocated");
+        assertEquals(SlotState.MAIN, store.localState(5));
+    }
+
+    @Test
     void withoutALimitAKeyMovesHoweverOftenItMoved()
     {
         assertEquals(Integer.MAX_VALUE, GridConfig.RELOCATION_LIMIT_DEFAULT);

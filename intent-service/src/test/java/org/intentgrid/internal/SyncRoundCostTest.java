@@ -6,6 +6,7 @@ import org.intentgrid.spi.Mode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,14 +43,25 @@ class SyncRoundCostTest
             final TableStore store = worker.store(SPEC);
             final long[] keys = allKeys();
             worker.pull(store, keys, new float[keys.length * SPEC.valueLength()], null, keys.length).await();
+            final long[] early = Arrays.copyOf(keys, 1000);
+            final long[] late = Arrays.copyOfRange(keys, 1000, keys.length);
             final MemberStats before = member.stats();
-            worker.intent(store, keys, 0, 100);
+            worker.intent(store, early, 0, 1);
+            worker.intent(store, late, 0, 100);
             member.waitSync();
             assertEquals(0, member.stats().trackedKeys(), "a member alone tracks no intended key");
             assertEquals(before.keysVisited(), member.stats().keysVisited(), "its sync rounds visit no key");
+            assertEquals(2, worker.heldIntents(), "its worker holds the intents");
 
+            worker.advanceClock();
+            worker.advanceClock();
             cluster.addMember(CONFIG);
-            worker.intent(store, keys, 0, 100);
+            worker.advanceClock();
+            member.waitSync();
+            assertEquals(0, worker.heldIntents(), "the first clock with company hands the held intents over");
+            assertEquals(late.length, member.stats().trackedKeys(),
+                "the intent still open registers, the one that closed while the member was alone does not");
+            worker.intent(store, early, 3, 100);
             member.waitSync();
             assertEquals(keys.length, member.stats().trackedKeys(), "with a second member, intents register again");
         }
