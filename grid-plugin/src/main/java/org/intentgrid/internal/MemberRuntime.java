@@ -134,7 +134,20 @@ public final class MemberRuntime
         this.directory = new Directory(port.partitionCount());
         this.router = new Router(port, directory);
         this.offHeap = new OffHeapMemory(self.toString(), config.maxOffHeapBytes());
-        this.tables = new StoreRegistry(self.toString(), w -> policy.clock(w), offHeap);
+        this.tables = new StoreRegistry(self.toString(), new WorkerClocks()
+        {
+            @Override
+            public long clock(final int worker)
+            {
+                return policy.clock(worker);
+            }
+
+            @Override
+            public long actionWindow(final int worker)
+            {
+                return policy.actionWindow(worker);
+            }
+        }, offHeap);
         this.homeDirectory = new HomeDirectoryServer(directory, router, lifecycle);
         this.requestIdBase = new SecureRandom().nextLong() & ~0xFFFF_FFFFL | 1L << 32;
         this.flusher = new BackupFlusher(this);

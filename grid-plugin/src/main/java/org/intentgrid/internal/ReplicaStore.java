@@ -131,6 +131,7 @@ final class ReplicaStore
                 if (active)
                 {
                     out.action = SyncStep.Action.REFRESH;
+                    out.brief = table.briefIntent(stripe, key);
                     out.version = -1;
                     if (stripe.arrivals(key) == null)
                     {
@@ -155,6 +156,7 @@ final class ReplicaStore
             if (active)
             {
                 out.action = SyncStep.Action.REFRESH;
+                out.brief = table.briefIntent(stripe, key);
             }
             else if (out.hasDelta || stripe.deltasInFlight(slot) > 0)
             {

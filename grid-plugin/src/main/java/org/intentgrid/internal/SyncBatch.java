@@ -13,6 +13,11 @@ public final class SyncBatch
     public static final byte DELTA = 1;
     /** The requester asks for a refresh; {@link #versions} holds its replica's version (-1: placeholder). */
     public static final byte REFRESH = 2;
+    /**
+     * With {@link #REFRESH}: the requester's intents for the key end within two of its action windows, about the
+     * time moving the main copy there would take; a replica serves such a brief use as well, without the move.
+     */
+    public static final byte BRIEF = 4;
 
     public final TableSpec spec;
     public final long[] keys;

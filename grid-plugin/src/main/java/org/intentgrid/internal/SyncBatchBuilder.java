@@ -19,6 +19,7 @@ final class SyncBatchBuilder
     /** Per entry: where its delta starts in {@link #deltaValues}, or -1 without a delta. */
     int[] deltaOffset;
     boolean[] refresh;
+    boolean[] brief;
     boolean[] dropping;
     int[] hops;
     /** Never written once the round's message is built: the kept copies of unconfirmed deltas point into it. */
@@ -46,6 +47,7 @@ final class SyncBatchBuilder
         this.versions = new LongArrayList(capacity, Long.MIN_VALUE);
         this.deltaOffset = new int[capacity];
         this.refresh = new boolean[capacity];
+        this.brief = new boolean[capacity];
         this.dropping = new boolean[capacity];
         this.hops = new int[capacity];
         this.deltaValues = new float[Math.max(MIN_CAPACITY, deltas) * length];
@@ -59,15 +61,15 @@ final class SyncBatchBuilder
 
     /** @param delta the entry's delta at {@code deltaAt} ({@code length} floats), or null */
     void add(
-        final long key, final boolean wantsRefresh, final float[] delta, final int deltaAt, final long version,
-        final boolean drop)
+        final long key, final boolean wantsRefresh, final boolean briefUse, final float[] delta, final int deltaAt,
+        final long version, final boolean drop)
     {
-        add(key, wantsRefresh, delta, deltaAt, version, drop, 0);
+        add(key, wantsRefresh, briefUse, delta, deltaAt, version, drop, 0);
     }
 
     void add(
-        final long key, final boolean wantsRefresh, final float[] delta, final int deltaAt, final long version,
-        final boolean drop, final int hop)
+        final long key, final boolean wantsRefresh, final boolean briefUse, final float[] delta, final int deltaAt,
+        final long version, final boolean drop, final int hop)
     {
         keys.addLong(key);
         versions.addLong(version);
@@ -75,6 +77,7 @@ final class SyncBatchBuilder
         {
             dropping = Arrays.copyOf(dropping, size * 2);
             refresh = Arrays.copyOf(refresh, size * 2);
+            brief = Arrays.copyOf(brief, size * 2);
             deltaOffset = Arrays.copyOf(deltaOffset, size * 2);
             hops = Arrays.copyOf(hops, size * 2);
         }
@@ -94,6 +97,7 @@ final class SyncBatchBuilder
             deltaCount++;
         }
         refresh[size] = wantsRefresh;
+        brief[size] = briefUse;
         hops[size] = hop;
         dropping[size++] = drop;
     }
@@ -103,7 +107,8 @@ final class SyncBatchBuilder
         final byte[] flags = new byte[size];
         for (int i = 0; i < size; i++)
         {
-            flags[i] = (byte)((refresh[i] ? SyncBatch.REFRESH : 0) | (deltaOffset[i] >= 0 ? SyncBatch.DELTA : 0));
+            flags[i] = (byte)((refresh[i] ? SyncBatch.REFRESH : 0) | (brief[i] ? SyncBatch.BRIEF : 0) |
+                (deltaOffset[i] >= 0 ? SyncBatch.DELTA : 0));
         }
         return new SyncBatch(table.spec(), keys.toLongArray(), flags, Arrays.copyOf(deltaValues, deltaCount * length),
             versions.toLongArray());

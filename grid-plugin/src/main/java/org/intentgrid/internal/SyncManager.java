@@ -363,7 +363,8 @@ final class SyncManager implements Agent
                         }
                         out.computeIfAbsent(destination, d -> new IdentityHashMap<>())
                             .computeIfAbsent(table, channel::newBatch)
-                            .add(key, refresh, step.hasDelta ? step.delta : null, 0, step.version, !refresh);
+                            .add(key, refresh, refresh && step.brief, step.hasDelta ? step.delta : null, 0,
+                                step.version, !refresh);
                         break;
                 }
             }
@@ -478,8 +479,8 @@ final class SyncManager implements Agent
                         // follow the owner's trail within this round instead of losing a round per hop
                         followUps.computeIfAbsent(hint, d -> new IdentityHashMap<>())
                             .computeIfAbsent(table, SyncBatchBuilder::new)
-                            .add(key, sent.refresh[i], delta, deltaAt, sent.versions.getLong(i), sent.dropping[i],
-                                sent.hops[i] + 1);
+                            .add(key, sent.refresh[i], sent.brief[i], delta, deltaAt, sent.versions.getLong(i),
+                                sent.dropping[i], sent.hops[i] + 1);
                         continue;
                     }
                     if (delta != null)

@@ -139,7 +139,8 @@ final class SyncServer
                 {
                     final boolean replicate = pins.isPinned(batch.spec.name(), key) ||
                         decider.replicate(table.activeIntent(stripe, key),
-                            interest.othersInterested(batch.spec.name(), key, callerPeer), stripe.counter(slot));
+                            interest.othersInterested(batch.spec.name(), key, callerPeer),
+                            (batch.flags[i] & SyncBatch.BRIEF) != 0, stripe.counter(slot));
                     if (replicate)
                     {
                         counters.replicateDecisions.incrementAndGet();

@@ -24,6 +24,8 @@ final class SyncStep
     long version;
     /** Whether {@link #delta} holds a replica's delta for this key. */
     boolean hasDelta;
+    /** With {@link Action#REFRESH}: the local intents for the key end soon ({@link SyncBatch#BRIEF}). */
+    boolean brief;
     /** The delta, in the first {@code valueLength} floats; reused across keys. */
     float[] delta = new float[0];
 
@@ -32,6 +34,7 @@ final class SyncStep
         action = Action.MAIN_INTENDED;
         version = 0;
         hasDelta = false;
+        brief = false;
     }
 
     /** @return the delta array, with room for {@code length} floats */

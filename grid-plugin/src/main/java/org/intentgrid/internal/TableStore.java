@@ -490,6 +490,27 @@ public final class TableStore
     }
 
     /**
+     * @return true if every local intent for {@code key} ends within two action windows of its worker's clock: the
+     *         key is wanted here for about as long as moving its main copy here would take ({@link SyncBatch#BRIEF})
+     */
+    boolean briefIntent(final Stripe stripe, final long key)
+    {
+        final long[] ends = stripe.intentEnds(key);
+        if (ends == null)
+        {
+            return false;
+        }
+        for (int w = 0; w < ends.length; w++)
+        {
+            if (ends[w] >= 0 && ends[w] - clocks.clock(w) > 2 * clocks.actionWindow(w))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * @return true if some local worker still intends {@code key} (also the owner's view for its decision);
      *         forgets intents that expired
      */

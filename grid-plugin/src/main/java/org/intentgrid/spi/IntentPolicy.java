@@ -65,14 +65,26 @@ public interface IntentPolicy
     }
 
     /**
+     * @return how many clocks ahead of its clock the intents of {@code worker} are acted on now; 0 (the default)
+     *         for a policy that does not time its actions. A requester whose intents for a key end within two such
+     *         windows asks for it as a brief use ({@link #replicate}).
+     */
+    default long actionWindow(final int worker)
+    {
+        return 0;
+    }
+
+    /**
      * The owner's decision when a member asks to refresh a key.
      *
      * @param ownerHasIntent   workers on the owner itself intend the key now
      * @param othersInterested a member other than the requester asked for the key recently
+     * @param briefUse         the requester's intents for the key end within two of its action windows: it wants
+     *                         the key for about as long as moving the main copy there would take
      * @param timesMoved       how often the key's main copy changed members so far (its relocation counter)
      * @return true to replicate (the owner keeps the main copy), false to relocate it to the requester
      */
-    boolean replicate(boolean ownerHasIntent, boolean othersInterested, long timesMoved);
+    boolean replicate(boolean ownerHasIntent, boolean othersInterested, boolean briefUse, long timesMoved);
 
     /** @return a one-line description of the policy's state (estimates, queue sizes), for statistics */
     String describe();

@@ -32,7 +32,8 @@ public final class StaticPolicy implements IntentPolicy
     }
 
     @Override
-    public boolean replicate(final boolean ownerHasIntent, final boolean othersInterested, final long timesMoved)
+    public boolean replicate(
+        final boolean ownerHasIntent, final boolean othersInterested, final boolean briefUse, final long timesMoved)
     {
         return true;
     }

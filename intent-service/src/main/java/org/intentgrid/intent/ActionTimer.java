@@ -47,6 +47,12 @@ final class ActionTimer
         return window;
     }
 
+    /** @return the window of the last {@link #window(long)} call (its initial estimate's before the first) */
+    long currentWindow()
+    {
+        return windowFor < 0 ? poissonQuantile(2 * INITIAL_ESTIMATE) : window;
+    }
+
     /** @return the current clocks-per-round estimate */
     double estimate()
     {

@@ -105,12 +105,20 @@ final class AdaptivePolicy implements IntentPolicy
     }
 
     @Override
-    public boolean replicate(final boolean ownerHasIntent, final boolean othersInterested, final long timesMoved)
+    public long actionWindow(final int worker)
+    {
+        final WorkerState state = workers.get(worker);
+        return state == null ? 0 : state.timer.currentWindow();
+    }
+
+    @Override
+    public boolean replicate(
+        final boolean ownerHasIntent, final boolean othersInterested, final boolean briefUse, final long timesMoved)
     {
         switch (mode)
         {
             case ADAPTIVE:
-                return ownerHasIntent || othersInterested || timesMoved >= relocationLimit;
+                return ownerHasIntent || othersInterested || briefUse || timesMoved >= relocationLimit;
             case RELOCATION_ONLY:
                 return false;
             default:

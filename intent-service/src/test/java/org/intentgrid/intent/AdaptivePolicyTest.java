@@ -27,26 +27,28 @@ class AdaptivePolicyTest
     }
 
     @Test
-    void theOwnersRuleReplicatesWhatSeveralWantAndRelocatesTheRest()
+    void theOwnersRuleReplicatesWhatSeveralWantOrOneWantsBrieflyAndRelocatesTheRest()
     {
         final AdaptivePolicy adaptive = new AdaptivePolicy(Mode.ADAPTIVE, false, Integer.MAX_VALUE);
-        assertEquals(false, adaptive.replicate(false, false, 0));
-        assertEquals(false, adaptive.replicate(false, false, 1_000_000));
-        assertEquals(true, adaptive.replicate(true, false, 0));
-        assertEquals(true, adaptive.replicate(false, true, 0));
-        assertEquals(false, new AdaptivePolicy(Mode.RELOCATION_ONLY, false, 2).replicate(true, true, 5));
-        assertEquals(true, new AdaptivePolicy(Mode.REPLICATION_ONLY, false, 2).replicate(false, false, 0));
+        assertEquals(true, adaptive.replicate(false, false, true, 0), "a brief use gets a replica");
+        assertEquals(false, adaptive.replicate(false, false, false, 0));
+        assertEquals(false, adaptive.replicate(false, false, false, 1_000_000));
+        assertEquals(true, adaptive.replicate(true, false, false, 0));
+        assertEquals(true, adaptive.replicate(false, true, false, 0));
+        assertEquals(false, new AdaptivePolicy(Mode.RELOCATION_ONLY, false, 2).replicate(true, true, false, 5));
+        assertEquals(false, new AdaptivePolicy(Mode.RELOCATION_ONLY, false, 2).replicate(false, false, true, 0));
+        assertEquals(true, new AdaptivePolicy(Mode.REPLICATION_ONLY, false, 2).replicate(false, false, false, 0));
     }
 
     @Test
     void aKeyThatMovedAsOftenAsTheLimitIsReplicatedFromWhereItIs()
     {
         final AdaptivePolicy limited = new AdaptivePolicy(Mode.ADAPTIVE, false, 2);
-        assertEquals(false, limited.replicate(false, false, 0));
-        assertEquals(false, limited.replicate(false, false, 1));
-        assertEquals(true, limited.replicate(false, false, 2));
-        assertEquals(true, limited.replicate(false, false, 3));
-        assertEquals(true, new AdaptivePolicy(Mode.ADAPTIVE, false, 0).replicate(false, false, 0));
+        assertEquals(false, limited.replicate(false, false, false, 0));
+        assertEquals(false, limited.replicate(false, false, false, 1));
+        assertEquals(true, limited.replicate(false, false, false, 2));
+        assertEquals(true, limited.replicate(false, false, false, 3));
+        assertEquals(true, new AdaptivePolicy(Mode.ADAPTIVE, false, 0).replicate(false, false, false, 0));
     }
 
     @Test

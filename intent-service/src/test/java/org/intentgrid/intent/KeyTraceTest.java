@@ -25,6 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class KeyTraceTest
 {
+    /** Clocks an intent lasts: far more than two action windows (about 40 clocks each before clocks move). */
+    private static final int LASTING = 500;
+
     @Test
     void traceRecordsTheLifeOfRelocatedAndReplicatedKeys(@TempDir final Path dir) throws Exception
     {
@@ -41,15 +44,16 @@ class KeyTraceTest
             try (ParameterWorker w1 = grid.member(1).worker(); ParameterWorker w2 = grid.member(2).worker();
                  ParameterWorker w0 = grid.member(0).worker())
             {
-                w2.intent(table, new long[] {moved, shared}, 0, 5);
-                w0.intent(table, new long[] {shared}, 0, 5);
+                // lasting intents: a brief one would get a replica, not the main copy
+                w2.intent(table, new long[] {moved, shared}, 0, LASTING);
+                w0.intent(table, new long[] {shared}, 0, LASTING);
                 // whichever member's request the owner sees first, a replica follows within a few rounds
                 for (int round = 0; round < 50 && !replicated(grid, table, shared); round++)
                 {
                     grid.waitSync();
                 }
                 assertTrue(replicated(grid, table, shared), "the shared key was replicated");
-                for (int c = 0; c < 10; c++)
+                for (int c = 0; c < LASTING; c++)
                 {
                     w0.advanceClock();
                     w1.advanceClock();

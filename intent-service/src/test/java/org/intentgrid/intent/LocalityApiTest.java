@@ -21,11 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The worked example of the reference's locality test (adapted to hash-based homes): relocation to the sole
  * interested member, a replica where the owner intends the key too, relocated keys stay after intents
- * expire, replicas are dropped, local pulls complete inline.
+ * expire, replicas are dropped, local pulls complete inline. Its intents last {@link #LASTING} clocks: a brief one
+ * (ending within two action windows) gets a replica instead of the main copy, which stays where it is.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LocalityApiTest
 {
+    /** Clocks an intent lasts: far more than two action windows (about 40 clocks each before clocks move). */
+    private static final int LASTING = 500;
+
     @Test
     void relocateToTheSoleUserReplicateWhereSeveralIntend()
     {
@@ -53,8 +57,8 @@ class LocalityApiTest
             {
                 workers[i] = grid.member(i / 2).worker();
             }
-            workers[0].intent(table, new long[] {shared, toM0}, 1);
-            workers[5].intent(table, new long[] {toM2, shared, leavesItsHome}, 1);
+            workers[0].intent(table, new long[] {shared, toM0}, 1, LASTING);
+            workers[5].intent(table, new long[] {toM2, shared, leavesItsHome}, 1, LASTING);
             for (final ParameterWorker w : workers)
             {
                 w.advanceClock();
@@ -84,7 +88,7 @@ class LocalityApiTest
             remote.await();
             assertTrue(remote.isDone());
 
-            for (int i = 0; i < 2; i++)
+            for (int i = 0; i < LASTING; i++)
             {
                 for (final ParameterWorker w : workers)
                 {
@@ -105,6 +109,38 @@ class LocalityApiTest
             {
                 w.close();
             }
+        }
+    }
+
+    @Test
+    void aBriefIntentGetsAReplicaAndTheMainCopyStaysAtItsHome()
+    {
+        try (ParameterGrid grid = Grids.start(2, Mode.ADAPTIVE);
+             ParameterWorker worker = grid.member(0).worker();
+             ParameterWorker atHome = grid.member(1).worker())
+        {
+            final Table table = grid.table(TableSpec.of("brief-intent", 20, 1));
+            Grids.touchAll(grid, table);
+            final GridMember home = grid.member(1);
+            final long key = Grids.homedOn(home, table, 1)[0];
+            final float[] before = new float[1];
+            atHome.pull(table, new long[] {key}, before).await();
+            worker.intent(table, new long[] {key}, 0, 2);
+            grid.waitSync();
+            grid.waitSync();
+            assertEquals(CopyState.REPLICA, grid.member(0).copyState(table, key), "a replica for the brief use");
+            assertEquals(CopyState.MAIN, home.copyState(table, key), "the main copy stays at its home");
+            assertSame(OpHandle.DONE, worker.pull(table, new long[] {key}, new float[1]), "read inline");
+            worker.push(table, new long[] {key}, new float[] {1}).await();
+            worker.advanceClock();
+            worker.advanceClock();
+            grid.waitSync();
+            grid.waitSync();
+            assertEquals(CopyState.NONE, grid.member(0).copyState(table, key), "the replica is dropped");
+            final float[] after = new float[1];
+            atHome.pull(table, new long[] {key}, after).await();
+            assertEquals(before[0] + 1, after[0], 1e-6, "the push reached the main copy");
+            assertEquals(0, home.syncStats().relocateDecisions(), "nothing moved");
         }
     }
 

@@ -81,6 +81,17 @@ class OwnerDecisionTest
     }
 
     @Test
+    void oneMemberAskingForABriefUseGetsAReplica()
+    {
+        touch(6);
+        assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE,
+            ask(REQUESTER, 6, (byte)(SyncBatch.REFRESH | SyncBatch.BRIEF)));
+        assertEquals(SlotState.MAIN, store.localState(6), "the main copy stays with its owner");
+        assertEquals(1, owner.stats().replicateDecisions());
+        assertEquals(0, owner.stats().relocateDecisions());
+    }
+
+    @Test
     void twoMembersAskingGetTheKeyReplicated()
     {
         assertEquals(0, ask(OTHER, 3, SyncBatch.REFRESH), "a miss: the key does not exist yet, the interest counts");
