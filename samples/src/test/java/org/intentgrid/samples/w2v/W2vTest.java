@@ -26,8 +26,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class W2vTest
 {
     private static final Logger HAZELCAST = Logger.getLogger("com.hazelcast");
+    /**
+     * Six epochs: after four, two members training asynchronously on this tiny corpus are still mid-way, and the nn
+     * score of one run spread 0.78–0.92 with the timing of the sync rounds (before and after brief uses got
+     * replicas alike); after six it is 0.94–0.98, as static's.
+     */
     private static final String[] SMALL = {"--gen-groups", "40", "--gen-sentences", "2000", "--dim", "24",
-        "--members", "2", "--epochs", "4", "--seed", "3"};
+        "--members", "2", "--epochs", "6", "--seed", "3"};
 
     @BeforeAll
     static void quiet()
@@ -48,7 +53,7 @@ class W2vTest
     {
         final TrainingResult adaptive = train(concat(SMALL, "--mode", "adaptive"));
         final double firstLoss = (double)adaptive.epochs().get(0).get("loss");
-        final double lastLoss = (double)adaptive.epochs().get(3).get("loss");
+        final double lastLoss = (double)adaptive.epochs().get(adaptive.epochs().size() - 1).get("loss");
         assertTrue(lastLoss < firstLoss, "held-out loss falls: " + firstLoss + " -> " + lastLoss);
         assertTrue(adaptive.finalQuality() > 0.7 && adaptive.finalQuality() > adaptive.initialQuality() + 0.3,
             "nearest neighbours in the planted group: " + adaptive.initialQuality() + " -> " + adaptive.finalQuality());
