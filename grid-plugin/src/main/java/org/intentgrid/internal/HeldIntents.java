@@ -1,7 +1,6 @@
 package org.intentgrid.internal;
 
 import java.util.ArrayDeque;
-import java.util.Iterator;
 
 /**
  * The intents one worker signalled while its member was the cluster's only one, kept until another member joins.
@@ -61,9 +60,8 @@ final class HeldIntents
      */
     void release(final long clock, final Sink sink)
     {
-        for (final Iterator<Held> it = held.iterator(); it.hasNext(); )
+        for (final Held intent : held)
         {
-            final Held intent = it.next();
             if (intent.end > clock && !intent.store.isDropped())
             {
                 sink.intent(intent.store, intent.keys, intent.start, intent.end);

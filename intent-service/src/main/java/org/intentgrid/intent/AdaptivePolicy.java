@@ -80,7 +80,9 @@ final class AdaptivePolicy implements IntentPolicy
             {
                 continue;
             }
-            final long window = actImmediately ? Long.MAX_VALUE : state.timer.window(clock);
+            // the timer runs with act-immediately too: its window also tells brief intents from lasting ones
+            final long timed = state.timer.window(clock);
+            final long window = actImmediately ? Long.MAX_VALUE : timed;
             final long horizon = clock > Long.MAX_VALUE - window ? Long.MAX_VALUE : clock + window;
             Intent arrived;
             while ((arrived = state.queue.poll()) != null)
