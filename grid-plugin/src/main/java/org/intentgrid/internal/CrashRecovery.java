@@ -245,8 +245,11 @@ final class CrashRecovery
         {
             reclaimEverywhere(lost);
             homeDirectory.ownerLost(lost);
-            CompletableFuture.allOf(runtime.toOtherMembers(new DataRequest(null, RequestKind.RECOVERED, new long[0],
-                null, null, lost)).toArray(new CompletableFuture<?>[0]))
+            // each survivor answers once its own re-sends landed; this member's count too before the pins go
+            final List<CompletableFuture<?>> resent = new ArrayList<>(runtime.toOtherMembers(
+                new DataRequest(null, RequestKind.RECOVERED, new long[0], null, null, lost)));
+            resent.add(runtime.resentOf(lost));
+            CompletableFuture.allOf(resent.toArray(new CompletableFuture<?>[0]))
                 .orTimeout(runtime.config().requestTimeoutMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((told, error) ->
                 {

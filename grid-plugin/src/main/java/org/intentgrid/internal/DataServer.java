@@ -16,6 +16,8 @@ import java.util.UUID;
  */
 final class DataServer
 {
+    private static final int TABLE_DROPPED = Integer.MIN_VALUE;
+
     private final StoreRegistry tables;
     private final Router router;
     private final HomeDirectoryServer home;
@@ -82,29 +84,23 @@ final class DataServer
                     stamp = relock(locked, stamp, stripe);
                     locked = stripe;
                 }
-                int slot = stripe.mainSlotOf(key);
+                final int slot = mainSlot(table, stripe, key, homePartition, reply, i, changes);
+                if (slot == TABLE_DROPPED)
+                {
+                    return reply;
+                }
                 if (slot < 0)
                 {
-                    if (table.isDropped())
-                    {
-                        // dropped while this request ran; checked under the lock, which the drop takes too
-                        reply.dropped(request.spec.name());
-                        return reply;
-                    }
-                    if (homePartition < 0)
-                    {
-                        reply.miss(i, router.missHint(request.spec, stripe.hint(key), key));
-                        continue;
-                    }
-                    slot = home.resolveAtHome(homePartition, table, stripe, key, reply, i, changes);
-                    if (slot < 0)
-                    {
-                        continue;
-                    }
+                    continue;
                 }
                 switch (kind)
                 {
                     case PULL:
+                        if (pins.isPinned(tableName, key))
+                        {
+                            reply.status[i] = DataReply.WAIT;
+                            continue;
+                        }
                         stripe.copyOut(slot, reply.values, i * length);
                         break;
                     case PUSH:
@@ -147,6 +143,35 @@ final class DataServer
             reply.directoryChanges = changes.toChunkOrNull();
         }
         return withBackupTerms(reply, kind, updated);
+    }
+
+    /**
+     * Finds the main copy of key {@code i} here, or creates it at its home if no member ever did. Caller holds the
+     * key's stripe lock.
+     *
+     * @return its slot; {@link #TABLE_DROPPED} if the table was dropped while the request ran (checked under the
+     *         lock, which the drop takes too); another negative value if {@code reply} says where to look or to wait
+     */
+    private int mainSlot(
+        final TableStore table, final Stripe stripe, final long key, final int homePartition, final DataReply reply,
+        final int i, final DirectoryChanges changes)
+    {
+        final int slot = stripe.mainSlotOf(key);
+        if (slot >= 0)
+        {
+            return slot;
+        }
+        if (table.isDropped())
+        {
+            reply.dropped(table.spec().name());
+            return TABLE_DROPPED;
+        }
+        if (homePartition < 0)
+        {
+            reply.miss(i, router.missHint(table.spec(), stripe.hint(key), key));
+            return -1;
+        }
+        return home.resolveAtHome(homePartition, table, stripe, key, reply, i, changes);
     }
 
     /** Releases the stripe lock held (if any) and takes {@code next}'s: @return the new stamp */

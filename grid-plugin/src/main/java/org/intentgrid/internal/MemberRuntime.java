@@ -815,6 +815,7 @@ public final class MemberRuntime
         final List<CompletableFuture<?>> sent = new ArrayList<>();
         try
         {
+
             final Map<TableStore, Map<Long, List<UnconfirmedUpdates.Update>>> grouped = new HashMap<>();
             for (final UnconfirmedUpdates.Update update : unconfirmed.takeLost(lost))
             {
@@ -907,12 +908,18 @@ public final class MemberRuntime
         awaitResends(List.of());
     }
 
+    /** @return the keys recovered here that may neither move nor be read yet */
+    RecoveryPins pins()
+    {
+        return pins;
+    }
+
     /**
      * @return completes once this member sent again what {@code lost} had not confirmed and it was answered, or
      *         after twice the request timeout (a re-send fails after one; and a member that joined after {@code lost}
      *         was removed hears it was recovered, but never that it was lost)
      */
-    private CompletableFuture<Void> resentOf(final UUID lost)
+    CompletableFuture<Void> resentOf(final UUID lost)
     {
         return resent.computeIfAbsent(lost, l -> new CompletableFuture<Void>()
             .completeOnTimeout(null, 2 * config.requestTimeoutMillis(), TimeUnit.MILLISECONDS));

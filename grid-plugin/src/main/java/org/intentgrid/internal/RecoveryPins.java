@@ -11,10 +11,14 @@ import java.util.UUID;
  * member's updates it had not seen confirmed ({@link UnconfirmedUpdates}). Only this member can tell such a re-sent
  * update from a new one (it holds the lost member's fingerprints, {@link AppliedRequests}); a key that moved on to
  * another member before a re-send arrived would have had it applied twice. So a pinned key is not handed over:
- * a localize is asked to wait, and a sync round's request gets a replica instead.
+ * a localize is asked to wait.
  * <p>
- * Checked under stripe locks on the serving paths; {@link #isPinned} costs one volatile read while nothing is pinned.
- * Its own monitor is never held while a stripe lock is taken.
+ * Nor is a pinned key read: its value may still lack an update that the reader's member saw acknowledged before
+ * the loss (read your writes), while it already holds later ones. Local reads take the remote way, remote reads
+ * are asked to wait and sync refreshes to come back next round. Writes go on: each lands once either way.
+ * <p>
+ * Checked on the serving paths and, after {@link #any}, on the local read path: one volatile read while nothing is
+ * pinned. Its own monitor is never held while a stripe lock is taken.
  */
 final class RecoveryPins
 {
@@ -36,7 +40,13 @@ final class RecoveryPins
         any = !byLost.isEmpty();
     }
 
-    /** @return true if {@code key} of {@code table} must stay here for now */
+    /** @return true while any key is pinned: only then is {@link #isPinned} worth asking on a hot path */
+    boolean any()
+    {
+        return any;
+    }
+
+    /** @return true if {@code key} of {@code table} must stay here, unread, for now */
     boolean isPinned(final String table, final long key)
     {
         if (!any)

@@ -319,7 +319,8 @@ public final class RemoteRequest implements OpHandle
         switch (kind)
         {
             case PULL:
-                return table.pullLocal(keys[i], out, positions[i] * length) != SlotState.ABSENT;
+                return !runtime.pins().isPinned(table.spec().name(), keys[i]) &&
+                    table.pullLocal(keys[i], out, positions[i] * length) != SlotState.ABSENT;
             case PUSH:
                 // retries of one request may run on several I/O threads at once: no shared scratch
                 return table.updateLocal(keys[i], values, i * length, new AddScratch(length), deliversDelta,

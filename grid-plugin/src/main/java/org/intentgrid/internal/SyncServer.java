@@ -114,9 +114,11 @@ final class SyncServer
             try
             {
                 final int slot = stripe.mainSlotOf(key);
-                if (slot < 0)
+                if (slot < 0 || refresh && pins.isPinned(batch.spec.name(), key))
                 {
-                    hints[i] = router.missHint(batch.spec, stripe.hint(key), key);
+                    // a pinned key is neither read nor handed over yet (RecoveryPins): a miss without a hint brings
+                    // the refresh back next round, and its delta by a remote push meanwhile
+                    hints[i] = slot < 0 ? router.missHint(batch.spec, stripe.hint(key), key) : null;
                     deltaIndex += hasDelta ? 1 : 0;
                     continue;
                 }
@@ -137,10 +139,9 @@ final class SyncServer
                 byte result = SyncBatchReply.SERVED;
                 if (refresh)
                 {
-                    final boolean replicate = pins.isPinned(batch.spec.name(), key) ||
-                        decider.replicate(table.activeIntent(stripe, key),
-                            interest.othersInterested(batch.spec.name(), key, callerPeer),
-                            (batch.flags[i] & SyncBatch.BRIEF) != 0, stripe.counter(slot));
+                    final boolean replicate = decider.replicate(table.activeIntent(stripe, key),
+                        interest.othersInterested(batch.spec.name(), key, callerPeer),
+                        (batch.flags[i] & SyncBatch.BRIEF) != 0, stripe.counter(slot));
                     if (replicate)
                     {
                         counters.replicateDecisions.incrementAndGet();

@@ -18,6 +18,7 @@ public final class WorkerEngine
     private final MemberRuntime runtime;
     private final IntentPolicy policy;
     private final int index;
+    private final RecoveryPins pins;
     private final WorkerCounters counters = new WorkerCounters();
     private final HeldIntents heldWhileAlone = new HeldIntents();
     private AddScratch scratch = new AddScratch(0);
@@ -26,6 +27,7 @@ public final class WorkerEngine
     {
         this.runtime = runtime;
         this.policy = runtime.policy();
+        this.pins = runtime.pins();
         this.index = policy.registerWorker();
     }
 
@@ -57,10 +59,12 @@ public final class WorkerEngine
         int[] remote = null;
         int remoteCount = 0;
         int fromReplica = 0;
+        final boolean anyPinned = pins.any();
         for (int j = 0; j < count; j++)
         {
             final int i = positions == null ? j : positions[j];
-            final SlotState served = store.pullLocal(keys[i], values, i * length);
+            final SlotState served = anyPinned && pins.isPinned(store.spec().name(), keys[i]) ?
+                SlotState.ABSENT : store.pullLocal(keys[i], values, i * length);
             if (served == SlotState.ABSENT)
             {
                 if (remote == null)
@@ -87,6 +91,10 @@ public final class WorkerEngine
     /** @return true if the key was read from a local copy into {@code values} at {@code offset} */
     public boolean pullIfLocal(final TableStore store, final long key, final float[] values, final int offset)
     {
+        if (pins.any() && pins.isPinned(store.spec().name(), key))
+        {
+            return false;
+        }
         final SlotState served = store.pullLocal(key, values, offset);
         if (served == SlotState.ABSENT)
         {

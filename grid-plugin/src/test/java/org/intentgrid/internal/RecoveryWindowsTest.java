@@ -100,6 +100,42 @@ class RecoveryWindowsTest
         assertArrayEquals(expected, now, 1e-6f, () -> "a's push counted once; traffic: " + cluster.traffic());
     }
 
+    @Test
+    void aRecoveredKeyIsReadOnlyOnceTheUpdatesSentAgainLanded()
+    {
+        final MemberRuntime c = cluster.addMember(CONFIG);
+        cluster.homesAt(a);
+        final WorkerEngine atB = b.newWorker();
+        atB.localize(atB.store(SPEC), new long[] {KEY}).await();
+        final float[] expected = pull(atB);
+        b.flushBackup();
+        final WorkerEngine atA = a.newWorker();
+        final float[] update = new float[SPEC.valueLength()];
+        Arrays.fill(update, AMOUNT);
+        atA.push(atA.store(SPEC), new long[] {KEY}, update).await();
+        for (int e = 0; e < expected.length; e++)
+        {
+            expected[e] += AMOUNT;
+        }
+        assertEquals(1, a.backupStats().updatesUnconfirmed(), "c's copy of b's key lacks a's push");
+
+        final AtomicBoolean delayed = new AtomicBoolean();
+        cluster.interceptor((message, from, to, payload) ->
+        {
+            if (from.equals(a.self()) && message.endsWith("push") && delayed.compareAndSet(false, true))
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            }
+            return null;
+        });
+        cluster.crash(b.self());
+        cluster.await(() -> c.backupStats().keysRecovered() == 1, "c recovered b's key");
+        final float[] now = pull(atA);
+        assertTrue(delayed.get(), "a's re-send was delayed: " + cluster.traffic());
+        assertArrayEquals(expected, now, 1e-6f, () -> "a read its own acknowledged push, which reached c only " +
+            "after c had recovered the key; traffic: " + cluster.traffic());
+    }
+
     /**
      * Moves the key to b, adds {@code AMOUNT} to it from a worker on {@code pusher}, and has b's backup flushed.
      *
