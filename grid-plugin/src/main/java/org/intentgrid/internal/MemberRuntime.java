@@ -260,8 +260,12 @@ public final class MemberRuntime
             case RECOVERED:
                 recovery.recovered(request.subject);
                 final DataReply told = new DataReply(new byte[0], null, null, null, null);
-                // the recoverer keeps the lost member's keys until every survivor's re-sends landed (RecoveryPins)
-                told.backupGate = resentOf(request.subject);
+                // the recoverer keeps the lost member's keys, unread, until every survivor's re-sends landed
+                // (RecoveryPins); a member with nothing to send again (one that joined after the loss) answers now
+                if (unconfirmed.keepsAny(request.subject) || resent.containsKey(request.subject))
+                {
+                    told.backupGate = resentOf(request.subject);
+                }
                 return told;
             case BACKUP_COMPLETE:
                 backups.completed(caller);

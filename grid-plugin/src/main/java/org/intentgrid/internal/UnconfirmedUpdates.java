@@ -98,6 +98,20 @@ final class UnconfirmedUpdates
         return lost;
     }
 
+    /** @return true if an update answered by {@code owner} is kept now */
+    boolean keepsAny(final UUID owner)
+    {
+        final ArrayDeque<Update> updates = byOwner.get(owner);
+        if (updates == null)
+        {
+            return false;
+        }
+        synchronized (updates)
+        {
+            return !updates.isEmpty();
+        }
+    }
+
     /** @return the owners whose updates are kept now */
     Set<UUID> owners()
     {

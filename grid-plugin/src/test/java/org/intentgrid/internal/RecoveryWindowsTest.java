@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -134,6 +135,48 @@ class RecoveryWindowsTest
         assertTrue(delayed.get(), "a's re-send was delayed: " + cluster.traffic());
         assertArrayEquals(expected, now, 1e-6f, () -> "a read its own acknowledged push, which reached c only " +
             "after c had recovered the key; traffic: " + cluster.traffic());
+    }
+
+    @Test
+    void aMemberThatJoinedDuringTheRecoveryDoesNotHoldUpReadsOfTheRecoveredKeys() throws Exception
+    {
+        final MemberRuntime c = cluster.addMember(CONFIG);
+        final float[] expected = keyAtBPushedFrom(b);
+        final CountDownLatch joined = new CountDownLatch(1);
+        final AtomicBoolean claimHeld = new AtomicBoolean();
+        cluster.interceptor((message, from, to, payload) ->
+        {
+            if (message.endsWith("claim") && claimHeld.compareAndSet(false, true))
+            {
+                awaitQuietly(joined);
+            }
+            return null;
+        });
+        cluster.crash(b.self());
+        cluster.await(claimHeld::get, "c claims b's key");
+        cluster.addMember(CONFIG);
+        joined.countDown();
+        cluster.await(() -> c.backupStats().keysRecovered() == 1, "c recovered b's key");
+
+        final long start = System.nanoTime();
+        final float[] now = pull(c.newWorker());
+        final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertArrayEquals(expected, now, 1e-6f, () -> "b's key kept its value; traffic: " + cluster.traffic());
+        assertTrue(millis < 2000, "the pull waited " + millis + " ms: the member that joined during the recovery " +
+            "has nothing to send again and answers RECOVERED at once (before: after twice the request timeout, " +
+            "and the recovered key stayed unread for the recoverer's whole wait, 5 s)");
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await(20, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
