@@ -107,6 +107,7 @@ public final class MemberRuntime
      */
     private final Set<CompletableFuture<Void>> updatesInFlight = ConcurrentHashMap.newKeySet();
     private final RecoveryPins pins = new RecoveryPins();
+    private final ResendingKeys resending = new ResendingKeys();
     /** Completes remote requests and serves what needs no waiting: none of its tasks may block. */
     private final ScheduledExecutorService executor;
     /**
@@ -805,27 +806,40 @@ public final class MemberRuntime
         }
         recovery.memberLost(lost, members);
         final CompletableFuture<Void> done = resentOf(lost);
-        executor.execute(() -> resendLost(lost, done));
+        // taken now, not on the executor: a worker's read of a key sent again must find it marked
+        final Map<TableStore, Map<Long, List<UnconfirmedUpdates.Update>>> lostUpdates = takeLost(lost);
+        executor.execute(() -> sendAgain(lostUpdates, done));
         // if the lost member held this member's backups, nothing is protected until a new holder has them
         flusher.flushSoon();
     }
 
     /**
-     * Sends again the pushes and replica deltas that {@code lost} answered but had not confirmed backed up: they
-     * chase the keys to whoever recovers them, carrying their original request ids, so each lands exactly once.
+     * Takes the pushes and replica deltas that {@code lost} answered but had not confirmed backed up, by table and
+     * request, and marks their keys as being sent again ({@link ResendingKeys}).
      */
-    private void resendLost(final UUID lost, final CompletableFuture<Void> done)
+    private Map<TableStore, Map<Long, List<UnconfirmedUpdates.Update>>> takeLost(final UUID lost)
+    {
+        final Map<TableStore, Map<Long, List<UnconfirmedUpdates.Update>>> grouped = new HashMap<>();
+        for (final UnconfirmedUpdates.Update update : unconfirmed.takeLost(lost))
+        {
+            grouped.computeIfAbsent(update.table(), t -> new HashMap<>())
+                .computeIfAbsent(update.requestId(), r -> new ArrayList<>()).add(update);
+        }
+        grouped.forEach((table, byRequest) -> byRequest.forEach((requestId, updates) ->
+            resending.add(table.spec().name(), keysOf(updates))));
+        return grouped;
+    }
+
+    /**
+     * Sends again updates taken by {@link #takeLost}: they chase the keys to whoever recovers them, carrying their
+     * original request ids, so each lands exactly once.
+     */
+    private void sendAgain(
+        final Map<TableStore, Map<Long, List<UnconfirmedUpdates.Update>>> grouped, final CompletableFuture<Void> done)
     {
         final List<CompletableFuture<?>> sent = new ArrayList<>();
         try
         {
-
-            final Map<TableStore, Map<Long, List<UnconfirmedUpdates.Update>>> grouped = new HashMap<>();
-            for (final UnconfirmedUpdates.Update update : unconfirmed.takeLost(lost))
-            {
-                grouped.computeIfAbsent(update.table(), t -> new HashMap<>())
-                    .computeIfAbsent(update.requestId(), r -> new ArrayList<>()).add(update);
-            }
             grouped.forEach((table, byRequest) -> byRequest.forEach((requestId, updates) ->
                 sent.add(resend(table, requestId, updates))));
         }
@@ -840,18 +854,18 @@ public final class MemberRuntime
         final TableStore table, final long requestId, final List<UnconfirmedUpdates.Update> updates)
     {
         final int length = table.valueLength();
-        final long[] keys = new long[updates.size()];
+        final long[] keys = keysOf(updates);
         final int[] positions = new int[keys.length];
         final float[] values = new float[keys.length * length];
         for (int i = 0; i < keys.length; i++)
         {
-            keys[i] = updates.get(i).key();
             positions[i] = i;
             System.arraycopy(updates.get(i).values(), updates.get(i).offset(), values, i * length, length);
         }
         return new RemoteRequest(this, table, RequestKind.PUSH, keys, positions, values, null, resendCounters,
             requestId).start().toCompletableFuture().whenComplete((done, error) ->
             {
+                resending.remove(table.spec().name(), keys);
                 if (error != null)
                 {
                     errorHandler.onError(error);
@@ -889,7 +903,7 @@ public final class MemberRuntime
             if (!port.isMember(owner))
             {
                 final CompletableFuture<Void> done = new CompletableFuture<>();
-                resendLost(owner, done);
+                sendAgain(takeLost(owner), done);
                 started.add(done);
             }
         }
@@ -910,6 +924,22 @@ public final class MemberRuntime
         }
         unconfirmed.forgetAll(rolledBack);
         awaitResends(List.of());
+    }
+
+    private static long[] keysOf(final List<UnconfirmedUpdates.Update> updates)
+    {
+        final long[] keys = new long[updates.size()];
+        for (int i = 0; i < keys.length; i++)
+        {
+            keys[i] = updates.get(i).key();
+        }
+        return keys;
+    }
+
+    /** @return the keys whose updates this member is sending again: its workers' reads of them wait */
+    ResendingKeys resending()
+    {
+        return resending;
     }
 
     /** @return the keys recovered here that may neither move nor be read yet */

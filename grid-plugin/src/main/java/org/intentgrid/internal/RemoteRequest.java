@@ -275,6 +275,13 @@ public final class RemoteRequest implements OpHandle
         for (int j = 0; j < indexes.size(); j++)
         {
             final int i = indexes.getInt(j);
+            if (kind == RequestKind.PULL && runtime.resending().contains(table.spec().name(), keys[i]))
+            {
+                // read your writes: wherever the key is, its value may still lack this member's re-sent update
+                lastSetback = new Setback(Setback.Kind.WAIT, router.self(), keys[i], null, null);
+                later.addInt(i);
+                continue;
+            }
             if (retry && tryLocal(i))
             {
                 servedHere++;

@@ -19,6 +19,7 @@ public final class WorkerEngine
     private final IntentPolicy policy;
     private final int index;
     private final RecoveryPins pins;
+    private final ResendingKeys resending;
     private final WorkerCounters counters = new WorkerCounters();
     private final HeldIntents heldWhileAlone = new HeldIntents();
     private AddScratch scratch = new AddScratch(0);
@@ -28,6 +29,7 @@ public final class WorkerEngine
         this.runtime = runtime;
         this.policy = runtime.policy();
         this.pins = runtime.pins();
+        this.resending = runtime.resending();
         this.index = policy.registerWorker();
     }
 
@@ -59,11 +61,11 @@ public final class WorkerEngine
         int[] remote = null;
         int remoteCount = 0;
         int fromReplica = 0;
-        final boolean anyPinned = pins.any();
+        final boolean guarded = pins.any() || resending.any();
         for (int j = 0; j < count; j++)
         {
             final int i = positions == null ? j : positions[j];
-            final SlotState served = anyPinned && pins.isPinned(store.spec().name(), keys[i]) ?
+            final SlotState served = guarded && unreadable(store, keys[i]) ?
                 SlotState.ABSENT : store.pullLocal(keys[i], values, i * length);
             if (served == SlotState.ABSENT)
             {
@@ -88,10 +90,20 @@ public final class WorkerEngine
         return remote(store, RequestKind.PULL, keys, remote, remoteCount, null, values);
     }
 
+    /**
+     * @return true if a local copy of {@code key} must not be read now: a recovery pinned it, or this member is
+     *         sending an update of it again (the remote way waits for either)
+     */
+    private boolean unreadable(final TableStore store, final long key)
+    {
+        final String table = store.spec().name();
+        return pins.isPinned(table, key) || resending.contains(table, key);
+    }
+
     /** @return true if the key was read from a local copy into {@code values} at {@code offset} */
     public boolean pullIfLocal(final TableStore store, final long key, final float[] values, final int offset)
     {
-        if (pins.any() && pins.isPinned(store.spec().name(), key))
+        if ((pins.any() || resending.any()) && unreadable(store, key))
         {
             return false;
         }

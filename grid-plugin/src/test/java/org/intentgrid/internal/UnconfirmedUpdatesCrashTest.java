@@ -26,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     <li>a checkpoint's or rollback's sync waits until they were sent again and answered, so none lands after a
  *     rollback (counted twice by an exactly-once job that trains its items again) or misses a checkpoint; also
  *     when the owner left the cluster but the requester has not heard of it yet;</li>
- *     <li>a rollback forgets the ones of the tables it rolls back: no crash afterwards sends them again.</li>
+ *     <li>a rollback forgets the ones of the tables it rolls back: no crash afterwards sends them again;</li>
+ *     <li>a pull of the key by the requester right after the crash waits until the re-send was answered, so it reads
+ *     its own acknowledged push (read your writes; before, it read the key started again from its initializer).</li>
  * </ul>
  * Two in-memory members: {@code a} flushes once a minute (so its first flush never runs here) and is the keys'
  * home until it crashes; {@code b} pushes to a key a holds, then becomes the home and recovers a.
@@ -69,6 +71,28 @@ class UnconfirmedUpdatesCrashTest
         while (!Arrays.equals(expected, now) && System.nanoTime() < deadline);
         assertArrayEquals(expected, now, 1e-6f, () -> "the push survived a's crash; traffic: " + cluster.traffic());
         assertEquals(1, b.backupStats().updatesResent(), "b sent the push again");
+    }
+
+    @Test
+    void aPullRightAfterTheCrashWaitsForTheMembersOwnReSend()
+    {
+        final float[] expected = pushFromBToAKeyOfA();
+        cluster.homesAt(b);
+        final AtomicBoolean delayed = new AtomicBoolean();
+        cluster.interceptor((message, from, to, payload) ->
+        {
+            if (message.endsWith("push") && delayed.compareAndSet(false, true))
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            }
+            return null;
+        });
+        cluster.crash(a.self());
+        final float[] now = pullAtB();
+        assertTrue(delayed.get(), "the re-send went through the slow network: " + cluster.traffic());
+        assertArrayEquals(expected, now, 1e-6f, () -> "b read its own acknowledged push: the key started again " +
+            "from its initializer at b (a had no backup of it), and b's pull waited for b's re-send; traffic: " +
+            cluster.traffic());
     }
 
     @Test

@@ -1,0 +1,79 @@
+package org.intentgrid.internal;
+
+import org.agrona.collections.Long2LongCounterMap;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Keys this member is sending updates for again, after their owner was lost before confirming them backed up
+ * ({@link UnconfirmedUpdates}): until the re-send was answered, the key's value wherever it is now may lack the
+ * update, which this member's workers saw acknowledged. Their reads of such a key wait for the re-send (read your
+ * writes), locally and remotely; writes go on.
+ * <p>
+ * The requester's side of what {@link RecoveryPins} does at the recoverer: it also covers keys that started again
+ * from their initializers (the owner had no backup of them yet) and keys the previous owner claimed back. Counts
+ * per key, since one key can be in several re-sent requests. Checked on the local read path after {@link #any}:
+ * one volatile read while nothing is being sent again.
+ */
+final class ResendingKeys
+{
+    /** Per table name, per key, the re-sends of it not answered yet. Guarded by this. */
+    private final Map<String, Long2LongCounterMap> byTable = new HashMap<>();
+    private int tablesWithKeys;
+    private volatile boolean any;
+
+    /** {@code keys} of {@code table} are being sent again. */
+    synchronized void add(final String table, final long[] keys)
+    {
+        final Long2LongCounterMap counts = byTable.computeIfAbsent(table, t -> new Long2LongCounterMap(0));
+        if (counts.isEmpty() && keys.length > 0)
+        {
+            tablesWithKeys++;
+        }
+        for (final long key : keys)
+        {
+            counts.incrementAndGet(key);
+        }
+        any = tablesWithKeys > 0;
+    }
+
+    /** The re-send of {@code keys} of {@code table} was answered (or gave up). */
+    synchronized void remove(final String table, final long[] keys)
+    {
+        final Long2LongCounterMap counts = byTable.get(table);
+        if (counts == null || counts.isEmpty())
+        {
+            return;
+        }
+        for (final long key : keys)
+        {
+            counts.decrementAndGet(key);
+        }
+        if (counts.isEmpty())
+        {
+            tablesWithKeys--;
+        }
+        any = tablesWithKeys > 0;
+    }
+
+    /** @return true while any key is being sent again: only then is {@link #contains} worth asking on a hot path */
+    boolean any()
+    {
+        return any;
+    }
+
+    /** @return true if an update of {@code key} of {@code table} is being sent again */
+    boolean contains(final String table, final long key)
+    {
+        if (!any)
+        {
+            return false;
+        }
+        synchronized (this)
+        {
+            final Long2LongCounterMap counts = byTable.get(table);
+            return counts != null && counts.get(key) > 0;
+        }
+    }
+}
