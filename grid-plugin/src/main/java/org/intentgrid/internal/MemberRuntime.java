@@ -106,8 +106,9 @@ public final class MemberRuntime
      * member's keys would otherwise land on the reset value and be counted again by the restarted job).
      */
     private final Set<CompletableFuture<Void>> updatesInFlight = ConcurrentHashMap.newKeySet();
-    private final RecoveryPins pins = new RecoveryPins();
-    private final ResendingKeys resending = new ResendingKeys();
+    private final ReadHolds readHolds = new ReadHolds();
+    private final RecoveryPins pins = new RecoveryPins(readHolds);
+    private final ResendingKeys resending = new ResendingKeys(readHolds);
     /** Completes remote requests and serves what needs no waiting: none of its tasks may block. */
     private final ScheduledExecutorService executor;
     /**
@@ -934,6 +935,12 @@ public final class MemberRuntime
             keys[i] = updates.get(i).key();
         }
         return keys;
+    }
+
+    /** @return whether some keys may not be read locally now ({@link #pins}, {@link #resending}) */
+    ReadHolds readHolds()
+    {
+        return readHolds;
     }
 
     /** @return the keys whose updates this member is sending again: its workers' reads of them wait */

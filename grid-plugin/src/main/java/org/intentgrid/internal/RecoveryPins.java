@@ -17,33 +17,41 @@ import java.util.UUID;
  * the loss (read your writes), while it already holds later ones. Local reads take the remote way, remote reads
  * are asked to wait and sync refreshes to come back next round. Writes go on: each lands once either way.
  * <p>
- * Checked on the serving paths and, after {@link #any}, on the local read path: one volatile read while nothing is
- * pinned. Its own monitor is never held while a stripe lock is taken.
+ * Checked on the serving paths, and on the local read path while {@link ReadHolds} says so; {@link #isPinned}
+ * costs one volatile read while nothing is pinned. Its own monitor is never held while a stripe lock is taken.
  */
 final class RecoveryPins
 {
     /** Per lost member, per table name, the keys recovered from its backups. Guarded by this. */
     private final Map<UUID, Map<String, LongHashSet>> byLost = new HashMap<>();
+    private final ReadHolds holds;
     private volatile boolean any;
+
+    RecoveryPins(final ReadHolds holds)
+    {
+        this.holds = holds;
+    }
 
     /** Pins {@code key} of {@code table}, recovered from {@code lost}'s backup. */
     synchronized void pin(final UUID lost, final String table, final long key)
     {
         byLost.computeIfAbsent(lost, l -> new HashMap<>()).computeIfAbsent(table, t -> new LongHashSet()).add(key);
-        any = true;
+        if (!any)
+        {
+            any = true;
+            holds.held();
+        }
     }
 
     /** Every survivor sent again what {@code lost} had not confirmed (or the wait timed out): its keys may move. */
     synchronized void release(final UUID lost)
     {
         byLost.remove(lost);
-        any = !byLost.isEmpty();
-    }
-
-    /** @return true while any key is pinned: only then is {@link #isPinned} worth asking on a hot path */
-    boolean any()
-    {
-        return any;
+        if (any && byLost.isEmpty())
+        {
+            any = false;
+            holds.released();
+        }
     }
 
     /** @return true if {@code key} of {@code table} must stay here, unread, for now */

@@ -13,15 +13,21 @@ import java.util.Map;
  * <p>
  * The requester's side of what {@link RecoveryPins} does at the recoverer: it also covers keys that started again
  * from their initializers (the owner had no backup of them yet) and keys the previous owner claimed back. Counts
- * per key, since one key can be in several re-sent requests. Checked on the local read path after {@link #any}:
- * one volatile read while nothing is being sent again.
+ * per key, since one key can be in several re-sent requests. Checked on the local read path while {@link ReadHolds}
+ * says so; {@link #contains} costs one volatile read while nothing is being sent again.
  */
 final class ResendingKeys
 {
     /** Per table name, per key, the re-sends of it not answered yet. Guarded by this. */
     private final Map<String, Long2LongCounterMap> byTable = new HashMap<>();
+    private final ReadHolds holds;
     private int tablesWithKeys;
     private volatile boolean any;
+
+    ResendingKeys(final ReadHolds holds)
+    {
+        this.holds = holds;
+    }
 
     /** {@code keys} of {@code table} are being sent again. */
     synchronized void add(final String table, final long[] keys)
@@ -35,7 +41,7 @@ final class ResendingKeys
         {
             counts.incrementAndGet(key);
         }
-        any = tablesWithKeys > 0;
+        changed();
     }
 
     /** The re-send of {@code keys} of {@code table} was answered (or gave up). */
@@ -54,13 +60,24 @@ final class ResendingKeys
         {
             tablesWithKeys--;
         }
-        any = tablesWithKeys > 0;
+        changed();
     }
 
-    /** @return true while any key is being sent again: only then is {@link #contains} worth asking on a hot path */
-    boolean any()
+    private void changed()
     {
-        return any;
+        final boolean now = tablesWithKeys > 0;
+        if (now != any)
+        {
+            any = now;
+            if (now)
+            {
+                holds.held();
+            }
+            else
+            {
+                holds.released();
+            }
+        }
     }
 
     /** @return true if an update of {@code key} of {@code table} is being sent again */

@@ -18,6 +18,7 @@ public final class WorkerEngine
     private final MemberRuntime runtime;
     private final IntentPolicy policy;
     private final int index;
+    private final ReadHolds readHolds;
     private final RecoveryPins pins;
     private final ResendingKeys resending;
     private final WorkerCounters counters = new WorkerCounters();
@@ -28,6 +29,7 @@ public final class WorkerEngine
     {
         this.runtime = runtime;
         this.policy = runtime.policy();
+        this.readHolds = runtime.readHolds();
         this.pins = runtime.pins();
         this.resending = runtime.resending();
         this.index = policy.registerWorker();
@@ -61,7 +63,7 @@ public final class WorkerEngine
         int[] remote = null;
         int remoteCount = 0;
         int fromReplica = 0;
-        final boolean guarded = pins.any() || resending.any();
+        final boolean guarded = readHolds.any();
         for (int j = 0; j < count; j++)
         {
             final int i = positions == null ? j : positions[j];
@@ -103,7 +105,7 @@ public final class WorkerEngine
     /** @return true if the key was read from a local copy into {@code values} at {@code offset} */
     public boolean pullIfLocal(final TableStore store, final long key, final float[] values, final int offset)
     {
-        if ((pins.any() || resending.any()) && unreadable(store, key))
+        if (readHolds.any() && unreadable(store, key))
         {
             return false;
         }
