@@ -79,15 +79,7 @@ class RecoveryWindowsTest
         final float[] expected = keyAtBPushedFrom(a);
         assertEquals(1, a.backupStats().updatesUnconfirmed(), "a has not heard that b's backup has its push");
 
-        final AtomicBoolean delayed = new AtomicBoolean();
-        cluster.interceptor((message, from, to, payload) ->
-        {
-            if (from.equals(a.self()) && message.endsWith("push") && delayed.compareAndSet(false, true))
-            {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
-            }
-            return null;
-        });
+        final AtomicBoolean delayed = delayFirstPushFromA();
         cluster.crash(b.self());
         cluster.await(() -> c.backupStats().keysRecovered() == 1, "c recovered b's key");
         final WorkerEngine atA = a.newWorker();
@@ -120,15 +112,7 @@ class RecoveryWindowsTest
         }
         assertEquals(1, a.backupStats().updatesUnconfirmed(), "c's copy of b's key lacks a's push");
 
-        final AtomicBoolean delayed = new AtomicBoolean();
-        cluster.interceptor((message, from, to, payload) ->
-        {
-            if (from.equals(a.self()) && message.endsWith("push") && delayed.compareAndSet(false, true))
-            {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
-            }
-            return null;
-        });
+        final AtomicBoolean delayed = delayFirstPushFromA();
         cluster.crash(b.self());
         cluster.await(() -> c.backupStats().keysRecovered() == 1, "c recovered b's key");
         final float[] now = pull(atA);
@@ -165,6 +149,25 @@ class RecoveryWindowsTest
         assertTrue(millis < 2000, "the pull waited " + millis + " ms: the member that joined during the recovery " +
             "has nothing to send again and answers RECOVERED at once (before: after twice the request timeout, " +
             "and the recovered key stayed unread for the recoverer's whole wait, 5 s)");
+    }
+
+    /**
+     * Makes a's next push message slow (its re-send after b's crash): 500 ms on its sender's thread.
+     *
+     * @return becomes true once a push was delayed
+     */
+    private AtomicBoolean delayFirstPushFromA()
+    {
+        final AtomicBoolean delayed = new AtomicBoolean();
+        cluster.interceptor((message, from, to, payload) ->
+        {
+            if (from.equals(a.self()) && message.endsWith("push") && delayed.compareAndSet(false, true))
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            }
+            return null;
+        });
+        return delayed;
     }
 
     private static void awaitQuietly(final CountDownLatch latch)

@@ -73,15 +73,7 @@ class UnconfirmedUpdatesCrashTest
     {
         final float[] expected = pushFromBToAKeyOfA();
         cluster.homesAt(b);
-        final AtomicBoolean delayed = new AtomicBoolean();
-        cluster.interceptor((message, from, to, payload) ->
-        {
-            if (message.endsWith("push") && delayed.compareAndSet(false, true))
-            {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
-            }
-            return null;
-        });
+        final AtomicBoolean delayed = delayFirstPush();
         cluster.crash(a.self());
         final float[] now = pullAtB();
         assertTrue(delayed.get(), "the re-send went through the slow network: " + cluster.traffic());
@@ -95,16 +87,7 @@ class UnconfirmedUpdatesCrashTest
     {
         final float[] expected = pushFromBToAKeyOfA();
         cluster.homesAt(b);
-        final AtomicBoolean delayed = new AtomicBoolean();
-        cluster.interceptor((message, from, to, payload) ->
-        {
-            if (message.endsWith("push") && delayed.compareAndSet(false, true))
-            {
-                // the re-send is slow (a busy network): a sync that does not wait for it returns before it lands
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
-            }
-            return null;
-        });
+        final AtomicBoolean delayed = delayFirstPush();
         cluster.crash(a.self());
         b.syncCluster();
         final float[] now = pullAtB();
@@ -144,6 +127,25 @@ class UnconfirmedUpdatesCrashTest
         assertEquals(0, b.backupStats().updatesResent(), "nothing from before the rollback was sent again");
         assertArrayEquals(initial, pullAtB(), 1e-6f, () -> "the key holds its initial value, as the rollback " +
             "left it; traffic: " + cluster.traffic());
+    }
+
+    /**
+     * Makes the next push message slow (a busy network): 500 ms on its sender's thread.
+     *
+     * @return becomes true once a push was delayed
+     */
+    private AtomicBoolean delayFirstPush()
+    {
+        final AtomicBoolean delayed = new AtomicBoolean();
+        cluster.interceptor((message, from, to, payload) ->
+        {
+            if (message.endsWith("push") && delayed.compareAndSet(false, true))
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            }
+            return null;
+        });
+        return delayed;
     }
 
     /** Creates the key at a (its home), adds {@code AMOUNT} to it from b; returns the value it has now. */
