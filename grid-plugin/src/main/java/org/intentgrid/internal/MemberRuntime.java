@@ -107,8 +107,8 @@ public final class MemberRuntime
      */
     private final Set<CompletableFuture<Void>> updatesInFlight = ConcurrentHashMap.newKeySet();
     private final ReadHolds readHolds = new ReadHolds();
-    private final RecoveryPins pins = new RecoveryPins(readHolds);
-    private final ResendingKeys resending = new ResendingKeys(readHolds);
+    private final RecoveryPins pins = readHolds.pins;
+    private final ResendingKeys resending = readHolds.resending;
     /** Completes remote requests and serves what needs no waiting: none of its tasks may block. */
     private final ScheduledExecutorService executor;
     /**
@@ -938,7 +938,7 @@ public final class MemberRuntime
         return keys;
     }
 
-    /** @return whether some keys may not be read locally now ({@link #pins}, {@link #resending}) */
+    /** @return the keys that may not be read locally now ({@link #pins}, {@link #resending}) */
     ReadHolds readHolds()
     {
         return readHolds;

@@ -3,29 +3,43 @@ package org.intentgrid.internal;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How many of the mechanisms that keep some keys unread after a crash hold any now ({@link RecoveryPins} at the
- * recoverer, {@link ResendingKeys} at a requester): the local read path asks them per key only while one does,
- * at the cost of one volatile read per call otherwise (two flags had cost a pull+push of 16 floats 2 ns of 46).
+ * The keys that must not be read locally for a while after a crash, whichever mechanism holds them:
+ * {@link RecoveryPins} at the member that recovered them, {@link ResendingKeys} at a member that sends updates of
+ * them again. The local read path asks per key only while {@link #any} says one of them holds keys: one volatile
+ * read per call otherwise (asking each mechanism's own flag had cost a pull+push of 16 floats 2 ns of 46).
  */
 final class ReadHolds
 {
+    /** How many of the mechanisms hold keys now. */
     private final AtomicInteger holding = new AtomicInteger();
+    final RecoveryPins pins = new RecoveryPins(this);
+    final ResendingKeys resending = new ResendingKeys(this);
 
-    /** One mechanism began to hold keys. */
-    void held()
+    /** One mechanism began ({@code holds}) or ceased to hold keys. */
+    void changed(final boolean holds)
     {
-        holding.incrementAndGet();
+        if (holds)
+        {
+            holding.incrementAndGet();
+        }
+        else
+        {
+            holding.decrementAndGet();
+        }
     }
 
-    /** One mechanism holds no key any more. */
-    void released()
-    {
-        holding.decrementAndGet();
-    }
-
-    /** @return true while some keys may not be read locally */
+    /** @return true while some keys may not be read locally: only then is {@link #unreadable} worth asking */
     boolean any()
     {
         return holding.get() > 0;
+    }
+
+    /**
+     * @return true if a local copy of {@code key} of {@code table} must not be read now (the remote way waits for
+     *         it: the recoverer answers WAIT, a re-sending member retries later)
+     */
+    boolean unreadable(final String table, final long key)
+    {
+        return pins.isPinned(table, key) || resending.contains(table, key);
     }
 }

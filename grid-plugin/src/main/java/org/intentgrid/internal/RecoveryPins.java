@@ -39,7 +39,7 @@ final class RecoveryPins
         if (!any)
         {
             any = true;
-            holds.held();
+            holds.changed(true);
         }
     }
 
@@ -50,7 +50,7 @@ final class RecoveryPins
         if (any && byLost.isEmpty())
         {
             any = false;
-            holds.released();
+            holds.changed(false);
         }
     }
 

@@ -21,7 +21,6 @@ final class ResendingKeys
     /** Per table name, per key, the re-sends of it not answered yet. Guarded by this. */
     private final Map<String, Long2LongCounterMap> byTable = new HashMap<>();
     private final ReadHolds holds;
-    private int tablesWithKeys;
     private volatile boolean any;
 
     ResendingKeys(final ReadHolds holds)
@@ -33,10 +32,6 @@ final class ResendingKeys
     synchronized void add(final String table, final long[] keys)
     {
         final Long2LongCounterMap counts = byTable.computeIfAbsent(table, t -> new Long2LongCounterMap(0));
-        if (counts.isEmpty() && keys.length > 0)
-        {
-            tablesWithKeys++;
-        }
         for (final long key : keys)
         {
             counts.incrementAndGet(key);
@@ -48,7 +43,7 @@ final class ResendingKeys
     synchronized void remove(final String table, final long[] keys)
     {
         final Long2LongCounterMap counts = byTable.get(table);
-        if (counts == null || counts.isEmpty())
+        if (counts == null)
         {
             return;
         }
@@ -56,27 +51,18 @@ final class ResendingKeys
         {
             counts.decrementAndGet(key);
         }
-        if (counts.isEmpty())
-        {
-            tablesWithKeys--;
-        }
         changed();
     }
 
+    /** Forgets tables left without keys; tells {@link ReadHolds} when the first key came or the last went. */
     private void changed()
     {
-        final boolean now = tablesWithKeys > 0;
+        byTable.values().removeIf(Long2LongCounterMap::isEmpty);
+        final boolean now = !byTable.isEmpty();
         if (now != any)
         {
             any = now;
-            if (now)
-            {
-                holds.held();
-            }
-            else
-            {
-                holds.released();
-            }
+            holds.changed(now);
         }
     }
 

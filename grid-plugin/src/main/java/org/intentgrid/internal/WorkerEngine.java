@@ -19,8 +19,6 @@ public final class WorkerEngine
     private final IntentPolicy policy;
     private final int index;
     private final ReadHolds readHolds;
-    private final RecoveryPins pins;
-    private final ResendingKeys resending;
     private final WorkerCounters counters = new WorkerCounters();
     private final HeldIntents heldWhileAlone = new HeldIntents();
     private AddScratch scratch = new AddScratch(0);
@@ -30,8 +28,6 @@ public final class WorkerEngine
         this.runtime = runtime;
         this.policy = runtime.policy();
         this.readHolds = runtime.readHolds();
-        this.pins = runtime.pins();
-        this.resending = runtime.resending();
         this.index = policy.registerWorker();
     }
 
@@ -67,7 +63,7 @@ public final class WorkerEngine
         for (int j = 0; j < count; j++)
         {
             final int i = positions == null ? j : positions[j];
-            final SlotState served = guarded && unreadable(store, keys[i]) ?
+            final SlotState served = guarded && readHolds.unreadable(store.spec().name(), keys[i]) ?
                 SlotState.ABSENT : store.pullLocal(keys[i], values, i * length);
             if (served == SlotState.ABSENT)
             {
@@ -92,20 +88,10 @@ public final class WorkerEngine
         return remote(store, RequestKind.PULL, keys, remote, remoteCount, null, values);
     }
 
-    /**
-     * @return true if a local copy of {@code key} must not be read now: a recovery pinned it, or this member is
-     *         sending an update of it again (the remote way waits for either)
-     */
-    private boolean unreadable(final TableStore store, final long key)
-    {
-        final String table = store.spec().name();
-        return pins.isPinned(table, key) || resending.contains(table, key);
-    }
-
     /** @return true if the key was read from a local copy into {@code values} at {@code offset} */
     public boolean pullIfLocal(final TableStore store, final long key, final float[] values, final int offset)
     {
-        if (readHolds.any() && unreadable(store, key))
+        if (readHolds.any() && readHolds.unreadable(store.spec().name(), key))
         {
             return false;
         }
