@@ -95,11 +95,8 @@ public final class MemberRuntime
     private final AtomicLong requestIds = new AtomicLong();
     /** The re-sent updates' own traffic, kept apart from any worker's. */
     private final WorkerCounters resendCounters = new WorkerCounters();
-    /**
-     * Per lost member, completes once this member sent again the lost member's updates it had not seen confirmed
-     * and they were answered: a checkpoint's sync and the answer to the lost member's RECOVERED wait for it.
-     */
-    private final Map<UUID, CompletableFuture<Void>> resent = new ConcurrentHashMap<>();
+    /** Per lost member, whether this member's re-sends of its unconfirmed updates landed. */
+    private final LostMemberResends resends;
     /**
      * The remote pushes and sets of this member's workers still on their way: a checkpoint's sync waits for them, so
      * that a rollback is not followed by an update sent before it (a cancelled job's push still retrying toward a lost
@@ -136,6 +133,8 @@ public final class MemberRuntime
         this.directory = new Directory(port.partitionCount());
         this.router = new Router(port, directory);
         this.offHeap = new OffHeapMemory(self.toString(), config.maxOffHeapBytes());
+        // a re-send fails after one request timeout; a member that joined after the loss never hears of it
+        this.resends = new LostMemberResends(2 * config.requestTimeoutMillis());
         this.tables = new StoreRegistry(self.toString(), new WorkerClocks()
         {
             @Override
@@ -265,9 +264,9 @@ public final class MemberRuntime
                 // the recoverer keeps the lost member's keys, unread, until every survivor's re-sends landed
                 // (RecoveryPins); a member with nothing to send again (one that joined after the loss) answers now,
                 // one whose checkpoint sync sent them before it heard of the loss once it heard (resendToDeparted)
-                if (unconfirmed.keepsAny(request.subject) || resent.containsKey(request.subject) || resending.any())
+                if (unconfirmed.keepsAny(request.subject) || resends.knows(request.subject) || resending.any())
                 {
-                    told.backupGate = resentOf(request.subject);
+                    told.backupGate = resends.of(request.subject);
                 }
                 return told;
             case BACKUP_COMPLETE:
@@ -421,7 +420,8 @@ public final class MemberRuntime
             awaitHearingOf(lost);
             awaitWithinRequestTimeout(recovery.underway(), "recovering a lost member's keys");
             awaitUpdatesInFlight();
-            awaitResends(resendToDeparted());
+            resendToDeparted();
+            awaitResends();
             syncManager.waitSync();
             return new String[0];
         }
@@ -807,10 +807,12 @@ public final class MemberRuntime
             return;
         }
         recovery.memberLost(lost, members);
-        final CompletableFuture<Void> done = resentOf(lost);
         // taken now, not on the executor: a worker's read of a key sent again must find it marked
         final Map<TableStore, Map<Long, List<UnconfirmedUpdates.Update>>> lostUpdates = takeLost(lost);
-        executor.execute(() -> sendAgain(lostUpdates, done));
+        final CompletableFuture<Void> answered = new CompletableFuture<>();
+        resends.started(lost, answered);
+        resends.heard(lost);
+        executor.execute(() -> sendAgain(lostUpdates, answered));
         // if the lost member held this member's backups, nothing is protected until a new holder has them
         flusher.flushSoon();
     }
@@ -879,37 +881,31 @@ public final class MemberRuntime
      * Waits until the updates of lost members that this member had not seen confirmed were sent again and answered,
      * so that a checkpoint holds them and a rollback is not followed by them.
      *
-     * @param alsoStarted re-sends started outside a membership event, to wait for as well
      * @throws IllegalStateException if they are still on their way after the request timeout
      */
-    private void awaitResends(final List<CompletableFuture<Void>> alsoStarted)
+    private void awaitResends()
     {
-        final List<CompletableFuture<Void>> all = new ArrayList<>(resent.values());
-        all.addAll(alsoStarted);
-        awaitWithinRequestTimeout(CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])),
+        awaitWithinRequestTimeout(CompletableFuture.allOf(resends.unanswered().toArray(new CompletableFuture<?>[0])),
             "sending again the unconfirmed updates of a lost member");
     }
 
     /**
      * Sends again, now, the unconfirmed updates of owners that are no longer members although this member has not
      * heard yet that they were lost: membership events reach a busy member late, and a checkpoint must hold the
-     * updates, a rollback must not be followed by them.
-     *
-     * @return the re-sends, each complete once answered
+     * updates, a rollback must not be followed by them. The re-sends count for the owner's {@link LostMemberResends}
+     * entry as those of its membership event do.
      */
-    private List<CompletableFuture<Void>> resendToDeparted()
+    private void resendToDeparted()
     {
-        final List<CompletableFuture<Void>> started = new ArrayList<>();
         for (final UUID owner : unconfirmed.owners())
         {
             if (!port.isMember(owner))
             {
-                final CompletableFuture<Void> done = new CompletableFuture<>();
-                sendAgain(takeLost(owner), done);
-                started.add(done);
+                final CompletableFuture<Void> answered = new CompletableFuture<>();
+                resends.started(owner, answered);
+                sendAgain(takeLost(owner), answered);
             }
         }
-        return started;
     }
 
     /**
@@ -925,7 +921,7 @@ public final class MemberRuntime
             rolledBack.add(tables.table(spec));
         }
         unconfirmed.forgetAll(rolledBack);
-        awaitResends(List.of());
+        awaitResends();
     }
 
     private static long[] keysOf(final List<UnconfirmedUpdates.Update> updates)
@@ -956,15 +952,10 @@ public final class MemberRuntime
         return pins;
     }
 
-    /**
-     * @return completes once this member sent again what {@code lost} had not confirmed and it was answered, or
-     *         after twice the request timeout (a re-send fails after one; and a member that joined after {@code lost}
-     *         was removed hears it was recovered, but never that it was lost)
-     */
+    /** @return completes once this member sent again what {@code lost} had not confirmed and it was answered */
     CompletableFuture<Void> resentOf(final UUID lost)
     {
-        return resent.computeIfAbsent(lost, l -> new CompletableFuture<Void>()
-            .completeOnTimeout(null, 2 * config.requestTimeoutMillis(), TimeUnit.MILLISECONDS));
+        return resends.of(lost);
     }
 
     /**

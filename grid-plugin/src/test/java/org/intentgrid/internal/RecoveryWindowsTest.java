@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     <li>a pushed to b's key, b's flush carried the push to c, and b crashed before a heard so: a sends the push
  *     again, and only c, which recovered the key, can tell it is applied. The recovered key stays at c until a's
  *     re-send was answered ({@link RecoveryPins}); before, a localize moved it on to a while the re-send (delayed
- *     here) was on its way, and a applied the push a second time.</li>
+ *     here) was on its way, and a applied the push a second time;</li>
+ *     <li>the same, with a's re-send started by a checkpoint's sync before a heard that b was lost: its answer to
+ *     c's RECOVERED waits for that re-send too ({@link LostMemberResends}); before, a's membership event found
+ *     nothing left to send, the key moved on to a, and the late re-send was applied again there.</li>
  * </ul>
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -151,6 +156,41 @@ class RecoveryWindowsTest
             "and the recovered key stayed unread for the recoverer's whole wait, 5 s)");
     }
 
+    @Test
+    void aReSentUpdateStartedBeforeTheLossWasHeardHoldsTheRecoveredKeyToo() throws Exception
+    {
+        final MemberRuntime c = cluster.addMember(CONFIG);
+        final float[] expected = keyAtBPushedFrom(a);
+        assertEquals(1, a.backupStats().updatesUnconfirmed(), "a has not heard that b's backup has its push");
+        final CountDownLatch moved = new CountDownLatch(1);
+        final AtomicBoolean held = new AtomicBoolean();
+        cluster.interceptor((message, from, to, payload) ->
+        {
+            if (from.equals(a.self()) && message.endsWith("push") && held.compareAndSet(false, true))
+            {
+                awaitQuietly(moved, 2);
+            }
+            return null;
+        });
+        cluster.crashUnnoticed(b.self());
+        cluster.noticeAt(c, b.self());
+        cluster.await(() -> c.backupStats().keysRecovered() == 1, "c recovered b's key");
+        // a checkpoint's sync sends a's unconfirmed push again before a heard that b was lost (resendToDeparted)
+        final CompletableFuture<String[]> sync = CompletableFuture.supplyAsync(
+            () -> a.checkpoint(null, List.of(SPEC), CheckpointPhase.SYNC, new UUID[0]));
+        cluster.await(held::get, "a's re-send is on its way");
+        cluster.noticeAt(a, b.self());
+        final WorkerEngine atA = a.newWorker();
+        atA.localize(atA.store(SPEC), new long[] {KEY}).await();
+        moved.countDown();
+        sync.get(20, TimeUnit.SECONDS);
+        a.syncCluster();
+
+        assertTrue(atA.store(SPEC).holdsMain(KEY), "the key moved to a");
+        assertArrayEquals(expected, pull(atA), 1e-6f, () -> "a's push counted once, although a's re-send had " +
+            "started before a heard of the loss; traffic: " + cluster.traffic());
+    }
+
     /**
      * Makes a's next push message slow (its re-send after b's crash): 500 ms on its sender's thread.
      *
@@ -172,9 +212,14 @@ class RecoveryWindowsTest
 
     private static void awaitQuietly(final CountDownLatch latch)
     {
+        awaitQuietly(latch, 20);
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch, final long seconds)
+    {
         try
         {
-            latch.await(20, TimeUnit.SECONDS);
+            latch.await(seconds, TimeUnit.SECONDS);
         }
         catch (final InterruptedException e)
         {
