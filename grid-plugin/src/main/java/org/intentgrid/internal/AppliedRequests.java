@@ -10,7 +10,7 @@ import org.intentgrid.Hashing;
  * with the values they changed; a backup holder that recovers a lost member's keys takes over its fingerprints.
  * <p>
  * Only recent requests can be retried, so the set keeps two generations of {@link #GENERATION} fingerprints and
- * forgets the older one when the newer fills up. Thread-safe.
+ * forgets the older one when the newer fills up; the forgotten generation's table holds the next one. Thread-safe.
  */
 final class AppliedRequests
 {
@@ -51,8 +51,12 @@ final class AppliedRequests
         }
         if (current.size() >= GENERATION)
         {
+            // the older generation's table is reused at its full size: a fresh set grew to 16 MB again by doubling,
+            // each step a new array for the partition and generic threads to fill (and the kernel to fault in)
+            final LongHashSet oldest = previous;
+            oldest.clear();
             previous = current;
-            current = new LongHashSet();
+            current = oldest;
         }
         return current.add(fingerprint);
     }
