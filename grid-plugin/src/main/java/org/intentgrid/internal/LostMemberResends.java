@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
  * re-send counts as well — before, the event found nothing left to send, reported the re-sends done while the early
  * one was still on its way, the recovered key moved on, and the late re-send was applied a second time.
  * <p>
- * A member that joined after the loss never hears of it: its entry completes after {@code timeoutMillis}, as does any
- * entry whose re-sends hang (a re-send itself fails after the request timeout).
+ * A member that joined after the loss never hears of it, so each waiter waits at most {@code timeoutMillis} from
+ * when it asked (a re-send itself fails after the request timeout); the wait starts with the waiter, not with the
+ * entry, which may have been made by an early re-send long before.
  */
 final class LostMemberResends
 {
@@ -34,10 +35,13 @@ final class LostMemberResends
         this.timeoutMillis = timeoutMillis;
     }
 
-    /** @return completes once this member heard that {@code lost} was lost and its re-sends for it were answered */
+    /**
+     * @return completes once this member heard that {@code lost} was lost and its re-sends for it were answered, or
+     *         after the timeout
+     */
     CompletableFuture<Void> of(final UUID lost)
     {
-        return resends(lost).done;
+        return resends(lost).done.copy().completeOnTimeout(null, timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     /** @return whether this member has heard of {@code lost}'s loss, or sent (or sends) updates again to it */
@@ -73,21 +77,16 @@ final class LostMemberResends
 
     private Resends resends(final UUID lost)
     {
-        return byLost.computeIfAbsent(lost, l -> new Resends(timeoutMillis));
+        return byLost.computeIfAbsent(lost, l -> new Resends());
     }
 
     private static final class Resends
     {
-        private final CompletableFuture<Void> done;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
         /** Re-sends not answered yet. Guarded by this. */
         private int open;
         /** Guarded by this. */
         private boolean heard;
-
-        Resends(final long timeoutMillis)
-        {
-            done = new CompletableFuture<Void>().completeOnTimeout(null, timeoutMillis, TimeUnit.MILLISECONDS);
-        }
 
         synchronized void opened()
         {
