@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code --cluster}: three members started as a user starts them ({@code bin/intentgrid member --config FILE}, the
  * example configuration with its cluster name changed, each its own JVM on its own port) and a driver that joins
  * them train mf twice in a row; both runs end with the test RMSE of the same run on four embedded members (mf's
- * DSGD blocks make it deterministic), so the second run did not find the first run's tables.
+ * DSGD blocks make it deterministic), so the second run did not find the first run's tables. The second run also
+ * checkpoints and saves its model: under the names an embedded run uses, without the run's table prefix.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class ClusterRunTest
@@ -72,7 +75,8 @@ class ClusterRunTest
             "200", "--gen-entries", "8000", "--quiet");
         final double first = rmse(dir, "cluster-1", data, "--cluster", String.join(",", addresses), "--cluster-name",
             CLUSTER);
-        final double second = rmse(dir, "cluster-2", data, "--cluster", addresses.get(0), "--cluster-name", CLUSTER);
+        final double second = rmse(dir, "cluster-2", data, "--cluster", addresses.get(0), "--cluster-name", CLUSTER,
+            "--checkpoint-dir", dir.resolve("ckpt").toString(), "--save", dir.resolve("model").toString());
         final double embedded = rmse(dir, "embedded", data);
         System.out.println("REPORT cluster run: test RMSE after 3 epochs " + first + " and " + second +
             " on the cluster, " + embedded + " embedded");
@@ -82,6 +86,14 @@ class ClusterRunTest
         {
             assertTrue(member.isAlive(), "the members stay up between runs");
         }
+        try (Stream<Path> files = Files.list(dir.resolve("model")))
+        {
+            final List<String> names = files.map(f -> f.getFileName().toString()).sorted().collect(Collectors.toList());
+            assertTrue(names.size() >= 2 && names.stream().noneMatch(name -> name.startsWith("run-")),
+                "the model is saved under the table names of an embedded run, not the run's prefixed ones: " + names);
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("ckpt").resolve("epoch-3").resolve("manifest.properties")),
+            "the run on the cluster checkpointed its tables");
     }
 
     /** @return the test RMSE after the last epoch of an mf run with {@code data} and {@code extra} options */

@@ -126,7 +126,7 @@ public final class Trainer
             }
             if (options.save != null)
             {
-                TrainingCheckpoints.export(grid, grid.tables(), options.save.toPath());
+                TrainingCheckpoints.export(grid, options.tablePrefix(), options.save.toPath());
                 say("model saved to %s (one .npy file per table)%n", options.save);
             }
         }
@@ -154,7 +154,7 @@ public final class Trainer
         if (options.checkpointDir != null && epoch % options.checkpointEvery == 0)
         {
             final long checkpointStart = System.nanoTime();
-            TrainingCheckpoints.write(grid, options.checkpointDir.toPath(), epoch);
+            TrainingCheckpoints.write(grid, options.tablePrefix(), options.checkpointDir.toPath(), epoch);
             say("checkpoint after epoch %d written in %.2f s%n", epoch, (System.nanoTime() - checkpointStart) / 1e9);
         }
     }

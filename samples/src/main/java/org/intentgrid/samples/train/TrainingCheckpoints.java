@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,14 +28,35 @@ public final class TrainingCheckpoints
     {
     }
 
-    /** Writes the checkpoint after {@code epoch} and then forgets the previous one. */
-    static void write(final ParameterGrid grid, final Path dir, final int epoch)
+    /**
+     * @return the tables of the run whose table names start with {@code prefix}: on a long-lived cluster not the
+     *         tables of other runs and jobs that share it (a checkpoint of theirs would catch their keys moving, and
+     *         fail; an export would create every key of theirs); with an empty prefix, every table
+     */
+    static List<Table> tablesOf(final ParameterGrid grid, final String prefix)
+    {
+        final List<Table> tables = new ArrayList<>();
+        for (final Table table : grid.tables())
+        {
+            if (table.name().startsWith(prefix))
+            {
+                tables.add(table);
+            }
+        }
+        return tables;
+    }
+
+    /**
+     * Writes the checkpoint after {@code epoch} of the run's tables (named with {@code prefix}, see
+     * {@link #tablesOf}) and then forgets the previous one.
+     */
+    static void write(final ParameterGrid grid, final String prefix, final Path dir, final int epoch)
     {
         try
         {
             final Path previous = latest(dir);
             final Path next = dir.resolve("epoch-" + epoch);
-            grid.checkpoint(next);
+            grid.checkpoint(next, tablesOf(grid, prefix));
             final Path temporary = dir.resolve(LATEST + ".tmp");
             Files.writeString(temporary, next.getFileName().toString(), StandardCharsets.UTF_8);
             Files.move(temporary, dir.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE);
@@ -87,8 +109,11 @@ public final class TrainingCheckpoints
         }
     }
 
-    /** Exports every table to {@code dir/<table>.npy}. */
-    static void export(final ParameterGrid grid, final List<Table> tables, final Path dir)
+    /**
+     * Exports each of the run's tables (named with {@code prefix}, see {@link #tablesOf}) to {@code dir/<name>.npy},
+     * where name is the table's name without the prefix: the files are named as in a run on embedded members.
+     */
+    static void export(final ParameterGrid grid, final String prefix, final Path dir)
     {
         try
         {
@@ -98,9 +123,9 @@ public final class TrainingCheckpoints
         {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
-        for (final Table table : tables)
+        for (final Table table : tablesOf(grid, prefix))
         {
-            grid.export(table, dir.resolve(table.name() + ".npy"));
+            grid.export(table, dir.resolve(table.name().substring(prefix.length()) + ".npy"));
         }
     }
 
