@@ -20,8 +20,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
 
@@ -93,12 +96,14 @@ final class Checkpoints
     }
 
     /**
-     * Loads a checkpoint into {@code grid}: declares its tables, with {@code reset} sets every key they hold now to
-     * its initial value, and sets every key the checkpoint holds.
+     * Loads a checkpoint into {@code grid}: declares its tables under the names {@code tableNames} gives, with
+     * {@code reset} sets every key they hold now to its initial value, and sets every key the checkpoint holds.
      *
-     * @throws IllegalArgumentException if the directory holds no complete, intact checkpoint (nothing is loaded)
+     * @throws IllegalArgumentException if the directory holds no complete, intact checkpoint, or {@code tableNames}
+     *                                  maps a table to an invalid name or two tables to one (nothing is loaded)
      */
-    static void restore(final ParameterGrid grid, final Path directory, final boolean reset)
+    static void restore(final ParameterGrid grid, final Path directory, final boolean reset,
+        final UnaryOperator<String> tableNames)
     {
         final Path dir = directory.toAbsolutePath();
         final List<TablePlan> plans = readManifest(dir);
@@ -109,12 +114,11 @@ final class Checkpoints
                 verify(dir, plan.spec, part);
             }
         }
+        final List<TableSpec> specs = renamed(plans, tableNames);
         final List<Table> tables = new ArrayList<>();
-        final List<TableSpec> specs = new ArrayList<>();
-        for (final TablePlan plan : plans)
+        for (final TableSpec spec : specs)
         {
-            tables.add(grid.table(plan.spec));
-            specs.add(plan.spec);
+            tables.add(grid.table(spec));
         }
         if (reset)
         {
@@ -126,7 +130,7 @@ final class Checkpoints
             {
                 for (final CheckpointPart part : plans.get(t).parts)
                 {
-                    load(worker, tables.get(t), dir.resolve(part.file));
+                    load(worker, plans.get(t).spec, tables.get(t), dir.resolve(part.file));
                 }
             }
         }
@@ -139,6 +143,34 @@ final class Checkpoints
             // replicas elsewhere still hold values from before: refreshed or dropped once every member synced
             grid.anyMember().syncCluster();
         }
+    }
+
+    /** @return the checkpoint's table specs under their new names, checked before anything is declared */
+    private static List<TableSpec> renamed(final List<TablePlan> plans, final UnaryOperator<String> tableNames)
+    {
+        final List<TableSpec> specs = new ArrayList<>();
+        final Set<String> names = new HashSet<>();
+        for (final TablePlan plan : plans)
+        {
+            final String name = tableNames.apply(plan.spec.name());
+            final TableSpec spec;
+            try
+            {
+                spec = TableSpec.of(name, plan.spec.size(), plan.spec.valueLength()).init(plan.spec.init());
+            }
+            catch (final IllegalArgumentException e)
+            {
+                throw new IllegalArgumentException("restore: the checkpoint's table '" + plan.spec.name() +
+                    "' would be named '" + name + "': " + e.getMessage(), e);
+            }
+            if (!names.add(name))
+            {
+                throw new IllegalArgumentException("restore: two of the checkpoint's tables would be named '" + name +
+                    "'; expected a distinct name for each of " + plans.size());
+            }
+            specs.add(spec);
+        }
+        return specs;
     }
 
     private static List<TablePlan> readManifest(final Path dir)
@@ -258,13 +290,15 @@ final class Checkpoints
         return in.readLong();
     }
 
-    private static void load(final ParameterWorker worker, final Table table, final Path file) throws IOException
+    /** Loads a part of the checkpoint's table {@code written} into {@code table} (the same, or it renamed). */
+    private static void load(final ParameterWorker worker, final TableSpec written, final Table table, final Path file)
+        throws IOException
     {
         final int length = table.valueLength();
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file),
             BUFFER_BYTES)))
         {
-            long remaining = readHeader(in, table.spec(), file);
+            long remaining = readHeader(in, written, file);
             final int recordBytes = CheckpointPart.recordBytes(length);
             final byte[] bytes = new byte[BATCH * recordBytes];
             final ByteBuffer records = ByteBuffer.wrap(bytes);

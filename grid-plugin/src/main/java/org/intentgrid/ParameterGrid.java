@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Entry point: a parameter grid with one or more members running in this JVM.
@@ -246,7 +247,29 @@ public final class ParameterGrid implements AutoCloseable
         {
             throw new IllegalArgumentException("restore: directory must not be null");
         }
-        Checkpoints.restore(this, directory, false);
+        Checkpoints.restore(this, directory, false, UnaryOperator.identity());
+    }
+
+    /**
+     * Loads a checkpoint as {@link #restore(Path)} does, into tables named by {@code tableNames} from the names they
+     * had when it was written (same sizes, value lengths and initializers): for a job whose tables are named per run,
+     * such as a training run resumed on a long-lived cluster under a new run's names, or a model loaded next to the
+     * one it came from. Keys the checkpoint does not hold start from their initializer under the new name (an
+     * initializer's values are seeded by the table's name too).
+     *
+     * @throws IllegalArgumentException if {@code directory} holds no complete, intact checkpoint, if
+     *                                  {@code tableNames} gives no valid table name for one of its tables or one name
+     *                                  for two of them (nothing is loaded), or a table exists here with another shape
+     */
+    public void restore(final Path directory, final UnaryOperator<String> tableNames)
+    {
+        checkOpen("restore");
+        if (directory == null || tableNames == null)
+        {
+            throw new IllegalArgumentException("restore: directory and tableNames must not be null, got " +
+                directory + " and " + tableNames);
+        }
+        Checkpoints.restore(this, directory, false, tableNames);
     }
 
     /**
@@ -282,7 +305,7 @@ public final class ParameterGrid implements AutoCloseable
         {
             throw new IllegalArgumentException("rollback: directory must not be null");
         }
-        Checkpoints.restore(this, directory, true);
+        Checkpoints.restore(this, directory, true, UnaryOperator.identity());
     }
 
     /**

@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * example configuration with its cluster name changed, each its own JVM on its own port) and a driver that joins
  * them train mf twice in a row; both runs end with the test RMSE of the same run on four embedded members (mf's
  * DSGD blocks make it deterministic), so the second run did not find the first run's tables. The second run also
- * checkpoints and saves its model: under the names an embedded run uses, without the run's table prefix.
+ * checkpoints and saves its model: under the names an embedded run uses, without the run's table prefix. A third
+ * run resumes from that checkpoint under its own table names and trains one more epoch from the stored model.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class ClusterRunTest
@@ -94,10 +95,29 @@ class ClusterRunTest
         }
         assertTrue(Files.isRegularFile(dir.resolve("ckpt").resolve("epoch-3").resolve("manifest.properties")),
             "the run on the cluster checkpointed its tables");
+
+        final List<String> more = new ArrayList<>(data);
+        more.set(more.indexOf("--epochs") + 1, "4");
+        final JsonNode resumed = run(dir, "resumed", more, "--cluster", addresses.get(1), "--cluster-name", CLUSTER,
+            "--checkpoint-dir", dir.resolve("ckpt").toString(), "--resume");
+        assertEquals(1, resumed.get("epochs").size(), "the resumed run trains epoch 4 only");
+        assertEquals(4, resumed.get("epochs").get(0).get("epoch").asInt());
+        assertEquals(second, resumed.get("initial_quality").asDouble(), 1e-9,
+            "the resumed run, under its own table names, starts from the model the second run checkpointed");
+        assertTrue(resumed.get("epochs").get(0).get("test_rmse").asDouble() < second, "and trains on from there");
     }
 
     /** @return the test RMSE after the last epoch of an mf run with {@code data} and {@code extra} options */
     private static double rmse(final Path dir, final String name, final List<String> data, final String... extra)
+        throws Exception
+    {
+        final JsonNode epochs = run(dir, name, data, extra).get("epochs");
+        assertEquals(3, epochs.size());
+        return epochs.get(2).get("test_rmse").asDouble();
+    }
+
+    /** @return the result of an mf run with {@code data} and {@code extra} options on four members */
+    private static JsonNode run(final Path dir, final String name, final List<String> data, final String... extra)
         throws Exception
     {
         final File json = dir.resolve(name + ".json").toFile();
@@ -108,9 +128,7 @@ class ClusterRunTest
             args.toArray(new String[0])), name + " exit code");
         final JsonNode result = new ObjectMapper().readTree(json);
         assertEquals(4, result.get("members").asInt());
-        final JsonNode epochs = result.get("epochs");
-        assertEquals(3, epochs.size());
-        return epochs.get(2).get("test_rmse").asDouble();
+        return result;
     }
 
     /** @return "host:port" of a member once its log says it is up */

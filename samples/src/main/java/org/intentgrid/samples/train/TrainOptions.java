@@ -165,11 +165,11 @@ public final class TrainOptions
         {
             throw new IllegalArgumentException("--backups " + backups + " is out of range; expected 0 or 1");
         }
-        if (cluster != null && (fork || resume || members < 2))
+        if (cluster != null && (fork || members < 2))
         {
             throw new IllegalArgumentException("--cluster " + String.join(",", cluster) + " cannot be combined with " +
-                "--fork or --resume (a run's tables on a cluster are its own); --members counts the cluster's " +
-                "members with this one (at least 2, was " + members + ")");
+                "--fork (the cluster's members are the run's); --members counts the cluster's members with this one " +
+                "(at least 2, was " + members + ")");
         }
         if (killMember != 0 && (!fork || killMember < 1 || killMember >= members))
         {

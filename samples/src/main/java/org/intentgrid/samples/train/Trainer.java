@@ -57,7 +57,8 @@ public final class Trainer
             int firstEpoch = 1;
             if (options.resume)
             {
-                firstEpoch = TrainingCheckpoints.restoreLatest(grid, options.checkpointDir.toPath()) + 1;
+                firstEpoch = TrainingCheckpoints.restoreLatest(grid, options.checkpointDir.toPath(),
+                    options.tablePrefix()) + 1;
                 if (firstEpoch > options.epochs)
                 {
                     throw new IllegalArgumentException("--resume: the checkpoint in " + options.checkpointDir +

@@ -23,6 +23,8 @@ import java.util.stream.Stream;
 public final class TrainingCheckpoints
 {
     private static final String LATEST = "latest";
+    /** The run's table prefix, so that a resumed run, which names its tables with its own, can rename them. */
+    private static final String TABLE_PREFIX = "table-prefix";
 
     private TrainingCheckpoints()
     {
@@ -57,6 +59,7 @@ public final class TrainingCheckpoints
             final Path previous = latest(dir);
             final Path next = dir.resolve("epoch-" + epoch);
             grid.checkpoint(next, tablesOf(grid, prefix));
+            Files.writeString(dir.resolve(TABLE_PREFIX), prefix, StandardCharsets.UTF_8);
             final Path temporary = dir.resolve(LATEST + ".tmp");
             Files.writeString(temporary, next.getFileName().toString(), StandardCharsets.UTF_8);
             Files.move(temporary, dir.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE);
@@ -72,12 +75,14 @@ public final class TrainingCheckpoints
     }
 
     /**
-     * Restores the last complete checkpoint in {@code dir} into {@code grid}.
+     * Restores the last complete checkpoint in {@code dir} into {@code grid}, its tables renamed from the prefix of
+     * the run that wrote it to {@code prefix} (a run on a long-lived cluster names its tables with its own id: a
+     * resumed run's tables are new ones, and the interrupted run's may still be declared).
      *
      * @return the epoch it was written after
      * @throws IllegalArgumentException if {@code dir} holds no complete checkpoint
      */
-    static int restoreLatest(final ParameterGrid grid, final Path dir)
+    static int restoreLatest(final ParameterGrid grid, final Path dir, final String prefix)
     {
         final Path latest;
         try
@@ -93,8 +98,26 @@ public final class TrainingCheckpoints
             throw new IllegalArgumentException("--resume: no complete checkpoint in " + dir + " (" + LATEST +
                 " is missing)");
         }
-        grid.restore(latest);
+        final String written = writtenPrefix(dir);
+        grid.restore(latest, name -> name.startsWith(written) ? prefix + name.substring(written.length()) : name);
         return Integer.parseInt(latest.getFileName().toString().substring("epoch-".length()));
+    }
+
+    /** @return the table prefix of the run that wrote the checkpoints in {@code dir} (none before it was recorded) */
+    private static String writtenPrefix(final Path dir)
+    {
+        try
+        {
+            return Files.readString(dir.resolve(TABLE_PREFIX), StandardCharsets.UTF_8);
+        }
+        catch (final NoSuchFileException e)
+        {
+            return "";
+        }
+        catch (final IOException e)
+        {
+            throw new UncheckedIOException("cannot read " + dir.resolve(TABLE_PREFIX), e);
+        }
     }
 
     private static Path latest(final Path dir) throws IOException
