@@ -95,29 +95,29 @@ final class LostMemberResends
 
         void closed()
         {
+            final boolean landed;
             synchronized (this)
             {
                 open--;
+                landed = heard && open == 0;
             }
-            completeIfLanded();
+            completeIf(landed);
         }
 
         void heard()
         {
-            synchronized (this)
-            {
-                heard = true;
-            }
-            completeIfLanded();
-        }
-
-        private void completeIfLanded()
-        {
             final boolean landed;
             synchronized (this)
             {
-                landed = heard && open == 0;
+                heard = true;
+                landed = open == 0;
             }
+            completeIf(landed);
+        }
+
+        /** Completes outside the lock: the waiters' continuations run on this thread. */
+        private void completeIf(final boolean landed)
+        {
             if (landed)
             {
                 done.complete(null);
