@@ -334,12 +334,9 @@ final class ForkedPool implements WorkerPool
         }
         try
         {
-            for (final Table table : grid.tables())
+            for (final Table table : TrainingCheckpoints.tablesOf(grid, options.tablePrefix()))
             {
-                if (table.name().startsWith(options.tablePrefix()))
-                {
-                    grid.drop(table);
-                }
+                grid.drop(table);
             }
             executor.submitToAllMembers(new ForkedMember.EndRunTask()).values().forEach(ForkedPool::get);
         }
