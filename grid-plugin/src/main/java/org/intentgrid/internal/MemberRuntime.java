@@ -262,9 +262,10 @@ public final class MemberRuntime
                 recovery.recovered(request.subject);
                 final DataReply told = new DataReply(new byte[0], null, null, null, null);
                 // the recoverer keeps the lost member's keys, unread, until every survivor's re-sends landed
-                // (RecoveryPins); a member with nothing to send again (one that joined after the loss) answers now,
-                // one whose checkpoint sync sent them before it heard of the loss once it heard (resendToDeparted)
-                if (unconfirmed.keepsAny(request.subject) || resends.knows(request.subject) || resending.any())
+                // (RecoveryPins); a member that keeps updates for the lost member, or sent some again (at the event or
+                // earlier, resendToDeparted), answers once they landed; one with nothing to send (one that joined
+                // after the loss) answers now
+                if (unconfirmed.keepsAny(request.subject) || resends.knows(request.subject))
                 {
                     told.backupGate = resends.of(request.subject);
                 }

@@ -66,12 +66,6 @@ final class ResendingKeys
         }
     }
 
-    /** @return true while any update is being sent again */
-    boolean any()
-    {
-        return any;
-    }
-
     /** @return true if an update of {@code key} of {@code table} is being sent again */
     boolean contains(final String table, final long key)
     {
