@@ -31,6 +31,22 @@ enum KgeModel
         }
 
         @Override
+        void query(final boolean objectSide, final float[] e, final int eo, final float[] r, final int ro,
+            final int dim, final double[] query)
+        {
+            final int half = dim / 2;
+            for (int k = 0; k < half; k++)
+            {
+                final double er = e[eo + k];
+                final double ei = e[eo + half + k];
+                final double rr = r[ro + k];
+                final double ri = r[ro + half + k];
+                query[k] = objectSide ? er * rr - ei * ri : rr * er + ri * ei;
+                query[half + k] = objectSide ? ei * rr + er * ri : rr * ei - ri * er;
+            }
+        }
+
+        @Override
         void addGradient(
             final double coefficient, final float[] s, final int so, final float[] r, final int ro, final float[] o,
             final int oo, final double[] gs, final int gso, final double[] gr, final int gro, final double[] go,
@@ -71,6 +87,16 @@ enum KgeModel
         }
 
         @Override
+        void query(final boolean objectSide, final float[] e, final int eo, final float[] r, final int ro,
+            final int dim, final double[] query)
+        {
+            for (int k = 0; k < dim; k++)
+            {
+                query[k] = (double)e[eo + k] * r[ro + k];
+            }
+        }
+
+        @Override
         void addGradient(
             final double coefficient, final float[] s, final int so, final float[] r, final int ro, final float[] o,
             final int oo, final double[] gs, final int gso, final double[] gr, final int gro, final double[] go,
@@ -89,6 +115,25 @@ enum KgeModel
     };
 
     abstract double score(float[] s, int so, float[] r, int ro, float[] o, int oo, int dim);
+
+    /**
+     * The score as a linear function of one entity: fills {@code query} ({@code dim} values) so that
+     * {@code score(e, r, x)} ({@code objectSide}: {@code e} is the subject, {@code x} the object ranked) or
+     * {@code score(x, r, e)} (otherwise) equals {@link #dot}{@code (query, x)} up to rounding. Ranking every entity
+     * then costs one dot product each.
+     */
+    abstract void query(boolean objectSide, float[] e, int eo, float[] r, int ro, int dim, double[] query);
+
+    /** @return the score of entity {@code x} for a {@link #query} */
+    static double dot(final double[] query, final float[] x, final int xo, final int dim)
+    {
+        double sum = 0;
+        for (int k = 0; k < dim; k++)
+        {
+            sum += query[k] * x[xo + k];
+        }
+        return sum;
+    }
 
     /** Adds {@code coefficient * d score / d x} to the gradient of each of s, r and o. */
     abstract void addGradient(
