@@ -267,7 +267,7 @@ public final class MemberRuntime
                 // after the loss) answers now
                 if (unconfirmed.keepsAny(request.subject) || resends.knows(request.subject))
                 {
-                    told.backupGate = resends.of(request.subject);
+                    told.backupGate = resentOf(request.subject);
                 }
                 return told;
             case BACKUP_COMPLETE:
@@ -953,7 +953,10 @@ public final class MemberRuntime
         return pins;
     }
 
-    /** @return completes once this member sent again what {@code lost} had not confirmed and it was answered */
+    /**
+     * @return completes once this member heard that {@code lost} was lost and what it had not confirmed was sent again
+     *         and answered, or after twice the request timeout ({@link LostMemberResends})
+     */
     CompletableFuture<Void> resentOf(final UUID lost)
     {
         return resends.of(lost);
