@@ -39,6 +39,7 @@ final class ZipfBench implements Runnable
 {
     /** Suffix of a mode name that runs it with {@code intentgrid.backups} 0. */
     private static final String NO_BACKUPS = "-no-backups";
+    private static final String WORKER_PREFIX = "zipf-";
 
     @Option(names = "--members", defaultValue = "4", description = "members (default ${DEFAULT-VALUE})")
     int members;
@@ -259,25 +260,31 @@ final class ZipfBench implements Runnable
         final List<Thread> threads = new ArrayList<>();
         for (final Runner runner : runners)
         {
-            threads.add(new Thread(() -> runner.loop(running, measuring), "zipf-" + name));
+            threads.add(new Thread(() -> runner.loop(running, measuring), WORKER_PREFIX + name));
         }
         threads.forEach(Thread::start);
         BenchSupport.sleepWithProgress(name + " warm-up", warmup);
         final GridStats before = stats.stats();
+        final ThreadCpu cpuBefore = ThreadCpu.now();
         final long start = System.nanoTime();
         measuring.set(true);
         BenchSupport.sleepWithProgress(name + " measure", seconds);
         measuring.set(false);
         final double elapsed = (System.nanoTime() - start) / 1e9;
+        final Map<String, Double> cores = ThreadCpu.now().coresSince(cpuBefore, WORKER_PREFIX);
         final GridStats after = stats.stats();
         running.set(false);
         BenchSupport.joinAll(threads);
         final Histogram latency = new Histogram(3);
         long batches = 0;
+        long waited = 0;
+        long waitNanos = 0;
         for (final Runner runner : runners)
         {
             latency.add(runner.latency);
             batches += runner.measuredBatches;
+            waited += runner.waitedBatches;
+            waitNanos += runner.waitNanos;
         }
         final long accessed = after.keysAccessed() - before.keysAccessed();
         final Map<String, Object> row = new LinkedHashMap<>();
@@ -295,6 +302,11 @@ final class ZipfBench implements Runnable
                 after.bytesReceived() - before.bytesReceived()) / batches);
         row.put("p50_batch_us", latency.getValueAtPercentile(50) / 1e3);
         row.put("p99_batch_us", latency.getValueAtPercentile(99) / 1e3);
+        row.put("waiting_batch_share", batches == 0 ? 0.0 : (double)waited / batches);
+        row.put("mean_wait_us", waited == 0 ? 0.0 : waitNanos / 1e3 / waited);
+        row.put("wait_share_of_worker_time", waitNanos / 1e9 / (elapsed * runners.size()));
+        row.put("cpu_cores", cores);
+        row.put("sync_cpu_us_per_batch", batches == 0 ? 0.0 : cores.get(ThreadCpu.SYNC) * elapsed * 1e6 / batches);
         return row;
     }
 
@@ -302,6 +314,10 @@ final class ZipfBench implements Runnable
     {
         final Histogram latency = new Histogram(3);
         long measuredBatches;
+        /** Measured batches whose pull did not complete inside the call: some key was not local yet. */
+        long waitedBatches;
+        /** Time those batches spent in the pull's {@code await}. */
+        long waitNanos;
 
         abstract void loop(AtomicBoolean running, AtomicBoolean measuring);
     }
@@ -343,13 +359,22 @@ final class ZipfBench implements Runnable
                     worker.intent(table, future, clock + ahead, clock + ahead + 1);
                     final long[] now = upcoming[(int)(clock % ring)];
                     final long start = System.nanoTime();
-                    worker.pull(table, now, values).await();
+                    final OpHandle pull = worker.pull(table, now, values);
+                    final boolean local = pull == OpHandle.DONE;
+                    final long awaitStart = local ? 0 : System.nanoTime();
+                    pull.await();
+                    final long awaited = local ? 0 : System.nanoTime() - awaitStart;
                     final OpHandle push = worker.push(table, now, update);
                     push.await();
                     if (measuring.get())
                     {
                         latency.recordValue(System.nanoTime() - start);
                         measuredBatches++;
+                        if (!local)
+                        {
+                            waitedBatches++;
+                            waitNanos += awaited;
+                        }
                     }
                     clock = worker.advanceClock();
                 }
@@ -415,6 +440,21 @@ final class ZipfBench implements Runnable
                 row.get("keys_per_s"), 100 * (double)row.get("local_share"), 100 * (double)row.get("replica_share"),
                 row.get("remote_ops_per_batch"), row.get("bytes_per_batch"), row.get("p50_batch_us"),
                 row.get("p99_batch_us"), adaptive / rate);
+        }
+        System.out.printf("%nWhere the time went (measured phase): batches whose pull waited for a key, their mean " +
+            "wait and the waits' share of the workers' time; CPU in cores by thread group%n");
+        System.out.printf("%-17s %8s %9s %9s %8s %8s %8s %8s %8s %8s %8s %11s%n", "mode", "waited", "wait us",
+            "wait/time", "workers", "sync", "grid I/O", "hz", "java", "JVM", "total", "sync us/b");
+        for (final Map<String, Object> row : rows)
+        {
+            @SuppressWarnings("unchecked")
+            final Map<String, Double> cores = (Map<String, Double>)row.get("cpu_cores");
+            System.out.printf("%-17s %7.2f%% %9.0f %8.0f%% %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %11.1f%n",
+                row.get("mode"), 100 * (double)row.get("waiting_batch_share"), row.get("mean_wait_us"),
+                100 * (double)row.get("wait_share_of_worker_time"), cores.get(ThreadCpu.WORKERS),
+                cores.get(ThreadCpu.SYNC), cores.get(ThreadCpu.GRID_OTHER), cores.get(ThreadCpu.HAZELCAST),
+                cores.get(ThreadCpu.OTHER_JAVA), cores.get(ThreadCpu.JVM), cores.get(ThreadCpu.TOTAL),
+                row.get("sync_cpu_us_per_batch"));
         }
     }
 }
