@@ -13,7 +13,7 @@ import java.util.Map;
  * a profiler. The JVM's own threads (JIT compilers, GC) are not Java threads: they are the process's CPU that no
  * Java thread accounts for, together with threads that ended between the two moments.
  */
-final class ThreadCpu
+public final class ThreadCpu
 {
     static final String WORKERS = "workers";
     static final String SYNC = "grid sync";
@@ -27,24 +27,23 @@ final class ThreadCpu
 
     private final long nanoTime;
     private final long processCpuNanos;
-    private final Map<Long, Long> cpuNanosOfThread;
-    private final Map<Long, String> nameOfThread;
+    private final Map<Long, ThreadTime> threads;
 
-    private ThreadCpu(
-        final long nanoTime, final long processCpuNanos, final Map<Long, Long> cpuNanosOfThread,
-        final Map<Long, String> nameOfThread)
+    private record ThreadTime(String name, long cpuNanos)
+    {
+    }
+
+    private ThreadCpu(final long nanoTime, final long processCpuNanos, final Map<Long, ThreadTime> threads)
     {
         this.nanoTime = nanoTime;
         this.processCpuNanos = processCpuNanos;
-        this.cpuNanosOfThread = cpuNanosOfThread;
-        this.nameOfThread = nameOfThread;
+        this.threads = threads;
     }
 
     /** @return the CPU time of every live thread and of the process, now */
     static ThreadCpu now()
     {
-        final Map<Long, Long> cpu = new LinkedHashMap<>();
-        final Map<Long, String> names = new LinkedHashMap<>();
+        final Map<Long, ThreadTime> threads = new LinkedHashMap<>();
         for (final ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds()))
         {
             if (info == null)
@@ -54,13 +53,17 @@ final class ThreadCpu
             final long nanos = THREADS.getThreadCpuTime(info.getThreadId());
             if (nanos >= 0)
             {
-                cpu.put(info.getThreadId(), nanos);
-                names.put(info.getThreadId(), info.getThreadName());
+                threads.put(info.getThreadId(), new ThreadTime(info.getThreadName(), nanos));
             }
         }
-        final long process = ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
+        return new ThreadCpu(System.nanoTime(), processCpuNanos(), threads);
+    }
+
+    /** @return CPU time of this JVM so far: its workers, members' sync, I/O and Hazelcast threads, JIT and GC */
+    public static long processCpuNanos()
+    {
+        return ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
             .getProcessCpuTime();
-        return new ThreadCpu(System.nanoTime(), process, cpu, names);
     }
 
     /**
@@ -81,11 +84,12 @@ final class ThreadCpu
             cores.put(group, 0.0);
         }
         long javaNanos = 0;
-        for (final Map.Entry<Long, Long> thread : cpuNanosOfThread.entrySet())
+        for (final Map.Entry<Long, ThreadTime> thread : threads.entrySet())
         {
-            final long used = thread.getValue() - before.cpuNanosOfThread.getOrDefault(thread.getKey(), 0L);
+            final ThreadTime earlier = before.threads.get(thread.getKey());
+            final long used = thread.getValue().cpuNanos() - (earlier == null ? 0 : earlier.cpuNanos());
             javaNanos += used;
-            cores.merge(groupOf(nameOfThread.get(thread.getKey()), workerPrefix), used / 1e9 / seconds, Double::sum);
+            cores.merge(groupOf(thread.getValue().name(), workerPrefix), used / 1e9 / seconds, Double::sum);
         }
         final long processNanos = processCpuNanos - before.processCpuNanos;
         cores.put(JVM, Math.max(0, processNanos - javaNanos) / 1e9 / seconds);

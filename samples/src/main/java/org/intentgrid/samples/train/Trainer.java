@@ -4,9 +4,9 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.intentgrid.ParameterGrid;
+import org.intentgrid.samples.ThreadCpu;
 import org.intentgrid.spi.Mode;
 
-import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -75,7 +75,7 @@ public final class Trainer
             for (int epoch = firstEpoch; epoch <= options.epochs; epoch++)
             {
                 final Traffic before = pool.traffic();
-                final long processCpuBefore = processCpuNanos();
+                final long processCpuBefore = ThreadCpu.processCpuNanos();
                 final long workerCpuBefore = pool.workerCpuNanos();
                 final double[] lossAndCount;
                 final long start = System.nanoTime();
@@ -94,7 +94,7 @@ public final class Trainer
                     sampler.stop();
                 }
                 final double seconds = (System.nanoTime() - start) / 1e9;
-                final long processCpu = processCpuNanos() - processCpuBefore;
+                final long processCpu = ThreadCpu.processCpuNanos() - processCpuBefore;
                 final long workerCpu = pool.workerCpuNanos() - workerCpuBefore;
                 trainingSeconds += seconds;
                 final Traffic traffic = pool.traffic().minus(before);
@@ -173,13 +173,6 @@ public final class Trainer
         }
         return String.format("at most its own workers' updates of the last %d ms before the survivors heard of the " +
             "kill (since its last backup flush reached its holder)", crash.lossWindowMillis());
-    }
-
-    /** @return CPU time of this JVM so far: its workers, members' sync, I/O and Hazelcast threads, JIT and GC */
-    private static long processCpuNanos()
-    {
-        return ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
-            .getProcessCpuTime();
     }
 
     private double quality(final Map<String, Object> metrics)
