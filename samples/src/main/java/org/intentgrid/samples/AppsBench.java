@@ -26,13 +26,14 @@ import java.util.function.Supplier;
 /**
  * Every training app on the same generated data in the configurations that tell whether distribution pays:
  * 1 member x 1 thread, 1 x 2, 2 x 1 adaptive (embedded and forked), 2 x 1 replication-only, 2 x 1
- * relocation-only (and static on request). Reports seconds per epoch (median and mean over all epochs, and the
- * median of the second half: multi-member runs keep the JIT compiler busy with their sync, I/O and Hazelcast code
- * for several seconds after a single member has settled, so their first epochs are slow; an untimed warm-up run
- * of 2 x 1 adaptive precedes each app's timed runs, and forked runs still start their member JVMs cold), quality
- * after the last epoch, bytes sent and local share per epoch, the CPU time per epoch of the worker threads and of
- * everything else in the JVM (members' sync, I/O and Hazelcast threads, JIT, GC; embedded runs only), and the
- * speedups over 1 x 1, as a table, JSON and a PNG bar chart.
+ * relocation-only (and static on request). Each configuration trains its warm-up epochs and then the measured
+ * ones in one run (so that every configuration trains the same number of epochs and compares at equal quality):
+ * the warm-up lets the JVMs compile the code, which on 2 cores takes 15-40 s of a multi-member run and slows
+ * its first epochs far more than a single member's (whose JIT has the second core to itself); forked members
+ * start their JVMs cold. Reports seconds per epoch of the measured epochs (median and mean) and of the warm-up
+ * (median), quality after the last epoch, bytes sent and local share per measured epoch, the CPU time per
+ * measured epoch of the worker threads and of everything else in the JVM (members' sync, I/O and Hazelcast
+ * threads, JIT, GC; embedded runs only), and the speedups over 1 x 1, as a table, JSON and a PNG bar chart.
  */
 @Command(name = "apps", mixinStandardHelpOptions = true,
     description = "mf, kge and w2v at 1x1, 1x2, 2x1 (adaptive embedded and forked, replication-only, " +
@@ -46,10 +47,10 @@ final class AppsBench implements Callable<Integer>
     @Option(names = "--epochs", defaultValue = "10", description = "epochs per run (default ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--warmup-epochs", defaultValue = "10",
-        description = "untimed epochs of 2 x 1 adaptive (embedded) before an app's timed runs, so that the JVM has " +
-            "compiled the multi-member code paths; 0 for none (default ${DEFAULT-VALUE})")
-    int warmupEpochs;
+    @Option(names = "--warmup-epochs", paramLabel = "N",
+        description = "epochs each configuration trains before its measured ones, so that its JVMs have compiled " +
+            "the code (default: the app's own, about 15-20 s of 2 x 1 training: mf 40, kge 20, w2v 6)")
+    Integer warmupEpochs;
 
     @Option(names = "--with-static", description = "also run 2 x 1 static (the classic parameter server; slow)")
     boolean withStatic;
@@ -95,22 +96,25 @@ final class AppsBench implements Callable<Integer>
         }
     }
 
-    /** An app with the data sizes of this benchmark (an epoch takes at least ~0.3 s on one member). */
-    record Workload(String name, Supplier<AppCommand> command, List<String> args)
+    /**
+     * An app with the data sizes of this benchmark (an epoch takes at least ~0.3 s on one member) and the epochs
+     * it trains before the measured ones.
+     */
+    record Workload(String name, Supplier<AppCommand> command, List<String> args, int warmupEpochs)
     {
     }
 
     private static final List<Workload> SMALL_WORKLOADS = List.of(
         new Workload("mf", MfCommand::new, List.of("--gen-rows", "300", "--gen-columns", "200",
-            "--gen-entries", "8000", "--gen-rank", "4", "--rank", "8")),
-        new Workload("kge", KgeCommand::new, List.of("--gen-entities", "200", "--dim", "16")),
-        new Workload("w2v", W2vCommand::new, List.of("--gen-sentences", "300")));
+            "--gen-entries", "8000", "--gen-rank", "4", "--rank", "8"), 1),
+        new Workload("kge", KgeCommand::new, List.of("--gen-entities", "200", "--dim", "16"), 1),
+        new Workload("w2v", W2vCommand::new, List.of("--gen-sentences", "300"), 1));
 
     private static final List<Workload> WORKLOADS = List.of(
         new Workload("mf", MfCommand::new, List.of("--gen-rows", "30000", "--gen-columns", "6000",
-            "--gen-entries", "2000000", "--gen-rank", "10", "--rank", "10")),
-        new Workload("kge", KgeCommand::new, List.of("--gen-entities", "3000", "--dim", "100")),
-        new Workload("w2v", W2vCommand::new, List.of("--gen-sentences", "10000")));
+            "--gen-entries", "2000000", "--gen-rank", "10", "--rank", "10"), 40),
+        new Workload("kge", KgeCommand::new, List.of("--gen-entities", "3000", "--dim", "100"), 20),
+        new Workload("w2v", W2vCommand::new, List.of("--gen-sentences", "10000"), 6));
 
     private List<Setup> setups()
     {
@@ -159,20 +163,16 @@ final class AppsBench implements Callable<Integer>
             }
             final Map<String, Object> perSetup = new LinkedHashMap<>();
             Map<String, Object> baseline = null;
-            System.out.printf("%n%s, %d epochs (%s)%n", workload.name(), epochs, String.join(" ", workload.args()));
-            if (warmupEpochs > 0)
-            {
-                System.out.printf("warming up the JVM: 2x1-adaptive, %d epochs, untimed%n", warmupEpochs);
-                train(workload, new Setup("warm-up", 2, 1, "adaptive", false), warmupEpochs);
-            }
+            final int warmup = warmupEpochs != null ? warmupEpochs : workload.warmupEpochs();
+            System.out.printf("%n%s, %d epochs measured after %d of warm-up in each run (%s)%n", workload.name(),
+                epochs, warmup, String.join(" ", workload.args()));
             System.out.printf("%-22s %9s %9s %9s %10s %9s %12s %11s %11s %8s %8s%n", "configuration", "median s",
-                "mean s", "warm s", "quality", "local %", "MB sent/ep", "worker cpu", "other cpu", "speedup",
-                "warm");
+                "mean s", "warm-up s", "quality", "local %", "MB sent/ep", "worker cpu", "other cpu", "speedup",
+                "warm-up");
             for (final Setup setup : setups)
             {
-                final Map<String, Object> row = run(workload, setup);
+                final Map<String, Object> row = run(workload, setup, warmup);
                 final double median = (Double)row.get("seconds_median");
-                final double warm = (Double)row.get("seconds_median_warm");
                 if (setup.label().equals("1x1"))
                 {
                     baseline = row;
@@ -180,49 +180,58 @@ final class AppsBench implements Callable<Integer>
                 if (baseline != null)
                 {
                     row.put("speedup_vs_1x1", (Double)baseline.get("seconds_median") / median);
-                    row.put("warm_speedup_vs_1x1", (Double)baseline.get("seconds_median_warm") / warm);
+                    if (warmup > 0)
+                    {
+                        row.put("warmup_speedup_vs_1x1",
+                            (Double)baseline.get("warmup_seconds_median") / (Double)row.get("warmup_seconds_median"));
+                    }
                 }
                 perSetup.put(setup.label(), row);
                 secondsChart.computeIfAbsent(setup.label(), k -> new LinkedHashMap<>()).put(workload.name(), median);
-                System.out.printf("%-22s %9.3f %9.3f %9.3f %10.4f %9.1f %12.2f %11s %11s %8s %8s%n", setup.label(),
-                    median, row.get("seconds_mean"), warm, row.get("quality"), 100 * (Double)row.get("local_share"),
-                    (Double)row.get("bytes_sent_per_epoch") / 1e6, seconds(row.get("worker_cpu_seconds_per_epoch")),
-                    seconds(row.get("other_cpu_seconds_per_epoch")), speedup(row.get("speedup_vs_1x1")),
-                    speedup(row.get("warm_speedup_vs_1x1")));
+                System.out.printf("%-22s %9.3f %9.3f %9s %10.4f %9.1f %12.2f %11s %11s %8s %8s%n", setup.label(),
+                    median, row.get("seconds_mean"), seconds(row.get("warmup_seconds_median")), row.get("quality"),
+                    100 * (Double)row.get("local_share"), (Double)row.get("bytes_sent_per_epoch") / 1e6,
+                    seconds(row.get("worker_cpu_seconds_per_epoch")), seconds(row.get("other_cpu_seconds_per_epoch")),
+                    speedup(row.get("speedup_vs_1x1")), speedup(row.get("warmup_speedup_vs_1x1")));
             }
-            results.put(workload.name(), perSetup);
+            final Map<String, Object> app = new LinkedHashMap<>();
+            app.put("warmup_epochs", warmup);
+            app.put("configurations", perSetup);
+            results.put(workload.name(), app);
         }
-        Json.write(json, Map.of("epochs", epochs, "warmup_epochs", warmupEpochs,
-            "relocation_limit", limit == Integer.MAX_VALUE ? "none" : limit, "apps", results));
+        Json.write(json, Map.of("epochs", epochs, "relocation_limit", limit == Integer.MAX_VALUE ? "none" : limit,
+            "apps", results));
         final File png = new File(json.getPath().replaceAll("\\.json$", "") + ".png");
         Plots.bars(png, "Seconds per epoch (median), lower is better", "app", "seconds", transpose(secondsChart));
         System.out.println("\nwritten: " + json + ", " + png);
         return 0;
     }
 
-    private TrainingResult train(final Workload workload, final Setup setup, final int epochCount)
+    /**
+     * Trains {@code warmup} + {@code --epochs} epochs in one run and measures the last {@code --epochs}.
+     */
+    private Map<String, Object> run(final Workload workload, final Setup setup, final int warmup)
     {
         final AppCommand command = workload.command().get();
         final List<String> args = new ArrayList<>(workload.args());
         args.addAll(setup.args());
-        args.addAll(List.of("--epochs", String.valueOf(epochCount), "--relocation-limit", relocationLimit));
+        args.addAll(List.of("--epochs", String.valueOf(warmup + epochs), "--relocation-limit", relocationLimit));
         new CommandLine(command).parseArgs(args.toArray(new String[0]));
-        return new Trainer(command.app(), command.options(), AppRecipe.of(command, args)).run();
-    }
-
-    private Map<String, Object> run(final Workload workload, final Setup setup)
-    {
-        final TrainingResult result = train(workload, setup, epochs);
+        final TrainingResult result = new Trainer(command.app(), command.options(), AppRecipe.of(command, args)).run();
         final List<Map<String, Object>> epochRows = result.epochs();
-        final double[] seconds = new double[epochRows.size()];
+        final double[] allSeconds = new double[epochRows.size()];
+        for (int e = 0; e < allSeconds.length; e++)
+        {
+            allSeconds[e] = ((Number)epochRows.get(e).get("seconds")).doubleValue();
+        }
+        final int measuredFrom = Math.min(warmup, epochRows.size());
+        final double[] seconds = Arrays.copyOfRange(allSeconds, measuredFrom, allSeconds.length);
         double bytes = 0;
         double local = 0;
         double workerCpu = 0;
         double otherCpu = 0;
-        for (int e = 0; e < seconds.length; e++)
+        for (final Map<String, Object> row : epochRows.subList(measuredFrom, epochRows.size()))
         {
-            final Map<String, Object> row = epochRows.get(e);
-            seconds[e] = ((Number)row.get("seconds")).doubleValue();
             bytes += ((Number)row.get("bytes_sent")).doubleValue();
             local += ((Number)row.get("local_share")).doubleValue();
             if (row.containsKey("worker_cpu_seconds"))
@@ -237,9 +246,12 @@ final class AppsBench implements Callable<Integer>
         row.put("mode", setup.mode());
         row.put("fork", setup.fork());
         row.put("seconds_median", median(seconds));
-        row.put("seconds_median_warm", median(Arrays.copyOfRange(seconds, seconds.length / 2, seconds.length)));
         row.put("seconds_mean", Arrays.stream(seconds).average().orElse(0));
-        row.put("seconds_per_epoch", seconds);
+        if (measuredFrom > 0)
+        {
+            row.put("warmup_seconds_median", median(Arrays.copyOfRange(allSeconds, 0, measuredFrom)));
+        }
+        row.put("seconds_per_epoch", allSeconds);
         row.put("quality_metric", result.qualityMetric());
         row.put("quality", result.finalQuality());
         row.put("local_share", local / seconds.length);
@@ -265,7 +277,7 @@ final class AppsBench implements Callable<Integer>
         return value == null ? "-" : String.format("%.2fx", (Double)value);
     }
 
-    /** @return seconds with three decimals, or "-" where not measured (forked members) */
+    /** @return seconds with three decimals, or "-" where not measured (forked members' CPU, a run without warm-up) */
     private static String seconds(final Object value)
     {
         return value == null ? "-" : String.format("%.3f", (Double)value);
