@@ -44,7 +44,8 @@ final class AppsBench implements Callable<Integer>
         description = "apps to run (default ${DEFAULT-VALUE})")
     List<String> apps;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "epochs per run (default ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "10",
+        description = "epochs measured in each run, after its warm-up (default ${DEFAULT-VALUE})")
     int epochs;
 
     @Option(names = "--warmup-epochs", paramLabel = "N",
@@ -150,6 +151,11 @@ final class AppsBench implements Callable<Integer>
     @Override
     public Integer call()
     {
+        if (epochs < 1 || warmupEpochs != null && warmupEpochs < 0)
+        {
+            throw new IllegalArgumentException("--epochs " + epochs + " --warmup-epochs " + warmupEpochs +
+                ": expected at least 1 measured epoch and 0 or more warm-up epochs");
+        }
         IntentGridCli.quietHazelcast();
         final int limit = TrainOptions.parseRelocationLimit(relocationLimit);
         final Map<String, Object> results = new LinkedHashMap<>();
@@ -224,13 +230,12 @@ final class AppsBench implements Callable<Integer>
         {
             allSeconds[e] = ((Number)epochRows.get(e).get("seconds")).doubleValue();
         }
-        final int measuredFrom = Math.min(warmup, epochRows.size());
-        final double[] seconds = Arrays.copyOfRange(allSeconds, measuredFrom, allSeconds.length);
+        final double[] seconds = Arrays.copyOfRange(allSeconds, warmup, allSeconds.length);
         double bytes = 0;
         double local = 0;
         double workerCpu = 0;
         double otherCpu = 0;
-        for (final Map<String, Object> row : epochRows.subList(measuredFrom, epochRows.size()))
+        for (final Map<String, Object> row : epochRows.subList(warmup, epochRows.size()))
         {
             bytes += ((Number)row.get("bytes_sent")).doubleValue();
             local += ((Number)row.get("local_share")).doubleValue();
@@ -247,9 +252,9 @@ final class AppsBench implements Callable<Integer>
         row.put("fork", setup.fork());
         row.put("seconds_median", median(seconds));
         row.put("seconds_mean", Arrays.stream(seconds).average().orElse(0));
-        if (measuredFrom > 0)
+        if (warmup > 0)
         {
-            row.put("warmup_seconds_median", median(Arrays.copyOfRange(allSeconds, 0, measuredFrom)));
+            row.put("warmup_seconds_median", median(Arrays.copyOfRange(allSeconds, 0, warmup)));
         }
         row.put("seconds_per_epoch", allSeconds);
         row.put("quality_metric", result.qualityMetric());

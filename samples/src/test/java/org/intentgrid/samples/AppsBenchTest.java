@@ -8,11 +8,14 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -51,5 +54,18 @@ class AppsBenchTest
             assertEquals(2, distributed.get("members").asInt());
         }
         assertTrue(dir.resolve("apps.png").toFile().length() > 0, "the bar chart is written next to the JSON");
+    }
+
+    @Test
+    void rejectsNegativeWarmupBeforeRunningAnything(@TempDir final Path dir)
+    {
+        final File json = dir.resolve("apps.json").toFile();
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = IntentGridCli.configure(new CommandLine(new IntentGridCli()));
+        cli.setErr(new PrintWriter(err));
+        assertEquals(2, cli.execute("bench", "apps", "--small", "--warmup-epochs", "-1", "--json", json.getPath()));
+        assertTrue(err.toString().contains("--warmup-epochs -1") && err.toString().contains("0 or more warm-up"),
+            err.toString());
+        assertFalse(json.exists(), "nothing ran, nothing was written");
     }
 }
