@@ -151,10 +151,15 @@ final class AppsBench implements Callable<Integer>
     @Override
     public Integer call()
     {
-        if (epochs < 1 || warmupEpochs != null && warmupEpochs < 0)
+        if (epochs < 1)
         {
-            throw new IllegalArgumentException("--epochs " + epochs + " --warmup-epochs " + warmupEpochs +
-                ": expected at least 1 measured epoch and 0 or more warm-up epochs");
+            throw new IllegalArgumentException("--epochs " + epochs + " is out of range; expected at least 1 " +
+                "measured epoch");
+        }
+        if (warmupEpochs != null && warmupEpochs < 0)
+        {
+            throw new IllegalArgumentException("--warmup-epochs " + warmupEpochs + " is out of range; expected 0 or " +
+                "more warm-up epochs");
         }
         IntentGridCli.quietHazelcast();
         final int limit = TrainOptions.parseRelocationLimit(relocationLimit);
