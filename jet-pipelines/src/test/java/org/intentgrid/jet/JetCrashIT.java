@@ -118,8 +118,10 @@ class JetCrashIT
                 assertEquals(ITEMS, total, "every item's update exactly once");
             }
             assertTrue(total >= ITEMS, "no item's update is lost: " + total + " of " + ITEMS);
-            assertTrue(total <= ITEMS + RATE * SNAPSHOT_MILLIS / 1000, "at most one snapshot interval's items are " +
-                "trained twice: " + total);
+            // the newest snapshot complete at the kill began up to an interval plus its own duration earlier, and
+            // on a loaded 2-core machine a snapshot can take most of an interval (2,140 replayed items seen once)
+            assertTrue(total <= ITEMS + 2 * RATE * SNAPSHOT_MILLIS / 1000, "at most two snapshot intervals' items " +
+                "are trained twice: " + total);
             job.cancel();
         }
     }
