@@ -37,7 +37,7 @@ class KeyTraceTest
         final long shared;
         try (ParameterGrid grid = ParameterGrid.start(config))
         {
-            final Table table = grid.table(TableSpec.of("traced", 30, 2));
+            final Table table = grid.table(TableSpec.of("traced", 300, 2));
             Grids.touchAll(grid, table);
             moved = Grids.homedOn(grid.member(0), table, 1)[0];
             shared = Grids.homedOn(grid.member(0), table, 2)[1];
