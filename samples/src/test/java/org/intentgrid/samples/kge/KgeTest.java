@@ -66,8 +66,10 @@ class KgeTest
     @Test
     void learnsOnAGeneratedGraph()
     {
-        final TrainingResult result = train("--gen-entities", "300", "--members", "2", "--epochs", "8", "--dim", "32",
-            "--seed", "3");
+        // MRR after 8 epochs ranged 0.084-0.148 over nine runs with the two members' timing (2026-12-05; CI once
+        // saw 0.084 against the bound 0.087); after 14 epochs 0.128-0.209 over six, clear of the bound
+        final TrainingResult result = train("--gen-entities", "300", "--members", "2", "--epochs", "14", "--dim",
+            "32", "--seed", "3");
         final List<Map<String, Object>> epochs = result.epochs();
         final double firstLoss = (double)epochs.get(0).get("train_loss");
         final double lastLoss = (double)epochs.get(epochs.size() - 1).get("train_loss");
