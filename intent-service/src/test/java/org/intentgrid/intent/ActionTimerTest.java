@@ -30,7 +30,27 @@ class ActionTimerTest
             timer.window(clock);
         }
         assertEquals(2.0, timer.estimate(), 0.01, "settles at 2 clocks per round");
-        clock += 50;
-        assertEquals(ActionTimer.poissonQuantile(2 * 50), timer.window(clock), "a burst widens the window at once");
+        assertEquals(ActionTimer.poissonQuantile(2 * 2), timer.window(clock + 2), "a steady rate has no deviation");
+        clock += 2 + 50;
+        assertTrue(timer.window(clock) >= ActionTimer.poissonQuantile(2 * 50), "a burst widens the window at once");
+    }
+
+    @Test
+    void varyingRoundsWidenTheWindowBeyondTheMean()
+    {
+        // rounds alternating between 100 and 300 clocks: a window sized for the mean (200) misses every key
+        // that a long round's worker reaches
+        final ActionTimer timer = new ActionTimer();
+        long clock = 0;
+        timer.window(clock);
+        for (int round = 0; round < 200; round++)
+        {
+            clock += round % 2 == 0 ? 300 : 100;
+            timer.window(clock);
+        }
+        assertEquals(200, timer.estimate(), 20, "the estimate is the mean");
+        clock += 100;
+        final long afterShortRound = timer.window(clock);
+        assertTrue(afterShortRound >= 2 * 300, "two long rounds fit even after a short one: " + afterShortRound);
     }
 }
