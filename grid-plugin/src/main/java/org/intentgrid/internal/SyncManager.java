@@ -167,7 +167,8 @@ final class SyncManager implements Agent
         // Intents only start rounds, so an intent is worth a wake-up only if some channel could start one now: not
         // while every channel's round is in flight (its answer wakes the thread) or waits for the rate limit (the
         // park ends in time). On two cores every needless wake-up is a futex call on the worker and a context
-        // switch taken from it: kge 2 x 1 spent 14% of its workers' CPU waking the sync thread for rounds in flight.
+        // switch taken from it: kge 2 x 1 at 20 rounds per second spent 14% of its workers' CPU (at 1,000 rounds 2%)
+        // waking the sync thread for rounds in flight.
         final long now = System.nanoTime();
         long park = IDLE_MAX_PARK_NANOS;
         boolean anyCouldStart = false;
