@@ -39,18 +39,18 @@ final class ActionTimer
      */
     long window(final long clock)
     {
-        double effective = estimate + DEVIATION_WEIGHT * deviation;
+        long ticks = 0;
         if (lastClock >= 0 && clock != Long.MAX_VALUE)
         {
-            final long ticks = clock - lastClock;
+            ticks = clock - lastClock;
             if (ticks != 0)
             {
                 deviation = (1 - DEVIATION_SMOOTHING) * deviation + DEVIATION_SMOOTHING * Math.abs(ticks - estimate);
                 estimate = (1 - SMOOTHING) * estimate + SMOOTHING * ticks;
-                effective = Math.max(ticks, estimate + DEVIATION_WEIGHT * deviation);
             }
         }
         lastClock = clock;
+        final double effective = Math.max(ticks, estimate + DEVIATION_WEIGHT * deviation);
         if (effective != windowFor)
         {
             windowFor = effective;
