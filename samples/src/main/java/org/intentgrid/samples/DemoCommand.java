@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 
 /**
  * The default demo: the same knowledge graph embedding model trained twice on a generated graph by two embedded
- * members with the same time budget — adaptively (intents 1000 triples ahead: keys move to or are replicated at the
+ * members with the same time budget — adaptively (intents 4000 triples ahead: keys move to or are replicated at the
  * member that will use them), and as a classic parameter server (mode static: every key stays at its home member,
  * half of all accesses are remote) — each on a fresh grid of two members, with both quality curves over training
  * time in one plot and a closing line that compares them. About a minute on 2 cores (plus the build on the first

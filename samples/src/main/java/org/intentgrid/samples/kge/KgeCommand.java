@@ -26,7 +26,7 @@ public final class KgeCommand implements Callable<Integer>, AppCommand
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--intent-ahead", defaultValue = "1000",
+    @Option(names = "--intent-ahead", defaultValue = "4000",
         description = "triples of look-ahead for intents and samples (default ${DEFAULT-VALUE})")
     int intentAhead;
 
