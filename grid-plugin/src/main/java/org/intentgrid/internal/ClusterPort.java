@@ -51,6 +51,9 @@ public interface ClusterPort
     /**
      * Sends one sync round's entries for one member, served on a generic thread at that member.
      *
+     * @param channel   the requester's sync channel for a full round, whose entries are all the keys the requester
+     *                  wants from the member now ({@code InterestTable}); {@code -1 - channel} for a fetch round, which
+     *                  asks only for new placeholders and leaves the member's view of the requester's interest alone
      * @param requestId the message's id: a replica delta it carries is merged once, also if it is delivered again
      */
     CompletableFuture<SyncBatchReply[]> sync(UUID member, int channel, SyncBatch[] batches, long requestId);

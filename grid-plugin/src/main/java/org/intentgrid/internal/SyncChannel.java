@@ -20,6 +20,12 @@ final class SyncChannel
     final int index;
     final Map<TableStore, LongHashSet> tracked = new IdentityHashMap<>();
     final Map<TableStore, LongHashSet> intendedMains = new IdentityHashMap<>();
+    /**
+     * Keys tracked since the last round, full or fetch, started: new placeholders among them need not wait for the
+     * next full round (up to a rate-limit interval away), a fetch round asks for them as soon as no round is in
+     * flight.
+     */
+    final Map<TableStore, LongHashSet> fresh = new IdentityHashMap<>();
     final Map<TableStore, AddScratch> scratches = new IdentityHashMap<>();
     /**
      * Per table, about the most entries and the most deltas a recent round sent one destination (each round's sizes
@@ -29,6 +35,8 @@ final class SyncChannel
     private final Map<TableStore, int[]> recentBatchSizes = new IdentityHashMap<>();
     Set<UUID> lastDestinations = Set.of();
     int inFlight;
+    /** The messages in flight are a fetch round's, which waiters of full rounds do not count. */
+    boolean fetchInFlight;
     boolean ready;
     long lastStartNanos = Long.MIN_VALUE / 2;
     long lastSweepNanos = Long.MIN_VALUE / 2;
@@ -46,6 +54,29 @@ final class SyncChannel
         if (tracked.computeIfAbsent(table, t -> new LongHashSet()).add(key))
         {
             trackedCount++;
+            fresh.computeIfAbsent(table, t -> new LongHashSet()).add(key);
+        }
+    }
+
+    /** @return true if keys were tracked since the last full round started (a fetch round may ask for them) */
+    boolean hasFresh()
+    {
+        for (final LongHashSet keys : fresh.values())
+        {
+            if (!keys.isEmpty())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A round starts: the fresh keys are in it (a full round visits every tracked key). */
+    void clearFresh()
+    {
+        for (final LongHashSet keys : fresh.values())
+        {
+            keys.clear();
         }
     }
 
@@ -70,6 +101,7 @@ final class SyncChannel
     void forgetDroppedTables()
     {
         tracked.keySet().removeIf(TableStore::isDropped);
+        fresh.keySet().removeIf(TableStore::isDropped);
         intendedMains.keySet().removeIf(TableStore::isDropped);
         scratches.keySet().removeIf(TableStore::isDropped);
         recentBatchSizes.keySet().removeIf(TableStore::isDropped);

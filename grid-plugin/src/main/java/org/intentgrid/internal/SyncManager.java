@@ -31,7 +31,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * A round of a channel: register the intents the policy says are due (creating placeholders), then for
  * every tracked key extract a replica's delta, ask the owner to refresh keys still intended, drop what is
- * no longer intended, and send one message per destination member. Answers are applied on this same
+ * no longer intended, and send one message per destination member. Between these full rounds, which the rate limit
+ * spaces, intents that became due are registered too and their placeholders fetched at once by a fetch round that
+ * carries nothing else. Answers are applied on this same
  * thread: refreshes set up and update replicas, relocations turn them into main copies (and the homes are
  * told); a delta that missed is delivered by a remote push that chases the main copy. One round is in flight per
  * channel; a round is
@@ -202,25 +204,28 @@ final class SyncManager implements Agent
             work++;
         }
         final long now = System.nanoTime();
+        final boolean forced = waiters.get() > 0;
         boolean anyReady = false;
+        boolean anyIdle = false;
         for (final SyncChannel channel : channels)
         {
             channel.ready = channel.inFlight == 0 && now - channel.lastStartNanos >= minRoundIntervalNanos;
             anyReady |= channel.ready;
+            anyIdle |= channel.inFlight == 0;
         }
-        if (!anyReady)
+        if (!anyIdle)
         {
             return work;
         }
-        // The policy's action timer counts clocks per round, so intents are collected once per round start.
+        // Intents are collected whenever a round, full or fetch, could carry them; the policy's action timer counts
+        // clocks per full round only, as the window must cover a full round in flight and the fetch after it.
         final IntentPolicy policy = runtime.policy();
         if (clocks.length < policy.workerCount())
         {
             clocks = new long[policy.workerCount() * 2];
         }
-        work += policy.collect(clocks, dueIntents);
+        work += policy.collect(clocks, dueIntents, anyReady);
         dueIntents.drainTo(register);
-        final boolean forced = waiters.get() > 0;
         forgetDroppedTables();
         for (final SyncChannel channel : channels)
         {
@@ -231,7 +236,14 @@ final class SyncManager implements Agent
                 work += visited;
             }
             final boolean hasWork = channel.hasWork();
-            if (channel.ready && (forced || hasWork) && runRound(channel, now))
+            if (channel.ready && (forced || hasWork))
+            {
+                if (runRound(channel, now, false))
+                {
+                    work++;
+                }
+            }
+            else if (channel.inFlight == 0 && channel.hasFresh() && runRound(channel, now, true))
             {
                 work++;
             }
@@ -331,27 +343,48 @@ final class SyncManager implements Agent
         LockSupport.parkNanos(100_000);
     }
 
-    /** @return true if the round visited a key or sent a message: an empty round is not work for the idle strategy */
-    private boolean runRound(final SyncChannel channel, final long now)
+    /**
+     * Runs a full round (every tracked key) or a fetch round: only the keys tracked since the last full round
+     * started, of which only placeholders ask for their first refresh, so that a new placeholder waits for an answer
+     * in flight but not for the rate limit. A fetch round carries no delta and drops nothing; the owner does not
+     * take its message for the requester's whole interest ({@link ClusterPort#sync}), and waiters do not count it.
+     *
+     * @return true if the round visited a key or sent a message: an empty round is not work for the idle strategy
+     */
+    private boolean runRound(final SyncChannel channel, final long now, final boolean fetchOnly)
     {
-        channel.roundsStarted++;
-        channel.lastStartNanos = now;
+        if (!fetchOnly)
+        {
+            channel.roundsStarted++;
+            channel.lastStartNanos = now;
+        }
         final Map<UUID, Map<TableStore, SyncBatchBuilder>> out = new HashMap<>();
         final Map<TableStore, LongArrayList> touches = new IdentityHashMap<>();
         long visited = 0;
-        for (final Map.Entry<TableStore, LongHashSet> tracked : channel.tracked.entrySet())
+        final Map<TableStore, LongHashSet> visit = fetchOnly ? channel.fresh : channel.tracked;
+        for (final Map.Entry<TableStore, LongHashSet> visiting : visit.entrySet())
         {
-            final TableStore table = tracked.getKey();
-            final LongHashSet keys = tracked.getValue();
+            final TableStore table = visiting.getKey();
+            final LongHashSet keys = visiting.getValue();
+            final LongHashSet tracked = channel.tracked.get(table);
             final LongArrayList untrack = new LongArrayList();
             final LongHashSet.LongIterator it = keys.iterator();
             while (it.hasNext())
             {
                 final long key = it.nextValue();
                 visited++;
-                table.replicaStore().syncStep(key, step);
+                if (fetchOnly)
+                {
+                    table.replicaStore().fetchStep(key, step);
+                }
+                else
+                {
+                    table.replicaStore().syncStep(key, step);
+                }
                 switch (step.action)
                 {
+                    case LEAVE:
+                        break;
                     case UNTRACK:
                         untrack.addLong(key);
                         break;
@@ -382,22 +415,29 @@ final class SyncManager implements Agent
             }
             for (int i = 0; i < untrack.size(); i++)
             {
-                keys.remove(untrack.getLong(i));
+                tracked.remove(untrack.getLong(i));
             }
         }
+        channel.clearFresh();
         keysVisited.addAndGet(visited);
         touches.forEach(this::touch);
-        channel.rememberBatchSizes(out);
-
         final Set<UUID> destinations = new HashSet<>(out.keySet());
-        destinations.addAll(channel.lastDestinations);
-        channel.lastDestinations = out.keySet();
+        if (!fetchOnly)
+        {
+            channel.rememberBatchSizes(out);
+            destinations.addAll(channel.lastDestinations);
+            channel.lastDestinations = out.keySet();
+        }
         if (destinations.isEmpty())
         {
-            channel.roundsCompleted++;
+            if (!fetchOnly)
+            {
+                channel.roundsCompleted++;
+            }
             return visited > 0;
         }
         channel.inFlight = destinations.size();
+        channel.fetchInFlight = fetchOnly;
         for (final UUID destination : destinations)
         {
             send(channel, destination, new ArrayList<>(out.getOrDefault(destination, Map.of()).values()));
@@ -416,7 +456,8 @@ final class SyncManager implements Agent
         }
         messagesSent.incrementAndGet();
         final long requestId = runtime.nextRequestId();
-        router.port().sync(destination, channel.index, batches, requestId).whenComplete((replies, error) ->
+        final int channelId = channel.fetchInFlight ? -1 - channel.index : channel.index;
+        router.port().sync(destination, channelId, batches, requestId).whenComplete((replies, error) ->
             deliver(() -> onAnswer(channel, destination, builders, replies, error, requestId)));
     }
 
@@ -448,7 +489,7 @@ final class SyncManager implements Agent
             // even if applying failed (the agent reports it): a channel whose round never completes stops syncing
             channel.inFlight += followUps.size();
             followUps.forEach((member, byTable) -> send(channel, member, new ArrayList<>(byTable.values())));
-            if (--channel.inFlight == 0)
+            if (--channel.inFlight == 0 && !channel.fetchInFlight)
             {
                 channel.roundsCompleted++;
             }

@@ -46,7 +46,8 @@ final class SyncServer
     }
 
     /**
-     * Serves one sync message of {@code caller} for one of its channels: one reply per table batch. If deltas were
+     * Serves one sync message of {@code caller} for one of its channels (negative: a fetch round's message, which
+     * leaves the caller's interest as its last full round stated): one reply per table batch. If deltas were
      * merged, the replies name the backup flush that will carry them ({@link SyncBatchReply#backupFlush()}): the
      * caller keeps the deltas until an answer shows that flush completed.
      *
@@ -64,7 +65,10 @@ final class SyncServer
             replies[b] = serveBatch(batches[b], caller, callerPeer,
                 requested.computeIfAbsent(batches[b].spec.name(), t -> new LongHashSet()), requestId, merged);
         }
-        interest.replace(callerPeer, channel, requested);
+        if (channel >= 0)
+        {
+            interest.replace(callerPeer, channel, requested);
+        }
         final long flush = merged[0] ? backup.pendingFlush() : 0;
         final long completed = backup.completedFlush();
         for (final SyncBatchReply reply : replies)

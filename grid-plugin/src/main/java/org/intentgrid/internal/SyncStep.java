@@ -16,7 +16,9 @@ final class SyncStep
         /** Send the last delta; drop the replica once the owner merged it. */
         DROP_AFTER_DELTA,
         /** Stop tracking the key: no local copy or intent left that needs syncing. */
-        UNTRACK
+        UNTRACK,
+        /** Nothing in this fetch round: the key is no placeholder (any more), so the next full round syncs it. */
+        LEAVE
     }
 
     Action action;

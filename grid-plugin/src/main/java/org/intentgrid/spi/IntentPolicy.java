@@ -49,14 +49,17 @@ public interface IntentPolicy
     void intent(int worker, Object table, long[] keys, long start, long end);
 
     /**
-     * Called by the sync thread at the start of every round: copies the workers' clocks into {@code clocks}
+     * Called by the sync thread whenever it can start a round: copies the workers' clocks into {@code clocks}
      * (indexed by worker; finished workers {@link Long#MAX_VALUE}; the array is grown by the caller to
      * {@link #workerCount()}, and workers that register after that are left to the next round) and hands every
      * intent that is due now to {@code sink}.
      *
+     * @param roundStart true at the start of a full sync round (once per rate-limit interval at most), which
+     *                   per-round estimates count; false between full rounds, when a fetch round asks for the
+     *                   placeholders of intents that became due meanwhile
      * @return number of intents handed out
      */
-    int collect(long[] clocks, DueIntentSink sink);
+    int collect(long[] clocks, DueIntentSink sink, boolean roundStart);
 
     /** @return number of workers ever registered (the length {@link #collect} needs) */
     default int workerCount()

@@ -26,7 +26,7 @@ public final class StaticPolicy implements IntentPolicy
     }
 
     @Override
-    public int collect(final long[] clocks, final DueIntentSink sink)
+    public int collect(final long[] clocks, final DueIntentSink sink, final boolean roundStart)
     {
         return 0;
     }

@@ -66,7 +66,7 @@ final class AdaptivePolicy implements IntentPolicy
     }
 
     @Override
-    public int collect(final long[] clockOut, final DueIntentSink sink)
+    public int collect(final long[] clockOut, final DueIntentSink sink, final boolean roundStart)
     {
         // a worker registered after the caller sized clockOut is collected from the next round on
         final int n = Math.min(clocks.count(), clockOut.length);
@@ -81,7 +81,7 @@ final class AdaptivePolicy implements IntentPolicy
                 continue;
             }
             // the timer runs with act-immediately too: its window also tells brief intents from lasting ones
-            final long timed = state.timer.window(clock);
+            final long timed = roundStart ? state.timer.window(clock) : state.timer.currentWindow();
             final long window = actImmediately ? Long.MAX_VALUE : timed;
             final long horizon = clock > Long.MAX_VALUE - window ? Long.MAX_VALUE : clock + window;
             Intent arrived;

@@ -21,8 +21,8 @@ class AdaptivePolicyTest
         final int worker = policy.registerWorker();
         policy.intent(worker, "table", new long[] {4, 5}, 0, 3);
         final List<Long> due = new ArrayList<>();
-        assertEquals(0, policy.collect(sizedBeforeRegistration, (table, key, w, end) -> due.add(key)));
-        assertEquals(2, policy.collect(new long[policy.workerCount()], (table, key, w, end) -> due.add(key)));
+        assertEquals(0, policy.collect(sizedBeforeRegistration, (table, key, w, end) -> due.add(key), true));
+        assertEquals(2, policy.collect(new long[policy.workerCount()], (table, key, w, end) -> due.add(key), true));
         assertEquals(List.of(4L, 5L), due);
     }
 
