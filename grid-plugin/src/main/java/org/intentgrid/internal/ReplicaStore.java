@@ -103,10 +103,14 @@ final class ReplicaStore
     }
 
     /**
-     * One key's part of a fetch round, which asks only for the first refresh of new placeholders: a key that is no
-     * placeholder is left to the next full round ({@link SyncStep.Action#LEAVE}), so that its delta is not taken.
+     * One key's part of a sync round at the requester: extracts a replica's pending updates, decides whether
+     * to ask for a refresh, and drops what is no longer intended.
+     *
+     * @param placeholdersOnly a fetch round's step, which asks only for the first refresh of a placeholder and
+     *                         leaves any other key to the next full round ({@link SyncStep.Action#LEAVE}), so that
+     *                         no delta is taken
      */
-    SyncStep fetchStep(final long key, final SyncStep out)
+    SyncStep syncStep(final long key, final boolean placeholdersOnly, final SyncStep out)
     {
         out.clear();
         final Stripe stripe = table.stripe(key);
@@ -114,60 +118,18 @@ final class ReplicaStore
         try
         {
             final int slot = stripe.slotOf(key);
-            if (slot < 0 || stripe.state(slot) != SlotState.PLACEHOLDER)
+            final SlotState state = slot < 0 ? SlotState.ABSENT : stripe.state(slot);
+            if (placeholdersOnly && state != SlotState.PLACEHOLDER)
             {
                 out.action = SyncStep.Action.LEAVE;
                 return out;
             }
-            return placeholderStep(stripe, slot, key, table.activeIntent(stripe, key), out);
-        }
-        finally
-        {
-            stripe.unlock(stamp);
-        }
-    }
-
-    /** A placeholder still intended asks for its first refresh; one no longer intended goes. Caller holds the lock. */
-    private SyncStep placeholderStep(
-        final Stripe stripe, final int slot, final long key, final boolean active, final SyncStep out)
-    {
-        if (active)
-        {
-            out.action = SyncStep.Action.REFRESH;
-            out.brief = table.briefIntent(stripe, key);
-            out.version = -1;
-            if (stripe.arrivals(key) == null)
-            {
-                stripe.arrivals(key, ArrivalWaiters.NONE);
-            }
-        }
-        else
-        {
-            stripe.remove(slot, -1);
-            out.action = SyncStep.Action.UNTRACK;
-        }
-        return out;
-    }
-
-    /**
-     * One key's part of a sync round at the requester: extracts a replica's pending updates, decides whether
-     * to ask for a refresh, and drops what is no longer intended.
-     */
-    SyncStep syncStep(final long key, final SyncStep out)
-    {
-        out.clear();
-        final Stripe stripe = table.stripe(key);
-        final long stamp = stripe.lock();
-        try
-        {
-            final int slot = stripe.slotOf(key);
             if (slot < 0)
             {
                 out.action = SyncStep.Action.UNTRACK;
                 return out;
             }
             final boolean active = table.activeIntent(stripe, key);
-            final SlotState state = stripe.state(slot);
             if (state == SlotState.MAIN)
             {
                 out.action = active ? SyncStep.Action.MAIN_INTENDED : SyncStep.Action.UNTRACK;
@@ -175,7 +137,22 @@ final class ReplicaStore
             }
             if (state == SlotState.PLACEHOLDER)
             {
-                return placeholderStep(stripe, slot, key, active, out);
+                if (active)
+                {
+                    out.action = SyncStep.Action.REFRESH;
+                    out.brief = table.briefIntent(stripe, key);
+                    out.version = -1;
+                    if (stripe.arrivals(key) == null)
+                    {
+                        stripe.arrivals(key, ArrivalWaiters.NONE);
+                    }
+                }
+                else
+                {
+                    stripe.remove(slot, -1);
+                    out.action = SyncStep.Action.UNTRACK;
+                }
+                return out;
             }
             out.version = stripe.version(slot);
             if (stripe.updated(slot))

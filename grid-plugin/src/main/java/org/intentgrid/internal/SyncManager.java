@@ -373,14 +373,7 @@ final class SyncManager implements Agent
             {
                 final long key = it.nextValue();
                 visited++;
-                if (fetchOnly)
-                {
-                    table.replicaStore().fetchStep(key, step);
-                }
-                else
-                {
-                    table.replicaStore().syncStep(key, step);
-                }
+                table.replicaStore().syncStep(key, fetchOnly, step);
                 switch (step.action)
                 {
                     case LEAVE:
