@@ -10,8 +10,9 @@ import java.util.UUID;
 
 /**
  * One sync channel of a member: the keys of its hash partition of the key space that local workers intend, with
- * its own rounds, one in flight at a time. Replicas and placeholders ({@link #tracked}) are visited every round;
- * intended main copies ({@link #intendedMains}) have nothing to send, so only a periodic sweep visits them (to
+ * its own rounds, one in flight at a time. Replicas and placeholders ({@link #tracked}) are visited every full
+ * round, new placeholders ({@link #fresh}) also by fetch rounds between them; intended main copies
+ * ({@link #intendedMains}) have nothing to send, so only a periodic sweep visits them (to
  * forget expired intents and to notice one that moved away), and a round costs what its replicas need, not
  * what was ever intended. Touched only by the sync thread, except the counters that waiters and statistics read.
  */
