@@ -59,17 +59,10 @@ final class SyncChannel
         }
     }
 
-    /** @return true if keys were tracked since the last full round started (a fetch round may ask for them) */
+    /** @return true if keys were tracked since the last round started (a fetch round may ask for them) */
     boolean hasFresh()
     {
-        for (final LongHashSet keys : fresh.values())
-        {
-            if (!keys.isEmpty())
-            {
-                return true;
-            }
-        }
-        return false;
+        return count(fresh) > 0;
     }
 
     /** A round starts: the fresh keys are in it (a full round visits every tracked key). */

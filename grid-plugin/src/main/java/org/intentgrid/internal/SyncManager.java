@@ -344,9 +344,9 @@ final class SyncManager implements Agent
     }
 
     /**
-     * Runs a full round (every tracked key) or a fetch round: only the keys tracked since the last full round
-     * started, of which only placeholders ask for their first refresh, so that a new placeholder waits for an answer
-     * in flight but not for the rate limit. A fetch round carries no delta and drops nothing; the owner does not
+     * Runs a full round (every tracked key) or a fetch round: only the keys tracked since the last round, full or
+     * fetch, started, of which only placeholders ask for their first refresh, so that a new placeholder waits for an
+     * answer in flight but not for the rate limit. A fetch round carries no delta and drops nothing; the owner does not
      * take its message for the requester's whole interest ({@link ClusterPort#sync}), and waiters do not count it.
      *
      * @return true if the round visited a key or sent a message: an empty round is not work for the idle strategy
