@@ -32,8 +32,9 @@ import java.util.function.Supplier;
  * its first epochs far more than a single member's (whose JIT has the second core to itself); forked members
  * start their JVMs cold. Reports seconds per epoch of the measured epochs (median and mean) and of the warm-up
  * (median), quality after the last epoch, bytes sent and local share per measured epoch, the CPU time per
- * measured epoch of the worker threads and of everything else in the JVM (members' sync, I/O and Hazelcast
- * threads, JIT, GC; embedded runs only), and the speedups over 1 x 1, as a table, JSON and a PNG bar chart.
+ * measured epoch of the worker threads and of everything else in the members' JVMs (sync, I/O and Hazelcast
+ * threads, JIT, GC; of every member JVM in a forked run), and the speedups over 1 x 1, as a table, JSON and a PNG
+ * bar chart.
  */
 @Command(name = "apps", mixinStandardHelpOptions = true,
     description = "mf, kge and w2v at 1x1, 1x2, 2x1 (adaptive embedded and forked, replication-only, " +
@@ -240,6 +241,7 @@ final class AppsBench implements Callable<Integer>
         double local = 0;
         double workerCpu = 0;
         double otherCpu = 0;
+        int cpuEpochs = 0;
         for (final Map<String, Object> row : epochRows.subList(warmup, epochRows.size()))
         {
             bytes += ((Number)row.get("bytes_sent")).doubleValue();
@@ -248,6 +250,7 @@ final class AppsBench implements Callable<Integer>
             {
                 workerCpu += ((Number)row.get("worker_cpu_seconds")).doubleValue();
                 otherCpu += ((Number)row.get("other_cpu_seconds")).doubleValue();
+                cpuEpochs++;
             }
         }
         final Map<String, Object> row = new LinkedHashMap<>();
@@ -266,10 +269,10 @@ final class AppsBench implements Callable<Integer>
         row.put("quality", result.finalQuality());
         row.put("local_share", local / seconds.length);
         row.put("bytes_sent_per_epoch", bytes / seconds.length);
-        if (!setup.fork())
+        if (cpuEpochs > 0)
         {
-            row.put("worker_cpu_seconds_per_epoch", workerCpu / seconds.length);
-            row.put("other_cpu_seconds_per_epoch", otherCpu / seconds.length);
+            row.put("worker_cpu_seconds_per_epoch", workerCpu / cpuEpochs);
+            row.put("other_cpu_seconds_per_epoch", otherCpu / cpuEpochs);
         }
         return row;
     }
@@ -287,7 +290,7 @@ final class AppsBench implements Callable<Integer>
         return value == null ? "-" : String.format("%.2fx", (Double)value);
     }
 
-    /** @return seconds with three decimals, or "-" where not measured (forked members' CPU, a run without warm-up) */
+    /** @return seconds with three decimals, or "-" where not measured (a run without warm-up) */
     private static String seconds(final Object value)
     {
         return value == null ? "-" : String.format("%.3f", (Double)value);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code --fork}: member JVMs start, join, train their share (with barriers, for mf) and are gone afterwards. */
@@ -36,6 +37,12 @@ class ForkTest
         assertTrue(epochs.get(2).get("test_rmse").asDouble() < epochs.get(0).get("test_rmse").asDouble(),
             "trained: " + epochs);
         assertTrue(epochs.get(2).get("bytes_sent").asLong() > 0, "members talked to each other");
+        for (final JsonNode epoch : epochs)
+        {
+            assertEquals(2, epoch.get("cpu_jvms").asInt(), "CPU is summed over both member JVMs: " + epoch);
+            assertTrue(epoch.get("worker_cpu_seconds").asDouble() > 0 && epoch.get("other_cpu_seconds").asDouble() > 0,
+                "workers and the rest of the members' JVMs used CPU: " + epoch);
+        }
         assertEquals(0, memberJvms(ProcessHandle.current()), "no member JVM is left running");
     }
 
@@ -75,6 +82,9 @@ class ForkTest
         final long lossWindow = crash.get("loss_window_millis").asLong();
         assertTrue(lossWindow >= 0 && lossWindow < 10_000, "the killed member's last backup was recent: " + crash);
         assertEquals(5, result.get("epochs").size(), "every epoch ran");
+        assertFalse(result.get("epochs").get(1).has("cpu_jvms"), "the killed member's CPU in the epoch it died in " +
+            "is unknown, so the epoch reports none: " + result.get("epochs").get(1));
+        assertEquals(2, result.get("epochs").get(4).get("cpu_jvms").asInt(), "the survivors' CPU");
         final double rmse = result.get("epochs").get(4).get("test_rmse").asDouble();
         final double reference = new ObjectMapper().readTree(uninterruptedJson).get("epochs").get(4)
             .get("test_rmse").asDouble();

@@ -55,9 +55,9 @@ final class EmbeddedPool implements WorkerPool
     }
 
     @Override
-    public long workerCpuNanos()
+    public CpuTime cpuTime()
     {
-        return workerCpuNanos.sum();
+        return CpuTime.ofThisJvm(workerCpuNanos.sum());
     }
 
     /**

@@ -32,6 +32,8 @@ public final class ForkedMember
     /** The run {@link #app} and {@link #workers} belong to; null before the first epoch of a member JVM. */
     private String runId;
     private final List<ParameterWorker> workers = new ArrayList<>();
+    /** CPU time of this JVM's worker threads, over all epochs it trained. */
+    private final LongAdder workerCpuNanos = new LongAdder();
 
     private ForkedMember(final ParameterGrid grid, final TrainingApp app, final String runId)
     {
@@ -83,7 +85,7 @@ public final class ForkedMember
                 batchedProgress(counters), new CounterBarrier(counters, barrier, total, grid.member(0).hazelcast(),
                 task.members)));
         }
-        return EmbeddedPool.runThreads(app, contexts, () -> { }, new LongAdder());
+        return EmbeddedPool.runThreads(app, contexts, () -> { }, workerCpuNanos);
     }
 
     /** Forgets the run's app and closes its workers (a member of a long-lived cluster, between runs). */
@@ -247,6 +249,18 @@ public final class ForkedMember
         public Traffic call()
         {
             return Traffic.of(current().grid);
+        }
+    }
+
+    /** @return the CPU time of this member's JVM and of the worker threads it ran */
+    static final class CpuTask implements Callable<CpuTime>, Serializable
+    {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public CpuTime call()
+        {
+            return CpuTime.ofThisJvm(current().workerCpuNanos.sum());
         }
     }
 

@@ -283,9 +283,14 @@ final class ForkedPool implements WorkerPool
     }
 
     @Override
-    public long workerCpuNanos()
+    public CpuTime cpuTime()
     {
-        return -1;
+        CpuTime sum = CpuTime.ZERO;
+        for (final Future<CpuTime> future : executor.submitToAllMembers(new ForkedMember.CpuTask()).values())
+        {
+            sum = sum.plus(get(future));
+        }
+        return sum;
     }
 
     @Override

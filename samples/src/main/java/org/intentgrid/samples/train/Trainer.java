@@ -4,7 +4,6 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.intentgrid.ParameterGrid;
-import org.intentgrid.samples.ThreadCpu;
 import org.intentgrid.spi.Mode;
 
 import java.util.LinkedHashMap;
@@ -75,8 +74,7 @@ public final class Trainer
             for (int epoch = firstEpoch; epoch <= options.epochs; epoch++)
             {
                 final Traffic before = pool.traffic();
-                final long processCpuBefore = ThreadCpu.processCpuNanos();
-                final long workerCpuBefore = pool.workerCpuNanos();
+                final CpuTime cpuBefore = pool.cpuTime();
                 final double[] lossAndCount;
                 final long start = System.nanoTime();
                 final ProgressBar bar = progressBar(epoch);
@@ -94,8 +92,7 @@ public final class Trainer
                     sampler.stop();
                 }
                 final double seconds = (System.nanoTime() - start) / 1e9;
-                final long processCpu = ThreadCpu.processCpuNanos() - processCpuBefore;
-                final long workerCpu = pool.workerCpuNanos() - workerCpuBefore;
+                final CpuTime cpu = pool.cpuTime().since(cpuBefore);
                 trainingSeconds += seconds;
                 final Traffic traffic = pool.traffic().minus(before);
                 pool.waitSync();
@@ -106,10 +103,11 @@ public final class Trainer
                 row.put("train_loss", loss);
                 row.put("local_share", traffic.localShare());
                 row.put("bytes_sent", traffic.bytesSent());
-                if (workerCpuBefore >= 0)
+                if (cpu != null)
                 {
-                    row.put("worker_cpu_seconds", workerCpu / 1e9);
-                    row.put("other_cpu_seconds", (processCpu - workerCpu) / 1e9);
+                    row.put("worker_cpu_seconds", cpu.workerNanos() / 1e9);
+                    row.put("other_cpu_seconds", cpu.otherNanos() / 1e9);
+                    row.put("cpu_jvms", cpu.jvms());
                 }
                 row.putAll(app.evaluate(grid));
                 row.put("wall_seconds", trainingSeconds);

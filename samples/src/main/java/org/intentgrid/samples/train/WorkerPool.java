@@ -17,8 +17,8 @@ interface WorkerPool extends AutoCloseable
      */
     double[] trainEpoch(int epoch, LongConsumer progress);
 
-    /** @return CPU time the worker threads of this JVM used so far, or {@code -1} where workers run in other JVMs */
-    long workerCpuNanos();
+    /** @return CPU time used so far by the JVMs that run the members, and by their worker threads */
+    CpuTime cpuTime();
 
     /** @return cumulative counters over all members */
     Traffic traffic();
