@@ -65,8 +65,23 @@ public final class ParameterWorker implements AutoCloseable
     public OpHandle pull(final Table table, final long[] keys, final float[] values)
     {
         final TableStore store = store(table, keys, "pull");
-        checkValues(table, keys, values, "pull");
+        checkValues(table, keys.length, values, true, "pull");
         return engine.pull(store, keys, values, null, keys.length);
+    }
+
+    /**
+     * Reads the values of the first {@code count} of {@code keys} into the first {@code count * valueLength} floats
+     * of {@code values}, like {@link #pull(Table, long[], float[])}. Both arrays may be longer, so that a training
+     * loop can reuse one pair of buffers for batches of varying size; their other elements are left alone.
+     *
+     * @throws IllegalArgumentException for {@code count} outside {@code 0..keys.length}, a key out of range, or
+     *                                  fewer than {@code count * valueLength} floats in {@code values}
+     */
+    public OpHandle pull(final Table table, final long[] keys, final int count, final float[] values)
+    {
+        final TableStore store = store(table, keys, count, "pull");
+        checkValues(table, count, values, false, "pull");
+        return engine.pull(store, keys, values, null, count);
     }
 
     /**
@@ -146,24 +161,49 @@ public final class ParameterWorker implements AutoCloseable
         {
             throw new IllegalArgumentException("pullSample: keysOut must not be null");
         }
+        checkValues(sample.table(), keysOut.length, valuesOut, true, "pullSample");
+        return takeSample(sample, keysOut, keysOut.length, valuesOut);
+    }
+
+    /**
+     * Hands out the next {@code count} keys of a prepared sample into the first {@code count} elements of
+     * {@code keysOut} and pulls their values into the first {@code count * valueLength} floats of {@code valuesOut},
+     * like {@link #pullSample(SampleHandle, long[], float[])}; both arrays may be longer (reusable buffers).
+     *
+     * @throws IllegalArgumentException for a handle of another worker, {@code count} outside {@code 0..keysOut.length}
+     *                                  or above the keys the sample has left, or fewer than
+     *                                  {@code count * valueLength} floats in {@code valuesOut}
+     * @throws IllegalStateException    for a finished sample
+     */
+    public OpHandle pullSample(final SampleHandle sample, final long[] keysOut, final int count,
+        final float[] valuesOut)
+    {
+        checkHandle(sample, "pullSample");
+        checkCount(sample.table(), keysOut, count, "pullSample");
+        checkValues(sample.table(), count, valuesOut, false, "pullSample");
+        return takeSample(sample, keysOut, count, valuesOut);
+    }
+
+    private OpHandle takeSample(final SampleHandle sample, final long[] keysOut, final int count,
+        final float[] valuesOut)
+    {
         final Table table = sample.table();
         final TableStore store = store(table, "pullSample");
-        checkValues(table, keysOut, valuesOut, "pullSample");
-        if (keysOut.length > sample.remaining())
+        if (count > sample.remaining())
         {
-            throw new IllegalArgumentException("pullSample on table '" + table.name() + "': " + keysOut.length +
+            throw new IllegalArgumentException("pullSample on table '" + table.name() + "': " + count +
                 " keys requested but " + sample + " has " + sample.remaining() + " left; expected at most " +
                 sample.remaining());
         }
-        if (unserved.length < keysOut.length)
+        if (unserved.length < count)
         {
-            unserved = new int[keysOut.length];
+            unserved = new int[count];
         }
         final long localBefore = engine.keysLocal();
-        final int count = sample.sample.next(keysOut, valuesOut, unserved);
-        sample.taken += keysOut.length;
-        final OpHandle handle = count == 0 ? OpHandle.DONE : engine.pull(store, keysOut, valuesOut, unserved, count);
-        sample.state.counters.pulled(keysOut.length, engine.keysLocal() - localBefore);
+        final int remote = sample.sample.next(keysOut, count, valuesOut, unserved);
+        sample.taken += count;
+        final OpHandle handle = remote == 0 ? OpHandle.DONE : engine.pull(store, keysOut, valuesOut, unserved, remote);
+        sample.state.counters.pulled(count, engine.keysLocal() - localBefore);
         return handle;
     }
 
@@ -208,13 +248,36 @@ public final class ParameterWorker implements AutoCloseable
      */
     public OpHandle push(final Table table, final long[] keys, final float[] updates)
     {
-        return engine.push(checkedWrite(table, keys, updates, "push"), keys, updates);
+        return engine.push(checkedWrite(table, keys, keys == null ? 0 : keys.length, true, updates, "push"), keys,
+            keys.length, updates);
+    }
+
+    /**
+     * Adds the first {@code count * valueLength} floats of {@code updates} to the values of the first {@code count}
+     * of {@code keys}, like {@link #push(Table, long[], float[])}; both arrays may be longer (reusable buffers).
+     *
+     * @throws IllegalArgumentException for {@code count} outside {@code 0..keys.length}, a key out of range, fewer
+     *                                  than {@code count * valueLength} floats, or a non-finite one among them
+     */
+    public OpHandle push(final Table table, final long[] keys, final int count, final float[] updates)
+    {
+        return engine.push(checkedWrite(table, keys, count, false, updates, "push"), keys, count, updates);
     }
 
     /** Overwrites the values of {@code keys} with {@code values}; otherwise like {@link #push}. */
     public OpHandle set(final Table table, final long[] keys, final float[] values)
     {
-        return engine.set(checkedWrite(table, keys, values, "set"), keys, values);
+        return engine.set(checkedWrite(table, keys, keys == null ? 0 : keys.length, true, values, "set"), keys,
+            keys.length, values);
+    }
+
+    /**
+     * Overwrites the values of the first {@code count} of {@code keys} with the first {@code count * valueLength}
+     * floats of {@code values}; otherwise like {@link #push(Table, long[], int, float[])}.
+     */
+    public OpHandle set(final Table table, final long[] keys, final int count, final float[] values)
+    {
+        return engine.set(checkedWrite(table, keys, count, false, values, "set"), keys, count, values);
     }
 
     /**
@@ -240,7 +303,21 @@ public final class ParameterWorker implements AutoCloseable
     {
         final TableStore store = store(table, keys, "intent");
         checkWindow(table, start, end, "intent");
-        engine.intent(store, keys, start, end);
+        engine.intent(store, keys, keys.length, start, end);
+    }
+
+    /**
+     * Signals intent for the first {@code count} of {@code keys}; otherwise like
+     * {@link #intent(Table, long[], long, long)} (the array may be longer: a reusable buffer).
+     *
+     * @throws IllegalArgumentException for {@code count} outside {@code 0..keys.length}, a key out of range,
+     *                                  {@code start < 0} or {@code end <= start}
+     */
+    public void intent(final Table table, final long[] keys, final int count, final long start, final long end)
+    {
+        final TableStore store = store(table, keys, count, "intent");
+        checkWindow(table, start, end, "intent");
+        engine.intent(store, keys, count, start, end);
     }
 
     /** Signals intent for the single clock {@code clock}: {@code intent(table, keys, clock, clock + 1)}. */
@@ -304,30 +381,52 @@ public final class ParameterWorker implements AutoCloseable
         }
     }
 
-    /** Validates a push or set completely before anything is applied. */
-    private TableStore checkedWrite(final Table table, final long[] keys, final float[] input, final String op)
+    /**
+     * Validates a push or set of the first {@code count} keys completely before anything is applied.
+     *
+     * @param exact whether the input must hold exactly the keys' values (else at least)
+     */
+    private TableStore checkedWrite(
+        final Table table, final long[] keys, final int count, final boolean exact, final float[] input,
+        final String op)
     {
-        final TableStore store = store(table, keys, op);
-        checkValues(table, keys, input, op);
+        final TableStore store = store(table, keys, count, op);
+        checkValues(table, count, input, exact, op);
         if (!allowNonFinite)
         {
-            checkFinite(table, keys, input, op);
+            checkFinite(table, keys, count, input, op);
         }
         return store;
     }
 
     private TableStore store(final Table table, final long[] keys, final String op)
     {
+        return store(table, keys, keys == null ? 0 : keys.length, op);
+    }
+
+    /** @return the table's store, after checking the first {@code count} of {@code keys} */
+    private TableStore store(final Table table, final long[] keys, final int count, final String op)
+    {
         final TableStore store = store(table, op);
-        if (keys == null)
-        {
-            throw new IllegalArgumentException(op + " on table '" + table.name() + "': keys must not be null");
-        }
-        for (int i = 0; i < keys.length; i++)
+        checkCount(table, keys, count, op);
+        for (int i = 0; i < count; i++)
         {
             checkKey(table, keys[i], i, op);
         }
         return store;
+    }
+
+    private static void checkCount(final Table table, final long[] keys, final int count, final String op)
+    {
+        if (keys == null)
+        {
+            throw new IllegalArgumentException(op + " on table '" + table.name() + "': keys must not be null");
+        }
+        if (count < 0 || count > keys.length)
+        {
+            throw new IllegalArgumentException(op + " on table '" + table.name() + "': count " + count +
+                " is out of range; expected 0 <= count <= " + keys.length + " (the length of the key array)");
+        }
     }
 
     private TableStore store(final Table table, final String op)
@@ -362,20 +461,23 @@ public final class ParameterWorker implements AutoCloseable
         }
     }
 
-    private static void checkValues(final Table table, final long[] keys, final float[] values, final String op)
+    /** @param exact whether {@code values} must hold exactly {@code count} values (else at least) */
+    private static void checkValues(
+        final Table table, final int count, final float[] values, final boolean exact, final String op)
     {
-        final long expected = (long)keys.length * table.valueLength();
-        if (values == null || values.length != expected)
+        final long expected = (long)count * table.valueLength();
+        if (values == null || (exact ? values.length != expected : values.length < expected))
         {
             throw new IllegalArgumentException(op + " on table '" + table.name() + "': value array has length " +
-                (values == null ? "null" : String.valueOf(values.length)) + "; expected " + keys.length +
-                " keys x " + table.valueLength() + " floats = " + expected);
+                (values == null ? "null" : String.valueOf(values.length)) + "; expected " + (exact ? "" :
+                "at least ") + count + " keys x " + table.valueLength() + " floats = " + expected);
         }
     }
 
-    private static void checkFinite(final Table table, final long[] keys, final float[] input, final String op)
+    private static void checkFinite(
+        final Table table, final long[] keys, final int count, final float[] input, final String op)
     {
-        final int i = FiniteScan.firstNonFinite(input);
+        final int i = FiniteScan.firstNonFinite(input, count * table.valueLength());
         if (i >= 0)
         {
             final int length = table.valueLength();

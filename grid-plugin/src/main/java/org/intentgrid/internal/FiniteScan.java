@@ -26,26 +26,29 @@ public final class FiniteScan
     {
     }
 
-    /** @return the index of the first NaN or infinite element of {@code values}, or -1 if every element is finite */
-    public static int firstNonFinite(final float[] values)
+    /**
+     * @return the index of the first NaN or infinite element among the first {@code length} of {@code values}, or -1
+     *         if all of them are finite
+     */
+    public static int firstNonFinite(final float[] values, final int length)
     {
-        final int pairs = values.length >>> 1;
+        final int pairs = length >>> 1;
         long folded = 0;
         long at = FLOAT_BASE;
         for (int i = 0; i < pairs; i++, at += Long.BYTES)
         {
             folded |= (UNSAFE.getLong(values, at) & EXPONENTS) + CARRY_IF_ALL_ONES;
         }
-        if ((values.length & 1) != 0)
+        if ((length & 1) != 0)
         {
-            folded |= (Float.floatToRawIntBits(values[values.length - 1]) & EXPONENT) + (int)CARRY_IF_ALL_ONES;
+            folded |= (Float.floatToRawIntBits(values[length - 1]) & EXPONENT) + (int)CARRY_IF_ALL_ONES;
         }
-        return (folded & TOP_BITS) == 0 ? -1 : firstNonFiniteOneByOne(values);
+        return (folded & TOP_BITS) == 0 ? -1 : firstNonFiniteOneByOne(values, length);
     }
 
-    private static int firstNonFiniteOneByOne(final float[] values)
+    private static int firstNonFiniteOneByOne(final float[] values, final int length)
     {
-        for (int i = 0; i < values.length; i++)
+        for (int i = 0; i < length; i++)
         {
             if (!Float.isFinite(values[i]))
             {

@@ -5,6 +5,8 @@ import org.intentgrid.OpHandle;
 import org.intentgrid.TableSpec;
 import org.intentgrid.spi.IntentPolicy;
 
+import java.util.Arrays;
+
 /**
  * The local/remote engine behind one {@code ParameterWorker}: serves the keys this member holds inside the call,
  * one stripe step per key and no allocation, and batches the rest into one {@link RemoteRequest}.
@@ -109,21 +111,24 @@ public final class WorkerEngine
         return true;
     }
 
-    /** Adds {@code updates} to the values of {@code keys}: local copies inside the call, the rest remotely. */
-    public OpHandle push(final TableStore store, final long[] keys, final float[] updates)
+    /**
+     * Adds {@code updates} to the values of the first {@code count} of {@code keys}: local copies inside the call,
+     * the rest remotely.
+     */
+    public OpHandle push(final TableStore store, final long[] keys, final int count, final float[] updates)
     {
         final int length = store.valueLength();
         int[] remote = null;
         int remoteCount = 0;
         int fromReplica = 0;
-        for (int i = 0; i < keys.length; i++)
+        for (int i = 0; i < count; i++)
         {
             final SlotState applied = store.pushLocal(keys[i], updates, i * length, scratch);
             if (applied == SlotState.ABSENT)
             {
                 if (remote == null)
                 {
-                    remote = new int[keys.length - i];
+                    remote = new int[count - i];
                 }
                 remote[remoteCount++] = i;
             }
@@ -133,31 +138,34 @@ public final class WorkerEngine
             }
         }
         counters.keysFromReplica += fromReplica;
-        counters.keysPushed += keys.length;
-        counters.keysLocal += keys.length - remoteCount;
+        counters.keysPushed += count;
+        counters.keysLocal += count - remoteCount;
         return remoteCount == 0 ? OpHandle.DONE :
             remote(store, RequestKind.PUSH, keys, remote, remoteCount, updates, null);
     }
 
-    /** Overwrites the values of {@code keys}: main copies held here inside the call, the rest remotely. */
-    public OpHandle set(final TableStore store, final long[] keys, final float[] values)
+    /**
+     * Overwrites the values of the first {@code count} of {@code keys}: main copies held here inside the call, the
+     * rest remotely.
+     */
+    public OpHandle set(final TableStore store, final long[] keys, final int count, final float[] values)
     {
         final int length = store.valueLength();
         int[] remote = null;
         int remoteCount = 0;
-        for (int i = 0; i < keys.length; i++)
+        for (int i = 0; i < count; i++)
         {
             if (!store.setLocal(keys[i], values, i * length))
             {
                 if (remote == null)
                 {
-                    remote = new int[keys.length - i];
+                    remote = new int[count - i];
                 }
                 remote[remoteCount++] = i;
             }
         }
-        counters.keysSet += keys.length;
-        counters.keysLocal += keys.length - remoteCount;
+        counters.keysSet += count;
+        counters.keysLocal += count - remoteCount;
         return remoteCount == 0 ? OpHandle.DONE :
             remote(store, RequestKind.SET, keys, remote, remoteCount, values, null);
     }
@@ -188,15 +196,15 @@ public final class WorkerEngine
      * ({@link HeldIntents}): every key is a main copy here or first touched here, and registering the intent (a
      * stripe lock and two lookups per key on the sync thread) would buy nothing until another member joins.
      */
-    public void intent(final TableStore store, final long[] keys, final long start, final long end)
+    public void intent(final TableStore store, final long[] keys, final int count, final long start, final long end)
     {
         if (runtime.alone())
         {
-            heldWhileAlone.hold(store, keys.clone(), start, end, policy.clock(index));
+            heldWhileAlone.hold(store, Arrays.copyOf(keys, count), start, end, policy.clock(index));
             return;
         }
         releaseHeldIntents();
-        policy.intent(index, store, keys.clone(), start, end);
+        policy.intent(index, store, Arrays.copyOf(keys, count), start, end);
         runtime.syncManager().wake();
     }
 

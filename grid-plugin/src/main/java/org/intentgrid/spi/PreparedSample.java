@@ -4,12 +4,12 @@ package org.intentgrid.spi;
 public interface PreparedSample
 {
     /**
-     * Writes the next {@code keysOut.length} sampled keys into {@code keysOut}. The scheme may read the values of
+     * Writes the next {@code count} sampled keys into {@code keysOut[0 .. count)}. The scheme may read the values of
      * keys it finds local straight into {@code valuesOut} (at {@code position * valueLength}); it lists the
      * positions whose values it did not read in {@code unserved}, and the caller pulls those.
      *
-     * @param unserved room for at least {@code keysOut.length} positions
+     * @param unserved room for at least {@code count} positions
      * @return number of positions written to {@code unserved}
      */
-    int next(long[] keysOut, float[] valuesOut, int[] unserved);
+    int next(long[] keysOut, int count, float[] valuesOut, int[] unserved);
 }

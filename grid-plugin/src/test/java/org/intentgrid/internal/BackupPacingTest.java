@@ -44,7 +44,7 @@ class BackupPacingTest
         final WorkerEngine worker = origin.newWorker();
         final TableStore store = worker.store(SPEC);
         final long[] keys = {1, 2, 3};
-        worker.set(store, keys, new float[keys.length * SPEC.valueLength()]).await();
+        worker.set(store, keys, keys.length, new float[keys.length * SPEC.valueLength()]).await();
         cluster.interceptor((message, from, to, payload) -> message.startsWith("direct backup") ?
             CompletableFuture.supplyAsync(() -> holder.serveDirect((DataRequest)payload, from),
                 CompletableFuture.delayedExecutor(HOLDER_DELAY_MILLIS, TimeUnit.MILLISECONDS)) : null);
@@ -57,7 +57,7 @@ class BackupPacingTest
         final long start = System.nanoTime();
         while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2))
         {
-            worker.push(store, keys, new float[keys.length * SPEC.valueLength()]).await();
+            worker.push(store, keys, keys.length, new float[keys.length * SPEC.valueLength()]).await();
             Thread.sleep(5);
         }
         final long flushes = origin.backupStats().flushes() - flushesBefore;

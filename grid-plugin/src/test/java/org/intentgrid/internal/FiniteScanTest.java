@@ -27,7 +27,7 @@ class FiniteScanTest
                 values[i] = random.nextBoolean() ? EDGE_FINITE[random.nextInt(EDGE_FINITE.length)] :
                     (float)random.nextGaussian() * 1e30f;
             }
-            assertEquals(-1, FiniteScan.firstNonFinite(values), "finite, length " + length);
+            assertEquals(-1, FiniteScan.firstNonFinite(values, length), "finite, length " + length);
             for (int first = 0; first < length; first++)
             {
                 final float[] bad = values.clone();
@@ -36,8 +36,20 @@ class FiniteScanTest
                 {
                     bad[first + 1 + random.nextInt(length - first - 1)] = Float.NaN;
                 }
-                assertEquals(first, FiniteScan.firstNonFinite(bad), "length " + length + ", " + bad[first]);
+                assertEquals(first, FiniteScan.firstNonFinite(bad, length), "length " + length + ", " + bad[first]);
             }
+        }
+    }
+
+    @Test
+    void looksOnlyAtTheGivenLength()
+    {
+        for (int length = 0; length <= 9; length++)
+        {
+            final float[] values = new float[10];
+            values[length] = Float.NaN;
+            assertEquals(-1, FiniteScan.firstNonFinite(values, length), "a NaN just past length " + length);
+            assertEquals(length, FiniteScan.firstNonFinite(values, length + 1), "the same NaN within length");
         }
     }
 }

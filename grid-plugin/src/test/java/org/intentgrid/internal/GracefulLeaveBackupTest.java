@@ -44,7 +44,7 @@ class GracefulLeaveBackupTest
         final TableStore store = atLeaver.store(SPEC);
         final float[] update = new float[KEYS.length * SPEC.valueLength()];
         Arrays.fill(update, 2f);
-        atLeaver.push(store, KEYS, update).await();
+        atLeaver.push(store, KEYS, KEYS.length, update).await();
         final float[] expected = new float[update.length];
         atLeaver.pull(store, KEYS, expected, null, KEYS.length).await();
         leaver.flushBackup();

@@ -117,7 +117,7 @@ class HandOverCrashTest
         worker.pull(store, new long[] {KEY}, value, null, 1).await();
         final float[] update = new float[SPEC.valueLength()];
         Arrays.fill(update, AMOUNT);
-        worker.push(store, new long[] {KEY}, update).await();
+        worker.push(store, new long[] {KEY}, 1, update).await();
         for (int e = 0; e < value.length; e++)
         {
             value[e] += AMOUNT;

@@ -43,7 +43,7 @@ class LossWindowTest
         final WorkerEngine atA = a.newWorker();
         final float[] update = new float[SPEC.valueLength()];
         Arrays.fill(update, 1f);
-        atA.push(atA.store(SPEC), new long[] {5}, update).await();
+        atA.push(atA.store(SPEC), new long[] {5}, 1, update).await();
         a.flushBackup();
         assertEquals(-1, b.backupStats().lastBackupAgeMillis(), "no recovery yet");
 

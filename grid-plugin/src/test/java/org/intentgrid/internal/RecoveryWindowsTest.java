@@ -110,7 +110,7 @@ class RecoveryWindowsTest
         final WorkerEngine atA = a.newWorker();
         final float[] update = new float[SPEC.valueLength()];
         Arrays.fill(update, AMOUNT);
-        atA.push(atA.store(SPEC), new long[] {KEY}, update).await();
+        atA.push(atA.store(SPEC), new long[] {KEY}, 1, update).await();
         for (int e = 0; e < expected.length; e++)
         {
             expected[e] += AMOUNT;
@@ -241,7 +241,7 @@ class RecoveryWindowsTest
         final float[] update = new float[SPEC.valueLength()];
         Arrays.fill(update, AMOUNT);
         final WorkerEngine worker = pusher.newWorker();
-        worker.push(worker.store(SPEC), new long[] {KEY}, update).await();
+        worker.push(worker.store(SPEC), new long[] {KEY}, 1, update).await();
         for (int e = 0; e < value.length; e++)
         {
             value[e] += AMOUNT;

@@ -78,7 +78,7 @@ class RetryAppliedOnceTest
         final WorkerEngine worker = requester.newWorker();
         final float[] update = new float[SPEC.valueLength()];
         Arrays.fill(update, amount);
-        worker.push(worker.store(SPEC), new long[] {KEY}, update).await();
+        worker.push(worker.store(SPEC), new long[] {KEY}, 1, update).await();
         assertEquals(2, deliveries.get(), "the push was delivered again after its answer was lost");
 
         final float[] after = new float[SPEC.valueLength()];

@@ -78,7 +78,7 @@ class RollbackCrashTest
         final float[] update = new float[SPEC.valueLength()];
         Arrays.fill(update, AMOUNT);
         final CompletableFuture<Void> push = CompletableFuture.runAsync(() ->
-            atB.push(atB.store(SPEC), new long[] {KEY}, update).await());
+            atB.push(atB.store(SPEC), new long[] {KEY}, 1, update).await());
         assertTrue(pushSent.await(10, TimeUnit.SECONDS), "b's push was sent");
 
         b.resetCluster(List.of(SPEC));
@@ -160,7 +160,7 @@ class RollbackCrashTest
         atA.pull(atA.store(SPEC), new long[] {KEY}, initial, null, 1).await();
         final float[] update = new float[SPEC.valueLength()];
         Arrays.fill(update, AMOUNT);
-        atA.push(atA.store(SPEC), new long[] {KEY}, update).await();
+        atA.push(atA.store(SPEC), new long[] {KEY}, 1, update).await();
         a.flushBackup();
         return initial;
     }

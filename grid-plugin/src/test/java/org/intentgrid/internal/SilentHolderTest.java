@@ -60,22 +60,22 @@ class SilentHolderTest
         final long[] remote = {remoteKey};
         final float[] ones = new float[SPEC.valueLength()];
         Arrays.fill(ones, 1f);
-        worker.push(store, own, ones).await();
-        worker.push(store, remote, ones).await();
+        worker.push(store, own, own.length, ones).await();
+        worker.push(store, remote, remote.length, ones).await();
         origin.flushBackup();
 
         // the holder goes silent: every backup message to it waits forever
         cluster.interceptor((message, from, to, payload) ->
             message.startsWith("direct backup") && to.equals(holder.self()) ? new CompletableFuture<>() : null);
-        worker.push(store, own, ones).await();
+        worker.push(store, own, own.length, ones).await();
         // a set from another member waits for a flush: it asks for one at once, on top of the periodic one
         final WorkerEngine otherWorker = other.newWorker();
-        final OpHandle set = otherWorker.set(otherWorker.store(SPEC), own, ones);
+        final OpHandle set = otherWorker.set(otherWorker.store(SPEC), own, own.length, ones);
         Thread.sleep(3 * GridConfig.BACKUP_FLUSH_DEFAULT_MS);
         assertTrue(!set.isDone(), "a set is answered only once the backup holds it");
 
         final long start = System.nanoTime();
-        final OpHandle push = worker.push(store, remote, ones);
+        final OpHandle push = worker.push(store, remote, remote.length, ones);
         assertTrue(push.await(5, TimeUnit.SECONDS), "a push to another member's key completes while this " +
             "member's backup holder is silent");
         final float[] value = new float[SPEC.valueLength()];

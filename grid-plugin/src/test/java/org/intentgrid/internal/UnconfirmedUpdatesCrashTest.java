@@ -157,7 +157,7 @@ class UnconfirmedUpdatesCrashTest
         atA.pull(atA.store(SPEC), new long[] {KEY}, value, null, 1).await();
         final float[] update = new float[SPEC.valueLength()];
         Arrays.fill(update, AMOUNT);
-        atB.push(atB.store(SPEC), new long[] {KEY}, update).await();
+        atB.push(atB.store(SPEC), new long[] {KEY}, 1, update).await();
         for (int e = 0; e < value.length; e++)
         {
             value[e] += AMOUNT;

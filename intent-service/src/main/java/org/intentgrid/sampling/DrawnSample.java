@@ -14,14 +14,14 @@ final class DrawnSample implements PreparedSample
     }
 
     @Override
-    public int next(final long[] keysOut, final float[] valuesOut, final int[] unserved)
+    public int next(final long[] keysOut, final int count, final float[] valuesOut, final int[] unserved)
     {
-        System.arraycopy(keys, next, keysOut, 0, keysOut.length);
-        next += keysOut.length;
-        for (int i = 0; i < keysOut.length; i++)
+        System.arraycopy(keys, next, keysOut, 0, count);
+        next += count;
+        for (int i = 0; i < count; i++)
         {
             unserved[i] = i;
         }
-        return keysOut.length;
+        return count;
     }
 }

@@ -52,14 +52,14 @@ final class LocalSampler implements MemberSampler
         }
 
         @Override
-        public int next(final long[] keysOut, final float[] valuesOut, final int[] unserved)
+        public int next(final long[] keysOut, final int count, final float[] valuesOut, final int[] unserved)
         {
             final KeyDistribution distribution = sampling.distribution();
             final int length = table.valueLength();
             final int maxChecks = sampling.localChecks();
             int remote = 0;
             long checks = 0;
-            for (int i = 0; i < keysOut.length; i++)
+            for (int i = 0; i < count; i++)
             {
                 long candidate = -1;
                 boolean local = false;

@@ -107,7 +107,7 @@ class OwnerDecisionTest
         touch(4);
         // a member alone ignores intents; once it has company, the owner's intent registers
         cluster.addMember(GridConfig.embedded().mode(Mode.ADAPTIVE));
-        ownerWorker.intent(store, new long[] {4}, 0, 100);
+        ownerWorker.intent(store, new long[] {4}, 1, 0, 100);
         owner.waitSync();
         assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE, ask(REQUESTER, 4, SyncBatch.REFRESH));
         assertEquals(SlotState.MAIN, store.localState(4));
@@ -118,7 +118,7 @@ class OwnerDecisionTest
     {
         touch(5);
         // alone: held, not registered; a key intended for the whole run must not go to the first member that asks
-        ownerWorker.intent(store, new long[] {5}, 0, 100);
+        ownerWorker.intent(store, new long[] {5}, 1, 0, 100);
         owner.waitSync();
         cluster.addMember(GridConfig.embedded().mode(Mode.ADAPTIVE));
         ownerWorker.advanceClock();

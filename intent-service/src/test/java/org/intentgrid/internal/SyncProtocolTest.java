@@ -114,7 +114,7 @@ class SyncProtocolTest
         final WorkerEngine worker = requester.newWorker();
         final TableStore store = worker.store(SPEC);
         final Held refresh = holdNextSync(requester.self(), b -> carries(b, SyncBatch.REFRESH));
-        worker.intent(store, new long[] {KEY}, 0, 10);
+        worker.intent(store, new long[] {KEY}, 1, 0, 10);
         await(() -> refresh.batches.get() != null, "the requester asked the owner for a refresh");
         final long roundsWhileOut = requester.stats().rounds();
         Thread.sleep(50);
@@ -127,7 +127,7 @@ class SyncProtocolTest
         assertEquals(SlotState.REPLICA, store.localState(KEY), "the refresh was applied before its round counted");
 
         await(() -> nextRefresh.batches.get() != null, "the next round asked again");
-        assertEquals(org.intentgrid.OpHandle.DONE, worker.push(store, new long[] {KEY}, new float[] {1, 1, 1, 1}),
+        assertEquals(org.intentgrid.OpHandle.DONE, worker.push(store, new long[] {KEY}, 1, new float[] {1, 1, 1, 1}),
             "the push went to the local replica");
         for (int i = 0; i < 10; i++)
         {
@@ -171,12 +171,12 @@ class SyncProtocolTest
         startRequesterAndOwner(mode);
         final WorkerEngine ownerWorker = owner.newWorker();
         final TableStore ownerStore = ownerWorker.store(SPEC);
-        ownerWorker.set(ownerStore, new long[] {KEY}, new float[] {1, 2, 3, 4}).await();
+        ownerWorker.set(ownerStore, new long[] {KEY}, 1, new float[] {1, 2, 3, 4}).await();
         ownerWorker.pull(ownerStore, new long[] {KEY}, atOwner, null, 1).await();
         final WorkerEngine worker = requester.newWorker();
         final TableStore store = worker.store(SPEC);
         held.set(holdNextSync(requester.self(), b -> carries(b, SyncBatch.REFRESH), dataSent));
-        worker.intent(store, new long[] {KEY}, 0, 10);
+        worker.intent(store, new long[] {KEY}, 1, 0, 10);
         await(() -> held.get().batches.get() != null, "the requester asked the owner for a refresh");
         assertEquals(SlotState.PLACEHOLDER, store.localState(KEY));
         return worker;
@@ -264,7 +264,7 @@ class SyncProtocolTest
         final WorkerEngine ownerWorker = owner.newWorker();
         final TableStore ownerStore = ownerWorker.store(SPEC);
         final float[] initial = {1, 2, 3, 4};
-        ownerWorker.set(ownerStore, new long[] {KEY}, initial).await();
+        ownerWorker.set(ownerStore, new long[] {KEY}, 1, initial).await();
 
         final AtomicReference<DataRequest> heldPush = new AtomicReference<>();
         final CompletableFuture<DataReply> pushAnswer = new CompletableFuture<>();
@@ -273,14 +273,15 @@ class SyncProtocolTest
             heldPush.compareAndSet(null, (DataRequest)payload) ? pushAnswer : null);
         final WorkerEngine worker = requester.newWorker();
         final TableStore store = worker.store(SPEC);
-        final org.intentgrid.OpHandle remotePush = worker.push(store, new long[] {KEY}, new float[] {10, 10, 10, 10});
+        final org.intentgrid.OpHandle remotePush =
+            worker.push(store, new long[] {KEY}, 1, new float[] {10, 10, 10, 10});
         await(() -> heldPush.get() != null, "the push went to the owner");
 
-        worker.intent(store, new long[] {KEY}, 0, 1000);
+        worker.intent(store, new long[] {KEY}, 1, 0, 1000);
         await(() -> store.localState(KEY) == SlotState.REPLICA, "the replica was set up");
         final Held quietRound = holdNextSync(requester.self(), b -> true);
         await(() -> quietRound.batches.get() != null, "a round without a delta is out");
-        assertEquals(org.intentgrid.OpHandle.DONE, worker.push(store, new long[] {KEY}, new float[] {1, 1, 1, 1}),
+        assertEquals(org.intentgrid.OpHandle.DONE, worker.push(store, new long[] {KEY}, 1, new float[] {1, 1, 1, 1}),
             "the second push went to the local replica");
         final Held deltaRound = holdNextSync(requester.self(), b -> carries(b, SyncBatch.DELTA));
         quietRound.answer.complete(owner.serveSync(0, quietRound.batches.get(), requester.self(), ++messageId));

@@ -46,8 +46,8 @@ class SyncRoundCostTest
             final long[] early = Arrays.copyOf(keys, 1000);
             final long[] late = Arrays.copyOfRange(keys, 1000, keys.length);
             final MemberStats before = member.stats();
-            worker.intent(store, early, 0, 1);
-            worker.intent(store, late, 0, 100);
+            worker.intent(store, early, early.length, 0, 1);
+            worker.intent(store, late, late.length, 0, 100);
             member.waitSync();
             assertEquals(0, member.stats().trackedKeys(), "a member alone tracks no intended key");
             assertEquals(before.keysVisited(), member.stats().keysVisited(), "its sync rounds visit no key");
@@ -61,7 +61,7 @@ class SyncRoundCostTest
             assertEquals(0, worker.heldIntents(), "the first clock with company hands the held intents over");
             assertEquals(late.length, member.stats().trackedKeys(),
                 "the intent still open registers, the one that closed while the member was alone does not");
-            worker.intent(store, early, 3, 100);
+            worker.intent(store, early, early.length, 3, 100);
             member.waitSync();
             assertEquals(keys.length, member.stats().trackedKeys(), "with a second member, intents register again");
         }
@@ -78,7 +78,7 @@ class SyncRoundCostTest
             final TableStore store = worker.store(SPEC);
             final long[] keys = allKeys();
             worker.localize(store, keys).await();
-            worker.intent(store, keys, 0, 100);
+            worker.intent(store, keys, keys.length, 0, 100);
             member.waitSync();
             assertEquals(keys.length, member.stats().trackedKeys(), "every intended key is known to the channel");
 

@@ -144,7 +144,7 @@ final class W2vApp implements TrainingApp
         private final int[] kept;
         private final Int2IntHashMap slotOf = new Int2IntHashMap(-1);
         private final double[] centreGradient = new double[dim];
-        private long[] words = new long[0];
+        /* Buffers reused across sentences, grown to the largest sentence so far: the grid calls take a key count. */
         private float[] input = new float[0];
         private float[] output = new float[0];
         private float[] inputDelta = new float[0];
@@ -247,9 +247,8 @@ final class W2vApp implements TrainingApp
             plan.sample = null;
             if (plan.pairs > 0)
             {
-                final long[] distinct = Arrays.copyOf(plan.words, plan.wordCount);
-                worker.intent(inputTable, distinct, clock, clock + 1);
-                worker.intent(outputTable, distinct, clock, clock + 1);
+                worker.intent(inputTable, plan.words, plan.wordCount, clock, clock + 1);
+                worker.intent(outputTable, plan.words, plan.wordCount, clock, clock + 1);
                 plan.sample = worker.prepareSample(outputTable, plan.pairs * negatives, clock, clock + 1);
             }
         }
@@ -265,21 +264,21 @@ final class W2vApp implements TrainingApp
             final int distinct = plan.wordCount;
             final int noiseCount = plan.pairs * negatives;
             ensureCapacity(distinct, noiseCount);
-            System.arraycopy(plan.words, 0, words, 0, distinct);
+            final long[] words = plan.words;
             slotOf.clear();
             for (int i = 0; i < distinct; i++)
             {
                 slotOf.put((int)words[i], i);
             }
-            final OpHandle inputPull = worker.pull(inputTable, words, input);
-            final OpHandle outputPull = worker.pull(outputTable, words, output);
-            worker.pullSample(plan.sample, noiseKeys, noise).await();
+            final OpHandle inputPull = worker.pull(inputTable, words, distinct, input);
+            final OpHandle outputPull = worker.pull(outputTable, words, distinct, output);
+            worker.pullSample(plan.sample, noiseKeys, noiseCount, noise).await();
             worker.finishSample(plan.sample);
             inputPull.await();
             outputPull.await();
-            Arrays.fill(inputDelta, 0);
-            Arrays.fill(outputDelta, 0);
-            Arrays.fill(noiseDelta, 0);
+            Arrays.fill(inputDelta, 0, distinct * dim, 0);
+            Arrays.fill(outputDelta, 0, distinct * dim, 0);
+            Arrays.fill(noiseDelta, 0, noiseCount * dim, 0);
             double loss = 0;
             for (int p = 0; p < plan.pairs; p++)
             {
@@ -296,9 +295,9 @@ final class W2vApp implements TrainingApp
                     inputDelta[c + j] += (float)centreGradient[j];
                 }
             }
-            worker.push(inputTable, words, inputDelta);
-            worker.push(outputTable, words, outputDelta);
-            worker.push(outputTable, noiseKeys, noiseDelta);
+            worker.push(inputTable, words, distinct, inputDelta);
+            worker.push(outputTable, words, distinct, outputDelta);
+            worker.push(outputTable, noiseKeys, noiseCount, noiseDelta);
             return loss;
         }
 
@@ -326,15 +325,14 @@ final class W2vApp implements TrainingApp
 
         private void ensureCapacity(final int distinct, final int noiseCount)
         {
-            if (words.length != distinct)
+            if (input.length < distinct * dim)
             {
-                words = new long[distinct];
                 input = new float[distinct * dim];
                 output = new float[distinct * dim];
                 inputDelta = new float[distinct * dim];
                 outputDelta = new float[distinct * dim];
             }
-            if (noiseKeys.length != noiseCount)
+            if (noiseKeys.length < noiseCount)
             {
                 noiseKeys = new long[noiseCount];
                 noise = new float[noiseCount * dim];
