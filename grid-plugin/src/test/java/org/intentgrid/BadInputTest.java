@@ -88,6 +88,25 @@ class BadInputTest
     }
 
     @Test
+    void countedCallsCheckTheCountAndOnlyTheCountedKeys()
+    {
+        try (ParameterWorker w = grid.member(0).worker())
+        {
+            final long[] keys = {0, 1, 99};
+            rejected(IllegalArgumentException.class, () -> w.push(table, keys, 4, new float[8]), "count 4",
+                "0 <= count <= 3");
+            rejected(IllegalArgumentException.class, () -> w.pull(table, keys, -1, new float[8]), "count -1");
+            rejected(IllegalArgumentException.class, () -> w.intent(table, keys, 3, 0, 1), "key 99", "index 2");
+            rejected(IllegalArgumentException.class, () -> w.set(table, keys, 2, new float[3]), "length 3",
+                "at least 2 keys x 2 floats = 4");
+            rejected(IllegalArgumentException.class, () -> w.push(table, keys, 2, new float[] {1, 1, Float.NaN, 1}),
+                "NaN", "key 1");
+            rejected(IllegalArgumentException.class, () -> w.push(table, null, 0, new float[0]),
+                "keys must not be null");
+        }
+    }
+
+    @Test
     void nonFiniteUpdatesAreRejectedByDefault()
     {
         try (ParameterWorker w = grid.member(0).worker())

@@ -58,6 +58,37 @@ class BasicAccessTest
         }
     }
 
+    /** Buffers longer than the batch: only the counted keys are read and written, local and remote alike. */
+    @Test
+    void countedCallsUseOnlyTheFirstCountKeysAndValues()
+    {
+        final Table table = grid.table(TableSpec.of("basic-counted", 60, 2));
+        final long[] keys = {3, 17, 42, 5, 9};
+        try (ParameterWorker worker = grid.member(0).worker())
+        {
+            worker.set(table, keys, 3, new float[] {1, 1, 2, 2, 3, 3, 7, 7, 7}).await();
+            worker.push(table, keys, 2, new float[] {10, 10, 20, 20, 99, 99}).await();
+            final float[] values = new float[12];
+            Arrays.fill(values, -1);
+            worker.pull(table, keys, 4, values).await();
+            assertEquals(List.of(11f, 11f, 22f, 22f, 3f, 3f, 0f, 0f, -1f, -1f, -1f, -1f), boxed(values),
+                "keys 3, 17 set and pushed, 42 set, 5 untouched; the buffer's tail is left alone");
+            final float[] untouched = new float[2];
+            worker.pull(table, new long[] {9}, untouched).await();
+            assertEquals(List.of(0f, 0f), boxed(untouched), "key 9, past the count, was not set");
+        }
+    }
+
+    private static List<Float> boxed(final float[] values)
+    {
+        final Float[] boxed = new Float[values.length];
+        for (int i = 0; i < values.length; i++)
+        {
+            boxed[i] = values[i];
+        }
+        return List.of(boxed);
+    }
+
     @Test
     void handlesOfOneTableAreEqualAndOfAnotherAreNot()
     {

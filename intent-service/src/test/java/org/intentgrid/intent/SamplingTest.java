@@ -211,13 +211,24 @@ class SamplingTest
             rejected(IllegalArgumentException.class, () -> other.pullSample(sample, new long[1], new float[LENGTH]),
                 "not a sample of this worker");
             rejected(IllegalArgumentException.class, () -> other.finishSample(sample), "not a sample of this worker");
+            rejected(IllegalArgumentException.class, () -> w.pullSample(sample, new long[8], 5, new float[8 * LENGTH]),
+                "5 keys requested", "4 left");
+            rejected(IllegalArgumentException.class, () -> w.pullSample(sample, new long[2], 3, new float[3 * LENGTH]),
+                "count 3", "0 <= count <= 2");
+            rejected(IllegalArgumentException.class, () -> w.pullSample(sample, new long[4], 2, new float[LENGTH]),
+                "length 5", "at least 2 keys x 5 floats = 10");
             assertEquals(4, sample.remaining(), "rejected pulls took nothing");
             assertEquals(before.samplesPulled(), grid.member(1).samplingStats(table).samplesPulled());
-            final long[] keys = new long[4];
-            final float[] values = new float[4 * LENGTH];
-            w.pullSample(sample, keys, values).await();
-            checkValues(keys, values);
-            assertEquals(4, java.util.Arrays.stream(keys).distinct().count());
+            final long[] keys = new long[6];
+            final float[] values = new float[6 * LENGTH];
+            java.util.Arrays.fill(keys, -1);
+            w.pullSample(sample, keys, 3, values).await();
+            w.pullSample(sample, new long[1], new float[LENGTH]).await();
+            assertEquals(0, sample.remaining(), "a counted pull takes its count, the plain one the rest");
+            assertEquals(-1, keys[3], "the keys buffer past the count is left alone");
+            final long[] counted = java.util.Arrays.copyOf(keys, 3);
+            checkValues(counted, java.util.Arrays.copyOf(values, 3 * LENGTH));
+            assertEquals(3, java.util.Arrays.stream(counted).distinct().count());
             w.finishSample(sample);
             rejected(IllegalStateException.class, () -> w.pullSample(sample, new long[0], new float[0]), "finished");
             rejected(IllegalStateException.class, () -> w.finishSample(sample), "finished");
