@@ -157,8 +157,8 @@ final class KgeApp implements TrainingApp
         private final float[] pairValues;
         private final float[][] negativeValues;
         private final float[] relationValues;
-        private final double[] entityGradients;
-        private final double[] relationGradient;
+        private final float[] entityGradients;
+        private final float[] relationGradient;
         private final float[] entityUpdate;
         private final float[] relationUpdate;
 
@@ -176,8 +176,8 @@ final class KgeApp implements TrainingApp
             this.pairValues = new float[2 * 2 * dim];
             this.negativeValues = new float[][] {new float[negRatio * 2 * dim], new float[negRatio * 2 * dim]};
             this.relationValues = new float[2 * dim];
-            this.entityGradients = new double[entityCount * dim];
-            this.relationGradient = new double[dim];
+            this.entityGradients = new float[entityCount * dim];
+            this.relationGradient = new float[dim];
             this.entityUpdate = new float[entityCount * 2 * dim];
             this.relationUpdate = new float[2 * dim];
         }

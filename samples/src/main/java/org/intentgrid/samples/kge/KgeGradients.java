@@ -5,24 +5,26 @@ import java.io.Serializable;
 /**
  * The training arithmetic of knowledge graph embeddings, shared by the batch app and the streaming step: the
  * gradient of one binary cross-entropy term with L2 regularization, and the AdaGrad update of one key. Values hold a
- * key's embedding followed by its AdaGrad sums ({@code 2 x dim} floats); gradients hold {@code dim} doubles per key.
+ * key's embedding followed by its AdaGrad sums ({@code 2 x dim} floats); gradients hold {@code dim} floats per key.
+ * All in floats, as the values are stored and as the reference computes: the loops vectorize only without
+ * float-double conversions.
  */
 final class KgeGradients implements Serializable
 {
     private static final long serialVersionUID = 1L;
-    private static final double ADAGRAD_EPSILON = 1e-10;
+    private static final float ADAGRAD_EPSILON = 1e-10f;
 
     private final KgeModel model;
     private final int dim;
-    private final double learningRate;
-    private final double regularization;
+    private final float learningRate;
+    private final float regularization;
 
     KgeGradients(final KgeModel model, final int dim, final double learningRate, final double regularization)
     {
         this.model = model;
         this.dim = dim;
-        this.learningRate = learningRate;
-        this.regularization = regularization;
+        this.learningRate = (float)learningRate;
+        this.regularization = (float)regularization;
     }
 
     /**
@@ -32,14 +34,14 @@ final class KgeGradients implements Serializable
      * @return the term's loss
      */
     double term(
-        final float[] subjects, final int s, final double[] subjectGradients, final int sg,
-        final float[] relations, final int r, final double[] relationGradients, final int rg,
-        final float[] objects, final int o, final double[] objectGradients, final int og, final double label)
+        final float[] subjects, final int s, final float[] subjectGradients, final int sg,
+        final float[] relations, final int r, final float[] relationGradients, final int rg,
+        final float[] objects, final int o, final float[] objectGradients, final int og, final double label)
     {
         final double x = model.score(subjects, s, relations, r, objects, o, dim);
         final double p = 1.0 / (1.0 + Math.exp(-x));
-        model.addGradient(p - label, subjects, s, relations, r, objects, o, subjectGradients, sg, relationGradients,
-            rg, objectGradients, og, dim);
+        model.addGradient((float)(p - label), subjects, s, relations, r, objects, o, subjectGradients, sg,
+            relationGradients, rg, objectGradients, og, dim);
         if (regularization > 0)
         {
             for (int k = 0; k < dim; k++)
@@ -55,15 +57,15 @@ final class KgeGradients implements Serializable
 
     /** AdaGrad for one key: the step {@code -lr g / sqrt(sum + g^2)} and the squared gradient, as one update. */
     void adagrad(
-        final float[] values, final int valueOffset, final double[] gradient, final int gradientOffset,
+        final float[] values, final int valueOffset, final float[] gradient, final int gradientOffset,
         final float[] update, final int updateOffset)
     {
         for (int k = 0; k < dim; k++)
         {
-            final double g = gradient[gradientOffset + k];
-            final double sum = values[valueOffset + dim + k] + g * g;
-            update[updateOffset + k] = (float)(-learningRate * g / Math.sqrt(sum + ADAGRAD_EPSILON));
-            update[updateOffset + dim + k] = (float)(g * g);
+            final float g = gradient[gradientOffset + k];
+            final float sum = values[valueOffset + dim + k] + g * g;
+            update[updateOffset + k] = -learningRate * g / (float)Math.sqrt(sum + ADAGRAD_EPSILON);
+            update[updateOffset + dim + k] = g * g;
         }
     }
 }

@@ -16,7 +16,7 @@ enum KgeModel
             final int dim)
         {
             final int half = dim / 2;
-            double sum = 0;
+            float sum = 0;
             for (int k = 0; k < half; k++)
             {
                 final float sr = s[so + k];
@@ -48,19 +48,19 @@ enum KgeModel
 
         @Override
         void addGradient(
-            final double coefficient, final float[] s, final int so, final float[] r, final int ro, final float[] o,
-            final int oo, final double[] gs, final int gso, final double[] gr, final int gro, final double[] go,
+            final float coefficient, final float[] s, final int so, final float[] r, final int ro, final float[] o,
+            final int oo, final float[] gs, final int gso, final float[] gr, final int gro, final float[] go,
             final int goo, final int dim)
         {
             final int half = dim / 2;
             for (int k = 0; k < half; k++)
             {
-                final double sr = s[so + k];
-                final double si = s[so + half + k];
-                final double rr = r[ro + k];
-                final double ri = r[ro + half + k];
-                final double or = o[oo + k];
-                final double oi = o[oo + half + k];
+                final float sr = s[so + k];
+                final float si = s[so + half + k];
+                final float rr = r[ro + k];
+                final float ri = r[ro + half + k];
+                final float or = o[oo + k];
+                final float oi = o[oo + half + k];
                 gs[gso + k] += coefficient * (rr * or + ri * oi);
                 gs[gso + half + k] += coefficient * (rr * oi - ri * or);
                 gr[gro + k] += coefficient * (sr * or + si * oi);
@@ -78,7 +78,7 @@ enum KgeModel
         double score(final float[] s, final int so, final float[] r, final int ro, final float[] o, final int oo,
             final int dim)
         {
-            double sum = 0;
+            float sum = 0;
             for (int k = 0; k < dim; k++)
             {
                 sum += s[so + k] * r[ro + k] * o[oo + k];
@@ -98,15 +98,15 @@ enum KgeModel
 
         @Override
         void addGradient(
-            final double coefficient, final float[] s, final int so, final float[] r, final int ro, final float[] o,
-            final int oo, final double[] gs, final int gso, final double[] gr, final int gro, final double[] go,
+            final float coefficient, final float[] s, final int so, final float[] r, final int ro, final float[] o,
+            final int oo, final float[] gs, final int gso, final float[] gr, final int gro, final float[] go,
             final int goo, final int dim)
         {
             for (int k = 0; k < dim; k++)
             {
-                final double sk = s[so + k];
-                final double rk = r[ro + k];
-                final double ok = o[oo + k];
+                final float sk = s[so + k];
+                final float rk = r[ro + k];
+                final float ok = o[oo + k];
                 gs[gso + k] += coefficient * rk * ok;
                 gr[gro + k] += coefficient * sk * ok;
                 go[goo + k] += coefficient * sk * rk;
@@ -135,10 +135,13 @@ enum KgeModel
         return sum;
     }
 
-    /** Adds {@code coefficient * d score / d x} to the gradient of each of s, r and o. */
+    /**
+     * Adds {@code coefficient * d score / d x} to the gradient of each of s, r and o. In floats, as the values are:
+     * C2 vectorizes these loops only without float-double conversions.
+     */
     abstract void addGradient(
-        double coefficient, float[] s, int so, float[] r, int ro, float[] o, int oo, double[] gs, int gso, double[] gr,
-        int gro, double[] go, int goo, int dim);
+        float coefficient, float[] s, int so, float[] r, int ro, float[] o, int oo, float[] gs, int gso, float[] gr,
+        int gro, float[] go, int goo, int dim);
 
     static KgeModel parse(final String text)
     {

@@ -8,7 +8,7 @@ import org.intentgrid.jet.TrainingStep;
  * corruptions (the first {@code negRatio} negatives replace the subject, the others the object), L2 regularization,
  * AdaGrad. Values hold the embedding followed by its AdaGrad sums, as in the batch app: table 0 is the entities
  * (subject, object), table 1 the relations, negative sample 0 the corrupting entities. Gradients take half of a
- * key's value offset ({@code dim} doubles per key).
+ * key's value offset ({@code dim} floats per key).
  */
 final class KgeStreamStep implements TrainingStep<StreamTriple>
 {
@@ -32,9 +32,9 @@ final class KgeStreamStep implements TrainingStep<StreamTriple>
         final float[] entities = batch.values(0);
         final float[] relations = batch.values(1);
         final float[] negatives = batch.negativeValues(0);
-        final double[] entityGradients = new double[entities.length / 2];
-        final double[] relationGradients = new double[relations.length / 2];
-        final double[] negativeGradients = new double[negatives.length / 2];
+        final float[] entityGradients = new float[entities.length / 2];
+        final float[] relationGradients = new float[relations.length / 2];
+        final float[] negativeGradients = new float[negatives.length / 2];
         double loss = 0;
         for (int i = 0; i < batch.size(); i++)
         {
@@ -60,15 +60,15 @@ final class KgeStreamStep implements TrainingStep<StreamTriple>
     }
 
     private double term(
-        final float[] subjects, final int s, final double[] subjectGradients, final float[] relations, final int r,
-        final double[] relationGradients, final float[] objects, final int o, final double[] objectGradients,
+        final float[] subjects, final int s, final float[] subjectGradients, final float[] relations, final int r,
+        final float[] relationGradients, final float[] objects, final int o, final float[] objectGradients,
         final double label)
     {
         return gradients.term(subjects, s, subjectGradients, s / 2, relations, r, relationGradients, r / 2, objects, o,
             objectGradients, o / 2, label);
     }
 
-    private void adagrad(final float[] values, final double[] keyGradients, final float[] updates)
+    private void adagrad(final float[] values, final float[] keyGradients, final float[] updates)
     {
         for (int key = 0; key < keyGradients.length / dim; key++)
         {
