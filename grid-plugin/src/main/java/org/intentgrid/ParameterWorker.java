@@ -248,8 +248,7 @@ public final class ParameterWorker implements AutoCloseable
      */
     public OpHandle push(final Table table, final long[] keys, final float[] updates)
     {
-        return engine.push(checkedWrite(table, keys, keys == null ? 0 : keys.length, true, updates, "push"), keys,
-            keys.length, updates);
+        return engine.push(checkedWrite(table, keys, all(keys), true, updates, "push"), keys, keys.length, updates);
     }
 
     /**
@@ -267,8 +266,7 @@ public final class ParameterWorker implements AutoCloseable
     /** Overwrites the values of {@code keys} with {@code values}; otherwise like {@link #push}. */
     public OpHandle set(final Table table, final long[] keys, final float[] values)
     {
-        return engine.set(checkedWrite(table, keys, keys == null ? 0 : keys.length, true, values, "set"), keys,
-            keys.length, values);
+        return engine.set(checkedWrite(table, keys, all(keys), true, values, "set"), keys, keys.length, values);
     }
 
     /**
@@ -401,7 +399,13 @@ public final class ParameterWorker implements AutoCloseable
 
     private TableStore store(final Table table, final long[] keys, final String op)
     {
-        return store(table, keys, keys == null ? 0 : keys.length, op);
+        return store(table, keys, all(keys), op);
+    }
+
+    /** @return the count of a call on all of {@code keys} (0 for null, which {@link #checkCount} then rejects) */
+    private static int all(final long[] keys)
+    {
+        return keys == null ? 0 : keys.length;
     }
 
     /** @return the table's store, after checking the first {@code count} of {@code keys} */
