@@ -192,9 +192,10 @@ public final class WorkerEngine
     }
 
     /**
-     * Hands a copy of the first {@code count} of {@code keys} to the member's policy. While this member is alone it holds the copy instead
-     * ({@link HeldIntents}): every key is a main copy here or first touched here, and registering the intent (a
-     * stripe lock and two lookups per key on the sync thread) would buy nothing until another member joins.
+     * Hands a copy of the first {@code count} of {@code keys} to the member's policy. While this member is alone it
+     * holds the copy instead ({@link HeldIntents}): every key is a main copy here or first touched here, and
+     * registering the intent (a stripe lock and two lookups per key on the sync thread) would buy nothing until
+     * another member joins.
      */
     public void intent(final TableStore store, final long[] keys, final int count, final long start, final long end)
     {
