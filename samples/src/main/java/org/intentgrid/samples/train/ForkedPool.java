@@ -14,11 +14,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BinaryOperator;
 import java.util.function.LongConsumer;
 
 /**
@@ -285,21 +287,22 @@ final class ForkedPool implements WorkerPool
     @Override
     public CpuTime cpuTime()
     {
-        CpuTime sum = CpuTime.ZERO;
-        for (final Future<CpuTime> future : executor.submitToAllMembers(new ForkedMember.CpuTask()).values())
-        {
-            sum = sum.plus(get(future));
-        }
-        return sum;
+        return sumOverMembers(new ForkedMember.CpuTask(), CpuTime.ZERO, CpuTime::plus);
     }
 
     @Override
     public Traffic traffic()
     {
-        Traffic sum = Traffic.ZERO;
-        for (final Future<Traffic> future : executor.submitToAllMembers(new ForkedMember.TrafficTask()).values())
+        return sumOverMembers(new ForkedMember.TrafficTask(), Traffic.ZERO, Traffic::plus);
+    }
+
+    /** @return {@code task}'s answers of every member, added up */
+    private <T> T sumOverMembers(final Callable<T> task, final T zero, final BinaryOperator<T> plus)
+    {
+        T sum = zero;
+        for (final Future<T> future : executor.submitToAllMembers(task).values())
         {
-            sum = sum.plus(get(future));
+            sum = plus.apply(sum, get(future));
         }
         return sum;
     }
