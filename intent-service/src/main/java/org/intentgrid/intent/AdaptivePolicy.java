@@ -5,6 +5,7 @@ import org.intentgrid.spi.IntentPolicy;
 import org.intentgrid.spi.Mode;
 import org.intentgrid.spi.WorkerClockTable;
 
+import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -84,15 +85,11 @@ final class AdaptivePolicy implements IntentPolicy
             final long timed = roundStart ? state.timer.window(clock) : state.timer.currentWindow();
             final long window = actImmediately ? Long.MAX_VALUE : timed;
             final long horizon = clock > Long.MAX_VALUE - window ? Long.MAX_VALUE : clock + window;
-            Intent arrived;
-            while ((arrived = state.queue.poll()) != null)
-            {
-                state.pending.add(arrived);
-            }
+            state.takeArrived();
             Intent due;
-            while ((due = state.pending.peek()) != null && due.start <= horizon)
+            while ((due = state.earliestPending()) != null && due.start <= horizon)
             {
-                state.pending.poll();
+                state.removeEarliest(due);
                 if (clock < due.end)
                 {
                     for (final long key : due.keys)
@@ -141,7 +138,7 @@ final class AdaptivePolicy implements IntentPolicy
                 continue;
             }
             sb.append(String.format(" | worker %d clock %d, %.1f clocks/round, %d intents waiting", w, clocks.clock(w),
-                state.timer.estimate(), state.pending.size() + state.queue.size()));
+                state.timer.estimate(), state.pendingCount() + state.queue.size()));
         }
         return sb.toString();
     }
@@ -163,11 +160,62 @@ final class AdaptivePolicy implements IntentPolicy
         }
     }
 
-    /** A worker's queue (written by the worker), its pending intents by start and its timer (sync thread only). */
+    /**
+     * A worker's queue (written by the worker), its pending intents by start and its timer (sync thread only).
+     * <p>
+     * Workers mostly intend in the order of their start clocks (kge and w2v plan a fixed number of steps ahead), so
+     * pending intents that arrive in order wait in a FIFO and only the others in a heap: with every intent in one
+     * heap of kge's ~8,000 pending ones, the comparisons of each removal took 6% of the sync thread.
+     */
     private static final class WorkerState
     {
         final ConcurrentLinkedQueue<Intent> queue = new ConcurrentLinkedQueue<>();
-        final PriorityQueue<Intent> pending = new PriorityQueue<>(Comparator.comparingLong(i -> i.start));
         final ActionTimer timer = new ActionTimer();
+        private final ArrayDeque<Intent> inOrder = new ArrayDeque<>();
+        private final PriorityQueue<Intent> outOfOrder = new PriorityQueue<>(Comparator.comparingLong(i -> i.start));
+
+        /** Moves what the worker queued since the last call to the pending intents. */
+        void takeArrived()
+        {
+            Intent arrived;
+            while ((arrived = queue.poll()) != null)
+            {
+                final Intent last = inOrder.peekLast();
+                if (last == null || arrived.start >= last.start)
+                {
+                    inOrder.addLast(arrived);
+                }
+                else
+                {
+                    outOfOrder.add(arrived);
+                }
+            }
+        }
+
+        /** @return the pending intent with the earliest start, or null */
+        Intent earliestPending()
+        {
+            final Intent fifo = inOrder.peekFirst();
+            final Intent heap = outOfOrder.peek();
+            return heap == null || fifo != null && fifo.start <= heap.start ? fifo : heap;
+        }
+
+        /** Removes {@code earliest}, as {@link #earliestPending()} returned it. */
+        void removeEarliest(final Intent earliest)
+        {
+            if (inOrder.peekFirst() == earliest)
+            {
+                inOrder.pollFirst();
+            }
+            else
+            {
+                outOfOrder.poll();
+            }
+        }
+
+        int pendingCount()
+        {
+            return inOrder.size() + outOfOrder.size();
+        }
     }
 }

@@ -27,6 +27,31 @@ class AdaptivePolicyTest
     }
 
     @Test
+    void intentsFallDueInTheOrderOfTheirStartsWhateverTheOrderTheyCameIn()
+    {
+        final AdaptivePolicy policy = new AdaptivePolicy(Mode.ADAPTIVE, false, Integer.MAX_VALUE);
+        final int worker = policy.registerWorker();
+        final long[] starts = {1000, 2000, 500, 2500, 1500, 2000, 400};
+        for (int i = 0; i < starts.length; i++)
+        {
+            policy.intent(worker, "table", new long[] {i}, starts[i], Long.MAX_VALUE);
+        }
+        assertEquals(39L, policy.actionWindow(worker), "the clocks below assume the initial window");
+        final List<Long> due = new ArrayList<>();
+        final List<Integer> handed = new ArrayList<>();
+        for (final long clock : new long[] {0, 480, 1480, 1980, 2480})
+        {
+            while (policy.clocks().clock(worker) < clock)
+            {
+                policy.clocks().advance(worker);
+            }
+            handed.add(policy.collect(new long[1], (table, key, w, end) -> due.add(key), false));
+        }
+        assertEquals(List.of(0, 2, 2, 2, 1), handed);
+        assertEquals(List.of(6L, 2L, 0L, 4L, 1L, 5L, 3L), due);
+    }
+
+    @Test
     void theOwnersRuleReplicatesWhatSeveralWantOrOneWantsBrieflyAndRelocatesTheRest()
     {
         final AdaptivePolicy adaptive = new AdaptivePolicy(Mode.ADAPTIVE, false, Integer.MAX_VALUE);
