@@ -97,16 +97,20 @@ final class LinkPrediction
                 int ties = 0;
                 for (int e = 0; e < entities; e++)
                 {
-                    if (e == truthEntity || known.contains(objectSide ? code(s, r, e) : code(e, r, o)))
+                    // only an entity scored at least as high as the truth can change the rank: only then is it
+                    // worth the look-up of whether it is a known true triple, which the filtered ranking skips (a
+                    // NaN score counts as neither higher nor equal)
+                    final double score = KgeModel.dot(query, entityVectors, e * dim, dim);
+                    if (!(score >= truth) || e == truthEntity ||
+                        known.contains(objectSide ? code(s, r, e) : code(e, r, o)))
                     {
                         continue;
                     }
-                    final double score = KgeModel.dot(query, entityVectors, e * dim, dim);
                     if (score > truth)
                     {
                         greater++;
                     }
-                    else if (score == truth)
+                    else
                     {
                         ties++;
                     }
