@@ -45,7 +45,7 @@ final class ReplicaStore
             {
                 slot = stripe.create(key, SlotState.PLACEHOLDER, 0, -1);
             }
-            long[] ends = stripe.intentEnds(key);
+            long[] ends = stripe.intentEnds(slot);
             if (ends == null)
             {
                 listener.intentStarted(table.spec().name(), key, memberName);
@@ -59,7 +59,7 @@ final class ReplicaStore
                     System.arraycopy(ends, 0, grown, 0, ends.length);
                 }
                 ends = grown;
-                stripe.intentEnds(key, ends);
+                stripe.intentEnds(slot, ends);
             }
             ends[worker] = Math.max(ends[worker], end);
             return stripe.state(slot);
@@ -89,7 +89,7 @@ final class ReplicaStore
             {
                 return SyncStep.Action.UNTRACK;
             }
-            final boolean active = table.activeIntent(stripe, key);
+            final boolean active = table.activeIntent(stripe, slot);
             if (stripe.state(slot) != SlotState.MAIN)
             {
                 return SyncStep.Action.REFRESH;
@@ -129,7 +129,8 @@ final class ReplicaStore
                 out.action = SyncStep.Action.UNTRACK;
                 return out;
             }
-            final boolean active = table.activeIntent(stripe, key);
+            out.slot = slot;
+            final boolean active = table.activeIntent(stripe, slot);
             if (state == SlotState.MAIN)
             {
                 out.action = active ? SyncStep.Action.MAIN_INTENDED : SyncStep.Action.UNTRACK;
@@ -140,7 +141,8 @@ final class ReplicaStore
                 if (active)
                 {
                     out.action = SyncStep.Action.REFRESH;
-                    out.brief = table.briefIntent(stripe, key);
+                    out.brief = table.briefIntent(stripe, slot);
+                    out.hint = stripe.hint(key);
                     out.version = -1;
                     if (stripe.arrivals(key) == null)
                     {
@@ -157,7 +159,7 @@ final class ReplicaStore
             out.version = stripe.version(slot);
             if (stripe.updated(slot))
             {
-                stripe.takeDelta(slot, stripe.syncState(key), out.deltaRoom(valueLength));
+                stripe.takeDelta(slot, stripe.syncState(slot), out.deltaRoom(valueLength));
                 stripe.updated(slot, false);
                 stripe.deltasInFlight(slot, stripe.deltasInFlight(slot) + 1);
                 out.hasDelta = true;
@@ -165,11 +167,13 @@ final class ReplicaStore
             if (active)
             {
                 out.action = SyncStep.Action.REFRESH;
-                out.brief = table.briefIntent(stripe, key);
+                out.brief = table.briefIntent(stripe, slot);
+                out.hint = stripe.hint(key);
             }
             else if (out.hasDelta || stripe.deltasInFlight(slot) > 0)
             {
                 out.action = SyncStep.Action.DROP_AFTER_DELTA;
+                out.hint = stripe.hint(key);
             }
             else
             {
@@ -289,14 +293,17 @@ final class ReplicaStore
      * that delta without a value ({@code upToDate}: it had nothing newer than {@code sentVersion}), its value at
      * {@code mergedVersion} is exactly the replica's value at {@code sentVersion} plus the delta, so the replica
      * is at {@code mergedVersion} now.
+     *
+     * @param likelySlot the key's slot at the round's step ({@link Stripe#slotOf(long, int)})
      */
-    void deltaAnswered(final long key, final long sentVersion, final long mergedVersion, final boolean upToDate)
+    void deltaAnswered(
+        final long key, final int likelySlot, final long sentVersion, final long mergedVersion, final boolean upToDate)
     {
         final Stripe stripe = table.stripe(key);
         final long stamp = stripe.lock();
         try
         {
-            final int slot = stripe.slotOf(key);
+            final int slot = stripe.slotOf(key, likelySlot);
             if (oneDeltaLess(stripe, slot) && upToDate && stripe.version(slot) == sentVersion)
             {
                 stripe.version(slot, mergedVersion);
@@ -323,17 +330,19 @@ final class ReplicaStore
      * already saw through a remote operation is ignored: skipping a refresh only delays it, applying it
      * would take the member's reads back in time (and could hide a worker's own completed write). So is a
      * refresh while a delta of the replica is still being delivered, which the refreshed value may lack.
+     *
+     * @param likelySlot the key's slot at the round's step ({@link Stripe#slotOf(long, int)})
      */
-    void refresh(final long key, final float[] main, final int offset, final long version)
+    void refresh(final long key, final int likelySlot, final float[] main, final int offset, final long version)
     {
         final Stripe stripe = table.stripe(key);
         final long stamp = stripe.lock();
         try
         {
-            final int slot = stripe.slotOf(key);
+            final int slot = stripe.slotOf(key, likelySlot);
             if (slot >= 0 && stripe.deltasInFlight(slot) == 0)
             {
-                refreshLocked(stripe, key, main, offset, version);
+                refreshLocked(stripe, slot, main, offset, version);
             }
         }
         finally
@@ -342,30 +351,29 @@ final class ReplicaStore
         }
     }
 
-    private void refreshLocked(final Stripe stripe, final long key, final float[] main, final int offset,
+    private void refreshLocked(final Stripe stripe, final int slot, final float[] main, final int offset,
         final long version)
     {
-        final int slot = stripe.slotOf(key);
-        if (slot < 0 || stripe.state(slot) == SlotState.MAIN || version < stripe.minVersion(key))
+        if (stripe.state(slot) == SlotState.MAIN || version < stripe.minVersion(slot))
         {
             return;
         }
         final SlotState state = stripe.state(slot);
         if (state == SlotState.REPLICA)
         {
-            table.rebase(stripe, slot, key, main, offset);
+            table.rebase(stripe, slot, main, offset);
         }
         else
         {
             stripe.copyIn(slot, main, offset);
             stripe.state(slot, SlotState.REPLICA);
-            listener.replicaSetUp(table.spec().name(), key, memberName);
+            listener.replicaSetUp(table.spec().name(), stripe.key(slot), memberName);
         }
-        float[] synced = stripe.syncState(key);
+        float[] synced = stripe.syncState(slot);
         if (synced == null)
         {
             synced = new float[valueLength];
-            stripe.syncState(key, synced);
+            stripe.syncState(slot, synced);
         }
         // in place: a hot replica is refreshed every round, and a new array per refresh was the sync thread's garbage
         System.arraycopy(main, offset, synced, 0, valueLength);
@@ -396,7 +404,7 @@ final class ReplicaStore
             {
                 if (stripe.state(slot) == SlotState.REPLICA && stripe.version(slot) < version)
                 {
-                    stripe.addSynced(slot, values, offset, stripe.syncState(key));
+                    stripe.addSynced(slot, values, offset, stripe.syncState(slot));
                 }
             }
             else if (kind == RequestKind.PULL && stripe.deltasInFlight(slot) > 0)
@@ -407,11 +415,11 @@ final class ReplicaStore
             }
             else if (stripe.state(slot) == SlotState.PLACEHOLDER || stripe.version(slot) < version)
             {
-                refreshLocked(stripe, key, values, offset, version);
+                refreshLocked(stripe, slot, values, offset, version);
             }
-            if (version > stripe.minVersion(key))
+            if (version > stripe.minVersion(slot))
             {
-                stripe.minVersion(key, version);
+                stripe.minVersion(slot, version);
             }
         }
         finally
@@ -420,16 +428,20 @@ final class ReplicaStore
         }
     }
 
-    /** Drops a replica whose last delta was merged, unless it was updated or intended again meanwhile. */
-    void confirmDrop(final long key, final int ownerPeer)
+    /**
+     * Drops a replica whose last delta was merged, unless it was updated or intended again meanwhile.
+     *
+     * @param likelySlot the key's slot at the round's step ({@link Stripe#slotOf(long, int)})
+     */
+    void confirmDrop(final long key, final int likelySlot, final int ownerPeer)
     {
         final Stripe stripe = table.stripe(key);
         final long stamp = stripe.lock();
         try
         {
-            final int slot = stripe.slotOf(key);
+            final int slot = stripe.slotOf(key, likelySlot);
             if (slot >= 0 && stripe.state(slot) == SlotState.REPLICA && !stripe.updated(slot) &&
-                stripe.deltasInFlight(slot) == 0 && !table.activeIntent(stripe, key))
+                stripe.deltasInFlight(slot) == 0 && !table.activeIntent(stripe, slot))
             {
                 stripe.remove(slot, ownerPeer);
                 listener.replicaDropped(table.spec().name(), key, memberName);

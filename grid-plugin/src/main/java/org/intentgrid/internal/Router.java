@@ -128,10 +128,12 @@ final class Router
     /**
      * Where sync entries for a key should go: the member a live hint names, else the home member, else (this
      * member is the home and the key was materialized elsewhere) the owner its directory names; null if unknown.
+     *
+     * @param hint this member's route hint for the key ({@link SyncStep#hint}), or {@code -1}
      */
-    UUID syncRoute(final TableStore table, final long key)
+    UUID syncRoute(final TableStore table, final long key, final int hint)
     {
-        final UUID hinted = livePeer(table.hint(key));
+        final UUID hinted = livePeer(hint);
         if (hinted != null && !hinted.equals(self))
         {
             return hinted;

@@ -10,7 +10,8 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * The slots of one lock stripe in native memory: a slot is {@link #HEADER_BYTES} of metadata (key, version,
- * relocation counter, state, pending-update flag, deltas in flight) followed by the value, in fixed-size chunks that
+ * relocation counter, state, pending-update flag, deltas in flight, the number of the key's {@link KeyNotes})
+ * followed by the value, in fixed-size chunks that
  * never move and are freed only once the stripe is unreachable (so a lock-free reader can never touch freed memory).
  * <p>
  * A base class of {@link Stripe} rather than an object it holds, so that the lock state, the chunk table and the
@@ -19,7 +20,7 @@ import java.util.concurrent.locks.StampedLock;
  */
 abstract class SlotMemory extends StampedLock
 {
-    static final int HEADER_BYTES = 32;
+    static final int HEADER_BYTES = 40;
     /** Slot numbers fit in this many bits (the stripe's index keeps hash bits above them). */
     static final int SLOT_BITS = 24;
     /** Slots one stripe can hold. */
@@ -36,6 +37,8 @@ abstract class SlotMemory extends StampedLock
     private static final int STATE_AT = 24;
     private static final int UPDATED_AT = 25;
     private static final int DELTAS_AT = 28;
+    /** The key's notes' number + 1 ({@link Stripe#notes}), 0 without notes. */
+    private static final int NOTES_AT = 32;
     /** From this length on, adding through {@link AddScratch} (vectorized) beats an off-heap loop. */
     private static final int SCRATCH_ADD_MIN_LENGTH = 32;
 
@@ -176,6 +179,17 @@ abstract class SlotMemory extends StampedLock
     void deltasInFlight(final int slot, final int count)
     {
         UNSAFE.putInt(slotAddress(slot) + DELTAS_AT, count);
+    }
+
+    /** @return the number + 1 of the key's notes in its stripe, or 0 if it has none */
+    final int notesRef(final int slot)
+    {
+        return UNSAFE.getInt(slotAddress(slot) + NOTES_AT);
+    }
+
+    final void notesRef(final int slot, final int ref)
+    {
+        UNSAFE.putInt(slotAddress(slot) + NOTES_AT, ref);
     }
 
     void copyOut(final int slot, final float[] dst, final int dstOffset)
@@ -336,7 +350,7 @@ abstract class SlotMemory extends StampedLock
             valueBytes);
     }
 
-    /** Writes the whole header of {@code slot}: no pending update, no delta in flight. */
+    /** Writes the whole header of {@code slot}: no pending update, no delta in flight, no notes. */
     final void writeHeader(final int slot, final long key, final SlotState state, final long counter,
         final long version)
     {
@@ -346,6 +360,7 @@ abstract class SlotMemory extends StampedLock
         UNSAFE.putLong(at + COUNTER_AT, counter);
         UNSAFE.putByte(at + UPDATED_AT, (byte)0);
         UNSAFE.putInt(at + DELTAS_AT, 0);
+        UNSAFE.putInt(at + NOTES_AT, 0);
         UNSAFE.putByte(at + STATE_AT, (byte)state.ordinal());
     }
 

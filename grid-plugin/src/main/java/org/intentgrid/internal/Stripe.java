@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * One lock stripe of a {@link TableStore}: the local copies of the keys that hash here — main copies,
- * replicas and placeholders — their slots (in native memory, {@link SlotMemory}), an index from key to slot, and
- * the on-heap notes that only some keys have (route hints, replica bookkeeping, local intents, arrival waiters).
+ * replicas and placeholders — their slots (in native memory, {@link SlotMemory}), an index from key to slot, the
+ * {@link KeyNotes} of the copies that sync rounds look at (found through the slot header), and the notes of keys
+ * that may have no slot here (route hints, arrival waiters).
  * <p>
  * Every method except {@link #copyOutOptimistic} must be called while holding the stripe's write lock
  * ({@link #lock()}); the class does no locking itself so that a caller can run a whole per-key step (look
@@ -36,9 +37,11 @@ final class Stripe extends SlotMemory
 
     private transient int[] index = new int[MIN_INDEX];
     private final transient Long2LongHashMap hintOfKey = new Long2LongHashMap(MISSING);
-    private final transient Long2ObjectHashMap<float[]> syncStateOfKey = new Long2ObjectHashMap<>();
-    private final transient Long2ObjectHashMap<long[]> intentEndsOfKey = new Long2ObjectHashMap<>();
-    private final transient Long2LongHashMap minVersionOfKey = new Long2LongHashMap(MISSING);
+    /** The notes in use and the free ones (see {@link #freeNotes}); a slot header holds its notes' number + 1. */
+    private transient KeyNotes[] notes = new KeyNotes[0];
+    /** Numbers of the notes in {@link #notes} that no slot uses. */
+    private transient int[] freeNotes = new int[0];
+    private int freeNoteCount;
     private final transient Long2ObjectHashMap<ArrivalWaiters> arrivalsOfKey = new Long2ObjectHashMap<>();
     private int indexed;
     private int mainCount;
@@ -167,6 +170,20 @@ final class Stripe extends SlotMemory
         }
     }
 
+    /**
+     * As {@link #slotOf(long)}, trying first the slot the key had when the caller last looked (at a sync round's
+     * step, for the round's answer): a slot freed or reused meanwhile shows it in its header, and a slot in use that
+     * holds the key is its only one.
+     */
+    int slotOf(final long key, final int likely)
+    {
+        if (likely >= 0 && likely < highWater() && key(likely) == key && state(likely) != SlotState.ABSENT)
+        {
+            return likely;
+        }
+        return slotOf(key);
+    }
+
     /** @return the slot of the main copy of {@code key} held here, or {@code -1} */
     int mainSlotOf(final long key)
     {
@@ -229,29 +246,42 @@ final class Stripe extends SlotMemory
     void promote(final int slot, final long counter, final long version)
     {
         final long key = key(slot);
+        final int notesRef = notesRef(slot);
         writeHeader(slot, key, SlotState.MAIN, counter, version);
-        syncStateOfKey.remove(key);
-        minVersionOfKey.remove(key);
+        notesRef(slot, notesRef);
+        final KeyNotes noted = notes(slot);
+        if (noted != null)
+        {
+            noted.synced = null;
+            noted.minVersion = MISSING;
+            releaseNotesIfEmpty(slot, noted);
+        }
         hintOfKey.remove(key);
         replicaCount--;
         mainCount++;
     }
 
-    /** @return the newest main-copy version this member saw for the key through remote operations, or -1 */
-    long minVersion(final long key)
+    /** @return the newest main-copy version this member saw for the copy through remote operations, or -1 */
+    long minVersion(final int slot)
     {
-        return minVersionOfKey.get(key);
+        final KeyNotes noted = notes(slot);
+        return noted == null ? MISSING : noted.minVersion;
     }
 
-    void minVersion(final long key, final long version)
+    void minVersion(final int slot, final long version)
     {
-        if (version < 0)
+        if (version >= 0)
         {
-            minVersionOfKey.remove(key);
+            notesOf(slot).minVersion = version;
         }
         else
         {
-            minVersionOfKey.put(key, version);
+            final KeyNotes noted = notes(slot);
+            if (noted != null)
+            {
+                noted.minVersion = MISSING;
+                releaseNotesIfEmpty(slot, noted);
+            }
         }
     }
 
@@ -259,8 +289,9 @@ final class Stripe extends SlotMemory
     void demote(final int slot, final int forwardedToPeer)
     {
         final long key = key(slot);
+        final int notesRef = notesRef(slot);
         writeHeader(slot, key, SlotState.PLACEHOLDER, counter(slot), -1);
-        syncStateOfKey.remove(key);
+        notesRef(slot, notesRef);
         mainCount--;
         replicaCount++;
         if (forwardedToPeer >= 0)
@@ -274,8 +305,12 @@ final class Stripe extends SlotMemory
     {
         final long key = key(slot);
         unindex(key);
-        syncStateOfKey.remove(key);
-        minVersionOfKey.remove(key);
+        final KeyNotes noted = notes(slot);
+        if (noted != null)
+        {
+            noted.clear();
+            releaseNotesIfEmpty(slot, noted);
+        }
         if (state(slot) == SlotState.MAIN)
         {
             mainCount--;
@@ -319,9 +354,9 @@ final class Stripe extends SlotMemory
         replicaCount = 0;
         freeCount = 0;
         hintOfKey.clear();
-        syncStateOfKey.clear();
-        intentEndsOfKey.clear();
-        minVersionOfKey.clear();
+        notes = new KeyNotes[0];
+        freeNotes = new int[0];
+        freeNoteCount = 0;
         arrivalsOfKey.clear();
         return detachChunks();
     }
@@ -413,32 +448,84 @@ final class Stripe extends SlotMemory
         }
     }
 
-    /** @return the value of a replica as of its last sync, or null (placeholder, or not a replica) */
-    float[] syncState(final long key)
+    /** @return the value of the replica in {@code slot} as of its last sync, or null (placeholder, main copy) */
+    float[] syncState(final int slot)
     {
-        return syncStateOfKey.get(key);
+        final KeyNotes noted = notes(slot);
+        return noted == null ? null : noted.synced;
     }
 
-    void syncState(final long key, final float[] values)
+    void syncState(final int slot, final float[] values)
     {
-        syncStateOfKey.put(key, values);
+        notesOf(slot).synced = values;
     }
 
-    /** @return end clocks of local intents per worker index for {@code key}, or null */
-    long[] intentEnds(final long key)
+    /** @return end clocks of local intents per worker index for the copy in {@code slot}, or null */
+    long[] intentEnds(final int slot)
     {
-        return intentEndsOfKey.get(key);
+        final KeyNotes noted = notes(slot);
+        return noted == null ? null : noted.intentEnds;
     }
 
-    void intentEnds(final long key, final long[] ends)
+    void intentEnds(final int slot, final long[] ends)
     {
-        if (ends == null)
+        if (ends != null)
         {
-            intentEndsOfKey.remove(key);
+            notesOf(slot).intentEnds = ends;
         }
         else
         {
-            intentEndsOfKey.put(key, ends);
+            final KeyNotes noted = notes(slot);
+            if (noted != null)
+            {
+                noted.intentEnds = null;
+                releaseNotesIfEmpty(slot, noted);
+            }
+        }
+    }
+
+    /** @return the notes of the copy in {@code slot}, or null if it has none */
+    KeyNotes notes(final int slot)
+    {
+        final int ref = notesRef(slot);
+        return ref == 0 ? null : notes[ref - 1];
+    }
+
+    /** @return the notes of the copy in {@code slot}, new ones if it had none */
+    private KeyNotes notesOf(final int slot)
+    {
+        final int ref = notesRef(slot);
+        if (ref != 0)
+        {
+            return notes[ref - 1];
+        }
+        final int number;
+        if (freeNoteCount > 0)
+        {
+            number = freeNotes[--freeNoteCount];
+        }
+        else
+        {
+            number = notes.length;
+            notes = Arrays.copyOf(notes, Math.max(8, number * 2));
+            freeNotes = Arrays.copyOf(freeNotes, notes.length);
+            for (int n = notes.length - 1; n > number; n--)
+            {
+                notes[n] = new KeyNotes();
+                freeNotes[freeNoteCount++] = n;
+            }
+            notes[number] = new KeyNotes();
+        }
+        notesRef(slot, number + 1);
+        return notes[number];
+    }
+
+    private void releaseNotesIfEmpty(final int slot, final KeyNotes noted)
+    {
+        if (noted.isEmpty())
+        {
+            freeNotes[freeNoteCount++] = notesRef(slot) - 1;
+            notesRef(slot, 0);
         }
     }
 

@@ -16,6 +16,8 @@ final class SyncBatchBuilder
     final TableStore table;
     final LongArrayList keys;
     final LongArrayList versions;
+    /** Per entry: the key's slot at the round's step, for the answer ({@link Stripe#slotOf(long, int)}). */
+    int[] slots;
     /** Per entry: where its delta starts in {@link #deltaValues}, or -1 without a delta. */
     int[] deltaOffset;
     boolean[] refresh;
@@ -46,6 +48,7 @@ final class SyncBatchBuilder
         this.keys = new LongArrayList(capacity, Long.MIN_VALUE);
         this.versions = new LongArrayList(capacity, Long.MIN_VALUE);
         this.deltaOffset = new int[capacity];
+        this.slots = new int[capacity];
         this.refresh = new boolean[capacity];
         this.brief = new boolean[capacity];
         this.dropping = new boolean[capacity];
@@ -61,15 +64,15 @@ final class SyncBatchBuilder
 
     /** @param delta the entry's delta at {@code deltaAt} ({@code length} floats), or null */
     void add(
-        final long key, final boolean wantsRefresh, final boolean briefUse, final float[] delta, final int deltaAt,
-        final long version, final boolean drop)
+        final long key, final int slot, final boolean wantsRefresh, final boolean briefUse, final float[] delta,
+        final int deltaAt, final long version, final boolean drop)
     {
-        add(key, wantsRefresh, briefUse, delta, deltaAt, version, drop, 0);
+        add(key, slot, wantsRefresh, briefUse, delta, deltaAt, version, drop, 0);
     }
 
     void add(
-        final long key, final boolean wantsRefresh, final boolean briefUse, final float[] delta, final int deltaAt,
-        final long version, final boolean drop, final int hop)
+        final long key, final int slot, final boolean wantsRefresh, final boolean briefUse, final float[] delta,
+        final int deltaAt, final long version, final boolean drop, final int hop)
     {
         keys.addLong(key);
         versions.addLong(version);
@@ -80,6 +83,7 @@ final class SyncBatchBuilder
             brief = Arrays.copyOf(brief, size * 2);
             deltaOffset = Arrays.copyOf(deltaOffset, size * 2);
             hops = Arrays.copyOf(hops, size * 2);
+            slots = Arrays.copyOf(slots, size * 2);
         }
         if (delta == null)
         {
@@ -99,6 +103,7 @@ final class SyncBatchBuilder
         refresh[size] = wantsRefresh;
         brief[size] = briefUse;
         hops[size] = hop;
+        slots[size] = slot;
         dropping[size++] = drop;
     }
 

@@ -387,7 +387,7 @@ final class SyncManager implements Agent
                         break;
                     case REFRESH:
                     case DROP_AFTER_DELTA:
-                        final UUID destination = router.syncRoute(table, key);
+                        final UUID destination = router.syncRoute(table, key, step.hint);
                         final boolean refresh = step.action == SyncStep.Action.REFRESH;
                         if (destination == null)
                         {
@@ -401,8 +401,8 @@ final class SyncManager implements Agent
                         }
                         out.computeIfAbsent(destination, d -> new IdentityHashMap<>())
                             .computeIfAbsent(table, channel::newBatch)
-                            .add(key, refresh, refresh && step.brief, step.hasDelta ? step.delta : null, 0,
-                                step.version, !refresh);
+                            .add(key, step.slot, refresh, refresh && step.brief, step.hasDelta ? step.delta : null,
+                                0, step.version, !refresh);
                         break;
                 }
             }
@@ -525,8 +525,8 @@ final class SyncManager implements Agent
                         // follow the owner's trail within this round instead of losing a round per hop
                         followUps.computeIfAbsent(hint, d -> new IdentityHashMap<>())
                             .computeIfAbsent(table, SyncBatchBuilder::new)
-                            .add(key, sent.refresh[i], sent.brief[i], delta, deltaAt, sent.versions.getLong(i),
-                                sent.dropping[i], sent.hops[i] + 1);
+                            .add(key, sent.slots[i], sent.refresh[i], sent.brief[i], delta, deltaAt,
+                                sent.versions.getLong(i), sent.dropping[i], sent.hops[i] + 1);
                         continue;
                     }
                     if (delta != null)
@@ -550,17 +550,18 @@ final class SyncManager implements Agent
                     {
                         runtime.unconfirmed().keepShared(destination, reply.backupFlush(), table, key, delta, deltaAt,
                             requestId);
-                        table.replicaStore().deltaAnswered(key, sent.versions.getLong(i), reply.versions[i],
-                            sent.refresh[i] && (status & SyncBatchReply.VALUE) == 0);
+                        table.replicaStore().deltaAnswered(key, sent.slots[i], sent.versions.getLong(i),
+                            reply.versions[i], sent.refresh[i] && (status & SyncBatchReply.VALUE) == 0);
                     }
                     if ((status & SyncBatchReply.VALUE) != 0)
                     {
-                        table.replicaStore().refresh(key, reply.values, valueIndex++ * length, reply.versions[i]);
+                        table.replicaStore().refresh(key, sent.slots[i], reply.values, valueIndex++ * length,
+                            reply.versions[i]);
                     }
                 }
                 if (sent.dropping[i])
                 {
-                    table.replicaStore().confirmDrop(key, destinationPeer);
+                    table.replicaStore().confirmDrop(key, sent.slots[i], destinationPeer);
                 }
                 placeholderAnswered(table, key, sent.versions.getLong(i));
             }

@@ -143,7 +143,7 @@ final class SyncServer
                 byte result = SyncBatchReply.SERVED;
                 if (refresh)
                 {
-                    final boolean replicate = decider.replicate(table.activeIntent(stripe, key),
+                    final boolean replicate = decider.replicate(table.activeIntent(stripe, slot),
                         interest.othersInterested(batch.spec.name(), key, callerPeer),
                         (batch.flags[i] & SyncBatch.BRIEF) != 0, stripe.counter(slot));
                     if (replicate)

@@ -22,6 +22,10 @@ final class SyncStep
     }
 
     Action action;
+    /** The key's slot in its stripe, for the answer to find it again ({@link Stripe#slotOf(long, int)}); -1 if none. */
+    int slot;
+    /** With {@link Action#REFRESH} or {@link Action#DROP_AFTER_DELTA}: the key's route hint, -1 if none. */
+    int hint;
     /** The main-copy version the replica is based on; -1 for a placeholder. */
     long version;
     /** Whether {@link #delta} holds a replica's delta for this key. */
@@ -34,6 +38,8 @@ final class SyncStep
     void clear()
     {
         action = Action.MAIN_INTENDED;
+        slot = -1;
+        hint = -1;
         version = 0;
         hasDelta = false;
         brief = false;

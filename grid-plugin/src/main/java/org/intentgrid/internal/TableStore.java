@@ -444,7 +444,7 @@ public final class TableStore
             final boolean updated = stripe.updated(existing);
             if (stripe.state(existing) == SlotState.REPLICA)
             {
-                rebase(stripe, existing, key, src, srcOffset);
+                rebase(stripe, existing, src, srcOffset);
                 // as in the reference trace, upgrading a set-up replica ends it as a replica
                 listener.replicaDropped(spec.name(), key, memberName);
             }
@@ -459,9 +459,9 @@ public final class TableStore
     }
 
     /** value = main + (value - syncState): keep the local updates not yet reflected in {@code main}. */
-    void rebase(final Stripe stripe, final int slot, final long key, final float[] main, final int offset)
+    void rebase(final Stripe stripe, final int slot, final float[] main, final int offset)
     {
-        stripe.rebaseValue(slot, main, offset, stripe.syncState(key));
+        stripe.rebaseValue(slot, main, offset, stripe.syncState(slot));
     }
 
     /**
@@ -477,13 +477,12 @@ public final class TableStore
         stripe.copyOut(slot, dst, dstOffset);
         stripe.noteLeft(key);
         listener.mainReleased(spec.name(), key, memberName);
-        if (activeIntent(stripe, key))
+        if (activeIntent(stripe, slot))
         {
             stripe.demote(slot, toPeer);
         }
         else
         {
-            stripe.intentEnds(key, null);
             stripe.remove(slot, toPeer);
         }
         return next;
@@ -493,9 +492,9 @@ public final class TableStore
      * @return true if every local intent for {@code key} ends within two action windows of its worker's clock: the
      *         key is wanted here for about as long as moving its main copy here would take ({@link SyncBatch#BRIEF})
      */
-    boolean briefIntent(final Stripe stripe, final long key)
+    boolean briefIntent(final Stripe stripe, final int slot)
     {
-        final long[] ends = stripe.intentEnds(key);
+        final long[] ends = stripe.intentEnds(slot);
         if (ends == null)
         {
             return false;
@@ -511,12 +510,12 @@ public final class TableStore
     }
 
     /**
-     * @return true if some local worker still intends {@code key} (also the owner's view for its decision);
-     *         forgets intents that expired
+     * @return true if some local worker still intends the key in {@code slot} (also the owner's view for its
+     *         decision); forgets intents that expired
      */
-    boolean activeIntent(final Stripe stripe, final long key)
+    boolean activeIntent(final Stripe stripe, final int slot)
     {
-        final long[] ends = stripe.intentEnds(key);
+        final long[] ends = stripe.intentEnds(slot);
         if (ends == null)
         {
             return false;
@@ -538,8 +537,8 @@ public final class TableStore
         }
         if (!active)
         {
-            stripe.intentEnds(key, null);
-            listener.intentEnded(spec.name(), key, memberName);
+            stripe.intentEnds(slot, null);
+            listener.intentEnded(spec.name(), stripe.key(slot), memberName);
         }
         return active;
     }

@@ -3,6 +3,7 @@ package org.intentgrid.internal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -106,11 +107,87 @@ class StripeTest
     {
         final Stripe stripe = new Stripe(LENGTH, 4);
         final long stamp = stripe.lock();
-        stripe.create(3, SlotState.PLACEHOLDER, 0, -1);
+        final int slot = stripe.create(3, SlotState.PLACEHOLDER, 0, -1);
         stripe.unlock(stamp);
         assertEquals(SlotState.ABSENT, stripe.copyOutOptimistic(3, new float[LENGTH], 0));
         assertEquals(SlotState.ABSENT, stripe.copyOutOptimistic(4, new float[LENGTH], 0));
-        assertNull(stripe.syncState(3));
+        assertNull(stripe.syncState(slot));
+    }
+
+    /**
+     * Keys come and go in random order, each noting its own sync state, intent ends and version: every slot's notes
+     * stay its own, a new key starts without notes (none left over from a removed key), promotion keeps only the
+     * intents, demotion keeps them, and a slot remembered from an earlier look is taken only while it holds the key.
+     */
+    @Test
+    void keyNotesFollowTheirSlotAndLeaveWithIt()
+    {
+        final Stripe stripe = new Stripe(4, 8);
+        final SplittableRandom random = new SplittableRandom(11);
+        final int[] slotOfKey = new int[200];
+        Arrays.fill(slotOfKey, -1);
+        final long stamp = stripe.lock();
+        try
+        {
+            for (int step = 0; step < 20_000; step++)
+            {
+                final int key = random.nextInt(slotOfKey.length);
+                final int slot = slotOfKey[key];
+                if (slot < 0)
+                {
+                    final int created = stripe.create(key, SlotState.REPLICA, 0, 0);
+                    assertNull(stripe.syncState(created), "a new copy of key " + key + " has no sync state");
+                    assertNull(stripe.intentEnds(created), "a new copy of key " + key + " has no intents");
+                    assertEquals(Stripe.MISSING, stripe.minVersion(created), "nor a version seen");
+                    stripe.syncState(created, new float[] {key, key, key, key});
+                    stripe.intentEnds(created, new long[] {key});
+                    stripe.minVersion(created, key);
+                    slotOfKey[key] = created;
+                }
+                else if (random.nextInt(4) == 0)
+                {
+                    stripe.remove(slot, -1);
+                    slotOfKey[key] = -1;
+                    assertEquals(-1, stripe.slotOf(key, slot), "a removed key's old slot is not taken for it");
+                }
+                else
+                {
+                    assertEquals(slot, stripe.slotOf(key, slot));
+                    assertEquals(slot, stripe.slotOf(key, -1));
+                    assertEquals(key, stripe.syncState(slot)[0], "sync state of key " + key);
+                    assertEquals(key, stripe.intentEnds(slot)[0], "intent ends of key " + key);
+                    assertEquals(key, stripe.minVersion(slot), "version seen of key " + key);
+                }
+            }
+            for (int key = 0; key < slotOfKey.length; key++)
+            {
+                if (slotOfKey[key] >= 0)
+                {
+                    assertEquals(slotOfKey[key], stripe.slotOf(key, -1));
+                    final int other = slotOfKey[(key + 1) % slotOfKey.length];
+                    if (other >= 0)
+                    {
+                        assertEquals(slotOfKey[key], stripe.slotOf(key, other), "another key's slot is not taken");
+                    }
+                }
+            }
+            int kept = 0;
+            while (slotOfKey[kept] < 0)
+            {
+                kept++;
+            }
+            final int slot = slotOfKey[kept];
+            stripe.promote(slot, 1, 0);
+            assertNull(stripe.syncState(slot), "a main copy has no sync state");
+            assertEquals(Stripe.MISSING, stripe.minVersion(slot));
+            assertEquals(kept, stripe.intentEnds(slot)[0], "promotion keeps the intents");
+            stripe.demote(slot, -1);
+            assertEquals(kept, stripe.intentEnds(slot)[0], "demotion keeps the intents");
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
     }
 
     @Test
