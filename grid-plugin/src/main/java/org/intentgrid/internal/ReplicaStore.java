@@ -1,7 +1,6 @@
 package org.intentgrid.internal;
 
 import org.intentgrid.OffHeapExhaustedException;
-import java.util.Arrays;
 
 /**
  * The replica side of one member's {@link TableStore}: due intents turn into placeholders, each sync round's step
@@ -45,23 +44,10 @@ final class ReplicaStore
             {
                 slot = stripe.create(key, SlotState.PLACEHOLDER, 0, -1);
             }
-            long[] ends = stripe.intentEnds(slot);
-            if (ends == null)
+            if (stripe.addIntent(slot, worker, end))
             {
                 listener.intentStarted(table.spec().name(), key, memberName);
             }
-            if (ends == null || ends.length <= worker)
-            {
-                final long[] grown = new long[Math.max(worker + 1, ends == null ? 0 : ends.length)];
-                Arrays.fill(grown, -1);
-                if (ends != null)
-                {
-                    System.arraycopy(ends, 0, grown, 0, ends.length);
-                }
-                ends = grown;
-                stripe.intentEnds(slot, ends);
-            }
-            ends[worker] = Math.max(ends[worker], end);
             return stripe.state(slot);
         }
         finally

@@ -10,8 +10,8 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * The slots of one lock stripe in native memory: a slot is {@link #HEADER_BYTES} of metadata (key, version,
- * relocation counter, state, pending-update flag, deltas in flight, the number of the key's {@link KeyNotes})
- * followed by the value, in fixed-size chunks that
+ * relocation counter, state, pending-update flag, deltas in flight, the number of the key's {@link KeyNotes}, the
+ * local intent of a single worker) followed by the value, in fixed-size chunks that
  * never move and are freed only once the stripe is unreachable (so a lock-free reader can never touch freed memory).
  * <p>
  * A base class of {@link Stripe} rather than an object it holds, so that the lock state, the chunk table and the
@@ -20,7 +20,7 @@ import java.util.concurrent.locks.StampedLock;
  */
 abstract class SlotMemory extends StampedLock
 {
-    static final int HEADER_BYTES = 40;
+    static final int HEADER_BYTES = 48;
     /** Slot numbers fit in this many bits (the stripe's index keeps hash bits above them). */
     static final int SLOT_BITS = 24;
     /** Slots one stripe can hold. */
@@ -39,6 +39,14 @@ abstract class SlotMemory extends StampedLock
     private static final int DELTAS_AT = 28;
     /** The key's notes' number + 1 ({@link Stripe#notes}), 0 without notes. */
     private static final int NOTES_AT = 32;
+    /** The one local worker that intends the key, {@link #NO_INTENT}, or {@link #SEVERAL_INTENTS}. */
+    private static final int INTENT_WORKER_AT = 36;
+    /** The end clock of that worker's intent. */
+    private static final int INTENT_END_AT = 40;
+    /** {@link #intentWorker}: no local worker intends the key. */
+    static final int NO_INTENT = -1;
+    /** {@link #intentWorker}: several local workers intend the key; their ends are in its {@link KeyNotes}. */
+    static final int SEVERAL_INTENTS = -2;
     /** From this length on, adding through {@link AddScratch} (vectorized) beats an off-heap loop. */
     private static final int SCRATCH_ADD_MIN_LENGTH = 32;
 
@@ -190,6 +198,29 @@ abstract class SlotMemory extends StampedLock
     final void notesRef(final int slot, final int ref)
     {
         UNSAFE.putInt(slotAddress(slot) + NOTES_AT, ref);
+    }
+
+    /**
+     * @return the index of the one local worker that intends the key in {@code slot}, {@link #NO_INTENT} or
+     *         {@link #SEVERAL_INTENTS}: with one worker per member (the common case) a sync step learns whether the
+     *         key is still intended from the slot header alone
+     */
+    final int intentWorker(final int slot)
+    {
+        return UNSAFE.getInt(slotAddress(slot) + INTENT_WORKER_AT);
+    }
+
+    /** @return the end clock of the intent of {@link #intentWorker} */
+    final long intentEnd(final int slot)
+    {
+        return UNSAFE.getLong(slotAddress(slot) + INTENT_END_AT);
+    }
+
+    final void intent(final int slot, final int worker, final long end)
+    {
+        final long at = slotAddress(slot);
+        UNSAFE.putInt(at + INTENT_WORKER_AT, worker);
+        UNSAFE.putLong(at + INTENT_END_AT, end);
     }
 
     void copyOut(final int slot, final float[] dst, final int dstOffset)
@@ -350,7 +381,10 @@ abstract class SlotMemory extends StampedLock
             valueBytes);
     }
 
-    /** Writes the whole header of {@code slot}: no pending update, no delta in flight, no notes. */
+    /**
+     * Writes the header of {@code slot} as far as it describes the copy: no pending update, no delta in flight. The
+     * key's notes and intents stay ({@link #clearNotes}).
+     */
     final void writeHeader(final int slot, final long key, final SlotState state, final long counter,
         final long version)
     {
@@ -360,8 +394,16 @@ abstract class SlotMemory extends StampedLock
         UNSAFE.putLong(at + COUNTER_AT, counter);
         UNSAFE.putByte(at + UPDATED_AT, (byte)0);
         UNSAFE.putInt(at + DELTAS_AT, 0);
-        UNSAFE.putInt(at + NOTES_AT, 0);
         UNSAFE.putByte(at + STATE_AT, (byte)state.ordinal());
+    }
+
+    /** Writes a new slot's notes part of the header: no notes, no intent. */
+    final void clearNotes(final int slot)
+    {
+        final long at = slotAddress(slot);
+        UNSAFE.putInt(at + NOTES_AT, 0);
+        UNSAFE.putInt(at + INTENT_WORKER_AT, NO_INTENT);
+        UNSAFE.putLong(at + INTENT_END_AT, -1);
     }
 
     /** Marks {@code slot} unused (its number goes back to the caller's free list). */

@@ -229,6 +229,7 @@ final class Stripe extends SlotMemory
     {
         final int slot = freeCount > 0 ? freeSlots[--freeCount] : nextFreshSlot(withinCap);
         writeHeader(slot, key, state, counter, version);
+        clearNotes(slot);
         insert(key, slot);
         if (state == SlotState.MAIN)
         {
@@ -246,9 +247,7 @@ final class Stripe extends SlotMemory
     void promote(final int slot, final long counter, final long version)
     {
         final long key = key(slot);
-        final int notesRef = notesRef(slot);
         writeHeader(slot, key, SlotState.MAIN, counter, version);
-        notesRef(slot, notesRef);
         final KeyNotes noted = notes(slot);
         if (noted != null)
         {
@@ -289,9 +288,7 @@ final class Stripe extends SlotMemory
     void demote(final int slot, final int forwardedToPeer)
     {
         final long key = key(slot);
-        final int notesRef = notesRef(slot);
         writeHeader(slot, key, SlotState.PLACEHOLDER, counter(slot), -1);
-        notesRef(slot, notesRef);
         mainCount--;
         replicaCount++;
         if (forwardedToPeer >= 0)
@@ -460,27 +457,62 @@ final class Stripe extends SlotMemory
         notesOf(slot).synced = values;
     }
 
-    /** @return end clocks of local intents per worker index for the copy in {@code slot}, or null */
+    /**
+     * Records that local worker {@code worker} intends the key in {@code slot} until clock {@code end} (a later end
+     * of the same worker extends it). One worker's intent lives in the slot header; a second worker's moves both
+     * into the key's notes ({@link #intentEnds}).
+     *
+     * @return true if no local worker intended the key before
+     */
+    boolean addIntent(final int slot, final int worker, final long end)
+    {
+        final int only = intentWorker(slot);
+        if (only == NO_INTENT || only == worker)
+        {
+            intent(slot, worker, only == NO_INTENT ? end : Math.max(end, intentEnd(slot)));
+            return only == NO_INTENT;
+        }
+        final KeyNotes noted = notesOf(slot);
+        long[] ends = noted.intentEnds;
+        if (ends == null || ends.length <= Math.max(worker, only))
+        {
+            final long[] grown = new long[Math.max(worker, only) + 1];
+            Arrays.fill(grown, -1);
+            if (ends != null)
+            {
+                System.arraycopy(ends, 0, grown, 0, ends.length);
+            }
+            ends = grown;
+            noted.intentEnds = ends;
+        }
+        if (only >= 0)
+        {
+            ends[only] = intentEnd(slot);
+            intent(slot, SEVERAL_INTENTS, -1);
+        }
+        ends[worker] = Math.max(ends[worker], end);
+        return false;
+    }
+
+    /**
+     * @return with {@link #intentWorker} {@link #SEVERAL_INTENTS}: the end clocks of the local intents per worker
+     *         index, -1 for none; else null
+     */
     long[] intentEnds(final int slot)
     {
         final KeyNotes noted = notes(slot);
         return noted == null ? null : noted.intentEnds;
     }
 
-    void intentEnds(final int slot, final long[] ends)
+    /** No local worker intends the key in {@code slot} any more. */
+    void clearIntents(final int slot)
     {
-        if (ends != null)
+        intent(slot, NO_INTENT, -1);
+        final KeyNotes noted = notes(slot);
+        if (noted != null && noted.intentEnds != null)
         {
-            notesOf(slot).intentEnds = ends;
-        }
-        else
-        {
-            final KeyNotes noted = notes(slot);
-            if (noted != null)
-            {
-                noted.intentEnds = null;
-                releaseNotesIfEmpty(slot, noted);
-            }
+            noted.intentEnds = null;
+            releaseNotesIfEmpty(slot, noted);
         }
     }
 

@@ -494,7 +494,12 @@ public final class TableStore
      */
     boolean briefIntent(final Stripe stripe, final int slot)
     {
-        final long[] ends = stripe.intentEnds(slot);
+        final int only = stripe.intentWorker(slot);
+        if (only >= 0)
+        {
+            return stripe.intentEnd(slot) - clocks.clock(only) <= 2 * clocks.actionWindow(only);
+        }
+        final long[] ends = only == SlotMemory.SEVERAL_INTENTS ? stripe.intentEnds(slot) : null;
         if (ends == null)
         {
             return false;
@@ -515,29 +520,37 @@ public final class TableStore
      */
     boolean activeIntent(final Stripe stripe, final int slot)
     {
-        final long[] ends = stripe.intentEnds(slot);
-        if (ends == null)
+        final int only = stripe.intentWorker(slot);
+        if (only == SlotMemory.NO_INTENT)
         {
             return false;
         }
         boolean active = false;
-        for (int w = 0; w < ends.length; w++)
+        if (only >= 0)
         {
-            if (ends[w] >= 0)
+            active = clocks.clock(only) < stripe.intentEnd(slot);
+        }
+        else
+        {
+            final long[] ends = stripe.intentEnds(slot);
+            for (int w = 0; w < ends.length; w++)
             {
-                if (clocks.clock(w) < ends[w])
+                if (ends[w] >= 0)
                 {
-                    active = true;
-                }
-                else
-                {
-                    ends[w] = -1;
+                    if (clocks.clock(w) < ends[w])
+                    {
+                        active = true;
+                    }
+                    else
+                    {
+                        ends[w] = -1;
+                    }
                 }
             }
         }
         if (!active)
         {
-            stripe.intentEnds(slot, null);
+            stripe.clearIntents(slot);
             listener.intentEnded(spec.name(), stripe.key(slot), memberName);
         }
         return active;

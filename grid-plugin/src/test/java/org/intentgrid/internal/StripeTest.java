@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,9 +117,10 @@ class StripeTest
     }
 
     /**
-     * Keys come and go in random order, each noting its own sync state, intent ends and version: every slot's notes
-     * stay its own, a new key starts without notes (none left over from a removed key), promotion keeps only the
-     * intents, demotion keeps them, and a slot remembered from an earlier look is taken only while it holds the key.
+     * Keys come and go in random order, each noting its own sync state, intents (of one worker in the slot header, of
+     * two in the notes) and version: every slot's notes stay its own, a new key starts without notes (none left over
+     * from a removed key), promotion keeps only the intents, demotion keeps them, and a slot remembered from an
+     * earlier look is taken only while it holds the key.
      */
     @Test
     void keyNotesFollowTheirSlotAndLeaveWithIt()
@@ -137,10 +140,16 @@ class StripeTest
                 {
                     final int created = stripe.create(key, SlotState.REPLICA, 0, 0);
                     assertNull(stripe.syncState(created), "a new copy of key " + key + " has no sync state");
+                    assertEquals(SlotMemory.NO_INTENT, stripe.intentWorker(created), "nor intents: key " + key);
                     assertNull(stripe.intentEnds(created), "a new copy of key " + key + " has no intents");
                     assertEquals(Stripe.MISSING, stripe.minVersion(created), "nor a version seen");
                     stripe.syncState(created, new float[] {key, key, key, key});
-                    stripe.intentEnds(created, new long[] {key});
+                    assertTrue(stripe.addIntent(created, 1, key), "the first intent for key " + key);
+                    assertFalse(stripe.addIntent(created, 1, key - 1), "a second one of the same worker");
+                    if (key % 2 == 0)
+                    {
+                        assertFalse(stripe.addIntent(created, 0, key + 1), "another worker's");
+                    }
                     stripe.minVersion(created, key);
                     slotOfKey[key] = created;
                 }
@@ -155,7 +164,7 @@ class StripeTest
                     assertEquals(slot, stripe.slotOf(key, slot));
                     assertEquals(slot, stripe.slotOf(key, -1));
                     assertEquals(key, stripe.syncState(slot)[0], "sync state of key " + key);
-                    assertEquals(key, stripe.intentEnds(slot)[0], "intent ends of key " + key);
+                    assertIntents(stripe, slot, key);
                     assertEquals(key, stripe.minVersion(slot), "version seen of key " + key);
                 }
             }
@@ -180,13 +189,32 @@ class StripeTest
             stripe.promote(slot, 1, 0);
             assertNull(stripe.syncState(slot), "a main copy has no sync state");
             assertEquals(Stripe.MISSING, stripe.minVersion(slot));
-            assertEquals(kept, stripe.intentEnds(slot)[0], "promotion keeps the intents");
+            assertIntents(stripe, slot, kept);
             stripe.demote(slot, -1);
-            assertEquals(kept, stripe.intentEnds(slot)[0], "demotion keeps the intents");
+            assertIntents(stripe, slot, kept);
+            stripe.clearIntents(slot);
+            assertEquals(SlotMemory.NO_INTENT, stripe.intentWorker(slot));
+            assertNull(stripe.intentEnds(slot));
         }
         finally
         {
             stripe.unlock(stamp);
+        }
+    }
+
+    /** Key {@code key} is intended by worker 1 until {@code key}, and if even, by worker 0 until {@code key + 1}. */
+    private static void assertIntents(final Stripe stripe, final int slot, final long key)
+    {
+        if (key % 2 == 0)
+        {
+            assertEquals(SlotMemory.SEVERAL_INTENTS, stripe.intentWorker(slot), "two workers intend key " + key);
+            assertArrayEquals(new long[] {key + 1, key}, stripe.intentEnds(slot), "intent ends of key " + key);
+        }
+        else
+        {
+            assertEquals(1, stripe.intentWorker(slot), "one worker intends key " + key);
+            assertEquals(key, stripe.intentEnd(slot), "intent end of key " + key);
+            assertNull(stripe.intentEnds(slot));
         }
     }
 
