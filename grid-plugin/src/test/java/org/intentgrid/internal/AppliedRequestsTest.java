@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 class AppliedRequestsTest
 {
@@ -25,11 +26,14 @@ class AppliedRequestsTest
 
         fill(applied, 100 + GENERATION);
         assertFalse(applied.contains(first), "two generations later it is forgotten");
-        assertTrue(applied.contains(lastOf(100)), "the previous generation is kept");
-        assertTrue(applied.contains(lastOf(100 + GENERATION)), "the current one too");
+        // the two updates of requests 1 made the generations switch two updates before each fill ended
+        assertRange(applied, 100, 100 + GENERATION - 2, false, "two generations back: forgotten");
+        assertRange(applied, 100 + GENERATION - 2, 100 + 2L * GENERATION, true, "the last two generations: kept");
 
         fill(applied, 100 + 2L * GENERATION);
-        assertFalse(applied.contains(lastOf(100)), "the table taken for the newest generation was emptied first");
+        assertRange(applied, 100 + GENERATION - 2, 100 + 2L * GENERATION - 2, false,
+            "the table taken for the newest generation was emptied first");
+        assertRange(applied, 100 + 2L * GENERATION - 2, 100 + 3L * GENERATION, true, "the last two generations");
         assertTrue(applied.contains(AppliedRequests.fingerprint(100 + 2L * GENERATION, KEY)), "the previous one");
         assertTrue(applied.contains(lastOf(100 + 2L * GENERATION)), "the newest one");
     }
@@ -40,6 +44,19 @@ class AppliedRequestsTest
         for (int i = 0; i < GENERATION; i++)
         {
             assertTrue(applied.add(AppliedRequests.fingerprint(firstRequestId + i, KEY)));
+        }
+    }
+
+    /** Checks that the update {@link #fill} added for each request from {@code from} to {@code to} is known, or not. */
+    private static void assertRange(
+        final AppliedRequests applied, final long from, final long to, final boolean known, final String what)
+    {
+        for (long request = from; request < to; request++)
+        {
+            if (applied.contains(AppliedRequests.fingerprint(request, KEY)) != known)
+            {
+                fail(what + ": the update of request " + request + (known ? " was forgotten" : " is still known"));
+            }
         }
     }
 
