@@ -314,8 +314,10 @@ final class ReplicaStore
     /**
      * Applies a refresh from the owner to a replica or placeholder. A refresh older than a version this member
      * already saw through a remote operation is ignored: skipping a refresh only delays it, applying it
-     * would take the member's reads back in time (and could hide a worker's own completed write). So is a
-     * refresh while a delta of the replica is still being delivered, which the refreshed value may lack.
+     * would take the member's reads back in time (and could hide a worker's own completed write). So is a refresh
+     * not newer than the replica (a fetch round's and a full round's answers for the same placeholder may come in
+     * either order), and a refresh while a delta of the replica is still being delivered, which the refreshed value
+     * may lack.
      *
      * @param likelySlot the key's slot at the round's step ({@link Stripe#slotOf(long, int)})
      */
@@ -347,6 +349,10 @@ final class ReplicaStore
         final SlotState state = stripe.state(slot);
         if (state == SlotState.REPLICA)
         {
+            if (version <= stripe.version(slot))
+            {
+                return;
+            }
             table.rebase(stripe, slot, main, offset);
         }
         else

@@ -10,11 +10,11 @@ import java.util.UUID;
 
 /**
  * One sync channel of a member: the keys of its hash partition of the key space that local workers intend, with
- * its own rounds, one in flight at a time. Replicas and placeholders ({@link #tracked}) are visited every full
- * round, new placeholders ({@link #fresh}) also by fetch rounds between them; intended main copies
- * ({@link #intendedMains}) have nothing to send, so only a periodic sweep visits them (to
- * forget expired intents and to notice one that moved away), and a round costs what its replicas need, not
- * what was ever intended. Touched only by the sync thread, except the counters that waiters and statistics read.
+ * its own rounds: one full round and one fetch round in flight at a time. Replicas and placeholders
+ * ({@link #tracked}) are visited every full round, new placeholders ({@link #fresh}) also by fetch rounds between
+ * them; intended main copies ({@link #intendedMains}) have nothing to send, so only a periodic sweep visits them (to
+ * forget expired intents and to notice one that moved away), and a round costs what its replicas need, not what was
+ * ever intended. Touched only by the sync thread, except the counters that waiters and statistics read.
  */
 final class SyncChannel
 {
@@ -35,9 +35,13 @@ final class SyncChannel
      */
     private final Map<TableStore, int[]> recentBatchSizes = new IdentityHashMap<>();
     Set<UUID> lastDestinations = Set.of();
+    /** Messages of the full round in flight not answered yet. */
     int inFlight;
-    /** The messages in flight are a fetch round's, which waiters of full rounds do not count. */
-    boolean fetchInFlight;
+    /**
+     * Messages of the fetch round in flight not answered yet: a fetch round may go while a full round is in flight,
+     * so that a new placeholder is asked for at once instead of after the full round's answer.
+     */
+    int fetchesInFlight;
     boolean ready;
     long lastStartNanos = Long.MIN_VALUE / 2;
     long lastSweepNanos = Long.MIN_VALUE / 2;

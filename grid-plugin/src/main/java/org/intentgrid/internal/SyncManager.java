@@ -35,9 +35,11 @@ import java.util.concurrent.locks.LockSupport;
  * spaces, intents that became due are registered too and their placeholders fetched at once by a fetch round that
  * carries nothing else. Answers are applied on this same
  * thread: refreshes set up and update replicas, relocations turn them into main copies (and the homes are
- * told); a delta that missed is delivered by a remote push that chases the main copy. One round is in flight per
- * channel; a round is
- * <em>completed</em> when all its answers are applied, and {@link #waitSync()} counts completed rounds.
+ * told); a delta that missed is delivered by a remote push that chases the main copy. One full round and one fetch
+ * round are in flight per channel at most, the fetch round also while a full round is: a placeholder made while a
+ * full round is in flight is asked for at once, not after that round's answer. A placeholder may so be asked for in
+ * both, and its answers may come in either order ({@link ReplicaStore#refresh} keeps the newer). A round is
+ * <em>completed</em> when all its answers are applied, and {@link #waitSync()} counts completed full rounds.
  * <p>
  * A replica is removed only after the owner acknowledged its last delta, so a worker's next pull (which
  * then goes to the owner) cannot overtake it. Members that have nothing to sync send nothing, except one
@@ -211,7 +213,7 @@ final class SyncManager implements Agent
         {
             channel.ready = channel.inFlight == 0 && now - channel.lastStartNanos >= minRoundIntervalNanos;
             anyReady |= channel.ready;
-            anyIdle |= channel.inFlight == 0;
+            anyIdle |= channel.inFlight == 0 || channel.fetchesInFlight == 0;
         }
         if (!anyIdle)
         {
@@ -243,7 +245,7 @@ final class SyncManager implements Agent
                     work++;
                 }
             }
-            else if (channel.inFlight == 0 && channel.hasFresh() && runRound(channel, now, true))
+            else if (channel.fetchesInFlight == 0 && channel.hasFresh() && runRound(channel, now, true))
             {
                 work++;
             }
@@ -345,9 +347,10 @@ final class SyncManager implements Agent
 
     /**
      * Runs a full round (every tracked key) or a fetch round: only the keys tracked since the last round, full or
-     * fetch, started, of which only placeholders ask for their first refresh, so that a new placeholder waits for an
-     * answer in flight but not for the rate limit. A fetch round carries no delta and drops nothing; the owner does not
-     * take its message for the requester's whole interest ({@link ClusterPort#sync}), and waiters do not count it.
+     * fetch, started, of which only placeholders ask for their first refresh, so that a new placeholder waits neither
+     * for a full round in flight nor for the rate limit. A fetch round carries no delta and drops nothing; the owner
+     * does not take its message for the requester's whole interest ({@link ClusterPort#sync}), and waiters do not
+     * count it.
      *
      * @return true if the round visited a key or sent a message: an empty round is not work for the idle strategy
      */
@@ -429,16 +432,23 @@ final class SyncManager implements Agent
             }
             return visited > 0;
         }
-        channel.inFlight = destinations.size();
-        channel.fetchInFlight = fetchOnly;
+        if (fetchOnly)
+        {
+            channel.fetchesInFlight = destinations.size();
+        }
+        else
+        {
+            channel.inFlight = destinations.size();
+        }
         for (final UUID destination : destinations)
         {
-            send(channel, destination, new ArrayList<>(out.getOrDefault(destination, Map.of()).values()));
+            send(channel, destination, new ArrayList<>(out.getOrDefault(destination, Map.of()).values()), fetchOnly);
         }
         return true;
     }
 
-    private void send(final SyncChannel channel, final UUID destination, final List<SyncBatchBuilder> builders)
+    private void send(
+        final SyncChannel channel, final UUID destination, final List<SyncBatchBuilder> builders, final boolean fetch)
     {
         final SyncBatch[] batches = new SyncBatch[builders.size()];
         for (int b = 0; b < batches.length; b++)
@@ -449,9 +459,9 @@ final class SyncManager implements Agent
         }
         messagesSent.incrementAndGet();
         final long requestId = runtime.nextRequestId();
-        final int channelId = channel.fetchInFlight ? -1 - channel.index : channel.index;
+        final int channelId = fetch ? -1 - channel.index : channel.index;
         router.port().sync(destination, channelId, batches, requestId).whenComplete((replies, error) ->
-            deliver(() -> onAnswer(channel, destination, builders, replies, error, requestId)));
+            deliver(() -> onAnswer(channel, destination, builders, replies, error, requestId, fetch)));
     }
 
     /** Materializes keys that nobody holds yet (through an ordinary pull) so that their route becomes known. */
@@ -470,7 +480,7 @@ final class SyncManager implements Agent
 
     private void onAnswer(
         final SyncChannel channel, final UUID destination, final List<SyncBatchBuilder> builders,
-        final SyncBatchReply[] replies, final Throwable error, final long requestId)
+        final SyncBatchReply[] replies, final Throwable error, final long requestId, final boolean fetch)
     {
         Map<UUID, Map<TableStore, SyncBatchBuilder>> followUps = Map.of();
         try
@@ -480,12 +490,19 @@ final class SyncManager implements Agent
         finally
         {
             // even if applying failed (the agent reports it): a channel whose round never completes stops syncing
-            channel.inFlight += followUps.size();
-            followUps.forEach((member, byTable) -> send(channel, member, new ArrayList<>(byTable.values())));
-            if (--channel.inFlight == 0 && !channel.fetchInFlight)
+            if (fetch)
             {
-                channel.roundsCompleted++;
+                channel.fetchesInFlight += followUps.size() - 1;
             }
+            else
+            {
+                channel.inFlight += followUps.size() - 1;
+                if (channel.inFlight == 0)
+                {
+                    channel.roundsCompleted++;
+                }
+            }
+            followUps.forEach((member, byTable) -> send(channel, member, new ArrayList<>(byTable.values()), fetch));
         }
     }
 
