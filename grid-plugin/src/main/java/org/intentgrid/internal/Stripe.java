@@ -267,21 +267,10 @@ final class Stripe extends SlotMemory
         return noted == null ? MISSING : noted.minVersion;
     }
 
+    /** The copy in {@code slot} was seen at main-copy {@code version} (not negative) through a remote operation. */
     void minVersion(final int slot, final long version)
     {
-        if (version >= 0)
-        {
-            notesOf(slot).minVersion = version;
-        }
-        else
-        {
-            final KeyNotes noted = notes(slot);
-            if (noted != null)
-            {
-                noted.minVersion = MISSING;
-                releaseNotesIfEmpty(slot, noted);
-            }
-        }
+        notesOf(slot).minVersion = version;
     }
 
     /** Turns the main copy into a placeholder: it was relocated away while local workers still intend it. */
@@ -517,7 +506,7 @@ final class Stripe extends SlotMemory
     }
 
     /** @return the notes of the copy in {@code slot}, or null if it has none */
-    KeyNotes notes(final int slot)
+    private KeyNotes notes(final int slot)
     {
         final int ref = notesRef(slot);
         return ref == 0 ? null : notes[ref - 1];
