@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * a key. Each partition is guarded by its own monitor so that other threads may read it.
  * <p>
  * Most keys never move: they stay where their home materialized them, at relocation counter 0. Those are kept as
- * bare keys in a primitive set per materializing member (about 14 bytes of heap per key); only keys that moved
- * get an entry object with owner and counter.
+ * bare keys in a primitive set per materializing member (32-bit ints, 4-9 bytes of heap per key,
+ * {@link ShardedLongSet}); only keys that moved get an entry object with owner and counter.
  */
 final class Directory
 {
