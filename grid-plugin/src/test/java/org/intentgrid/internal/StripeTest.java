@@ -250,4 +250,54 @@ class StripeTest
         }
         assertEquals(SlotState.ABSENT, stripe.copyOutOptimistic(5_100, read, 0));
     }
+
+    /** A replica's delta and rebase give, to the bit, value - synced and main + (value - synced), at any length. */
+    @Test
+    void deltaAndRebaseAreExactAtEveryValueLength()
+    {
+        final SplittableRandom random = new SplittableRandom(11);
+        for (final int length : new int[] {1, 16, 63, 64, 200, 257})
+        {
+            final Stripe stripe = new Stripe(length, 4);
+            for (long key = 0; key < 9; key++)
+            {
+                final float[] value = randomFloats(random, length);
+                final float[] synced = randomFloats(random, length);
+                final int slot = stripe.create(key, SlotState.REPLICA, 0, 0);
+                stripe.copyIn(slot, value, 0);
+                stripe.syncState(slot, synced.clone());
+
+                final float[] delta = new float[length + 3];
+                stripe.takeDelta(slot, stripe.syncState(slot), delta);
+                for (int i = 0; i < length; i++)
+                {
+                    assertEquals(Float.floatToIntBits(value[i] - synced[i]), Float.floatToIntBits(delta[i]),
+                        "delta of element " + i + " at length " + length);
+                }
+                assertArrayEquals(value, stripe.syncState(slot), "synced after the delta, length " + length);
+
+                final float[] updated = randomFloats(random, length);
+                stripe.copyIn(slot, updated, 0);
+                final float[] main = randomFloats(random, length + 5);
+                stripe.rebaseValue(slot, main, 5, stripe.syncState(slot));
+                final float[] rebased = new float[length];
+                stripe.copyOut(slot, rebased, 0);
+                for (int i = 0; i < length; i++)
+                {
+                    assertEquals(Float.floatToIntBits(main[5 + i] + (updated[i] - value[i])),
+                        Float.floatToIntBits(rebased[i]), "rebased element " + i + " at length " + length);
+                }
+            }
+        }
+    }
+
+    private static float[] randomFloats(final SplittableRandom random, final int length)
+    {
+        final float[] values = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = (float)(random.nextGaussian() * 0.1);
+        }
+        return values;
+    }
 }
