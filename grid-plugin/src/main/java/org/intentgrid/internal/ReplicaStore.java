@@ -28,12 +28,15 @@ final class ReplicaStore
     /**
      * Records a due intent: creates a placeholder if the key has no local copy.
      *
-     * @return the key's slot state afterwards: {@link SlotState#MAIN} if the intent is for a main copy held here
-     *         (nothing to fetch), else a replica or placeholder that sync rounds must keep up
+     * @return {@link SyncStep.Action#LEAVE} if a local worker intended the key already: sync rounds or the
+     *         intended-main sweep still track it, since they stop tracking a key only once its slot is gone or its
+     *         intents expired and were cleared; else {@link SyncStep.Action#MAIN_INTENDED} for a main copy held
+     *         here (nothing to fetch), or {@link SyncStep.Action#REFRESH} for a replica or placeholder that sync
+     *         rounds must now keep up
      * @throws OffHeapExhaustedException if a placeholder was needed and the member has no room for it (the intent
      *                                   is not recorded; the key stays remote)
      */
-    SlotState registerIntent(final long key, final int worker, final long end)
+    SyncStep.Action registerIntent(final long key, final int worker, final long end)
     {
         final Stripe stripe = table.stripe(key);
         final long stamp = stripe.lock();
@@ -44,11 +47,16 @@ final class ReplicaStore
             {
                 slot = stripe.create(key, SlotState.PLACEHOLDER, 0, -1);
             }
+            final boolean intendedBefore = stripe.intentWorker(slot) != SlotMemory.NO_INTENT;
             if (stripe.addIntent(slot, worker, end))
             {
                 listener.intentStarted(table.spec().name(), key, memberName);
             }
-            return stripe.state(slot);
+            if (intendedBefore)
+            {
+                return SyncStep.Action.LEAVE;
+            }
+            return stripe.state(slot) == SlotState.MAIN ? SyncStep.Action.MAIN_INTENDED : SyncStep.Action.REFRESH;
         }
         finally
         {

@@ -274,10 +274,10 @@ final class SyncManager implements Agent
         {
             return;
         }
-        final SlotState state;
+        final SyncStep.Action action;
         try
         {
-            state = store.replicaStore().registerIntent(key, worker, end);
+            action = store.replicaStore().registerIntent(key, worker, end);
         }
         catch (final OffHeapExhaustedException e)
         {
@@ -288,11 +288,11 @@ final class SyncManager implements Agent
             }
             return;
         }
-        if (state == SlotState.MAIN)
+        if (action == SyncStep.Action.MAIN_INTENDED)
         {
             channelOf(key).intendMain(store, key);
         }
-        else
+        else if (action == SyncStep.Action.REFRESH)
         {
             channelOf(key).track(store, key);
         }

@@ -35,7 +35,7 @@ class ReplicaRefreshOrderTest
     void anOlderRefreshThatArrivesLateIsIgnored()
     {
         final ReplicaStore replicas = table.replicaStore();
-        assertEquals(SlotState.PLACEHOLDER, replicas.registerIntent(KEY, 0, 10));
+        assertEquals(SyncStep.Action.REFRESH, replicas.registerIntent(KEY, 0, 10));
 
         replicas.refresh(KEY, -1, value(2), 0, 2);
         assertValue(2, "the first answer sets the placeholder up");

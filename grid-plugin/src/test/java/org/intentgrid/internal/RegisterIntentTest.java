@@ -1,0 +1,78 @@
+package org.intentgrid.internal;
+
+import org.intentgrid.TableSpec;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A due intent asks the sync thread to start tracking its key only if no local worker intended the key before: a
+ * key keeps an intent in its slot exactly as long as sync rounds (or the intended-main sweep) track it, so a key
+ * named again while intended is tracked already, and one whose intents expired and were cleared must be tracked
+ * anew.
+ */
+class RegisterIntentTest
+{
+    private static final long KEY = 7;
+    private static final long MAIN_KEY = 8;
+
+    private long clock;
+    private final TableStore table = new TableStore(TableSpec.of("t", 100, 4), 4, "m", StoreListener.NONE,
+        new WorkerClocks()
+        {
+            @Override
+            public long clock(final int worker)
+            {
+                return clock;
+            }
+
+            @Override
+            public long actionWindow(final int worker)
+            {
+                return 0;
+            }
+        }, OffHeapMemory.unlimited().account("t"));
+    private final SyncStep step = new SyncStep();
+
+    @Test
+    void aKeyIsTrackedAnewOnlyOnceItsIntentsWereCleared()
+    {
+        final ReplicaStore replicas = table.replicaStore();
+        assertEquals(SyncStep.Action.REFRESH, replicas.registerIntent(KEY, 0, 10), "a new placeholder");
+        assertEquals(SyncStep.Action.LEAVE, replicas.registerIntent(KEY, 0, 12), "the same worker again, later end");
+        assertEquals(SyncStep.Action.LEAVE, replicas.registerIntent(KEY, 1, 11), "another worker");
+
+        clock = 11;
+        assertEquals(SyncStep.Action.REFRESH, replicas.syncStep(KEY, false, step).action,
+            "worker 0's intent (end 12) keeps the placeholder in the rounds");
+        assertEquals(SyncStep.Action.LEAVE, replicas.registerIntent(KEY, 1, 13), "intended still");
+
+        clock = 13;
+        assertEquals(SyncStep.Action.UNTRACK, replicas.syncStep(KEY, false, step).action,
+            "every intent expired: the placeholder goes, and the rounds stop tracking it");
+        assertEquals(SyncStep.Action.REFRESH, replicas.registerIntent(KEY, 0, 20), "so a new intent tracks it again");
+    }
+
+    @Test
+    void anIntendedMainCopyIsHandedToTheSweepOnce()
+    {
+        final Stripe stripe = table.stripe(MAIN_KEY);
+        final long stamp = stripe.lock();
+        try
+        {
+            table.materialize(stripe, MAIN_KEY, 0);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+        final ReplicaStore replicas = table.replicaStore();
+        assertEquals(SyncStep.Action.MAIN_INTENDED, replicas.registerIntent(MAIN_KEY, 0, 5));
+        assertEquals(SyncStep.Action.LEAVE, replicas.registerIntent(MAIN_KEY, 0, 6));
+        assertEquals(SyncStep.Action.MAIN_INTENDED, replicas.checkIntendedMain(MAIN_KEY));
+
+        clock = 6;
+        assertEquals(SyncStep.Action.UNTRACK, replicas.checkIntendedMain(MAIN_KEY), "its intent expired");
+        assertEquals(SyncStep.Action.MAIN_INTENDED, replicas.registerIntent(MAIN_KEY, 0, 9), "and is tracked anew");
+    }
+}
