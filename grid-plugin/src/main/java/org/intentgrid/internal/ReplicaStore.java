@@ -368,15 +368,14 @@ final class ReplicaStore
             stripe.copyIn(slot, main, offset);
             stripe.state(slot, SlotState.REPLICA);
             listener.replicaSetUp(table.spec().name(), stripe.key(slot), memberName);
+            float[] synced = stripe.syncState(slot);
+            if (synced == null)
+            {
+                synced = new float[valueLength];
+                stripe.syncState(slot, synced);
+            }
+            System.arraycopy(main, offset, synced, 0, valueLength);
         }
-        float[] synced = stripe.syncState(slot);
-        if (synced == null)
-        {
-            synced = new float[valueLength];
-            stripe.syncState(slot, synced);
-        }
-        // in place: a hot replica is refreshed every round, and a new array per refresh was the sync thread's garbage
-        System.arraycopy(main, offset, synced, 0, valueLength);
         stripe.version(slot, version);
     }
 

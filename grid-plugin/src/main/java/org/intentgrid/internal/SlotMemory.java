@@ -49,8 +49,12 @@ abstract class SlotMemory extends StampedLock
     static final int SEVERAL_INTENTS = -2;
     /** From this length on, adding through {@link AddScratch} (vectorized) beats an off-heap loop. */
     private static final int SCRATCH_ADD_MIN_LENGTH = 32;
+    /** From this length on, rebasing through {@link #scratch()} beats the off-heap loop. */
+    private static final int SYNC_SCRATCH_MIN_LENGTH = 64;
 
     private transient long[] chunkAddress = new long[0];
+    /** Made on first use by {@link #scratch()}: only stripes that hold replicas need one. */
+    private transient float[] scratch;
     private final int valueBytes;
     private final int slotBytes;
     private final int chunkShift;
@@ -291,21 +295,41 @@ abstract class SlotMemory extends StampedLock
     /*
      * The three whole-value loops below run per replica per sync round; each computes the value's address once
      * (an element-wise getFloat/putFloat looks up the slot's chunk per float, a tenth of the sync thread's time).
+     * From SYNC_SCRATCH_MIN_LENGTH floats on, rebaseValue copies the value into the stripe's scratch array and
+     * computes there, in same-index loops over arrays that C2 vectorizes (see AddScratch); the delta's loop did not
+     * get faster that way (it waits on memory, not on arithmetic).
      */
 
     /**
      * Rebases a replica on a newer main copy: value = {@code main[offset ..]} + (value - {@code synced}), keeping
-     * the local updates not yet reflected in {@code main}.
+     * the local updates not yet reflected in {@code main}; then {@code synced} = {@code main[offset ..]}.
      */
     final void rebaseValue(final int slot, final float[] main, final int offset, final float[] synced)
     {
         final long at = address(slot);
         final int length = valueBytes >> 2;
+        if (length < SYNC_SCRATCH_MIN_LENGTH)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                final long addr = at + ((long)i << 2);
+                UNSAFE.putFloat(addr, main[offset + i] + (UNSAFE.getFloat(addr) - synced[i]));
+            }
+            System.arraycopy(main, offset, synced, 0, length);
+            return;
+        }
+        final float[] local = scratch();
+        UNSAFE.copyMemory(null, at, local, FLOAT_BASE, valueBytes);
         for (int i = 0; i < length; i++)
         {
-            final long addr = at + ((long)i << 2);
-            UNSAFE.putFloat(addr, main[offset + i] + (UNSAFE.getFloat(addr) - synced[i]));
+            local[i] -= synced[i];
         }
+        System.arraycopy(main, offset, synced, 0, length);
+        for (int i = 0; i < length; i++)
+        {
+            local[i] += synced[i];
+        }
+        UNSAFE.copyMemory(local, FLOAT_BASE, null, at, valueBytes);
     }
 
     /** Writes value - {@code synced} (the updates since the last sync) into {@code delta}, then value into synced. */
@@ -319,6 +343,16 @@ abstract class SlotMemory extends StampedLock
             delta[i] = value - synced[i];
             synced[i] = value;
         }
+    }
+
+    /** @return a value-sized array for the caller's arithmetic, owned by whoever holds the stripe's lock */
+    private float[] scratch()
+    {
+        if (scratch == null)
+        {
+            scratch = new float[valueBytes >> 2];
+        }
+        return scratch;
     }
 
     /** Adds {@code update[offset ..]} to the value and to {@code synced}: an update the main copy already has. */

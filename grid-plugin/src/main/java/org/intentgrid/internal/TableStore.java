@@ -458,7 +458,10 @@ public final class TableStore
         listener.mainAcquired(spec.name(), key, memberName);
     }
 
-    /** value = main + (value - syncState): keep the local updates not yet reflected in {@code main}. */
+    /**
+     * value = main + (value - syncState), keeping the local updates not yet reflected in {@code main}; then
+     * syncState = main.
+     */
     void rebase(final Stripe stripe, final int slot, final float[] main, final int offset)
     {
         stripe.rebaseValue(slot, main, offset, stripe.syncState(slot));

@@ -251,7 +251,11 @@ class StripeTest
         assertEquals(SlotState.ABSENT, stripe.copyOutOptimistic(5_100, read, 0));
     }
 
-    /** A replica's delta and rebase give, to the bit, value - synced and main + (value - synced), at any length. */
+    /**
+     * A replica's delta and rebase give, to the bit, value - synced and main + (value - synced), for short values
+     * (off-heap loops) and long ones (through the stripe's scratch array), slot after slot of one stripe; the rebase
+     * leaves synced = main.
+     */
     @Test
     void deltaAndRebaseAreExactAtEveryValueLength()
     {
@@ -287,6 +291,8 @@ class StripeTest
                     assertEquals(Float.floatToIntBits(main[5 + i] + (updated[i] - value[i])),
                         Float.floatToIntBits(rebased[i]), "rebased element " + i + " at length " + length);
                 }
+                assertArrayEquals(Arrays.copyOfRange(main, 5, 5 + length), stripe.syncState(slot),
+                    "synced after the rebase, length " + length);
             }
         }
     }
