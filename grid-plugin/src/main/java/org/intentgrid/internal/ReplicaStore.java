@@ -28,11 +28,12 @@ final class ReplicaStore
     /**
      * Records a due intent: creates a placeholder if the key has no local copy.
      *
-     * @return {@link SyncStep.Action#LEAVE} if a local worker intended the key already: sync rounds or the
-     *         intended-main sweep still track it, since they stop tracking a key only once its slot is gone or its
-     *         intents expired and were cleared; else {@link SyncStep.Action#MAIN_INTENDED} for a main copy held
-     *         here (nothing to fetch), or {@link SyncStep.Action#REFRESH} for a replica or placeholder that sync
-     *         rounds must now keep up
+     * @return {@link SyncStep.Action#LEAVE} for a main copy held here that a local worker intended already: sync
+     *         rounds or the intended-main sweep still track it, since they stop tracking a key only once its slot is
+     *         gone or its intents expired and were cleared; {@link SyncStep.Action#MAIN_INTENDED} for a main copy
+     *         intended anew (nothing to fetch); else {@link SyncStep.Action#REFRESH}: a replica or placeholder that
+     *         sync rounds must keep up (also when intended already: a main copy handed away while intended leaves
+     *         a placeholder that only the sweep, every 250 ms, would hand to the rounds)
      * @throws OffHeapExhaustedException if a placeholder was needed and the member has no room for it (the intent
      *                                   is not recorded; the key stays remote)
      */
@@ -52,11 +53,11 @@ final class ReplicaStore
             {
                 listener.intentStarted(table.spec().name(), key, memberName);
             }
-            if (intendedBefore)
+            if (stripe.state(slot) != SlotState.MAIN)
             {
-                return SyncStep.Action.LEAVE;
+                return SyncStep.Action.REFRESH;
             }
-            return stripe.state(slot) == SlotState.MAIN ? SyncStep.Action.MAIN_INTENDED : SyncStep.Action.REFRESH;
+            return intendedBefore ? SyncStep.Action.LEAVE : SyncStep.Action.MAIN_INTENDED;
         }
         finally
         {
