@@ -51,16 +51,7 @@ class RegisterIntentTest
     @Test
     void anIntendedMainCopyIsHandedToTheSweepOnce()
     {
-        final Stripe stripe = table.stripe(MAIN_KEY);
-        final long stamp = stripe.lock();
-        try
-        {
-            table.materialize(stripe, MAIN_KEY, 0);
-        }
-        finally
-        {
-            stripe.unlock(stamp);
-        }
+        underLock(() -> table.materialize(table.stripe(MAIN_KEY), MAIN_KEY, 0));
         final ReplicaStore replicas = table.replicaStore();
         assertEquals(SyncStep.Action.MAIN_INTENDED, replicas.registerIntent(MAIN_KEY, 0, 5));
         assertEquals(SyncStep.Action.LEAVE, replicas.registerIntent(MAIN_KEY, 0, 6));
@@ -75,27 +66,26 @@ class RegisterIntentTest
     void aMainCopyHandedAwayWhileIntendedGoesBackToTheRounds()
     {
         final Stripe stripe = table.stripe(MAIN_KEY);
-        long stamp = stripe.lock();
-        try
-        {
-            table.materialize(stripe, MAIN_KEY, 0);
-        }
-        finally
-        {
-            stripe.unlock(stamp);
-        }
+        underLock(() -> table.materialize(stripe, MAIN_KEY, 0));
         final ReplicaStore replicas = table.replicaStore();
         assertEquals(SyncStep.Action.MAIN_INTENDED, replicas.registerIntent(MAIN_KEY, 0, 5));
-        stamp = stripe.lock();
+        underLock(() -> table.take(stripe, stripe.slotOf(MAIN_KEY), new float[4], 0, 1));
+        assertEquals(SyncStep.Action.REFRESH, replicas.registerIntent(MAIN_KEY, 0, 6),
+            "the placeholder it left is fetched by the next round, not after the sweep");
+    }
+
+    /** Runs {@code action} holding the lock of {@link #MAIN_KEY}'s stripe, as the store's callers do. */
+    private void underLock(final Runnable action)
+    {
+        final Stripe stripe = table.stripe(MAIN_KEY);
+        final long stamp = stripe.lock();
         try
         {
-            table.take(stripe, stripe.slotOf(MAIN_KEY), new float[4], 0, 1);
+            action.run();
         }
         finally
         {
             stripe.unlock(stamp);
         }
-        assertEquals(SyncStep.Action.REFRESH, replicas.registerIntent(MAIN_KEY, 0, 6),
-            "the placeholder it left is fetched by the next round, not after the sweep");
     }
 }
