@@ -27,7 +27,6 @@ final class ShardedLongSet
     private Segment first;
     /** The segments of keys at or above 2^32 (or negative), by their high 32 bits. */
     private final Int2ObjectHashMap<Segment> segments = new Int2ObjectHashMap<>();
-    private int size;
 
     boolean contains(final long key)
     {
@@ -38,48 +37,43 @@ final class ShardedLongSet
     /** @return true if {@code key} was not in the set */
     boolean add(final long key)
     {
+        final int high = highBitsOf(key);
         Segment segment = segmentOf(key);
         if (segment == null)
         {
             segment = new Segment();
-            if (highBitsOf(key) == 0)
+            if (high == 0)
             {
                 first = segment;
             }
             else
             {
-                segments.put(highBitsOf(key), segment);
+                segments.put(high, segment);
             }
         }
-        if (!segment.add((int)key))
-        {
-            return false;
-        }
-        size++;
-        return true;
+        return segment.add((int)key);
     }
 
     /** @return true if {@code key} was in the set */
     boolean remove(final long key)
     {
         final Segment segment = segmentOf(key);
-        if (segment == null || !segment.remove((int)key))
-        {
-            return false;
-        }
-        size--;
-        return true;
+        return segment != null && segment.remove((int)key);
     }
 
     void clear()
     {
         first = null;
         segments.clear();
-        size = 0;
     }
 
     int size()
     {
+        int size = first == null ? 0 : first.size;
+        for (final Segment segment : segments.values())
+        {
+            size += segment.size;
+        }
         return size;
     }
 
