@@ -79,6 +79,13 @@ public final class GridConfig
     public static final String MAX_ROUNDS_PER_SECOND_PROP_NAME = "intentgrid.max-rounds-per-second";
     /** Default of {@link #MAX_ROUNDS_PER_SECOND_PROP_NAME}. */
     public static final int MAX_ROUNDS_PER_SECOND_DEFAULT = 1000;
+    /**
+     * The most replicas a member syncs in its hot lane, 0 to 65536 (0: none): replicas pushed to so often that a
+     * full sync round leaves many of their updates unseen elsewhere are synced by small rounds of their own.
+     */
+    public static final String HOT_LANE_KEYS_PROP_NAME = "intentgrid.hot-lane-keys";
+    /** Default of {@link #HOT_LANE_KEYS_PROP_NAME}. */
+    public static final int HOT_LANE_KEYS_DEFAULT = 256;
     /** Directory for each member's per-key event trace {@code trace.<member>.tsv}; no trace when absent. */
     public static final String TRACE_DIR_PROP_NAME = "intentgrid.trace-dir";
     /**
@@ -92,6 +99,7 @@ public final class GridConfig
     private static final int MAX_MEMBERS = 64;
     private static final int MAX_CHANNELS = 64;
     private static final int MAX_ROUNDS_PER_SECOND = 100_000;
+    private static final int MAX_HOT_LANE_KEYS = 1 << 16;
     private static final int MAX_DIRECTORY_BACKUPS = 6;
     private static final int DEFAULT_BASE_PORT = 5701;
     private static final int MAX_JET_THREADS = 64;
@@ -113,6 +121,7 @@ public final class GridConfig
     private int relocationLimit;
     private int channels;
     private int maxRoundsPerSecond;
+    private int hotLaneKeys;
     private String traceDirectory;
     private SamplingScheme samplingScheme;
 
@@ -141,6 +150,7 @@ public final class GridConfig
         c.relocationLimit = relocationLimit;
         c.channels = channels;
         c.maxRoundsPerSecond = maxRoundsPerSecond;
+        c.hotLaneKeys = hotLaneKeys;
         c.traceDirectory = traceDirectory;
         c.samplingScheme = samplingScheme;
         return c;
@@ -165,6 +175,7 @@ public final class GridConfig
         c.relocationLimit = RELOCATION_LIMIT_DEFAULT;
         c.channels = CHANNELS_DEFAULT;
         c.maxRoundsPerSecond = MAX_ROUNDS_PER_SECOND_DEFAULT;
+        c.hotLaneKeys = HOT_LANE_KEYS_DEFAULT;
         c.samplingScheme = SAMPLING_SCHEME_DEFAULT;
         return c;
     }
@@ -192,6 +203,7 @@ public final class GridConfig
             (g, v) -> g.relocationLimit(parseRelocationLimit(v)));
         c = read(c, properties, CHANNELS_PROP_NAME, (g, v) -> g.channels(parseInt(v)));
         c = read(c, properties, MAX_ROUNDS_PER_SECOND_PROP_NAME, (g, v) -> g.maxRoundsPerSecond(parseInt(v)));
+        c = read(c, properties, HOT_LANE_KEYS_PROP_NAME, (g, v) -> g.hotLaneKeys(parseInt(v)));
         c = read(c, properties, TRACE_DIR_PROP_NAME, GridConfig::traceDirectory);
         c = read(c, properties, SAMPLING_SCHEME_PROP_NAME, (g, v) -> g.samplingScheme(SamplingScheme.parse(v)));
         return c;
@@ -322,6 +334,7 @@ public final class GridConfig
             relocationLimit == Integer.MAX_VALUE ? "none" : String.valueOf(relocationLimit));
         property.accept(CHANNELS_PROP_NAME, String.valueOf(channels));
         property.accept(MAX_ROUNDS_PER_SECOND_PROP_NAME, String.valueOf(maxRoundsPerSecond));
+        property.accept(HOT_LANE_KEYS_PROP_NAME, String.valueOf(hotLaneKeys));
         property.accept(SAMPLING_SCHEME_PROP_NAME, samplingScheme.label());
         if (traceDirectory != null)
         {
@@ -386,6 +399,24 @@ public final class GridConfig
         }
         final GridConfig c = copy();
         c.maxRoundsPerSecond = rounds;
+        return c;
+    }
+
+    /**
+     * @param keys the most replicas a member syncs in its hot lane, {@code 0..65536} (0: none; default 256). A
+     *             replica that a full sync round finds with many local pushes since the last (kge's relations,
+     *             w2v's common words) moves to the hot lane, whose small rounds go out as often as the rate limit
+     *             allows, so that each member sees the others' updates of such keys within milliseconds instead of
+     *             a full round's time; it moves back once several hot rounds in a row found no push
+     */
+    public GridConfig hotLaneKeys(final int keys)
+    {
+        if (keys < 0 || keys > MAX_HOT_LANE_KEYS)
+        {
+            throw new IllegalArgumentException("hotLaneKeys must be in 0.." + MAX_HOT_LANE_KEYS + ", got " + keys);
+        }
+        final GridConfig c = copy();
+        c.hotLaneKeys = keys;
         return c;
     }
 
@@ -456,6 +487,12 @@ public final class GridConfig
     public int maxRoundsPerSecond()
     {
         return maxRoundsPerSecond;
+    }
+
+    /** @return the most replicas a member syncs in its hot lane (0: none) */
+    public int hotLaneKeys()
+    {
+        return hotLaneKeys;
     }
 
     /** @param members number of embedded members to start in this JVM, {@code 1..64} */

@@ -152,7 +152,7 @@ final class HazelcastClusterPort implements ClusterPort
 
     @Override
     public CompletableFuture<SyncBatchReply[]> sync(final UUID member, final int channel, final SyncBatch[] batches,
-        final long requestId)
+        final long requestId, final boolean urgent)
     {
         final Member target = nodeEngine.getClusterService().getMember(member);
         if (target == null)
@@ -161,8 +161,8 @@ final class HazelcastClusterPort implements ClusterPort
                 " is not in the cluster"));
         }
         return plain(operations.<SyncReplyMessage>createInvocationBuilder(GridService.SERVICE_NAME,
-            new SyncOp(channel, batches, requestId), target.getAddress()).setTryCount(1).<SyncReplyMessage>invoke(),
-            message -> message.replies);
+            new SyncOp(channel, batches, requestId, urgent), target.getAddress()).setTryCount(1)
+            .<SyncReplyMessage>invoke(), message -> message.replies);
     }
 
     /**

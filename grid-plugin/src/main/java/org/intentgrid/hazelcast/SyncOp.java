@@ -8,10 +8,15 @@ import org.intentgrid.internal.SyncBatchReply;
 
 import java.io.IOException;
 
-/** One sync message: a requester's entries for the keys it believes this member owns. */
+/**
+ * One sync message: a requester's entries for the keys it believes this member owns. A hot-lane round's message is
+ * urgent: Hazelcast writes it (and its response) ahead of queued packets and runs it on the priority generic thread,
+ * so that it does not wait behind the megabytes of a full round, a backup flush or a checkpoint.
+ */
 final class SyncOp extends GridOperation
 {
     private int channel;
+    private boolean urgent;
     private long requestId;
     private SyncBatch[] batches;
     private SyncBatchReply[] replies;
@@ -20,9 +25,10 @@ final class SyncOp extends GridOperation
     {
     }
 
-    SyncOp(final int channel, final SyncBatch[] batches, final long requestId)
+    SyncOp(final int channel, final SyncBatch[] batches, final long requestId, final boolean urgent)
     {
         this.channel = channel;
+        this.urgent = urgent;
         this.batches = batches;
         this.requestId = requestId;
     }
@@ -31,6 +37,12 @@ final class SyncOp extends GridOperation
     public void run()
     {
         replies = runtime().serveSync(channel, batches, getCallerUuid(), requestId);
+    }
+
+    @Override
+    public boolean isUrgent()
+    {
+        return urgent;
     }
 
     @Override
@@ -49,6 +61,7 @@ final class SyncOp extends GridOperation
     protected void writeInternal(final ObjectDataOutput out) throws IOException
     {
         out.writeInt(channel);
+        out.writeBoolean(urgent);
         out.writeLong(requestId);
         out.writeInt(batches.length);
         final float[][] deltas = new float[batches.length][];
@@ -68,6 +81,7 @@ final class SyncOp extends GridOperation
     protected void readInternal(final ObjectDataInput in) throws IOException
     {
         channel = in.readInt();
+        urgent = in.readBoolean();
         requestId = in.readLong();
         final int count = in.readInt();
         final TableSpec[] specs = new TableSpec[count];

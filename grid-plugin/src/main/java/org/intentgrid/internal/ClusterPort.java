@@ -55,8 +55,12 @@ public interface ClusterPort
      *                  wants from the member now ({@code InterestTable}); {@code -1 - channel} for a fetch round, which
      *                  asks only for new placeholders and leaves the member's view of the requester's interest alone
      * @param requestId the message's id: a replica delta it carries is merged once, also if it is delivered again
+     * @param urgent    a {@link HotLane} round's small message: it goes ahead of queued ordinary messages both ways
+     *                  (the rounds of the member's channels may carry megabytes), so that hot keys sync in
+     *                  milliseconds
      */
-    CompletableFuture<SyncBatchReply[]> sync(UUID member, int channel, SyncBatch[] batches, long requestId);
+    CompletableFuture<SyncBatchReply[]> sync(UUID member, int channel, SyncBatch[] batches, long requestId,
+        boolean urgent);
 
     /**
      * Asks a member to take part in a checkpoint of {@code specs} in {@code directory}, or in a rollback of them:

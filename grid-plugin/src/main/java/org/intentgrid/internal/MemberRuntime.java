@@ -172,7 +172,8 @@ public final class MemberRuntime
         this.recovery = new CrashRecovery(this, backups, homeDirectory, handedOver, pins);
         flusher.schedule(backupThread, config.backupFlushMillis());
         this.policy = createPolicy(config);
-        this.syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond(), errorHandler);
+        this.syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond(), config.hotLaneKeys(),
+            errorHandler);
         openTrace(config);
     }
 
@@ -211,7 +212,7 @@ public final class MemberRuntime
         final boolean intentSettingsChange = old.mode() != config.mode() ||
             old.actImmediately() != config.actImmediately() || old.relocationLimit() != config.relocationLimit() ||
             old.channels() != config.channels() ||
-            old.maxRoundsPerSecond() != config.maxRoundsPerSecond();
+            old.maxRoundsPerSecond() != config.maxRoundsPerSecond() || old.hotLaneKeys() != config.hotLaneKeys();
         if (intentSettingsChange)
         {
             if (policy.workerCount() > 0)
@@ -221,7 +222,8 @@ public final class MemberRuntime
             }
             syncManager.close();
             policy = createPolicy(config);
-            syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond(), errorHandler);
+            syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond(), config.hotLaneKeys(),
+            errorHandler);
         }
         if (old.backupFlushMillis() != config.backupFlushMillis())
         {

@@ -101,11 +101,12 @@ final class ReplicaStore
      * One key's part of a sync round at the requester: extracts a replica's pending updates, decides whether
      * to ask for a refresh, and drops what is no longer intended.
      *
-     * @param placeholdersOnly a fetch round's step, which asks only for the first refresh of a placeholder and
-     *                         leaves any other key to the next full round ({@link SyncStep.Action#LEAVE}), so that
-     *                         no delta is taken
+     * @param round     a fetch round's step asks only for the first refresh of a placeholder and leaves any other
+     *                  key to the next full round ({@link SyncStep.Action#LEAVE}), so that no delta is taken; a full
+     *                  round's may promote a replica to the {@link HotLane}, a hot round's may demote it
+     * @param promoteAt pushes since its last delta that make an intended replica with no delta in flight hot
      */
-    SyncStep syncStep(final long key, final boolean placeholdersOnly, final SyncStep out)
+    SyncStep syncStep(final long key, final SyncStep.Round round, final int promoteAt, final SyncStep out)
     {
         out.clear();
         final Stripe stripe = table.stripe(key);
@@ -114,7 +115,7 @@ final class ReplicaStore
         {
             final int slot = stripe.slotOf(key);
             final SlotState state = slot < 0 ? SlotState.ABSENT : stripe.state(slot);
-            if (placeholdersOnly && state != SlotState.PLACEHOLDER)
+            if (round == SyncStep.Round.FETCH && state != SlotState.PLACEHOLDER)
             {
                 out.action = SyncStep.Action.LEAVE;
                 return out;
@@ -151,11 +152,16 @@ final class ReplicaStore
                 }
                 return out;
             }
+            if (active && round != SyncStep.Round.FETCH && stripe.deltasInFlight(slot) == 0 &&
+                changesLane(stripe, slot, round, promoteAt, out))
+            {
+                return out;
+            }
             out.version = stripe.version(slot);
             if (stripe.updated(slot))
             {
                 stripe.takeDelta(slot, stripe.syncState(slot), out.deltaRoom(valueLength));
-                stripe.updated(slot, false);
+                stripe.deltaTaken(slot);
                 stripe.deltasInFlight(slot, stripe.deltasInFlight(slot) + 1);
                 out.hasDelta = true;
             }
@@ -182,6 +188,39 @@ final class ReplicaStore
         {
             stripe.unlock(stamp);
         }
+    }
+
+    /**
+     * @return true if the intended replica in {@code slot} moves to or from the {@link HotLane} ({@code out} says
+     *         which)
+     */
+    private static boolean changesLane(
+        final Stripe stripe, final int slot, final SyncStep.Round round, final int promoteAt, final SyncStep out)
+    {
+        final int pushes = stripe.pushesSinceDelta(slot);
+        if (round == SyncStep.Round.FULL)
+        {
+            if (pushes < promoteAt)
+            {
+                return false;
+            }
+            stripe.quietHotRounds(slot, 0);
+            out.action = SyncStep.Action.PROMOTE;
+            return true;
+        }
+        if (pushes > 0)
+        {
+            stripe.quietHotRounds(slot, 0);
+            return false;
+        }
+        final int quiet = stripe.quietHotRounds(slot) + 1;
+        stripe.quietHotRounds(slot, quiet);
+        if (quiet < HotLane.DEMOTE_QUIET_ROUNDS)
+        {
+            return false;
+        }
+        out.action = SyncStep.Action.DEMOTE;
+        return true;
     }
 
     /**

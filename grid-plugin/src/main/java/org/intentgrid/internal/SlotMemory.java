@@ -10,8 +10,8 @@ import java.util.concurrent.locks.StampedLock;
 
 /**
  * The slots of one lock stripe in native memory: a slot is {@link #HEADER_BYTES} of metadata (key, version,
- * relocation counter, state, pending-update flag, deltas in flight, the number of the key's {@link KeyNotes}, the
- * local intent of a single worker) followed by the value, in fixed-size chunks that
+ * relocation counter, state, local pushes since the last delta, quiet hot-lane rounds, deltas in flight, the number
+ * of the key's {@link KeyNotes}, the local intent of a single worker) followed by the value, in fixed-size chunks that
  * never move and are freed only once the stripe is unreachable (so a lock-free reader can never touch freed memory).
  * <p>
  * A base class of {@link Stripe} rather than an object it holds, so that the lock state, the chunk table and the
@@ -35,12 +35,17 @@ abstract class SlotMemory extends StampedLock
     private static final int VERSION_AT = 8;
     private static final int COUNTER_AT = 16;
     private static final int STATE_AT = 24;
-    private static final int UPDATED_AT = 25;
+    /** A replica's local pushes since its last delta was taken, saturating at {@link #MAX_PUSH_COUNT}. */
+    private static final int PUSHES_AT = 25;
+    /** Consecutive hot-lane rounds that found a replica without pushes ({@link HotLane}). */
+    private static final int QUIET_AT = 26;
     private static final int DELTAS_AT = 28;
     /** The key's notes' number + 1 ({@link Stripe#notes}), 0 without notes. */
     private static final int NOTES_AT = 32;
     /** The one local worker that intends the key, {@link #NO_INTENT}, or {@link #SEVERAL_INTENTS}. */
     private static final int INTENT_WORKER_AT = 36;
+    /** Where {@link #pushesSinceDelta} stops counting. */
+    static final int MAX_PUSH_COUNT = Byte.MAX_VALUE;
     /** The end clock of that worker's intent. */
     private static final int INTENT_END_AT = 40;
     /** {@link #intentWorker}: no local worker intends the key. */
@@ -174,12 +179,30 @@ abstract class SlotMemory extends StampedLock
 
     boolean updated(final int slot)
     {
-        return UNSAFE.getByte(slotAddress(slot) + UPDATED_AT) != 0;
+        return UNSAFE.getByte(slotAddress(slot) + PUSHES_AT) != 0;
     }
 
-    void updated(final int slot, final boolean updated)
+    /** @return local pushes to this replica since its last delta was taken, at most {@link #MAX_PUSH_COUNT} */
+    int pushesSinceDelta(final int slot)
     {
-        UNSAFE.putByte(slotAddress(slot) + UPDATED_AT, updated ? (byte)1 : 0);
+        return UNSAFE.getByte(slotAddress(slot) + PUSHES_AT);
+    }
+
+    /** The replica's pending updates left in a delta: no push since. */
+    void deltaTaken(final int slot)
+    {
+        UNSAFE.putByte(slotAddress(slot) + PUSHES_AT, (byte)0);
+    }
+
+    /** @return consecutive hot-lane rounds that found this replica without pushes */
+    int quietHotRounds(final int slot)
+    {
+        return UNSAFE.getByte(slotAddress(slot) + QUIET_AT);
+    }
+
+    void quietHotRounds(final int slot, final int rounds)
+    {
+        UNSAFE.putByte(slotAddress(slot) + QUIET_AT, (byte)Math.min(rounds, Byte.MAX_VALUE));
     }
 
     /** @return deltas of this replica that left for the main copy and are not acknowledged yet */
@@ -238,8 +261,8 @@ abstract class SlotMemory extends StampedLock
     }
 
     /**
-     * Applies a local push to a usable copy: the main copy counts a new version, a replica remembers that
-     * it has a delta to ship.
+     * Applies a local push to a usable copy: the main copy counts a new version, a replica counts the push (it
+     * has a delta to ship, and how many pushes it holds tells the sync rounds how hot the key is here).
      *
      * @return the kind of copy the push went to, {@link SlotState#MAIN} or {@link SlotState#REPLICA}
      */
@@ -253,7 +276,11 @@ abstract class SlotMemory extends StampedLock
             markDirty(slot);
             return SlotState.MAIN;
         }
-        UNSAFE.putByte(at + UPDATED_AT, (byte)1);
+        final byte pushes = UNSAFE.getByte(at + PUSHES_AT);
+        if (pushes != MAX_PUSH_COUNT)
+        {
+            UNSAFE.putByte(at + PUSHES_AT, (byte)(pushes + 1));
+        }
         return SlotState.REPLICA;
     }
 
@@ -426,7 +453,8 @@ abstract class SlotMemory extends StampedLock
         UNSAFE.putLong(at + KEY_AT, key);
         UNSAFE.putLong(at + VERSION_AT, version);
         UNSAFE.putLong(at + COUNTER_AT, counter);
-        UNSAFE.putByte(at + UPDATED_AT, (byte)0);
+        UNSAFE.putByte(at + PUSHES_AT, (byte)0);
+        UNSAFE.putByte(at + QUIET_AT, (byte)0);
         UNSAFE.putInt(at + DELTAS_AT, 0);
         UNSAFE.putByte(at + STATE_AT, (byte)state.ordinal());
     }

@@ -63,6 +63,18 @@ final class SyncChannel
         }
     }
 
+    /** Tracks a key that another channel or the hot lane synced until now (it is no new placeholder). */
+    void adopt(final TableStore table, final long key)
+    {
+        tracked.computeIfAbsent(table, t -> new LongHashSet()).add(key);
+    }
+
+    /** @return keys tracked for rounds (replicas and placeholders; not intended main copies) */
+    long count()
+    {
+        return count(tracked);
+    }
+
     /** @return true if keys were tracked since the last round started (a fetch round may ask for them) */
     boolean hasFresh()
     {

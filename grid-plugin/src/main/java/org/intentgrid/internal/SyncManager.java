@@ -59,7 +59,11 @@ final class SyncManager implements Agent
     private final Router router;
     private final ErrorHandler errorHandler;
     private final String roleName;
+    /** The member's channels, then the hot lane's. */
     private final SyncChannel[] channels;
+    /** Channels that keys are hashed to (all but the hot lane's). */
+    private final int hashedChannels;
+    private final HotLane hot;
     private final long minRoundIntervalNanos;
     private final ConcurrentLinkedQueue<Runnable> answers = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waiters = new AtomicInteger();
@@ -89,18 +93,21 @@ final class SyncManager implements Agent
     private volatile Thread agentThread;
 
     SyncManager(
-        final MemberRuntime runtime, final int channelCount, final int maxRoundsPerSecond,
+        final MemberRuntime runtime, final int channelCount, final int maxRoundsPerSecond, final int hotLaneKeys,
         final ErrorHandler errorHandler)
     {
         this.runtime = runtime;
         this.router = runtime.router();
         this.errorHandler = errorHandler;
         this.roleName = "intentgrid-sync-" + runtime.memberName();
-        this.channels = new SyncChannel[channelCount];
+        this.hashedChannels = channelCount;
+        this.hot = new HotLane(channelCount, hotLaneKeys);
+        this.channels = new SyncChannel[channelCount + 1];
         for (int c = 0; c < channelCount; c++)
         {
             channels[c] = new SyncChannel(c);
         }
+        channels[channelCount] = hot.channel;
         this.minRoundIntervalNanos = TimeUnit.SECONDS.toNanos(1) / maxRoundsPerSecond;
         this.runner = new AgentRunner(new Idle(), this::onError, null, this);
         AgentRunner.startOnThread(runner, r ->
@@ -263,6 +270,7 @@ final class SyncManager implements Agent
             {
                 channel.forgetDroppedTables();
             }
+            hot.recount();
             dueIntents.forgetDroppedTables();
         }
     }
@@ -292,7 +300,7 @@ final class SyncManager implements Agent
         {
             channelOf(key).intendMain(store, key);
         }
-        else if (action == SyncStep.Action.REFRESH)
+        else if (action == SyncStep.Action.REFRESH && !hot.tracks(store, key))
         {
             channelOf(key).track(store, key);
         }
@@ -300,7 +308,7 @@ final class SyncManager implements Agent
 
     private SyncChannel channelOf(final long key)
     {
-        return channels[(int)((Hashing.mix64(key ^ 0x5DEECE66DL) >>> 1) % channels.length)];
+        return channels[(int)((Hashing.mix64(key ^ 0x5DEECE66DL) >>> 1) % hashedChannels)];
     }
 
     /**
@@ -361,6 +369,8 @@ final class SyncManager implements Agent
             channel.roundsStarted++;
             channel.lastStartNanos = now;
         }
+        final SyncStep.Round kind = fetchOnly ? SyncStep.Round.FETCH :
+            channel == hot.channel ? SyncStep.Round.HOT : SyncStep.Round.FULL;
         final Map<UUID, Map<TableStore, SyncBatchBuilder>> out = new HashMap<>();
         final Map<TableStore, LongArrayList> touches = new IdentityHashMap<>();
         long visited = 0;
@@ -376,7 +386,13 @@ final class SyncManager implements Agent
             {
                 final long key = it.nextValue();
                 visited++;
-                table.replicaStore().syncStep(key, fetchOnly, step);
+                if (kind != SyncStep.Round.HOT && hot.tracks(table, key))
+                {
+                    untrack.addLong(key);
+                    continue;
+                }
+                table.replicaStore().syncStep(key, kind,
+                    kind == SyncStep.Round.FULL ? hot.promoteAt() : Integer.MAX_VALUE, step);
                 switch (step.action)
                 {
                     case LEAVE:
@@ -386,32 +402,31 @@ final class SyncManager implements Agent
                         break;
                     case MAIN_INTENDED:
                         untrack.addLong(key);
-                        channel.intendMain(table, key);
+                        // the hot lane syncs replicas only; the key's channel sweeps intended main copies
+                        (kind == SyncStep.Round.HOT ? channelOf(key) : channel).intendMain(table, key);
+                        break;
+                    case PROMOTE:
+                        untrack.addLong(key);
+                        hot.adopt(table, key);
+                        break;
+                    case DEMOTE:
+                        untrack.addLong(key);
+                        channelOf(key).adopt(table, key);
                         break;
                     case REFRESH:
                     case DROP_AFTER_DELTA:
-                        final UUID destination = router.syncRoute(table, key, step.hint);
-                        final boolean refresh = step.action == SyncStep.Action.REFRESH;
-                        if (destination == null)
-                        {
-                            if (step.hasDelta)
-                            {
-                                deltaMissed(channel, table, key, step.delta, 0, runtime.nextRequestId());
-                            }
-                            placeholderAnswered(table, key, step.version);
-                            touches.computeIfAbsent(table, t -> new LongArrayList()).addLong(key);
-                            break;
-                        }
-                        out.computeIfAbsent(destination, d -> new IdentityHashMap<>())
-                            .computeIfAbsent(table, channel::newBatch)
-                            .add(key, step.slot, refresh, refresh && step.brief, step.hasDelta ? step.delta : null,
-                                0, step.version, !refresh);
+                        addEntry(channel, table, key, out, touches);
                         break;
                 }
             }
+            int left = 0;
             for (int i = 0; i < untrack.size(); i++)
             {
-                tracked.remove(untrack.getLong(i));
+                left += tracked.remove(untrack.getLong(i)) ? 1 : 0;
+            }
+            if (kind == SyncStep.Round.HOT)
+            {
+                hot.left(left);
             }
         }
         channel.clearFresh();
@@ -447,6 +462,29 @@ final class SyncManager implements Agent
         return true;
     }
 
+    /** Adds the step's entry for {@code key} to the round's message for its owner (or delivers it another way). */
+    private void addEntry(
+        final SyncChannel channel, final TableStore table, final long key,
+        final Map<UUID, Map<TableStore, SyncBatchBuilder>> out, final Map<TableStore, LongArrayList> touches)
+    {
+        final UUID destination = router.syncRoute(table, key, step.hint);
+        final boolean refresh = step.action == SyncStep.Action.REFRESH;
+        if (destination == null)
+        {
+            if (step.hasDelta)
+            {
+                deltaMissed(channel, table, key, step.delta, 0, runtime.nextRequestId());
+            }
+            placeholderAnswered(table, key, step.version);
+            touches.computeIfAbsent(table, t -> new LongArrayList()).addLong(key);
+            return;
+        }
+        out.computeIfAbsent(destination, d -> new IdentityHashMap<>())
+            .computeIfAbsent(table, channel::newBatch)
+            .add(key, step.slot, refresh, refresh && step.brief, step.hasDelta ? step.delta : null, 0, step.version,
+                !refresh);
+    }
+
     private void send(
         final SyncChannel channel, final UUID destination, final List<SyncBatchBuilder> builders, final boolean fetch)
     {
@@ -460,8 +498,9 @@ final class SyncManager implements Agent
         messagesSent.incrementAndGet();
         final long requestId = runtime.nextRequestId();
         final int channelId = fetch ? -1 - channel.index : channel.index;
-        router.port().sync(destination, channelId, batches, requestId).whenComplete((replies, error) ->
-            deliver(() -> onAnswer(channel, destination, builders, replies, error, requestId, fetch)));
+        router.port().sync(destination, channelId, batches, requestId, channel == hot.channel)
+            .whenComplete((replies, error) ->
+                deliver(() -> onAnswer(channel, destination, builders, replies, error, requestId, fetch)));
     }
 
     /** Materializes keys that nobody holds yet (through an ordinary pull) so that their route becomes known. */

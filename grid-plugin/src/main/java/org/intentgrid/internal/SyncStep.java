@@ -3,6 +3,17 @@ package org.intentgrid.internal;
 /** What one key's sync step decided; reused across keys by the sync thread. */
 final class SyncStep
 {
+    /** Which kind of round takes the step. */
+    enum Round
+    {
+        /** A channel's round over every key it tracks: deltas, refreshes, drops. */
+        FULL,
+        /** A fetch round between full rounds: only a new placeholder's first refresh. */
+        FETCH,
+        /** A round of the {@link HotLane}: the replicas pushed to most, as often as the rate limit allows. */
+        HOT
+    }
+
     /** What the sync round does with the key. */
     enum Action
     {
@@ -18,7 +29,14 @@ final class SyncStep
         /** Stop tracking the key: no local copy or intent left that needs syncing. */
         UNTRACK,
         /** Nothing in this fetch round: the key is no placeholder (any more), so the next full round syncs it. */
-        LEAVE
+        LEAVE,
+        /**
+         * A replica with many pushes since its last delta: nothing in this full round, the {@link HotLane} syncs it
+         * from its next round on (a delta is in one round's message at a time).
+         */
+        PROMOTE,
+        /** A replica of the hot lane that several hot rounds in a row found without pushes: back to its channel. */
+        DEMOTE
     }
 
     Action action;

@@ -5,6 +5,7 @@ import com.hazelcast.internal.serialization.InternalSerializationService;
 import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
+import org.intentgrid.internal.SyncBatch;
 import org.intentgrid.internal.SyncBatchReply;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,19 @@ class SyncWireTest
         for (int i = 0; i < arrays.length; i++)
         {
             assertArrayEquals(arrays[i], read[i], "array " + i);
+        }
+    }
+
+    @Test
+    void aHotLaneMessageStaysUrgentOnTheWire() throws IOException
+    {
+        for (final boolean urgent : new boolean[] {true, false})
+        {
+            final ObjectDataOutput out = serialization.createObjectDataOutput();
+            new SyncOp(3, new SyncBatch[0], 99, urgent).writeData(out);
+            final SyncOp read = new SyncOp();
+            read.readData(serialization.createObjectDataInput(out.toByteArray()));
+            assertEquals(urgent, read.isUrgent(), "Hazelcast queues an urgent message ahead, both ways");
         }
     }
 

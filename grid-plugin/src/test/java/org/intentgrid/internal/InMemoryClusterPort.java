@@ -87,7 +87,7 @@ public final class InMemoryClusterPort implements ClusterPort
 
     @Override
     public CompletableFuture<SyncBatchReply[]> sync(final UUID member, final int channel, final SyncBatch[] batches,
-        final long requestId)
+        final long requestId, final boolean urgent)
     {
         return cluster.send("sync", self, member, batches,
             runtime -> runtime.serveSync(channel, batches, self, requestId));

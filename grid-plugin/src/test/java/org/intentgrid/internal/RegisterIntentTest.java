@@ -43,7 +43,8 @@ class RegisterIntentTest
         assertEquals(SyncStep.Action.REFRESH, replicas.registerIntent(KEY, 1, 11), "another worker");
 
         clock = 13;
-        assertEquals(SyncStep.Action.UNTRACK, replicas.syncStep(KEY, false, step).action,
+        assertEquals(SyncStep.Action.UNTRACK,
+            replicas.syncStep(KEY, SyncStep.Round.FULL, Integer.MAX_VALUE, step).action,
             "every intent expired: the placeholder goes, and the rounds stop tracking it");
         assertEquals(SyncStep.Action.REFRESH, replicas.registerIntent(KEY, 0, 20), "a new intent tracks it again");
     }

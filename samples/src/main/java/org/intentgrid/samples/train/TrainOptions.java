@@ -67,6 +67,11 @@ public final class TrainOptions
         description = "the most sync rounds a member's channel starts per second (default: the grid's, 1000)")
     public Integer maxRoundsPerSecond;
 
+    @Option(names = "--hot-lane-keys", paramLabel = "N",
+        description = "the most replicas a member syncs in its hot lane, small rounds of their own for the keys " +
+            "pushed to most (default: the grid's, " + GridConfig.HOT_LANE_KEYS_DEFAULT + "; 0: none)")
+    public Integer hotLaneKeys;
+
     @Option(names = "--relocation-limit", paramLabel = "N|none",
         description = "in mode adaptive, how often a key may change members before it is only replicated from where " +
             "it is (default none; 2 suits kge, whose keys change hands often)")
@@ -104,8 +109,12 @@ public final class TrainOptions
     /** @return the grid settings of this run's members (their number aside) */
     public GridConfig gridConfig()
     {
-        final GridConfig config = GridConfig.embedded().mode(parsedMode()).backups(backups)
+        GridConfig config = GridConfig.embedded().mode(parsedMode()).backups(backups)
             .relocationLimit(parsedRelocationLimit());
+        if (hotLaneKeys != null)
+        {
+            config = config.hotLaneKeys(hotLaneKeys);
+        }
         return maxRoundsPerSecond == null ? config : config.maxRoundsPerSecond(maxRoundsPerSecond);
     }
 
