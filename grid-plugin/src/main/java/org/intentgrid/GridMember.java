@@ -174,7 +174,7 @@ public final class GridMember
         final MemberStats s = runtime.get().stats();
         return new SyncStats(s.rounds(), s.messagesSent(), s.keysSent(), s.bytesSent(), s.messagesServed(),
             s.replicateDecisions(), s.relocateDecisions(), s.trackedKeys(), s.deltasInFlight(), s.syncErrors(),
-            s.keysVisited(), runtime.get().policy().describe());
+            s.keysVisited(), s.hotLaneKeys(), s.hotLanePromotions(), runtime.get().policy().describe());
     }
 
     /** @return what this member did for crash safety: backup flushes, backups it holds, recoveries it ran */

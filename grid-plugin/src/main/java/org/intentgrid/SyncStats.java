@@ -14,14 +14,18 @@ public final class SyncStats
     private final long relocateDecisions;
     private final long trackedKeys;
     private final long deltasInFlight;
+    private final long hotLaneKeys;
+    private final long hotLanePromotions;
     private final String policy;
 
     SyncStats(
         final long rounds, final long messagesSent, final long keysSent, final long bytesSent,
         final long messagesServed, final long replicateDecisions, final long relocateDecisions,
         final long trackedKeys, final long deltasInFlight, final long errors, final long keysVisited,
-        final String policy)
+        final long hotLaneKeys, final long hotLanePromotions, final String policy)
     {
+        this.hotLaneKeys = hotLaneKeys;
+        this.hotLanePromotions = hotLanePromotions;
         this.errors = errors;
         this.keysVisited = keysVisited;
         this.deltasInFlight = deltasInFlight;
@@ -108,6 +112,21 @@ public final class SyncStats
         return deltasInFlight;
     }
 
+    /**
+     * @return replicas the member syncs in its hot lane now: those its workers push to so often that they get small,
+     *         frequent rounds of their own ({@code GridConfig.hotLaneKeys})
+     */
+    public long hotLaneKeys()
+    {
+        return hotLaneKeys;
+    }
+
+    /** @return replicas the hot lane took since the member started (a replica that comes back counts again) */
+    public long hotLanePromotions()
+    {
+        return hotLanePromotions;
+    }
+
     /** @return the policy's own description: mode, per-worker clocks and clock-rate estimates */
     public String policy()
     {
@@ -118,7 +137,8 @@ public final class SyncStats
     public String toString()
     {
         return String.format("rounds=%d messages=%d keys=%d bytes=%d served=%d replicate=%d relocate=%d tracked=%d " +
-            "deltasInFlight=%d errors=%d visited=%d [%s]", rounds, messagesSent, keysSent, bytesSent, messagesServed,
-            replicateDecisions, relocateDecisions, trackedKeys, deltasInFlight, errors, keysVisited, policy);
+            "deltasInFlight=%d errors=%d visited=%d hotLane=%d hotLanePromotions=%d [%s]", rounds, messagesSent,
+            keysSent, bytesSent, messagesServed, replicateDecisions, relocateDecisions, trackedKeys, deltasInFlight,
+            errors, keysVisited, hotLaneKeys, hotLanePromotions, policy);
     }
 }

@@ -103,6 +103,8 @@ final class GridMetrics implements DynamicMetricsProvider
         count(root, context, "relocateDecisions", ProbeUnit.COUNT, s.relocateDecisions());
         count(root, context, "syncTrackedKeys", ProbeUnit.COUNT, s.trackedKeys());
         count(root, context, "syncKeysVisited", ProbeUnit.COUNT, s.keysVisited());
+        count(root, context, "syncHotLaneKeys", ProbeUnit.COUNT, s.hotLaneKeys());
+        count(root, context, "syncHotLanePromotions", ProbeUnit.COUNT, s.hotLanePromotions());
         count(root, context, "syncErrors", ProbeUnit.COUNT, s.syncErrors());
     }
 

@@ -23,7 +23,10 @@ final class HotLane
 
     final SyncChannel channel;
     private final int maxKeys;
-    private int size;
+    /** Replicas the lane took, ever; read by statistics. */
+    private volatile long promotions;
+    /** Written by the sync thread only; read by statistics. */
+    private volatile int size;
 
     /**
      * @param index   the lane channel's number in sync messages, after the member's channels
@@ -52,13 +55,14 @@ final class HotLane
     void adopt(final TableStore table, final long key)
     {
         channel.adopt(table, key);
-        size++;
+        promotions = promotions + 1;
+        size = size + 1;
     }
 
     /** Counts keys that left the lane in a round of its channel (demoted, dropped, or main copies now). */
     void left(final int keys)
     {
-        size -= keys;
+        size = size - keys;
     }
 
     /** Recounts after the channel forgot dropped tables. */
@@ -71,5 +75,11 @@ final class HotLane
     int size()
     {
         return size;
+    }
+
+    /** @return replicas the lane took since the member started (a replica that comes back counts again) */
+    long promotions()
+    {
+        return promotions;
     }
 }

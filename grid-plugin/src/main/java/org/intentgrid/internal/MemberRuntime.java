@@ -1201,7 +1201,8 @@ public final class MemberRuntime
         return new MemberStats(counters.relocationsIn.get(), counters.relocationsOut.get(),
             counters.keysServedForOthers.get(), counters.syncMessagesServed.get(), counters.replicateDecisions.get(),
             counters.relocateDecisions.get(), sync.roundsCompleted(), sync.messagesSent(), sync.keysSent(),
-            sync.bytesSent(), sync.trackedKeys(), sync.deltasInFlight(), sync.errors(), sync.keysVisited());
+            sync.bytesSent(), sync.trackedKeys(), sync.deltasInFlight(), sync.errors(), sync.keysVisited(),
+            sync.hotLaneKeys(), sync.hotLanePromotions());
     }
 
     // ---- shared with the role classes ----

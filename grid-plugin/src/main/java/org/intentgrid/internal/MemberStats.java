@@ -17,10 +17,13 @@ package org.intentgrid.internal;
  * @param deltasInFlight      replica deltas being delivered by a remote push
  * @param syncErrors          errors of the sync agent
  * @param keysVisited         keys that sync rounds and sweeps looked at under their stripe locks
+ * @param hotLaneKeys         replicas in the sync task's hot lane now (racy)
+ * @param hotLanePromotions   replicas the hot lane took since the member started
  */
 public record MemberStats(
     long relocationsIn, long relocationsOut, long keysServedForOthers, long messagesServed,
     long replicateDecisions, long relocateDecisions, long rounds, long messagesSent, long keysSent, long bytesSent,
-    long trackedKeys, long deltasInFlight, long syncErrors, long keysVisited)
+    long trackedKeys, long deltasInFlight, long syncErrors, long keysVisited, long hotLaneKeys,
+    long hotLanePromotions)
 {
 }

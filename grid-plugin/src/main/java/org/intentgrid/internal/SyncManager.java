@@ -729,6 +729,18 @@ final class SyncManager implements Agent
         return keysVisited.get();
     }
 
+    /** @return replicas in the hot lane now (racy, for statistics) */
+    long hotLaneKeys()
+    {
+        return hot.size();
+    }
+
+    /** @return replicas the hot lane took since the member started */
+    long hotLanePromotions()
+    {
+        return hot.promotions();
+    }
+
     /** @return errors the sync agent ran into (each handed to the error handler) */
     long errors()
     {
