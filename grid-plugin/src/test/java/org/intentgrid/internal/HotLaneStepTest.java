@@ -17,21 +17,7 @@ class HotLaneStepTest
     private static final long KEY = 7;
     private static final int LENGTH = 4;
 
-    private final TableStore table = new TableStore(TableSpec.of("t", 100, LENGTH), 4, "m", StoreListener.NONE,
-        new WorkerClocks()
-        {
-            @Override
-            public long clock(final int worker)
-            {
-                return 0;
-            }
-
-            @Override
-            public long actionWindow(final int worker)
-            {
-                return 0;
-            }
-        }, OffHeapMemory.unlimited().account("t"));
+    private final TableStore table = TestTables.store(TableSpec.of("t", 100, LENGTH), () -> 0);
     private final ReplicaStore replicas = table.replicaStore();
     private final SyncStep step = new SyncStep();
     private final AddScratch scratch = new AddScratch(LENGTH);

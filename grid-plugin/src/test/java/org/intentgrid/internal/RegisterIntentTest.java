@@ -17,21 +17,7 @@ class RegisterIntentTest
     private static final long MAIN_KEY = 8;
 
     private long clock;
-    private final TableStore table = new TableStore(TableSpec.of("t", 100, 4), 4, "m", StoreListener.NONE,
-        new WorkerClocks()
-        {
-            @Override
-            public long clock(final int worker)
-            {
-                return clock;
-            }
-
-            @Override
-            public long actionWindow(final int worker)
-            {
-                return 0;
-            }
-        }, OffHeapMemory.unlimited().account("t"));
+    private final TableStore table = TestTables.store(TableSpec.of("t", 100, 4), () -> clock);
     private final SyncStep step = new SyncStep();
 
     @Test

@@ -15,21 +15,7 @@ class ReplicaRefreshOrderTest
     private static final int LENGTH = 4;
     private static final long KEY = 5;
 
-    private final TableStore table = new TableStore(TableSpec.of("t", 100, LENGTH), 4, "m", StoreListener.NONE,
-        new WorkerClocks()
-        {
-            @Override
-            public long clock(final int worker)
-            {
-                return 0;
-            }
-
-            @Override
-            public long actionWindow(final int worker)
-            {
-                return 0;
-            }
-        }, OffHeapMemory.unlimited().account("t"));
+    private final TableStore table = TestTables.store(TableSpec.of("t", 100, LENGTH), () -> 0);
 
     @Test
     void anOlderRefreshThatArrivesLateIsIgnored()
