@@ -192,8 +192,10 @@ final class SyncManager implements Agent
                 {
                     park = Math.min(park, untilReady);
                 }
-                else
+                else if (channel != hot.channel)
                 {
+                    // intents never start the hot lane's rounds (full rounds fill it): an idle lane is no reason to
+                    // let every intent wake the thread
                     anyCouldStart = true;
                 }
             }
