@@ -5,9 +5,9 @@ import org.agrona.collections.LongHashSet;
 /**
  * The replicas a member syncs in small rounds of their own, as often as the rate limit allows, because its workers
  * push to them so often that a full round leaves many of their updates unseen by the other members: kge's few
- * relations take an update with every triple, and two members that see each other's only every full round (tens of
- * milliseconds with thousands of replicas to sync) train them on stale values, which cost kge 2 x 1 an eighth of its
- * validation MRR at equal epochs.
+ * relations take an update with every triple, and a full round of thousands of replicas takes tens of milliseconds
+ * on two busy cores. The lane's urgent messages bring their sync to under ten milliseconds (kge 2 x 1 ran about a
+ * tenth faster per epoch; its MRR at equal epochs stayed where it was, README *The hot lane*).
  * <p>
  * A full round's step promotes a replica holding at least {@link #PROMOTE_PUSHES} pushes since its last delta while
  * the lane has room; a hot round's step demotes one that {@link #DEMOTE_QUIET_ROUNDS} hot rounds in a row found
@@ -23,10 +23,8 @@ final class HotLane
 
     final SyncChannel channel;
     private final int maxKeys;
-    /** Replicas the lane took, ever; read by statistics. */
+    /** Replicas the lane took, ever; written by the sync thread only, read by statistics. */
     private volatile long promotions;
-    /** Written by the sync thread only; read by statistics. */
-    private volatile int size;
 
     /**
      * @param index   the lane channel's number in sync messages, after the member's channels
@@ -41,7 +39,7 @@ final class HotLane
     /** @return the pushes since its last delta that make a replica hot now; none while the lane is full */
     int promoteAt()
     {
-        return size < maxKeys ? PROMOTE_PUSHES : Integer.MAX_VALUE;
+        return channel.count() < maxKeys ? PROMOTE_PUSHES : Integer.MAX_VALUE;
     }
 
     /** @return true if the lane syncs {@code key} of {@code table} */
@@ -56,25 +54,12 @@ final class HotLane
     {
         channel.adopt(table, key);
         promotions = promotions + 1;
-        size = size + 1;
     }
 
-    /** Counts keys that left the lane in a round of its channel (demoted, dropped, or main copies now). */
-    void left(final int keys)
+    /** @return replicas in the lane as of the sync thread's last pass (racy, for statistics) */
+    long size()
     {
-        size = size - keys;
-    }
-
-    /** Recounts after the channel forgot dropped tables. */
-    void recount()
-    {
-        size = (int)channel.count();
-    }
-
-    /** @return replicas in the lane */
-    int size()
-    {
-        return size;
+        return channel.trackedCount;
     }
 
     /** @return replicas the lane took since the member started (a replica that comes back counts again) */

@@ -272,7 +272,6 @@ final class SyncManager implements Agent
             {
                 channel.forgetDroppedTables();
             }
-            hot.recount();
             dueIntents.forgetDroppedTables();
         }
     }
@@ -421,14 +420,9 @@ final class SyncManager implements Agent
                         break;
                 }
             }
-            int left = 0;
             for (int i = 0; i < untrack.size(); i++)
             {
-                left += tracked.remove(untrack.getLong(i)) ? 1 : 0;
-            }
-            if (kind == SyncStep.Round.HOT)
-            {
-                hot.left(left);
+                tracked.remove(untrack.getLong(i));
             }
         }
         channel.clearFresh();
