@@ -37,6 +37,8 @@ abstract class SlotMemory extends StampedLock
     private static final int STATE_AT = 24;
     /** A replica's local pushes since its last delta was taken, saturating at {@link #MAX_PUSH_COUNT}. */
     private static final int PUSHES_AT = 25;
+    /** Where {@link #pushesSinceDelta} stops counting. */
+    static final int MAX_PUSH_COUNT = Byte.MAX_VALUE;
     /** Consecutive hot-lane rounds that found a replica without pushes ({@link HotLane}). */
     private static final int QUIET_AT = 26;
     private static final int DELTAS_AT = 28;
@@ -44,8 +46,6 @@ abstract class SlotMemory extends StampedLock
     private static final int NOTES_AT = 32;
     /** The one local worker that intends the key, {@link #NO_INTENT}, or {@link #SEVERAL_INTENTS}. */
     private static final int INTENT_WORKER_AT = 36;
-    /** Where {@link #pushesSinceDelta} stops counting. */
-    static final int MAX_PUSH_COUNT = Byte.MAX_VALUE;
     /** The end clock of that worker's intent. */
     private static final int INTENT_END_AT = 40;
     /** {@link #intentWorker}: no local worker intends the key. */
@@ -179,7 +179,7 @@ abstract class SlotMemory extends StampedLock
 
     boolean updated(final int slot)
     {
-        return UNSAFE.getByte(slotAddress(slot) + PUSHES_AT) != 0;
+        return pushesSinceDelta(slot) != 0;
     }
 
     /** @return local pushes to this replica since its last delta was taken, at most {@link #MAX_PUSH_COUNT} */
