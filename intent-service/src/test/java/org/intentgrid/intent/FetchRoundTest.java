@@ -44,6 +44,9 @@ class FetchRoundTest
                 ownerWorker.intent(table, keys, 0, Long.MAX_VALUE);
                 worker.intent(table, new long[] {keys[0]}, 0, 1_000_000);
                 awaitLocal(user, table, keys[0]);
+                // the key is local once its answer is applied, a moment before its round counts as completed; the
+                // count is read after a completed round, so the next full round is a whole interval away
+                user.waitSync();
                 final long fullRounds = user.syncStats().rounds();
 
                 worker.intent(table, new long[] {keys[1]}, 0, 1_000_000);
