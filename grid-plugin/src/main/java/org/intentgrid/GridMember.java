@@ -92,6 +92,12 @@ public final class GridMember
     /** Makes {@link #of} find this member; a later registration of the same instance replaces an earlier one. */
     void register()
     {
+        // a member that joined after a drop learns it here, so that it refuses the name as the others do instead of
+        // creating a store for it (the drop message went only to the members of that time)
+        for (final String dropped : TableRegistry.droppedNames(instance))
+        {
+            runtime.get().dropLocal(dropped);
+        }
         BY_INSTANCE_NAME.put(instance.getName(), this);
     }
 
@@ -269,7 +275,7 @@ public final class GridMember
         {
             throw new IllegalArgumentException("samplingEnabled: table must not be null");
         }
-        return sampling.containsKey(table.name());
+        return sampling.containsKey(table.name()) && !forgetIfDropped(table);
     }
 
     /**
@@ -284,6 +290,11 @@ public final class GridMember
 
     SamplingState samplingState(final Table table, final String op)
     {
+        if (forgetIfDropped(table))
+        {
+            throw new IllegalStateException(op + " on table '" + table.name() + "': the table was dropped, and its " +
+                "sampling with it; declare a table under a new name");
+        }
         final SamplingState state = sampling.get(table.name());
         if (state == null)
         {
@@ -291,6 +302,17 @@ public final class GridMember
                 "member; call enableSampling(table, Sampling.of(distribution)) on the grid or member first");
         }
         return state;
+    }
+
+    /** A table dropped anywhere in the cluster is no longer sampled here: its sampler goes with it. */
+    private boolean forgetIfDropped(final Table table)
+    {
+        if (!runtime.get().isDropped(table.name()))
+        {
+            return false;
+        }
+        sampling.remove(table.name());
+        return true;
     }
 
     /**
@@ -406,6 +428,7 @@ public final class GridMember
     void awaitDropped(final Table table)
     {
         runtime.get().dropLocal(table.name()).join();
+        sampling.remove(table.name());
     }
 
     TableStore store(final Table table)

@@ -328,7 +328,8 @@ public final class ParameterGrid implements AutoCloseable
 
     /**
      * Drops a table on every member of the cluster: its main copies, replicas and directory entries are forgotten,
-     * its native memory is freed, and its name is not reused (a later {@code table(...)} of that name is refused).
+     * its native memory is freed, its sampling ends, and its name is not reused (a later {@code table(...)} of that
+     * name is refused, also by members that join later).
      * Workers' calls on it fail from then on with an {@link IllegalStateException}; calls in flight during the drop
      * may fail the same way. Returns once every member confirmed and the local members' memory is free (about a
      * second: freeing waits out lock-free readers). Idempotent.
@@ -344,6 +345,7 @@ public final class ParameterGrid implements AutoCloseable
             throw new IllegalArgumentException("drop: table must not be null");
         }
         TableRegistry.drop(anyMember().hazelcast(), table.spec());
+        sampling.remove(table.name());
         anyMember().dropEverywhere(table);
         for (final GridMember member : members)
         {
@@ -509,7 +511,15 @@ public final class ParameterGrid implements AutoCloseable
         member.register();
         for (final EnabledSampling enabled : sampling.values())
         {
-            member.enableSampling(enabled.table(), enabled.sampling());
+            // a table dropped through another grid of the cluster is not sampled on the members that join later
+            if (TableRegistry.isDropped(instance, enabled.table().name()))
+            {
+                sampling.remove(enabled.table().name());
+            }
+            else
+            {
+                member.enableSampling(enabled.table(), enabled.sampling());
+            }
         }
         return member;
     }

@@ -63,9 +63,21 @@ final class TableRegistry
         instance.<String, String>getMap(MAP_NAME).remove(spec.name());
     }
 
+    /** @return the names of the tables dropped in the cluster */
+    static List<String> droppedNames(final HazelcastInstance instance)
+    {
+        return new ArrayList<>(instance.<String, String>getMap(DROPPED_MAP_NAME).keySet());
+    }
+
+    /** @return true if a table of that name was dropped anywhere in the cluster */
+    static boolean isDropped(final HazelcastInstance instance, final String name)
+    {
+        return instance.<String, String>getMap(DROPPED_MAP_NAME).containsKey(name);
+    }
+
     private static void checkNotDropped(final HazelcastInstance instance, final String name)
     {
-        if (instance.<String, String>getMap(DROPPED_MAP_NAME).containsKey(name))
+        if (isDropped(instance, name))
         {
             throw new IllegalArgumentException("table '" + name + "' was dropped; table names are not reused, " +
                 "declare it under a new name");

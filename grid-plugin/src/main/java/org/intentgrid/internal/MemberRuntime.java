@@ -1107,6 +1107,12 @@ public final class MemberRuntime
         return tables.table(spec);
     }
 
+    /** @return true if the table was dropped here (its name is refused) */
+    public boolean isDropped(final String table)
+    {
+        return tables.isDropped(table);
+    }
+
     /** Installs an ownership listener (tests, tracing); affects tables created afterwards. */
     public void listener(final StoreListener listener)
     {
