@@ -45,4 +45,22 @@ class DueIntentsTest
         assertEquals(List.of("words/2/8 until 5"), drain());
         assertEquals(List.of(), drain());
     }
+
+    @Test
+    void smallPassesAfterALargeOneHandOnlyTheirOwnKeysWithTheirOwnEnds()
+    {
+        for (int key = 0; key < 5_000; key++)
+        {
+            due.due("words", key, 0, 100 + key);
+        }
+        assertEquals(5_000, drain().size());
+
+        for (int pass = 0; pass < 3; pass++)
+        {
+            due.due("words", 42, 0, 10 + pass);
+            due.due("words", 4_242, 0, 7);
+            due.due("words", 42, 0, 9 + pass);
+            assertEquals(List.of("words/0/42 until " + (10 + pass), "words/0/4242 until 7"), drain(), "pass " + pass);
+        }
+    }
 }
