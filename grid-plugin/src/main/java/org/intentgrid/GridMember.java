@@ -92,12 +92,6 @@ public final class GridMember
     /** Makes {@link #of} find this member; a later registration of the same instance replaces an earlier one. */
     void register()
     {
-        // a member that joined after a drop learns it here, so that it refuses the name as the others do instead of
-        // creating a store for it (the drop message went only to the members of that time)
-        for (final String dropped : TableRegistry.droppedNames(instance))
-        {
-            runtime.get().dropLocal(dropped);
-        }
         BY_INSTANCE_NAME.put(instance.getName(), this);
     }
 

@@ -63,12 +63,6 @@ final class TableRegistry
         instance.<String, String>getMap(MAP_NAME).remove(spec.name());
     }
 
-    /** @return the names of the tables dropped in the cluster */
-    static List<String> droppedNames(final HazelcastInstance instance)
-    {
-        return new ArrayList<>(instance.<String, String>getMap(DROPPED_MAP_NAME).keySet());
-    }
-
     /** @return true if a table of that name was dropped anywhere in the cluster */
     static boolean isDropped(final HazelcastInstance instance, final String name)
     {

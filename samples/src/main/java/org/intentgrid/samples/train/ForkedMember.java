@@ -281,6 +281,18 @@ public final class ForkedMember
         }
     }
 
+    /** Whether this member's JVM installed its training member yet (it joins the cluster a moment before). */
+    static final class InstalledTask implements Callable<Boolean>, Serializable
+    {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean call()
+        {
+            return current != null;
+        }
+    }
+
     /** Waits for two completed sync rounds on this member. */
     static final class WaitSyncTask implements Callable<Boolean>, Serializable
     {

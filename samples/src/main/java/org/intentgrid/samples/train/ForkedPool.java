@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BinaryOperator;
 import java.util.function.LongConsumer;
 
@@ -37,6 +38,7 @@ final class ForkedPool implements WorkerPool
 {
     /** The longest the cluster may take to drop a killed member (failure detection included). */
     private static final long REMOVAL_TIMEOUT_MILLIS = 120_000;
+    private static final long INSTALL_TIMEOUT_MILLIS = 60_000;
 
     private final TrainingApp app;
     private final TrainOptions options;
@@ -90,11 +92,44 @@ final class ForkedPool implements WorkerPool
                 workerIndexes.add(indexes);
             }
             executor = hz.getExecutorService("intentgrid-train");
+            awaitInstalled();
         }
         catch (final RuntimeException e)
         {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Waits until every member's JVM installed its training member: a member JVM is in the cluster once its Hazelcast
+     * member joined, before its grid registered (which reads the cluster's tables) and the training member is set up.
+     */
+    private void awaitInstalled()
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(INSTALL_TIMEOUT_MILLIS);
+        while (true)
+        {
+            boolean all = true;
+            for (final Future<Boolean> installed : executor.submitToAllMembers(new ForkedMember.InstalledTask())
+                .values())
+            {
+                all &= get(installed);
+            }
+            if (all)
+            {
+                return;
+            }
+            if (children != null)
+            {
+                children.checkAlive(-1);
+            }
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("a member joined the cluster but set up no training member within " +
+                    INSTALL_TIMEOUT_MILLIS / 1000 + " s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
     }
 
