@@ -15,8 +15,8 @@ import java.util.Map;
  * <p>
  * Confined to the sync thread; its maps are kept and emptied between passes, so a pass allocates nothing once they
  * have grown to the pass size, and a drain visits the keys collected, not the map's capacity: the sync thread drains
- * at every wake-up, mostly a few keys, into maps that kge's larger passes grew (iterating and clearing whole maps
- * took 5-8% of its time).
+ * at every wake-up, mostly a few keys, into maps that kge's larger passes grew (iterating whole maps took ~5% of its
+ * time).
  */
 final class DueIntents implements DueIntentSink
 {
