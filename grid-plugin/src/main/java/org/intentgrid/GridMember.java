@@ -421,7 +421,7 @@ public final class GridMember
     /** Drops the table here too, if the cluster-wide drop did not reach this member yet, and waits for its memory. */
     void awaitDropped(final Table table)
     {
-        runtime.get().dropLocal(table.name()).join();
+        runtime.get().dropLocal(table.spec()).join();
         sampling.remove(table.name());
     }
 

@@ -329,7 +329,8 @@ public final class ParameterGrid implements AutoCloseable
     /**
      * Drops a table on every member of the cluster: its main copies, replicas and directory entries are forgotten,
      * its native memory is freed, its sampling ends, and its name is not reused (a later {@code table(...)} of that
-     * name is refused).
+     * name is refused). A member that joins later is told of the drop by the members that know of it, shortly after
+     * it joined.
      * Workers' calls on it fail from then on with an {@link IllegalStateException}; calls in flight during the drop
      * may fail the same way. Returns once every member confirmed and the local members' memory is free (about a
      * second: freeing waits out lock-free readers). Idempotent.

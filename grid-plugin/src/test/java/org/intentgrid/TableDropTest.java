@@ -60,6 +60,40 @@ class TableDropTest
     }
 
     @Test
+    void aMemberJoiningAfterADropIsToldOfIt()
+    {
+        grid = TestGrids.start(2);
+        final Table table = grid.table(TableSpec.of("drop-before-join", KEYS, LENGTH));
+        grid.materializeAll(table);
+        grid.drop(table);
+
+        final GridMember late = grid.addMember();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        IllegalStateException refused = null;
+        while (refused == null && System.nanoTime() < deadline)
+        {
+            try
+            {
+                late.mainCopies(table);
+                Thread.onSpinWait();
+            }
+            catch (final IllegalStateException expected)
+            {
+                refused = expected;
+            }
+        }
+        assertTrue(refused != null, "the member that joined after the drop refuses the table within 10 s");
+        assertTrue(refused.getMessage().contains("'drop-before-join' was dropped"), refused.getMessage());
+        try (ParameterWorker worker = late.worker())
+        {
+            final IllegalStateException push = assertThrows(IllegalStateException.class,
+                () -> worker.push(table, new long[] {1}, new float[LENGTH]));
+            assertTrue(push.getMessage().contains("'drop-before-join' was dropped"), push.getMessage());
+        }
+        assertEquals(0, late.offHeapBytes(), "the late member holds nothing of the dropped table");
+    }
+
+    @Test
     void workersBusyWithADroppedTableFailCleanlyAndOtherTablesKeepExactSums() throws Exception
     {
         grid = TestGrids.start(2);

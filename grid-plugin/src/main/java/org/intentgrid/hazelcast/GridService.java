@@ -88,7 +88,7 @@ public final class GridService implements ManagedService, RemoteService, Migrati
     @Override
     public void memberAdded(final MembershipServiceEvent event)
     {
-        runtime.memberAdded(ids(event));
+        runtime.memberAdded(event.getMember().getUuid(), ids(event));
     }
 
     @Override

@@ -243,7 +243,7 @@ public final class MemberRuntime
             case ADOPT:
                 return dataServer.adopt(request);
             case DROP:
-                dropLocal(request.spec.name());
+                dropLocal(request.spec);
                 return new DataReply(new byte[0], null, null, null, null);
             case BACKUP:
             case BACKUP_REMOVE:
@@ -792,10 +792,35 @@ public final class MemberRuntime
         return port.memberCount() == 1;
     }
 
-    /** A member joined the cluster; {@code members} is the member list now. */
-    public void memberAdded(final List<UUID> members)
+    /**
+     * A member joined the cluster; {@code members} is the member list now. The tables dropped before it joined are
+     * dropped there too: the drop's message went to the members of that time, and a worker of the new member that
+     * still holds such a table must be refused as everywhere else. Every member that knows of a drop tells it, so
+     * that no single member's view decides, and a member told twice drops once.
+     */
+    public void memberAdded(final UUID joined, final List<UUID> members)
     {
         recovery.membersChanged(members);
+        if (!joined.equals(self) && tables.droppedCount() > 0 && !lifecycle.stopped())
+        {
+            executor.execute(() -> tellDrops(joined));
+        }
+    }
+
+    private void tellDrops(final UUID joined)
+    {
+        for (final TableSpec spec : tables.droppedTables())
+        {
+            port.direct(joined, new DataRequest(spec, RequestKind.DROP, new long[0], null, null, null))
+                .whenComplete((reply, error) ->
+                {
+                    if (error != null && port.isMember(joined))
+                    {
+                        log("could not tell member " + joined + ", which joined after table '" + spec.name() +
+                            "' was dropped, of the drop: " + error);
+                    }
+                });
+        }
     }
 
     /**
@@ -1013,7 +1038,7 @@ public final class MemberRuntime
      */
     public void dropEverywhere(final TableSpec spec)
     {
-        final CompletableFuture<Void> freedHere = dropLocal(spec.name());
+        final CompletableFuture<Void> freedHere = dropLocal(spec);
         final List<CompletableFuture<DataReply>> confirmations =
             toOtherMembers(new DataRequest(spec, RequestKind.DROP, new long[0], null, null, null));
         awaitWithinRequestTimeout(CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))
@@ -1053,11 +1078,11 @@ public final class MemberRuntime
      *
      * @return completes once its memory here is freed
      */
-    public CompletableFuture<Void> dropLocal(final String table)
+    public CompletableFuture<Void> dropLocal(final TableSpec table)
     {
-        sampling.remove(table);
-        directory.dropTable(table);
-        return CompletableFuture.allOf(backups.dropTable(table), tables.drop(table));
+        sampling.remove(table.name());
+        directory.dropTable(table.name());
+        return CompletableFuture.allOf(backups.dropTable(table.name()), tables.drop(table));
     }
 
     /** @return a new worker engine; the caller validates everything it passes in */

@@ -2,7 +2,9 @@ package org.intentgrid.internal;
 
 import org.intentgrid.TableSpec;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,7 +17,7 @@ final class StoreRegistry
 
     private final ConcurrentHashMap<String, TableStore> tables = new ConcurrentHashMap<>();
     /** Tables dropped here, and when their memory is free: their names are not reused while this member runs. */
-    private final ConcurrentHashMap<String, CompletableFuture<Void>> dropped = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Drop> dropped = new ConcurrentHashMap<>();
     private final String memberName;
     private final WorkerClocks clocks;
     private final OffHeapMemory memory;
@@ -92,13 +94,14 @@ final class StoreRegistry
      *
      * @return completes once the table's memory is freed
      */
-    CompletableFuture<Void> drop(final String name)
+    CompletableFuture<Void> drop(final TableSpec spec)
     {
+        final String name = spec.name();
         final CompletableFuture<Void> freed = new CompletableFuture<>();
-        final CompletableFuture<Void> known = dropped.putIfAbsent(name, freed);
+        final Drop known = dropped.putIfAbsent(name, new Drop(spec, freed));
         if (known != null)
         {
-            return known;
+            return known.freed;
         }
         final TableStore store = tables.remove(name);
         if (store == null)
@@ -118,6 +121,17 @@ final class StoreRegistry
         return dropped.containsKey(name);
     }
 
+    /** @return the tables dropped here, as they were declared (to tell members that join later) */
+    List<TableSpec> droppedTables()
+    {
+        final List<TableSpec> specs = new ArrayList<>();
+        for (final Drop drop : dropped.values())
+        {
+            specs.add(drop.spec);
+        }
+        return specs;
+    }
+
     /** @return how many tables were dropped here */
     int droppedCount()
     {
@@ -131,11 +145,16 @@ final class StoreRegistry
      */
     CompletableFuture<Void> dropAll()
     {
-        return CompletableFuture.allOf(tables.keySet().stream().map(this::drop).toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(tables.values().stream().map(store -> drop(store.spec()))
+            .toArray(CompletableFuture[]::new));
     }
 
     Collection<TableStore> all()
     {
         return tables.values();
+    }
+
+    private record Drop(TableSpec spec, CompletableFuture<Void> freed)
+    {
     }
 }

@@ -93,7 +93,7 @@ public final class InMemoryCluster implements AutoCloseable
         runtimes.put(id, runtime);
         for (final MemberRuntime member : runtimes.values())
         {
-            member.memberAdded(members());
+            member.memberAdded(id, members());
         }
         return runtime;
     }
