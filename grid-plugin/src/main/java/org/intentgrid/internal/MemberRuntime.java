@@ -809,7 +809,13 @@ public final class MemberRuntime
 
     private void tellDrops(final UUID joined)
     {
-        for (final TableSpec spec : tables.droppedTables())
+        final List<TableSpec> dropped = tables.droppedTables();
+        if (lifecycle.stopped())
+        {
+            // shutting down frees every table through the drop list: those were not dropped by anyone
+            return;
+        }
+        for (final TableSpec spec : dropped)
         {
             port.direct(joined, new DataRequest(spec, RequestKind.DROP, new long[0], null, null, null))
                 .whenComplete((reply, error) ->
