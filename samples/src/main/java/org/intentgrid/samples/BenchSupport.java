@@ -1,8 +1,6 @@
 package org.intentgrid.samples;
 
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.Table;
 
@@ -19,8 +17,8 @@ final class BenchSupport
     static void sleepWithProgress(final String task, final double seconds)
     {
         final long steps = Math.max(1, Math.round(seconds * 10));
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(steps)
-            .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().build())
+        try (ProgressBar bar = ProgressBars.builder(task, steps).setUpdateIntervalMillis(200).continuousUpdate()
+            .build())
         {
             for (long i = 0; i < steps; i++)
             {

@@ -1,8 +1,6 @@
 package org.intentgrid.samples;
 
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.intentgrid.GridConfig;
 import org.intentgrid.GridMember;
 import org.intentgrid.GridStats;
@@ -145,9 +143,8 @@ final class TourCommand implements Runnable
         final List<Thread> threads = new ArrayList<>();
         final long total = (long)members * workers * batches;
         final long start = System.nanoTime();
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("phase " + name.substring(0, 1))
-            .setInitialMax(total).setStyle(ProgressBarStyle.ASCII).setUnit(" batches", 1).setUpdateIntervalMillis(250)
-            .continuousUpdate().build())
+        try (ProgressBar bar = ProgressBars.builder("phase " + name.substring(0, 1), total).setUnit(" batches", 1)
+            .setUpdateIntervalMillis(250).continuousUpdate().build())
         {
             for (int m = 0; m < members; m++)
             {

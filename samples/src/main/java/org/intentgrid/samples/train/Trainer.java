@@ -1,9 +1,8 @@
 package org.intentgrid.samples.train;
 
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.intentgrid.ParameterGrid;
+import org.intentgrid.samples.ProgressBars;
 import org.intentgrid.spi.Mode;
 
 import java.util.LinkedHashMap;
@@ -76,8 +75,8 @@ public final class Trainer
                 final Traffic before = pool.traffic();
                 final CpuTime cpuBefore = pool.cpuTime();
                 final double[] lossAndCount;
-                final long start = System.nanoTime();
                 final ProgressBar bar = progressBar(epoch);
+                final long start = System.nanoTime();
                 final LocalitySampler sampler = new LocalitySampler(pool, result, trainingSeconds, start, bar);
                 try (bar)
                 {
@@ -184,9 +183,8 @@ public final class Trainer
         {
             return null;
         }
-        return new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, options.epochs))
-            .setInitialMax(app.examplesPerEpoch()).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
-            .setUnit(" ex", 1).showSpeed().continuousUpdate().build();
+        return ProgressBars.builder(String.format("epoch %d/%d", epoch, options.epochs), app.examplesPerEpoch())
+            .setUpdateIntervalMillis(250).setUnit(" ex", 1).showSpeed().continuousUpdate().build();
     }
 
     private void say(final String format, final Object... args)
