@@ -817,7 +817,7 @@ public final class MemberRuntime
         }
         for (final TableSpec spec : dropped)
         {
-            port.direct(joined, new DataRequest(spec, RequestKind.DROP, new long[0], null, null, null))
+            port.direct(joined, dropRequest(spec))
                 .whenComplete((reply, error) ->
                 {
                     if (error != null && port.isMember(joined))
@@ -1046,9 +1046,14 @@ public final class MemberRuntime
     {
         final CompletableFuture<Void> freedHere = dropLocal(spec);
         final List<CompletableFuture<DataReply>> confirmations =
-            toOtherMembers(new DataRequest(spec, RequestKind.DROP, new long[0], null, null, null));
+            toOtherMembers(dropRequest(spec));
         awaitWithinRequestTimeout(CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))
             .thenCompose(v -> freedHere), "the drop of table '" + spec.name() + "' (every member confirms it)");
+    }
+
+    private static DataRequest dropRequest(final TableSpec spec)
+    {
+        return new DataRequest(spec, RequestKind.DROP, new long[0], null, null, null);
     }
 
     /**
