@@ -114,15 +114,17 @@ final class Checkpoints
                 verify(dir, plan.spec, part);
             }
         }
-        final List<TableSpec> specs = renamed(plans, tableNames);
         final List<Table> tables = new ArrayList<>();
-        for (final TableSpec spec : specs)
+        final List<TableSpec> declared = new ArrayList<>();
+        for (final TableSpec spec : renamed(plans, tableNames))
         {
-            tables.add(grid.table(spec));
+            final Table table = grid.table(spec);
+            tables.add(table);
+            declared.add(table.spec());
         }
         if (reset)
         {
-            grid.anyMember().resetCluster(specs);
+            grid.anyMember().resetCluster(declared);
         }
         try (ParameterWorker worker = grid.worker())
         {

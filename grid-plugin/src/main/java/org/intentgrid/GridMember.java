@@ -256,9 +256,9 @@ public final class GridMember
             .orElseThrow(() -> new IllegalStateException("enableSampling on table '" + table.name() + "': no " +
                 "sampling implementation on the classpath (org.intentgrid.spi.SamplerProvider); add intent-service"));
         final SamplingCounters counters = new SamplingCounters();
-        runtime.get().samplingEnabled(table.name(), counters);
+        runtime.get().samplingEnabled(table.spec().id(), counters);
         final long seed = Hashing.mix64(sampling.seed() ^ Hashing.mix64(ordinal + 1L) ^ Hashing.nameHash(table.name()));
-        this.sampling.put(table.name(), new SamplingState(table, sampling, scheme,
+        this.sampling.put(table.spec().id(), new SamplingState(table, sampling, scheme,
             provider.create(table, sampling, scheme, counters, seed), counters, seed));
     }
 
@@ -269,7 +269,7 @@ public final class GridMember
         {
             throw new IllegalArgumentException("samplingEnabled: table must not be null");
         }
-        return sampling.containsKey(table.name()) && !forgetIfDropped(table);
+        return sampling.containsKey(table.spec().id()) && !forgetIfDropped(table);
     }
 
     /**
@@ -287,9 +287,9 @@ public final class GridMember
         if (forgetIfDropped(table))
         {
             throw new IllegalStateException(op + " on table '" + table.name() + "': the table was dropped, and its " +
-                "sampling with it; declare a table under a new name");
+                "sampling with it; declare the table again and enable its sampling");
         }
-        final SamplingState state = sampling.get(table.name());
+        final SamplingState state = sampling.get(table.spec().id());
         if (state == null)
         {
             throw new IllegalStateException(op + " on table '" + table.name() + "': sampling is not enabled on this " +
@@ -301,11 +301,11 @@ public final class GridMember
     /** A table dropped anywhere in the cluster is no longer sampled here: its sampler goes with it. */
     private boolean forgetIfDropped(final Table table)
     {
-        if (!runtime.get().isDropped(table.name()))
+        if (!runtime.get().isDropped(table.spec()))
         {
             return false;
         }
-        sampling.remove(table.name());
+        sampling.remove(table.spec().id());
         return true;
     }
 
@@ -422,7 +422,7 @@ public final class GridMember
     void awaitDropped(final Table table)
     {
         runtime.get().dropLocal(table.spec()).join();
-        sampling.remove(table.name());
+        sampling.remove(table.spec().id());
     }
 
     TableStore store(final Table table)

@@ -113,15 +113,18 @@ public final class ParameterGrid implements AutoCloseable
     }
 
     /**
-     * Declares a table cluster-wide. Idempotent for the same spec.
+     * Declares a table cluster-wide. Idempotent for the same spec. A name whose table was dropped can be declared
+     * again, with any shape: that makes a new table, with the initial values of {@code spec}, and the returned handle's
+     * spec carries the name's next {@linkplain TableSpec#incarnation() incarnation}; handles of the dropped table stay
+     * refused.
      *
+     * @return the declared table
      * @throws IllegalArgumentException if a table of that name exists with another shape
      */
     public Table table(final TableSpec spec)
     {
         checkOpen("table");
-        TableRegistry.declare(anyMember().hazelcast(), spec);
-        final Table table = new Table(spec);
+        final Table table = new Table(TableRegistry.declare(anyMember().hazelcast(), spec));
         for (final GridMember member : members)
         {
             if (member.isRunning())
@@ -328,9 +331,9 @@ public final class ParameterGrid implements AutoCloseable
 
     /**
      * Drops a table on every member of the cluster: its main copies, replicas and directory entries are forgotten,
-     * its native memory is freed, its sampling ends, and its name is not reused (a later {@code table(...)} of that
-     * name is refused). A member that joins later is told of the drop by the members that know of it, shortly after
-     * it joined.
+     * its native memory is freed, and its sampling ends. Its name can be declared again ({@link #table(TableSpec)}),
+     * which makes a new table that this handle never reaches. A member that joins later is told of the drop by the
+     * members that know of it, shortly after it joined.
      * Workers' calls on it fail from then on with an {@link IllegalStateException}; calls in flight during the drop
      * may fail the same way. Returns once every member confirmed and the local members' memory is free (about a
      * second: freeing waits out lock-free readers). Idempotent.
@@ -346,7 +349,7 @@ public final class ParameterGrid implements AutoCloseable
             throw new IllegalArgumentException("drop: table must not be null");
         }
         TableRegistry.drop(anyMember().hazelcast(), table.spec());
-        sampling.remove(table.name());
+        sampling.remove(table.spec().id());
         anyMember().dropEverywhere(table);
         for (final GridMember member : members)
         {
@@ -375,7 +378,7 @@ public final class ParameterGrid implements AutoCloseable
         {
             member.enableSampling(table, sampling);
         }
-        this.sampling.put(table.name(), new EnabledSampling(table, sampling));
+        this.sampling.put(table.spec().id(), new EnabledSampling(table, sampling));
     }
 
     /** @return sampling statistics of {@code table} summed over the local members */
@@ -513,9 +516,9 @@ public final class ParameterGrid implements AutoCloseable
         for (final EnabledSampling enabled : sampling.values())
         {
             // a table dropped through another grid of the cluster is not sampled on the members that join later
-            if (TableRegistry.isDropped(instance, enabled.table().name()))
+            if (TableRegistry.isDropped(instance, enabled.table().spec()))
             {
-                sampling.remove(enabled.table().name());
+                sampling.remove(enabled.table().spec().id());
             }
             else
             {

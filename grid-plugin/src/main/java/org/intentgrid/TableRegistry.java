@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * Cluster-wide table declarations, kept in a Hazelcast map so that a declaration from any member is seen
- * by all, re-declaring with the same shape is a no-op, and another shape is refused. Dropped tables are remembered
- * in a second map: their names are not reused, so that a late message of the dropped table can never be taken for
- * one of a new table.
+ * by all, re-declaring with the same shape is a no-op, and another shape is refused. The last dropped table of each
+ * name is remembered in a second map: declaring the name again makes a table of the next
+ * {@linkplain TableSpec#incarnation() incarnation}, whose {@linkplain TableSpec#id() id} no late message or stale
+ * handle of the dropped one carries.
  */
 final class TableRegistry
 {
@@ -22,18 +23,25 @@ final class TableRegistry
     {
     }
 
+    /** @return the declared table: {@code spec} as the current incarnation of its name */
     static TableSpec declare(final HazelcastInstance instance, final TableSpec spec)
     {
-        checkNotDropped(instance, spec.name());
+        final String lastDropped = instance.<String, String>getMap(DROPPED_MAP_NAME).get(spec.name());
+        final TableSpec declared =
+            spec.incarnation(lastDropped == null ? 0 : decode(spec.name(), lastDropped).incarnation() + 1);
         final IMap<String, String> map = instance.getMap(MAP_NAME);
-        final String encoded = encode(spec);
-        final String existing = map.putIfAbsent(spec.name(), encoded);
-        if (existing != null && !existing.equals(encoded))
+        final String existing = map.putIfAbsent(spec.name(), encode(declared));
+        if (existing == null)
+        {
+            return declared;
+        }
+        final TableSpec known = decode(spec.name(), existing);
+        if (!known.sameShape(spec))
         {
             throw new IllegalArgumentException("table '" + spec.name() + "' is already declared with " +
-                decode(spec.name(), existing).shape() + "; cannot re-declare it with " + spec.shape());
+                known.shape() + "; cannot re-declare it with " + spec.shape());
         }
-        return spec;
+        return known;
     }
 
     static TableSpec lookup(final HazelcastInstance instance, final String name)
@@ -41,8 +49,9 @@ final class TableRegistry
         final String encoded = instance.<String, String>getMap(MAP_NAME).get(name);
         if (encoded == null)
         {
-            checkNotDropped(instance, name);
-            throw new IllegalArgumentException("unknown table '" + name + "': declare it first with grid.table(spec)");
+            final boolean dropped = instance.<String, String>getMap(DROPPED_MAP_NAME).containsKey(name);
+            throw new IllegalArgumentException("unknown table '" + name + "': " +
+                (dropped ? "it was dropped; declare it again" : "declare it first") + " with grid.table(spec)");
         }
         return decode(name, encoded);
     }
@@ -56,33 +65,39 @@ final class TableRegistry
         return specs;
     }
 
-    /** Records the table as dropped, then forgets its declaration. */
+    /**
+     * Records the table as the last dropped of its name, then forgets its declaration. A later incarnation of the name,
+     * declared or dropped already, is left as it is: an old handle dropped again must not touch it.
+     */
     static void drop(final HazelcastInstance instance, final TableSpec spec)
     {
-        instance.<String, String>getMap(DROPPED_MAP_NAME).put(spec.name(), encode(spec));
-        instance.<String, String>getMap(MAP_NAME).remove(spec.name());
-    }
-
-    /** @return true if a table of that name was dropped anywhere in the cluster */
-    static boolean isDropped(final HazelcastInstance instance, final String name)
-    {
-        return instance.<String, String>getMap(DROPPED_MAP_NAME).containsKey(name);
-    }
-
-    private static void checkNotDropped(final HazelcastInstance instance, final String name)
-    {
-        if (isDropped(instance, name))
+        final IMap<String, String> dropped = instance.getMap(DROPPED_MAP_NAME);
+        final String encoded = encode(spec);
+        while (true)
         {
-            throw new IllegalArgumentException("table '" + name + "' was dropped; table names are not reused, " +
-                "declare it under a new name");
+            final String last = dropped.get(spec.name());
+            if (last != null && decode(spec.name(), last).incarnation() >= spec.incarnation() ||
+                (last == null ? dropped.putIfAbsent(spec.name(), encoded) == null :
+                    dropped.replace(spec.name(), last, encoded)))
+            {
+                break;
+            }
         }
+        instance.<String, String>getMap(MAP_NAME).remove(spec.name(), encoded);
+    }
+
+    /** @return true if this table was dropped anywhere in the cluster */
+    static boolean isDropped(final HazelcastInstance instance, final TableSpec spec)
+    {
+        final String lastDropped = instance.<String, String>getMap(DROPPED_MAP_NAME).get(spec.name());
+        return lastDropped != null && decode(spec.name(), lastDropped).incarnation() >= spec.incarnation();
     }
 
     static String encode(final TableSpec spec)
     {
         final Init init = spec.init();
         return spec.size() + "|" + spec.valueLength() + "|" + init.kind() + "|" + Double.doubleToLongBits(init.a()) +
-            "|" + Double.doubleToLongBits(init.b()) + "|" + init.seed();
+            "|" + Double.doubleToLongBits(init.b()) + "|" + init.seed() + "|" + spec.incarnation();
     }
 
     static TableSpec decode(final String name, final String encoded)
@@ -90,6 +105,6 @@ final class TableRegistry
         final String[] f = encoded.split("\\|");
         return TableSpec.of(name, Long.parseLong(f[0]), Integer.parseInt(f[1])).init(Init.of(Init.Kind.valueOf(f[2]),
             Double.longBitsToDouble(Long.parseLong(f[3])), Double.longBitsToDouble(Long.parseLong(f[4])),
-            Long.parseLong(f[5])));
+            Long.parseLong(f[5]))).incarnation(f.length > 6 ? Integer.parseInt(f[6]) : 0);
     }
 }

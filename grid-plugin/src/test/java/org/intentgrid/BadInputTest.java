@@ -145,6 +145,10 @@ class BadInputTest
             "init=normal", "init=zeros");
         rejected(IllegalArgumentException.class, () -> TableSpec.of("", 6, 2), "1..200 characters");
         rejected(IllegalArgumentException.class, () -> TableSpec.of("x", 0, 2), "size must be >= 1");
+        rejected(IllegalArgumentException.class, () -> TableSpec.of("a\u0000b", 6, 2), "must not contain the NUL",
+            "'a?b'");
+        rejected(IllegalArgumentException.class, () -> TableSpec.of("x", 6, 2).incarnation(-1),
+            "incarnation must be >= 0, got -1");
         assertTrue(grid.table(TableSpec.of("bad-input", 6, 2).init(Init.normal(0, 1, 3))).size() == 6,
             "re-declaring the same shape is accepted");
     }

@@ -123,15 +123,17 @@ class OffHeapCapTest
                 () -> worker.pull(big, batch(homedAtOther, 0), values).await());
             assertTrue(afterDrop.getMessage().contains("'cap-big'") && afterDrop.getMessage().contains("dropped"),
                 afterDrop.getMessage());
-            final IllegalArgumentException redeclared = assertThrows(IllegalArgumentException.class,
-                () -> grid.table(big.spec()));
-            assertTrue(redeclared.getMessage().contains("was dropped"), redeclared.getMessage());
-
-            final Table next = grid.table(TableSpec.of("cap-next", KEYS, LENGTH));
-            for (int b = 0; b <= completedBatches; b++)
+            final Table next = grid.table(TableSpec.of("cap-big", KEYS, LENGTH));
+            assertEquals(1, next.spec().incarnation(), "the dropped name makes a new table");
+            for (int b = 0; b < completedBatches; b++)
             {
                 worker.push(next, batch(homedAtOther, b), ones).await();
             }
+            final int full = completedBatches;
+            final OffHeapExhaustedException again = assertThrows(OffHeapExhaustedException.class,
+                () -> worker.push(next, batch(homedAtOther, full), ones).await(),
+                "the new table of the name fills the freed memory as the dropped one did, and the cap still holds");
+            assertTrue(again.getMessage().contains("table 'cap-big'"), again.getMessage());
             assertTrue(other.offHeapBytes() <= CAP, "the cap still holds: " + other.offHeapBytes());
             worker.pull(small, smallKeys, smallValues).await();
             assertEquals(TestGrids.initial(small, 5, 3) + 2, smallValues[5 * 4 + 3], "the small table is untouched");

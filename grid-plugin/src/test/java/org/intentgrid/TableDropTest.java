@@ -94,6 +94,100 @@ class TableDropTest
     }
 
     @Test
+    void aDroppedNameIsDeclaredAgainAsANewTableThatOldHandlesNeverReach()
+    {
+        grid = TestGrids.start(2);
+        final Table first = grid.table(TableSpec.of("drop-reused", KEYS, LENGTH).init(Init.normal(0, 0.1, 7)));
+        pushOnes(first, 2);
+        grid.drop(first);
+
+        final int length = LENGTH / 2;
+        final Table second = grid.table(TableSpec.of("drop-reused", KEYS, length).init(Init.normal(0, 0.1, 9)));
+        assertEquals(1, second.spec().incarnation(), "the name's second table is its incarnation 1");
+        assertEquals(second, grid.table("drop-reused"), "the name finds the new table");
+        assertEquals(List.of(second), grid.tables(), "only the new table is declared");
+        assertEquals(second, grid.table(TableSpec.of("drop-reused", KEYS, length).init(Init.normal(0, 0.1, 9))),
+            "declaring the new shape again is a no-op");
+        assertAll(second, 0, "the new table starts from its own initial values, not the dropped table's");
+        pushOnes(second, 3);
+        assertAll(second, 3, "every member's pushes to the new table counted once");
+        for (final GridMember member : grid.members())
+        {
+            final IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> member.mainCopies(first));
+            assertTrue(refused.getMessage().contains("'drop-reused' was dropped"), refused.getMessage());
+            try (ParameterWorker worker = member.worker())
+            {
+                final IllegalStateException push = assertThrows(IllegalStateException.class,
+                    () -> worker.push(first, new long[] {1}, new float[LENGTH]).await());
+                assertTrue(push.getMessage().contains("'drop-reused' was dropped"), push.getMessage());
+            }
+        }
+
+        grid.drop(first);
+        assertEquals(second, grid.table("drop-reused"), "dropping the old handle again leaves the new table declared");
+        assertAll(second, 3, "and its values untouched");
+
+        grid.drop(second);
+        final Table third = grid.table(TableSpec.of("drop-reused", KEYS, LENGTH));
+        assertEquals(2, third.spec().incarnation());
+        final GridMember late = grid.addMember();
+        pushOnes(third, 1);
+        assertAll(third, 1, "a member that joined after two drops of the name serves its third table");
+        for (final GridMember member : grid.members())
+        {
+            assertEquals(member.offHeapBytes(third) + member.backupStats().backupBytes(), member.offHeapBytes(),
+                member + " holds memory of the current table only");
+        }
+        assertTrue(late.offHeapBytes(third) > 0, "the late member holds some of the new table's keys");
+    }
+
+    /** Pushes {@code times} ones to every key of {@code table} from each member's worker, then waits for the sync. */
+    private void pushOnes(final Table table, final int times)
+    {
+        final long[] keys = new long[KEYS];
+        Arrays.setAll(keys, k -> k);
+        final float[] ones = new float[KEYS * table.valueLength()];
+        Arrays.fill(ones, 1);
+        for (final GridMember member : grid.members())
+        {
+            try (ParameterWorker worker = member.worker())
+            {
+                for (int t = 0; t < times; t++)
+                {
+                    worker.push(table, keys, ones).await();
+                }
+            }
+        }
+        grid.members().forEach(GridMember::waitSync);
+    }
+
+    /** Asserts that every element of every key is its initial value plus {@code pushesPerMember} per member. */
+    private void assertAll(final Table table, final int pushesPerMember, final String what)
+    {
+        final long[] keys = new long[KEYS];
+        Arrays.setAll(keys, k -> k);
+        final int length = table.valueLength();
+        final float[] values = new float[KEYS * length];
+        final float added = (float)pushesPerMember * grid.members().size();
+        for (final GridMember member : grid.members())
+        {
+            try (ParameterWorker reader = member.worker())
+            {
+                reader.pull(table, keys, values).await();
+            }
+            for (int k = 0; k < KEYS; k++)
+            {
+                for (int e = 0; e < length; e++)
+                {
+                    assertEquals(TestGrids.initial(table, k, e) + added, values[k * length + e], 1e-5,
+                        what + ": key " + k + " element " + e + " read on " + member);
+                }
+            }
+        }
+    }
+
+    @Test
     void workersBusyWithADroppedTableFailCleanlyAndOtherTablesKeepExactSums() throws Exception
     {
         grid = TestGrids.start(2);

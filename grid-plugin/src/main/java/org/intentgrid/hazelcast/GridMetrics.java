@@ -65,7 +65,7 @@ final class GridMetrics implements DynamicMetricsProvider
             count(tagged, context, "mainCopies", ProbeUnit.COUNT, table.mainCopies());
             count(tagged, context, "replicas", ProbeUnit.COUNT, table.replicas());
             count(tagged, context, "offHeapBytes", ProbeUnit.BYTES, table.offHeapBytes());
-            final SamplingCounters counters = sampling.get(table.spec().name());
+            final SamplingCounters counters = sampling.get(table.spec().id());
             if (counters != null)
             {
                 sampling(tagged, context, counters.snapshot(null));

@@ -32,6 +32,7 @@ final class Wire
         out.writeDouble(spec.init().a());
         out.writeDouble(spec.init().b());
         out.writeLong(spec.init().seed());
+        out.writeInt(spec.incarnation());
     }
 
     static TableSpec readSpec(final ObjectDataInput in) throws IOException
@@ -43,7 +44,8 @@ final class Wire
         final double a = in.readDouble();
         final double b = in.readDouble();
         final long seed = in.readLong();
-        return TableSpec.of(name, size, valueLength).init(Init.of(kind, a, b, seed));
+        final int incarnation = in.readInt();
+        return TableSpec.of(name, size, valueLength).init(Init.of(kind, a, b, seed)).incarnation(incarnation);
     }
 
     /**

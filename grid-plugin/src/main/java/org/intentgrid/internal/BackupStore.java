@@ -94,7 +94,7 @@ final class BackupStore
         {
             // a resync begins (or the origin released this holder): incomplete until it says otherwise
             complete.remove(origin);
-            final Copies old = tables.remove(request.spec.name());
+            final Copies old = tables.remove(request.spec.id());
             if (old != null)
             {
                 old.free();
@@ -104,7 +104,7 @@ final class BackupStore
         {
             return;
         }
-        final Copies copies = tables.computeIfAbsent(request.spec.name(),
+        final Copies copies = tables.computeIfAbsent(request.spec.id(),
             t -> new Copies(request.spec, offHeap.account("backup of " + origin + " '" + t + "'")));
         if (request.kind == RequestKind.BACKUP_REMOVE)
         {

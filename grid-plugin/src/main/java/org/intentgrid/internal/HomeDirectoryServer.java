@@ -38,7 +38,7 @@ final class HomeDirectoryServer
         final int index, final DirectoryChanges changes)
     {
         final UUID self = router.self();
-        final Directory.Entry entry = directory.get(partition, table.spec().name(), key);
+        final Directory.Entry entry = directory.get(partition, table.spec().id(), key);
         final boolean ownerLost = entry != null && directory.isLost(entry.owner());
         if ((entry == null || ownerLost) && lifecycle.acceptsMainCopies())
         {
@@ -54,7 +54,7 @@ final class HomeDirectoryServer
                 reply.full(index, e.getMessage());
                 return -1;
             }
-            directory.putIfNewer(partition, table.spec().name(), key, self, counter);
+            directory.putIfNewer(partition, table.spec().id(), key, self, counter);
             changes.add(key, self, counter);
             return slot;
         }
@@ -90,10 +90,10 @@ final class HomeDirectoryServer
     DataReply notice(final int partition, final DataRequest request)
     {
         final int n = request.keys.length;
-        final DirectoryChanges changes = new DirectoryChanges(request.spec.name());
+        final DirectoryChanges changes = new DirectoryChanges(request.spec.id());
         for (int i = 0; i < n; i++)
         {
-            recordMove(partition, request.spec.name(), request.keys[i], request.subject, request.counters[i], changes);
+            recordMove(partition, request.spec.id(), request.keys[i], request.subject, request.counters[i], changes);
         }
         final DataReply reply = new DataReply(new byte[n], null, null, null, null);
         reply.directoryChanges = changes.toChunkOrNull();
@@ -112,7 +112,7 @@ final class HomeDirectoryServer
     DataReply claim(final int partition, final DataRequest request, final UUID claimant)
     {
         final int n = request.keys.length;
-        final String table = request.spec.name();
+        final String table = request.spec.id();
         final DataReply reply = new DataReply(new byte[n], null, new long[n], null, null);
         final DirectoryChanges changes = new DirectoryChanges(table);
         for (int i = 0; i < n; i++)

@@ -248,7 +248,7 @@ public final class MemberRuntime
             case BACKUP:
             case BACKUP_REMOVE:
             case BACKUP_RESET:
-                if (tables.isDropped(request.spec.name()))
+                if (tables.isDropped(request.spec.id()))
                 {
                     final DataReply dropped = new DataReply(new byte[0], null, null, null, null);
                     dropped.dropped(request.spec.name());
@@ -454,7 +454,7 @@ public final class MemberRuntime
                 long entries = 0;
                 for (int i = 0; i < owned.size(); i++)
                 {
-                    entries += directory.count(owned.getInt(i), spec.name());
+                    entries += directory.count(owned.getInt(i), spec.id());
                 }
                 final CheckpointPart part = phase == CheckpointPhase.WRITE ?
                     CheckpointPart.write(tables.table(spec), dir, "table-" + t + "-" + self + ".part", entries) :
@@ -864,7 +864,7 @@ public final class MemberRuntime
                 .computeIfAbsent(update.requestId(), r -> new ArrayList<>()).add(update);
         }
         grouped.forEach((table, byRequest) -> byRequest.forEach((requestId, updates) ->
-            resending.add(table.spec().name(), keysOf(updates))));
+            resending.add(table.spec().id(), keysOf(updates))));
         return grouped;
     }
 
@@ -903,7 +903,7 @@ public final class MemberRuntime
         return new RemoteRequest(this, table, RequestKind.PUSH, keys, positions, values, null, resendCounters,
             requestId).start().toCompletableFuture().whenComplete((done, error) ->
             {
-                resending.remove(table.spec().name(), keys);
+                resending.remove(table.spec().id(), keys);
                 if (error != null)
                 {
                     errorHandler.onError(error);
@@ -1091,9 +1091,9 @@ public final class MemberRuntime
      */
     public CompletableFuture<Void> dropLocal(final TableSpec table)
     {
-        sampling.remove(table.name());
-        directory.dropTable(table.name());
-        return CompletableFuture.allOf(backups.dropTable(table.name()), tables.drop(table));
+        sampling.remove(table.id());
+        directory.dropTable(table.id());
+        return CompletableFuture.allOf(backups.dropTable(table.id()), tables.drop(table));
     }
 
     /** @return a new worker engine; the caller validates everything it passes in */
@@ -1143,10 +1143,10 @@ public final class MemberRuntime
         return tables.table(spec);
     }
 
-    /** @return true if the table was dropped here (its name is refused) */
-    public boolean isDropped(final String table)
+    /** @return true if the table was dropped here (this incarnation of its name is refused) */
+    public boolean isDropped(final TableSpec table)
     {
-        return tables.isDropped(table);
+        return tables.isDropped(table.id());
     }
 
     /** Installs an ownership listener (tests, tracing); affects tables created afterwards. */
@@ -1201,13 +1201,16 @@ public final class MemberRuntime
         return policy;
     }
 
-    /** Sampling of {@code table} was enabled on this member, counting into {@code counters} (for its metrics). */
+    /**
+     * Sampling of the table of {@linkplain TableSpec#id() id} {@code table} was enabled on this member, counting into
+     * {@code counters} (for its metrics).
+     */
     public void samplingEnabled(final String table, final SamplingCounters counters)
     {
         sampling.put(table, counters);
     }
 
-    /** @return the counters of the tables whose sampling is enabled on this member, by table name */
+    /** @return the counters of the tables whose sampling is enabled on this member, by table id */
     public Map<String, SamplingCounters> samplingCounters()
     {
         return Map.copyOf(sampling);

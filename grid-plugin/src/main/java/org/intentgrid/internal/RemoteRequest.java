@@ -326,7 +326,7 @@ public final class RemoteRequest implements OpHandle
         switch (kind)
         {
             case PULL:
-                return !runtime.pins().isPinned(table.spec().name(), keys[i]) &&
+                return !runtime.pins().isPinned(table.spec().id(), keys[i]) &&
                     table.pullLocal(keys[i], out, positions[i] * length) != SlotState.ABSENT;
             case PUSH:
                 // retries of one request may run on several I/O threads at once: no shared scratch

@@ -103,7 +103,7 @@ final class Router
         {
             return null;
         }
-        final Directory.Entry entry = directory.get(partition, spec.name(), key);
+        final Directory.Entry entry = directory.get(partition, spec.id(), key);
         return entry == null || directory.isLost(entry.owner()) ? null : entry.owner();
     }
 

@@ -16,7 +16,7 @@ final class StoreRegistry
     private static final int MIN_KEYS_PER_STRIPE = 64;
 
     private final ConcurrentHashMap<String, TableStore> tables = new ConcurrentHashMap<>();
-    /** Tables dropped here, and when their memory is free: their names are not reused while this member runs. */
+    /** Tables dropped here by id, and when their memory is free: their ids are refused while this member runs. */
     private final ConcurrentHashMap<String, Drop> dropped = new ConcurrentHashMap<>();
     private final String memberName;
     private final WorkerClocks clocks;
@@ -46,8 +46,8 @@ final class StoreRegistry
         final TableStore store = liveTable(spec);
         if (store == null)
         {
-            throw new IllegalStateException("table '" + spec.name() + "' was dropped; declare a table under a new " +
-                "name");
+            throw new IllegalStateException("table '" + spec.name() + "' was dropped; declare it again with " +
+                "grid.table(spec) for a new, empty table");
         }
         return store;
     }
@@ -59,20 +59,20 @@ final class StoreRegistry
      */
     TableStore liveTable(final TableSpec spec)
     {
-        TableStore store = tables.get(spec.name());
+        TableStore store = tables.get(spec.id());
         if (store == null)
         {
-            if (dropped.containsKey(spec.name()))
+            if (dropped.containsKey(spec.id()))
             {
                 return null;
             }
             final long wanted = Math.max(1, spec.size() / MIN_KEYS_PER_STRIPE);
             final int stripes = (int)Math.min(MAX_STRIPES, Integer.highestOneBit((int)Math.min(1 << 30, wanted)));
-            store = tables.computeIfAbsent(spec.name(),
-                n -> new TableStore(spec, stripes, memberName, listener, clocks, memory.account(n)));
-            if (dropped.containsKey(spec.name()))
+            store = tables.computeIfAbsent(spec.id(),
+                n -> new TableStore(spec, stripes, memberName, listener, clocks, memory.account(spec.name())));
+            if (dropped.containsKey(spec.id()))
             {
-                if (tables.remove(spec.name(), store))
+                if (tables.remove(spec.id(), store))
                 {
                     // created while a drop ran: no store of a dropped table may stay
                     store.drop();
@@ -90,20 +90,20 @@ final class StoreRegistry
 
     /**
      * Drops a table here (idempotent): its store leaves the registry, its keys are forgotten, its memory is freed after
-     * a grace period, and its name is refused from now on.
+     * a grace period, and its id is refused from now on (a later incarnation of its name is another table).
      *
      * @return completes once the table's memory is freed
      */
     CompletableFuture<Void> drop(final TableSpec spec)
     {
-        final String name = spec.name();
+        final String id = spec.id();
         final CompletableFuture<Void> freed = new CompletableFuture<>();
-        final Drop known = dropped.putIfAbsent(name, new Drop(spec, freed));
+        final Drop known = dropped.putIfAbsent(id, new Drop(spec, freed));
         if (known != null)
         {
             return known.freed;
         }
-        final TableStore store = tables.remove(name);
+        final TableStore store = tables.remove(id);
         if (store == null)
         {
             freed.complete(null);
@@ -115,10 +115,10 @@ final class StoreRegistry
         return freed;
     }
 
-    /** @return true if the table was dropped (its name is refused) */
-    boolean isDropped(final String name)
+    /** @return true if the table of that {@linkplain TableSpec#id() id} was dropped (the id is refused) */
+    boolean isDropped(final String id)
     {
-        return dropped.containsKey(name);
+        return dropped.containsKey(id);
     }
 
     /** @return the tables dropped here, as they were declared (to tell members that join later) */

@@ -63,7 +63,7 @@ final class SyncServer
         for (int b = 0; b < batches.length; b++)
         {
             replies[b] = serveBatch(batches[b], caller, callerPeer,
-                requested.computeIfAbsent(batches[b].spec.name(), t -> new LongHashSet()), requestId, merged);
+                requested.computeIfAbsent(batches[b].spec.id(), t -> new LongHashSet()), requestId, merged);
         }
         if (channel >= 0)
         {
@@ -118,7 +118,7 @@ final class SyncServer
             try
             {
                 final int slot = stripe.mainSlotOf(key);
-                if (slot < 0 || refresh && pins.isPinned(batch.spec.name(), key))
+                if (slot < 0 || refresh && pins.isPinned(batch.spec.id(), key))
                 {
                     // a pinned key is neither read nor handed over yet (RecoveryPins): a miss without a hint brings
                     // the refresh back next round, and its delta by a remote push meanwhile
@@ -144,7 +144,7 @@ final class SyncServer
                 if (refresh)
                 {
                     final boolean replicate = decider.replicate(table.activeIntent(stripe, slot),
-                        interest.othersInterested(batch.spec.name(), key, callerPeer),
+                        interest.othersInterested(batch.spec.id(), key, callerPeer),
                         (batch.flags[i] & SyncBatch.BRIEF) != 0, stripe.counter(slot));
                     if (replicate)
                     {
