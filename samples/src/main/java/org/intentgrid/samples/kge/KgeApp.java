@@ -32,6 +32,8 @@ final class KgeApp implements TrainingApp
     static final String RELATION_TABLE = "kge-relations";
 
     private final int dim;
+    /** Floats per relation vector: {@code dim}, or {@code dim x dim} for RESCAL. */
+    private final int relationLength;
     private final int negRatio;
     private final int intentAhead;
     private final SamplingScheme samplingScheme;
@@ -53,6 +55,7 @@ final class KgeApp implements TrainingApp
         final Triples valid, final Triples test, final int entities, final int relations, final String dataset)
     {
         this.dim = dim;
+        this.relationLength = model.relationLength(dim);
         this.negRatio = negRatio;
         this.intentAhead = intentAhead;
         this.samplingScheme = samplingScheme;
@@ -101,7 +104,7 @@ final class KgeApp implements TrainingApp
     public void declare(final ParameterGrid grid, final int workers, final String tablePrefix)
     {
         entityTable = grid.table(TableSpec.of(tablePrefix + ENTITY_TABLE, entities, 2 * dim));
-        relationTable = grid.table(TableSpec.of(tablePrefix + RELATION_TABLE, relations, 2 * dim));
+        relationTable = grid.table(TableSpec.of(tablePrefix + RELATION_TABLE, relations, 2 * relationLength));
         final Sampling sampling = Sampling.of(KeyDistribution.uniform(0, entities)).seed(seed);
         grid.enableSampling(entityTable, samplingScheme == null ? sampling : sampling.scheme(samplingScheme));
     }
@@ -112,24 +115,27 @@ final class KgeApp implements TrainingApp
         try (ParameterWorker w = grid.worker())
         {
             initialize(w, entityTable, entities, dim, seed);
-            initialize(w, relationTable, relations, dim, seed + 1);
+            initialize(w, relationTable, relations, relationLength, seed + 1);
         }
     }
 
-    /** Sets every embedding to small random values and its AdaGrad sums to zero. */
-    static void initialize(final ParameterWorker w, final Table table, final int count, final int dim,
+    /**
+     * Sets every embedding of {@code length} floats to small random values (uniform within {@code 1 / sqrt(length)})
+     * and its AdaGrad sums to zero.
+     */
+    static void initialize(final ParameterWorker w, final Table table, final int count, final int length,
         final long initSeed)
     {
         final SplittableRandom random = new SplittableRandom(initSeed);
-        final double scale = 1.0 / Math.sqrt(dim);
+        final double scale = 1.0 / Math.sqrt(length);
         final long[] keys = new long[count];
-        final float[] values = new float[count * 2 * dim];
+        final float[] values = new float[count * 2 * length];
         for (int k = 0; k < count; k++)
         {
             keys[k] = k;
-            for (int j = 0; j < dim; j++)
+            for (int j = 0; j < length; j++)
             {
-                values[k * 2 * dim + j] = (float)((random.nextDouble() * 2 - 1) * scale);
+                values[k * 2 * length + j] = (float)((random.nextDouble() * 2 - 1) * scale);
             }
         }
         w.set(table, keys, values).await();
@@ -175,11 +181,11 @@ final class KgeApp implements TrainingApp
             this.entityValues = new float[entityCount * 2 * dim];
             this.pairValues = new float[2 * 2 * dim];
             this.negativeValues = new float[][] {new float[negRatio * 2 * dim], new float[negRatio * 2 * dim]};
-            this.relationValues = new float[2 * dim];
+            this.relationValues = new float[2 * relationLength];
             this.entityGradients = new float[entityCount * dim];
-            this.relationGradient = new float[dim];
+            this.relationGradient = new float[relationLength];
             this.entityUpdate = new float[entityCount * 2 * dim];
-            this.relationUpdate = new float[2 * dim];
+            this.relationUpdate = new float[2 * relationLength];
         }
 
         double[] run()
@@ -252,9 +258,9 @@ final class KgeApp implements TrainingApp
             for (int e = 0; e < entityKeys.length; e++)
             {
                 gradients.adagrad(entityValues, e * valueLength, entityGradients, e * dim, entityUpdate,
-                    e * valueLength);
+                    e * valueLength, dim);
             }
-            gradients.adagrad(relationValues, 0, relationGradient, 0, relationUpdate, 0);
+            gradients.adagrad(relationValues, 0, relationGradient, 0, relationUpdate, 0, relationLength);
             worker.push(entityTable, entityKeys, entityUpdate);
             worker.push(relationTable, relationKey, relationUpdate);
             return loss;
@@ -273,7 +279,7 @@ final class KgeApp implements TrainingApp
     public Map<String, Object> evaluate(final ParameterGrid grid)
     {
         final float[] entityVectors = Tables.leading(grid, entityTable, entities, dim);
-        final float[] relationVectors = Tables.leading(grid, relationTable, relations, dim);
+        final float[] relationVectors = Tables.leading(grid, relationTable, relations, relationLength);
         final Map<String, Object> metrics = new LinkedHashMap<>();
         final Map<String, Double> validation = evaluation.evaluate(valid, entityVectors, relationVectors);
         metrics.put("valid_mrr_filtered", validation.get("mrr_filtered"));

@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 
 /** {@code bin/intentgrid kge}: knowledge graph embeddings on {@code --data DIR} or on a generated graph. */
 @Command(name = "kge", mixinStandardHelpOptions = true,
-    description = "Knowledge graph embeddings (ComplEx or DistMult) with negative sampling; filtered MRR and Hits@k.")
+    description = "Knowledge graph embeddings (ComplEx, DistMult or RESCAL) with negative sampling; filtered MRR " +
+        "and Hits@k.")
 public final class KgeCommand implements Callable<Integer>, AppCommand
 {
 

@@ -5,7 +5,8 @@ import java.io.Serializable;
 /**
  * The training arithmetic of knowledge graph embeddings, shared by the batch app and the streaming step: the
  * gradient of one binary cross-entropy term with L2 regularization, and the AdaGrad update of one key. Values hold a
- * key's embedding followed by its AdaGrad sums ({@code 2 x dim} floats); gradients hold {@code dim} floats per key.
+ * key's embedding followed by its AdaGrad sums ({@code 2 x length} floats, where the length is {@code dim} for an
+ * entity and {@link KgeModel#relationLength} for a relation); gradients hold {@code length} floats per key.
  * All in floats, as the values are stored and as the reference computes: the loops vectorize only without
  * float-double conversions.
  */
@@ -16,6 +17,7 @@ final class KgeGradients implements Serializable
 
     private final KgeModel model;
     private final int dim;
+    private final int relationLength;
     private final float learningRate;
     private final float regularization;
 
@@ -23,6 +25,7 @@ final class KgeGradients implements Serializable
     {
         this.model = model;
         this.dim = dim;
+        this.relationLength = model.relationLength(dim);
         this.learningRate = (float)learningRate;
         this.regularization = (float)regularization;
     }
@@ -48,6 +51,9 @@ final class KgeGradients implements Serializable
             {
                 subjectGradients[sg + k] += regularization * subjects[s + k];
                 objectGradients[og + k] += regularization * objects[o + k];
+            }
+            for (int k = 0; k < relationLength; k++)
+            {
                 relationGradients[rg + k] += regularization * relations[r + k];
             }
         }
@@ -55,17 +61,26 @@ final class KgeGradients implements Serializable
         return -Math.log(Math.max(probability, 1e-12));
     }
 
-    /** AdaGrad for one key: the step {@code -lr g / sqrt(sum + g^2)} and the squared gradient, as one update. */
+    /** @return floats per relation vector (and per relation gradient) */
+    int relationLength()
+    {
+        return relationLength;
+    }
+
+    /**
+     * AdaGrad for one key of {@code length} floats ({@code dim} for an entity, {@link #relationLength()} for a
+     * relation): the step {@code -lr g / sqrt(sum + g^2)} and the squared gradient, as one update.
+     */
     void adagrad(
         final float[] values, final int valueOffset, final float[] gradient, final int gradientOffset,
-        final float[] update, final int updateOffset)
+        final float[] update, final int updateOffset, final int length)
     {
-        for (int k = 0; k < dim; k++)
+        for (int k = 0; k < length; k++)
         {
             final float g = gradient[gradientOffset + k];
-            final float sum = values[valueOffset + dim + k] + g * g;
+            final float sum = values[valueOffset + length + k] + g * g;
             update[updateOffset + k] = -learningRate * g / (float)Math.sqrt(sum + ADAGRAD_EPSILON);
-            update[updateOffset + dim + k] = g * g;
+            update[updateOffset + length + k] = g * g;
         }
     }
 }

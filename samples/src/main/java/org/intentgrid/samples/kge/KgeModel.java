@@ -1,8 +1,11 @@
 package org.intentgrid.samples.kge;
 
+import java.util.Arrays;
+
 /**
  * Scoring functions of knowledge graph embeddings over flat arrays: {@code score(s, r, o)} and its gradient.
- * Entity and relation vectors have {@code dim} floats at the given offsets.
+ * Entity vectors have {@code dim} floats and relation vectors {@link #relationLength(int) relationLength(dim)}, at the
+ * given offsets.
  */
 enum KgeModel
 {
@@ -112,7 +115,99 @@ enum KgeModel
                 go[goo + k] += coefficient * sk * rk;
             }
         }
+    },
+
+    /**
+     * Nickel et al. 2011: the bilinear form {@code s^T R o} with a full {@code dim x dim} matrix {@code R} per
+     * relation, stored row by row (asymmetric relations, at {@code dim} times the relation parameters of the others).
+     */
+    RESCAL
+    {
+        @Override
+        int relationLength(final int dim)
+        {
+            return dim * dim;
+        }
+
+        @Override
+        double score(final float[] s, final int so, final float[] r, final int ro, final float[] o, final int oo,
+            final int dim)
+        {
+            float sum = 0;
+            for (int i = 0; i < dim; i++)
+            {
+                final int row = ro + i * dim;
+                float rowTimesObject = 0;
+                for (int j = 0; j < dim; j++)
+                {
+                    rowTimesObject += r[row + j] * o[oo + j];
+                }
+                sum += s[so + i] * rowTimesObject;
+            }
+            return sum;
+        }
+
+        @Override
+        void query(final boolean objectSide, final float[] e, final int eo, final float[] r, final int ro,
+            final int dim, final double[] query)
+        {
+            if (objectSide)
+            {
+                // score(e, r, x) = sum over j of (e^T R)_j x_j: the rows of R, weighted by e
+                Arrays.fill(query, 0, dim, 0);
+                for (int i = 0; i < dim; i++)
+                {
+                    final int row = ro + i * dim;
+                    final double ei = e[eo + i];
+                    for (int j = 0; j < dim; j++)
+                    {
+                        query[j] += ei * r[row + j];
+                    }
+                }
+                return;
+            }
+            // score(x, r, e) = sum over i of x_i (R e)_i
+            for (int i = 0; i < dim; i++)
+            {
+                final int row = ro + i * dim;
+                double rowTimesEntity = 0;
+                for (int j = 0; j < dim; j++)
+                {
+                    rowTimesEntity += (double)r[row + j] * e[eo + j];
+                }
+                query[i] = rowTimesEntity;
+            }
+        }
+
+        @Override
+        void addGradient(
+            final float coefficient, final float[] s, final int so, final float[] r, final int ro, final float[] o,
+            final int oo, final float[] gs, final int gso, final float[] gr, final int gro, final float[] go,
+            final int goo, final int dim)
+        {
+            for (int i = 0; i < dim; i++)
+            {
+                final int row = ro + i * dim;
+                final int gradientRow = gro + i * dim;
+                final float weighted = coefficient * s[so + i];
+                float rowTimesObject = 0;
+                for (int j = 0; j < dim; j++)
+                {
+                    final float rij = r[row + j];
+                    rowTimesObject += rij * o[oo + j];
+                    gr[gradientRow + j] += weighted * o[oo + j];
+                    go[goo + j] += weighted * rij;
+                }
+                gs[gso + i] += coefficient * rowTimesObject;
+            }
+        }
     };
+
+    /** @return floats per relation vector for entity vectors of {@code dim} floats */
+    int relationLength(final int dim)
+    {
+        return dim;
+    }
 
     abstract double score(float[] s, int so, float[] r, int ro, float[] o, int oo, int dim);
 
@@ -167,6 +262,6 @@ enum KgeModel
                 return model;
             }
         }
-        throw new IllegalArgumentException("unknown model '" + text + "'; expected complex or distmult");
+        throw new IllegalArgumentException("unknown model '" + text + "'; expected complex, distmult or rescal");
     }
 }

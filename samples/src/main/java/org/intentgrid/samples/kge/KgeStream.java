@@ -121,12 +121,13 @@ final class KgeStream
     {
         final int dim = settings.dim();
         entityTable = grid.table(TableSpec.of(KgeApp.ENTITY_TABLE, entities, 2 * dim));
-        relationTable = grid.table(TableSpec.of(KgeApp.RELATION_TABLE, relations, 2 * dim));
+        final int relationLength = settings.model().relationLength(dim);
+        relationTable = grid.table(TableSpec.of(KgeApp.RELATION_TABLE, relations, 2 * relationLength));
         grid.enableSampling(entityTable, sampling(entities, settings.seed()));
         try (ParameterWorker w = grid.worker())
         {
             KgeApp.initialize(w, entityTable, entities, dim, settings.seed());
-            KgeApp.initialize(w, relationTable, relations, dim, settings.seed() + 1);
+            KgeApp.initialize(w, relationTable, relations, relationLength, settings.seed() + 1);
         }
         grid.member(0).hazelcast().getConfig().addMapConfig(new MapConfig(MAP)
             .setEventJournalConfig(new EventJournalConfig().setEnabled(true).setCapacity(JOURNAL_CAPACITY)));
@@ -235,7 +236,7 @@ final class KgeStream
         }
         job.cancel();
         final Map<String, Double> validation = evaluation.evaluate(valid, Tables.leading(grid, entityTable, entities,
-            settings.dim()), Tables.leading(grid, relationTable, relations, settings.dim()));
+            settings.dim()), relationVectors());
         final double elapsed = (System.nanoTime() - start) / 1e9;
         return new Result(ticks, produced.get(), totals.trained, totals.rejected, totals.trained / elapsed,
             totals.localWeight == 0 ? Double.NaN : totals.localWeighted / totals.localWeight,
@@ -318,7 +319,7 @@ final class KgeStream
             stage().applyTo(triples).writeTo(Sinks.noop());
             hz.getJet().newJob(pipeline, new JobConfig().setName("kge-pass-" + pass)).join();
             validations.add(evaluation.evaluate(valid, Tables.leading(grid, entityTable, entities, settings.dim()),
-                Tables.leading(grid, relationTable, relations, settings.dim())));
+                relationVectors()));
         }
         return validations;
     }
@@ -384,10 +385,15 @@ final class KgeStream
         }
     }
 
+    private float[] relationVectors()
+    {
+        return Tables.leading(grid, relationTable, relations, settings.model().relationLength(settings.dim()));
+    }
+
     private double validMrr(final Triples triples)
     {
         final float[] entityVectors = Tables.leading(grid, entityTable, entities, settings.dim());
-        final float[] relationVectors = Tables.leading(grid, relationTable, relations, settings.dim());
+        final float[] relationVectors = relationVectors();
         return evaluation.evaluate(triples, entityVectors, relationVectors).get("mrr_filtered");
     }
 

@@ -8,7 +8,7 @@ import org.intentgrid.jet.TrainingStep;
  * corruptions (the first {@code negRatio} negatives replace the subject, the others the object), L2 regularization,
  * AdaGrad. Values hold the embedding followed by its AdaGrad sums, as in the batch app: table 0 is the entities
  * (subject, object), table 1 the relations, negative sample 0 the corrupting entities. Gradients take half of a
- * key's value offset ({@code dim} floats per key).
+ * key's value offset ({@code dim} floats per entity, {@link KgeModel#relationLength} per relation).
  */
 final class KgeStreamStep implements TrainingStep<StreamTriple>
 {
@@ -53,9 +53,9 @@ final class KgeStreamStep implements TrainingStep<StreamTriple>
                     negativeGradients, 0.0);
             }
         }
-        adagrad(entities, entityGradients, batch.updates(0));
-        adagrad(relations, relationGradients, batch.updates(1));
-        adagrad(negatives, negativeGradients, batch.negativeUpdates(0));
+        adagrad(entities, entityGradients, batch.updates(0), dim);
+        adagrad(relations, relationGradients, batch.updates(1), gradients.relationLength());
+        adagrad(negatives, negativeGradients, batch.negativeUpdates(0), dim);
         return loss;
     }
 
@@ -68,11 +68,11 @@ final class KgeStreamStep implements TrainingStep<StreamTriple>
             objectGradients, o / 2, label);
     }
 
-    private void adagrad(final float[] values, final float[] keyGradients, final float[] updates)
+    private void adagrad(final float[] values, final float[] keyGradients, final float[] updates, final int length)
     {
-        for (int key = 0; key < keyGradients.length / dim; key++)
+        for (int key = 0; key < keyGradients.length / length; key++)
         {
-            gradients.adagrad(values, key * 2 * dim, keyGradients, key * dim, updates, key * 2 * dim);
+            gradients.adagrad(values, key * 2 * length, keyGradients, key * length, updates, key * 2 * length, length);
         }
     }
 }

@@ -18,6 +18,7 @@ final class LinkPrediction
 
     private final KgeModel model;
     private final int dim;
+    private final int relationLength;
     private final int entities;
     private final int relations;
     private final LongHashSet known = new LongHashSet();
@@ -26,6 +27,7 @@ final class LinkPrediction
     {
         this.model = model;
         this.dim = dim;
+        this.relationLength = model.relationLength(dim);
         this.entities = entities;
         this.relations = relations;
         for (final Triples triples : all)
@@ -48,7 +50,7 @@ final class LinkPrediction
      * ({@link KgeModel#query}).
      *
      * @param entityVectors   {@code entities x dim} floats
-     * @param relationVectors {@code relations x dim} floats
+     * @param relationVectors {@code relations x relationLength} floats ({@link KgeModel#relationLength})
      * @return {@code mrr_filtered}, {@code hits1_filtered}, {@code hits3_filtered}, {@code hits10_filtered}
      */
     Map<String, Double> evaluate(final Triples triples, final float[] entityVectors, final float[] relationVectors)
@@ -90,8 +92,8 @@ final class LinkPrediction
             {
                 final boolean objectSide = side == 0;
                 final int truthEntity = objectSide ? o : s;
-                model.query(objectSide, entityVectors, (objectSide ? s : o) * dim, relationVectors, r * dim, dim,
-                    query);
+                model.query(objectSide, entityVectors, (objectSide ? s : o) * dim, relationVectors,
+                    r * relationLength, dim, query);
                 final double truth = KgeModel.dot(query, entityVectors, truthEntity * dim, dim);
                 int greater = 0;
                 int ties = 0;

@@ -5,7 +5,8 @@ import picocli.CommandLine.Option;
 /** The model and optimizer options that the batch {@code kge} app and the streaming job share. */
 public final class ModelOptions
 {
-    @Option(names = "--model", defaultValue = "complex", description = "complex or distmult (default ${DEFAULT-VALUE})")
+    @Option(names = "--model", defaultValue = "complex",
+        description = "complex, distmult or rescal (default ${DEFAULT-VALUE})")
     String model;
 
     @Option(names = "--dim", defaultValue = "100", description = "floats per embedding (default ${DEFAULT-VALUE})")

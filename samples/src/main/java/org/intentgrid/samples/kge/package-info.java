@@ -1,5 +1,6 @@
 /**
- * Knowledge graph embeddings: ComplEx or DistMult trained with sampled negatives through the sampling API and
- * intents signalled ahead, filtered link-prediction evaluation, the triple reader and a clustered-graph generator.
+ * Knowledge graph embeddings: ComplEx, DistMult or RESCAL trained with sampled negatives through the sampling API
+ * and intents signalled ahead, filtered link-prediction evaluation, the triple reader and a clustered-graph
+ * generator.
  */
 package org.intentgrid.samples.kge;

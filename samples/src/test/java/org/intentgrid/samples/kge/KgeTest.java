@@ -79,6 +79,20 @@ class KgeTest
     }
 
     @Test
+    void rescalLearnsOnAGeneratedGraph()
+    {
+        // one run (2026-12-06): loss 0.378 -> 0.101, MRR 0.019 -> 0.340 after 14 epochs on 2 members
+        final TrainingResult result = train("--gen-entities", "300", "--model", "rescal", "--members", "2",
+            "--epochs", "14", "--dim", "16", "--seed", "3");
+        final List<Map<String, Object>> epochs = result.epochs();
+        final double firstLoss = (double)epochs.get(0).get("train_loss");
+        final double lastLoss = (double)epochs.get(epochs.size() - 1).get("train_loss");
+        assertTrue(lastLoss < 0.5 * firstLoss, "loss falls: " + firstLoss + " -> " + lastLoss);
+        assertTrue(result.finalQuality() > 0.12 && result.finalQuality() > 3 * result.initialQuality(),
+            "MRR rises well above chance: " + result.initialQuality() + " -> " + result.finalQuality());
+    }
+
+    @Test
     void adaptiveAndStaticReachTheSameQuality()
     {
         final TrainingResult adaptive = train("--data", TOY.toString(), "--members", "2", "--epochs", "6", "--seed",

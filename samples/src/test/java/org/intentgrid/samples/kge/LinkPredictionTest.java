@@ -29,10 +29,10 @@ class LinkPredictionTest
     {
         final SplittableRandom random = new SplittableRandom(3);
         final float[] e = vectors(random, 3);
-        final float[] r = vectors(random, 1);
         final double[] query = new double[DIM];
         for (final KgeModel model : KgeModel.values())
         {
+            final float[] r = vectors(random, model.relationLength(DIM) / DIM);
             // the score sums in floats (as training does), the query's dot product in doubles: equal up to float
             // rounding, relative to the score's size
             model.query(true, e, 0, r, 0, DIM, query);
@@ -53,9 +53,9 @@ class LinkPredictionTest
         final Triples train = triples(random, 2_000);
         final Triples valid = triples(random, 500);
         final float[] entityVectors = vectors(random, ENTITIES);
-        final float[] relationVectors = vectors(random, RELATIONS);
         for (final KgeModel model : KgeModel.values())
         {
+            final float[] relationVectors = vectors(random, RELATIONS * model.relationLength(DIM) / DIM);
             final Map<String, Double> ranked = new LinkPrediction(model, DIM, ENTITIES, RELATIONS, train, valid)
                 .evaluate(valid, entityVectors, relationVectors);
             final double[] expected = naive(model, valid, entityVectors, relationVectors, train, valid);
@@ -86,6 +86,7 @@ class LinkPredictionTest
         final float[] relationVectors, final Triples... all)
     {
         final Set<List<Integer>> known = asSet(all);
+        final int relationLength = model.relationLength(DIM);
         final double[] sums = new double[4];
         for (int i = 0; i < ranked.size(); i++)
         {
@@ -94,8 +95,8 @@ class LinkPredictionTest
             final int o = ranked.objects[i];
             for (int side = 0; side < 2; side++)
             {
-                final double truth = model.score(entityVectors, s * DIM, relationVectors, r * DIM, entityVectors,
-                    o * DIM, DIM);
+                final double truth = model.score(entityVectors, s * DIM, relationVectors, r * relationLength,
+                    entityVectors, o * DIM, DIM);
                 int greater = 0;
                 int ties = 0;
                 for (int e = 0; e < ENTITIES; e++)
@@ -106,7 +107,7 @@ class LinkPredictionTest
                     {
                         continue;
                     }
-                    final double score = model.score(entityVectors, cs * DIM, relationVectors, r * DIM,
+                    final double score = model.score(entityVectors, cs * DIM, relationVectors, r * relationLength,
                         entityVectors, co * DIM, DIM);
                     greater += score > truth ? 1 : 0;
                     ties += score == truth ? 1 : 0;
