@@ -142,6 +142,121 @@ class TableDropTest
         assertTrue(late.offHeapBytes(third) > 0, "the late member holds some of the new table's keys");
     }
 
+    @Test
+    void updatesOfTheDroppedTableRacingItsRedeclarationNeverReachTheNewTable() throws Exception
+    {
+        grid = TestGrids.start(2);
+        final Table old = grid.table(TableSpec.of("drop-raced", KEYS, LENGTH));
+        final AtomicReference<Table> fresh = new AtomicReference<>();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicReference<Throwable> unexpected = new AtomicReference<>();
+        final AtomicLong freshPushes = new AtomicLong();
+        final CountDownLatch running = new CountDownLatch(4);
+        final List<Thread> threads = new ArrayList<>();
+        for (int m = 0; m < 2; m++)
+        {
+            for (int w = 0; w < 2; w++)
+            {
+                final GridMember member = grid.member(m);
+                final long seed = 97L * m + w;
+                threads.add(new Thread(() -> pushThroughRedeclaration(member, old, fresh, seed, stop, running,
+                    freshPushes, unexpected), "drop-race-" + m + "-" + w));
+            }
+        }
+        threads.forEach(Thread::start);
+        assertTrue(running.await(30, TimeUnit.SECONDS), "workers started");
+        Thread.sleep(300);
+
+        grid.drop(old);
+        fresh.set(grid.table(TableSpec.of("drop-raced", KEYS, LENGTH)));
+        Thread.sleep(500);
+        stop.set(true);
+        for (final Thread thread : threads)
+        {
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+            assertTrue(!thread.isAlive(), thread.getName() + " finished");
+        }
+        assertNull(unexpected.get(), () -> "unexpected failure: " + unexpected.get());
+        assertTrue(freshPushes.get() > 0, "the new table was trained");
+
+        grid.members().forEach(GridMember::waitSync);
+        final long[] keys = new long[KEYS];
+        Arrays.setAll(keys, k -> k);
+        final float[] values = new float[KEYS * LENGTH];
+        try (ParameterWorker reader = grid.member(1).worker())
+        {
+            reader.pull(fresh.get(), keys, values).await();
+        }
+        double sum = 0;
+        for (int k = 0; k < KEYS; k++)
+        {
+            sum += values[k * LENGTH + LENGTH - 1];
+        }
+        assertEquals((double)freshPushes.get() * BATCH, sum, 0.0,
+            "the new table holds exactly its own pushes, none of the dropped table's in-flight ones");
+    }
+
+    /**
+     * Pushes to the old table through replicas (intents) and several pushes in flight at once, so that deltas and
+     * pushes of it are on their way when it is dropped; then pushes to the new table once it is declared.
+     */
+    private static void pushThroughRedeclaration(final GridMember member, final Table old,
+        final AtomicReference<Table> fresh, final long seed, final AtomicBoolean stop, final CountDownLatch running,
+        final AtomicLong freshPushes, final AtomicReference<Throwable> unexpected)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final long[][] keys = new long[4][BATCH];
+        final float[] ones = new float[BATCH * LENGTH];
+        Arrays.fill(ones, 1);
+        final OpHandle[] inFlight = new OpHandle[keys.length];
+        boolean oldGone = false;
+        try (ParameterWorker worker = member.worker())
+        {
+            running.countDown();
+            while (!stop.get())
+            {
+                for (final long[] batch : keys)
+                {
+                    for (int i = 0; i < BATCH; i++)
+                    {
+                        batch[i] = random.nextInt(KEYS);
+                    }
+                }
+                final Table next = fresh.get();
+                if (!oldGone)
+                {
+                    try
+                    {
+                        for (int b = 0; b < keys.length; b++)
+                        {
+                            worker.intent(old, keys[b], worker.clock(), worker.clock() + 3);
+                            inFlight[b] = worker.push(old, keys[b], ones);
+                        }
+                        TestGrids.awaitAll(inFlight);
+                    }
+                    catch (final IllegalStateException e)
+                    {
+                        if (!e.getMessage().contains("dropped"))
+                        {
+                            throw e;
+                        }
+                        oldGone = true;
+                    }
+                }
+                else if (next != null)
+                {
+                    worker.push(next, keys[0], ones).await();
+                    freshPushes.incrementAndGet();
+                }
+                worker.advanceClock();
+            }
+        }
+        catch (final Throwable e)
+        {
+            unexpected.compareAndSet(null, e);
+        }
+    }
+
     /** Pushes {@code times} ones to every key of {@code table} from each member's worker, then waits for the sync. */
     private void pushOnes(final Table table, final int times)
     {
