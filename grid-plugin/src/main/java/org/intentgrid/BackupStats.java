@@ -1,5 +1,7 @@
 package org.intentgrid;
 
+import java.io.Serializable;
+
 /**
  * What one member did for crash safety: as an origin, the backup flushes of its changed main copies to the next
  * member; as a backup holder, the copies it keeps for another member and the recoveries it ran when that member was
@@ -34,5 +36,6 @@ public record BackupStats(
     long flushes, long keysFlushed, long bytesFlushed, long flushFailures, long flushGapMillis, long backupKeysHeld,
     long backupBytes, long recoveries, long keysRecovered, long claimsRefused, long lastRecoveryMillis,
     long lastBackupAgeMillis, long updatesUnconfirmed, long updatesResent, long handedOverUnconfirmed)
+    implements Serializable
 {
 }

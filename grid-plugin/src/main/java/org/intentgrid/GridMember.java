@@ -11,6 +11,8 @@ import org.intentgrid.spi.Mode;
 import org.intentgrid.spi.SamplerProvider;
 import org.intentgrid.spi.SamplingCounters;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -160,6 +162,19 @@ public final class GridMember
     public long replicas(final Table table)
     {
         return store(table).replicas();
+    }
+
+    /** @return this member's share of each table it holds (without creating a store for a table it never used) */
+    List<MemberReport.TableShare> tableShares()
+    {
+        final List<MemberReport.TableShare> shares = new ArrayList<>();
+        for (final TableStore store : runtime.get().liveTables())
+        {
+            shares.add(new MemberReport.TableShare(store.spec().name(), store.mainCopies(), store.replicas(),
+                store.offHeapBytes()));
+        }
+        shares.sort(Comparator.comparing(MemberReport.TableShare::table));
+        return shares;
     }
 
     /** Blocks until this member completed two sync rounds that started after the call. */

@@ -1,13 +1,16 @@
 package org.intentgrid;
 
+import java.io.Serializable;
+
 /**
  * Access statistics of a worker, a member or a whole grid: an immutable snapshot.
  * <p>
  * Byte counts are payload bytes (keys, values, counters) of the grid's own messages, not of Hazelcast's
  * framing.
  */
-public final class GridStats
+public final class GridStats implements Serializable
 {
+    private static final long serialVersionUID = 1L;
     /** All counters zero. */
     public static final GridStats ZERO = new GridStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 

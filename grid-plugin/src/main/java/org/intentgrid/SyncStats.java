@@ -1,8 +1,11 @@
 package org.intentgrid;
 
+import java.io.Serializable;
+
 /** Statistics of one member's sync task and of the owner decisions it took: an immutable snapshot. */
-public final class SyncStats
+public final class SyncStats implements Serializable
 {
+    private static final long serialVersionUID = 1L;
     private final long errors;
     private final long keysVisited;
     private final long rounds;

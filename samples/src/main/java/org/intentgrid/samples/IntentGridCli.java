@@ -8,10 +8,11 @@ import java.util.logging.Logger;
 
 /** The launcher behind {@code bin/intentgrid}. */
 @Command(name = "intentgrid", mixinStandardHelpOptions = true, version = "intentgrid 0.1.0",
-    description = "Adaptive parameter management on Hazelcast: training apps, demo, tour and benchmarks.",
+    description = "Adaptive parameter management on Hazelcast: training apps, demo, tour, cluster stats and " +
+        "benchmarks.",
     subcommands = {DemoCommand.class, org.intentgrid.samples.kge.KgeCommand.class,
         org.intentgrid.samples.mf.MfCommand.class,
-        org.intentgrid.samples.w2v.W2vCommand.class, MemberCommand.class,
+        org.intentgrid.samples.w2v.W2vCommand.class, MemberCommand.class, StatsCommand.class,
         TourCommand.class, StreamCommand.class, BenchCommand.class})
 public final class IntentGridCli implements Runnable
 {
@@ -21,6 +22,9 @@ public final class IntentGridCli implements Runnable
     private static final Logger HAZELCAST_CLUSTER = Logger.getLogger("com.hazelcast.internal.cluster");
     private static final Logger HAZELCAST_RESPONSES =
         Logger.getLogger("com.hazelcast.spi.impl.operationservice.impl.OutboundResponseHandler");
+    /** The stats command's client warns at every failed connection attempt; the command's own error says it once. */
+    private static final Logger HAZELCAST_CLIENT_CONNECTIONS =
+        Logger.getLogger("com.hazelcast.client.impl.connection");
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -44,6 +48,7 @@ public final class IntentGridCli implements Runnable
             HAZELCAST_TCP.setLevel(Level.SEVERE);
             HAZELCAST_CLUSTER.setLevel(Level.SEVERE);
             HAZELCAST_RESPONSES.setLevel(Level.SEVERE);
+            HAZELCAST_CLIENT_CONNECTIONS.setLevel(Level.SEVERE);
         }
     }
 
