@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * them train mf twice in a row; both runs end with the test RMSE of the same run on four embedded members (mf's
  * DSGD blocks make it deterministic), so the second run did not find the first run's tables. The second run also
  * checkpoints and saves its model: under the names an embedded run uses, without the run's table prefix. A third
- * run resumes from that checkpoint under its own table names and trains one more epoch from the stored model.
+ * run resumes from that checkpoint under its own table names and trains one more epoch from the stored model. Then
+ * {@code stats} reads every member's report.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class ClusterRunTest
@@ -105,6 +106,12 @@ class ClusterRunTest
         assertEquals(second, resumed.get("initial_quality").asDouble(), 1e-9,
             "the resumed run, under its own table names, starts from the model the second run checkpointed");
         assertTrue(resumed.get("epochs").get(0).get("test_rmse").asDouble() < second, "and trains on from there");
+
+        // members with the example configuration's deserialization filter accept the stats command's report task
+        final File stats = dir.resolve("stats.json").toFile();
+        assertEquals(0, IntentGridCli.configure(new CommandLine(new IntentGridCli())).execute("stats", "--cluster",
+            addresses.get(2), "--cluster-name", CLUSTER, "--json", stats.getPath()), "stats exit code");
+        assertEquals(3, new ObjectMapper().readTree(stats).size(), "every member of the cluster reports");
     }
 
     /** @return the test RMSE after the last epoch of an mf run with {@code data} and {@code extra} options */
