@@ -23,25 +23,36 @@ final class TableRegistry
     {
     }
 
-    /** @return the declared table: {@code spec} as the current incarnation of its name */
+    /**
+     * A drop that runs at the same time records the dropped incarnation first and forgets its declaration second: a
+     * declaration that slipped in between, or one the drop has yet to forget, is of a dropped incarnation and is
+     * replaced by the next one.
+     *
+     * @return the declared table: {@code spec} as the current incarnation of its name
+     */
     static TableSpec declare(final HazelcastInstance instance, final TableSpec spec)
     {
-        final String lastDropped = instance.<String, String>getMap(DROPPED_MAP_NAME).get(spec.name());
-        final TableSpec declared =
-            spec.incarnation(lastDropped == null ? 0 : decode(spec.name(), lastDropped).incarnation() + 1);
         final IMap<String, String> map = instance.getMap(MAP_NAME);
-        final String existing = map.putIfAbsent(spec.name(), encode(declared));
-        if (existing == null)
+        while (true)
         {
-            return declared;
+            final String lastDropped = instance.<String, String>getMap(DROPPED_MAP_NAME).get(spec.name());
+            final TableSpec declared =
+                spec.incarnation(lastDropped == null ? 0 : decode(spec.name(), lastDropped).incarnation() + 1);
+            final String encoded = encode(declared);
+            final String existing = map.putIfAbsent(spec.name(), encoded);
+            final TableSpec known = existing == null ? declared : decode(spec.name(), existing);
+            if (isDropped(instance, known))
+            {
+                map.remove(spec.name(), existing == null ? encoded : existing);
+                continue;
+            }
+            if (!known.sameShape(spec))
+            {
+                throw new IllegalArgumentException("table '" + spec.name() + "' is already declared with " +
+                    known.shape() + "; cannot re-declare it with " + spec.shape());
+            }
+            return known;
         }
-        final TableSpec known = decode(spec.name(), existing);
-        if (!known.sameShape(spec))
-        {
-            throw new IllegalArgumentException("table '" + spec.name() + "' is already declared with " +
-                known.shape() + "; cannot re-declare it with " + spec.shape());
-        }
-        return known;
     }
 
     static TableSpec lookup(final HazelcastInstance instance, final String name)

@@ -143,6 +143,24 @@ class TableDropTest
     }
 
     @Test
+    void aDeclarationThatMeetsAHalfDoneDropMakesTheNextIncarnation()
+    {
+        grid = TestGrids.start(1);
+        final TableSpec spec = TableSpec.of("drop-half-done", KEYS, LENGTH);
+        final Table first = grid.table(spec);
+        // a drop records the dropped incarnation, then forgets the declaration: here it stopped in between
+        grid.member(0).hazelcast().<String, String>getMap(TableRegistry.DROPPED_MAP_NAME)
+            .put(spec.name(), TableRegistry.encode(first.spec()));
+        final Table next = grid.table(spec);
+        assertEquals(1, next.spec().incarnation(), "not the dropped incarnation the declaration map still named");
+        assertEquals(next, grid.table("drop-half-done"));
+        try (ParameterWorker worker = grid.worker())
+        {
+            worker.push(next, new long[] {3}, new float[LENGTH]).await();
+        }
+    }
+
+    @Test
     void updatesOfTheDroppedTableRacingItsRedeclarationNeverReachTheNewTable() throws Exception
     {
         grid = TestGrids.start(2);
