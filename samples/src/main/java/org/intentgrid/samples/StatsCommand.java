@@ -12,10 +12,12 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * {@code bin/intentgrid stats}: a running cluster's grid as its members report it ({@link MemberReport}), read
  * through a Hazelcast client, so it adds no member and moves no partition. One table of members (memory, accesses
  * and their local share, traffic, sync rounds, backups) and one of tables (each member's main copies, replicas and
- * memory, and their totals); once, or every {@code --watch} seconds until stopped.
+ * memory, and their totals); once, or every {@code --watch} seconds until stopped, each screen after the first with
+ * what every member did since the one before, per second.
  */
 @Command(name = "stats", mixinStandardHelpOptions = true,
     description = "Show a running cluster's grid: per member memory, local share, traffic, sync and backups; per " +
@@ -44,6 +47,10 @@ final class StatsCommand implements Callable<Integer>
         description = "show the stats again every SECONDS seconds until stopped (default: once)")
     int watchSeconds;
 
+    @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+        description = "with --watch: stop after N screens (default: until stopped)")
+    int count;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
         description = "how long to wait for the cluster and for its members' reports (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
@@ -56,24 +63,37 @@ final class StatsCommand implements Callable<Integer>
     @Override
     public Integer call() throws InterruptedException
     {
-        if (watchSeconds < 0 || timeoutSeconds < 1)
+        if (watchSeconds < 0 || count < 0 || timeoutSeconds < 1)
         {
-            throw new IllegalArgumentException("expected --watch >= 0 and --timeout >= 1, got " + watchSeconds +
-                " and " + timeoutSeconds);
+            throw new IllegalArgumentException("expected --watch >= 0, --count >= 0 and --timeout >= 1, got " +
+                watchSeconds + ", " + count + " and " + timeoutSeconds);
         }
         final HazelcastInstance client = connect();
         try
         {
-            while (true)
+            Map<UUID, MemberReport> previous = Map.of();
+            long previousNanos = 0;
+            for (int screen = 1; ; screen++)
             {
                 final List<MemberReport> reports =
                     MemberReport.collect(client, TimeUnit.SECONDS.toMillis(timeoutSeconds));
+                final long now = System.nanoTime();
                 print(reports);
+                if (!previous.isEmpty())
+                {
+                    printRates(reports, previous, (now - previousNanos) / 1e9);
+                }
+                previous = new HashMap<>();
+                for (final MemberReport report : reports)
+                {
+                    previous.put(report.id(), report);
+                }
+                previousNanos = now;
                 if (json != null)
                 {
                     Json.write(json, toJson(reports));
                 }
-                if (watchSeconds == 0)
+                if (watchSeconds == 0 || screen == count)
                 {
                     return 0;
                 }
@@ -135,6 +155,33 @@ final class StatsCommand implements Callable<Integer>
         }
         totals.forEach((table, total) -> out.printf("%-30s %-21s %,13d %,10d %10s%n", table, "(all members)",
             total[0], total[1], megabytes(total[2])));
+        out.println();
+        out.flush();
+    }
+
+    /** With --watch: what each member did since the previous screen, per second. */
+    private void printRates(final List<MemberReport> reports, final Map<UUID, MemberReport> previous,
+        final double seconds)
+    {
+        out.printf("since the previous screen (%.1f s), per second:%n", seconds);
+        out.printf("%-21s %14s %7s %10s %10s %11s%n", "member", "keys accessed", "local", "sent", "received",
+            "sync rounds");
+        for (final MemberReport r : reports)
+        {
+            final MemberReport before = previous.get(r.id());
+            if (before == null)
+            {
+                out.printf("%-21s (joined since)%n", r.address());
+                continue;
+            }
+            final long accessed = r.access().keysAccessed() - before.access().keysAccessed();
+            final long local = r.access().keysLocal() - before.access().keysLocal();
+            out.printf("%-21s %,14.0f %6.1f%% %10s %10s %,11.0f%n", r.address(), accessed / seconds,
+                accessed == 0 ? 100.0 : 100.0 * local / accessed,
+                megabytes(Math.round((r.access().bytesSent() - before.access().bytesSent()) / seconds)),
+                megabytes(Math.round((r.access().bytesReceived() - before.access().bytesReceived()) / seconds)),
+                (r.sync().rounds() - before.sync().rounds()) / seconds);
+        }
         out.println();
         out.flush();
     }

@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code bin/intentgrid stats} against a running two-member cluster: it shows every member and each member's share of
- * a table, the shares add up to the table (in its output and its JSON), and an address nobody answers at ends with one
- * clear line.
+ * a table, the shares add up to the table (in its output and its JSON), {@code --watch} adds the rates since the
+ * previous screen, and an address nobody answers at ends with one clear line.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StatsCommandTest
@@ -74,6 +74,15 @@ class StatsCommandTest
             }
             assertTrue(output.matches("(?s).*stats-shown +\\(all members\\) +3,000 .*"),
                 "the table's total main copies: " + output);
+
+            final StatsCommand watching = new StatsCommand();
+            final ByteArrayOutputStream watched = new ByteArrayOutputStream();
+            watching.out = new PrintStream(watched, true, StandardCharsets.UTF_8);
+            assertEquals(0, new CommandLine(watching).execute("--cluster", addresses.get(1), "--cluster-name",
+                grid.member(0).hazelcast().getConfig().getClusterName(), "--watch", "1", "--count", "2"));
+            final String screens = watched.toString(StandardCharsets.UTF_8);
+            assertEquals(2, screens.split(": 2 member\\(s\\)", -1).length - 1, "two screens: " + screens);
+            assertTrue(screens.contains("since the previous screen"), "the second screen shows rates: " + screens);
 
             final JsonNode members = new ObjectMapper().readTree(json);
             assertEquals(2, members.size());
