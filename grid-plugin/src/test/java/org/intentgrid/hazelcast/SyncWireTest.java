@@ -5,6 +5,8 @@ import com.hazelcast.internal.serialization.InternalSerializationService;
 import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
+import org.intentgrid.Init;
+import org.intentgrid.TableSpec;
 import org.intentgrid.internal.SyncBatch;
 import org.intentgrid.internal.SyncBatchReply;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The sync messages' encoding: value arrays written last, smallest first, and read back in their own order. */
+/**
+ * The sync messages' encoding: value arrays written last, smallest first, and read back in their own order; a table's
+ * spec with its incarnation.
+ */
 class SyncWireTest
 {
     private final InternalSerializationService serialization = new DefaultSerializationServiceBuilder().build();
@@ -48,6 +53,18 @@ class SyncWireTest
         {
             assertArrayEquals(arrays[i], read[i], "array " + i);
         }
+    }
+
+    @Test
+    void aTableSpecKeepsItsIncarnationOnTheWire() throws IOException
+    {
+        final TableSpec spec = TableSpec.of("wired", 1_000, 8).init(Init.normal(0, 0.1, 5)).incarnation(3);
+        final ObjectDataOutput out = serialization.createObjectDataOutput();
+        Wire.writeSpec(out, spec);
+        final TableSpec read = Wire.readSpec(serialization.createObjectDataInput(out.toByteArray()));
+        assertEquals(spec, read);
+        assertEquals(3, read.incarnation());
+        assertEquals(spec.id(), read.id(), "a late message of one incarnation is never taken for another");
     }
 
     @Test
