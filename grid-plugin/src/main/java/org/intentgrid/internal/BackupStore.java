@@ -105,7 +105,7 @@ final class BackupStore
             return;
         }
         final Copies copies = tables.computeIfAbsent(request.spec.id(),
-            t -> new Copies(request.spec, offHeap.account("backup of " + origin + " '" + t + "'")));
+            t -> new Copies(request.spec, offHeap.account("backup of " + origin + " '" + request.spec.name() + "'")));
         if (request.kind == RequestKind.BACKUP_REMOVE)
         {
             copies.remove(request.keys);

@@ -59,6 +59,7 @@ final class StatsCommand implements Callable<Integer>
     File json;
 
     PrintStream out = System.out;
+    PrintStream err = System.err;
 
     @Override
     public Integer call() throws InterruptedException
@@ -75,8 +76,23 @@ final class StatsCommand implements Callable<Integer>
             long previousNanos = 0;
             for (int screen = 1; ; screen++)
             {
-                final List<MemberReport> reports =
-                    MemberReport.collect(client, TimeUnit.SECONDS.toMillis(timeoutSeconds));
+                final List<MemberReport> reports;
+                try
+                {
+                    reports = MemberReport.collect(client, TimeUnit.SECONDS.toMillis(timeoutSeconds));
+                }
+                catch (final IllegalStateException e)
+                {
+                    // a member without the plugin, or one that left meanwhile: say so; a watch tries again
+                    err.println("error: " + e.getMessage());
+                    err.flush();
+                    if (watchSeconds == 0 || screen == count)
+                    {
+                        return 1;
+                    }
+                    Thread.sleep(TimeUnit.SECONDS.toMillis(watchSeconds));
+                    continue;
+                }
                 final long now = System.nanoTime();
                 print(reports);
                 if (!previous.isEmpty())
