@@ -3,6 +3,10 @@ package org.intentgrid;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.spi.exception.TargetDisconnectedException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -62,10 +66,10 @@ public record MemberReport(
      *
      * @param instance      a Hazelcast client or member of the cluster
      * @param timeoutMillis how long to wait for all the reports, {@code >= 1}
-     * @return one report per member, ordered by address
+     * @return one report per member, ordered by address; a member that leaves while they are collected is left out
      * @throws IllegalArgumentException if {@code instance} is null or {@code timeoutMillis < 1}
      * @throws IllegalStateException    naming the member, if a member did not report within the timeout or failed to
-     *                                  (it does not run the plugin, or it left meanwhile)
+     *                                  (it does not run the plugin)
      */
     public static List<MemberReport> collect(final HazelcastInstance instance, final long timeoutMillis)
     {
@@ -87,6 +91,11 @@ public record MemberReport(
             }
             catch (final ExecutionException e)
             {
+                if (isGone(e.getCause()))
+                {
+                    // it left after the member list was read: the report is of the members there are
+                    continue;
+                }
                 throw new IllegalStateException("member " + member + " did not report: " + e.getCause() +
                     "; expected a member with the intentgrid plugin on its classpath", e.getCause());
             }
@@ -103,6 +112,13 @@ public record MemberReport(
         }
         reports.sort(Comparator.comparing(MemberReport::address));
         return reports;
+    }
+
+    /** @return true if a call failed because its member left (or was leaving) the cluster */
+    private static boolean isGone(final Throwable failure)
+    {
+        return failure instanceof MemberLeftException || failure instanceof TargetNotMemberException ||
+            failure instanceof TargetDisconnectedException || failure instanceof HazelcastInstanceNotActiveException;
     }
 
     /** Runs on each member: the member's report. */

@@ -56,14 +56,7 @@ class MemberReportTest
         }
         grid.waitSync();
 
-        final ClientConfig config = new ClientConfig();
-        config.setClusterName(grid.member(0).hazelcast().getConfig().getClusterName());
-        for (final GridMember member : grid.members())
-        {
-            final Address address = member.hazelcast().getCluster().getLocalMember().getAddress();
-            config.getNetworkConfig().addAddress(address.getHost() + ":" + address.getPort());
-        }
-        client = HazelcastClient.newHazelcastClient(config);
+        client = HazelcastClient.newHazelcastClient(clientOf(grid));
 
         final List<MemberReport> reports = MemberReport.collect(client, 30_000);
         assertEquals(2, reports.size(), "one report per member");
@@ -92,6 +85,32 @@ class MemberReportTest
         assertEquals(KEYS, mainCopies, "every key has one main copy, on one of the members");
         assertTrue(reports.stream().anyMatch(r -> r.access().keysPulled() == keys.length),
             "the member whose worker pulled reports its pulls");
+    }
+
+    private static ClientConfig clientOf(final ParameterGrid grid)
+    {
+        final ClientConfig config = new ClientConfig();
+        config.setClusterName(grid.member(0).hazelcast().getConfig().getClusterName());
+        for (final GridMember member : grid.members())
+        {
+            final Address address = member.hazelcast().getCluster().getLocalMember().getAddress();
+            config.getNetworkConfig().addAddress(address.getHost() + ":" + address.getPort());
+        }
+        return config;
+    }
+
+    @Test
+    void aMemberThatLeavesIsLeftOutOfTheReports()
+    {
+        grid = TestGrids.start(3);
+        client = HazelcastClient.newHazelcastClient(clientOf(grid));
+        assertEquals(3, MemberReport.collect(client, 30_000).size());
+        final GridMember leaving = grid.member(2);
+        leaving.leave();
+        // the client may still list it: a member gone before it reported is not an error
+        final List<MemberReport> reports = MemberReport.collect(client, 30_000);
+        assertEquals(2, reports.size(), "the members there are: " + reports);
+        assertTrue(reports.stream().noneMatch(r -> r.id().equals(leaving.id())));
     }
 
     @Test
