@@ -399,7 +399,7 @@ final class CrashRecovery
                         {
                             if (pin)
                             {
-                                pins.pin(lost, table.spec().id(), piece.keys[i]);
+                                pins.pin(lost, table.spec(), piece.keys[i]);
                             }
                             table.installRecovered(piece.keys[i], piece.values, i * length, replies[p].counters[j],
                                 piece.versions[i]);

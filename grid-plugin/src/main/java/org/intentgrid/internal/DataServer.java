@@ -64,9 +64,8 @@ final class DataServer
             return reply;
         }
         final int callerPeer = router.peerIndex(caller);
-        final String tableId = request.spec.id();
         final AddScratch scratch = kind == RequestKind.PUSH ? new AddScratch(length) : null;
-        final DirectoryChanges changes = homePartition < 0 ? null : new DirectoryChanges(tableId);
+        final DirectoryChanges changes = homePartition < 0 ? null : new DirectoryChanges(request.spec.id());
         final LongHashSet recordedNow = request.requestId == 0 ? null : new LongHashSet();
         boolean updated = false;
         int served = 0;
@@ -96,7 +95,7 @@ final class DataServer
                 switch (kind)
                 {
                     case PULL:
-                        if (pins.isPinned(tableId, key))
+                        if (pins.isPinned(request.spec, key))
                         {
                             reply.status[i] = DataReply.WAIT;
                             continue;
@@ -193,9 +192,8 @@ final class DataServer
         final TableStore table, final Stripe stripe, final int slot, final int i, final DataReply reply,
         final UUID caller, final int callerPeer, final int homePartition, final DirectoryChanges changes)
     {
-        final String tableId = table.spec().id();
         final long key = stripe.key(slot);
-        if (pins.isPinned(tableId, key))
+        if (pins.isPinned(table.spec(), key))
         {
             reply.status[i] = DataReply.WAIT;
             return false;
@@ -208,7 +206,7 @@ final class DataServer
         counters.relocationsOut.incrementAndGet();
         if (homePartition >= 0)
         {
-            home.recordMove(homePartition, tableId, key, caller, counter, changes);
+            home.recordMove(homePartition, table.spec().id(), key, caller, counter, changes);
         }
         return true;
     }

@@ -864,7 +864,7 @@ public final class MemberRuntime
                 .computeIfAbsent(update.requestId(), r -> new ArrayList<>()).add(update);
         }
         grouped.forEach((table, byRequest) -> byRequest.forEach((requestId, updates) ->
-            resending.add(table.spec().id(), keysOf(updates))));
+            resending.add(table.spec(), keysOf(updates))));
         return grouped;
     }
 
@@ -903,7 +903,7 @@ public final class MemberRuntime
         return new RemoteRequest(this, table, RequestKind.PUSH, keys, positions, values, null, resendCounters,
             requestId).start().toCompletableFuture().whenComplete((done, error) ->
             {
-                resending.remove(table.spec().id(), keys);
+                resending.remove(table.spec(), keys);
                 if (error != null)
                 {
                     errorHandler.onError(error);

@@ -1,5 +1,7 @@
 package org.intentgrid.internal;
 
+import org.intentgrid.TableSpec;
+
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,7 +40,7 @@ final class ReadHolds
      * @return true if a local copy of {@code key} of {@code table} must not be read now (the remote way waits for
      *         it: the recoverer answers WAIT, a re-sending member retries later)
      */
-    boolean unreadable(final String table, final long key)
+    boolean unreadable(final TableSpec table, final long key)
     {
         return pins.isPinned(table, key) || resending.contains(table, key);
     }

@@ -1,5 +1,7 @@
 package org.intentgrid.internal;
 
+import org.intentgrid.TableSpec;
+
 import org.agrona.collections.LongHashSet;
 
 import java.util.HashMap;
@@ -33,9 +35,9 @@ final class RecoveryPins
     }
 
     /** Pins {@code key} of {@code table}, recovered from {@code lost}'s backup. */
-    synchronized void pin(final UUID lost, final String table, final long key)
+    synchronized void pin(final UUID lost, final TableSpec table, final long key)
     {
-        byLost.computeIfAbsent(lost, l -> new HashMap<>()).computeIfAbsent(table, t -> new LongHashSet()).add(key);
+        byLost.computeIfAbsent(lost, l -> new HashMap<>()).computeIfAbsent(table.id(), t -> new LongHashSet()).add(key);
         if (!any)
         {
             any = true;
@@ -55,7 +57,7 @@ final class RecoveryPins
     }
 
     /** @return true if {@code key} of {@code table} must stay here, unread, for now */
-    boolean isPinned(final String table, final long key)
+    boolean isPinned(final TableSpec table, final long key)
     {
         if (!any)
         {
@@ -65,7 +67,7 @@ final class RecoveryPins
         {
             for (final Map<String, LongHashSet> tables : byLost.values())
             {
-                final LongHashSet keys = tables.get(table);
+                final LongHashSet keys = tables.get(table.id());
                 if (keys != null && keys.contains(key))
                 {
                     return true;

@@ -275,7 +275,7 @@ public final class RemoteRequest implements OpHandle
         for (int j = 0; j < indexes.size(); j++)
         {
             final int i = indexes.getInt(j);
-            if (kind == RequestKind.PULL && runtime.resending().contains(table.spec().name(), keys[i]))
+            if (kind == RequestKind.PULL && runtime.resending().contains(table.spec(), keys[i]))
             {
                 // read your writes: wherever the key is, its value may still lack this member's re-sent update
                 lastSetback = new Setback(Setback.Kind.WAIT, router.self(), keys[i], null, null);
@@ -326,7 +326,7 @@ public final class RemoteRequest implements OpHandle
         switch (kind)
         {
             case PULL:
-                return !runtime.pins().isPinned(table.spec().id(), keys[i]) &&
+                return !runtime.pins().isPinned(table.spec(), keys[i]) &&
                     table.pullLocal(keys[i], out, positions[i] * length) != SlotState.ABSENT;
             case PUSH:
                 // retries of one request may run on several I/O threads at once: no shared scratch

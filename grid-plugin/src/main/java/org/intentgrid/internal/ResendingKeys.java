@@ -1,5 +1,7 @@
 package org.intentgrid.internal;
 
+import org.intentgrid.TableSpec;
+
 import org.agrona.collections.Long2LongCounterMap;
 
 import java.util.HashMap;
@@ -29,9 +31,9 @@ final class ResendingKeys
     }
 
     /** {@code keys} of {@code table} are being sent again. */
-    synchronized void add(final String table, final long[] keys)
+    synchronized void add(final TableSpec table, final long[] keys)
     {
-        final Long2LongCounterMap counts = byTable.computeIfAbsent(table, t -> new Long2LongCounterMap(0));
+        final Long2LongCounterMap counts = byTable.computeIfAbsent(table.id(), t -> new Long2LongCounterMap(0));
         for (final long key : keys)
         {
             counts.incrementAndGet(key);
@@ -40,9 +42,9 @@ final class ResendingKeys
     }
 
     /** The re-send of {@code keys} of {@code table} was answered (or gave up). */
-    synchronized void remove(final String table, final long[] keys)
+    synchronized void remove(final TableSpec table, final long[] keys)
     {
-        final Long2LongCounterMap counts = byTable.get(table);
+        final Long2LongCounterMap counts = byTable.get(table.id());
         if (counts == null)
         {
             return;
@@ -67,7 +69,7 @@ final class ResendingKeys
     }
 
     /** @return true if an update of {@code key} of {@code table} is being sent again */
-    boolean contains(final String table, final long key)
+    boolean contains(final TableSpec table, final long key)
     {
         if (!any)
         {
@@ -75,7 +77,7 @@ final class ResendingKeys
         }
         synchronized (this)
         {
-            final Long2LongCounterMap counts = byTable.get(table);
+            final Long2LongCounterMap counts = byTable.get(table.id());
             return counts != null && counts.get(key) > 0;
         }
     }

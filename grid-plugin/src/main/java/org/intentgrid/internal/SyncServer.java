@@ -118,7 +118,7 @@ final class SyncServer
             try
             {
                 final int slot = stripe.mainSlotOf(key);
-                if (slot < 0 || refresh && pins.isPinned(batch.spec.id(), key))
+                if (slot < 0 || refresh && pins.isPinned(batch.spec, key))
                 {
                     // a pinned key is neither read nor handed over yet (RecoveryPins): a miss without a hint brings
                     // the refresh back next round, and its delta by a remote push meanwhile

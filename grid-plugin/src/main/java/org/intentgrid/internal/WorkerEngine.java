@@ -65,7 +65,7 @@ public final class WorkerEngine
         for (int j = 0; j < count; j++)
         {
             final int i = positions == null ? j : positions[j];
-            final SlotState served = guarded && readHolds.unreadable(store.spec().id(), keys[i]) ?
+            final SlotState served = guarded && readHolds.unreadable(store.spec(), keys[i]) ?
                 SlotState.ABSENT : store.pullLocal(keys[i], values, i * length);
             if (served == SlotState.ABSENT)
             {
@@ -93,7 +93,7 @@ public final class WorkerEngine
     /** @return true if the key was read from a local copy into {@code values} at {@code offset} */
     public boolean pullIfLocal(final TableStore store, final long key, final float[] values, final int offset)
     {
-        if (readHolds.any() && readHolds.unreadable(store.spec().id(), key))
+        if (readHolds.any() && readHolds.unreadable(store.spec(), key))
         {
             return false;
         }
