@@ -40,6 +40,17 @@ public final class GridConfig
     public static final String MAX_OFFHEAP_BYTES_PROP_NAME = "intentgrid.max-offheap-bytes";
     /** Default of {@link #MAX_OFFHEAP_BYTES_PROP_NAME}: no cap but the machine's memory. */
     public static final long MAX_OFFHEAP_BYTES_DEFAULT = Long.MAX_VALUE;
+    /**
+     * How much of the machine's memory (a container's limit inside one) the stores of a JVM leave to everything
+     * but themselves and the JVM's heap (the operating system, other processes, the JVM's own native memory), in
+     * bytes as for {@link #MAX_OFFHEAP_BYTES_PROP_NAME}, or {@code auto}: a tenth of the machine's memory, at least
+     * 512 MiB and at most 8 GiB. Creating a key that would eat into it fails at once, as beyond a cap does.
+     */
+    public static final String MACHINE_MEMORY_RESERVE_PROP_NAME = "intentgrid.machine-memory-reserve";
+    /** The value of {@link #machineMemoryReserveBytes()} for {@code auto}. */
+    public static final long MACHINE_MEMORY_RESERVE_AUTO = -1;
+    /** Default of {@link #MACHINE_MEMORY_RESERVE_PROP_NAME}. */
+    public static final long MACHINE_MEMORY_RESERVE_DEFAULT = MACHINE_MEMORY_RESERVE_AUTO;
     /** Backups of each home-directory partition, 0 to 6. */
     public static final String DIRECTORY_BACKUPS_PROP_NAME = "intentgrid.directory-backups";
     /** Default of {@link #DIRECTORY_BACKUPS_PROP_NAME}. */
@@ -116,6 +127,7 @@ public final class GridConfig
     private int backups;
     private long backupFlushMillis;
     private long maxOffHeapBytes;
+    private long machineMemoryReserveBytes;
     private Mode mode;
     private boolean actImmediately;
     private int relocationLimit;
@@ -145,6 +157,7 @@ public final class GridConfig
         c.backups = backups;
         c.backupFlushMillis = backupFlushMillis;
         c.maxOffHeapBytes = maxOffHeapBytes;
+        c.machineMemoryReserveBytes = machineMemoryReserveBytes;
         c.mode = mode;
         c.actImmediately = actImmediately;
         c.relocationLimit = relocationLimit;
@@ -170,6 +183,7 @@ public final class GridConfig
         c.backups = BACKUPS_DEFAULT;
         c.backupFlushMillis = BACKUP_FLUSH_DEFAULT_MS;
         c.maxOffHeapBytes = MAX_OFFHEAP_BYTES_DEFAULT;
+        c.machineMemoryReserveBytes = MACHINE_MEMORY_RESERVE_DEFAULT;
         c.mode = defaultMode();
         c.actImmediately = ACT_IMMEDIATELY_DEFAULT;
         c.relocationLimit = RELOCATION_LIMIT_DEFAULT;
@@ -197,6 +211,8 @@ public final class GridConfig
         c = read(c, properties, BACKUPS_PROP_NAME, (g, v) -> g.backups(parseInt(v)));
         c = read(c, properties, BACKUP_FLUSH_PROP_NAME, (g, v) -> g.backupFlushMillis(parseLong(v)));
         c = read(c, properties, MAX_OFFHEAP_BYTES_PROP_NAME, (g, v) -> g.maxOffHeapBytes(parseBytes(v)));
+        c = read(c, properties, MACHINE_MEMORY_RESERVE_PROP_NAME,
+            (g, v) -> g.machineMemoryReserveBytes(parseReserve(v)));
         c = read(c, properties, MODE_PROP_NAME, (g, v) -> g.mode(Mode.parse(v)));
         c = read(c, properties, ACT_IMMEDIATELY_PROP_NAME, (g, v) -> g.actImmediately(parseBoolean(v)));
         c = read(c, properties, RELOCATION_LIMIT_PROP_NAME,
@@ -285,28 +301,40 @@ public final class GridConfig
 
     private static long parseBytes(final String value)
     {
-        if ("none".equalsIgnoreCase(value))
-        {
-            return Long.MAX_VALUE;
-        }
+        return "none".equalsIgnoreCase(value) ? Long.MAX_VALUE : parseByteSize(value, "none");
+    }
+
+    private static long parseReserve(final String value)
+    {
+        return "auto".equalsIgnoreCase(value) ? MACHINE_MEMORY_RESERVE_AUTO : parseByteSize(value, "auto");
+    }
+
+    /** @param word the word the setting takes besides a size, for the message */
+    private static long parseByteSize(final String value, final String word)
+    {
         final String suffixes = "kmgt";
         final char last = value.isEmpty() ? ' ' : Character.toLowerCase(value.charAt(value.length() - 1));
         final int shift = 10 * (suffixes.indexOf(last) + 1);
         final String digits = shift > 0 ? value.substring(0, value.length() - 1) : value;
-        final long number;
+        long number = -1;
+        NumberFormatException malformed = null;
         try
         {
             number = Long.parseLong(digits);
         }
         catch (final NumberFormatException e)
         {
+            malformed = e;
+        }
+        if (number < 0)
+        {
             throw new IllegalArgumentException("'" + value + "' is not a byte size; expected a number with an " +
-                "optional suffix k, m, g or t, or none", e);
+                "optional suffix k, m, g or t, or " + word, malformed);
         }
         if (number > (Long.MAX_VALUE >> shift))
         {
             throw new IllegalArgumentException("'" + value + "' is too large; expected at most " +
-                (Long.MAX_VALUE >> 10) + "k, or none");
+                (Long.MAX_VALUE >> 10) + "k, or " + word);
         }
         return number << shift;
     }
@@ -328,6 +356,8 @@ public final class GridConfig
         property.accept(BACKUP_FLUSH_PROP_NAME, String.valueOf(backupFlushMillis));
         property.accept(MAX_OFFHEAP_BYTES_PROP_NAME,
             maxOffHeapBytes == Long.MAX_VALUE ? "none" : String.valueOf(maxOffHeapBytes));
+        property.accept(MACHINE_MEMORY_RESERVE_PROP_NAME, machineMemoryReserveBytes == MACHINE_MEMORY_RESERVE_AUTO ?
+            "auto" : String.valueOf(machineMemoryReserveBytes));
         property.accept(MODE_PROP_NAME, mode.label());
         property.accept(ACT_IMMEDIATELY_PROP_NAME, String.valueOf(actImmediately));
         property.accept(RELOCATION_LIMIT_PROP_NAME,
@@ -678,6 +708,34 @@ public final class GridConfig
     public long maxOffHeapBytes()
     {
         return maxOffHeapBytes;
+    }
+
+    /**
+     * @param bytes how much of the machine's memory the stores of a JVM leave to everything but themselves and the
+     *              heap, at least 0, or {@link #MACHINE_MEMORY_RESERVE_AUTO} (the default: a tenth of the machine's
+     *              memory, at least 512 MiB and at most 8 GiB). The members of a JVM share the machine: together
+     *              their stores hold at most the machine's memory less the JVM's maximum heap and this reserve, and
+     *              creating a key beyond that fails at once, as beyond {@link #maxOffHeapBytes(long)}. Without this
+     *              check, an operating system that overcommits memory (Linux does by default) would let the member
+     *              grow until it is killed. Other member JVMs on the same machine are not counted: give each its
+     *              cap, or a reserve that leaves room for the others
+     */
+    public GridConfig machineMemoryReserveBytes(final long bytes)
+    {
+        if (bytes < 0 && bytes != MACHINE_MEMORY_RESERVE_AUTO)
+        {
+            throw new IllegalArgumentException("machineMemoryReserveBytes must be >= 0 or MACHINE_MEMORY_RESERVE_AUTO" +
+                " (" + MACHINE_MEMORY_RESERVE_AUTO + "), got " + bytes);
+        }
+        final GridConfig c = copy();
+        c.machineMemoryReserveBytes = bytes;
+        return c;
+    }
+
+    /** @return the configured reserve in bytes, or {@link #MACHINE_MEMORY_RESERVE_AUTO} */
+    public long machineMemoryReserveBytes()
+    {
+        return machineMemoryReserveBytes;
     }
 
     /** @return number of embedded members */

@@ -349,6 +349,17 @@ public final class GridMember
     }
 
     /**
+     * @return the most native memory the tables and backups of every member of this JVM may take together: the
+     *         machine's memory (a container's limit inside one) less the JVM's maximum heap and
+     *         {@link GridConfig#machineMemoryReserveBytes}; {@link Long#MAX_VALUE} if the JVM does not know the
+     *         machine's memory
+     */
+    public long machineOffHeapLimit()
+    {
+        return runtime.get().machineOffHeapLimit();
+    }
+
+    /**
      * Creates, from the table's initializer, the main copy of every key whose home this member is and that no member
      * created yet, in bulk (one pass over the key range, then batches of keys per partition on the partition
      * threads) instead of one first touch at a time. Keys created meanwhile by any member, or whose home moves

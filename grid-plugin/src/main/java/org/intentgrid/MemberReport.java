@@ -35,14 +35,16 @@ import java.util.concurrent.TimeoutException;
  * @param mode            how the member reacts to intents ({@code adaptive}, {@code static}, ...)
  * @param offHeapBytes    native memory its tables and the backups it holds take
  * @param maxOffHeapBytes its cap on that memory, {@link Long#MAX_VALUE} for none
+ * @param machineOffHeapLimit the most native memory the members of its JVM may take together (the machine's memory
+ *                        less the heap and the reserve), {@link Long#MAX_VALUE} if unknown
  * @param access          its workers' accesses (live and closed) and what it served and relocated
  * @param sync            its sync rounds and owner decisions
  * @param backups         its backup flushes, the backups it holds and its recoveries
  * @param tables          its share of each table it holds, by table name
  */
 public record MemberReport(
-    String address, UUID id, String mode, long offHeapBytes, long maxOffHeapBytes, GridStats access, SyncStats sync,
-    BackupStats backups, List<TableShare> tables) implements Serializable
+    String address, UUID id, String mode, long offHeapBytes, long maxOffHeapBytes, long machineOffHeapLimit,
+    GridStats access, SyncStats sync, BackupStats backups, List<TableShare> tables) implements Serializable
 {
     /** The name of the executor service that members report through. */
     public static final String EXECUTOR = "intentgrid-reports";
@@ -140,7 +142,8 @@ public record MemberReport(
             final GridMember member = GridMember.of(instance);
             final Member self = instance.getCluster().getLocalMember();
             return new MemberReport(self.getAddress().getHost() + ":" + self.getAddress().getPort(), member.id(),
-                member.mode().label(), member.offHeapBytes(), member.maxOffHeapBytes(), member.stats(),
+                member.mode().label(), member.offHeapBytes(), member.maxOffHeapBytes(), member.machineOffHeapLimit(),
+                member.stats(),
                 member.syncStats(), member.backupStats(), member.tableShares());
         }
     }

@@ -46,7 +46,7 @@ class GridConfigTest
         final GridConfig custom = GridConfig.embedded().allowNonFinite(true).requestTimeoutMillis(1234)
             .handoffTimeoutMillis(4321).directoryBackups(2).mode(Mode.RELOCATION_ONLY).actImmediately(true)
             .relocationLimit(3).channels(3).maxRoundsPerSecond(77).traceDirectory("target/trace")
-            .samplingScheme(SamplingScheme.LOCAL);
+            .samplingScheme(SamplingScheme.LOCAL).machineMemoryReserveBytes(3L << 30);
         final Properties properties = new Properties();
         custom.toProperties(properties::setProperty);
         assertEquals(propertyNames().size(), properties.size(), "toProperties writes every property: " + properties);
@@ -62,6 +62,16 @@ class GridConfigTest
         assertEquals(77, read.maxRoundsPerSecond());
         assertEquals("target/trace", read.traceDirectory());
         assertEquals(SamplingScheme.LOCAL, read.samplingScheme());
+        assertEquals(3L << 30, read.machineMemoryReserveBytes());
+        final Properties auto = new Properties();
+        GridConfig.embedded().toProperties(auto::setProperty);
+        assertEquals("auto", auto.getProperty(GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME));
+        assertEquals(GridConfig.MACHINE_MEMORY_RESERVE_AUTO,
+            GridConfig.fromProperties(auto).machineMemoryReserveBytes());
+        assertEquals(0, GridConfig.fromProperties(properties(GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME, "0"))
+            .machineMemoryReserveBytes());
+        assertEquals(512L << 20, GridConfig.fromProperties(properties(GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME,
+            "512m")).machineMemoryReserveBytes());
     }
 
     @Test
@@ -79,6 +89,7 @@ class GridConfigTest
         assertEquals(GridConfig.CHANNELS_DEFAULT, read.channels());
         assertEquals(GridConfig.MAX_ROUNDS_PER_SECOND_DEFAULT, read.maxRoundsPerSecond());
         assertEquals(GridConfig.SAMPLING_SCHEME_DEFAULT, read.samplingScheme());
+        assertEquals(GridConfig.MACHINE_MEMORY_RESERVE_DEFAULT, read.machineMemoryReserveBytes());
         assertEquals(null, read.traceDirectory());
     }
 
@@ -98,7 +109,13 @@ class GridConfigTest
             Map.entry(GridConfig.RELOCATION_LIMIT_PROP_NAME + "=few", "not an integer"),
             Map.entry(GridConfig.MODE_PROP_NAME + "=fast", "expected one of adaptive"),
             Map.entry(GridConfig.SAMPLING_SCHEME_PROP_NAME + "=best", "expected one of naive"),
-            Map.entry(GridConfig.TRACE_DIR_PROP_NAME + "= ", "must not be blank"));
+            Map.entry(GridConfig.TRACE_DIR_PROP_NAME + "= ", "must not be blank"),
+            Map.entry(GridConfig.MAX_OFFHEAP_BYTES_PROP_NAME + "=lots", "expected a number with an optional suffix " +
+                "k, m, g or t, or none"),
+            Map.entry(GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME + "=none", "expected a number with an optional " +
+                "suffix k, m, g or t, or auto"),
+            Map.entry(GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME + "=-2", "expected a number with an optional " +
+                "suffix k, m, g or t, or auto"));
         expectations.forEach((property, expected) ->
         {
             final int equals = property.indexOf('=');
@@ -133,6 +150,7 @@ class GridConfigTest
         assertThrows(IllegalArgumentException.class, () -> GridConfig.embedded().maxRoundsPerSecond(0));
         assertThrows(IllegalArgumentException.class, () -> GridConfig.embedded().handoffTimeoutMillis(0));
         assertThrows(IllegalArgumentException.class, () -> GridConfig.embedded().traceDirectory(""));
+        assertThrows(IllegalArgumentException.class, () -> GridConfig.embedded().machineMemoryReserveBytes(-2));
     }
 
     @Test

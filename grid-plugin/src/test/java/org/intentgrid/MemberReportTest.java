@@ -69,6 +69,7 @@ class MemberReportTest
             assertEquals(address.getHost() + ":" + address.getPort(), report.address());
             assertEquals(member.mode().label(), report.mode());
             assertEquals(member.maxOffHeapBytes(), report.maxOffHeapBytes());
+            assertEquals(member.machineOffHeapLimit(), report.machineOffHeapLimit());
             assertEquals(member.offHeapBytes(), report.offHeapBytes(), "the member's memory, settled after the sync");
             assertEquals(List.of("reported", "reported-unused"),
                 report.tables().stream().map(MemberReport.TableShare::table).toList(), "the member's tables, by name");

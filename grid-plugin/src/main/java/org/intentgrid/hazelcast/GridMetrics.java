@@ -57,6 +57,7 @@ final class GridMetrics implements DynamicMetricsProvider
         backups(root, context, member.backupStats());
         count(root, context, "offHeapBytes", ProbeUnit.BYTES, member.offHeapBytes());
         count(root, context, "maxOffHeapBytes", ProbeUnit.BYTES, member.maxOffHeapBytes());
+        count(root, context, "machineOffHeapLimit", ProbeUnit.BYTES, member.machineOffHeapLimit());
         final Map<String, SamplingCounters> sampling = member.samplingCounters();
         for (final TableStore table : member.liveTables())
         {

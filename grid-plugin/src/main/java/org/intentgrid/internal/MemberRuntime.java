@@ -132,7 +132,8 @@ public final class MemberRuntime
         this.errorHandler = errorHandler;
         this.directory = new Directory(port.partitionCount());
         this.router = new Router(port, directory);
-        this.offHeap = new OffHeapMemory(self.toString(), config.maxOffHeapBytes());
+        this.offHeap = new OffHeapMemory(self.toString(), config.maxOffHeapBytes(), MachineMemory.thisJvm(),
+            config.machineMemoryReserveBytes());
         // a re-send fails after one request timeout; a member that joined after the loss never hears of it
         this.resends = new LostMemberResends(2 * config.requestTimeoutMillis());
         this.tables = new StoreRegistry(self.toString(), new WorkerClocks()
@@ -1303,6 +1304,12 @@ public final class MemberRuntime
     public long maxOffHeapBytes()
     {
         return offHeap.cap();
+    }
+
+    /** @return the most native memory the stores of every member of this JVM may hold together */
+    public long machineOffHeapLimit()
+    {
+        return offHeap.machineLimit();
     }
 
     String memberName()

@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The native memory of one member's stores: slot chunks allocated with {@code Unsafe.allocateMemory}, so that the
- * store is bounded by the machine's memory and this member's cap rather than by the JVM's direct-memory limit
- * (which defaults to the heap size, and which a drop-in plugin cannot expect members to raise).
+ * store is bounded by this member's cap and the machine's share of this JVM ({@link MachineMemory}) rather than by
+ * the JVM's direct-memory limit (which defaults to the heap size, and which a drop-in plugin cannot expect members
+ * to raise).
  * <p>
  * A chunk is freed when its table is dropped or the member shuts down ({@link #freeAfterGrace}), or else when the
  * object that owns it (its stripe) becomes unreachable. Never at once: a lock-free reader may be in the middle of an
@@ -42,21 +43,30 @@ final class OffHeapMemory
     private final String memberName;
     private final long cap;
     private final AtomicLong used = new AtomicLong();
+    private final MachineMemory machine;
+    private final long reserve;
+    private final long machineLimit;
 
     /**
      * @param memberName for error messages
      * @param cap        most bytes this member may hold, {@link Long#MAX_VALUE} for no cap
+     * @param machine    the machine's memory, shared by every member of the JVM
+     * @param reserve    bytes of the machine to leave free besides the heap, or
+     *                   {@link GridConfig#MACHINE_MEMORY_RESERVE_AUTO}
      */
-    OffHeapMemory(final String memberName, final long cap)
+    OffHeapMemory(final String memberName, final long cap, final MachineMemory machine, final long reserve)
     {
         this.memberName = memberName;
         this.cap = cap;
+        this.machine = machine;
+        this.reserve = machine.reserve(reserve);
+        this.machineLimit = machine.limit(this.reserve);
     }
 
-    /** @return memory without a cap, for a single stripe in a test */
+    /** @return memory without a cap, on a machine of unknown size, for a single stripe in a test */
     static OffHeapMemory unlimited()
     {
-        return new OffHeapMemory("test", Long.MAX_VALUE);
+        return new OffHeapMemory("test", Long.MAX_VALUE, new MachineMemory(Long.MAX_VALUE, 0), 0);
     }
 
     private OffHeapExhaustedException exhausted(
@@ -67,6 +77,16 @@ final class OffHeapMemory
             " and the machine refused more memory" : " of a cap of " + cap + " (" +
             GridConfig.MAX_OFFHEAP_BYTES_PROP_NAME + ")") +
             "; raise the cap, add members, or use fewer or smaller tables", cause);
+    }
+
+    private OffHeapExhaustedException machineFull(final String table, final long requested, final long inUse)
+    {
+        return new OffHeapExhaustedException("member " + memberName + " has no room for " + requested +
+            " more bytes of table '" + table + "': " + inUse + " bytes in use, and the stores of this JVM hold " +
+            machine.used() + " bytes of the " + Math.max(0, machineLimit) + " the machine's memory leaves them (" +
+            machine.machineBytes() + " bytes, less " + machine.heapBytes() + " of heap and a reserve of " + reserve +
+            ", " + GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME + "); add members, use fewer or smaller tables, " +
+            "lower the reserve, or give the machine more memory", null);
     }
 
     private static void runOnFreeThread(final Runnable task)
@@ -102,6 +122,15 @@ final class OffHeapMemory
     long cap()
     {
         return cap;
+    }
+
+    /**
+     * @return the most native memory the stores of every member of this JVM may hold together before the machine
+     *         runs short, {@link Long#MAX_VALUE} if the machine's memory is unknown
+     */
+    long machineLimit()
+    {
+        return Math.max(0, machineLimit);
     }
 
     /** One table's share of a member's native memory. */
@@ -143,6 +172,15 @@ final class OffHeapMemory
                 used.addAndGet(-size);
                 throw exhausted(table, size, after - size, null);
             }
+            if (!withinCap)
+            {
+                machine.take(size);
+            }
+            else if (!machine.tryTake(size, machineLimit))
+            {
+                used.addAndGet(-size);
+                throw machineFull(table, size, after - size);
+            }
             final long address;
             try
             {
@@ -151,6 +189,7 @@ final class OffHeapMemory
             catch (final OutOfMemoryError e)
             {
                 used.addAndGet(-size);
+                machine.release(size);
                 throw exhausted(table, size, after - size, e);
             }
             bytes.addAndGet(size);
@@ -162,6 +201,7 @@ final class OffHeapMemory
         {
             bytes.addAndGet(-size);
             used.addAndGet(-size);
+            machine.release(size);
         }
     }
 

@@ -93,6 +93,8 @@ class StatsCommandTest
                 assertEquals("stats-shown", member.get("tables").get(0).get("table").asText());
                 mainCopies += member.get("tables").get(0).get("main_copies").asLong();
                 accessed += member.get("keys_accessed").asLong();
+                assertEquals(grid.member(0).machineOffHeapLimit(), member.get("jvm_off_heap_limit_bytes").asLong(),
+                    "the members share this JVM's limit");
             }
             assertEquals(KEYS, mainCopies, "every key's main copy is on one member");
             assertEquals(KEYS, accessed, "the worker's pulls");

@@ -1,0 +1,134 @@
+package org.intentgrid.internal;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The machine's memory as the stores of one JVM see it: every member in the JVM shares it, so their native memory is
+ * counted together here, against the machine's memory (a container's limit inside a container) less the JVM's
+ * heap and a reserve for everything else.
+ * <p>
+ * Why the grid checks this itself: Linux overcommits by default, so {@code malloc} of a chunk succeeds long after the
+ * machine is full and the kernel's out-of-memory killer ends the member with {@code SIGKILL} once the chunk is
+ * touched. Refusing the chunk instead fails one call with a message, as a member's cap does. The check counts only
+ * the stores of this JVM: other processes, and other member JVMs on the same machine, are what the reserve is for.
+ * Thread-safe.
+ */
+final class MachineMemory
+{
+    /** Reserve when none is configured: a tenth of the machine, at least 512 MiB and at most 8 GiB. */
+    static final long MIN_AUTO_RESERVE = 512L << 20;
+    static final long MAX_AUTO_RESERVE = 8L << 30;
+
+    private static final MachineMemory THIS_JVM = new MachineMemory(totalMemory(), Runtime.getRuntime().maxMemory());
+
+    private final long machineBytes;
+    private final long heapBytes;
+    private final AtomicLong used = new AtomicLong();
+
+    /**
+     * @param machineBytes the machine's memory, {@link Long#MAX_VALUE} if unknown (then nothing is refused)
+     * @param heapBytes    the most heap the JVM may take
+     */
+    MachineMemory(final long machineBytes, final long heapBytes)
+    {
+        this.machineBytes = machineBytes;
+        this.heapBytes = heapBytes;
+    }
+
+    /** @return the memory of the machine this JVM runs on, shared by all its members */
+    static MachineMemory thisJvm()
+    {
+        return THIS_JVM;
+    }
+
+    private static long totalMemory()
+    {
+        final OperatingSystemMXBean bean = ManagementFactory.getOperatingSystemMXBean();
+        if (bean instanceof com.sun.management.OperatingSystemMXBean)
+        {
+            // container-aware since JDK 14: a cgroup's memory limit when there is one
+            final long total = ((com.sun.management.OperatingSystemMXBean)bean).getTotalMemorySize();
+            return total > 0 ? total : Long.MAX_VALUE;
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** @return the machine's memory in bytes, {@link Long#MAX_VALUE} if the JVM does not tell */
+    long machineBytes()
+    {
+        return machineBytes;
+    }
+
+    /** @return the most heap the JVM may take, in bytes */
+    long heapBytes()
+    {
+        return heapBytes;
+    }
+
+    /**
+     * @param configured the configured reserve in bytes, or
+     *                   {@link org.intentgrid.GridConfig#MACHINE_MEMORY_RESERVE_AUTO}
+     * @return the reserve to keep free
+     */
+    long reserve(final long configured)
+    {
+        if (configured >= 0)
+        {
+            return configured;
+        }
+        return machineBytes == Long.MAX_VALUE ? 0 :
+            Math.min(MAX_AUTO_RESERVE, Math.max(MIN_AUTO_RESERVE, machineBytes / 10));
+    }
+
+    /**
+     * @param reserve bytes to leave free besides the heap
+     * @return the most native memory the stores of this JVM may hold together, {@link Long#MAX_VALUE} if the
+     *         machine's memory is unknown; may be 0 or less when the heap and the reserve take it all
+     */
+    long limit(final long reserve)
+    {
+        return machineBytes == Long.MAX_VALUE ? Long.MAX_VALUE : machineBytes - heapBytes - reserve;
+    }
+
+    /** @return native memory the stores of this JVM hold, in bytes */
+    long used()
+    {
+        return used.get();
+    }
+
+    /**
+     * Counts {@code size} more bytes if they fit under {@code limit}.
+     *
+     * @return false, counting nothing, if they do not
+     */
+    boolean tryTake(final long size, final long limit)
+    {
+        while (true)
+        {
+            final long before = used.get();
+            final long after = before + size;
+            if (after > limit || after < 0)
+            {
+                return false;
+            }
+            if (used.compareAndSet(before, after))
+            {
+                return true;
+            }
+        }
+    }
+
+    /** Counts {@code size} more bytes whatever the limit: memory a copy must have (it must live somewhere). */
+    void take(final long size)
+    {
+        used.addAndGet(size);
+    }
+
+    /** Counts {@code size} bytes as freed. */
+    void release(final long size)
+    {
+        used.addAndGet(-size);
+    }
+}

@@ -1,0 +1,207 @@
+package org.intentgrid.internal;
+
+import org.intentgrid.GridConfig;
+import org.intentgrid.GridMember;
+import org.intentgrid.OffHeapExhaustedException;
+import org.intentgrid.ParameterGrid;
+import org.intentgrid.ParameterWorker;
+import org.intentgrid.Table;
+import org.intentgrid.TableSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The machine's memory as a limit shared by every member of a JVM: a store that would eat into the heap's share or the
+ * reserve is refused at once with a message, not left to grow until the operating system kills the member.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class MachineMemoryTest
+{
+    private static final long MIB = 1L << 20;
+    private static final int LENGTH = 64;
+    private static final int BATCH = 100;
+    /** 65,536 keys x 64 floats: about 10 MB on the member that is the home of half of them. */
+    private static final int KEYS = 65_536;
+    /** What the reserve leaves this JVM's stores beyond what they hold when the test starts. */
+    private static final long HEADROOM = 4 * MIB;
+
+    private ParameterGrid grid;
+
+    @AfterEach
+    void stop()
+    {
+        if (grid != null)
+        {
+            grid.close();
+        }
+    }
+
+    @Test
+    void theMembersOfAJvmShareWhatTheMachineLeavesThem()
+    {
+        final MachineMemory machine = new MachineMemory(100 * MIB, 20 * MIB);
+        final OffHeapMemory first = new OffHeapMemory("first", Long.MAX_VALUE, machine, 30 * MIB);
+        final OffHeapMemory second = new OffHeapMemory("second", Long.MAX_VALUE, machine, 30 * MIB);
+        assertEquals(50 * MIB, first.machineLimit(), "100 MiB less 20 MiB of heap and a 30 MiB reserve");
+        final Object owner = new Object();
+        final OffHeapMemory.Chunks firstChunks = first.account("t1").chunks(owner);
+        final OffHeapMemory.Chunks secondChunks = second.account("t2").chunks(owner);
+        try
+        {
+            for (int i = 0; i < 12; i++)
+            {
+                (i % 2 == 0 ? first.account("t1") : second.account("t2"))
+                    .allocate(i % 2 == 0 ? firstChunks : secondChunks, 4 * MIB, true);
+            }
+            assertEquals(48 * MIB, machine.used());
+            final OffHeapExhaustedException refused = assertThrows(OffHeapExhaustedException.class,
+                () -> first.account("t1").allocate(firstChunks, 4 * MIB, true),
+                "a chunk past the machine's share of both members together is refused");
+            final String message = refused.getMessage();
+            assertTrue(message.contains("member first") && message.contains("table 't1'") &&
+                message.contains((24 * MIB) + " bytes in use") && message.contains("hold " + (48 * MIB) + " bytes of " +
+                "the " + (50 * MIB)) && message.contains(GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME),
+                "the message names the member, the table, what is in use, the limit and the setting: " + message);
+            assertEquals(48 * MIB, machine.used(), "a refused chunk is not counted");
+            assertEquals(24 * MIB, first.used(), "nor on its member");
+
+            second.account("t2").allocate(secondChunks, 4 * MIB, false);
+            assertEquals(52 * MIB, machine.used(), "a copy that must live somewhere is taken beyond the limit");
+
+            secondChunks.run();
+            assertEquals(24 * MIB, machine.used(), "freed memory leaves the count");
+            first.account("t1").allocate(firstChunks, 4 * MIB, true);
+            assertEquals(28 * MIB, first.used(), "and makes room again");
+        }
+        finally
+        {
+            firstChunks.run();
+            secondChunks.run();
+        }
+        assertEquals(0, machine.used());
+    }
+
+    @Test
+    void theReserveIsATenthOfTheMachineWithinBoundsUnlessSet()
+    {
+        assertEquals(512 * MIB, new MachineMemory(2048 * MIB, 0).reserve(GridConfig.MACHINE_MEMORY_RESERVE_AUTO));
+        assertEquals(2400 * MIB, new MachineMemory(24000 * MIB, 0).reserve(GridConfig.MACHINE_MEMORY_RESERVE_AUTO));
+        assertEquals(8192 * MIB, new MachineMemory(1L << 40, 0).reserve(GridConfig.MACHINE_MEMORY_RESERVE_AUTO));
+        assertEquals(7, new MachineMemory(1L << 40, 0).reserve(7));
+        final MachineMemory unknown = new MachineMemory(Long.MAX_VALUE, 1L << 30);
+        assertEquals(Long.MAX_VALUE, unknown.limit(unknown.reserve(GridConfig.MACHINE_MEMORY_RESERVE_AUTO)),
+            "nothing is refused on a machine of unknown size");
+        final long total = ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
+        assertEquals(total, MachineMemory.thisJvm().machineBytes(), "this JVM's members know the machine's memory");
+        assertEquals(Runtime.getRuntime().maxMemory(), MachineMemory.thisJvm().heapBytes());
+    }
+
+    /**
+     * Two members, with a reserve that leaves this JVM's stores 4 MiB more than they hold now: the worker's member
+     * fills a table through the other member (each key's home is there) until the machine's share is gone. The
+     * failing call fails at once naming the setting; what was created keeps its values; dropping the table frees
+     * the memory for another.
+     */
+    @Test
+    void fillingTheMachinesShareFailsAtOnceAndDroppingATableGivesItBack()
+    {
+        final MachineMemory machine = MachineMemory.thisJvm();
+        final long reserve = machine.machineBytes() - machine.heapBytes() - machine.used() - HEADROOM;
+        assertTrue(reserve > 0, "this machine has more memory than the test's heap and 4 MiB");
+        grid = ParameterGrid.start(GridConfig.embedded().members(2).backups(0).machineMemoryReserveBytes(reserve));
+        final Table small = grid.table(TableSpec.of("machine-small", 64, 4));
+        final Table big = grid.table(TableSpec.of("machine-big", KEYS, LENGTH));
+        final GridMember other = grid.member(1);
+        final long[] homedAtOther = LongStream.range(0, KEYS).filter(k -> other.isHome(big, k)).toArray();
+        try (ParameterWorker worker = grid.member(0).worker())
+        {
+            final long[] smallKeys = new long[64];
+            Arrays.setAll(smallKeys, k -> k);
+            final float[] smallOnes = new float[smallKeys.length * 4];
+            Arrays.fill(smallOnes, 1);
+            worker.push(small, smallKeys, smallOnes).await();
+
+            final float[] ones = new float[BATCH * LENGTH];
+            Arrays.fill(ones, 1);
+            final int fitted = fill(worker, big, homedAtOther, ones);
+            assertTrue(fitted > 0, "keys fit until the machine's share was gone");
+            assertTrue(machine.used() <= machine.limit(reserve), "this JVM's stores hold " + machine.used() +
+                " bytes, at most the " + machine.limit(reserve) + " the machine leaves them");
+
+            final float[] values = new float[BATCH * LENGTH];
+            for (int b = 0; b < fitted; b++)
+            {
+                final long[] keys = batch(homedAtOther, b);
+                worker.pull(big, keys, values).await();
+                for (int i = 0; i < keys.length; i++)
+                {
+                    assertEquals(initial(big, keys[i]) + 1, values[i * LENGTH], "key " + keys[i]);
+                }
+            }
+            worker.push(small, smallKeys, smallOnes).await();
+
+            grid.drop(big);
+            final Table next = grid.table(TableSpec.of("machine-next", KEYS, LENGTH));
+            final long[] nextHomedAtOther = LongStream.range(0, KEYS).filter(k -> other.isHome(next, k)).toArray();
+            assertTrue(fill(worker, next, nextHomedAtOther, ones) >= fitted / 2,
+                "the dropped table's memory is the machine's again");
+            final float[] smallValues = new float[smallKeys.length * 4];
+            worker.pull(small, smallKeys, smallValues).await();
+            assertEquals(initial(small, 5) + 2, smallValues[5 * 4], "the small table is untouched");
+        }
+    }
+
+    /** Pushes batches of {@code keys} until the machine's share is gone; returns the batches that fitted. */
+    private static int fill(final ParameterWorker worker, final Table table, final long[] keys, final float[] ones)
+    {
+        OffHeapExhaustedException failure = null;
+        long failedAfterNanos = 0;
+        int completed = 0;
+        while (failure == null && (completed + 1) * BATCH <= keys.length)
+        {
+            final long start = System.nanoTime();
+            try
+            {
+                worker.push(table, batch(keys, completed), ones).await();
+                completed++;
+            }
+            catch (final OffHeapExhaustedException e)
+            {
+                failure = e;
+                failedAfterNanos = System.nanoTime() - start;
+            }
+        }
+        assertNotNull(failure, "filling " + keys.length + " keys x " + LENGTH + " floats past 4 MiB failed");
+        assertTrue(failedAfterNanos < TimeUnit.SECONDS.toNanos(10),
+            "the failing call failed at once, not after the request timeout: " + failedAfterNanos / 1_000_000 + " ms");
+        final String message = failure.getMessage();
+        assertTrue(message.contains("table '" + table.name() + "'") && message.contains("bytes in use") &&
+            message.contains(GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME), "the message names what and why: " +
+            message);
+        System.out.printf("%d batches of %d keys fitted; then, after %d ms: %s%n", completed, BATCH,
+            failedAfterNanos / 1_000_000, message);
+        return completed;
+    }
+
+    private static float initial(final Table table, final long key)
+    {
+        return table.spec().init().value(table.spec().nameHash(), key, 0);
+    }
+
+    private static long[] batch(final long[] keys, final int index)
+    {
+        return Arrays.copyOfRange(keys, index * BATCH, (index + 1) * BATCH);
+    }
+}
