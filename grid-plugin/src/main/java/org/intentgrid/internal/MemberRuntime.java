@@ -176,6 +176,10 @@ public final class MemberRuntime
         this.syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond(), config.hotLaneKeys(),
             errorHandler);
         openTrace(config);
+        if (offHeap.machineLimit() == 0)
+        {
+            log(offHeap.describe());
+        }
     }
 
     private static IntentPolicy createPolicy(final GridConfig config)

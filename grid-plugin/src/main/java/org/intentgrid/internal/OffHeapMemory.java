@@ -125,6 +125,25 @@ final class OffHeapMemory
     }
 
     /**
+     * @return one line for the member's log (written at its start when the machine leaves nothing): its cap and what
+     *         the machine leaves the stores of this JVM
+     */
+    String describe()
+    {
+        final String capText = cap == Long.MAX_VALUE ? "no cap" : "a cap of " + cap + " bytes";
+        if (machineLimit == Long.MAX_VALUE)
+        {
+            return "native memory for parameters: " + capText + "; the machine's memory is unknown, so it is not " +
+                "checked";
+        }
+        return "native memory for parameters: " + capText + "; the stores of this JVM may hold " +
+            Math.max(0, machineLimit) + " bytes together (the machine's " + machine.machineBytes() + " less " +
+            machine.heapBytes() + " of heap and a reserve of " + reserve + ", " +
+            GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME + ")" + (machineLimit <= 0 ? ": none, so every new key " +
+            "will be refused; lower the heap or the reserve" : "");
+    }
+
+    /**
      * @return the most native memory the stores of every member of this JVM may hold together before the machine
      *         runs short, {@link Long#MAX_VALUE} if the machine's memory is unknown
      */
