@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -45,47 +44,28 @@ class OffHeapCapTest
         final Table small = grid.table(TableSpec.of("cap-small", 64, 4));
         final Table big = grid.table(TableSpec.of("cap-big", KEYS, LENGTH));
         final GridMember other = grid.member(1);
-        final long[] homedAtOther = LongStream.range(0, KEYS).filter(k -> other.isHome(big, k)).toArray();
+        final long[] homedAtOther = Filling.keysHomedAt(other, big);
         try (ParameterWorker worker = grid.member(0).worker())
         {
-            final long[] smallKeys = new long[64];
-            Arrays.setAll(smallKeys, k -> k);
-            final float[] smallOnes = new float[smallKeys.length * 4];
-            Arrays.fill(smallOnes, 1);
-            worker.push(small, smallKeys, smallOnes).await();
+            final long[] smallKeys = Filling.pushOnesToAll(worker, small);
 
             final float[] ones = new float[BATCH * LENGTH];
             Arrays.fill(ones, 1);
-            OffHeapExhaustedException failure = null;
-            long failedAfterNanos = 0;
-            int completedBatches = 0;
-            while (failure == null && (completedBatches + 1) * BATCH <= homedAtOther.length)
-            {
-                final long[] keys = batch(homedAtOther, completedBatches);
-                final long start = System.nanoTime();
-                try
-                {
-                    worker.push(big, keys, ones).await();
-                    completedBatches++;
-                }
-                catch (final OffHeapExhaustedException e)
-                {
-                    failure = e;
-                    failedAfterNanos = System.nanoTime() - start;
-                }
-            }
+            final Filling.Result filled = Filling.fill(worker, big, homedAtOther, BATCH, ones);
+            final OffHeapExhaustedException failure = filled.refusal;
+            final int completedBatches = filled.fitted;
             assertNotNull(failure, "filling the other member's half of 16,384 keys x 64 floats past its 2.5 MiB cap " +
                 "failed");
-            assertTrue(failedAfterNanos < TimeUnit.SECONDS.toNanos(10),
-                "the failing call failed at once, not after the request timeout: " + failedAfterNanos / 1_000_000 +
-                " ms");
+            assertTrue(filled.refusedAfterNanos < TimeUnit.SECONDS.toNanos(10),
+                "the failing call failed at once, not after the request timeout: " +
+                filled.refusedAfterNanos / 1_000_000 + " ms");
             final String message = failure.getMessage();
             assertTrue(message.contains("member " + other.id()) && message.contains("table 'cap-big'") &&
                 message.contains("bytes in use") && message.contains("a cap of " + CAP) &&
                 message.contains(GridConfig.MAX_OFFHEAP_BYTES_PROP_NAME), "the message names what and why: " + message);
             assertTrue(completedBatches > 0, "keys fit until the cap was reached");
             System.out.printf("%d batches of %d keys fit; then, after %d ms: %s%n", completedBatches, BATCH,
-                failedAfterNanos / 1_000_000, message);
+                filled.refusedAfterNanos / 1_000_000, message);
 
             for (final GridMember member : grid.members())
             {
@@ -105,7 +85,7 @@ class OffHeapCapTest
                     assertEquals(TestGrids.initial(big, keys[i], 0) + 1, values[i * LENGTH], "key " + keys[i]);
                 }
             }
-            worker.push(small, smallKeys, smallOnes).await();
+            Filling.pushOnesToAll(worker, small);
             final float[] smallValues = new float[smallKeys.length * 4];
             worker.pull(small, smallKeys, smallValues).await();
             for (int k = 0; k < smallKeys.length; k++)
@@ -142,6 +122,6 @@ class OffHeapCapTest
 
     private static long[] batch(final long[] keys, final int index)
     {
-        return Arrays.copyOfRange(keys, index * BATCH, (index + 1) * BATCH);
+        return Filling.batch(keys, BATCH, index);
     }
 }

@@ -1,5 +1,6 @@
 package org.intentgrid.internal;
 
+import org.intentgrid.Filling;
 import org.intentgrid.GridConfig;
 import org.intentgrid.GridMember;
 import org.intentgrid.OffHeapExhaustedException;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.Timeout;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -130,14 +130,10 @@ class MachineMemoryTest
         final Table small = grid.table(TableSpec.of("machine-small", 64, 4));
         final Table big = grid.table(TableSpec.of("machine-big", KEYS, LENGTH));
         final GridMember other = grid.member(1);
-        final long[] homedAtOther = LongStream.range(0, KEYS).filter(k -> other.isHome(big, k)).toArray();
+        final long[] homedAtOther = Filling.keysHomedAt(other, big);
         try (ParameterWorker worker = grid.member(0).worker())
         {
-            final long[] smallKeys = new long[64];
-            Arrays.setAll(smallKeys, k -> k);
-            final float[] smallOnes = new float[smallKeys.length * 4];
-            Arrays.fill(smallOnes, 1);
-            worker.push(small, smallKeys, smallOnes).await();
+            final long[] smallKeys = Filling.pushOnesToAll(worker, small);
 
             final float[] ones = new float[BATCH * LENGTH];
             Arrays.fill(ones, 1);
@@ -156,11 +152,11 @@ class MachineMemoryTest
                     assertEquals(initial(big, keys[i]) + 1, values[i * LENGTH], "key " + keys[i]);
                 }
             }
-            worker.push(small, smallKeys, smallOnes).await();
+            Filling.pushOnesToAll(worker, small);
 
             grid.drop(big);
             final Table next = grid.table(TableSpec.of("machine-next", KEYS, LENGTH));
-            final long[] nextHomedAtOther = LongStream.range(0, KEYS).filter(k -> other.isHome(next, k)).toArray();
+            final long[] nextHomedAtOther = Filling.keysHomedAt(other, next);
             assertTrue(fill(worker, next, nextHomedAtOther, ones) >= fitted / 2,
                 "the dropped table's memory is the machine's again");
             final float[] smallValues = new float[smallKeys.length * 4];
@@ -172,33 +168,17 @@ class MachineMemoryTest
     /** Pushes batches of {@code keys} until the machine's share is gone; returns the batches that fitted. */
     private static int fill(final ParameterWorker worker, final Table table, final long[] keys, final float[] ones)
     {
-        OffHeapExhaustedException failure = null;
-        long failedAfterNanos = 0;
-        int completed = 0;
-        while (failure == null && (completed + 1) * BATCH <= keys.length)
-        {
-            final long start = System.nanoTime();
-            try
-            {
-                worker.push(table, batch(keys, completed), ones).await();
-                completed++;
-            }
-            catch (final OffHeapExhaustedException e)
-            {
-                failure = e;
-                failedAfterNanos = System.nanoTime() - start;
-            }
-        }
-        assertNotNull(failure, "filling " + keys.length + " keys x " + LENGTH + " floats past 4 MiB failed");
-        assertTrue(failedAfterNanos < TimeUnit.SECONDS.toNanos(10),
-            "the failing call failed at once, not after the request timeout: " + failedAfterNanos / 1_000_000 + " ms");
-        final String message = failure.getMessage();
+        final Filling.Result filled = Filling.fill(worker, table, keys, BATCH, ones);
+        assertNotNull(filled.refusal, "filling " + keys.length + " keys x " + LENGTH + " floats past 4 MiB failed");
+        assertTrue(filled.refusedAfterNanos < TimeUnit.SECONDS.toNanos(10), "the failing call failed at once, not " +
+            "after the request timeout: " + filled.refusedAfterNanos / 1_000_000 + " ms");
+        final String message = filled.refusal.getMessage();
         assertTrue(message.contains("table '" + table.name() + "'") && message.contains("bytes in use") &&
             message.contains(GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME), "the message names what and why: " +
             message);
-        System.out.printf("%d batches of %d keys fitted; then, after %d ms: %s%n", completed, BATCH,
-            failedAfterNanos / 1_000_000, message);
-        return completed;
+        System.out.printf("%d batches of %d keys fitted; then, after %d ms: %s%n", filled.fitted, BATCH,
+            filled.refusedAfterNanos / 1_000_000, message);
+        return filled.fitted;
     }
 
     private static float initial(final Table table, final long key)
@@ -208,6 +188,6 @@ class MachineMemoryTest
 
     private static long[] batch(final long[] keys, final int index)
     {
-        return Arrays.copyOfRange(keys, index * BATCH, (index + 1) * BATCH);
+        return Filling.batch(keys, BATCH, index);
     }
 }
