@@ -35,8 +35,8 @@ import java.util.concurrent.TimeoutException;
  * @param mode            how the member reacts to intents ({@code adaptive}, {@code static}, ...)
  * @param offHeapBytes    native memory its tables and the backups it holds take
  * @param maxOffHeapBytes its cap on that memory, {@link Long#MAX_VALUE} for none
- * @param machineOffHeapLimit the most native memory the members of its JVM may take together (the machine's memory
- *                        less the heap and the reserve), {@link Long#MAX_VALUE} if unknown
+ * @param machineOffHeapLimit the most native memory the members of its JVM may take together (the machine's
+ *                        memory less the heap and the reserve), {@link Long#MAX_VALUE} if unknown
  * @param access          its workers' accesses (live and closed) and what it served and relocated
  * @param sync            its sync rounds and owner decisions
  * @param backups         its backup flushes, the backups it holds and its recoveries
@@ -143,8 +143,7 @@ public record MemberReport(
             final Member self = instance.getCluster().getLocalMember();
             return new MemberReport(self.getAddress().getHost() + ":" + self.getAddress().getPort(), member.id(),
                 member.mode().label(), member.offHeapBytes(), member.maxOffHeapBytes(), member.machineOffHeapLimit(),
-                member.stats(),
-                member.syncStats(), member.backupStats(), member.tableShares());
+                member.stats(), member.syncStats(), member.backupStats(), member.tableShares());
         }
     }
 }

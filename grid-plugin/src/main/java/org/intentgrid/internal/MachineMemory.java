@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class MachineMemory
 {
-    /** Reserve when none is configured: a tenth of the machine, at least 512 MiB and at most 8 GiB. */
-    static final long MIN_AUTO_RESERVE = 512L << 20;
-    static final long MAX_AUTO_RESERVE = 8L << 30;
+    /** The reserve when none is configured is a tenth of the machine, at least this much... */
+    private static final long MIN_AUTO_RESERVE = 512L << 20;
+    /** ...and at most this much (the operating system needs no more on a large machine). */
+    private static final long MAX_AUTO_RESERVE = 8L << 30;
 
     private static final MachineMemory THIS_JVM = new MachineMemory(totalMemory(), Runtime.getRuntime().maxMemory());
 

@@ -176,9 +176,10 @@ public final class MemberRuntime
         this.syncManager = new SyncManager(this, config.channels(), config.maxRoundsPerSecond(), config.hotLaneKeys(),
             errorHandler);
         openTrace(config);
-        if (offHeap.machineLimit() == 0)
+        final String noRoom = offHeap.noRoomWarning();
+        if (noRoom != null)
         {
-            log(offHeap.describe());
+            log(noRoom);
         }
     }
 

@@ -125,22 +125,19 @@ final class OffHeapMemory
     }
 
     /**
-     * @return one line for the member's log (written at its start when the machine leaves nothing): its cap and what
-     *         the machine leaves the stores of this JVM
+     * @return null, or when the machine leaves the stores of this JVM nothing, one line for the member's log that
+     *         says so, with the numbers and what to lower
      */
-    String describe()
+    String noRoomWarning()
     {
-        final String capText = cap == Long.MAX_VALUE ? "no cap" : "a cap of " + cap + " bytes";
-        if (machineLimit == Long.MAX_VALUE)
+        if (machineLimit > 0)
         {
-            return "native memory for parameters: " + capText + "; the machine's memory is unknown, so it is not " +
-                "checked";
+            return null;
         }
-        return "native memory for parameters: " + capText + "; the stores of this JVM may hold " +
-            Math.max(0, machineLimit) + " bytes together (the machine's " + machine.machineBytes() + " less " +
-            machine.heapBytes() + " of heap and a reserve of " + reserve + ", " +
-            GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME + ")" + (machineLimit <= 0 ? ": none, so every new key " +
-            "will be refused; lower the heap or the reserve" : "");
+        return "the machine leaves the parameters of this JVM no native memory (its " + machine.machineBytes() +
+            " bytes less " + machine.heapBytes() + " of heap and a reserve of " + reserve + ", " +
+            GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME + "), so every new key will be refused; lower the heap or " +
+            "the reserve";
     }
 
     /**

@@ -54,12 +54,12 @@ class MachineMemoryTest
         final OffHeapMemory first = new OffHeapMemory("first", Long.MAX_VALUE, machine, 30 * MIB);
         final OffHeapMemory second = new OffHeapMemory("second", Long.MAX_VALUE, machine, 30 * MIB);
         assertEquals(50 * MIB, first.machineLimit(), "100 MiB less 20 MiB of heap and a 30 MiB reserve");
-        assertEquals("native memory for parameters: no cap; the stores of this JVM may hold " + 50 * MIB +
-            " bytes together (the machine's " + 100 * MIB + " less " + 20 * MIB + " of heap and a reserve of " +
-            30 * MIB + ", intentgrid.machine-memory-reserve)", first.describe(), "the member's log line at start");
-        assertTrue(new OffHeapMemory("small", 1, new MachineMemory(100 * MIB, 90 * MIB), 20 * MIB).describe()
-            .endsWith("a reserve of " + 20 * MIB + ", intentgrid.machine-memory-reserve): none, so every new key " +
-                "will be refused; lower the heap or the reserve"), "a machine that leaves nothing is said at start");
+        assertEquals(null, first.noRoomWarning(), "a machine that leaves room is not worth a log line");
+        assertEquals("the machine leaves the parameters of this JVM no native memory (its " + 100 * MIB + " bytes " +
+            "less " + 90 * MIB + " of heap and a reserve of " + 20 * MIB + ", intentgrid.machine-memory-reserve), so " +
+            "every new key will be refused; lower the heap or the reserve",
+            new OffHeapMemory("small", 1, new MachineMemory(100 * MIB, 90 * MIB), 20 * MIB).noRoomWarning(),
+            "a machine that leaves nothing is said at the member's start");
         final Object owner = new Object();
         final OffHeapMemory.Chunks firstChunks = first.account("t1").chunks(owner);
         final OffHeapMemory.Chunks secondChunks = second.account("t2").chunks(owner);
