@@ -123,8 +123,8 @@ final class ScaleBench implements Runnable
             final Map<String, Double> byKind = new LinkedHashMap<>();
             byKind.put("intentgrid pull", (Double)row.get("pull_ns"));
             byKind.put("plain off-heap read", (Double)row.get("plain_ns"));
-            byKind.put("intentgrid pull, dependent", (Double)row.get("pull_dependent_ns"));
             byKind.put("intentgrid pull, 16 keys per call", (Double)row.get("pull_batch_ns"));
+            byKind.put("intentgrid pull, dependent", (Double)row.get("pull_dependent_ns"));
             byKind.put("plain read, dependent", (Double)row.get("plain_dependent_ns"));
             bars.put(category, byKind);
         }
