@@ -714,7 +714,8 @@ public final class GridConfig
      * @param bytes how much of the machine's memory the stores of a JVM leave to everything but themselves and the
      *              heap, at least 0, or {@link #MACHINE_MEMORY_RESERVE_AUTO} (the default: a tenth of the machine's
      *              memory, at least 512 MiB and at most 8 GiB). The members of a JVM share the machine: together
-     *              their stores hold at most the machine's memory less the JVM's maximum heap and this reserve, and
+     *              their stores hold at most the machine's memory less the JVM's heap (its maximum, at most half the
+     *              machine, or what it holds if that is more) and this reserve, and
      *              creating a key beyond that fails at once, as beyond {@link #maxOffHeapBytes(long)}. Without this
      *              check, an operating system that overcommits memory (Linux does by default) would let the member
      *              grow until it is killed. Other member JVMs on the same machine are not counted: give each its

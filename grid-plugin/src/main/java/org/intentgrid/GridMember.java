@@ -349,8 +349,9 @@ public final class GridMember
     }
 
     /**
-     * @return the most native memory the tables and backups of every member of this JVM may take together: the
-     *         machine's memory (a container's limit inside one) less the JVM's maximum heap and
+     * @return the most native memory the tables and backups of every member of this JVM may take together now: the
+     *         machine's memory (a container's limit inside one) less the JVM's heap (its maximum, at most half the
+     *         machine, or what it holds if that is more) and
      *         {@link GridConfig#machineMemoryReserveBytes}; {@link Long#MAX_VALUE} if the JVM does not know the
      *         machine's memory
      */

@@ -3,11 +3,12 @@ package org.intentgrid.internal;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The machine's memory as the stores of one JVM see it: every member in the JVM shares it, so their native memory is
  * counted together here, against the machine's memory (a container's limit inside a container) less the JVM's
- * heap and a reserve for everything else.
+ * heap ({@link #heapShare}) and a reserve for everything else.
  * <p>
  * Why the grid checks this itself: Linux overcommits by default, so {@code malloc} of a chunk succeeds long after the
  * machine is full and the kernel's out-of-memory killer ends the member with {@code SIGKILL} once the chunk is
@@ -22,20 +23,24 @@ final class MachineMemory
     /** ...and at most this much (the operating system needs no more on a large machine). */
     private static final long MAX_AUTO_RESERVE = 8L << 30;
 
-    private static final MachineMemory THIS_JVM = new MachineMemory(totalMemory(), Runtime.getRuntime().maxMemory());
+    private static final MachineMemory THIS_JVM =
+        new MachineMemory(totalMemory(), Runtime.getRuntime().maxMemory(), Runtime.getRuntime()::totalMemory);
 
     private final long machineBytes;
-    private final long heapBytes;
+    private final long maxHeapBytes;
+    private final LongSupplier committedHeapBytes;
     private final AtomicLong used = new AtomicLong();
 
     /**
-     * @param machineBytes the machine's memory, {@link Long#MAX_VALUE} if unknown (then nothing is refused)
-     * @param heapBytes    the most heap the JVM may take
+     * @param machineBytes       the machine's memory, {@link Long#MAX_VALUE} if unknown (then nothing is refused)
+     * @param maxHeapBytes       the most heap the JVM may take
+     * @param committedHeapBytes the heap the JVM holds now
      */
-    MachineMemory(final long machineBytes, final long heapBytes)
+    MachineMemory(final long machineBytes, final long maxHeapBytes, final LongSupplier committedHeapBytes)
     {
         this.machineBytes = machineBytes;
-        this.heapBytes = heapBytes;
+        this.maxHeapBytes = maxHeapBytes;
+        this.committedHeapBytes = committedHeapBytes;
     }
 
     /** @return the memory of the machine this JVM runs on, shared by all its members */
@@ -62,10 +67,16 @@ final class MachineMemory
         return machineBytes;
     }
 
-    /** @return the most heap the JVM may take, in bytes */
-    long heapBytes()
+    /**
+     * What the heap is counted as: its maximum, but at most half the machine, since a maximum set as high as the
+     * machine (a launcher's fixed {@code -Xmx} on a small machine) is not one the heap is meant to fill and would
+     * leave the stores nothing; and never less than what the heap holds now.
+     *
+     * @return the heap's share of the machine, in bytes
+     */
+    long heapShare()
     {
-        return heapBytes;
+        return Math.max(committedHeapBytes.getAsLong(), Math.min(maxHeapBytes, machineBytes / 2));
     }
 
     /**
@@ -85,12 +96,18 @@ final class MachineMemory
 
     /**
      * @param reserve bytes to leave free besides the heap
-     * @return the most native memory the stores of this JVM may hold together, {@link Long#MAX_VALUE} if the
+     * @return the most native memory the stores of this JVM may hold together now, {@link Long#MAX_VALUE} if the
      *         machine's memory is unknown; may be 0 or less when the heap and the reserve take it all
      */
     long limit(final long reserve)
     {
-        return machineBytes == Long.MAX_VALUE ? Long.MAX_VALUE : machineBytes - heapBytes - reserve;
+        return limit(reserve, heapShare());
+    }
+
+    /** @return {@link #limit(long)} for a heap share read already */
+    long limit(final long reserve, final long heapShare)
+    {
+        return machineBytes == Long.MAX_VALUE ? Long.MAX_VALUE : machineBytes - heapShare - reserve;
     }
 
     /** @return native memory the stores of this JVM hold, in bytes */

@@ -45,7 +45,6 @@ final class OffHeapMemory
     private final AtomicLong used = new AtomicLong();
     private final MachineMemory machine;
     private final long reserve;
-    private final long machineLimit;
 
     /**
      * @param memberName for error messages
@@ -60,13 +59,12 @@ final class OffHeapMemory
         this.cap = cap;
         this.machine = machine;
         this.reserve = machine.reserve(reserve);
-        this.machineLimit = machine.limit(this.reserve);
     }
 
     /** @return memory without a cap, on a machine of unknown size, for a single stripe in a test */
     static OffHeapMemory unlimited()
     {
-        return new OffHeapMemory("test", Long.MAX_VALUE, new MachineMemory(Long.MAX_VALUE, 0), 0);
+        return new OffHeapMemory("test", Long.MAX_VALUE, new MachineMemory(Long.MAX_VALUE, 0, () -> 0), 0);
     }
 
     private OffHeapExhaustedException exhausted(
@@ -79,13 +77,14 @@ final class OffHeapMemory
             "; raise the cap, add members, or use fewer or smaller tables", cause);
     }
 
-    private OffHeapExhaustedException machineFull(final String table, final long requested, final long inUse)
+    private OffHeapExhaustedException machineFull(
+        final String table, final long requested, final long inUse, final long limit, final long heap)
     {
         return new OffHeapExhaustedException("member " + memberName + " has no room for " + requested +
             " more bytes of table '" + table + "': " + inUse + " bytes in use, and the stores of this JVM hold " +
-            machine.used() + " bytes of the " + Math.max(0, machineLimit) + " the machine's memory leaves them (" +
-            machine.machineBytes() + " bytes, less " + machine.heapBytes() + " of heap and a reserve of " + reserve +
-            ", " + GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME + "); add members, use fewer or smaller tables, " +
+            machine.used() + " bytes of the " + Math.max(0, limit) + " the machine's memory leaves them (" +
+            machine.machineBytes() + " bytes, less " + heap + " of heap and a reserve of " + reserve + ", " +
+            GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME + "); add members, use fewer or smaller tables, " +
             "lower the reserve, or give the machine more memory", null);
     }
 
@@ -130,12 +129,13 @@ final class OffHeapMemory
      */
     String noRoomWarning()
     {
-        if (machineLimit > 0)
+        final long heap = machine.heapShare();
+        if (machine.limit(reserve, heap) > 0)
         {
             return null;
         }
         return "the machine leaves the parameters of this JVM no native memory (its " + machine.machineBytes() +
-            " bytes less " + machine.heapBytes() + " of heap and a reserve of " + reserve + ", " +
+            " bytes less " + heap + " of heap and a reserve of " + reserve + ", " +
             GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME + "), so every new key will be refused; lower the heap or " +
             "the reserve";
     }
@@ -146,7 +146,7 @@ final class OffHeapMemory
      */
     long machineLimit()
     {
-        return Math.max(0, machineLimit);
+        return Math.max(0, machine.limit(reserve));
     }
 
     /** One table's share of a member's native memory. */
@@ -192,10 +192,15 @@ final class OffHeapMemory
             {
                 machine.take(size);
             }
-            else if (!machine.tryTake(size, machineLimit))
+            else
             {
-                used.addAndGet(-size);
-                throw machineFull(table, size, after - size);
+                final long heap = machine.heapShare();
+                final long limit = machine.limit(reserve, heap);
+                if (!machine.tryTake(size, limit))
+                {
+                    used.addAndGet(-size);
+                    throw machineFull(table, size, after - size, limit, heap);
+                }
             }
             final long address;
             try

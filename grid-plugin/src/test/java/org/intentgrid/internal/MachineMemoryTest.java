@@ -50,7 +50,7 @@ class MachineMemoryTest
     @Test
     void theMembersOfAJvmShareWhatTheMachineLeavesThem()
     {
-        final MachineMemory machine = new MachineMemory(100 * MIB, 20 * MIB);
+        final MachineMemory machine = new MachineMemory(100 * MIB, 20 * MIB, () -> 10 * MIB);
         final OffHeapMemory first = new OffHeapMemory("first", Long.MAX_VALUE, machine, 30 * MIB);
         final OffHeapMemory second = new OffHeapMemory("second", Long.MAX_VALUE, machine, 30 * MIB);
         assertEquals(50 * MIB, first.machineLimit(), "100 MiB less 20 MiB of heap and a 30 MiB reserve");
@@ -58,8 +58,9 @@ class MachineMemoryTest
         assertEquals("the machine leaves the parameters of this JVM no native memory (its " + 100 * MIB + " bytes " +
             "less " + 90 * MIB + " of heap and a reserve of " + 20 * MIB + ", intentgrid.machine-memory-reserve), so " +
             "every new key will be refused; lower the heap or the reserve",
-            new OffHeapMemory("small", 1, new MachineMemory(100 * MIB, 90 * MIB), 20 * MIB).noRoomWarning(),
-            "a machine that leaves nothing is said at the member's start");
+            new OffHeapMemory("small", 1, new MachineMemory(100 * MIB, 40 * MIB, () -> 90 * MIB), 20 * MIB)
+                .noRoomWarning(),
+            "a machine that leaves nothing (the heap holds 90 MiB of 100) is said at the member's start");
         final Object owner = new Object();
         final OffHeapMemory.Chunks firstChunks = first.account("t1").chunks(owner);
         final OffHeapMemory.Chunks secondChunks = second.account("t2").chunks(owner);
@@ -101,17 +102,24 @@ class MachineMemoryTest
     @Test
     void theReserveIsATenthOfTheMachineWithinBoundsUnlessSet()
     {
-        assertEquals(512 * MIB, new MachineMemory(2048 * MIB, 0).reserve(GridConfig.MACHINE_MEMORY_RESERVE_AUTO));
-        assertEquals(2400 * MIB, new MachineMemory(24000 * MIB, 0).reserve(GridConfig.MACHINE_MEMORY_RESERVE_AUTO));
-        assertEquals(8192 * MIB, new MachineMemory(1L << 40, 0).reserve(GridConfig.MACHINE_MEMORY_RESERVE_AUTO));
-        assertEquals(7, new MachineMemory(1L << 40, 0).reserve(7));
-        final MachineMemory unknown = new MachineMemory(Long.MAX_VALUE, 1L << 30);
-        assertEquals(Long.MAX_VALUE, unknown.limit(unknown.reserve(GridConfig.MACHINE_MEMORY_RESERVE_AUTO)),
+        final long auto = GridConfig.MACHINE_MEMORY_RESERVE_AUTO;
+        assertEquals(512 * MIB, new MachineMemory(2048 * MIB, 0, () -> 0).reserve(auto));
+        assertEquals(2400 * MIB, new MachineMemory(24000 * MIB, 0, () -> 0).reserve(auto));
+        assertEquals(8192 * MIB, new MachineMemory(1L << 40, 0, () -> 0).reserve(auto));
+        assertEquals(7, new MachineMemory(1L << 40, 0, () -> 0).reserve(7));
+        final MachineMemory unknown = new MachineMemory(Long.MAX_VALUE, 1L << 30, () -> 0);
+        assertEquals(Long.MAX_VALUE, unknown.limit(unknown.reserve(auto)),
             "nothing is refused on a machine of unknown size");
         final long total = ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
             .getTotalMemorySize();
         assertEquals(total, MachineMemory.thisJvm().machineBytes(), "this JVM's members know the machine's memory");
-        assertEquals(Runtime.getRuntime().maxMemory(), MachineMemory.thisJvm().heapBytes());
+        final MachineMemory smallMachine = new MachineMemory(1024 * MIB, 4096 * MIB, () -> 100 * MIB);
+        assertEquals(512 * MIB, smallMachine.heapShare(), "a maximum heap above the machine's (a launcher's fixed " +
+            "-Xmx) counts as half of the machine");
+        assertEquals(300 * MIB, new MachineMemory(1024 * MIB, 256 * MIB, () -> 300 * MIB).heapShare(),
+            "the heap counts at least as what it holds");
+        assertEquals(256 * MIB, new MachineMemory(1024 * MIB, 256 * MIB, () -> 100 * MIB).heapShare(),
+            "and else as its maximum");
     }
 
     /**
@@ -124,7 +132,7 @@ class MachineMemoryTest
     void fillingTheMachinesShareFailsAtOnceAndDroppingATableGivesItBack()
     {
         final MachineMemory machine = MachineMemory.thisJvm();
-        final long reserve = machine.machineBytes() - machine.heapBytes() - machine.used() - HEADROOM;
+        final long reserve = machine.machineBytes() - machine.heapShare() - machine.used() - HEADROOM;
         assertTrue(reserve > 0, "this machine has more memory than the test's heap and 4 MiB");
         grid = ParameterGrid.start(GridConfig.embedded().members(2).backups(0).machineMemoryReserveBytes(reserve));
         final Table small = grid.table(TableSpec.of("machine-small", 64, 4));
