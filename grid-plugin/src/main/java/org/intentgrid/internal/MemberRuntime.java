@@ -61,6 +61,8 @@ public final class MemberRuntime
 {
     private static final int IO_THREADS = 2;
     private static final int MEMBER_NAME_LENGTH = 8;
+    /** How long a member waits before it tells a joining member of a drop again (see {@link #tellDrop}). */
+    private static final long TELL_DROP_RETRY_MILLIS = 100;
     /** Keys of the key range one round of {@link #materializeHome} sorts into partitions. */
     private static final int MATERIALIZE_BATCH = 1 << 20;
 
@@ -816,23 +818,43 @@ public final class MemberRuntime
     private void tellDrops(final UUID joined)
     {
         final List<TableSpec> dropped = tables.droppedTables();
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMillis());
+        for (final TableSpec spec : dropped)
+        {
+            tellDrop(joined, spec, deadline);
+        }
+    }
+
+    /**
+     * Sends {@code joined} the drop of {@code spec}, again every {@value #TELL_DROP_RETRY_MILLIS} ms until it answers
+     * or {@code deadline}: this member sees a joining member in its list before the joiner has taken this member
+     * into its own, and until then the joiner refuses the message (CallerNotMemberException).
+     */
+    private void tellDrop(final UUID joined, final TableSpec spec, final long deadline)
+    {
         if (lifecycle.stopped())
         {
             // shutting down frees every table through the drop list: those were not dropped by anyone
             return;
         }
-        for (final TableSpec spec : dropped)
-        {
-            port.direct(joined, dropRequest(spec))
-                .whenComplete((reply, error) ->
+        port.direct(joined, dropRequest(spec))
+            .whenComplete((reply, error) ->
+            {
+                if (error == null || !port.isMember(joined) || lifecycle.stopped())
                 {
-                    if (error != null && port.isMember(joined))
-                    {
-                        log("could not tell member " + joined + ", which joined after table '" + spec.name() +
-                            "' was dropped, of the drop: " + error);
-                    }
-                });
-        }
+                    return;
+                }
+                if (System.nanoTime() < deadline)
+                {
+                    executor.schedule(() -> tellDrop(joined, spec, deadline), TELL_DROP_RETRY_MILLIS,
+                        TimeUnit.MILLISECONDS);
+                }
+                else
+                {
+                    log("could not tell member " + joined + ", which joined after table '" + spec.name() +
+                        "' was dropped, of the drop: " + error);
+                }
+            });
     }
 
     /**
