@@ -316,22 +316,18 @@ public final class GridConfig
         final char last = value.isEmpty() ? ' ' : Character.toLowerCase(value.charAt(value.length() - 1));
         final int shift = 10 * (suffixes.indexOf(last) + 1);
         final String digits = shift > 0 ? value.substring(0, value.length() - 1) : value;
-        long number = -1;
-        NumberFormatException malformed = null;
+        final long number;
         try
         {
-            number = Long.parseLong(digits);
+            // unsigned: no sign is accepted; numbers of 2^63 and more come back negative, "too large" below
+            number = Long.parseUnsignedLong(digits);
         }
         catch (final NumberFormatException e)
         {
-            malformed = e;
-        }
-        if (number < 0)
-        {
             throw new IllegalArgumentException("'" + value + "' is not a byte size; expected a number with an " +
-                "optional suffix k, m, g or t, or " + word, malformed);
+                "optional suffix k, m, g or t, or " + word, e);
         }
-        if (number > (Long.MAX_VALUE >> shift))
+        if (number < 0 || number > (Long.MAX_VALUE >> shift))
         {
             throw new IllegalArgumentException("'" + value + "' is too large; expected at most " +
                 (Long.MAX_VALUE >> 10) + "k, or " + word);

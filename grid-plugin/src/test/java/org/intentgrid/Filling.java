@@ -3,6 +3,8 @@ package org.intentgrid;
 import java.util.Arrays;
 import java.util.stream.LongStream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * Fills a table in batches of keys until a member has no room: what the tests of memory limits share.
  */
@@ -69,6 +71,23 @@ public final class Filling
         Arrays.fill(ones, 1);
         worker.push(table, keys, ones).await();
         return keys;
+    }
+
+    /** Checks that the keys of the first {@code fitted} batches hold their initial values plus the one pushed. */
+    public static void assertFittedKept(
+        final ParameterWorker worker, final Table table, final long[] keys, final int batch, final int fitted)
+    {
+        final int length = table.valueLength();
+        final float[] values = new float[batch * length];
+        for (int b = 0; b < fitted; b++)
+        {
+            final long[] batchKeys = batch(keys, batch, b);
+            worker.pull(table, batchKeys, values).await();
+            for (int i = 0; i < batchKeys.length; i++)
+            {
+                assertEquals(TestGrids.initial(table, batchKeys[i], 0) + 1, values[i * length], "key " + batchKeys[i]);
+            }
+        }
     }
 
     /** @return batch number {@code index} of {@code keys} */

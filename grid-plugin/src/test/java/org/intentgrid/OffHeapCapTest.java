@@ -75,16 +75,7 @@ class OffHeapCapTest
                 assertEquals(CAP, member.maxOffHeapBytes());
             }
 
-            final float[] values = new float[BATCH * LENGTH];
-            for (int b = 0; b < completedBatches; b++)
-            {
-                final long[] keys = batch(homedAtOther, b);
-                worker.pull(big, keys, values).await();
-                for (int i = 0; i < keys.length; i++)
-                {
-                    assertEquals(TestGrids.initial(big, keys[i], 0) + 1, values[i * LENGTH], "key " + keys[i]);
-                }
-            }
+            Filling.assertFittedKept(worker, big, homedAtOther, BATCH, completedBatches);
             Filling.pushOnesToAll(worker, small);
             final float[] smallValues = new float[smallKeys.length * 4];
             worker.pull(small, smallKeys, smallValues).await();
@@ -100,7 +91,7 @@ class OffHeapCapTest
                     member + ": the dropped table's memory (and its backups') is freed when drop returns");
             }
             final IllegalStateException afterDrop = assertThrows(IllegalStateException.class,
-                () -> worker.pull(big, batch(homedAtOther, 0), values).await());
+                () -> worker.pull(big, batch(homedAtOther, 0), new float[BATCH * LENGTH]).await());
             assertTrue(afterDrop.getMessage().contains("'cap-big'") && afterDrop.getMessage().contains("dropped"),
                 afterDrop.getMessage());
             final Table next = grid.table(TableSpec.of("cap-big", KEYS, LENGTH));

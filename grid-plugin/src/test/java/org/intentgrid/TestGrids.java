@@ -3,8 +3,8 @@ package org.intentgrid;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Shared set-up for multi-member tests in one JVM. */
-final class TestGrids
+/** Shared set-up for multi-member tests in one JVM (public for the tests of the internal package too). */
+public final class TestGrids
 {
     private static final Logger HAZELCAST_LOGGER = Logger.getLogger("com.hazelcast");
 
@@ -34,7 +34,8 @@ final class TestGrids
         }
     }
 
-    static float initial(final Table table, final long key, final int element)
+    /** @return element {@code element} of the initial value of {@code key} in {@code table} */
+    public static float initial(final Table table, final long key, final int element)
     {
         return table.spec().init().value(table.spec().nameHash(), key, element);
     }

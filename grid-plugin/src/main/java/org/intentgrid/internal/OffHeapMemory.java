@@ -70,8 +70,7 @@ final class OffHeapMemory
     private OffHeapExhaustedException exhausted(
         final String table, final long requested, final long inUse, final Throwable cause)
     {
-        return new OffHeapExhaustedException("member " + memberName + " has no room for " + requested +
-            " more bytes of table '" + table + "': " + inUse + " bytes in use" + (cap == Long.MAX_VALUE ?
+        return new OffHeapExhaustedException(noRoom(table, requested, inUse) + (cap == Long.MAX_VALUE ?
             " and the machine refused more memory" : " of a cap of " + cap + " (" +
             GridConfig.MAX_OFFHEAP_BYTES_PROP_NAME + ")") +
             "; raise the cap, add members, or use fewer or smaller tables", cause);
@@ -80,12 +79,23 @@ final class OffHeapMemory
     private OffHeapExhaustedException machineFull(
         final String table, final long requested, final long inUse, final long limit, final long heap)
     {
-        return new OffHeapExhaustedException("member " + memberName + " has no room for " + requested +
-            " more bytes of table '" + table + "': " + inUse + " bytes in use, and the stores of this JVM hold " +
+        return new OffHeapExhaustedException(noRoom(table, requested, inUse) + ", and the stores of this JVM hold " +
             machine.used() + " bytes of the " + Math.max(0, limit) + " the machine's memory leaves them (" +
-            machine.machineBytes() + " bytes, less " + heap + " of heap and a reserve of " + reserve + ", " +
-            GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME + "); add members, use fewer or smaller tables, " +
-            "lower the reserve, or give the machine more memory", null);
+            reckoning(heap) + "); add members, use fewer or smaller tables, lower the reserve, or give the machine " +
+            "more memory", null);
+    }
+
+    private String noRoom(final String table, final long requested, final long inUse)
+    {
+        return "member " + memberName + " has no room for " + requested + " more bytes of table '" + table + "': " +
+            inUse + " bytes in use";
+    }
+
+    /** @return how the machine's share of this JVM is reckoned, with the setting that changes it */
+    private String reckoning(final long heap)
+    {
+        return machine.machineBytes() + " bytes less " + heap + " of heap and a reserve of " + reserve + ", " +
+            GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME;
     }
 
     private static void runOnFreeThread(final Runnable task)
@@ -134,10 +144,8 @@ final class OffHeapMemory
         {
             return null;
         }
-        return "the machine leaves the parameters of this JVM no native memory (its " + machine.machineBytes() +
-            " bytes less " + heap + " of heap and a reserve of " + reserve + ", " +
-            GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME + "), so every new key will be refused; lower the heap or " +
-            "the reserve";
+        return "the machine leaves the parameters of this JVM no native memory (its " + reckoning(heap) + "), so " +
+            "every new key will be refused; lower the heap or the reserve";
     }
 
     /**

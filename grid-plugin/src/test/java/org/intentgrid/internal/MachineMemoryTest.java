@@ -8,6 +8,7 @@ import org.intentgrid.ParameterGrid;
 import org.intentgrid.ParameterWorker;
 import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
+import org.intentgrid.TestGrids;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -150,16 +151,7 @@ class MachineMemoryTest
             assertTrue(machine.used() <= machine.limit(reserve), "this JVM's stores hold " + machine.used() +
                 " bytes, at most the " + machine.limit(reserve) + " the machine leaves them");
 
-            final float[] values = new float[BATCH * LENGTH];
-            for (int b = 0; b < fitted; b++)
-            {
-                final long[] keys = batch(homedAtOther, b);
-                worker.pull(big, keys, values).await();
-                for (int i = 0; i < keys.length; i++)
-                {
-                    assertEquals(initial(big, keys[i]) + 1, values[i * LENGTH], "key " + keys[i]);
-                }
-            }
+            Filling.assertFittedKept(worker, big, homedAtOther, BATCH, fitted);
             Filling.pushOnesToAll(worker, small);
 
             grid.drop(big);
@@ -169,7 +161,7 @@ class MachineMemoryTest
                 "the dropped table's memory is the machine's again");
             final float[] smallValues = new float[smallKeys.length * 4];
             worker.pull(small, smallKeys, smallValues).await();
-            assertEquals(initial(small, 5) + 2, smallValues[5 * 4], "the small table is untouched");
+            assertEquals(TestGrids.initial(small, 5, 0) + 2, smallValues[5 * 4], "the small table is untouched");
         }
     }
 
@@ -187,11 +179,6 @@ class MachineMemoryTest
         System.out.printf("%d batches of %d keys fitted; then, after %d ms: %s%n", filled.fitted, BATCH,
             filled.refusedAfterNanos / 1_000_000, message);
         return filled.fitted;
-    }
-
-    private static float initial(final Table table, final long key)
-    {
-        return table.spec().init().value(table.spec().nameHash(), key, 0);
     }
 
     private static long[] batch(final long[] keys, final int index)
