@@ -12,9 +12,15 @@ import java.util.function.LongSupplier;
  * <p>
  * Why the grid checks this itself: Linux overcommits by default, so {@code malloc} of a chunk succeeds long after the
  * machine is full and the kernel's out-of-memory killer ends the member with {@code SIGKILL} once the chunk is
- * touched. Refusing the chunk instead fails one call with a message, as a member's cap does. The check counts only
- * the stores of this JVM: other processes, and other member JVMs on the same machine, are what the reserve is for.
- * Thread-safe.
+ * touched. Refusing the chunk instead fails one call with a message, as a member's cap does.
+ * <p>
+ * Two rules, both checked for every chunk a store asks for: the stores of this JVM stay within the machine's memory
+ * less the heap's share and the reserve ({@link #limit}), which keeps room for the heap to grow; and the machine keeps
+ * the reserve available after the chunk ({@link #keepsReserveAfter}), which counts everything else on it: other
+ * member JVMs sharing the machine, other processes. The second reads the machine's available memory
+ * ({@link AvailableMemory}) at most every {@link #READ_EVERY_BYTES} of this JVM's stores or {@link #READ_EVERY_NANOS},
+ * and in between counts what the stores took since. A reading cannot show chunks allocated but not yet written (at most
+ * one partly written chunk per stripe): the reserve is what covers them. Thread-safe.
  */
 final class MachineMemory
 {
@@ -23,24 +29,48 @@ final class MachineMemory
     /** ...and at most this much (the operating system needs no more on a large machine). */
     private static final long MAX_AUTO_RESERVE = 8L << 30;
 
-    private static final MachineMemory THIS_JVM =
-        new MachineMemory(totalMemory(), Runtime.getRuntime().maxMemory(), Runtime.getRuntime()::totalMemory);
+    /** The machine's available memory is read again once the stores of this JVM grew or shrank by this much... */
+    static final long READ_EVERY_BYTES = 64L << 20;
+    /** ...or when the last reading is older than this, as other processes come and go. */
+    static final long READ_EVERY_NANOS = 1_000_000_000L;
+
+    private static final MachineMemory THIS_JVM = new MachineMemory(totalMemory(), Runtime.getRuntime().maxMemory(),
+        Runtime.getRuntime()::totalMemory, AvailableMemory.ofThisProcess());
 
     private final long machineBytes;
     private final long maxHeapBytes;
     private final LongSupplier committedHeapBytes;
+    private final LongSupplier availableBytes;
     private final AtomicLong used = new AtomicLong();
+    private volatile Reading reading;
+
+    /** The machine's available memory as last read, and this JVM's stores and the time at that reading. */
+    private record Reading(long available, long usedThen, long nanos)
+    {
+    }
 
     /**
+     * A machine whose available memory is not read (nothing else runs on it).
+     *
      * @param machineBytes       the machine's memory, {@link Long#MAX_VALUE} if unknown (then nothing is refused)
      * @param maxHeapBytes       the most heap the JVM may take
      * @param committedHeapBytes the heap the JVM holds now
      */
     MachineMemory(final long machineBytes, final long maxHeapBytes, final LongSupplier committedHeapBytes)
     {
+        this(machineBytes, maxHeapBytes, committedHeapBytes, () -> Long.MAX_VALUE);
+    }
+
+    /**
+     * @param availableBytes reads what the machine has available now, {@link Long#MAX_VALUE} if it cannot tell
+     */
+    MachineMemory(final long machineBytes, final long maxHeapBytes, final LongSupplier committedHeapBytes,
+        final LongSupplier availableBytes)
+    {
         this.machineBytes = machineBytes;
         this.maxHeapBytes = maxHeapBytes;
         this.committedHeapBytes = committedHeapBytes;
+        this.availableBytes = availableBytes;
     }
 
     /** @return the memory of the machine this JVM runs on, shared by all its members */
@@ -136,6 +166,56 @@ final class MachineMemory
                 return true;
             }
         }
+    }
+
+    /**
+     * @return what the machine has available now: the last reading (taken again if it is stale) less what the stores
+     *         of this JVM took since, {@link Long#MAX_VALUE} if the machine does not tell
+     */
+    long available()
+    {
+        return available(0);
+    }
+
+    /**
+     * @param pending bytes the stores counted already ({@link #tryTake}) but have not allocated yet: no reading of the
+     *                machine can show them
+     */
+    private long available(final long pending)
+    {
+        final long usedNow = used.get() - pending;
+        final long now = System.nanoTime();
+        Reading last = reading;
+        if (last == null || Math.abs(usedNow - last.usedThen) >= READ_EVERY_BYTES ||
+            now - last.nanos >= READ_EVERY_NANOS)
+        {
+            last = read(now, pending);
+        }
+        return last.available == Long.MAX_VALUE ? Long.MAX_VALUE : last.available - (usedNow - last.usedThen);
+    }
+
+    private synchronized Reading read(final long now, final long pending)
+    {
+        final Reading last = reading;
+        if (last != null && now - last.nanos < 0)
+        {
+            return last;
+        }
+        final long usedThen = used.get() - pending;
+        final Reading fresh = new Reading(availableBytes.getAsLong(), usedThen, System.nanoTime());
+        reading = fresh;
+        return fresh;
+    }
+
+    /**
+     * Called for a chunk of {@code size} bytes that {@link #tryTake} has counted already.
+     *
+     * @return whether the machine keeps {@code reserve} available after the chunk; true if it does not tell what it has
+     */
+    boolean keepsReserveAfter(final long size, final long reserve)
+    {
+        final long available = available(size);
+        return available == Long.MAX_VALUE || available - size >= reserve;
     }
 
     /** Counts {@code size} more bytes whatever the limit: memory a copy must have (it must live somewhere). */

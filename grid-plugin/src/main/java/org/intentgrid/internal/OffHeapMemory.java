@@ -85,6 +85,16 @@ final class OffHeapMemory
             "more memory", null);
     }
 
+    private OffHeapExhaustedException machineShort(final String table, final long requested, final long inUse)
+    {
+        return new OffHeapExhaustedException(noRoom(table, requested, inUse) + ", and after them the machine would " +
+            "have " + (machine.available() - requested) + " bytes available (its " + machine.machineBytes() +
+            " bytes less what every process on it holds, other member JVMs among them), less than the reserve of " +
+            reserve + " it must keep (" + GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME + "); add members on other " +
+            "machines, use fewer or smaller tables, stop what else holds the machine's memory, or lower the reserve",
+            null);
+    }
+
     private String noRoom(final String table, final long requested, final long inUse)
     {
         return "member " + memberName + " has no room for " + requested + " more bytes of table '" + table + "': " +
@@ -208,6 +218,12 @@ final class OffHeapMemory
                 {
                     used.addAndGet(-size);
                     throw machineFull(table, size, after - size, limit, heap);
+                }
+                if (!machine.keepsReserveAfter(size, reserve))
+                {
+                    used.addAndGet(-size);
+                    machine.release(size);
+                    throw machineShort(table, size, after - size);
                 }
             }
             final long address;

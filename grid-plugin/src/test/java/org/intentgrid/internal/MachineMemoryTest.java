@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Timeout;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -32,10 +34,15 @@ class MachineMemoryTest
     private static final long MIB = 1L << 20;
     private static final int LENGTH = 64;
     private static final int BATCH = 100;
-    /** 65,536 keys x 64 floats: about 10 MB on the member that is the home of half of them. */
-    private static final int KEYS = 65_536;
-    /** What the reserve leaves this JVM's stores beyond what they hold when the test starts. */
+    /** 262,144 keys x 64 floats: about 40 MB on the member that is the home of half of them. */
+    private static final int KEYS = 262_144;
+    /** What the reserve leaves this JVM's stores beyond what they hold when the test starts... */
     private static final long HEADROOM = 4 * MIB;
+    /**
+     * ...or, where what the machine has available binds first (other processes and this JVM's heap hold more than
+     * the heap's share), what it leaves the stores: more, since the machine's memory moves while the test runs.
+     */
+    private static final long MACHINE_HEADROOM = 16 * MIB;
 
     private ParameterGrid grid;
 
@@ -100,6 +107,63 @@ class MachineMemoryTest
         assertEquals(0, machine.used());
     }
 
+    /**
+     * Another process (a second member JVM, say) holds most of the machine: this JVM's share would allow the chunk, but
+     * the machine would keep less than the reserve, so it is refused; the machine's memory is read only now and then,
+     * and what the stores took since the last reading counts.
+     */
+    @Test
+    void aChunkThatWouldEatIntoTheReserveOfTheWholeMachineIsRefused()
+    {
+        final AtomicLong available = new AtomicLong(80 * MIB);
+        final AtomicInteger readings = new AtomicInteger();
+        final MachineMemory machine = new MachineMemory(1024 * MIB, 100 * MIB, () -> 50 * MIB, () ->
+        {
+            readings.incrementAndGet();
+            return available.get();
+        });
+        final OffHeapMemory member = new OffHeapMemory("m", Long.MAX_VALUE, machine, 30 * MIB);
+        assertEquals(894 * MIB, member.machineLimit(), "this JVM's share is far from reached");
+        final OffHeapMemory.Account account = member.account("t");
+        final OffHeapMemory.Chunks chunks = account.chunks(new Object());
+        try
+        {
+            for (int i = 0; i < 12; i++)
+            {
+                account.allocate(chunks, 4 * MIB, true);
+            }
+            assertEquals(1, readings.get(), "48 MiB of chunks within a second: one reading, then counting");
+            final OffHeapExhaustedException refused = assertThrows(OffHeapExhaustedException.class,
+                () -> account.allocate(chunks, 4 * MIB, true),
+                "80 MiB available less 48 MiB taken less 4 MiB would leave 28 MiB, under the 30 MiB reserve");
+            final String message = refused.getMessage();
+            assertTrue(message.contains("member m") && message.contains("table 't'") &&
+                message.contains((48 * MIB) + " bytes in use") && message.contains("the machine would have " +
+                (28 * MIB) + " bytes available") && message.contains("reserve of " + 30 * MIB) &&
+                message.contains("other member JVMs") && message.contains(GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME),
+                "the message names the member, the table, what is in use, what the machine has and the setting: " +
+                message);
+            assertEquals(48 * MIB, machine.used(), "a refused chunk is not counted");
+            assertEquals(48 * MIB, member.used(), "nor on its member");
+
+            for (int i = 0; i < 4; i++)
+            {
+                account.allocate(chunks, 4 * MIB, false);
+            }
+            assertEquals(64 * MIB, machine.used(), "copies that must live somewhere are taken beyond the reserve");
+
+            available.set(500 * MIB);
+            account.allocate(chunks, 4 * MIB, true);
+            assertEquals(2, readings.get(), "64 MiB after the last reading the machine is read again");
+            assertEquals(500 * MIB - 4 * MIB, machine.available(), "the fresh reading less the chunk taken since");
+        }
+        finally
+        {
+            chunks.run();
+        }
+        assertEquals(0, machine.used());
+    }
+
     @Test
     void theReserveIsATenthOfTheMachineWithinBoundsUnlessSet()
     {
@@ -124,17 +188,18 @@ class MachineMemoryTest
     }
 
     /**
-     * Two members, with a reserve that leaves this JVM's stores 4 MiB more than they hold now: the worker's member
-     * fills a table through the other member (each key's home is there) until the machine's share is gone. The
-     * failing call fails at once naming the setting; what was created keeps its values; dropping the table frees
-     * the memory for another.
+     * Two members, with a reserve that leaves this JVM's stores 4 MiB more than they hold now (or 16 MiB more than
+     * the machine has available, if that is less): the worker's member fills a table through the other member (each
+     * key's home is there) until the machine's share is gone. The failing call fails at once naming the setting;
+     * what was created keeps its values; dropping the table frees the memory for another.
      */
     @Test
     void fillingTheMachinesShareFailsAtOnceAndDroppingATableGivesItBack()
     {
         final MachineMemory machine = MachineMemory.thisJvm();
-        final long reserve = machine.machineBytes() - machine.heapShare() - machine.used() - HEADROOM;
-        assertTrue(reserve > 0, "this machine has more memory than the test's heap and 4 MiB");
+        final long reserve = Math.min(machine.machineBytes() - machine.heapShare() - machine.used() - HEADROOM,
+            machine.available() - MACHINE_HEADROOM);
+        assertTrue(reserve > 0, "this machine has more memory than the test's heap and 16 MiB");
         grid = ParameterGrid.start(GridConfig.embedded().members(2).backups(0).machineMemoryReserveBytes(reserve));
         final Table small = grid.table(TableSpec.of("machine-small", 64, 4));
         final Table big = grid.table(TableSpec.of("machine-big", KEYS, LENGTH));
