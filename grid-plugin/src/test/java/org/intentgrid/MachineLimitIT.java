@@ -116,6 +116,7 @@ class MachineLimitIT
         assertEquals(0, process.exitValue(), "the forked member was refused and lived on (137 = killed):\n" + out);
         assertTrue(out.contains("REFUSED ") && out.contains("table 'too-big'") && out.trim().endsWith("OK"),
             "the refusal names the table: " + out);
+        System.out.println(out);
     }
 
     /** @return a new memory cgroup limited to {@link #LIMIT}, or null if this machine does not let us make one */
