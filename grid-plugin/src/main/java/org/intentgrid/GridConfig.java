@@ -44,7 +44,8 @@ public final class GridConfig
      * How much of the machine's memory (a container's limit inside one) the stores of a JVM leave to everything
      * but themselves and the JVM's heap (the operating system, other processes, the JVM's own native memory), in
      * bytes as for {@link #MAX_OFFHEAP_BYTES_PROP_NAME}, or {@code auto}: a tenth of the machine's memory, at least
-     * 512 MiB and at most 8 GiB. Creating a key that would eat into it fails at once, as beyond a cap does.
+     * 512 MiB and at most 8 GiB. Creating a key that would eat into it fails at once, as beyond a cap does; so does
+     * one after which the machine as a whole (every process on it) would have less than this much available.
      */
     public static final String MACHINE_MEMORY_RESERVE_PROP_NAME = "intentgrid.machine-memory-reserve";
     /** The value of {@link #machineMemoryReserveBytes()} for {@code auto}. */
@@ -714,8 +715,10 @@ public final class GridConfig
      *              machine, or what it holds if that is more) and this reserve, and
      *              creating a key beyond that fails at once, as beyond {@link #maxOffHeapBytes(long)}. Without this
      *              check, an operating system that overcommits memory (Linux does by default) would let the member
-     *              grow until it is killed. Other member JVMs on the same machine are not counted: give each its
-     *              cap, or a reserve that leaves room for the others
+     *              grow until it is killed. Since that counts only this JVM, creating a key also fails if the
+     *              machine would then have less than this reserve available (on Linux: {@code MemAvailable}, and the
+     *              limits of the process's memory cgroups less their usage), which counts other member JVMs on the
+     *              same machine and every other process
      */
     public GridConfig machineMemoryReserveBytes(final long bytes)
     {
