@@ -35,12 +35,13 @@ final class MachineMemory
     static final long READ_EVERY_NANOS = 1_000_000_000L;
 
     private static final MachineMemory THIS_JVM = new MachineMemory(totalMemory(), Runtime.getRuntime().maxMemory(),
-        Runtime.getRuntime()::totalMemory, AvailableMemory.ofThisProcess());
+        Runtime.getRuntime()::totalMemory, AvailableMemory.ofThisProcess(), System::nanoTime);
 
     private final long machineBytes;
     private final long maxHeapBytes;
     private final LongSupplier committedHeapBytes;
     private final LongSupplier availableBytes;
+    private final LongSupplier nanoClock;
     private final AtomicLong used = new AtomicLong();
     private volatile Reading reading;
 
@@ -58,19 +59,21 @@ final class MachineMemory
      */
     MachineMemory(final long machineBytes, final long maxHeapBytes, final LongSupplier committedHeapBytes)
     {
-        this(machineBytes, maxHeapBytes, committedHeapBytes, () -> Long.MAX_VALUE);
+        this(machineBytes, maxHeapBytes, committedHeapBytes, () -> Long.MAX_VALUE, System::nanoTime);
     }
 
     /**
      * @param availableBytes reads what the machine has available now, {@link Long#MAX_VALUE} if it cannot tell
+     * @param nanoClock      {@link System#nanoTime}, or a test's clock
      */
     MachineMemory(final long machineBytes, final long maxHeapBytes, final LongSupplier committedHeapBytes,
-        final LongSupplier availableBytes)
+        final LongSupplier availableBytes, final LongSupplier nanoClock)
     {
         this.machineBytes = machineBytes;
         this.maxHeapBytes = maxHeapBytes;
         this.committedHeapBytes = committedHeapBytes;
         this.availableBytes = availableBytes;
+        this.nanoClock = nanoClock;
     }
 
     /** @return the memory of the machine this JVM runs on, shared by all its members */
@@ -184,7 +187,7 @@ final class MachineMemory
     private long available(final long pending)
     {
         final long usedNow = used.get() - pending;
-        final long now = System.nanoTime();
+        final long now = nanoClock.getAsLong();
         Reading last = reading;
         if (last == null || Math.abs(usedNow - last.usedThen) >= READ_EVERY_BYTES ||
             now - last.nanos >= READ_EVERY_NANOS)
@@ -202,7 +205,7 @@ final class MachineMemory
             return last;
         }
         final long usedThen = used.get() - pending;
-        final Reading fresh = new Reading(availableBytes.getAsLong(), usedThen, System.nanoTime());
+        final Reading fresh = new Reading(availableBytes.getAsLong(), usedThen, nanoClock.getAsLong());
         reading = fresh;
         return fresh;
     }

@@ -150,12 +150,19 @@ final class OffHeapMemory
     String noRoomWarning()
     {
         final long heap = machine.heapShare();
-        if (machine.limit(reserve, heap) > 0)
+        if (machine.limit(reserve, heap) <= 0)
         {
-            return null;
+            return "the machine leaves the parameters of this JVM no native memory (its " + reckoning(heap) + "), " +
+                "so every new key will be refused; lower the heap or the reserve";
         }
-        return "the machine leaves the parameters of this JVM no native memory (its " + reckoning(heap) + "), so " +
-            "every new key will be refused; lower the heap or the reserve";
+        final long available = machine.available();
+        if (available != Long.MAX_VALUE && available < reserve)
+        {
+            return "the machine has " + available + " bytes available, less than the reserve of " + reserve + " (" +
+                GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME + "), so every new key will be refused until other " +
+                "processes on it (other member JVMs among them) free memory; lower the reserve or free the machine";
+        }
+        return null;
     }
 
     /**

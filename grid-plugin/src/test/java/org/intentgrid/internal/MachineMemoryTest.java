@@ -117,13 +117,21 @@ class MachineMemoryTest
     {
         final AtomicLong available = new AtomicLong(80 * MIB);
         final AtomicInteger readings = new AtomicInteger();
+        final AtomicLong clock = new AtomicLong();
         final MachineMemory machine = new MachineMemory(1024 * MIB, 100 * MIB, () -> 50 * MIB, () ->
         {
             readings.incrementAndGet();
             return available.get();
-        });
+        }, clock::get);
         final OffHeapMemory member = new OffHeapMemory("m", Long.MAX_VALUE, machine, 30 * MIB);
         assertEquals(894 * MIB, member.machineLimit(), "this JVM's share is far from reached");
+        assertEquals("the machine has " + 20 * MIB + " bytes available, less than the reserve of " + 30 * MIB +
+            " (intentgrid.machine-memory-reserve), so every new key will be refused until other processes on it " +
+            "(other member JVMs among them) free memory; lower the reserve or free the machine",
+            new OffHeapMemory("late", Long.MAX_VALUE, new MachineMemory(1024 * MIB, 100 * MIB, () -> 50 * MIB,
+                () -> 20 * MIB, System::nanoTime), 30 * MIB).noRoomWarning(),
+            "a member that starts on a machine others have filled says so at its start");
+        assertEquals(null, member.noRoomWarning(), "a machine with room is not worth a log line");
         final OffHeapMemory.Account account = member.account("t");
         final OffHeapMemory.Chunks chunks = account.chunks(new Object());
         try
@@ -156,6 +164,11 @@ class MachineMemoryTest
             account.allocate(chunks, 4 * MIB, true);
             assertEquals(2, readings.get(), "64 MiB after the last reading the machine is read again");
             assertEquals(500 * MIB - 4 * MIB, machine.available(), "the fresh reading less the chunk taken since");
+
+            available.set(200 * MIB);
+            clock.addAndGet(MachineMemory.READ_EVERY_NANOS);
+            assertEquals(200 * MIB, machine.available(), "a reading a second old is taken again");
+            assertEquals(3, readings.get());
         }
         finally
         {
