@@ -361,6 +361,17 @@ public final class GridMember
     }
 
     /**
+     * @return the memory the machine this member runs on has available now, for every process on it (on Linux: the
+     *         least of {@code MemAvailable} and the limits of the member's memory cgroups less their usage; read at
+     *         most once a second): creating a key fails once it would leave less than
+     *         {@link GridConfig#machineMemoryReserveBytes}; {@link Long#MAX_VALUE} if the machine does not tell
+     */
+    public long machineAvailableBytes()
+    {
+        return runtime.get().machineAvailableBytes();
+    }
+
+    /**
      * Creates, from the table's initializer, the main copy of every key whose home this member is and that no member
      * created yet, in bulk (one pass over the key range, then batches of keys per partition on the partition
      * threads) instead of one first touch at a time. Keys created meanwhile by any member, or whose home moves

@@ -37,6 +37,8 @@ import java.util.concurrent.TimeoutException;
  * @param maxOffHeapBytes its cap on that memory, {@link Long#MAX_VALUE} for none
  * @param machineOffHeapLimit the most native memory the members of its JVM may take together (the machine's
  *                        memory less the heap and the reserve), {@link Long#MAX_VALUE} if unknown
+ * @param machineAvailableBytes the memory its machine has available for every process on it, {@link Long#MAX_VALUE}
+ *                        if unknown
  * @param access          its workers' accesses (live and closed) and what it served and relocated
  * @param sync            its sync rounds and owner decisions
  * @param backups         its backup flushes, the backups it holds and its recoveries
@@ -44,7 +46,8 @@ import java.util.concurrent.TimeoutException;
  */
 public record MemberReport(
     String address, UUID id, String mode, long offHeapBytes, long maxOffHeapBytes, long machineOffHeapLimit,
-    GridStats access, SyncStats sync, BackupStats backups, List<TableShare> tables) implements Serializable
+    long machineAvailableBytes, GridStats access, SyncStats sync, BackupStats backups, List<TableShare> tables)
+    implements Serializable
 {
     /** The name of the executor service that members report through. */
     public static final String EXECUTOR = "intentgrid-reports";
@@ -143,7 +146,8 @@ public record MemberReport(
             final Member self = instance.getCluster().getLocalMember();
             return new MemberReport(self.getAddress().getHost() + ":" + self.getAddress().getPort(), member.id(),
                 member.mode().label(), member.offHeapBytes(), member.maxOffHeapBytes(), member.machineOffHeapLimit(),
-                member.stats(), member.syncStats(), member.backupStats(), member.tableShares());
+                member.machineAvailableBytes(), member.stats(), member.syncStats(), member.backupStats(),
+                member.tableShares());
         }
     }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,9 @@ class MemberReportTest
 {
     private static final int KEYS = 2_000;
     private static final int LENGTH = 8;
+    /** The machine's memory as this JVM reads it (a container's limit inside one). */
+    private static final long MACHINE_BYTES = ((com.sun.management.OperatingSystemMXBean)
+        ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
 
     private ParameterGrid grid;
     private HazelcastInstance client;
@@ -70,6 +74,8 @@ class MemberReportTest
             assertEquals(member.mode().label(), report.mode());
             assertEquals(member.maxOffHeapBytes(), report.maxOffHeapBytes());
             assertEquals(member.machineOffHeapLimit(), report.machineOffHeapLimit());
+            assertTrue(report.machineAvailableBytes() > 0 && report.machineAvailableBytes() <= MACHINE_BYTES,
+                "what the machine has available, at most all of it: " + report.machineAvailableBytes());
             assertEquals(member.offHeapBytes(), report.offHeapBytes(), "the member's memory, settled after the sync");
             assertEquals(List.of("reported", "reported-unused"),
                 report.tables().stream().map(MemberReport.TableShare::table).toList(), "the member's tables, by name");

@@ -58,6 +58,7 @@ final class GridMetrics implements DynamicMetricsProvider
         count(root, context, "offHeapBytes", ProbeUnit.BYTES, member.offHeapBytes());
         count(root, context, "maxOffHeapBytes", ProbeUnit.BYTES, member.maxOffHeapBytes());
         count(root, context, "machineOffHeapLimit", ProbeUnit.BYTES, member.machineOffHeapLimit());
+        count(root, context, "machineAvailableBytes", ProbeUnit.BYTES, member.machineAvailableBytes());
         final Map<String, SamplingCounters> sampling = member.samplingCounters();
         for (final TableStore table : member.liveTables())
         {

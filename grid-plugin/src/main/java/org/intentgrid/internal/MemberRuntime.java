@@ -1339,6 +1339,12 @@ public final class MemberRuntime
         return offHeap.machineLimit();
     }
 
+    /** @return what the machine has available now (read at most once a second), {@link Long#MAX_VALUE} if unknown */
+    public long machineAvailableBytes()
+    {
+        return offHeap.machineAvailable();
+    }
+
     String memberName()
     {
         return memberName;

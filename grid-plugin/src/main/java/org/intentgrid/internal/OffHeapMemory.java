@@ -174,6 +174,12 @@ final class OffHeapMemory
         return Math.max(0, machine.limit(reserve));
     }
 
+    /** @return what the machine has available now, {@link Long#MAX_VALUE} if it does not tell */
+    long machineAvailable()
+    {
+        return machine.available();
+    }
+
     /** One table's share of a member's native memory. */
     final class Account
     {

@@ -144,15 +144,16 @@ final class StatsCommand implements Callable<Integer>
     {
         out.printf("cluster '%s', %s: %d member(s)%n", clusterName, Instant.now().truncatedTo(ChronoUnit.SECONDS),
             reports.size());
-        out.printf("%-21s %-16s %10s %10s %10s %14s %7s %11s %10s %10s %11s %8s %10s%n", "member", "mode",
-            "off-heap", "cap", "JVM limit", "keys accessed", "local", "remote ops", "sent", "received", "sync rounds",
-            "tracked", "backups");
+        out.printf("%-21s %-16s %10s %10s %10s %12s %14s %7s %11s %10s %10s %11s %8s %10s%n", "member", "mode",
+            "off-heap", "cap", "JVM limit", "machine free", "keys accessed", "local", "remote ops", "sent", "received",
+            "sync rounds", "tracked", "backups");
         for (final MemberReport r : reports)
         {
-            out.printf("%-21s %-16s %10s %10s %10s %,14d %6.1f%% %,11d %10s %10s %,11d %,8d %10s%n", r.address(),
-                r.mode(), megabytes(r.offHeapBytes()), r.maxOffHeapBytes() == Long.MAX_VALUE ? "none" :
+            out.printf("%-21s %-16s %10s %10s %10s %12s %,14d %6.1f%% %,11d %10s %10s %,11d %,8d %10s%n",
+                r.address(), r.mode(), megabytes(r.offHeapBytes()), r.maxOffHeapBytes() == Long.MAX_VALUE ? "none" :
                 megabytes(r.maxOffHeapBytes()), r.machineOffHeapLimit() == Long.MAX_VALUE ? "unknown" :
-                megabytes(r.machineOffHeapLimit()), r.access().keysAccessed(), 100 * r.access().localShare(),
+                megabytes(r.machineOffHeapLimit()), r.machineAvailableBytes() == Long.MAX_VALUE ? "unknown" :
+                megabytes(r.machineAvailableBytes()), r.access().keysAccessed(), 100 * r.access().localShare(),
                 r.access().remoteOps(), megabytes(r.access().bytesSent()), megabytes(r.access().bytesReceived()),
                 r.sync().rounds(), r.sync().trackedKeys(), megabytes(r.backups().backupBytes()));
         }
@@ -221,6 +222,8 @@ final class StatsCommand implements Callable<Integer>
             m.put("max_off_heap_bytes", r.maxOffHeapBytes() == Long.MAX_VALUE ? null : r.maxOffHeapBytes());
             m.put("jvm_off_heap_limit_bytes", r.machineOffHeapLimit() == Long.MAX_VALUE ? null :
                 r.machineOffHeapLimit());
+            m.put("machine_available_bytes", r.machineAvailableBytes() == Long.MAX_VALUE ? null :
+                r.machineAvailableBytes());
             m.put("keys_accessed", r.access().keysAccessed());
             m.put("local_share", r.access().localShare());
             m.put("remote_ops", r.access().remoteOps());

@@ -95,6 +95,8 @@ class StatsCommandTest
                 accessed += member.get("keys_accessed").asLong();
                 assertEquals(grid.member(0).machineOffHeapLimit(), member.get("jvm_off_heap_limit_bytes").asLong(),
                     "the members share this JVM's limit");
+                assertTrue(member.get("machine_available_bytes").asLong() > 0,
+                    "this Linux machine tells what it has available: " + member);
             }
             assertEquals(KEYS, mainCopies, "every key's main copy is on one member");
             assertEquals(KEYS, accessed, "the worker's pulls");
