@@ -90,7 +90,7 @@ final class AvailableMemory implements LongSupplier
         return available;
     }
 
-    /** @return the memory cgroups this reading covers, the innermost first (for messages and tests) */
+    /** @return the memory cgroups this reading covers, the innermost first */
     List<Path> groups()
     {
         return groups;
@@ -198,13 +198,13 @@ final class AvailableMemory implements LongSupplier
                     break;
                 }
             }
-            if (fields.length < 5 || separator < 0 || separator + 3 > fields.length)
+            if (separator < 0 || separator + 3 >= fields.length)
             {
                 continue;
             }
             final String type = fields[separator + 1];
             final boolean memory = v2 ? type.equals(V2_FILESYSTEM) : type.equals(V1_FILESYSTEM) &&
-                separator + 3 < fields.length && List.of(fields[separator + 3].split(",")).contains(MEMORY_CONTROLLER);
+                List.of(fields[separator + 3].split(",")).contains(MEMORY_CONTROLLER);
             if (memory)
             {
                 return new String[] {fields[3], fields[4]};
