@@ -61,8 +61,8 @@ public final class MemberRuntime
 {
     private static final int IO_THREADS = 2;
     private static final int MEMBER_NAME_LENGTH = 8;
-    /** How long a member waits before it tells a joining member of a drop again (see {@link #tellDrop}). */
-    private static final long TELL_DROP_RETRY_MILLIS = 100;
+    /** How long a member waits before it sends a drop again to a member that refused it (see {@link #dropAt}). */
+    private static final long DROP_RETRY_MILLIS = 100;
     /** Keys of the key range one round of {@link #materializeHome} sorts into partitions. */
     private static final int MATERIALIZE_BATCH = 1 << 20;
 
@@ -825,11 +825,6 @@ public final class MemberRuntime
         }
     }
 
-    /**
-     * Sends {@code joined} the drop of {@code spec}, again every {@value #TELL_DROP_RETRY_MILLIS} ms until it answers
-     * or {@code deadline}: this member sees a joining member in its list before the joiner has taken this member
-     * into its own, and until then the joiner refuses the message (CallerNotMemberException).
-     */
     private void tellDrop(final UUID joined, final TableSpec spec, final long deadline)
     {
         if (lifecycle.stopped())
@@ -837,24 +832,51 @@ public final class MemberRuntime
             // shutting down frees every table through the drop list: those were not dropped by anyone
             return;
         }
-        port.direct(joined, dropRequest(spec))
-            .whenComplete((reply, error) ->
+        dropAt(joined, spec, deadline).whenComplete((v, error) ->
+        {
+            if (error != null && !lifecycle.stopped())
             {
-                if (error == null || !port.isMember(joined) || lifecycle.stopped())
-                {
-                    return;
-                }
-                if (System.nanoTime() < deadline)
-                {
-                    executor.schedule(() -> tellDrop(joined, spec, deadline), TELL_DROP_RETRY_MILLIS,
-                        TimeUnit.MILLISECONDS);
-                }
-                else
-                {
-                    log("could not tell member " + joined + ", which joined after table '" + spec.name() +
-                        "' was dropped, of the drop: " + error);
-                }
-            });
+                log("could not tell member " + joined + ", which joined after table '" + spec.name() +
+                    "' was dropped, of the drop: " + error);
+            }
+        });
+    }
+
+    /**
+     * Sends {@code member} the drop of {@code spec}, again every {@value #DROP_RETRY_MILLIS} ms while it refuses
+     * it, until {@code deadline}: this member sees a joining member in its list before the joiner has taken this
+     * member into its own, and until then the joiner refuses the message (CallerNotMemberException).
+     *
+     * @return completes once the member dropped the table or left the cluster; fails naming the member if it was
+     *         still refusing at the deadline, or if this member stopped
+     */
+    private CompletableFuture<Void> dropAt(final UUID member, final TableSpec spec, final long deadline)
+    {
+        final CompletableFuture<Void> dropped = new CompletableFuture<>();
+        sendDrop(member, spec, deadline, dropped);
+        return dropped;
+    }
+
+    private void sendDrop(
+        final UUID member, final TableSpec spec, final long deadline, final CompletableFuture<Void> dropped)
+    {
+        port.direct(member, dropRequest(spec)).whenComplete((reply, error) ->
+        {
+            if (error == null || !port.isMember(member))
+            {
+                dropped.complete(null);
+            }
+            else if (lifecycle.stopped() || System.nanoTime() >= deadline)
+            {
+                dropped.completeExceptionally(new IllegalStateException("member " + member + " did not answer a " +
+                    RequestKind.DROP.label() + " request", error));
+            }
+            else
+            {
+                executor.schedule(() -> sendDrop(member, spec, deadline, dropped), DROP_RETRY_MILLIS,
+                    TimeUnit.MILLISECONDS);
+            }
+        });
     }
 
     /**
@@ -1067,14 +1089,24 @@ public final class MemberRuntime
      * Drops a table on every member of the cluster: each forgets its copies and directory entries, frees its memory
      * and refuses the name from then on. Returns once every member dropped it and this member's memory is freed.
      *
+     * A member that refuses the drop while it is joining (it has not taken this member into its list yet) is sent
+     * it again until it answers.
+     *
      * @throws IllegalStateException if a member did not confirm within the request timeout (the members that did
      *                               dropped it; the others drop it when they next hear of it)
      */
     public void dropEverywhere(final TableSpec spec)
     {
         final CompletableFuture<Void> freedHere = dropLocal(spec);
-        final List<CompletableFuture<DataReply>> confirmations =
-            toOtherMembers(dropRequest(spec));
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMillis());
+        final List<CompletableFuture<Void>> confirmations = new ArrayList<>();
+        for (final UUID member : port.members())
+        {
+            if (!member.equals(self))
+            {
+                confirmations.add(dropAt(member, spec, deadline));
+            }
+        }
         awaitWithinRequestTimeout(CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))
             .thenCompose(v -> freedHere), "the drop of table '" + spec.name() + "' (every member confirms it)");
     }
