@@ -1,6 +1,8 @@
 package org.intentgrid;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,69 +35,68 @@ class MachineLimitIT
     /** A reserve that leaves a JVM with a 256 MiB heap 640 MiB of the container: room for the table on its own. */
     private static final String SMALL_RESERVE = String.valueOf(128L << 20);
 
+    /** The memory cgroup of this test's member JVMs, made before and removed after each test. */
+    private Path group;
+    private final List<Process> processes = new ArrayList<>();
+
+    @BeforeEach
+    void createGroup()
+    {
+        group = createMemoryCgroup();
+        Assumptions.assumeTrue(group != null, "no writable memory cgroup on this machine");
+    }
+
+    @AfterEach
+    void removeGroup() throws Exception
+    {
+        for (final Process process : processes)
+        {
+            process.destroyForcibly().waitFor();
+        }
+        if (group != null)
+        {
+            Files.delete(group);
+        }
+    }
+
     @Test
     void aMemberInASmallContainerRefusesATableThatDoesNotFitInsteadOfBeingKilled() throws Exception
     {
-        final Path group = createMemoryCgroup();
-        Assumptions.assumeTrue(group != null, "no writable memory cgroup on this machine");
-        final Process process = startIn(group, "machine-limit", "2000000", "auto");
-        try
-        {
-            final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertRefusedAndAlive(process, out);
-            assertTrue(out.contains("the machine's memory leaves them (" + LIMIT + " bytes") &&
-                out.contains(GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME),
-                "the refusal names the table, the container's limit and the setting: " + out);
-        }
-        finally
-        {
-            process.destroyForcibly().waitFor();
-            Files.delete(group);
-        }
+        final Process process = startInGroup("machine-limit", "2000000", "auto");
+        final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertRefusedAndAlive(process, out);
+        assertTrue(out.contains("the machine's memory leaves them (" + LIMIT + " bytes") &&
+            out.contains(GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME),
+            "the refusal names the table, the container's limit and the setting: " + out);
     }
 
     @Test
     void aSecondMemberJvmInTheSameContainerIsRefusedWhatTheFirstLeavesTooLittleRoomFor() throws Exception
     {
-        final Path group = createMemoryCgroup();
-        Assumptions.assumeTrue(group != null, "no writable memory cgroup on this machine");
-        final Process first = startIn(group, "machine-limit-first", "1200000", SMALL_RESERVE, "hold");
-        Process second = null;
-        try
-        {
-            final BufferedReader firstOut = new BufferedReader(
-                new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8));
-            final String holding = firstOut.readLine();
-            assertTrue(holding != null && holding.startsWith("HOLDING "),
-                "the first member JVM holds 1.2M x 64 floats (365 MB): " + holding);
+        final Process first = startInGroup("machine-limit-first", "1200000", SMALL_RESERVE, "hold");
+        final BufferedReader firstOut = new BufferedReader(
+            new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8));
+        final String holding = firstOut.readLine();
+        assertTrue(holding != null && holding.startsWith("HOLDING "),
+            "the first member JVM holds 1.2M x 64 floats (365 MB): " + holding);
 
-            second = startIn(group, "machine-limit-second", "2000000", SMALL_RESERVE);
-            final String out = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertRefusedAndAlive(second, out);
-            assertTrue(out.contains("the machine would have") && out.contains("other member JVMs") &&
-                out.contains("its " + LIMIT + " bytes") && out.contains(GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME),
-                "the refusal names the container's limit, what the machine has left and the setting: " + out);
+        final Process second = startInGroup("machine-limit-second", "2000000", SMALL_RESERVE);
+        final String out = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertRefusedAndAlive(second, out);
+        assertTrue(out.contains("the machine would have") && out.contains("other member JVMs") &&
+            out.contains("its " + LIMIT + " bytes") && out.contains(GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME),
+            "the refusal names the container's limit, what the machine has left and the setting: " + out);
 
-            assertTrue(first.isAlive(), "the first member JVM lives on");
-            first.getOutputStream().close();
-            final String rest = new String(first.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(first.waitFor(60, TimeUnit.SECONDS), "the first member JVM finished");
-            assertEquals(0, first.exitValue(), "the first member JVM kept its table and exited cleanly:\n" + rest);
-            assertTrue(rest.trim().endsWith("OK"), rest);
-        }
-        finally
-        {
-            if (second != null)
-            {
-                second.destroyForcibly().waitFor();
-            }
-            first.destroyForcibly().waitFor();
-            Files.delete(group);
-        }
+        assertTrue(first.isAlive(), "the first member JVM lives on");
+        first.getOutputStream().close();
+        final String rest = new String(first.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(first.waitFor(60, TimeUnit.SECONDS), "the first member JVM finished");
+        assertEquals(0, first.exitValue(), "the first member JVM kept its table and exited cleanly:\n" + rest);
+        assertTrue(rest.trim().endsWith("OK"), rest);
     }
 
-    /** Starts {@link MachineLimitMain} with {@code -Xmx256m} inside {@code group}; its log goes to target. */
-    private static Process startIn(final Path group, final String name, final String... args) throws IOException
+    /** Starts {@link MachineLimitMain} with {@code -Xmx256m} inside the test's cgroup; its log goes to target. */
+    private Process startInGroup(final String name, final String... args) throws IOException
     {
         final Path log = Paths.get("target").toAbsolutePath().resolve(name + ".log");
         final List<String> command = new ArrayList<>(List.of("sh", "-c",
@@ -106,7 +107,9 @@ class MachineLimitIT
             mainArgs.toArray(new String[0])));
         final ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectError(log.toFile());
-        return builder.start();
+        final Process process = builder.start();
+        processes.add(process);
+        return process;
     }
 
     /** Asserts that the forked member was refused its table, named it, and exited cleanly (137 = killed). */

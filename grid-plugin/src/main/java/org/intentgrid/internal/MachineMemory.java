@@ -187,27 +187,15 @@ final class MachineMemory
     private long available(final long pending)
     {
         final long usedNow = used.get() - pending;
-        final long now = nanoClock.getAsLong();
         Reading last = reading;
         if (last == null || Math.abs(usedNow - last.usedThen) >= READ_EVERY_BYTES ||
-            now - last.nanos >= READ_EVERY_NANOS)
+            nanoClock.getAsLong() - last.nanos >= READ_EVERY_NANOS)
         {
-            last = read(now, pending);
+            last = new Reading(availableBytes.getAsLong(), usedNow, nanoClock.getAsLong());
+            // threads that read at the same moment each keep theirs; any of them will do for the next check
+            reading = last;
         }
         return last.available == Long.MAX_VALUE ? Long.MAX_VALUE : last.available - (usedNow - last.usedThen);
-    }
-
-    private synchronized Reading read(final long now, final long pending)
-    {
-        final Reading last = reading;
-        if (last != null && now - last.nanos < 0)
-        {
-            return last;
-        }
-        final long usedThen = used.get() - pending;
-        final Reading fresh = new Reading(availableBytes.getAsLong(), usedThen, nanoClock.getAsLong());
-        reading = fresh;
-        return fresh;
     }
 
     /**
