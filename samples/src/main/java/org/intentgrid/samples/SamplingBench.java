@@ -15,6 +15,7 @@ import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
 import org.intentgrid.spi.Mode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.File;
@@ -71,9 +72,8 @@ final class SamplingBench implements Runnable
         description = "measured seconds per scheme (default ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--warmup", defaultValue = "2",
-        description = "warm-up seconds per scheme (default ${DEFAULT-VALUE})")
-    double warmup;
+    @Mixin
+    WarmUpOptions warmUp = new WarmUpOptions();
 
     @Option(names = "--schemes", defaultValue = "classic,naive,preloc,pool,local", split = ",",
         description = "schemes to run, in order (default ${DEFAULT-VALUE})")
@@ -88,6 +88,7 @@ final class SamplingBench implements Runnable
     @Override
     public void run()
     {
+        warmUp.validate();
         final List<Map<String, Object>> rows = new ArrayList<>();
         for (final String scheme : schemes)
         {
@@ -141,7 +142,8 @@ final class SamplingBench implements Runnable
                 threads.add(new Thread(() -> runner.loop(running, measuring), "sampling-" + name));
             }
             threads.forEach(Thread::start);
-            BenchSupport.sleepWithProgress(name + " warm-up", warmup);
+            final double warmedUp = warmUp.run(name + " warm-up");
+            final long jitBefore = BenchSupport.jitMillis();
             final GridStats before = grid.stats();
             final SamplingStats samplesBefore = grid.samplingStats(entityTable);
             final long start = System.nanoTime();
@@ -164,6 +166,8 @@ final class SamplingBench implements Runnable
             row.put("scheme", name);
             row.put("mode", mode.label());
             row.put("examples_per_s", examples / elapsed);
+            row.put("warmup_seconds", warmedUp);
+            row.put("jit_cores", (BenchSupport.jitMillis() - jitBefore) / 1e3 / elapsed);
             row.put("samples_per_s", pulled / elapsed);
             row.put("sample_local_share", pulled == 0 ? 0.0 :
                 (double)(samplesAfter.samplesLocal() - samplesBefore.samplesLocal()) / pulled);

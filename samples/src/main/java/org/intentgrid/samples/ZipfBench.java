@@ -14,6 +14,7 @@ import org.intentgrid.TableSpec;
 import org.intentgrid.samples.train.TrainOptions;
 import org.intentgrid.spi.Mode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.File;
@@ -67,8 +68,8 @@ final class ZipfBench implements Runnable
         description = "measured seconds per mode (default ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "warm-up seconds per mode (default ${DEFAULT-VALUE})")
-    double warmup;
+    @Mixin
+    WarmUpOptions warmUp = new WarmUpOptions();
 
     @Option(names = "--modes", defaultValue = "adaptive,static,replication-only,relocation-only,single,imap",
         split = ",",
@@ -101,6 +102,7 @@ final class ZipfBench implements Runnable
     @Override
     public void run()
     {
+        warmUp.validate();
         prepareDistribution();
         final List<Map<String, Object>> rows = new ArrayList<>();
         for (final String mode : modes)
@@ -263,7 +265,8 @@ final class ZipfBench implements Runnable
             threads.add(new Thread(() -> runner.loop(running, measuring), WORKER_PREFIX + name));
         }
         threads.forEach(Thread::start);
-        BenchSupport.sleepWithProgress(name + " warm-up", warmup);
+        final double warmedUp = warmUp.run(name + " warm-up");
+        final long jitBefore = BenchSupport.jitMillis();
         final GridStats before = stats.stats();
         final ThreadCpu cpuBefore = ThreadCpu.now();
         final long start = System.nanoTime();
@@ -290,6 +293,8 @@ final class ZipfBench implements Runnable
         final Map<String, Object> row = new LinkedHashMap<>();
         row.put("mode", name);
         row.put("batches_per_s", batches / elapsed);
+        row.put("warmup_seconds", warmedUp);
+        row.put("jit_cores", (BenchSupport.jitMillis() - jitBefore) / 1e3 / elapsed);
         row.put("keys_per_s", batches * (double)batch / elapsed);
         row.put("local_share", accessed == 0 ? ("imap".equals(name) ? 0.0 : 1.0) :
             (double)(after.keysLocal() - before.keysLocal()) / accessed);
@@ -442,19 +447,22 @@ final class ZipfBench implements Runnable
                 row.get("p99_batch_us"), adaptive / rate);
         }
         System.out.printf("%nWhere the time went (measured phase): batches whose pull waited for a key, their mean " +
-            "wait and the waits' share of the workers' time; CPU in cores by thread group%n");
-        System.out.printf("%-17s %8s %9s %9s %8s %8s %8s %8s %8s %8s %8s %11s%n", "mode", "waited", "wait us",
-            "wait/time", "workers", "sync", "grid I/O", "hz", "java", "JVM", "total", "sync us/b");
+            "wait and the waits' share of the workers' time; CPU in cores by thread group (JIT: of it, the JVM's " +
+            "compilers); the warm-up before it%n");
+        System.out.printf("%-17s %8s %9s %9s %8s %8s %8s %8s %8s %8s %8s %8s %11s %10s%n", "mode", "waited",
+            "wait us", "wait/time", "workers", "sync", "grid I/O", "hz", "java", "JVM", "JIT", "total", "sync us/b",
+            "warm-up s");
         for (final Map<String, Object> row : rows)
         {
             @SuppressWarnings("unchecked")
             final Map<String, Double> cores = (Map<String, Double>)row.get("cpu_cores");
-            System.out.printf("%-17s %7.2f%% %9.0f %8.0f%% %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %11.1f%n",
+            System.out.printf(
+                "%-17s %7.2f%% %9.0f %8.0f%% %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %11.1f %10.1f%n",
                 row.get("mode"), 100 * (double)row.get("waiting_batch_share"), row.get("mean_wait_us"),
                 100 * (double)row.get("wait_share_of_worker_time"), cores.get(ThreadCpu.WORKERS),
                 cores.get(ThreadCpu.SYNC), cores.get(ThreadCpu.GRID_OTHER), cores.get(ThreadCpu.HAZELCAST),
-                cores.get(ThreadCpu.OTHER_JAVA), cores.get(ThreadCpu.JVM), cores.get(ThreadCpu.TOTAL),
-                row.get("sync_cpu_us_per_batch"));
+                cores.get(ThreadCpu.OTHER_JAVA), cores.get(ThreadCpu.JVM), row.get("jit_cores"),
+                cores.get(ThreadCpu.TOTAL), row.get("sync_cpu_us_per_batch"), row.get("warmup_seconds"));
         }
     }
 }

@@ -27,7 +27,7 @@ class SamplingBenchTest
         final File json = dir.resolve("sampling.json").toFile();
         final int exit = new CommandLine(new IntentGridCli()).execute("bench", "sampling", "--members", "2",
             "--entities", "2000", "--dim", "8", "--ahead", "20", "--pool-size", "100", "--seconds", "0.5",
-            "--warmup", "0.3", "--json", json.getPath());
+            "--warmup", "0.3", "--max-warmup", "0.3", "--json", json.getPath());
         assertEquals(0, exit, "bench exit code");
         final JsonNode schemes = new ObjectMapper().readTree(json).get("schemes");
         assertEquals(5, schemes.size());

@@ -27,8 +27,8 @@ class ZipfBenchTest
         IntentGridCli.quietHazelcast();
         final File json = dir.resolve("zipf.json").toFile();
         final int exit = new CommandLine(new IntentGridCli()).execute("bench", "zipf", "--members", "2", "--keys",
-            "2000", "--dim", "4", "--ahead", "10", "--seconds", "1", "--warmup", "0.5", "--modes", "adaptive,single",
-            "--json", json.getPath());
+            "2000", "--dim", "4", "--ahead", "10", "--seconds", "1", "--warmup", "0.5", "--max-warmup", "0.5",
+            "--modes", "adaptive,single", "--json", json.getPath());
         assertEquals(0, exit, "bench exit code");
         final JsonNode modes = new ObjectMapper().readTree(json).get("modes");
         assertEquals(2, modes.size());
@@ -45,6 +45,10 @@ class ZipfBenchTest
                 assertTrue(cores.has(group) && cores.get(group).asDouble() >= 0, mode + " reports " + group);
             }
             assertTrue(cores.get(ThreadCpu.WORKERS).asDouble() > 0, mode + ": the workers used CPU " + cores);
+            final double warmUp = row.get("warmup_seconds").asDouble();
+            assertTrue(warmUp >= 0.5 && warmUp < 5,
+                mode + ": warmed up for --warmup, as --max-warmup allows no more: " + warmUp);
+            assertTrue(row.get("jit_cores").asDouble() >= 0, mode + " reports the JIT's share");
         }
         final JsonNode single = modes.get(1);
         assertEquals(0.0, single.get("waiting_batch_share").asDouble(), "one member holds every key: no waits");
