@@ -15,7 +15,7 @@ final class BenchSupport
 {
     /** Tenths of a second over which {@link #warmUp} judges the JIT idle. */
     private static final int JIT_IDLE_WINDOW_STEPS = 20;
-    /** Share of a core compiling below which the JIT counts as idle. */
+    /** Share of the time spent compiling below which the JIT counts as idle. */
     private static final double JIT_IDLE_SHARE = 0.05;
 
     private BenchSupport()
@@ -44,7 +44,8 @@ final class BenchSupport
 
     /**
      * A warm-up phase: at least {@code minSeconds}, then on until the JIT compiler has been idle for the last
-     * {@value #JIT_IDLE_WINDOW_STEPS} tenths of a second (under {@value #JIT_IDLE_SHARE} of a core compiling), or
+     * {@value #JIT_IDLE_WINDOW_STEPS} tenths of a second (compiling under {@value #JIT_IDLE_SHARE} of that time, as
+     * the JVM counts it: wall clock summed over its compiler threads), or
      * until {@code maxSeconds}, showing its progress. On 2 cores the grid modes of {@code bench zipf} keep C2 busy
      * for 15-30 s (it compiles and recompiles the sync rounds, about half a second each), and a fixed 2-second
      * warm-up measured them with half a core still compiling.
@@ -93,7 +94,10 @@ final class BenchSupport
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** @return milliseconds the JIT compilers have spent so far, or 0 where the JVM does not tell */
+    /**
+     * @return milliseconds the JIT compilers have spent compiling so far (wall clock, summed over them), or 0 where
+     *         the JVM does not tell
+     */
     static long jitMillis()
     {
         final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();

@@ -167,7 +167,7 @@ final class SamplingBench implements Runnable
             row.put("mode", mode.label());
             row.put("examples_per_s", examples / elapsed);
             row.put("warmup_seconds", warmedUp);
-            row.put("jit_cores", (BenchSupport.jitMillis() - jitBefore) / 1e3 / elapsed);
+            row.put("jit_busy", (BenchSupport.jitMillis() - jitBefore) / 1e3 / elapsed);
             row.put("samples_per_s", pulled / elapsed);
             row.put("sample_local_share", pulled == 0 ? 0.0 :
                 (double)(samplesAfter.samplesLocal() - samplesBefore.samplesLocal()) / pulled);

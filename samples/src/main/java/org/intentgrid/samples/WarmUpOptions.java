@@ -8,13 +8,13 @@ import picocli.CommandLine.Option;
  */
 final class WarmUpOptions
 {
-    @Option(names = "--warmup", defaultValue = "2",
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "SECONDS",
         description = "warm-up seconds per run at least (default ${DEFAULT-VALUE})")
     double minSeconds;
 
-    @Option(names = "--max-warmup", defaultValue = "60",
-        description = "past --warmup, a run's warm-up goes on until the JIT compiler is idle (under 5% of a core " +
-            "for 2 s), at most this many seconds in all (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-warmup", defaultValue = "60", paramLabel = "SECONDS",
+        description = "past --warmup, a run's warm-up goes on until the JIT compiler is idle (compiling under 5%% " +
+            "of the last 2 s), at most this many seconds in all (default ${DEFAULT-VALUE})")
     double maxSeconds;
 
     /**

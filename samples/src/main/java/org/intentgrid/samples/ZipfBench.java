@@ -294,7 +294,7 @@ final class ZipfBench implements Runnable
         row.put("mode", name);
         row.put("batches_per_s", batches / elapsed);
         row.put("warmup_seconds", warmedUp);
-        row.put("jit_cores", (BenchSupport.jitMillis() - jitBefore) / 1e3 / elapsed);
+        row.put("jit_busy", (BenchSupport.jitMillis() - jitBefore) / 1e3 / elapsed);
         row.put("keys_per_s", batches * (double)batch / elapsed);
         row.put("local_share", accessed == 0 ? ("imap".equals(name) ? 0.0 : 1.0) :
             (double)(after.keysLocal() - before.keysLocal()) / accessed);
@@ -447,22 +447,22 @@ final class ZipfBench implements Runnable
                 row.get("p99_batch_us"), adaptive / rate);
         }
         System.out.printf("%nWhere the time went (measured phase): batches whose pull waited for a key, their mean " +
-            "wait and the waits' share of the workers' time; CPU in cores by thread group (JIT: of it, the JVM's " +
-            "compilers); the warm-up before it%n");
-        System.out.printf("%-17s %8s %9s %9s %8s %8s %8s %8s %8s %8s %8s %8s %11s %10s%n", "mode", "waited",
-            "wait us", "wait/time", "workers", "sync", "grid I/O", "hz", "java", "JVM", "JIT", "total", "sync us/b",
-            "warm-up s");
+            "wait and the waits' share of the workers' time; CPU in cores by thread group; the JIT compilers' time " +
+            "spent compiling per second (wall clock, summed over them); the warm-up before it%n");
+        System.out.printf("%-17s %8s %9s %9s %8s %8s %8s %8s %8s %8s %8s %11s %9s %10s%n", "mode", "waited",
+            "wait us", "wait/time", "workers", "sync", "grid I/O", "hz", "java", "JVM", "total", "sync us/b",
+            "JIT busy", "warm-up s");
         for (final Map<String, Object> row : rows)
         {
             @SuppressWarnings("unchecked")
             final Map<String, Double> cores = (Map<String, Double>)row.get("cpu_cores");
             System.out.printf(
-                "%-17s %7.2f%% %9.0f %8.0f%% %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %11.1f %10.1f%n",
+                "%-17s %7.2f%% %9.0f %8.0f%% %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %11.1f %9.2f %10.1f%n",
                 row.get("mode"), 100 * (double)row.get("waiting_batch_share"), row.get("mean_wait_us"),
                 100 * (double)row.get("wait_share_of_worker_time"), cores.get(ThreadCpu.WORKERS),
                 cores.get(ThreadCpu.SYNC), cores.get(ThreadCpu.GRID_OTHER), cores.get(ThreadCpu.HAZELCAST),
-                cores.get(ThreadCpu.OTHER_JAVA), cores.get(ThreadCpu.JVM), row.get("jit_cores"),
-                cores.get(ThreadCpu.TOTAL), row.get("sync_cpu_us_per_batch"), row.get("warmup_seconds"));
+                cores.get(ThreadCpu.OTHER_JAVA), cores.get(ThreadCpu.JVM), cores.get(ThreadCpu.TOTAL),
+                row.get("sync_cpu_us_per_batch"), row.get("jit_busy"), row.get("warmup_seconds"));
         }
     }
 }
