@@ -313,10 +313,23 @@ abstract class SlotMemory extends StampedLock
         }
     }
 
-    /** Sets every element of the value in {@code slot} to 0. */
+    /**
+     * Sets every element of the value in {@code slot} to 0, with plain stores: on JDK 17 {@code Unsafe.setMemory} is
+     * a native call, not an intrinsic, and its transition costs more than the stores (a table of zeros is created a
+     * value at a time).
+     */
     void zero(final int slot)
     {
-        UNSAFE.setMemory(address(slot), valueBytes, (byte)0);
+        final long base = address(slot);
+        final int words = valueBytes >>> 3;
+        for (int i = 0; i < words; i++)
+        {
+            UNSAFE.putLong(base + ((long)i << 3), 0L);
+        }
+        if ((valueBytes & Integer.BYTES) != 0)
+        {
+            UNSAFE.putInt(base + valueBytes - Integer.BYTES, 0);
+        }
     }
 
     /*
