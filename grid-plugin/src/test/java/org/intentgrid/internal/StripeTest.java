@@ -297,6 +297,32 @@ class StripeTest
         }
     }
 
+    /** Zeroing a value clears all of it, for odd and even lengths, and nothing of the slots beside it. */
+    @Test
+    void zeroClearsTheWholeValueAndNothingElse()
+    {
+        final SplittableRandom random = new SplittableRandom(13);
+        for (final int length : new int[] {1, 2, 3, 16, 63, 64, 257})
+        {
+            final Stripe stripe = new Stripe(length, 4);
+            final float[][] values = new float[3][];
+            for (int key = 0; key < 3; key++)
+            {
+                values[key] = randomFloats(random, length);
+                stripe.copyIn(stripe.create(key, SlotState.MAIN, 0, 0), values[key], 0);
+            }
+            stripe.zero(stripe.slotOf(1));
+            final float[] read = new float[length];
+            for (int key = 0; key < 3; key++)
+            {
+                stripe.copyOut(stripe.slotOf(key), read, 0);
+                assertArrayEquals(key == 1 ? new float[length] : values[key], read,
+                    "key " + key + ", length " + length);
+                assertEquals(key, stripe.key(stripe.slotOf(key)), "the header of key " + key + " is intact");
+            }
+        }
+    }
+
     private static float[] randomFloats(final SplittableRandom random, final int length)
     {
         final float[] values = new float[length];
