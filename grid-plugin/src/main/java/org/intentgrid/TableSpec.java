@@ -1,5 +1,7 @@
 package org.intentgrid;
 
+import org.intentgrid.internal.TableStore;
+
 import java.util.Objects;
 
 /**
@@ -127,6 +129,18 @@ public final class TableSpec
     public int valueLength()
     {
         return valueLength;
+    }
+
+    /**
+     * Native memory one copy of a key takes on a member: its value and a 48-byte header (key, version, state, sync
+     * and intent notes), rounded up to 8 bytes. A member needs it for every main copy, replica and backup it holds,
+     * plus a partly filled chunk per stripe (at most 256 KiB each); the heap holds 5-11 bytes more per key.
+     *
+     * @return bytes per copy of a key, for sizing members and their {@code intentgrid.max-offheap-bytes}
+     */
+    public long nativeBytesPerKey()
+    {
+        return TableStore.bytesPerCopy(valueLength);
     }
 
     /** @return the initializer */

@@ -11,8 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a stored key costs in heap (values are off-heap): the store's index and the home directory's record of the
- * key, measured over a million keys. The target is 24 bytes; the bound leaves room for the noise of a shared test
- * JVM (about 24 bytes are measured).
+ * key, measured over a million keys; and that their native memory is what {@link TableSpec#nativeBytesPerKey} says.
+ * The heap target is 24 bytes; the bound leaves room for the noise of a shared test JVM (about 24 bytes are
+ * measured).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HeapPerKeyTest
@@ -35,6 +36,12 @@ class HeapPerKeyTest
             assertTrue(perKey < BOUND_BYTES_PER_KEY, "heap per key " + perKey + " bytes; expected < " +
                 BOUND_BYTES_PER_KEY);
             assertEquals(KEYS, grid.member(0).mainCopies(table));
+            final long nativeBytes = grid.member(0).offHeapBytes(table);
+            final long predicted = KEYS * table.spec().nativeBytesPerKey();
+            assertEquals(48 + 16 * Float.BYTES, table.spec().nativeBytesPerKey(), "a 48-byte header and the value");
+            assertTrue(nativeBytes >= predicted && nativeBytes < predicted * 1.3, "a million keys take " +
+                nativeBytes + " bytes of native memory; nativeBytesPerKey predicts " + predicted + " and partly " +
+                "filled chunks");
         }
     }
 

@@ -75,11 +75,17 @@ abstract class SlotMemory extends StampedLock
     SlotMemory(final int valueLength, final int slotsPerChunk, final OffHeapMemory.Account memory)
     {
         this.valueBytes = valueLength * Float.BYTES;
-        this.slotBytes = (HEADER_BYTES + valueBytes + 7) & ~7;
+        this.slotBytes = slotBytes(valueLength);
         this.chunkShift = Integer.numberOfTrailingZeros(slotsPerChunk);
         this.chunkMask = slotsPerChunk - 1;
         this.memory = memory;
         this.chunks = memory.chunks(this);
+    }
+
+    /** @return bytes one slot takes: the header and a value of {@code valueLength} floats, rounded up to 8 */
+    static int slotBytes(final int valueLength)
+    {
+        return (HEADER_BYTES + valueLength * Float.BYTES + 7) & ~7;
     }
 
     long slotAddress(final int slot)

@@ -59,11 +59,17 @@ public final class TableStore
         this.replicas = new ReplicaStore(this, memberName, listener);
     }
 
+    /** @return native bytes one copy of a key of {@code valueLength} floats takes: its slot, header and value */
+    public static int bytesPerCopy(final int valueLength)
+    {
+        return SlotMemory.slotBytes(valueLength);
+    }
+
     /** @return slots per chunk for {@code stripeCount} stripes holding {@code spec}'s keys */
     static int slotsPerChunk(final TableSpec spec, final int stripeCount)
     {
         final long perStripe = Math.max(1, spec.size() / stripeCount / 2);
-        final long slotBytes = SlotMemory.HEADER_BYTES + 4L * spec.valueLength();
+        final long slotBytes = SlotMemory.slotBytes(spec.valueLength());
         final long byBytes = Math.max(1, CHUNK_BYTES / slotBytes);
         return Integer.highestOneBit((int)Math.min(byBytes, Math.max(16, perStripe)));
     }

@@ -126,6 +126,7 @@ final class ScaleBench implements Runnable
             byKind.put("intentgrid pull, 16 keys per call", (Double)row.get("pull_batch_ns"));
             byKind.put("intentgrid pull, dependent", (Double)row.get("pull_dependent_ns"));
             byKind.put("plain read, dependent", (Double)row.get("plain_dependent_ns"));
+            byKind.put("plain read, slot layout", (Double)row.get("plain_slot_layout_ns"));
             bars.put(category, byKind);
         }
         final File png = new File(json.getPath().replaceAll("\\.json$", "") + ".png");
@@ -194,9 +195,10 @@ final class ScaleBench implements Runnable
 
     private static void printTable(final List<Map<String, Object>> rows)
     {
-        System.out.printf("%n%12s %5s %14s %10s %12s %9s %9s %7s %9s %7s %9s %9s %7s %10s %10s%n", "keys", "dim",
-            "create keys/s", "heap B/key", "off-heap MB", "pull ns", "plain ns", "ratio", "pull x16", "ratio",
-            "pull dep", "plain dep", "ratio", "GC p99 ms", "GC max ms");
+        System.out.printf("%n%12s %5s %14s %10s %12s %9s %9s %7s %9s %7s %9s %9s %7s %9s %7s %9s %7s %10s %10s%n",
+            "keys", "dim", "create keys/s", "heap B/key", "off-heap MB", "pull ns", "plain ns", "ratio", "pull x16",
+            "ratio", "pull dep", "plain dep", "ratio", "slot ns", "ratio", "slot dep", "ratio", "GC p99 ms",
+            "GC max ms");
         for (final Map<String, Object> row : rows)
         {
             final double pull = (Double)row.get("pull_ns");
@@ -204,13 +206,18 @@ final class ScaleBench implements Runnable
             final double pullDependent = (Double)row.get("pull_dependent_ns");
             final double plainDependent = (Double)row.get("plain_dependent_ns");
             final double pullBatch = (Double)row.get("pull_batch_ns");
+            final double slot = (Double)row.get("plain_slot_layout_ns");
+            final double slotDependent = (Double)row.get("plain_slot_layout_dependent_ns");
             System.out.printf("%,12d %5d %,14.0f %10.1f %,12d %9.1f %9.1f %6.2fx %9.1f %6.2fx %9.1f %9.1f %6.2fx " +
-                "%10.1f %10.1f%n", (Long)row.get("keys"), (Integer)row.get("dim"),
+                "%9.1f %6.2fx %9.1f %6.2fx %10.1f %10.1f%n", (Long)row.get("keys"), (Integer)row.get("dim"),
                 (Double)row.get("create_keys_per_s"), (Double)row.get("heap_bytes_per_key"),
                 ((Number)row.get("offheap_bytes")).longValue() >> 20, pull, plain, pull / plain, pullBatch,
-                pullBatch / plain, pullDependent, plainDependent, pullDependent / plainDependent,
-                (Double)row.get("gc_pause_p99_ms"), (Double)row.get("gc_pause_max_ms"));
+                pullBatch / plain, pullDependent, plainDependent, pullDependent / plainDependent, slot, pull / slot,
+                slotDependent, pullDependent / slotDependent, (Double)row.get("gc_pause_p99_ms"),
+                (Double)row.get("gc_pause_max_ms"));
         }
+        System.out.println("(ratio: intentgrid's pull over the plain read to its left; slot: a plain array laid out " +
+            "as the grid's slots, header and value)");
     }
 
     private static void printCheckpointTable(final List<Map<String, Object>> rows)
@@ -240,7 +247,8 @@ final class ScaleBench implements Runnable
             ParameterWorker worker = grid.worker())
         {
             final long heapBefore = usedHeapAfterGc();
-            final Table table = grid.table(TableSpec.of("scale", n, dim).init(Init.zeros()));
+            final TableSpec spec = TableSpec.of("scale", n, dim).init(Init.zeros());
+            final Table table = grid.table(spec);
             final long start = System.nanoTime();
             grid.materializeAll(table);
             final double createSeconds = (System.nanoTime() - start) / 1e9;
@@ -251,9 +259,13 @@ final class ScaleBench implements Runnable
             row.put("pull_ns", pullNanos(worker, table, n, dim, false));
             row.put("pull_dependent_ns", pullNanos(worker, table, n, dim, true));
             row.put("pull_batch_ns", pullBatchNanos(worker, table, n, dim));
-            final double[] plain = plainNanos(n, dim);
+            final double[] plain = plainNanos(n, dim, (long)dim * Float.BYTES, 0);
             row.put("plain_ns", plain[0]);
             row.put("plain_dependent_ns", plain[1]);
+            final long slotBytes = spec.nativeBytesPerKey();
+            final double[] sameLayout = plainNanos(n, dim, slotBytes, (slotBytes - (long)dim * Float.BYTES) & ~7L);
+            row.put("plain_slot_layout_ns", sameLayout[0]);
+            row.put("plain_slot_layout_dependent_ns", sameLayout[1]);
             final List<Double> pauses = new ArrayList<>();
             listenToGcPauses(pauses);
             final long pushed = load(worker, table, n, dim, seconds);
@@ -362,12 +374,14 @@ final class ScaleBench implements Runnable
     }
 
     /**
-     * The same random reads from one plain native array of {@code n x dim} floats, independent and dependent: what a
-     * lookup-free store costs.
+     * The same random reads from one plain native array of {@code n} keys, independent and dependent: what a
+     * lookup-free store costs. Dense ({@code stride} the value's bytes, {@code valueOffset} 0) or laid out as the
+     * grid's slots ({@code stride} a slot's bytes, the value after its header), which tells the lookup's cost apart
+     * from the header's extra cache lines.
      */
-    private static double[] plainNanos(final long n, final int dim)
+    private static double[] plainNanos(final long n, final int dim, final long stride, final long valueOffset)
     {
-        final long bytes = n * dim * Float.BYTES;
+        final long bytes = n * stride;
         final long base = UNSAFE.allocateMemory(bytes);
         try
         {
@@ -375,7 +389,7 @@ final class ScaleBench implements Runnable
             final float[] value = new float[dim];
             final RandomRead read = k ->
             {
-                UNSAFE.copyMemory(null, base + k * dim * Float.BYTES, value, FLOAT_BASE, (long)dim * Float.BYTES);
+                UNSAFE.copyMemory(null, base + k * stride + valueOffset, value, FLOAT_BASE, (long)dim * Float.BYTES);
                 return value[0];
             };
             return new double[] {bestNanosPerRead(n, read, false), bestNanosPerRead(n, read, true)};

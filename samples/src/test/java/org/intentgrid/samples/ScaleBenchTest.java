@@ -36,8 +36,9 @@ class ScaleBenchTest
         for (final JsonNode row : rows)
         {
             for (final String measure : new String[] {"create_keys_per_s", "offheap_bytes", "pull_ns", "pull_batch_ns",
-                "pull_dependent_ns", "plain_ns", "plain_dependent_ns", "load_pull_push_per_s", "checkpoint_s",
-                "checkpoint_bytes", "restore_s", "export_s"})
+                "pull_dependent_ns", "plain_ns", "plain_dependent_ns", "plain_slot_layout_ns",
+                "plain_slot_layout_dependent_ns", "load_pull_push_per_s", "checkpoint_s", "checkpoint_bytes",
+                "restore_s", "export_s"})
             {
                 assertTrue(row.get(measure).asDouble() > 0, measure + " in " + row);
             }
