@@ -43,12 +43,12 @@ final class BenchSupport
     }
 
     /**
-     * A warm-up phase: at least {@code minSeconds}, then on until the JIT compiler has been idle for the last
-     * {@value #JIT_IDLE_WINDOW_STEPS} tenths of a second (compiling under {@value #JIT_IDLE_SHARE} of that time, as
-     * the JVM counts it: wall clock summed over its compiler threads), or
-     * until {@code maxSeconds}, showing its progress. On 2 cores the grid modes of {@code bench zipf} keep C2 busy
-     * for 15-30 s (it compiles and recompiles the sync rounds, about half a second each), and a fixed 2-second
-     * warm-up measured them with half a core still compiling.
+     * A warm-up phase: at least {@code minSeconds} (and the idle window), then on until the JIT compiler has been
+     * idle for the last {@value #JIT_IDLE_WINDOW_STEPS} tenths of a second (compiling under
+     * {@value #JIT_IDLE_SHARE} of that time, as the JVM counts it: wall clock summed over its compiler threads), or
+     * until {@code maxSeconds}, whichever comes first, showing its progress. On 2 cores the grid modes of
+     * {@code bench zipf} keep C2 busy for 15-30 s (it compiles and recompiles the sync rounds, about half a second
+     * each), and a fixed 2-second warm-up measured them with half a core still compiling.
      *
      * @return the seconds the warm-up took
      */
