@@ -142,8 +142,7 @@ final class SamplingBench implements Runnable
                 threads.add(new Thread(() -> runner.loop(running, measuring), "sampling-" + name));
             }
             threads.forEach(Thread::start);
-            final double warmedUp = warmUp.run(name + " warm-up");
-            final long jitBefore = BenchSupport.jitMillis();
+            final WarmUpOptions.WarmedUp warmedUp = warmUp.run(name + " warm-up");
             final GridStats before = grid.stats();
             final SamplingStats samplesBefore = grid.samplingStats(entityTable);
             final long start = System.nanoTime();
@@ -166,8 +165,7 @@ final class SamplingBench implements Runnable
             row.put("scheme", name);
             row.put("mode", mode.label());
             row.put("examples_per_s", examples / elapsed);
-            row.put("warmup_seconds", warmedUp);
-            row.put("jit_busy", (BenchSupport.jitMillis() - jitBefore) / 1e3 / elapsed);
+            warmedUp.report(row, elapsed);
             row.put("samples_per_s", pulled / elapsed);
             row.put("sample_local_share", pulled == 0 ? 0.0 :
                 (double)(samplesAfter.samplesLocal() - samplesBefore.samplesLocal()) / pulled);

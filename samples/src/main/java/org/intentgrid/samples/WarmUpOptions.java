@@ -2,6 +2,8 @@ package org.intentgrid.samples;
 
 import picocli.CommandLine.Option;
 
+import java.util.Map;
+
 /**
  * The warm-up of a throughput benchmark's runs (a picocli mixin): a minimum, then on until the JIT compiler is idle,
  * up to a maximum ({@link BenchSupport#warmUp}).
@@ -18,13 +20,27 @@ final class WarmUpOptions
     double maxSeconds;
 
     /**
-     * Warms up, showing progress.
+     * Warms up, showing progress; the measured phase starts when it returns.
      *
-     * @return the seconds it took
+     * @return the warm-up, to report with the measurement
      */
-    double run(final String task)
+    WarmedUp run(final String task)
     {
-        return BenchSupport.warmUp(task, minSeconds, maxSeconds);
+        return new WarmedUp(BenchSupport.warmUp(task, minSeconds, maxSeconds), BenchSupport.jitMillis());
+    }
+
+    /** A finished warm-up: how long it took, and the JIT's compile time when the measured phase began. */
+    record WarmedUp(double seconds, long jitMillisAtEnd)
+    {
+        /**
+         * Adds {@code warmup_seconds} and {@code jit_busy} (the JIT's compile time per second since the warm-up
+         * ended) to a result row.
+         */
+        void report(final Map<String, Object> row, final double measuredSeconds)
+        {
+            row.put("warmup_seconds", seconds);
+            row.put("jit_busy", (BenchSupport.jitMillis() - jitMillisAtEnd) / 1e3 / measuredSeconds);
+        }
     }
 
     /** @throws IllegalArgumentException for a negative minimum or maximum */

@@ -265,8 +265,7 @@ final class ZipfBench implements Runnable
             threads.add(new Thread(() -> runner.loop(running, measuring), WORKER_PREFIX + name));
         }
         threads.forEach(Thread::start);
-        final double warmedUp = warmUp.run(name + " warm-up");
-        final long jitBefore = BenchSupport.jitMillis();
+        final WarmUpOptions.WarmedUp warmedUp = warmUp.run(name + " warm-up");
         final GridStats before = stats.stats();
         final ThreadCpu cpuBefore = ThreadCpu.now();
         final long start = System.nanoTime();
@@ -293,8 +292,7 @@ final class ZipfBench implements Runnable
         final Map<String, Object> row = new LinkedHashMap<>();
         row.put("mode", name);
         row.put("batches_per_s", batches / elapsed);
-        row.put("warmup_seconds", warmedUp);
-        row.put("jit_busy", (BenchSupport.jitMillis() - jitBefore) / 1e3 / elapsed);
+        warmedUp.report(row, elapsed);
         row.put("keys_per_s", batches * (double)batch / elapsed);
         row.put("local_share", accessed == 0 ? ("imap".equals(name) ? 0.0 : 1.0) :
             (double)(after.keysLocal() - before.keysLocal()) / accessed);

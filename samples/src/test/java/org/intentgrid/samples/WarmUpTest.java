@@ -31,33 +31,38 @@ class WarmUpTest
         };
     }
 
+    /** Warms up against {@code compiler} and checks that it took from {@code low} to just under {@code high} s. */
+    private static void assertWarmUpTakes(final double minSeconds, final double maxSeconds,
+        final LongSupplier compiler, final double low, final double high, final String what)
+    {
+        final double seconds = BenchSupport.warmUp("test", minSeconds, maxSeconds, compiler);
+        assertTrue(seconds >= low && seconds < high, what + ": took " + seconds);
+    }
+
     @Test
     void anIdleCompilerEndsTheWarmUpAfterTwoSeconds()
     {
-        final double seconds = BenchSupport.warmUp("test", 0, 30, compiling(0, 0));
-        assertTrue(seconds >= 1.9 && seconds < 4, "idle from the start: one window, took " + seconds);
+        assertWarmUpTakes(0, 30, compiling(0, 0), 1.9, 4, "idle from the start: one window");
     }
 
     @Test
     void theWarmUpLastsUntilTheCompilerWasIdleForTwoSeconds()
     {
-        final double seconds = BenchSupport.warmUp("test", 0, 30, compiling(200, 11));
-        assertTrue(seconds >= 2.9 && seconds < 6,
-            "two cores compiling for a second, then idle for two: took " + seconds);
+        assertWarmUpTakes(0, 30, compiling(200, 11), 2.9, 6,
+            "two cores compiling for a second, then idle for two");
     }
 
     @Test
     void aCompilerThatNeverRestsEndsTheWarmUpAtItsMaximum()
     {
-        final double seconds = BenchSupport.warmUp("test", 0, 1.5, compiling(20, Integer.MAX_VALUE));
-        assertTrue(seconds >= 1.4 && seconds < 3.5, "a fifth of a core compiling throughout: took " + seconds);
+        assertWarmUpTakes(0, 1.5, compiling(20, Integer.MAX_VALUE), 1.4, 3.5,
+            "a fifth of a core compiling throughout");
     }
 
     @Test
     void theMinimumHoldsEvenWhenTheCompilerIsIdle()
     {
-        final double seconds = BenchSupport.warmUp("test", 2.5, 30, compiling(0, 0));
-        assertTrue(seconds >= 2.4 && seconds < 5, "--warmup 2.5 with an idle compiler: took " + seconds);
+        assertWarmUpTakes(2.5, 30, compiling(0, 0), 2.4, 5, "--warmup 2.5 with an idle compiler");
     }
 
     @Test
