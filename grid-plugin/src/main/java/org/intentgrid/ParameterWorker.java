@@ -281,6 +281,10 @@ public final class ParameterWorker implements AutoCloseable
     /**
      * Moves the main copies of {@code keys} to this worker's member (the Lapse primitive). The handle
      * completes once every key is held here and its home has recorded the move.
+     *
+     * @throws IllegalArgumentException  for a key out of range
+     * @throws OffHeapExhaustedException if this member has no room for the copies it does not hold yet (its cap or
+     *                                   the machine's memory): nothing moves
      */
     public OpHandle localize(final Table table, final long[] keys)
     {

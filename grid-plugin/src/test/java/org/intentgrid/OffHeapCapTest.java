@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with a message naming the member, the table, the bytes in use and the cap; what was created before keeps its
  * values and other tables keep working; no member holds more than its cap. The worker's member pushes only keys
  * whose home is the other member, so the refusal travels back over the wire. Dropping the full table returns its
- * memory: a new table then holds more than the full one could.
+ * memory: a new table then holds more than the full one could. Moving main copies into a full member
+ * ({@code localize}) is refused by the call before anything moves, and goes through once memory is freed.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OffHeapCapTest
@@ -108,6 +109,55 @@ class OffHeapCapTest
             assertTrue(other.offHeapBytes() <= CAP, "the cap still holds: " + other.offHeapBytes());
             worker.pull(small, smallKeys, smallValues).await();
             assertEquals(TestGrids.initial(small, 5, 3) + 2, smallValues[5 * 4 + 3], "the small table is untouched");
+        }
+    }
+
+    @Test
+    void localizingIntoAFullMemberFailsAtTheCallAndMovesNothing()
+    {
+        grid = ParameterGrid.start(GridConfig.embedded().members(2).maxOffHeapBytes(CAP).backups(0));
+        final Table filler = grid.table(TableSpec.of("cap-filler", KEYS, LENGTH));
+        final Table moved = grid.table(TableSpec.of("cap-moved", KEYS, LENGTH));
+        final GridMember full = grid.member(0);
+        final long[] wanted = batch(Filling.keysHomedAt(grid.member(1), moved), 0);
+        try (ParameterWorker worker = full.worker())
+        {
+            final float[] ones = new float[BATCH * LENGTH];
+            Arrays.fill(ones, 1);
+            worker.push(moved, wanted, ones).await();
+            // the same chunk size for both tables (same size and length): a member that has no room for another
+            // chunk of the filler has none for the first chunks of the moved table either
+            assertNotNull(Filling.fill(worker, filler, Filling.keysHomedAt(full, filler), BATCH, ones).refusal,
+                "the filler reached the cap");
+            final long bytesBefore = full.offHeapBytes();
+
+            final long start = System.nanoTime();
+            final OffHeapExhaustedException refusal = assertThrows(OffHeapExhaustedException.class,
+                () -> worker.localize(moved, wanted), "localize into a member at its cap is refused by the call");
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "refused at once");
+            final String message = refusal.getMessage();
+            assertTrue(message.contains("member " + full.id()) && message.contains("table 'cap-moved'") &&
+                message.contains("bytes in use") && message.contains("a cap of " + CAP), message);
+            assertEquals(bytesBefore, full.offHeapBytes(), "nothing was created on the full member");
+            final float[] value = new float[LENGTH];
+            for (final long key : wanted)
+            {
+                assertTrue(!worker.pullIfLocal(moved, key, value, 0), "key " + key + " stayed at its home");
+            }
+            final float[] values = new float[BATCH * LENGTH];
+            worker.pull(moved, wanted, values).await();
+            for (int i = 0; i < wanted.length; i++)
+            {
+                assertEquals(TestGrids.initial(moved, wanted[i], 0) + 1, values[i * LENGTH], "key " + wanted[i]);
+            }
+
+            grid.drop(filler);
+            worker.localize(moved, wanted).await();
+            for (final long key : wanted)
+            {
+                assertTrue(worker.pullIfLocal(moved, key, value, 0), "key " + key + " moved once there was room");
+                assertEquals(TestGrids.initial(moved, key, 0) + 1, value[0], "key " + key + " kept its value");
+            }
         }
     }
 

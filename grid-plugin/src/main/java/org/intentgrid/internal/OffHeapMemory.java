@@ -206,6 +206,37 @@ final class OffHeapMemory
         }
 
         /**
+         * Checks that {@code size} more bytes would fit under the cap and the machine's limit now, taking nothing:
+         * for a call that will store copies beyond the cap (they must live somewhere once they arrive) to refuse at
+         * its start instead.
+         *
+         * @throws OffHeapExhaustedException if they would not, with the message {@link #allocate} would give
+         */
+        void checkRoom(final long size)
+        {
+            if (size == 0)
+            {
+                return;
+            }
+            final long inUse = used.get();
+            if (inUse + size > cap || inUse + size < 0)
+            {
+                throw exhausted(table, size, inUse, null);
+            }
+            final long heap = machine.heapShare();
+            final long limit = machine.limit(reserve, heap);
+            final long machineAfter = machine.used() + size;
+            if (machineAfter > limit || machineAfter < 0)
+            {
+                throw machineFull(table, size, inUse, limit, heap);
+            }
+            if (!machine.keepsReserveAfter(size, reserve))
+            {
+                throw machineShort(table, size, inUse);
+            }
+        }
+
+        /**
          * Allocates {@code size} bytes as one more chunk of {@code chunks}.
          *
          * @param withinCap false to take the memory even beyond the cap

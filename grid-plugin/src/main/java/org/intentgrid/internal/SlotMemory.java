@@ -530,6 +530,21 @@ abstract class SlotMemory extends StampedLock
     }
 
     /**
+     * @return native bytes of the new chunks that {@code count} more slots never used before would need (0 while the
+     *         chunks allocated already have room for them)
+     */
+    final long chunkBytesForFresh(final int count)
+    {
+        final long left = ((long)chunkAddress.length << chunkShift) - highWater;
+        if (count <= left)
+        {
+            return 0;
+        }
+        final long newChunks = (count - left + chunkMask) >>> chunkShift;
+        return newChunks * (chunkMask + 1) * slotBytes;
+    }
+
+    /**
      * Forgets every slot and hands over the chunks, which the caller frees once no lock-free reader can still be
      * reading them (a reader may hold the old chunk table for the few instructions of its optimistic read).
      * Afterwards the stripe takes no new slot.

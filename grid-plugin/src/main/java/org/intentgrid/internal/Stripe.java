@@ -243,6 +243,23 @@ final class Stripe extends SlotMemory
         return slot;
     }
 
+    /**
+     * @return native bytes that copies of {@code keys[from .. to)} (keys of this stripe) would take in new chunks,
+     *         counting only the keys without a local copy and using the free slots first
+     */
+    long bytesToCreate(final long[] keys, final int from, final int to)
+    {
+        int missing = 0;
+        for (int j = from; j < to; j++)
+        {
+            if (slotOf(keys[j]) < 0)
+            {
+                missing++;
+            }
+        }
+        return chunkBytesForFresh(missing - freeCount);
+    }
+
     /** Turns a replica or placeholder into the main copy (relocation to this member). */
     void promote(final int slot, final long counter, final long version)
     {

@@ -128,6 +128,47 @@ public final class TableStore
     }
 
     /**
+     * Checks that this member has room for local copies of {@code keys[positions[0 .. count)]} before a call moves
+     * them here (the keys that have a local copy already need none); creates nothing. The check and the moves are
+     * not atomic: other keys created meanwhile can take the room, and the moved copies are stored all the same.
+     *
+     * @throws org.intentgrid.OffHeapExhaustedException if the copies would take this member past its cap or the
+     *                                                  machine's limit
+     */
+    void checkRoomFor(final long[] keys, final int[] positions, final int count)
+    {
+        final long[] wanted = new long[count];
+        for (int j = 0; j < count; j++)
+        {
+            wanted[j] = keys[positions[j]];
+        }
+        final long[] grouped = groupedByStripe(wanted);
+        long bytes = 0;
+        int from = 0;
+        while (from < grouped.length)
+        {
+            final int stripeIndex = stripeIndex(grouped[from]);
+            int to = from + 1;
+            while (to < grouped.length && stripeIndex(grouped[to]) == stripeIndex)
+            {
+                to++;
+            }
+            final Stripe stripe = stripes[stripeIndex];
+            final long stamp = stripe.lock();
+            try
+            {
+                bytes += stripe.bytesToCreate(grouped, from, to);
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+            from = to;
+        }
+        memory.checkRoom(bytes);
+    }
+
+    /**
      * Copies the value of {@code key} into {@code dst} from a usable local copy.
      *
      * @return {@link SlotState#MAIN} or {@link SlotState#REPLICA} if served locally (from that kind of copy), else

@@ -170,7 +170,11 @@ public final class WorkerEngine
             remote(store, RequestKind.SET, keys, remote, remoteCount, values, null);
     }
 
-    /** Moves the main copies of {@code keys} here; completes once every home recorded the move. */
+    /**
+     * Moves the main copies of {@code keys} here; completes once every home recorded the move.
+     *
+     * @throws org.intentgrid.OffHeapExhaustedException if this member has no room for them (nothing moves)
+     */
     public OpHandle localize(final TableStore store, final long[] keys)
     {
         int[] remote = null;
@@ -185,6 +189,10 @@ public final class WorkerEngine
                 }
                 remote[remoteCount++] = i;
             }
+        }
+        if (remoteCount > 0)
+        {
+            store.checkRoomFor(keys, remote, remoteCount);
         }
         counters.keysLocalized += keys.length;
         return remoteCount == 0 ? OpHandle.DONE :

@@ -332,4 +332,25 @@ class StripeTest
         }
         return values;
     }
+
+    @Test
+    void bytesToCreateCountsOnlyMissingKeysAndUsesFreeSlotsFirst()
+    {
+        final Stripe stripe = new Stripe(2, 4);
+        final long chunk = 4L * SlotMemory.slotBytes(2);
+        final long[] keys = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        assertEquals(0, stripe.bytesToCreate(keys, 0, 0), "nothing asked, nothing needed");
+        assertEquals(chunk, stripe.bytesToCreate(keys, 0, 1), "the first key needs the first chunk");
+        assertEquals(3 * chunk, stripe.bytesToCreate(keys, 0, 9), "nine keys need three chunks of four slots");
+        for (int k = 0; k < 3; k++)
+        {
+            stripe.create(keys[k], SlotState.MAIN, 0, 0);
+        }
+        assertEquals(0, stripe.bytesToCreate(keys, 0, 4), "three keys held, the fourth fits the chunk's last slot");
+        assertEquals(chunk, stripe.bytesToCreate(keys, 0, 5), "two missing keys for one fresh slot: a new chunk");
+        stripe.remove(stripe.slotOf(keys[0]), -1);
+        assertEquals(0, stripe.bytesToCreate(keys, 1, 5),
+            "keys 4 and 5 take the freed slot and the fresh one; keys 2 and 3 are held");
+        assertEquals(chunk, stripe.bytesToCreate(keys, 0, 6), "four missing keys for two slots");
+    }
 }
