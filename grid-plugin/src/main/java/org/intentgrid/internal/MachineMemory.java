@@ -209,6 +209,17 @@ final class MachineMemory
         return available == Long.MAX_VALUE || available - size >= reserve;
     }
 
+    /**
+     * As {@link #keepsReserveAfter} for a chunk not counted (a check before a call that may take it later).
+     *
+     * @return whether the machine would keep {@code reserve} available after {@code size} more bytes
+     */
+    boolean wouldKeepReserveAfter(final long size, final long reserve)
+    {
+        final long available = available(0);
+        return available == Long.MAX_VALUE || available - size >= reserve;
+    }
+
     /** Counts {@code size} more bytes whatever the limit: memory a copy must have (it must live somewhere). */
     void take(final long size)
     {

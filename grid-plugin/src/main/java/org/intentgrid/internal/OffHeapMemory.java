@@ -230,7 +230,7 @@ final class OffHeapMemory
             {
                 throw machineFull(table, size, inUse, limit, heap);
             }
-            if (!machine.keepsReserveAfter(size, reserve))
+            if (!machine.wouldKeepReserveAfter(size, reserve))
             {
                 throw machineShort(table, size, inUse);
             }

@@ -177,6 +177,62 @@ class MachineMemoryTest
         assertEquals(0, machine.used());
     }
 
+    /**
+     * A call that will store copies beyond the cap (a localize) checks the room first: the check refuses what an
+     * allocation within the cap would refuse, with the same message, and takes nothing either way.
+     */
+    @Test
+    void checkingRoomRefusesWhatAnAllocationWouldAndTakesNothing()
+    {
+        final AtomicLong available = new AtomicLong(1000 * MIB);
+        final AtomicLong clock = new AtomicLong();
+        final MachineMemory machine = new MachineMemory(100 * MIB, 20 * MIB, () -> 10 * MIB, available::get,
+            clock::get);
+        final OffHeapMemory capped = new OffHeapMemory("capped", 12 * MIB, machine, 30 * MIB);
+        final OffHeapMemory other = new OffHeapMemory("other", Long.MAX_VALUE, machine, 30 * MIB);
+        final OffHeapMemory.Account account = capped.account("t");
+        final OffHeapMemory.Chunks chunks = account.chunks(new Object());
+        final OffHeapMemory.Chunks otherChunks = other.account("u").chunks(new Object());
+        try
+        {
+            account.checkRoom(12 * MIB);
+            account.allocate(chunks, 8 * MIB, true);
+            account.checkRoom(0);
+            final String overCap = assertThrows(OffHeapExhaustedException.class, () -> account.checkRoom(8 * MIB),
+                "8 MiB more than 8 in use passes a 12 MiB cap").getMessage();
+            assertTrue(overCap.contains("member capped") && overCap.contains("table 't'") &&
+                overCap.contains((8 * MIB) + " bytes in use of a cap of " + 12 * MIB), overCap);
+            assertEquals(8 * MIB, capped.used(), "a check takes nothing");
+            assertEquals(8 * MIB, machine.used(), "nor on the machine");
+
+            for (int i = 0; i < 10; i++)
+            {
+                other.account("u").allocate(otherChunks, 4 * MIB, true);
+            }
+            final String overMachine = assertThrows(OffHeapExhaustedException.class,
+                () -> account.checkRoom(4 * MIB), "48 MiB held of the 50 the machine leaves this JVM").getMessage();
+            assertTrue(overMachine.contains("hold " + (48 * MIB) + " bytes of the " + (50 * MIB)), overMachine);
+            assertEquals(48 * MIB, machine.used(), "a refused check takes nothing");
+
+            otherChunks.run();
+            available.set(33 * MIB);
+            clock.addAndGet(MachineMemory.READ_EVERY_NANOS);
+            final String overReserve = assertThrows(OffHeapExhaustedException.class,
+                () -> account.checkRoom(4 * MIB), "33 MiB available less 4 is under the 30 MiB reserve").getMessage();
+            assertTrue(overReserve.contains("the machine would have " + (29 * MIB) + " bytes available"), overReserve);
+            available.set(1000 * MIB);
+            clock.addAndGet(MachineMemory.READ_EVERY_NANOS);
+            account.checkRoom(4 * MIB);
+            assertEquals(8 * MIB, machine.used(), "checks that pass take nothing either");
+        }
+        finally
+        {
+            chunks.run();
+            otherChunks.run();
+        }
+        assertEquals(0, machine.used());
+    }
+
     @Test
     void theReserveIsATenthOfTheMachineWithinBoundsUnlessSet()
     {
