@@ -47,17 +47,14 @@ public final class GridMember
     private final ParameterGrid grid;
     private final HazelcastInstance instance;
     private final Supplier<MemberRuntime> runtime;
-    private final int ordinal;
     private final Set<ParameterWorker> workers = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, SamplingState> sampling = new ConcurrentHashMap<>();
 
-    GridMember(final ParameterGrid grid, final HazelcastInstance instance, final Supplier<MemberRuntime> runtime,
-        final int ordinal)
+    GridMember(final ParameterGrid grid, final HazelcastInstance instance, final Supplier<MemberRuntime> runtime)
     {
         this.grid = grid;
         this.instance = instance;
         this.runtime = runtime;
-        this.ordinal = ordinal;
     }
 
     /**
@@ -272,7 +269,12 @@ public final class GridMember
                 "sampling implementation on the classpath (org.intentgrid.spi.SamplerProvider); add intent-service"));
         final SamplingCounters counters = new SamplingCounters();
         runtime.get().samplingEnabled(table.spec().id(), counters);
-        final long seed = Hashing.mix64(sampling.seed() ^ Hashing.mix64(ordinal + 1L) ^ Hashing.nameHash(table.name()));
+        // the member's address, not its place in its grid: a member is often its grid's only one (one per JVM), and
+        // members of one cluster must not draw the same keys; an address is unique in the cluster and the same in
+        // every run that binds the same port
+        final String address = instance.getCluster().getLocalMember().getAddress().toString();
+        final long seed = Hashing.mix64(sampling.seed() ^ Hashing.mix64(Hashing.nameHash(address)) ^
+            Hashing.nameHash(table.name()));
         this.sampling.put(table.spec().id(), new SamplingState(table, sampling, scheme,
             provider.create(table, sampling, scheme, counters, seed), counters, seed));
     }

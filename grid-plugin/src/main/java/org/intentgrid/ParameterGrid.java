@@ -43,7 +43,6 @@ public final class ParameterGrid implements AutoCloseable
     private final boolean ownsMembers;
     private final List<GridMember> members = new CopyOnWriteArrayList<>();
     private final Map<String, EnabledSampling> sampling = new ConcurrentHashMap<>();
-    private int ordinals;
     private volatile boolean closed;
 
     /** Sampling settings applied to members that join later. */
@@ -511,7 +510,7 @@ public final class ParameterGrid implements AutoCloseable
     {
         final Supplier<MemberRuntime> runtime = HazelcastGrid.runtimeSource(instance);
         runtime.get().configure(config);
-        final GridMember member = new GridMember(this, instance, runtime, ordinals++);
+        final GridMember member = new GridMember(this, instance, runtime);
         member.register();
         for (final EnabledSampling enabled : sampling.values())
         {

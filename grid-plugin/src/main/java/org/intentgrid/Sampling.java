@@ -106,7 +106,10 @@ public final class Sampling
         return s;
     }
 
-    /** @param seed seed of the draws; each member and worker derives its own generator from it */
+    /**
+     * @param seed seed of the draws; each member (by its address) and each of its workers derives its own generator
+     *             from it, so that no two members of a cluster draw the same keys
+     */
     public Sampling seed(final long seed)
     {
         final Sampling s = copy();
