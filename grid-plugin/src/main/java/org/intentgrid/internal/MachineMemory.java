@@ -159,16 +159,22 @@ final class MachineMemory
         while (true)
         {
             final long before = used.get();
-            final long after = before + size;
-            if (after > limit || after < 0)
+            if (!fits(before, size, limit))
             {
                 return false;
             }
-            if (used.compareAndSet(before, after))
+            if (used.compareAndSet(before, before + size))
             {
                 return true;
             }
         }
+    }
+
+    /** @return whether {@code size} more bytes than {@code before} stay within {@code limit}, without overflow */
+    static boolean fits(final long before, final long size, final long limit)
+    {
+        final long after = before + size;
+        return after <= limit && after >= 0;
     }
 
     /**
@@ -199,24 +205,14 @@ final class MachineMemory
     }
 
     /**
-     * Called for a chunk of {@code size} bytes that {@link #tryTake} has counted already.
-     *
-     * @return whether the machine keeps {@code reserve} available after the chunk; true if it does not tell what it has
+     * @param counted whether {@link #tryTake} has counted the chunk already (an allocation), or not (a check before a
+     *                call that may take it later)
+     * @return whether the machine keeps {@code reserve} available after a chunk of {@code size} bytes; true if it does
+     *         not tell what it has
      */
-    boolean keepsReserveAfter(final long size, final long reserve)
+    boolean keepsReserveAfter(final long size, final long reserve, final boolean counted)
     {
-        final long available = available(size);
-        return available == Long.MAX_VALUE || available - size >= reserve;
-    }
-
-    /**
-     * As {@link #keepsReserveAfter} for a chunk not counted (a check before a call that may take it later).
-     *
-     * @return whether the machine would keep {@code reserve} available after {@code size} more bytes
-     */
-    boolean wouldKeepReserveAfter(final long size, final long reserve)
-    {
-        final long available = available(0);
+        final long available = available(counted ? size : 0);
         return available == Long.MAX_VALUE || available - size >= reserve;
     }
 

@@ -219,18 +219,17 @@ final class OffHeapMemory
                 return;
             }
             final long inUse = used.get();
-            if (inUse + size > cap || inUse + size < 0)
+            if (!MachineMemory.fits(inUse, size, cap))
             {
                 throw exhausted(table, size, inUse, null);
             }
             final long heap = machine.heapShare();
             final long limit = machine.limit(reserve, heap);
-            final long machineAfter = machine.used() + size;
-            if (machineAfter > limit || machineAfter < 0)
+            if (!MachineMemory.fits(machine.used(), size, limit))
             {
                 throw machineFull(table, size, inUse, limit, heap);
             }
-            if (!machine.wouldKeepReserveAfter(size, reserve))
+            if (!machine.keepsReserveAfter(size, reserve, false))
             {
                 throw machineShort(table, size, inUse);
             }
@@ -245,7 +244,7 @@ final class OffHeapMemory
         long allocate(final Chunks chunks, final long size, final boolean withinCap)
         {
             final long after = used.addAndGet(size);
-            if (withinCap && (after > cap || after < 0))
+            if (withinCap && !MachineMemory.fits(after - size, size, cap))
             {
                 used.addAndGet(-size);
                 throw exhausted(table, size, after - size, null);
@@ -263,7 +262,7 @@ final class OffHeapMemory
                     used.addAndGet(-size);
                     throw machineFull(table, size, after - size, limit, heap);
                 }
-                if (!machine.keepsReserveAfter(size, reserve))
+                if (!machine.keepsReserveAfter(size, reserve, true))
                 {
                     used.addAndGet(-size);
                     machine.release(size);

@@ -517,7 +517,7 @@ abstract class SlotMemory extends StampedLock
         final int chunk = slot >>> chunkShift;
         if (chunk == chunkAddress.length)
         {
-            final long bytes = (long)(chunkMask + 1) * slotBytes;
+            final long bytes = chunkBytes();
             // not zeroed: every slot below highWater is written by create before anything reads it
             final long address = memory.allocate(chunks, bytes, withinCap);
             final long[] addresses = Arrays.copyOf(chunkAddress, chunk + 1);
@@ -540,8 +540,12 @@ abstract class SlotMemory extends StampedLock
         {
             return 0;
         }
-        final long newChunks = (count - left + chunkMask) >>> chunkShift;
-        return newChunks * (chunkMask + 1) * slotBytes;
+        return ((count - left + chunkMask) >>> chunkShift) * chunkBytes();
+    }
+
+    private long chunkBytes()
+    {
+        return (long)(chunkMask + 1) * slotBytes;
     }
 
     /**
