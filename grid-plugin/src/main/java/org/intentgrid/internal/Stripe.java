@@ -245,14 +245,16 @@ final class Stripe extends SlotMemory
 
     /**
      * @return native bytes that copies of {@code keys[from .. to)} (keys of this stripe) would take in new chunks,
-     *         counting only the keys without a local copy and using the free slots first
+     *         counting only the distinct keys without a local copy and using the free slots first; sorts that range
+     *         of {@code keys}
      */
     long bytesToCreate(final long[] keys, final int from, final int to)
     {
+        Arrays.sort(keys, from, to);
         int missing = 0;
         for (int j = from; j < to; j++)
         {
-            if (slotOf(keys[j]) < 0)
+            if ((j == from || keys[j] != keys[j - 1]) && slotOf(keys[j]) < 0)
             {
                 missing++;
             }

@@ -352,5 +352,8 @@ class StripeTest
         assertEquals(0, stripe.bytesToCreate(keys, 1, 5),
             "keys 4 and 5 take the freed slot and the fresh one; keys 2 and 3 are held");
         assertEquals(chunk, stripe.bytesToCreate(keys, 0, 6), "four missing keys for two slots");
+        final long[] repeated = {9, 7, 9, 8, 7, 9, 8, 7, 2};
+        assertEquals(chunk, stripe.bytesToCreate(repeated, 0, repeated.length),
+            "keys 7, 8 and 9, asked for more than once, need three slots, not eight; key 2 is held");
     }
 }
