@@ -3,6 +3,7 @@ package org.intentgrid;
 import org.intentgrid.spi.IntentPolicyProvider;
 import org.intentgrid.spi.Mode;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.ServiceLoader;
@@ -17,7 +18,8 @@ import java.util.function.BiFunction;
  * from Hazelcast config properties: each has a {@code …_PROP_NAME} constant naming the property and a
  * {@code …_DEFAULT} constant with its default, and {@link #fromProperties(Properties)} feeds every property
  * through the same setter (and so the same validation) as Java code would. The embedded-only settings
- * ({@link #members}, {@link #clusterName}, {@link #basePort}, {@link #failureDetectionSeconds}) have no property.
+ * ({@link #members}, {@link #clusterName}, {@link #basePort}, {@link #failureDetectionSeconds}, {@link #jet},
+ * {@link #javaSerializationPrefixes}) have no property.
  */
 public final class GridConfig
 {
@@ -115,12 +117,15 @@ public final class GridConfig
     private static final int MAX_DIRECTORY_BACKUPS = 6;
     private static final int DEFAULT_BASE_PORT = 5701;
     private static final int MAX_JET_THREADS = 64;
+    /** Java serialization in an embedded member resolves classes of these prefixes besides Hazelcast's defaults. */
+    private static final String OWN_PACKAGE_PREFIX = "org.intentgrid.";
 
     private int members;
     private String clusterName;
     private int basePort;
     private int failureDetectionSeconds;
     private int jetThreads;
+    private List<String> javaSerializationPrefixes;
     private boolean allowNonFinite;
     private long requestTimeoutMillis;
     private long handoffTimeoutMillis;
@@ -151,6 +156,7 @@ public final class GridConfig
         c.basePort = basePort;
         c.failureDetectionSeconds = failureDetectionSeconds;
         c.jetThreads = jetThreads;
+        c.javaSerializationPrefixes = javaSerializationPrefixes;
         c.allowNonFinite = allowNonFinite;
         c.requestTimeoutMillis = requestTimeoutMillis;
         c.handoffTimeoutMillis = handoffTimeoutMillis;
@@ -177,6 +183,7 @@ public final class GridConfig
         c.members = 1;
         c.clusterName = "intentgrid-" + UUID.randomUUID().toString().substring(0, 8);
         c.basePort = DEFAULT_BASE_PORT;
+        c.javaSerializationPrefixes = List.of(OWN_PACKAGE_PREFIX);
         c.allowNonFinite = ALLOW_NON_FINITE_DEFAULT;
         c.requestTimeoutMillis = REQUEST_TIMEOUT_DEFAULT_MS;
         c.handoffTimeoutMillis = HANDOFF_TIMEOUT_DEFAULT_MS;
@@ -606,6 +613,47 @@ public final class GridConfig
     public int jetThreads()
     {
         return jetThreads;
+    }
+
+    /**
+     * Lets Java serialization in embedded members resolve classes whose names start with one of {@code prefixes},
+     * besides intentgrid's own ({@code org.intentgrid.}) and Hazelcast's defaults ({@code com.hazelcast.},
+     * {@code java}, arrays and primitives). Every other class is refused before it is instantiated, as in the
+     * example member configuration ({@code config/hazelcast-intentgrid.yaml}): name here the packages of the
+     * lambdas and {@link java.io.Serializable} classes of your own Jet jobs and executor tasks. Members started
+     * elsewhere take their {@code hazelcast.yaml}'s {@code serialization} section instead.
+     *
+     * @param prefixes class-name prefixes, each non-empty, for example {@code "com.example.training."}; replaces
+     *                 the prefixes given before
+     */
+    public GridConfig javaSerializationPrefixes(final String... prefixes)
+    {
+        if (prefixes == null)
+        {
+            throw new IllegalArgumentException("javaSerializationPrefixes must not be null; expected class-name " +
+                "prefixes such as \"com.example.training.\"");
+        }
+        for (int i = 0; i < prefixes.length; i++)
+        {
+            if (prefixes[i] == null || prefixes[i].isBlank())
+            {
+                throw new IllegalArgumentException("javaSerializationPrefixes: prefix " + i + " is " +
+                    (prefixes[i] == null ? "null" : "blank") + "; expected a class-name prefix such as " +
+                    "\"com.example.training.\"");
+            }
+        }
+        final GridConfig c = copy();
+        final String[] all = new String[prefixes.length + 1];
+        all[0] = OWN_PACKAGE_PREFIX;
+        System.arraycopy(prefixes, 0, all, 1, prefixes.length);
+        c.javaSerializationPrefixes = List.of(all);
+        return c;
+    }
+
+    /** @return the class-name prefixes Java serialization in embedded members resolves besides Hazelcast's */
+    public List<String> javaSerializationPrefixes()
+    {
+        return javaSerializationPrefixes;
     }
 
     /** @param allow accept NaN and infinite values in push and set (rejected by default) */

@@ -1,6 +1,7 @@
 package org.intentgrid;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
@@ -573,7 +574,8 @@ public final class ParameterGrid implements AutoCloseable
 
     /**
      * The Hazelcast configuration of an embedded member: loopback only, TCP-IP join, no multicast, few
-     * threads (several members share a small machine in one JVM).
+     * threads (several members share a small machine in one JVM), Java serialization of listed classes only
+     * ({@link GridConfig#javaSerializationPrefixes}).
      */
     public static Config hazelcastConfig(final GridConfig config)
     {
@@ -592,6 +594,9 @@ public final class ParameterGrid implements AutoCloseable
             hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(config.failureDetectionSeconds()));
         }
         config.toProperties(hz::setProperty);
+        final JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig().setDefaultsDisabled(false);
+        filter.getWhitelist().addPrefixes(config.javaSerializationPrefixes().toArray(new String[0]));
+        hz.getSerializationConfig().setJavaSerializationFilterConfig(filter);
         if (config.jetThreads() > 0)
         {
             hz.getJetConfig().setEnabled(true).setCooperativeThreadCount(config.jetThreads());
