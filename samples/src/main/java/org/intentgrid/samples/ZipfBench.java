@@ -85,6 +85,10 @@ final class ZipfBench implements Runnable
         description = "sync channels per member, each with one round in flight (default ${DEFAULT-VALUE})")
     int channels;
 
+    @Option(names = "--max-rounds-per-second", defaultValue = "" + GridConfig.MAX_ROUNDS_PER_SECOND_DEFAULT,
+        description = "the most full sync rounds a channel starts per second (default ${DEFAULT-VALUE})")
+    int maxRoundsPerSecond;
+
     @Option(names = "--relocation-limit", paramLabel = "N|none",
         defaultValue = "none", description = "in mode adaptive, how often a key " +
             "may change members before it is only replicated from where it is (default ${DEFAULT-VALUE})")
@@ -187,7 +191,8 @@ final class ZipfBench implements Runnable
         final int memberCount = single ? 1 : members;
         final int workersPerMember = single ? members * workers : workers;
         try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(memberCount).mode(mode)
-            .actImmediately(actImmediately).channels(channels).backups(noBackups ? 0 : GridConfig.BACKUPS_DEFAULT)
+            .actImmediately(actImmediately).channels(channels).maxRoundsPerSecond(maxRoundsPerSecond)
+            .backups(noBackups ? 0 : GridConfig.BACKUPS_DEFAULT)
             .relocationLimit(TrainOptions.parseRelocationLimit(relocationLimit))))
         {
             final Table table = grid.table(TableSpec.of("zipf", keys, dim));
