@@ -97,7 +97,6 @@ public final class DataReply
         return hints;
     }
 
-    /** @return directory entries this request changed at the home, for the backup operation; null if none */
     /**
      * @return completes once the updates this answer acknowledges reached this member's backup holder; the answer
      *         must not be sent earlier. Null: send it now
@@ -126,6 +125,7 @@ public final class DataReply
         this.backupCompleted = completed;
     }
 
+    /** @return directory entries this request changed at the home, for the backup operation; null if none */
     public DirectoryChunk directoryChanges()
     {
         return directoryChanges;
