@@ -1,19 +1,15 @@
 package org.intentgrid.samples.kge;
 
-import com.hazelcast.config.EventJournalConfig;
-import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.collection.IList;
 import com.hazelcast.jet.Job;
 import com.hazelcast.jet.config.JobConfig;
 import com.hazelcast.jet.config.ProcessingGuarantee;
 import com.hazelcast.jet.pipeline.BatchStage;
-import com.hazelcast.jet.pipeline.JournalInitialPosition;
 import com.hazelcast.jet.pipeline.Pipeline;
 import com.hazelcast.jet.pipeline.Sinks;
 import com.hazelcast.jet.pipeline.Sources;
 import com.hazelcast.jet.pipeline.StreamStage;
-import com.hazelcast.map.IMap;
 import org.intentgrid.KeyDistribution;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.ParameterWorker;
@@ -22,17 +18,14 @@ import org.intentgrid.Table;
 import org.intentgrid.TableSpec;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import org.intentgrid.jet.RejectedItem;
 import org.intentgrid.jet.StepBatch;
-import org.intentgrid.jet.TrainingReport;
 import org.intentgrid.jet.TrainingStage;
-import org.intentgrid.samples.train.Shuffle;
+import org.intentgrid.samples.train.StreamRun;
 import org.intentgrid.samples.train.Tables;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -40,19 +33,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Online knowledge graph embeddings: a generator writes training triples into an IMap with an event journal at a
- * set rate, pass after pass in shuffled order; a Jet job reads the journal and trains them with a
+ * Online knowledge graph embeddings ({@link StreamRun}): a generator writes training triples into an IMap with an
+ * event journal at a set rate, pass after pass in shuffled order; a Jet job reads the journal and trains them with a
  * {@link TrainingStage} on every member; the driver prints a live line per second (throughput, loss, local share,
  * end-to-end lag) and a rolling validation MRR.
  */
 final class KgeStream
 {
-    static final String MAP = "kge-stream";
-    private static final String EVENTS = "kge-stream-events";
-    /** The map keeps the latest items only; the journal holds every update for the job to read. */
-    private static final int MAP_KEYS = 100_000;
-    private static final int JOURNAL_CAPACITY = 2_000_000;
-    private static final int PRODUCER_BATCH = 250;
     /** End-to-end lags of the items trained by {@link #latency} runs, in milliseconds (this JVM's members). */
     private static final Recorder LAGS = new Recorder(3);
 
@@ -67,17 +54,17 @@ final class KgeStream
         {
             return checkpointDirectory == null ? ProcessingGuarantee.AT_LEAST_ONCE : ProcessingGuarantee.EXACTLY_ONCE;
         }
+
+        /** @return how the stream is timed */
+        StreamRun.Schedule schedule()
+        {
+            return new StreamRun.Schedule(rate, seconds, evalEverySeconds, restartAtSeconds, snapshotMillis,
+                guarantee());
+        }
     }
 
-    /** One second of the run, over every member. */
-    record Tick(double seconds, long produced, long trained, double itemsPerSecond, double meanLoss,
-                double localShare, double meanLagMillis, long maxLagMillis, double validMrr, boolean restarted)
-    {
-    }
-
-    /** The whole run. */
-    record Result(List<Tick> ticks, long produced, long trained, long rejected, double itemsPerSecond,
-                  double localShare, double meanLagMillis, long maxLagMillis, Map<String, Double> validation)
+    /** The whole run (a tick's quality is the rolling validation MRR) and the validation metrics at its end. */
+    record Result(StreamRun.Outcome outcome, Map<String, Double> validation)
     {
     }
 
@@ -99,6 +86,7 @@ final class KgeStream
     private final Settings settings;
     private final LinkPrediction evaluation;
     private final Triples evalSample;
+    private final StreamRun stream = new StreamRun("kge-stream");
     private Table entityTable;
     private Table relationTable;
 
@@ -129,8 +117,7 @@ final class KgeStream
             KgeApp.initialize(w, entityTable, entities, dim, settings.seed());
             KgeApp.initialize(w, relationTable, relations, relationLength, settings.seed() + 1);
         }
-        grid.member(0).hazelcast().getConfig().addMapConfig(new MapConfig(MAP)
-            .setEventJournalConfig(new EventJournalConfig().setEnabled(true).setCapacity(JOURNAL_CAPACITY)));
+        stream.enableJournal(grid.member(0).hazelcast());
     }
 
     private static double recordLags(final StepBatch<StreamTriple> batch, final KgeStreamStep step)
@@ -186,61 +173,17 @@ final class KgeStream
     Result run(final PrintStream out) throws InterruptedException
     {
         final HazelcastInstance hz = grid.member(0).hazelcast();
-        final Job job = hz.getJet().newJob(pipeline(), new JobConfig().setName("kge-stream")
-            .setProcessingGuarantee(settings.guarantee())
-            .setSnapshotIntervalMillis(settings.snapshotMillis()));
-        final AtomicLong produced = new AtomicLong();
-        final Thread producer = new Thread(() -> produce(hz.getMap(MAP), produced, settings.rate(), Long.MAX_VALUE),
-            "kge-stream-producer");
-        producer.setDaemon(true);
-        final IList<Object> events = hz.getList(EVENTS);
-        final List<Tick> ticks = new ArrayList<>();
-        final Totals totals = new Totals();
-        final long start = System.nanoTime();
-        producer.start();
-        boolean restarted = false;
-        double nextEval = settings.evalEverySeconds();
-        try
-        {
-            for (int second = 1; second <= Math.ceil(settings.seconds()); second++)
-            {
-                sleepUntil(start + TimeUnit.SECONDS.toNanos(second));
-                final boolean restartNow = !restarted && settings.restartAtSeconds() > 0 &&
-                    second >= settings.restartAtSeconds();
-                if (restartNow)
-                {
-                    job.restart();
-                    restarted = true;
-                }
-                double mrr = Double.NaN;
-                if (second >= nextEval)
-                {
-                    mrr = validMrr(evalSample);
-                    nextEval += settings.evalEverySeconds();
-                }
-                final Tick tick = totals.tick(second, produced.get(), events, mrr, restartNow);
-                ticks.add(tick);
-                out.println(line(tick));
-            }
-        }
-        finally
-        {
-            producer.interrupt();
-            producer.join();
-        }
-        final long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (totals.trained < produced.get() && System.nanoTime() < drainUntil)
-        {
-            Thread.sleep(200);
-            totals.collect(events);
-        }
-        job.cancel();
+        final Job job = hz.getJet().newJob(pipeline(), StreamRun.jobConfig("kge-stream", settings.schedule()));
+        final StreamRun.Outcome outcome = stream.run(hz, job, settings.schedule(), train.size(), settings.seed(),
+            this::encode, () -> validMrr(evalSample), "valid MRR", out);
         final Map<String, Double> validation = evaluation.evaluate(valid, Tables.leading(grid, entityTable, entities,
             settings.dim()), relationVectors());
-        final double elapsed = (System.nanoTime() - start) / 1e9;
-        return new Result(ticks, produced.get(), totals.trained, totals.rejected, totals.trained / elapsed,
-            totals.localWeight == 0 ? Double.NaN : totals.localWeighted / totals.localWeight,
-            totals.lagged == 0 ? Double.NaN : totals.lagSum / totals.lagged, totals.maxLag, validation);
+        return new Result(outcome, validation);
+    }
+
+    private long[] encode(final int triple, final long nowMillis)
+    {
+        return StreamTriple.encode(train.subjects[triple], train.relations[triple], train.objects[triple], nowMillis);
     }
 
     /**
@@ -251,21 +194,15 @@ final class KgeStream
     {
         final HazelcastInstance hz = grid.member(0).hazelcast();
         final AtomicLong produced = new AtomicLong();
-        produce(hz.getMap(MAP), produced, 0, items);
+        stream.produce(hz, produced, 0, items, train.size(), settings.seed(), this::encode);
         final Job job = hz.getJet().newJob(pipeline());
-        final IList<Object> events = hz.getList(EVENTS);
-        final Totals totals = new Totals();
+        final IList<Object> events = hz.getList(stream.events());
+        final StreamRun.Totals totals = new StreamRun.Totals();
         final long start = System.nanoTime();
-        final long deadline = start + TimeUnit.MINUTES.toNanos(10);
-        while (totals.trained < produced.get() && System.nanoTime() < deadline)
-        {
-            Thread.sleep(20);
-            totals.collect(events);
-        }
+        totals.awaitTrained(produced.get(), events, TimeUnit.MINUTES.toNanos(10), 20);
         final double seconds = (System.nanoTime() - start) / 1e9;
         job.cancel();
-        return new Capacity(totals.trained, seconds, totals.trained / seconds,
-            totals.localWeight == 0 ? Double.NaN : totals.localWeighted / totals.localWeight);
+        return new Capacity(totals.trained(), seconds, totals.trained() / seconds, totals.localShare());
     }
 
     /**
@@ -279,19 +216,13 @@ final class KgeStream
         LAGS.reset();
         final AtomicLong produced = new AtomicLong();
         final long items = (long)(rate * seconds);
-        final Thread producer = new Thread(() -> produce(hz.getMap(MAP), produced, rate, items),
-            "kge-stream-producer");
+        final Thread producer = new Thread(() -> stream.produce(hz, produced, rate, items, train.size(),
+            settings.seed(), this::encode), "kge-stream-producer");
         producer.setDaemon(true);
         producer.start();
         producer.join();
-        final IList<Object> events = hz.getList(EVENTS);
-        final Totals totals = new Totals();
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (totals.trained < produced.get() && System.nanoTime() < deadline)
-        {
-            Thread.sleep(20);
-            totals.collect(events);
-        }
+        new StreamRun.Totals().awaitTrained(produced.get(), hz.getList(stream.events()), TimeUnit.SECONDS.toNanos(60),
+            20);
         job.cancel();
         final Histogram lags = LAGS.getIntervalHistogram();
         return new Latency(lags.getTotalCount(), lags.getValueAtPercentile(50), lags.getValueAtPercentile(99),
@@ -333,56 +264,11 @@ final class KgeStream
     {
         final Pipeline pipeline = Pipeline.create();
         final StreamStage<StreamTriple> triples = pipeline
-            .readFrom(Sources.<Long, long[]>mapJournal(MAP, JournalInitialPosition.START_FROM_OLDEST))
+            .readFrom(stream.source())
             .withoutTimestamps()
             .map(entry -> StreamTriple.of(entry.getValue()));
-        stage(recordLags).applyTo(triples).writeTo(Sinks.list(EVENTS));
+        stage(recordLags).applyTo(triples).writeTo(Sinks.list(stream.events()));
         return pipeline;
-    }
-
-    /**
-     * Writes shuffled passes over the training triples, {@code rate} per second (0: as fast as it can), until
-     * {@code limit} were written or the thread is interrupted.
-     */
-    private void produce(final IMap<Long, long[]> map, final AtomicLong produced, final int rate,
-        final long limit)
-    {
-        final SplittableRandom random = new SplittableRandom(settings.seed());
-        final long start = System.nanoTime();
-        int[] order = permutation(train.size(), random);
-        int next = 0;
-        final Map<Long, long[]> batch = new HashMap<>();
-        try
-        {
-            while (!Thread.currentThread().isInterrupted() && produced.get() < limit)
-            {
-                final long sequence = produced.get();
-                if (rate > 0)
-                {
-                    sleepUntil(start + (long)(sequence * 1e9 / rate));
-                }
-                final long now = System.currentTimeMillis();
-                final int count = (int)Math.min(PRODUCER_BATCH, limit - sequence);
-                batch.clear();
-                for (int i = 0; i < count; i++)
-                {
-                    if (next == order.length)
-                    {
-                        order = permutation(train.size(), random);
-                        next = 0;
-                    }
-                    final int t = order[next++];
-                    batch.put((sequence + i) % MAP_KEYS, StreamTriple.encode(train.subjects[t], train.relations[t],
-                        train.objects[t], now));
-                }
-                map.putAllAsync(batch).toCompletableFuture().join();
-                produced.addAndGet(count);
-            }
-        }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private float[] relationVectors()
@@ -397,19 +283,10 @@ final class KgeStream
         return evaluation.evaluate(triples, entityVectors, relationVectors).get("mrr_filtered");
     }
 
-    static String line(final Tick tick)
-    {
-        return String.format("%5.0f s  produced %,10d  trained %,10d  %,8.0f items/s  loss %6.3f  local %5.1f%%  " +
-            "lag %,6.0f ms (max %,6d)%s%s", tick.seconds(), tick.produced(), tick.trained(), tick.itemsPerSecond(),
-            tick.meanLoss(), 100 * tick.localShare(), tick.meanLagMillis(), tick.maxLagMillis(),
-            Double.isNaN(tick.validMrr()) ? "" : String.format("  valid MRR %.3f", tick.validMrr()),
-            tick.restarted() ? "  [job restarted]" : "");
-    }
-
     private static Triples sample(final Triples triples, final int count, final long seed)
     {
         final int n = Math.min(count, triples.size());
-        final int[] order = permutation(triples.size(), new SplittableRandom(seed ^ 0x5eed));
+        final int[] order = StreamRun.permutation(triples.size(), new SplittableRandom(seed ^ 0x5eed));
         final int[] s = new int[n];
         final int[] r = new int[n];
         final int[] o = new int[n];
@@ -422,111 +299,4 @@ final class KgeStream
         return new Triples(s, r, o);
     }
 
-    private static int[] permutation(final int n, final SplittableRandom random)
-    {
-        final int[] order = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            order[i] = i;
-        }
-        Shuffle.ints(order, random);
-        return order;
-    }
-
-    private static void sleepUntil(final long nanoTime) throws InterruptedException
-    {
-        final long wait = nanoTime - System.nanoTime();
-        if (wait > 0)
-        {
-            TimeUnit.NANOSECONDS.sleep(wait);
-        }
-    }
-
-    /** Sums the processors' reports as they arrive. */
-    private static final class Totals
-    {
-        private int read;
-        private long trained;
-        private long rejected;
-        private double localWeight;
-        private double localWeighted;
-        private double lagSum;
-        private long lagged;
-        private long maxLag;
-        private long lastTrained;
-        private double tickLoss;
-        private long tickItems;
-        private double tickLocal;
-        private double tickWeight;
-        private double tickLag;
-        private long tickLagged;
-        private long tickMaxLag;
-
-        void collect(final IList<Object> events)
-        {
-            final int size = events.size();
-            if (size == read)
-            {
-                return;
-            }
-            for (final Object event : events.subList(read, size))
-            {
-                if (event instanceof TrainingReport report)
-                {
-                    add(report);
-                }
-                else if (event instanceof RejectedItem)
-                {
-                    rejected++;
-                }
-            }
-            read = size;
-        }
-
-        private void add(final TrainingReport report)
-        {
-            trained += report.items();
-            if (report.items() == 0)
-            {
-                return;
-            }
-            tickItems += report.items();
-            tickLoss += report.meanLoss() * report.items();
-            if (!Double.isNaN(report.localShare()))
-            {
-                tickLocal += report.localShare() * report.items();
-                tickWeight += report.items();
-                localWeighted += report.localShare() * report.items();
-                localWeight += report.items();
-            }
-            if (!Double.isNaN(report.meanLagMillis()))
-            {
-                tickLag += report.meanLagMillis() * report.items();
-                tickLagged += report.items();
-                lagSum += report.meanLagMillis() * report.items();
-                lagged += report.items();
-            }
-            tickMaxLag = Math.max(tickMaxLag, report.maxLagMillis());
-            maxLag = Math.max(maxLag, report.maxLagMillis());
-        }
-
-        Tick tick(final double seconds, final long produced, final IList<Object> events, final double mrr,
-            final boolean restarted)
-        {
-            collect(events);
-            final Tick tick = new Tick(seconds, produced, trained, trained - lastTrained,
-                tickItems == 0 ? Double.NaN : tickLoss / tickItems, tickWeight == 0 ? Double.NaN :
-                tickLocal / tickWeight, tickLagged == 0 ? Double.NaN : tickLag / tickLagged, tickMaxLag, mrr,
-                restarted);
-            lastTrained = trained;
-            tickItems = 0;
-            tickLoss = 0;
-            tickLocal = 0;
-            tickWeight = 0;
-            tickLag = 0;
-            tickLagged = 0;
-            tickMaxLag = 0;
-            return tick;
-        }
-    }
 }

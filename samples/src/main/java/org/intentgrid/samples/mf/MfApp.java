@@ -140,8 +140,8 @@ final class MfApp implements TrainingApp
     {
         try (ParameterWorker w = grid.worker())
         {
-            initialize(w, rowTable, train.rows, seed);
-            initialize(w, columnTable, train.columns, seed + 1);
+            initialize(w, rowTable, train.rows, rank, seed);
+            initialize(w, columnTable, train.columns, rank, seed + 1);
         }
     }
 
@@ -185,8 +185,14 @@ final class MfApp implements TrainingApp
         }
     }
 
-    private void initialize(final ParameterWorker w, final Table table, final int count, final long initSeed)
+    /**
+     * Sets the first {@code rank} floats of each of the {@code count} keys of {@code table} uniformly at random in
+     * {@code ±rank^-1/4} (so that a row-column product starts at unit scale) and the rest of each value to zero.
+     */
+    static void initialize(final ParameterWorker w, final Table table, final int count, final int rank,
+        final long initSeed)
     {
+        final int valueLength = table.valueLength();
         final SplittableRandom random = new SplittableRandom(initSeed);
         final double scale = 1.0 / Math.sqrt(Math.sqrt(rank));
         final long[] keys = new long[count];
@@ -324,12 +330,13 @@ final class MfApp implements TrainingApp
         final float[] rows = Tables.leading(grid, rowTable, train.rows, rank);
         final float[] columns = Tables.leading(grid, columnTable, train.columns, rank);
         final Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("test_rmse", rmse(test, rows, columns));
-        metrics.put("train_rmse", rmse(train, rows, columns));
+        metrics.put("test_rmse", rmse(test, rows, columns, rank));
+        metrics.put("train_rmse", rmse(train, rows, columns, rank));
         return metrics;
     }
 
-    private double rmse(final Entries entries, final float[] rows, final float[] columns)
+    /** @return the root mean squared error of the factors ({@code rank} floats per row and column) on the entries */
+    static double rmse(final Entries entries, final float[] rows, final float[] columns, final int rank)
     {
         double sum = 0;
         for (int e = 0; e < entries.size(); e++)

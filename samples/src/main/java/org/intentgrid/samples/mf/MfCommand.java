@@ -1,6 +1,5 @@
 package org.intentgrid.samples.mf;
 
-import org.intentgrid.samples.train.InputFormatException;
 import org.intentgrid.samples.train.AppCommand;
 import org.intentgrid.samples.train.TrainOptions;
 import picocli.CommandLine.Command;
@@ -9,7 +8,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code bin/intentgrid mf}: matrix factorization on {@code --data DIR} (train.mmc, test.mmc) or a planted matrix. */
@@ -36,24 +34,8 @@ public final class MfCommand implements Callable<Integer>, AppCommand
     @Option(names = "--reg", defaultValue = "0.005", description = "L2 weight per entry (default ${DEFAULT-VALUE})")
     double regularization;
 
-    @Option(names = "--gen-rows", defaultValue = "4000", description = "generated: rows (default ${DEFAULT-VALUE})")
-    int genRows;
-
-    @Option(names = "--gen-columns", defaultValue = "2000",
-        description = "generated: columns (default ${DEFAULT-VALUE})")
-    int genColumns;
-
-    @Option(names = "--gen-entries", defaultValue = "200000",
-        description = "generated: entries (default ${DEFAULT-VALUE})")
-    int genEntries;
-
-    @Option(names = "--gen-rank", defaultValue = "8",
-        description = "generated: planted rank (default ${DEFAULT-VALUE})")
-    int genRank;
-
-    @Option(names = "--gen-noise", defaultValue = "0.1",
-        description = "generated: noise sd = best achievable RMSE (default ${DEFAULT-VALUE})")
-    double genNoise;
+    @Mixin
+    MatrixOptions matrixOptions;
 
     @Override
     public TrainOptions options()
@@ -77,28 +59,8 @@ public final class MfCommand implements Callable<Integer>, AppCommand
         {
             throw new IllegalArgumentException("expected --rank >= 1, --lr > 0, --reg >= 0");
         }
-        if (options.data != null)
-        {
-            final Path dir = options.data.toPath();
-            final Entries train = Entries.read(dir.resolve("train.mmc"));
-            final Entries test = Entries.read(dir.resolve("test.mmc"));
-            if (test.rows != train.rows || test.columns != train.columns)
-            {
-                throw new InputFormatException(dir.resolve("test.mmc"), 0, "the matrix is " + test.rows + " x " +
-                    test.columns + " but train.mmc's is " + train.rows + " x " + train.columns);
-            }
-            return new MfApp(train, test, rank, parsedOptimizer, rate, regularization, options.seed, dir.toString());
-        }
-        if (genRows < 2 || genColumns < 2 || genRank < 1 || genNoise < 0 || genEntries < 10 ||
-            genEntries > (long)genRows * genColumns / 2)
-        {
-            throw new IllegalArgumentException("generated matrix: expected --gen-rows, --gen-columns >= 2, " +
-                "--gen-rank >= 1, --gen-noise >= 0 and 10 <= --gen-entries <= rows x columns / 2");
-        }
-        final MfGenerator matrix = new MfGenerator(genRows, genColumns, genRank, genEntries, genNoise, options.seed);
-        return new MfApp(matrix.train, matrix.test, rank, parsedOptimizer, rate, regularization, options.seed,
-            String.format("generated: %d x %d, planted rank %d, noise %.3f (best achievable RMSE), %d/%d entries, " +
-                "Zipf-skewed rows and columns", genRows, genColumns, genRank, genNoise, matrix.train.size(),
-                matrix.test.size()));
+        final MatrixOptions.Matrix matrix = matrixOptions.matrix(options.data, options.seed);
+        return new MfApp(matrix.train(), matrix.test(), rank, parsedOptimizer, rate, regularization, options.seed,
+            matrix.description());
     }
 }

@@ -2,6 +2,7 @@ package org.intentgrid.samples.kge;
 
 import org.intentgrid.GridConfig;
 import org.intentgrid.ParameterGrid;
+import org.intentgrid.samples.train.StreamRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -83,16 +84,17 @@ class KgeStreamTest
             stream.prepare();
             result = stream.run(new PrintStream(lines, true, StandardCharsets.UTF_8));
         }
-        assertEquals(8, result.ticks().size(), lines.toString(StandardCharsets.UTF_8));
-        assertTrue(result.ticks().get(3).restarted());
-        assertTrue(result.produced() > 5_000, "the generator produced: " + result.produced());
-        assertEquals(result.produced(), result.trained(), "a graceful restart trains every produced item once");
-        assertEquals(0, result.rejected());
-        assertTrue(result.localShare() >= 0.99, "local share " + result.localShare());
-        final List<KgeStream.Tick> training = result.ticks().stream().filter(t -> !Double.isNaN(t.meanLoss()))
+        final StreamRun.Outcome outcome = result.outcome();
+        assertEquals(8, outcome.ticks().size(), lines.toString(StandardCharsets.UTF_8));
+        assertTrue(outcome.ticks().get(3).restarted());
+        assertTrue(outcome.produced() > 5_000, "the generator produced: " + outcome.produced());
+        assertEquals(outcome.produced(), outcome.trained(), "a graceful restart trains every produced item once");
+        assertEquals(0, outcome.rejected());
+        assertTrue(outcome.localShare() >= 0.99, "local share " + outcome.localShare());
+        final List<StreamRun.Tick> training = outcome.ticks().stream().filter(t -> !Double.isNaN(t.meanLoss()))
             .toList();
-        final KgeStream.Tick first = training.get(0);
-        final KgeStream.Tick last = training.get(training.size() - 1);
+        final StreamRun.Tick first = training.get(0);
+        final StreamRun.Tick last = training.get(training.size() - 1);
         assertTrue(last.meanLoss() < first.meanLoss(), "the loss falls: " + lines.toString(StandardCharsets.UTF_8));
     }
 }
