@@ -4,6 +4,7 @@ import org.intentgrid.GridConfig;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.samples.Json;
 import org.intentgrid.samples.train.AppRecipe;
+import org.intentgrid.samples.train.MemberJvms;
 import org.intentgrid.samples.train.Plots;
 import org.intentgrid.samples.train.Trainer;
 import org.intentgrid.samples.train.TrainingResult;
@@ -22,8 +23,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code bin/intentgrid bench stream}: the streaming kge job's training capacity (a journal filled before the job
  * starts, timed until every item is trained) and its end-to-end lag at a steady rate below that capacity (production
- * to training, p50 and p99) for look-ahead 0, 100 and 1000 in modes static and adaptive on two embedded members,
- * against the batch {@code kge} app's triples per second on the same graph and members.
+ * to training, p50 and p99) for look-ahead 0, 100 and 1000 in modes static and adaptive on two members (embedded, or
+ * with {@code --fork} every member but the driver's in its own JVM), against the batch {@code kge} app's triples per
+ * second on the same graph and members.
  */
 @Command(name = "stream", mixinStandardHelpOptions = true,
     description = "Streaming kge (Jet): items/s and end-to-end lag for look-ahead 0/100/1000, static vs adaptive, " +
@@ -51,8 +53,12 @@ public final class StreamBench implements Callable<Integer>
         description = "seconds of the latency phase (default ${DEFAULT-VALUE})")
     double latencySeconds;
 
-    @Option(names = "--members", defaultValue = "2", description = "embedded members (default ${DEFAULT-VALUE})")
+    @Option(names = "--members", defaultValue = "2", description = "members (default ${DEFAULT-VALUE})")
     int members;
+
+    @Option(names = "--fork", description = "run each member but the driver's in its own JVM on 127.0.0.1, for the " +
+        "stream and the batch app alike; lags are then those of the items the driver's member trained")
+    boolean fork;
 
     @Option(names = "--json", defaultValue = "target/bench-stream.json", description = "result file (PNG next to it)")
     File json;
@@ -68,10 +74,11 @@ public final class StreamBench implements Callable<Integer>
         final GraphOptions graphOptions = new GraphOptions();
         new CommandLine(graphOptions).parseArgs();
         final GraphOptions.Graph graph = graphOptions.graph(null, 1);
-        System.out.println("bench stream: " + graph.description() + "; " + members + " members, " + items +
-            " items per configuration");
+        System.out.println("bench stream: " + graph.description() + "; " + members + (fork ? " forked" : "") +
+            " members, " + items + " items per configuration");
         final double batch = batchTriplesPerSecond();
-        System.out.printf("batch kge app, %d x 1 adaptive: %,.0f triples/s%n", members, batch);
+        System.out.printf("batch kge app, %d x 1 adaptive%s: %,.0f triples/s%n", members, fork ? " (forked)" : "",
+            batch);
         measure(graph, Mode.ADAPTIVE, 1000, Math.min(items, 20_000));
         final List<Map<String, Object>> rows = new ArrayList<>();
         final Map<String, Map<String, Double>> chart = new LinkedHashMap<>();
@@ -113,6 +120,7 @@ public final class StreamBench implements Callable<Integer>
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("dataset", graph.description());
         out.put("members", members);
+        out.put("fork", fork);
         out.put("batch_triples_per_second", batch);
         out.put("stream", rows);
         Json.write(json, out);
@@ -125,7 +133,9 @@ public final class StreamBench implements Callable<Integer>
     private KgeStream.Capacity measure(final GraphOptions.Graph graph, final Mode mode, final int lookahead,
         final long count) throws InterruptedException
     {
-        try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(members).mode(mode).jet(1)))
+        final GridConfig config = GridConfig.embedded().members(fork ? 1 : members).mode(mode).jet(1);
+        try (ParameterGrid grid = ParameterGrid.start(config);
+             MemberJvms memberJvms = fork ? MemberJvms.joining(config, grid, members, mode.label(), 1) : null)
         {
             return stream(grid, graph, lookahead).capacity(count);
         }
@@ -134,7 +144,9 @@ public final class StreamBench implements Callable<Integer>
     private KgeStream.Latency latency(final GraphOptions.Graph graph, final Mode mode, final int lookahead)
         throws InterruptedException
     {
-        try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(members).mode(mode).jet(1)))
+        final GridConfig config = GridConfig.embedded().members(fork ? 1 : members).mode(mode).jet(1);
+        try (ParameterGrid grid = ParameterGrid.start(config);
+             MemberJvms memberJvms = fork ? MemberJvms.joining(config, grid, members, mode.label(), 1) : null)
         {
             return stream(grid, graph, lookahead).latency(latencyRate, latencySeconds);
         }
@@ -154,8 +166,12 @@ public final class StreamBench implements Callable<Integer>
     private double batchTriplesPerSecond()
     {
         final KgeCommand command = new KgeCommand();
-        final List<String> args = List.of("--members", String.valueOf(members), "--epochs", "3", "--quiet",
-            "--json", json.getPath().replaceFirst("\\.json$", "") + "-batch.json");
+        final List<String> args = new ArrayList<>(List.of("--members", String.valueOf(members), "--epochs", "3",
+            "--quiet", "--json", json.getPath().replaceFirst("\\.json$", "") + "-batch.json"));
+        if (fork)
+        {
+            args.add("--fork");
+        }
         new CommandLine(command).parseArgs(args.toArray(new String[0]));
         final KgeApp app = command.app();
         final TrainingResult result = new Trainer(app, command.options(), AppRecipe.of(command, args)).run();

@@ -2,6 +2,7 @@ package org.intentgrid.samples.train;
 
 import com.hazelcast.core.HazelcastInstance;
 import org.intentgrid.GridConfig;
+import org.intentgrid.ParameterGrid;
 
 import java.io.File;
 import java.io.IOException;
@@ -51,6 +52,29 @@ public final class MemberJvms implements AutoCloseable
         catch (final RuntimeException e)
         {
             close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the member JVMs that make {@code grid}'s cluster {@code members} strong (one fewer than that, running
+     * {@code mode} with {@code jetThreads} Jet threads), and waits until they joined.
+     *
+     * @throws IllegalStateException as {@link #awaitJoined}; the JVMs started are stopped then
+     */
+    public static MemberJvms joining(final GridConfig config, final ParameterGrid grid, final int members,
+        final String mode, final int jetThreads)
+    {
+        final MemberJvms jvms = new MemberJvms(config, members - 1, List.of("--mode", mode, "--jet-threads",
+            String.valueOf(jetThreads)));
+        try
+        {
+            jvms.awaitJoined(grid.member(0).hazelcast(), members);
+            return jvms;
+        }
+        catch (final RuntimeException e)
+        {
+            jvms.close();
             throw e;
         }
     }

@@ -130,22 +130,7 @@ public final class StreamOptions
     /** @return the other members' JVMs with {@code --fork}, joined to {@code grid}'s cluster; null without */
     public MemberJvms startMemberJvms(final GridConfig config, final ParameterGrid grid)
     {
-        if (!fork)
-        {
-            return null;
-        }
-        final MemberJvms jvms = new MemberJvms(config, members - 1, List.of("--mode", mode, "--jet-threads",
-            String.valueOf(jetThreads)));
-        try
-        {
-            jvms.awaitJoined(grid.member(0).hazelcast(), members);
-            return jvms;
-        }
-        catch (final RuntimeException e)
-        {
-            jvms.close();
-            throw e;
-        }
+        return fork ? MemberJvms.joining(config, grid, members, mode, jetThreads) : null;
     }
 
     /** @return the members' sentence of the run's first line, such as "2 embedded members (adaptive)" */
