@@ -4,7 +4,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.collection.IList;
 import com.hazelcast.jet.Job;
 import com.hazelcast.jet.config.JobConfig;
-import com.hazelcast.jet.config.ProcessingGuarantee;
 import com.hazelcast.jet.pipeline.BatchStage;
 import com.hazelcast.jet.pipeline.Pipeline;
 import com.hazelcast.jet.pipeline.Sinks;
@@ -43,24 +42,16 @@ final class KgeStream
     /** End-to-end lags of the items trained by {@link #latency} runs, in milliseconds (this JVM's members). */
     private static final Recorder LAGS = new Recorder(3);
 
-    /** How the stream and its training are set up. */
+    /**
+     * How the stream and its training are set up.
+     *
+     * @param checkpointDirectory where the exactly-once stage writes its checkpoints (the schedule's guarantee
+     *                            {@code EXACTLY_ONCE}); null for at-least-once
+     */
     record Settings(KgeModel model, int dim, int negRatio, double learningRate, double regularization,
-                    int lookahead, int itemsPerStep, int rate, double seconds, double evalEverySeconds,
-                    int evalTriples, double restartAtSeconds, long snapshotMillis, long seed,
+                    int lookahead, int itemsPerStep, int evalTriples, StreamRun.Schedule schedule, long seed,
                     String checkpointDirectory)
     {
-        /** @return the job's guarantee: exactly-once with a checkpoint directory, else at-least-once */
-        ProcessingGuarantee guarantee()
-        {
-            return checkpointDirectory == null ? ProcessingGuarantee.AT_LEAST_ONCE : ProcessingGuarantee.EXACTLY_ONCE;
-        }
-
-        /** @return how the stream is timed */
-        StreamRun.Schedule schedule()
-        {
-            return new StreamRun.Schedule(rate, seconds, evalEverySeconds, restartAtSeconds, snapshotMillis,
-                guarantee());
-        }
     }
 
     /** The whole run (a tick's quality is the rolling validation MRR) and the validation metrics at its end. */

@@ -77,10 +77,8 @@ public final class KgeStreamCommand implements Callable<Integer>
         final KgeModel model = modelOptions.validated();
         stream.validated();
         StreamOptions.require(evalTriples >= 1, "--eval-triples", evalTriples, ">= 1");
-        final StreamRun.Schedule schedule = stream.schedule();
         return new KgeStream.Settings(model, modelOptions.dim, modelOptions.negRatio, modelOptions.learningRate,
-            modelOptions.regularization, stream.lookahead, stream.itemsPerStep, schedule.rate(), schedule.seconds(),
-            schedule.evalEverySeconds(), evalTriples, schedule.restartAtSeconds(), schedule.snapshotMillis(),
+            modelOptions.regularization, stream.lookahead, stream.itemsPerStep, evalTriples, stream.schedule(),
             stream.seed, stream.checkpointDirectory(json, "stream-kge"));
     }
 }

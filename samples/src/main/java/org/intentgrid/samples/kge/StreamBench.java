@@ -1,11 +1,13 @@
 package org.intentgrid.samples.kge;
 
+import com.hazelcast.jet.config.ProcessingGuarantee;
 import org.intentgrid.GridConfig;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.samples.Json;
 import org.intentgrid.samples.train.AppRecipe;
 import org.intentgrid.samples.train.MemberJvms;
 import org.intentgrid.samples.train.Plots;
+import org.intentgrid.samples.train.StreamRun;
 import org.intentgrid.samples.train.Trainer;
 import org.intentgrid.samples.train.TrainingResult;
 import org.intentgrid.spi.Mode;
@@ -155,7 +157,7 @@ public final class StreamBench implements Callable<Integer>
     private static KgeStream stream(final ParameterGrid grid, final GraphOptions.Graph graph, final int lookahead)
     {
         final KgeStream.Settings settings = new KgeStream.Settings(KgeModel.COMPLEX, 100, 6, 0.1, 1e-4, lookahead, 1,
-            0, 0, 1, 1, 0, 5_000, 1, null);
+            1, new StreamRun.Schedule(0, 0, 1, 0, 5_000, ProcessingGuarantee.AT_LEAST_ONCE), 1, null);
         final KgeStream stream = new KgeStream(grid, graph.train(), graph.valid(), graph.test(), graph.entities(),
             graph.relations(), settings);
         stream.prepare();

@@ -28,7 +28,8 @@ final class MfStream
     private static final String QUALITY = "test RMSE";
 
     /**
-     * @param checkpointDirectory where the exactly-once stage writes its checkpoints; null for at-least-once
+     * @param checkpointDirectory where the exactly-once stage writes its checkpoints (the schedule's guarantee
+     *                            {@code EXACTLY_ONCE}); null for at-least-once
      */
     record Settings(int rank, double learningRate, double regularization, int lookahead, int itemsPerStep,
                     StreamRun.Schedule schedule, long seed, String checkpointDirectory)

@@ -1,5 +1,6 @@
 package org.intentgrid.samples.kge;
 
+import com.hazelcast.jet.config.ProcessingGuarantee;
 import org.intentgrid.GridConfig;
 import org.intentgrid.ParameterGrid;
 import org.intentgrid.samples.train.StreamRun;
@@ -45,8 +46,8 @@ class KgeStreamTest
 
     private static KgeStream.Settings settings(final double seconds, final int rate, final double restartAt)
     {
-        return new KgeStream.Settings(KgeModel.COMPLEX, 100, 6, 0.1, 1e-4, 1000, 1, rate, seconds, 2, 50, restartAt,
-            500, 1, null);
+        return new KgeStream.Settings(KgeModel.COMPLEX, 100, 6, 0.1, 1e-4, 1000, 1, 50,
+            new StreamRun.Schedule(rate, seconds, 2, restartAt, 500, ProcessingGuarantee.AT_LEAST_ONCE), 1, null);
     }
 
     @Test
