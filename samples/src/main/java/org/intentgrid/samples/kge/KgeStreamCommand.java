@@ -1,8 +1,5 @@
 package org.intentgrid.samples.kge;
 
-import org.intentgrid.GridConfig;
-import org.intentgrid.ParameterGrid;
-import org.intentgrid.samples.train.MemberJvms;
 import org.intentgrid.samples.train.StreamOptions;
 import org.intentgrid.samples.train.StreamRun;
 import picocli.CommandLine.Command;
@@ -49,16 +46,13 @@ public final class KgeStreamCommand implements Callable<Integer>
         final KgeStream.Settings settings = settings();
         final GraphOptions.Graph g = graph.graph(data, stream.seed);
         System.out.printf("stream kge: %s; %s%n", g.description(), stream.describe());
-        final KgeStream.Result result;
-        final GridConfig config = stream.gridConfig();
-        try (ParameterGrid grid = ParameterGrid.start(config);
-             MemberJvms memberJvms = stream.startMemberJvms(config, grid))
+        final KgeStream.Result result = stream.onGrid(grid ->
         {
             final KgeStream kge = new KgeStream(grid, g.train(), g.valid(), g.test(), g.entities(), g.relations(),
                 settings);
             kge.prepare();
-            result = kge.run(System.out);
-        }
+            return kge.run(System.out);
+        });
         final StreamRun.Outcome outcome = result.outcome();
         System.out.printf("produced %,d, trained %,d (%,.0f items/s), rejected %,d; local %.2f%%; lag mean %,.0f ms, " +
             "max %,d ms; valid MRR (filtered, all %d) %.4f, Hits@10 %.4f%n", outcome.produced(), outcome.trained(),

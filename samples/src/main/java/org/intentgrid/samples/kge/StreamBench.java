@@ -135,23 +135,19 @@ public final class StreamBench implements Callable<Integer>
     private KgeStream.Capacity measure(final GraphOptions.Graph graph, final Mode mode, final int lookahead,
         final long count) throws InterruptedException
     {
-        final GridConfig config = GridConfig.embedded().members(fork ? 1 : members).mode(mode).jet(1);
-        try (ParameterGrid grid = ParameterGrid.start(config);
-             MemberJvms memberJvms = fork ? MemberJvms.joining(config, grid, members, mode.label(), 1) : null)
-        {
-            return stream(grid, graph, lookahead).capacity(count);
-        }
+        return onGrid(mode, grid -> stream(grid, graph, lookahead).capacity(count));
     }
 
     private KgeStream.Latency latency(final GraphOptions.Graph graph, final Mode mode, final int lookahead)
         throws InterruptedException
     {
-        final GridConfig config = GridConfig.embedded().members(fork ? 1 : members).mode(mode).jet(1);
-        try (ParameterGrid grid = ParameterGrid.start(config);
-             MemberJvms memberJvms = fork ? MemberJvms.joining(config, grid, members, mode.label(), 1) : null)
-        {
-            return stream(grid, graph, lookahead).latency(latencyRate, latencySeconds);
-        }
+        return onGrid(mode, grid -> stream(grid, graph, lookahead).latency(latencyRate, latencySeconds));
+    }
+
+    private <R> R onGrid(final Mode mode, final MemberJvms.GridTask<R> task) throws InterruptedException
+    {
+        return MemberJvms.onGrid(GridConfig.embedded().members(fork ? 1 : members).mode(mode).jet(1), members, fork,
+            mode.label(), 1, task);
     }
 
     private static KgeStream stream(final ParameterGrid grid, final GraphOptions.Graph graph, final int lookahead)

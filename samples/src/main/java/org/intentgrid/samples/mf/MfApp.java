@@ -269,30 +269,24 @@ final class MfApp implements TrainingApp
                 final OpHandle columnPull = worker.pull(columnTable, columnKey, columnValue);
                 rowPull.await();
                 columnPull.await();
-                double prediction = 0;
-                for (int j = 0; j < rank; j++)
-                {
-                    prediction += rowValue[j] * columnValue[j];
-                }
-                final double error = prediction - value;
+                final double error = error(rowValue, 0, columnValue, 0, rank, value);
                 loss += error * error;
-                for (int j = 0; j < rank; j++)
+                if (adagrad)
                 {
-                    final double gw = error * columnValue[j] + regularization * rowValue[j];
-                    final double gh = error * rowValue[j] + regularization * columnValue[j];
-                    if (adagrad)
+                    for (int j = 0; j < rank; j++)
                     {
+                        final double gw = error * columnValue[j] + regularization * rowValue[j];
+                        final double gh = error * rowValue[j] + regularization * columnValue[j];
                         rowUpdate[j] = (float)(-rate * gw / Math.sqrt(rowValue[rank + j] + gw * gw + ADAGRAD_EPSILON));
                         rowUpdate[rank + j] = (float)(gw * gw);
                         columnUpdate[j] = (float)(-rate * gh / Math.sqrt(columnValue[rank + j] + gh * gh +
                             ADAGRAD_EPSILON));
                         columnUpdate[rank + j] = (float)(gh * gh);
                     }
-                    else
-                    {
-                        rowUpdate[j] = (float)(-rate * gw);
-                        columnUpdate[j] = (float)(-rate * gh);
-                    }
+                }
+                else
+                {
+                    sgd(rowValue, 0, columnValue, 0, rank, error, rate, regularization, rowUpdate, columnUpdate);
                 }
                 worker.push(rowTable, rowKey, rowUpdate);
                 worker.push(columnTable, columnKey, columnUpdate);
@@ -341,14 +335,43 @@ final class MfApp implements TrainingApp
         double sum = 0;
         for (int e = 0; e < entries.size(); e++)
         {
-            double prediction = 0;
-            for (int j = 0; j < rank; j++)
-            {
-                prediction += rows[entries.row[e] * rank + j] * columns[entries.column[e] * rank + j];
-            }
-            final double error = prediction - entries.value[e];
+            final double error = error(rows, entries.row[e] * rank, columns, entries.column[e] * rank, rank,
+                entries.value[e]);
             sum += error * error;
         }
         return Math.sqrt(sum / entries.size());
+    }
+
+    /**
+     * @return the product of the row factors at {@code rows[r ..]} and the column factors at {@code columns[c ..]},
+     *         less {@code value}
+     */
+    static double error(final float[] rows, final int r, final float[] columns, final int c, final int rank,
+        final float value)
+    {
+        double prediction = 0;
+        for (int j = 0; j < rank; j++)
+        {
+            prediction += rows[r + j] * columns[c + j];
+        }
+        return prediction - value;
+    }
+
+    /**
+     * Writes a plain SGD step on the squared {@code error} with L2 weight {@code regularization} into
+     * {@code rowUpdates[r ..]} and {@code columnUpdates[c ..]}, for the factors at {@code rows[r ..]} and
+     * {@code columns[c ..]}.
+     */
+    static void sgd(final float[] rows, final int r, final float[] columns, final int c, final int rank,
+        final double error, final double rate, final double regularization, final float[] rowUpdates,
+        final float[] columnUpdates)
+    {
+        for (int j = 0; j < rank; j++)
+        {
+            final double gw = error * columns[c + j] + regularization * rows[r + j];
+            final double gh = error * rows[r + j] + regularization * columns[c + j];
+            rowUpdates[r + j] = (float)(-rate * gw);
+            columnUpdates[c + j] = (float)(-rate * gh);
+        }
     }
 }

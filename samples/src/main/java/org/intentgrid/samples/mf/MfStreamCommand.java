@@ -1,8 +1,5 @@
 package org.intentgrid.samples.mf;
 
-import org.intentgrid.GridConfig;
-import org.intentgrid.ParameterGrid;
-import org.intentgrid.samples.train.MemberJvms;
 import org.intentgrid.samples.train.StreamOptions;
 import org.intentgrid.samples.train.StreamRun;
 import picocli.CommandLine.Command;
@@ -58,15 +55,12 @@ public final class MfStreamCommand implements Callable<Integer>
             stream.lookahead, stream.itemsPerStep, stream.schedule(), stream.seed,
             stream.checkpointDirectory(json, "stream-mf"));
         System.out.printf("stream mf: %s; %s%n", matrix.description(), stream.describe());
-        final MfStream.Result result;
-        final GridConfig config = stream.gridConfig();
-        try (ParameterGrid grid = ParameterGrid.start(config);
-             MemberJvms memberJvms = stream.startMemberJvms(config, grid))
+        final MfStream.Result result = stream.onGrid(grid ->
         {
             final MfStream mf = new MfStream(grid, matrix.train(), matrix.test(), settings);
             mf.prepare();
-            result = mf.run(System.out);
-        }
+            return mf.run(System.out);
+        });
         final StreamRun.Outcome outcome = result.outcome();
         System.out.printf("produced %,d, trained %,d (%,.0f items/s), rejected %,d; local %.2f%%; lag mean %,.0f ms, " +
             "max %,d ms; test RMSE %.4f, train RMSE %.4f%n", outcome.produced(), outcome.trained(),

@@ -35,20 +35,9 @@ final class MfStreamStep implements TrainingStep<StreamRating>
         {
             final int r = batch.offset(0, i, 0);
             final int c = batch.offset(1, i, 0);
-            double prediction = 0;
-            for (int j = 0; j < rank; j++)
-            {
-                prediction += rows[r + j] * columns[c + j];
-            }
-            final double error = prediction - batch.item(i).value();
+            final double error = MfApp.error(rows, r, columns, c, rank, batch.item(i).value());
             loss += error * error;
-            for (int j = 0; j < rank; j++)
-            {
-                final double gw = error * columns[c + j] + regularization * rows[r + j];
-                final double gh = error * rows[r + j] + regularization * columns[c + j];
-                rowUpdates[r + j] = (float)(-learningRate * gw);
-                columnUpdates[c + j] = (float)(-learningRate * gh);
-            }
+            MfApp.sgd(rows, r, columns, c, rank, error, learningRate, regularization, rowUpdates, columnUpdates);
         }
         return loss;
     }

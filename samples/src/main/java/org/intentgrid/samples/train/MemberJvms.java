@@ -56,26 +56,32 @@ public final class MemberJvms implements AutoCloseable
         }
     }
 
-    /**
-     * Starts the member JVMs that make {@code grid}'s cluster {@code members} strong (one fewer than that, running
-     * {@code mode} with {@code jetThreads} Jet threads), and waits until they joined.
-     *
-     * @throws IllegalStateException as {@link #awaitJoined}; the JVMs started are stopped then
-     */
-    public static MemberJvms joining(final GridConfig config, final ParameterGrid grid, final int members,
-        final String mode, final int jetThreads)
+    /** Work on a grid whose members are up. */
+    @FunctionalInterface
+    public interface GridTask<R>
     {
-        final MemberJvms jvms = new MemberJvms(config, members - 1, List.of("--mode", mode, "--jet-threads",
-            String.valueOf(jetThreads)));
-        try
+        R run(ParameterGrid grid) throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code task} on a grid of {@code members}: all embedded in this JVM, or with {@code fork} one here and the
+     * others each in a JVM of its own (running {@code mode} with {@code jetThreads} Jet threads), joined before the
+     * task starts; stops them all afterwards.
+     *
+     * @param config the configuration of this JVM's members, {@code members} of them or one with {@code fork}
+     */
+    public static <R> R onGrid(final GridConfig config, final int members, final boolean fork, final String mode,
+        final int jetThreads, final GridTask<R> task) throws InterruptedException
+    {
+        try (ParameterGrid grid = ParameterGrid.start(config);
+             MemberJvms jvms = fork ? new MemberJvms(config, members - 1, List.of("--mode", mode, "--jet-threads",
+                 String.valueOf(jetThreads))) : null)
         {
-            jvms.awaitJoined(grid.member(0).hazelcast(), members);
-            return jvms;
-        }
-        catch (final RuntimeException e)
-        {
-            jvms.close();
-            throw e;
+            if (jvms != null)
+            {
+                jvms.awaitJoined(grid.member(0).hazelcast(), members);
+            }
+            return task.run(grid);
         }
     }
 

@@ -2,7 +2,6 @@ package org.intentgrid.samples.train;
 
 import com.hazelcast.jet.config.ProcessingGuarantee;
 import org.intentgrid.GridConfig;
-import org.intentgrid.ParameterGrid;
 import org.intentgrid.samples.Json;
 import org.intentgrid.spi.Mode;
 import picocli.CommandLine.Option;
@@ -121,16 +120,12 @@ public final class StreamOptions
             exactlyOnce ? ProcessingGuarantee.EXACTLY_ONCE : ProcessingGuarantee.AT_LEAST_ONCE);
     }
 
-    /** @return the configuration of this JVM's member(s): all of them, or one with {@code --fork} */
-    public GridConfig gridConfig()
+    /** Runs {@code task} on the run's grid: embedded members, or with {@code --fork} member JVMs joined first. */
+    public <R> R onGrid(final MemberJvms.GridTask<R> task) throws InterruptedException
     {
-        return GridConfig.embedded().members(fork ? 1 : members).mode(validated()).jet(jetThreads);
-    }
-
-    /** @return the other members' JVMs with {@code --fork}, joined to {@code grid}'s cluster; null without */
-    public MemberJvms startMemberJvms(final GridConfig config, final ParameterGrid grid)
-    {
-        return fork ? MemberJvms.joining(config, grid, members, mode, jetThreads) : null;
+        final Mode parsed = validated();
+        return MemberJvms.onGrid(GridConfig.embedded().members(fork ? 1 : members).mode(parsed).jet(jetThreads),
+            members, fork, mode, jetThreads, task);
     }
 
     /** @return the members' sentence of the run's first line, such as "2 embedded members (adaptive)" */
