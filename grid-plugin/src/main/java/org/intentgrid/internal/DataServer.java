@@ -155,8 +155,8 @@ final class DataServer
         final TableStore table, final Stripe stripe, final long key, final int homePartition, final DataReply reply,
         final int i, final DirectoryChanges changes)
     {
-        final int slot = stripe.mainSlotOf(key);
-        if (slot >= 0)
+        final int slot = stripe.slotOf(key);
+        if (slot >= 0 && stripe.state(slot) == SlotState.MAIN)
         {
             return slot;
         }
@@ -170,7 +170,7 @@ final class DataServer
             reply.miss(i, router.missHint(table.spec(), stripe.hint(key), key));
             return -1;
         }
-        return home.resolveAtHome(homePartition, table, stripe, key, reply, i, changes);
+        return home.resolveAtHome(homePartition, table, stripe, key, slot, reply, i, changes);
     }
 
     /** Releases the stripe lock held (if any) and takes {@code next}'s: @return the new stamp */

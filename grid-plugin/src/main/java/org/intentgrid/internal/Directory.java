@@ -123,6 +123,41 @@ final class Directory
         }
     }
 
+    /**
+     * The first touch of a key at its home, in one look-up of its entries: records {@code owner} as the key's first
+     * holder (relocation counter 0) if the key has no entry. Records nothing for a dropped table or a lost owner
+     * ({@link #putIfNewer} would not either).
+     *
+     * @return null if the key had no entry (it is now recorded), else its entry
+     */
+    Entry recordFirst(final int partition, final String table, final long key, final UUID owner)
+    {
+        final Partition p = partitions[partition];
+        synchronized (p)
+        {
+            if (dropped.contains(table) || lost.contains(owner))
+            {
+                final TableEntries entries = p.tables.get(table);
+                return entries == null ? null : entries.get(key);
+            }
+            return p.tables.computeIfAbsent(table, t -> new TableEntries()).recordFirst(key, owner);
+        }
+    }
+
+    /** Takes back a {@link #recordFirst} whose key could not be created after all (its member had no room). */
+    void forgetFirst(final int partition, final String table, final long key, final UUID owner)
+    {
+        final Partition p = partitions[partition];
+        synchronized (p)
+        {
+            final TableEntries entries = p.tables.get(table);
+            if (entries != null)
+            {
+                entries.forgetFirst(key, owner);
+            }
+        }
+    }
+
     /** Applies backup or migration data: entries are taken as given where newer. */
     void apply(final int partition, final DirectoryChunk chunk)
     {
@@ -270,6 +305,43 @@ final class Directory
                 moved.put(key, new Entry(owner, counter));
             }
             return true;
+        }
+
+        Entry recordFirst(final long key, final UUID owner)
+        {
+            final Entry known = moved.get(key);
+            if (known != null)
+            {
+                return known;
+            }
+            ShardedLongSet own = null;
+            for (int i = 0; i < unmoved.length; i++)
+            {
+                if (materializers[i].equals(owner))
+                {
+                    own = unmoved[i];
+                }
+                else if (unmoved[i].contains(key))
+                {
+                    return new Entry(materializers[i], 0);
+                }
+            }
+            if (own == null)
+            {
+                own = unmovedOf(owner);
+            }
+            return own.add(key) ? null : new Entry(owner, 0);
+        }
+
+        void forgetFirst(final long key, final UUID owner)
+        {
+            for (int i = 0; i < materializers.length; i++)
+            {
+                if (materializers[i].equals(owner))
+                {
+                    unmoved[i].remove(key);
+                }
+            }
         }
 
         /** Forgets every entry naming {@code owner}. */

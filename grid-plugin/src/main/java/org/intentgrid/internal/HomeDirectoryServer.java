@@ -31,31 +31,33 @@ final class HomeDirectoryServer
      * if no member ever did (and this member is not leaving), else answers where to look.
      * Caller holds the key's stripe lock.
      *
+     * @param existing the key's slot here (a replica or placeholder, to become the main copy), or {@code -1}
      * @return the slot of the new main copy, or {@code -1} if {@code reply} was told to look elsewhere or wait
      */
     int resolveAtHome(
-        final int partition, final TableStore table, final Stripe stripe, final long key, final DataReply reply,
-        final int index, final DirectoryChanges changes)
+        final int partition, final TableStore table, final Stripe stripe, final long key, final int existing,
+        final DataReply reply, final int index, final DirectoryChanges changes)
     {
         final UUID self = router.self();
-        final Directory.Entry entry = directory.get(partition, table.spec().id(), key);
-        final boolean ownerLost = entry != null && directory.isLost(entry.owner());
-        if ((entry == null || ownerLost) && lifecycle.acceptsMainCopies())
+        final String id = table.spec().id();
+        final boolean accepts = lifecycle.acceptsMainCopies();
+        // the common first touch records itself in the look-up that finds no entry; the entry is taken back if the
+        // key cannot be created (no one reads it meanwhile: requests for the key wait for its stripe lock, held here)
+        final Directory.Entry entry = accepts ? directory.recordFirst(partition, id, key, self) :
+            directory.get(partition, id, key);
+        if (entry == null && accepts)
+        {
+            return materialize(partition, table, stripe, key, existing, 0, reply, index, changes, true);
+        }
+        if (entry != null && directory.isLost(entry.owner()) && accepts)
         {
             // a key whose owner was lost without a backup of it starts again from its initializer, as a newer owner
-            final long counter = ownerLost ? entry.counter() + 1 : 0;
-            final int slot;
-            try
+            final int slot = materialize(
+                partition, table, stripe, key, existing, entry.counter() + 1, reply, index, changes, false);
+            if (slot >= 0)
             {
-                slot = table.materialize(stripe, key, counter);
+                directory.putIfNewer(partition, id, key, self, entry.counter() + 1);
             }
-            catch (final OffHeapExhaustedException e)
-            {
-                reply.full(index, e.getMessage());
-                return -1;
-            }
-            directory.putIfNewer(partition, table.spec().id(), key, self, counter);
-            changes.add(key, self, counter);
             return slot;
         }
         if (entry != null && !entry.owner().equals(self))
@@ -73,6 +75,29 @@ final class HomeDirectoryServer
             reply.status[index] = DataReply.WAIT;
         }
         return -1;
+    }
+
+    private int materialize(
+        final int partition, final TableStore table, final Stripe stripe, final long key, final int existing,
+        final long counter, final DataReply reply, final int index, final DirectoryChanges changes,
+        final boolean recordedFirst)
+    {
+        final int slot;
+        try
+        {
+            slot = table.materialize(stripe, key, existing, counter);
+        }
+        catch (final OffHeapExhaustedException e)
+        {
+            if (recordedFirst)
+            {
+                directory.forgetFirst(partition, table.spec().id(), key, router.self());
+            }
+            reply.full(index, e.getMessage());
+            return -1;
+        }
+        changes.add(key, router.self(), counter);
+        return slot;
     }
 
     /** Records at the home that the main copy of a key moved to {@code owner} with {@code counter}. */

@@ -351,12 +351,12 @@ public final class TableStore
      * Creates the main copy here with the table's initial value (turning a placeholder into it). Caller
      * holds the stripe lock and has established through the home directory that no main copy exists.
      *
+     * @param existing the key's slot here (a replica or placeholder), or {@code -1}
      * @param counter the relocation counter of the new main copy: 0 for a first touch, higher for a key whose
      *                owner was lost without a backup of it
      */
-    int materialize(final Stripe stripe, final long key, final long counter)
+    int materialize(final Stripe stripe, final long key, final int existing, final long counter)
     {
-        final int existing = stripe.slotOf(key);
         final int slot;
         if (existing >= 0)
         {

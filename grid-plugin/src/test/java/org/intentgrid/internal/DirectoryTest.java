@@ -33,6 +33,31 @@ class DirectoryTest
     }
 
     @Test
+    void aFirstTouchRecordsItsMemberOnlyWhereNoEntryExists()
+    {
+        final Directory directory = new Directory(4);
+        directory.putIfNewer(1, "t", 3, B, 0);
+        directory.putIfNewer(1, "t", 4, C, 2);
+        assertNull(directory.recordFirst(1, "t", 7, A), "no entry: recorded");
+        assertEquals(A, directory.get(1, "t", 7).owner());
+        assertEquals(0, directory.get(1, "t", 7).counter());
+        assertEquals(A, directory.recordFirst(1, "t", 7, A).owner(), "recorded already");
+        assertEquals(B, directory.recordFirst(1, "t", 3, A).owner(), "another member created it");
+        assertEquals(C, directory.recordFirst(1, "t", 4, A).owner(), "it moved");
+        assertEquals(2, directory.recordFirst(1, "t", 4, A).counter());
+        assertEquals(B, directory.get(1, "t", 3).owner(), "an entry found is left as it was");
+
+        directory.forgetFirst(1, "t", 7, A);
+        assertNull(directory.get(1, "t", 7), "taken back: the member had no room for the key");
+        assertEquals(2, directory.count(1, "t"), "keys 3 and 4");
+        assertNull(directory.recordFirst(1, "t", 7, A), "a later first touch records it again");
+
+        directory.dropTable("t");
+        assertNull(directory.recordFirst(1, "t", 8, A));
+        assertNull(directory.get(1, "t", 8), "a dropped table records nothing");
+    }
+
+    @Test
     void backupsAndMigrationsApplyOnlyNewerEntries()
     {
         final Directory directory = new Directory(4);
