@@ -42,8 +42,9 @@ final class HomeDirectoryServer
         final String id = table.spec().id();
         final boolean accepts = lifecycle.acceptsMainCopies();
         // the common first touch records itself in the look-up that finds no entry, and takes the entry back if the
-        // key cannot be created; a thread that reads the entry meanwhile can only send a request here, which waits
-        // for the key's stripe lock, held by the caller until the key exists or the entry is gone
+        // key cannot be created; a thread that reads the entry meanwhile (routing, GridMember.directoryOwner) sees this
+        // member, where a request for the key waits for its stripe lock, held by the caller until the key exists or
+        // the entry is gone
         final Directory.Entry entry = accepts ? directory.recordFirst(partition, id, key, self) :
             directory.get(partition, id, key);
         if (entry == null && accepts)
