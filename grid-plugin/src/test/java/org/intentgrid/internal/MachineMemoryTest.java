@@ -34,15 +34,21 @@ class MachineMemoryTest
     private static final long MIB = 1L << 20;
     private static final int LENGTH = 64;
     private static final int BATCH = 100;
-    /** 262,144 keys x 64 floats: about 40 MB on the member that is the home of half of them. */
-    private static final int KEYS = 262_144;
-    /** What the reserve leaves this JVM's stores beyond what they hold when the test starts... */
-    private static final long HEADROOM = 4 * MIB;
+    /**
+     * 1,048,576 keys x 64 floats: about 160 MB on the member that is the home of half of them, far more than the
+     * headroom below, so that the fills reach the limit although the machine's memory moves while the test runs.
+     */
+    private static final int KEYS = 1 << 20;
+    /**
+     * What the reserve leaves this JVM's stores beyond what they hold when the test starts (room for a few hundred of
+     * the big table's 152 KiB chunks: a stripe takes a chunk with its first key)...
+     */
+    private static final long HEADROOM = 32 * MIB;
     /**
      * ...or, where what the machine has available binds first (other processes and this JVM's heap hold more than
      * the heap's share), what it leaves the stores: more, since the machine's memory moves while the test runs.
      */
-    private static final long MACHINE_HEADROOM = 16 * MIB;
+    private static final long MACHINE_HEADROOM = 64 * MIB;
 
     private ParameterGrid grid;
 
@@ -257,7 +263,7 @@ class MachineMemoryTest
     }
 
     /**
-     * Two members, with a reserve that leaves this JVM's stores 4 MiB more than they hold now (or 16 MiB more than
+     * Two members, with a reserve that leaves this JVM's stores 32 MiB more than they hold now (or 64 MiB of what
      * the machine has available, if that is less): the worker's member fills a table through the other member (each
      * key's home is there) until the machine's share is gone. The failing call fails at once naming the setting;
      * what was created keeps its values; dropping the table frees the memory for another.
@@ -268,7 +274,7 @@ class MachineMemoryTest
         final MachineMemory machine = MachineMemory.thisJvm();
         final long reserve = Math.min(machine.machineBytes() - machine.heapShare() - machine.used() - HEADROOM,
             machine.available() - MACHINE_HEADROOM);
-        assertTrue(reserve > 0, "this machine has more memory than the test's heap and 16 MiB");
+        assertTrue(reserve > 0, "this machine has more memory than the test's heap and 64 MiB");
         grid = ParameterGrid.start(GridConfig.embedded().members(2).backups(0).machineMemoryReserveBytes(reserve));
         final Table small = grid.table(TableSpec.of("machine-small", 64, 4));
         final Table big = grid.table(TableSpec.of("machine-big", KEYS, LENGTH));
@@ -303,7 +309,7 @@ class MachineMemoryTest
     private static int fill(final ParameterWorker worker, final Table table, final long[] keys, final float[] ones)
     {
         final Filling.Result filled = Filling.fill(worker, table, keys, BATCH, ones);
-        assertNotNull(filled.refusal, "filling " + keys.length + " keys x " + LENGTH + " floats past 4 MiB failed");
+        assertNotNull(filled.refusal, "filling " + keys.length + " keys x " + LENGTH + " floats was never refused");
         assertTrue(filled.refusedAfterNanos < TimeUnit.SECONDS.toNanos(10), "the failing call failed at once, not " +
             "after the request timeout: " + filled.refusedAfterNanos / 1_000_000 + " ms");
         final String message = filled.refusal.getMessage();
