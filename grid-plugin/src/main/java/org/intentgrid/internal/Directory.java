@@ -137,8 +137,7 @@ final class Directory
         {
             if (dropped.contains(table) || lost.contains(owner))
             {
-                final TableEntries entries = p.tables.get(table);
-                return entries == null ? null : entries.get(key);
+                return get(partition, table, key);
             }
             return p.tables.computeIfAbsent(table, t -> new TableEntries()).recordFirst(key, owner);
         }
@@ -314,23 +313,15 @@ final class Directory
             {
                 return known;
             }
-            ShardedLongSet own = null;
             for (int i = 0; i < unmoved.length; i++)
             {
-                if (materializers[i].equals(owner))
-                {
-                    own = unmoved[i];
-                }
-                else if (unmoved[i].contains(key))
+                // the owner's own set is asked once, by the add below
+                if (!materializers[i].equals(owner) && unmoved[i].contains(key))
                 {
                     return new Entry(materializers[i], 0);
                 }
             }
-            if (own == null)
-            {
-                own = unmovedOf(owner);
-            }
-            return own.add(key) ? null : new Entry(owner, 0);
+            return unmovedOf(owner).add(key) ? null : new Entry(owner, 0);
         }
 
         void forgetFirst(final long key, final UUID owner)

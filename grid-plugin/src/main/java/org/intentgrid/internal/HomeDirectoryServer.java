@@ -49,13 +49,17 @@ final class HomeDirectoryServer
             directory.get(partition, id, key);
         if (entry == null && accepts)
         {
-            return materialize(partition, table, stripe, key, existing, 0, reply, index, changes, true);
+            final int slot = materialize(table, stripe, key, existing, 0, reply, index, changes);
+            if (slot < 0)
+            {
+                directory.forgetFirst(partition, id, key, self);
+            }
+            return slot;
         }
         if (entry != null && directory.isLost(entry.owner()) && accepts)
         {
             // a key whose owner was lost without a backup of it starts again from its initializer, as a newer owner
-            final int slot = materialize(
-                partition, table, stripe, key, existing, entry.counter() + 1, reply, index, changes, false);
+            final int slot = materialize(table, stripe, key, existing, entry.counter() + 1, reply, index, changes);
             if (slot >= 0)
             {
                 directory.putIfNewer(partition, id, key, self, entry.counter() + 1);
@@ -79,10 +83,10 @@ final class HomeDirectoryServer
         return -1;
     }
 
+    /** @return the new main copy's slot, or {@code -1} if this member has no room for it ({@code reply} says so) */
     private int materialize(
-        final int partition, final TableStore table, final Stripe stripe, final long key, final int existing,
-        final long counter, final DataReply reply, final int index, final DirectoryChanges changes,
-        final boolean recordedFirst)
+        final TableStore table, final Stripe stripe, final long key, final int existing, final long counter,
+        final DataReply reply, final int index, final DirectoryChanges changes)
     {
         final int slot;
         try
@@ -91,10 +95,6 @@ final class HomeDirectoryServer
         }
         catch (final OffHeapExhaustedException e)
         {
-            if (recordedFirst)
-            {
-                directory.forgetFirst(partition, table.spec().id(), key, router.self());
-            }
             reply.full(index, e.getMessage());
             return -1;
         }
