@@ -17,6 +17,8 @@ import java.util.function.LongConsumer;
 /** All members embedded in this JVM, one thread per worker. */
 final class EmbeddedPool implements WorkerPool
 {
+    private static final String WORKER_INFIX = "-worker-";
+
     private final TrainingApp app;
     private final ParameterGrid grid;
     private final List<ParameterWorker> workers = new ArrayList<>();
@@ -60,6 +62,12 @@ final class EmbeddedPool implements WorkerPool
         return CpuTime.ofThisJvm(workerCpuNanos.sum());
     }
 
+    /** @return whether {@code threadName} is one of the training threads {@link #runThreads} starts */
+    static boolean isWorker(final String threadName)
+    {
+        return threadName.contains(WORKER_INFIX);
+    }
+
     /**
      * Runs one thread per context and sums their {@code {loss, count}}; the first failure is rethrown.
      *
@@ -89,7 +97,7 @@ final class EmbeddedPool implements WorkerPool
                 {
                     cpuNanos.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                 }
-            }, app.name() + "-worker-" + contexts.get(i).workerIndex());
+            }, app.name() + WORKER_INFIX + contexts.get(i).workerIndex());
             threads.add(thread);
             thread.start();
         }

@@ -1,0 +1,71 @@
+package org.intentgrid.samples.train;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CpuTimeTest
+{
+    private static final long BURN_NANOS = 50_000_000L;
+
+    @Test
+    void anEndedThreadKeepsItsCpuAndAWorkersIsNotCounted() throws InterruptedException
+    {
+        final long before = NonWorkerThreadsCpu.THIS_JVM.nanos();
+        final Thread helper = new Thread(CpuTimeTest::burn, "intentgrid-sync-test");
+        helper.start();
+        while (helper.isAlive())
+        {
+            NonWorkerThreadsCpu.THIS_JVM.nanos();
+            Thread.sleep(5);
+        }
+        final long afterHelper = NonWorkerThreadsCpu.THIS_JVM.nanos();
+        assertTrue(afterHelper - before >= BURN_NANOS * 9 / 10,
+            "the ended helper's CPU stays counted: " + (afterHelper - before) + " ns");
+
+        final Thread worker = new Thread(CpuTimeTest::burn, "mf-worker-0");
+        worker.start();
+        while (worker.isAlive())
+        {
+            NonWorkerThreadsCpu.THIS_JVM.nanos();
+            Thread.sleep(5);
+        }
+        final long afterWorker = NonWorkerThreadsCpu.THIS_JVM.nanos();
+        assertTrue(afterWorker - afterHelper < BURN_NANOS / 2,
+            "a worker's CPU is the workers' count, not this one's: " + (afterWorker - afterHelper) + " ns");
+    }
+
+    @Test
+    void otherCpuIsTheOtherThreadsAtLeastEvenWhenTheProcessTicksCountLess()
+    {
+        final CpuTime shortSpan = new CpuTime(3_000_000, 400_000, 0, 1);
+        assertEquals(400_000, shortSpan.otherNanos(), "a span with no tick counts its threads' own time");
+        final CpuTime longSpan = new CpuTime(300_000_000, 40_000_000, 360_000_000, 1);
+        assertEquals(60_000_000, longSpan.otherNanos(), "JIT and GC are what the ticks count beyond Java threads");
+        final CpuTime earlier = new CpuTime(1, 2, 3, 2);
+        assertEquals(null, longSpan.since(earlier), "a lost member's share cannot be told apart");
+    }
+
+    private static void burn()
+    {
+        final long start = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        long x = 1;
+        while (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - start < BURN_NANOS)
+        {
+            for (int i = 0; i < 10_000; i++)
+            {
+                x = x * 6364136223846793005L + 1442695040888963407L;
+            }
+        }
+        if (x == 42)
+        {
+            System.out.println(x);
+        }
+    }
+}
