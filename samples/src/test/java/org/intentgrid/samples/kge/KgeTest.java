@@ -55,12 +55,24 @@ class KgeTest
     void toyDataReachesTheQualityGate()
     {
         assertTrue(Files.isDirectory(TOY), "toy data at " + TOY.toAbsolutePath());
-        final TrainingResult result = train("--data", TOY.toString(), "--model", "complex", "--dim", "100",
+        // one member trains the same way every run: best validation MRR 0.5032 (epoch 12), test MRR 0.4979 in three
+        // runs (2026-12-07), against the 0.53 the dataset's README gives for ComplEx after 12 epochs
+        final TrainingResult single = train("--data", TOY.toString(), "--model", "complex", "--dim", "100",
+            "--members", "1", "--epochs", "12", "--seed", "1");
+        assertQuality(single, 0.50, 0.45);
+        // two members' replicas see each other's updates a round or two late, by their threads' timing: best
+        // validation MRR 0.443-0.501, test MRR 0.435-0.488 in eleven runs (2026-12-07; CI saw the 0.443)
+        final TrainingResult two = train("--data", TOY.toString(), "--model", "complex", "--dim", "100",
             "--members", "2", "--epochs", "12", "--seed", "1");
+        assertQuality(two, 0.40, 0.35);
+    }
+
+    private static void assertQuality(final TrainingResult result, final double validation, final double test)
+    {
         final double best = result.quality(result.bestEpoch());
-        assertTrue(best >= 0.45, "filtered validation MRR within 12 epochs: " + best);
+        assertTrue(best >= validation, "filtered validation MRR within 12 epochs: " + best);
         final Map<String, Object> last = result.epochs().get(11);
-        assertTrue((double)last.get("test_mrr_filtered") > 0.35, "test MRR " + last.get("test_mrr_filtered"));
+        assertTrue((double)last.get("test_mrr_filtered") > test, "test MRR " + last.get("test_mrr_filtered"));
     }
 
     @Test
