@@ -18,9 +18,13 @@ import java.util.function.LongSupplier;
  * less the heap's share and the reserve ({@link #limit}), which keeps room for the heap to grow; and the machine keeps
  * the reserve available after the chunk ({@link #keepsReserveAfter}), which counts everything else on it: other
  * member JVMs sharing the machine, other processes. The second reads the machine's available memory
- * ({@link AvailableMemory}) at most every {@link #READ_EVERY_BYTES} of this JVM's stores or {@link #READ_EVERY_NANOS},
- * and in between counts what the stores took since. A reading cannot show chunks allocated but not yet written (at most
- * one partly written chunk per stripe): the reserve is what covers them. Thread-safe.
+ * ({@link AvailableMemory}) every {@link #READ_EVERY_BYTES} of this JVM's stores or {@link #READ_EVERY_NANOS}, and in
+ * between counts what the stores took since; within {@link #READ_EVERY_BYTES} of the reserve it reads it for every
+ * chunk, since what no count covers (the heap growing, other processes) then decides whether the kernel kills a JVM.
+ * A reading cannot show the part of a chunk not written yet, and the kernel will back it once slots fill it: each
+ * store's newest chunk ({@link #newestChunksChanged}; a chunk before it is written, since a new chunk is taken only
+ * when every slot of the last one was) is subtracted from every reading whole. A table of a thousand stripes has a
+ * thousand such chunks, more than a reserve. Thread-safe.
  */
 final class MachineMemory
 {
@@ -43,11 +47,17 @@ final class MachineMemory
     private final LongSupplier availableBytes;
     private final LongSupplier nanoClock;
     private final AtomicLong used = new AtomicLong();
+    private final AtomicLong newestChunks = new AtomicLong();
     private volatile Reading reading;
 
     /** The machine's available memory as last read, and this JVM's stores and the time at that reading. */
     private record Reading(long available, long usedThen, long nanos)
     {
+        /** @return the available memory this reading tells once the stores hold {@code usedNow} */
+        long estimate(final long usedNow)
+        {
+            return available == Long.MAX_VALUE ? Long.MAX_VALUE : available - (usedNow - usedThen);
+        }
     }
 
     /**
@@ -183,25 +193,28 @@ final class MachineMemory
      */
     long available()
     {
-        return available(0);
+        return available(0, Long.MIN_VALUE);
     }
 
     /**
-     * @param pending bytes the stores counted already ({@link #tryTake}) but have not allocated yet: no reading of the
-     *                machine can show them
+     * @param pending   bytes the stores counted already ({@link #tryTake}) but have not allocated yet: no reading of
+     *                  the machine can show them
+     * @param readBelow a fresh reading is taken when the last one, less what the stores took since, is below this
      */
-    private long available(final long pending)
+    private long available(final long pending, final long readBelow)
     {
         final long usedNow = used.get() - pending;
         Reading last = reading;
         if (last == null || Math.abs(usedNow - last.usedThen) >= READ_EVERY_BYTES ||
-            nanoClock.getAsLong() - last.nanos >= READ_EVERY_NANOS)
+            nanoClock.getAsLong() - last.nanos >= READ_EVERY_NANOS || last.estimate(usedNow) < readBelow)
         {
-            last = new Reading(availableBytes.getAsLong(), usedNow, nanoClock.getAsLong());
+            final long read = availableBytes.getAsLong();
+            last = new Reading(read == Long.MAX_VALUE ? read : read - newestChunks.get(), usedNow,
+                nanoClock.getAsLong());
             // threads that read at the same moment each keep theirs; any of them will do for the next check
             reading = last;
         }
-        return last.available == Long.MAX_VALUE ? Long.MAX_VALUE : last.available - (usedNow - last.usedThen);
+        return last.estimate(usedNow);
     }
 
     /**
@@ -212,7 +225,7 @@ final class MachineMemory
      */
     boolean keepsReserveAfter(final long size, final long reserve, final boolean counted)
     {
-        final long available = available(counted ? size : 0);
+        final long available = available(counted ? size : 0, reserve + size + READ_EVERY_BYTES);
         return available == Long.MAX_VALUE || available - size >= reserve;
     }
 
@@ -220,6 +233,15 @@ final class MachineMemory
     void take(final long size)
     {
         used.addAndGet(size);
+    }
+
+    /**
+     * @param delta the change of the bytes of the stores' newest chunks, which a reading of the machine may not show
+     *              yet (a store took its first chunk, or freed its chunks)
+     */
+    void newestChunksChanged(final long delta)
+    {
+        newestChunks.addAndGet(delta);
     }
 
     /** Counts {@code size} bytes as freed. */

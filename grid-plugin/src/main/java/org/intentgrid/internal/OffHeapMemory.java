@@ -285,6 +285,14 @@ final class OffHeapMemory
             return address;
         }
 
+        private void newestChunkChanged(final long delta)
+        {
+            if (delta != 0)
+            {
+                machine.newestChunksChanged(delta);
+            }
+        }
+
         private void released(final long size)
         {
             bytes.addAndGet(-size);
@@ -304,6 +312,7 @@ final class OffHeapMemory
         private long[] addresses = new long[4];
         private int count;
         private long bytes;
+        private long newest;
 
         private Chunks(final Account account)
         {
@@ -318,6 +327,8 @@ final class OffHeapMemory
             }
             addresses[count++] = address;
             bytes += size;
+            account.newestChunkChanged(size - newest);
+            newest = size;
         }
 
         @Override
@@ -328,8 +339,10 @@ final class OffHeapMemory
                 UNSAFE.freeMemory(addresses[i]);
             }
             account.released(bytes);
+            account.newestChunkChanged(-newest);
             count = 0;
             bytes = 0;
+            newest = 0;
         }
     }
 }

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -115,19 +117,21 @@ class MachineMemoryTest
 
     /**
      * Another process (a second member JVM, say) holds most of the machine: this JVM's share would allow the chunk, but
-     * the machine would keep less than the reserve, so it is refused; the machine's memory is read only now and then,
-     * and what the stores took since the last reading counts.
+     * the machine would keep less than the reserve, so it is refused. Far from the reserve the machine's memory is read
+     * only now and then, and what the stores took since the last reading counts; near it, it is read for every chunk,
+     * so that what the other process took or freed since decides at once.
      */
     @Test
     void aChunkThatWouldEatIntoTheReserveOfTheWholeMachineIsRefused()
     {
-        final AtomicLong available = new AtomicLong(80 * MIB);
+        final AtomicLong othersLeave = new AtomicLong(200 * MIB);
+        final AtomicLong written = new AtomicLong();
         final AtomicInteger readings = new AtomicInteger();
         final AtomicLong clock = new AtomicLong();
         final MachineMemory machine = new MachineMemory(1024 * MIB, 100 * MIB, () -> 50 * MIB, () ->
         {
             readings.incrementAndGet();
-            return available.get();
+            return othersLeave.get() - written.get();
         }, clock::get);
         final OffHeapMemory member = new OffHeapMemory("m", Long.MAX_VALUE, machine, 30 * MIB);
         assertEquals(894 * MIB, member.machineLimit(), "this JVM's share is far from reached");
@@ -142,45 +146,102 @@ class MachineMemoryTest
         final OffHeapMemory.Chunks chunks = account.chunks(new Object());
         try
         {
-            for (int i = 0; i < 12; i++)
-            {
-                account.allocate(chunks, 4 * MIB, true);
-            }
-            assertEquals(1, readings.get(), "48 MiB of chunks within a second: one reading, then counting");
+            allocate(account, chunks, 12, true, written);
+            assertEquals(1, readings.get(), "48 MiB of chunks within a second, far from the reserve: one reading");
+
+            othersLeave.set(120 * MIB);
+            allocate(account, chunks, 4, true, written);
+            assertEquals(1, readings.get(), "another process took 80 MiB; counting does not see it yet");
+            allocate(account, chunks, 1, true, written);
+            assertEquals(2, readings.get(), "64 MiB after the last reading the machine is read again");
+            assertEquals(120 * MIB - 68 * MIB - 4 * MIB, machine.available(),
+                "what the reading showed less the newest chunk, which may be unwritten: 18 MiB above the reserve");
+
+            othersLeave.set(100 * MIB);
             final OffHeapExhaustedException refused = assertThrows(OffHeapExhaustedException.class,
-                () -> account.allocate(chunks, 4 * MIB, true),
-                "80 MiB available less 48 MiB taken less 4 MiB would leave 28 MiB, under the 30 MiB reserve");
+                () -> account.allocate(chunks, 4 * MIB, true), "the other process took 20 MiB more: 28 MiB " +
+                    "available less 4 MiB would leave 24 MiB, under the 30 MiB reserve; counting since the last " +
+                    "reading would have allowed the chunk (44 MiB left)");
+            assertEquals(3, readings.get(), "near the reserve every chunk reads the machine");
             final String message = refused.getMessage();
             assertTrue(message.contains("member m") && message.contains("table 't'") &&
-                message.contains((48 * MIB) + " bytes in use") && message.contains("the machine would have " +
-                (28 * MIB) + " bytes available") && message.contains("reserve of " + 30 * MIB) &&
+                message.contains((68 * MIB) + " bytes in use") && message.contains("the machine would have " +
+                (24 * MIB) + " bytes available") && message.contains("reserve of " + 30 * MIB) &&
                 message.contains("other member JVMs") && message.contains(GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME),
                 "the message names the member, the table, what is in use, what the machine has and the setting: " +
                 message);
-            assertEquals(48 * MIB, machine.used(), "a refused chunk is not counted");
-            assertEquals(48 * MIB, member.used(), "nor on its member");
+            assertEquals(68 * MIB, machine.used(), "a refused chunk is not counted");
+            assertEquals(68 * MIB, member.used(), "nor on its member");
 
-            for (int i = 0; i < 4; i++)
-            {
-                account.allocate(chunks, 4 * MIB, false);
-            }
-            assertEquals(64 * MIB, machine.used(), "copies that must live somewhere are taken beyond the reserve");
+            allocate(account, chunks, 4, false, written);
+            assertEquals(84 * MIB, machine.used(), "copies that must live somewhere are taken beyond the reserve");
 
-            available.set(500 * MIB);
-            account.allocate(chunks, 4 * MIB, true);
-            assertEquals(2, readings.get(), "64 MiB after the last reading the machine is read again");
-            assertEquals(500 * MIB - 4 * MIB, machine.available(), "the fresh reading less the chunk taken since");
+            othersLeave.set(600 * MIB);
+            allocate(account, chunks, 1, true, written);
+            assertEquals(4, readings.get(), "near the reserve, what the other process freed shows at the next chunk");
+            assertEquals(600 * MIB - 88 * MIB - 4 * MIB, machine.available(),
+                "the fresh reading less the chunk taken since");
+            assertEquals(4, readings.get(), "far from the reserve again: counting");
 
-            available.set(200 * MIB);
+            othersLeave.set(300 * MIB);
             clock.addAndGet(MachineMemory.READ_EVERY_NANOS);
-            assertEquals(200 * MIB, machine.available(), "a reading a second old is taken again");
-            assertEquals(3, readings.get());
+            assertEquals(300 * MIB - 88 * MIB - 4 * MIB, machine.available(), "a reading a second old is taken again");
+            assertEquals(5, readings.get());
         }
         finally
         {
             chunks.run();
         }
         assertEquals(0, machine.used());
+    }
+
+    /** Allocates {@code count} chunks of 4 MiB and adds them to what the fake machine shows as written. */
+    private static void allocate(final OffHeapMemory.Account account, final OffHeapMemory.Chunks chunks,
+        final int count, final boolean withinCap, final AtomicLong written)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            account.allocate(chunks, 4 * MIB, withinCap);
+            written.addAndGet(4 * MIB);
+        }
+    }
+
+    /**
+     * A reading of the machine shows only the pages the stores wrote. Each store's newest chunk may be written only in
+     * part (the chunks before it are full), so every reading counts it as not shown yet, until its chunks are freed.
+     */
+    @Test
+    void everyStoresNewestChunkCountsAsNotShownByAReading()
+    {
+        final AtomicLong clock = new AtomicLong();
+        final MachineMemory machine = new MachineMemory(1024 * MIB, 100 * MIB, () -> 50 * MIB, () -> 500 * MIB,
+            clock::get);
+        final OffHeapMemory member = new OffHeapMemory("m", Long.MAX_VALUE, machine, 30 * MIB);
+        final OffHeapMemory.Account account = member.account("t");
+        final List<OffHeapMemory.Chunks> stores = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+        {
+            stores.add(account.chunks(new Object()));
+        }
+        try
+        {
+            account.allocate(stores.get(0), 4 * MIB, true);
+            account.allocate(stores.get(0), 4 * MIB, true);
+            account.allocate(stores.get(1), 2 * MIB, true);
+            account.allocate(stores.get(2), 2 * MIB, false);
+            clock.addAndGet(MachineMemory.READ_EVERY_NANOS);
+            assertEquals(500 * MIB - 8 * MIB, machine.available(),
+                "the three stores' newest chunks (4, 2 and 2 MiB), not the first store's full one");
+            stores.get(1).run();
+            clock.addAndGet(MachineMemory.READ_EVERY_NANOS);
+            assertEquals(500 * MIB - 6 * MIB, machine.available(), "a store's freed chunks count no more");
+        }
+        finally
+        {
+            stores.forEach(OffHeapMemory.Chunks::run);
+        }
+        clock.addAndGet(MachineMemory.READ_EVERY_NANOS);
+        assertEquals(500 * MIB, machine.available(), "nothing is left to be written");
     }
 
     /**
@@ -221,10 +282,11 @@ class MachineMemoryTest
             assertEquals(48 * MIB, machine.used(), "a refused check takes nothing");
 
             otherChunks.run();
-            available.set(33 * MIB);
+            available.set(41 * MIB);
             clock.addAndGet(MachineMemory.READ_EVERY_NANOS);
             final String overReserve = assertThrows(OffHeapExhaustedException.class,
-                () -> account.checkRoom(4 * MIB), "33 MiB available less 4 is under the 30 MiB reserve").getMessage();
+                () -> account.checkRoom(4 * MIB), "41 MiB available less the 8 MiB chunk that may be unwritten " +
+                    "less 4 is under the 30 MiB reserve").getMessage();
             assertTrue(overReserve.contains("the machine would have " + (29 * MIB) + " bytes available"), overReserve);
             available.set(1000 * MIB);
             clock.addAndGet(MachineMemory.READ_EVERY_NANOS);
