@@ -18,27 +18,25 @@ class CpuTimeTest
     void anEndedThreadKeepsItsCpuAndAWorkersIsNotCounted() throws InterruptedException
     {
         final long before = NonWorkerThreadsCpu.THIS_JVM.nanos();
-        final Thread helper = new Thread(CpuTimeTest::burn, "intentgrid-sync-test");
-        helper.start();
-        while (helper.isAlive())
-        {
-            NonWorkerThreadsCpu.THIS_JVM.nanos();
-            Thread.sleep(5);
-        }
-        final long afterHelper = NonWorkerThreadsCpu.THIS_JVM.nanos();
+        final long afterHelper = burnOnThreadNamed("intentgrid-sync-test");
         assertTrue(afterHelper - before >= BURN_NANOS * 9 / 10,
             "the ended helper's CPU stays counted: " + (afterHelper - before) + " ns");
+        final long afterWorker = burnOnThreadNamed("mf-worker-0");
+        assertTrue(afterWorker - afterHelper < BURN_NANOS / 2,
+            "a worker's CPU is the workers' count, not this one's: " + (afterWorker - afterHelper) + " ns");
+    }
 
-        final Thread worker = new Thread(CpuTimeTest::burn, "mf-worker-0");
-        worker.start();
-        while (worker.isAlive())
+    /** @return the clock's reading once a thread of that name burned its CPU and ended, read while it ran too */
+    private static long burnOnThreadNamed(final String name) throws InterruptedException
+    {
+        final Thread thread = new Thread(CpuTimeTest::burn, name);
+        thread.start();
+        while (thread.isAlive())
         {
             NonWorkerThreadsCpu.THIS_JVM.nanos();
             Thread.sleep(5);
         }
-        final long afterWorker = NonWorkerThreadsCpu.THIS_JVM.nanos();
-        assertTrue(afterWorker - afterHelper < BURN_NANOS / 2,
-            "a worker's CPU is the workers' count, not this one's: " + (afterWorker - afterHelper) + " ns");
+        return NonWorkerThreadsCpu.THIS_JVM.nanos();
     }
 
     @Test
