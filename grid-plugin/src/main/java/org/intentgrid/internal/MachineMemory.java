@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
  * member JVMs sharing the machine, other processes. The second reads the machine's available memory
  * ({@link AvailableMemory}) every {@link #READ_EVERY_BYTES} of this JVM's stores or {@link #READ_EVERY_NANOS}, and in
  * between counts what the stores took since; within {@link #READ_EVERY_BYTES} of the reserve it reads it for every
- * chunk, since what no count covers (the heap growing, other processes) then decides whether the kernel kills a JVM.
+ * chunk taken ({@link #READ_NEAR_RESERVE_NANOS}), since what no count covers (the heap growing, other processes) then
+ * decides whether the kernel kills a JVM.
  * A reading cannot show the part of a chunk not written yet, and the kernel will back it once slots fill it: each
  * store's newest chunk ({@link #newestChunksChanged}; a chunk before it is written, since a new chunk is taken only
  * when every slot of the last one was) is subtracted from every reading whole. A table of a thousand stripes has a
@@ -37,6 +38,11 @@ final class MachineMemory
     static final long READ_EVERY_BYTES = 64L << 20;
     /** ...or when the last reading is older than this, as other processes come and go. */
     static final long READ_EVERY_NANOS = 1_000_000_000L;
+    /**
+     * Near the reserve it is read for every chunk the stores took since, else when the reading is older than this:
+     * a table being filled past the limit asks for a chunk per key, and each refusal must not read the files again.
+     */
+    static final long READ_NEAR_RESERVE_NANOS = 10_000_000L;
 
     private static final MachineMemory THIS_JVM = new MachineMemory(totalMemory(), Runtime.getRuntime().maxMemory(),
         Runtime.getRuntime()::totalMemory, AvailableMemory.ofThisProcess(), System::nanoTime);
@@ -205,8 +211,7 @@ final class MachineMemory
     {
         final long usedNow = used.get() - pending;
         Reading last = reading;
-        if (last == null || Math.abs(usedNow - last.usedThen) >= READ_EVERY_BYTES ||
-            nanoClock.getAsLong() - last.nanos >= READ_EVERY_NANOS || last.estimate(usedNow) < readBelow)
+        if (last == null || isStale(last, usedNow, readBelow))
         {
             final long read = availableBytes.getAsLong();
             last = new Reading(read == Long.MAX_VALUE ? read : read - newestChunks.get(), usedNow,
@@ -215,6 +220,14 @@ final class MachineMemory
             reading = last;
         }
         return last.estimate(usedNow);
+    }
+
+    private boolean isStale(final Reading last, final long usedNow, final long readBelow)
+    {
+        final long age = nanoClock.getAsLong() - last.nanos;
+        final long takenSince = usedNow - last.usedThen;
+        return Math.abs(takenSince) >= READ_EVERY_BYTES || age >= READ_EVERY_NANOS ||
+            last.estimate(usedNow) < readBelow && (takenSince != 0 || age >= READ_NEAR_RESERVE_NANOS);
     }
 
     /**

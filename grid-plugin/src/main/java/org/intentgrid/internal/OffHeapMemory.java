@@ -89,7 +89,8 @@ final class OffHeapMemory
     {
         return new OffHeapExhaustedException(noRoom(table, requested, inUse) + ", and after them the machine would " +
             "have " + (machine.available() - requested) + " bytes available (its " + machine.machineBytes() +
-            " bytes less what every process on it holds, other member JVMs among them), less than the reserve of " +
+            " bytes less what every process on it holds, other member JVMs among them, and what the stores' " +
+            "newest chunks will take as they fill), less than the reserve of " +
             reserve + " it must keep (" + GridConfig.MACHINE_MEMORY_RESERVE_PROP_NAME + "); add members on other " +
             "machines, use fewer or smaller tables, stop what else holds the machine's memory, or lower the reserve",
             null);

@@ -172,21 +172,26 @@ class MachineMemoryTest
                 message);
             assertEquals(68 * MIB, machine.used(), "a refused chunk is not counted");
             assertEquals(68 * MIB, member.used(), "nor on its member");
+            assertThrows(OffHeapExhaustedException.class, () -> account.allocate(chunks, 4 * MIB, true));
+            assertEquals(3, readings.get(), "with nothing taken since, the next refusal uses the same reading");
+            clock.addAndGet(MachineMemory.READ_NEAR_RESERVE_NANOS);
+            assertThrows(OffHeapExhaustedException.class, () -> account.allocate(chunks, 4 * MIB, true));
+            assertEquals(4, readings.get(), "near the reserve a reading older than 10 ms is taken again");
 
             allocate(account, chunks, 4, false, written);
             assertEquals(84 * MIB, machine.used(), "copies that must live somewhere are taken beyond the reserve");
 
             othersLeave.set(600 * MIB);
             allocate(account, chunks, 1, true, written);
-            assertEquals(4, readings.get(), "near the reserve, what the other process freed shows at the next chunk");
+            assertEquals(5, readings.get(), "near the reserve, what the other process freed shows at the next chunk");
             assertEquals(600 * MIB - 88 * MIB - 4 * MIB, machine.available(),
                 "the fresh reading less the chunk taken since");
-            assertEquals(4, readings.get(), "far from the reserve again: counting");
+            assertEquals(5, readings.get(), "far from the reserve again: counting");
 
             othersLeave.set(300 * MIB);
             clock.addAndGet(MachineMemory.READ_EVERY_NANOS);
             assertEquals(300 * MIB - 88 * MIB - 4 * MIB, machine.available(), "a reading a second old is taken again");
-            assertEquals(5, readings.get());
+            assertEquals(6, readings.get());
         }
         finally
         {
