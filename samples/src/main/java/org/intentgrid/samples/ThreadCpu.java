@@ -29,7 +29,8 @@ public final class ThreadCpu
     private final long processCpuNanos;
     private final Map<Long, ThreadTime> threads;
 
-    private record ThreadTime(String name, long cpuNanos)
+    /** A live thread's name and the CPU time it used so far. */
+    public record ThreadTime(String name, long cpuNanos)
     {
     }
 
@@ -42,6 +43,12 @@ public final class ThreadCpu
 
     /** @return the CPU time of every live thread and of the process, now */
     static ThreadCpu now()
+    {
+        return new ThreadCpu(System.nanoTime(), processCpuNanos(), threadTimes());
+    }
+
+    /** @return every live Java thread of this JVM by id, with its name and CPU time so far, to the nanosecond */
+    public static Map<Long, ThreadTime> threadTimes()
     {
         final Map<Long, ThreadTime> threads = new LinkedHashMap<>();
         for (final ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds()))
@@ -56,7 +63,7 @@ public final class ThreadCpu
                 threads.put(info.getThreadId(), new ThreadTime(info.getThreadName(), nanos));
             }
         }
-        return new ThreadCpu(System.nanoTime(), processCpuNanos(), threads);
+        return threads;
     }
 
     /** @return CPU time of this JVM so far: its workers, members' sync, I/O and Hazelcast threads, JIT and GC */

@@ -1,8 +1,7 @@
 package org.intentgrid.samples.train;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
+import org.intentgrid.samples.ThreadCpu;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,8 +15,6 @@ final class NonWorkerThreadsCpu
 {
     static final NonWorkerThreadsCpu THIS_JVM = new NonWorkerThreadsCpu();
 
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
     private Map<Long, Long> lastSeen = new HashMap<>();
     private long endedNanos;
 
@@ -30,17 +27,12 @@ final class NonWorkerThreadsCpu
     {
         final Map<Long, Long> seen = new HashMap<>();
         long liveNanos = 0;
-        for (final ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds()))
+        for (final Map.Entry<Long, ThreadCpu.ThreadTime> thread : ThreadCpu.threadTimes().entrySet())
         {
-            if (info == null || EmbeddedPool.isWorker(info.getThreadName()))
+            if (!EmbeddedPool.isWorker(thread.getValue().name()))
             {
-                continue;
-            }
-            final long nanos = THREADS.getThreadCpuTime(info.getThreadId());
-            if (nanos >= 0)
-            {
-                seen.put(info.getThreadId(), nanos);
-                liveNanos += nanos;
+                seen.put(thread.getKey(), thread.getValue().cpuNanos());
+                liveNanos += thread.getValue().cpuNanos();
             }
         }
         for (final Map.Entry<Long, Long> thread : lastSeen.entrySet())
