@@ -1,10 +1,11 @@
 package org.intentgrid.internal;
 
 /**
- * Two value-sized arrays for adding long values: the current value and the input are copied in, added
- * index by index, and the sum copied back. C2 on JDK 17 vectorizes only such same-index loops over two
- * distinct arrays (not off-heap loops, not loops with an index offset), which makes this about six times
- * faster than adding in place for 256 floats. One per worker or per request, never shared between threads.
+ * Two value-sized arrays for adding long values: the current value is copied in, the input added index by index
+ * (copied in first unless it starts at index 0 of its array), and the sum copied back. C2 on JDK 17 vectorizes only
+ * such same-index loops over arrays (not off-heap loops, not loops with an index offset), which makes this 1.4-1.7x
+ * as fast as adding in place at 256 floats, despite the copies. One per worker or per request, never shared between
+ * threads.
  */
 final class AddScratch
 {

@@ -297,6 +297,44 @@ class StripeTest
         }
     }
 
+    /**
+     * A push adds, to the bit, each input float to its element, for short values (an off-heap loop) and long ones
+     * (through the worker's scratch arrays), from an input at index 0 of its array (added directly) and from one
+     * further in (copied first); the slots beside it keep their values.
+     */
+    @Test
+    void pushAddsExactlyAtEveryValueLengthAndInputOffset()
+    {
+        final SplittableRandom random = new SplittableRandom(17);
+        for (final int length : new int[] {1, 16, 64, 127, 128, 200, 257})
+        {
+            final AddScratch scratch = new AddScratch(length);
+            for (final int offset : new int[] {0, 3, length})
+            {
+                final Stripe stripe = new Stripe(length, 4);
+                final float[][] values = new float[3][];
+                for (int key = 0; key < 3; key++)
+                {
+                    values[key] = randomFloats(random, length);
+                    stripe.copyIn(stripe.create(key, SlotState.MAIN, 0, 0), values[key], 0);
+                }
+                final float[] input = randomFloats(random, offset + length + 2);
+                assertEquals(SlotState.MAIN, stripe.push(stripe.slotOf(1), input, offset, scratch));
+                final float[] read = new float[length];
+                for (int key = 0; key < 3; key++)
+                {
+                    stripe.copyOut(stripe.slotOf(key), read, 0);
+                    for (int i = 0; i < length; i++)
+                    {
+                        final float expected = key == 1 ? values[key][i] + input[offset + i] : values[key][i];
+                        assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(read[i]),
+                            "key " + key + ", element " + i + ", length " + length + ", input at " + offset);
+                    }
+                }
+            }
+        }
+    }
+
     /** Zeroing a value clears all of it, for odd and even lengths, and nothing of the slots beside it. */
     @Test
     void zeroClearsTheWholeValueAndNothingElse()
