@@ -17,12 +17,17 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * The local fast path: one key pulled and pushed through a worker, against the same work on a plain
- * {@code float[][]} table (copy out, add in). Run by {@code bin/intentgrid bench local}. The plain
- * baseline ignores {@code finiteCheck}; it is measured under both settings as a control for noise.
+ * {@code float[][]} table (copy out, add in) and on that table under a lock per stripe (what per-key atomicity
+ * costs by itself), with the keys in order and in a seeded random order (a hashed store visits its slots in no
+ * order a prefetcher follows whatever the key order; a {@code float[][]} walked in order is prefetched). Run by
+ * {@code bin/intentgrid bench local}. The baselines ignore {@code finiteCheck}; they are measured under both
+ * settings as a control for noise.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 public class LocalAccessBenchmark
 {
     private static final int KEYS = 4096;
+    /** As many as the grid's store gives a table of {@link #KEYS} keys (one per 64 keys). */
+    private static final int LOCKS = 64;
 
     @Param({"16", "64", "256"})
     public int valueLength;
@@ -42,6 +49,9 @@ public class LocalAccessBenchmark
     private ParameterWorker worker;
     private Table table;
     private float[][] plain;
+    /** The keys in a seeded random order: {@code ...Shuffled} methods visit memory in no order a prefetcher follows. */
+    private final int[] shuffled = new int[KEYS];
+    private final StampedLock[] locks = new StampedLock[LOCKS];
     private final long[] key = new long[1];
     private float[] buffer;
     private float[] update;
@@ -63,6 +73,22 @@ public class LocalAccessBenchmark
         }
         worker.pull(table, all, new float[KEYS * valueLength]).await();
         plain = new float[KEYS][valueLength];
+        final SplittableRandom random = new SplittableRandom(42);
+        for (int k = 0; k < KEYS; k++)
+        {
+            shuffled[k] = k;
+        }
+        for (int k = KEYS - 1; k > 0; k--)
+        {
+            final int other = random.nextInt(k + 1);
+            final int swap = shuffled[k];
+            shuffled[k] = shuffled[other];
+            shuffled[other] = swap;
+        }
+        for (int i = 0; i < LOCKS; i++)
+        {
+            locks[i] = new StampedLock();
+        }
     }
 
     @TearDown(Level.Trial)
@@ -82,13 +108,67 @@ public class LocalAccessBenchmark
     }
 
     @Benchmark
+    public float gridPullPushShuffled()
+    {
+        key[0] = shuffled[next++ & (KEYS - 1)];
+        worker.pull(table, key, buffer);
+        worker.push(table, key, update);
+        return buffer[0];
+    }
+
+    @Benchmark
+    public float plainArrayCopyAddShuffled()
+    {
+        return copyAdd(plain[shuffled[next++ & (KEYS - 1)]]);
+    }
+
+    @Benchmark
     public float plainArrayCopyAdd()
     {
-        final float[] row = plain[next++ & (KEYS - 1)];
+        return copyAdd(plain[next++ & (KEYS - 1)]);
+    }
+
+    private float copyAdd(final float[] row)
+    {
         System.arraycopy(row, 0, buffer, 0, valueLength);
         for (int i = 0; i < valueLength; i++)
         {
             row[i] += update[i];
+        }
+        return buffer[0];
+    }
+
+    /**
+     * The plain copy and add with the per-key atomicity the grid's contract asks for and nothing else: the copy
+     * under an optimistic read of the key's lock stripe, the add under its write lock. What the grid costs beyond
+     * this is its values off the heap (copies where the plain add runs vectorized in place), its lookup, its checks
+     * and its bookkeeping.
+     */
+    @Benchmark
+    public float lockedArrayCopyAdd()
+    {
+        final int k = next++ & (KEYS - 1);
+        final float[] row = plain[k];
+        final StampedLock lock = locks[k & (LOCKS - 1)];
+        final long read = lock.tryOptimisticRead();
+        System.arraycopy(row, 0, buffer, 0, valueLength);
+        if (!lock.validate(read))
+        {
+            final long stamp = lock.readLock();
+            System.arraycopy(row, 0, buffer, 0, valueLength);
+            lock.unlockRead(stamp);
+        }
+        final long stamp = lock.writeLock();
+        try
+        {
+            for (int i = 0; i < valueLength; i++)
+            {
+                row[i] += update[i];
+            }
+        }
+        finally
+        {
+            lock.unlockWrite(stamp);
         }
         return buffer[0];
     }
