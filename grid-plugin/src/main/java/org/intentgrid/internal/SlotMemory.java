@@ -308,21 +308,19 @@ abstract class SlotMemory extends StampedLock
         {
             final float[] current = scratch.current;
             UNSAFE.copyMemory(null, base, current, FLOAT_BASE, valueBytes);
+            final float[] addend;
             if (srcOffset == 0)
             {
-                for (int i = 0; i < length; i++)
-                {
-                    current[i] += src[i];
-                }
+                addend = src;
             }
             else
             {
-                final float[] input = scratch.input;
-                System.arraycopy(src, srcOffset, input, 0, length);
-                for (int i = 0; i < length; i++)
-                {
-                    current[i] += input[i];
-                }
+                addend = scratch.input;
+                System.arraycopy(src, srcOffset, addend, 0, length);
+            }
+            for (int i = 0; i < length; i++)
+            {
+                current[i] += addend[i];
             }
             UNSAFE.copyMemory(current, FLOAT_BASE, null, base, valueBytes);
             return;

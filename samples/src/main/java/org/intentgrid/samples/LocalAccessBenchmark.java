@@ -35,8 +35,8 @@ import java.util.concurrent.locks.StampedLock;
 public class LocalAccessBenchmark
 {
     private static final int KEYS = 4096;
-    /** As many as the grid's store gives a table of {@link #KEYS} keys (one per 64 keys). */
-    private static final int LOCKS = 64;
+    /** As many as the grid's store gives a table of {@link #KEYS} keys: one per 64 keys. */
+    private static final int LOCKS = KEYS / 64;
 
     @Param({"16", "64", "256"})
     public int valueLength;
@@ -101,16 +101,18 @@ public class LocalAccessBenchmark
     @Benchmark
     public float gridPullPush()
     {
-        key[0] = next++ & (KEYS - 1);
-        worker.pull(table, key, buffer);
-        worker.push(table, key, update);
-        return buffer[0];
+        return pullPush(next++ & (KEYS - 1));
     }
 
     @Benchmark
     public float gridPullPushShuffled()
     {
-        key[0] = shuffled[next++ & (KEYS - 1)];
+        return pullPush(shuffled[next++ & (KEYS - 1)]);
+    }
+
+    private float pullPush(final long k)
+    {
+        key[0] = k;
         worker.pull(table, key, buffer);
         worker.push(table, key, update);
         return buffer[0];
