@@ -69,6 +69,12 @@ final class HazelcastClusterPort implements ClusterPort
     }
 
     @Override
+    public long clusterTimeMillis()
+    {
+        return nodeEngine.getClusterService().getClusterTime();
+    }
+
+    @Override
     public boolean isMember(final UUID member)
     {
         return nodeEngine.getClusterService().getMember(member) != null;

@@ -25,6 +25,9 @@ public interface ClusterPort
     /** @return the number of current members, this one included, without building their list */
     int memberCount();
 
+    /** @return the cluster's time in milliseconds: the same on every member, up to the clock sync's precision */
+    long clusterTimeMillis();
+
     /** @return true if the member is in the cluster now */
     boolean isMember(UUID member);
 

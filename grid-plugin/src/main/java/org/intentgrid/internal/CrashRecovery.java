@@ -402,7 +402,7 @@ final class CrashRecovery
                                 pins.pin(lost, table.spec(), piece.keys[i]);
                             }
                             table.installRecovered(piece.keys[i], piece.values, i * length, replies[p].counters[j],
-                                piece.versions[i]);
+                                Lineages.start(router.port(), piece.versions[i]));
                             installed++;
                         }
                         else

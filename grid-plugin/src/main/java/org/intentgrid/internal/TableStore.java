@@ -354,18 +354,19 @@ public final class TableStore
      * @param existing the key's slot here (a replica or placeholder), or {@code -1}
      * @param counter the relocation counter of the new main copy: 0 for a first touch, higher for a key whose
      *                owner was lost without a backup of it
+     * @param version the new main copy's first version ({@link Lineages})
      */
-    int materialize(final Stripe stripe, final long key, final int existing, final long counter)
+    int materialize(final Stripe stripe, final long key, final int existing, final long counter, final long version)
     {
         final int slot;
         if (existing >= 0)
         {
             slot = existing;
-            stripe.promote(slot, counter, 0);
+            stripe.promote(slot, counter, version);
         }
         else
         {
-            slot = stripe.create(key, SlotState.MAIN, counter, 0);
+            slot = stripe.create(key, SlotState.MAIN, counter, version);
         }
         writeInitial(stripe, slot, key);
         listener.mainAcquired(spec.name(), key, memberName);

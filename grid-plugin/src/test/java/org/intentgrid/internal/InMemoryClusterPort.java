@@ -43,6 +43,12 @@ public final class InMemoryClusterPort implements ClusterPort
     }
 
     @Override
+    public long clusterTimeMillis()
+    {
+        return System.currentTimeMillis();
+    }
+
+    @Override
     public boolean isMember(final UUID member)
     {
         return cluster.isMember(member);

@@ -38,7 +38,7 @@ class RegisterIntentTest
     @Test
     void anIntendedMainCopyIsHandedToTheSweepOnce()
     {
-        underLock(() -> table.materialize(table.stripe(MAIN_KEY), MAIN_KEY, -1, 0));
+        underLock(() -> table.materialize(table.stripe(MAIN_KEY), MAIN_KEY, -1, 0, 0));
         final ReplicaStore replicas = table.replicaStore();
         assertEquals(SyncStep.Action.MAIN_INTENDED, replicas.registerIntent(MAIN_KEY, 0, 5));
         assertEquals(SyncStep.Action.LEAVE, replicas.registerIntent(MAIN_KEY, 0, 6));
@@ -53,7 +53,7 @@ class RegisterIntentTest
     void aMainCopyHandedAwayWhileIntendedGoesBackToTheRounds()
     {
         final Stripe stripe = table.stripe(MAIN_KEY);
-        underLock(() -> table.materialize(stripe, MAIN_KEY, -1, 0));
+        underLock(() -> table.materialize(stripe, MAIN_KEY, -1, 0, 0));
         final ReplicaStore replicas = table.replicaStore();
         assertEquals(SyncStep.Action.MAIN_INTENDED, replicas.registerIntent(MAIN_KEY, 0, 5));
         underLock(() -> table.take(stripe, stripe.slotOf(MAIN_KEY), new float[4], 0, 1));

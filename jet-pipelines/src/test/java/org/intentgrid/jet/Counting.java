@@ -72,6 +72,42 @@ final class Counting
      */
     static double sum(final ParameterGrid grid, final Table table)
     {
+        double sum = 0;
+        for (final float v : values(grid, table))
+        {
+            sum += v;
+        }
+        return sum;
+    }
+
+    /**
+     * @return the keys whose count differs from what items {@code 0 .. items-1} trained exactly once give them, with
+     *         what each member holds of them: the message of a failed exactly-once check says where the update went
+     */
+    static String deviations(final ParameterGrid grid, final Table table, final int items)
+    {
+        final float[] values = values(grid, table);
+        final StringBuilder found = new StringBuilder();
+        for (int key = 0; key < values.length; key++)
+        {
+            final int expected = items / values.length + (key < items % values.length ? 1 : 0);
+            if (values[key] != expected)
+            {
+                found.append("\nkey ").append(key).append(": ").append(values[key]).append(", expected ")
+                    .append(expected);
+                for (final GridMember m : grid.members())
+                {
+                    found.append(" [").append(m.id()).append(" ").append(m.copyState(table, key)).append(" home=")
+                        .append(m.isHome(table, key)).append(" dir=").append(m.directoryOwner(table, key))
+                        .append("]");
+                }
+            }
+        }
+        return found.length() == 0 ? "no key deviates" : found.toString();
+    }
+
+    private static float[] values(final ParameterGrid grid, final Table table)
+    {
         final long[] keys = allKeys(table);
         final float[] values = new float[keys.length];
         try (ParameterWorker worker = grid.worker())
@@ -96,12 +132,7 @@ final class Counting
                 pull.await();
             }
         }
-        double sum = 0;
-        for (final float v : values)
-        {
-            sum += v;
-        }
-        return sum;
+        return values;
     }
 
     /**

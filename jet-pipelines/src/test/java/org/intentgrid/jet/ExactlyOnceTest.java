@@ -77,7 +77,8 @@ class ExactlyOnceTest
             System.out.println("REPORT jet exactly-once, embedded: " + ITEMS + " items, a member of 3 terminated " +
                 "after " + (ITEMS / 2) + " (" + atCrash + " trained by then); the +1 pushes sum to " + total);
             assertTrue(atCrash > 0, "training had begun before the crash");
-            assertEquals(ITEMS, total, "every item's update exactly once");
+            assertEquals(ITEMS, total, () -> "every item's update exactly once; " +
+                Counting.deviations(grid, table, ITEMS));
             try (Stream<Path> jobs = Files.list(checkpoints))
             {
                 assertEquals(1, jobs.count(), "one checkpoint directory per job");

@@ -115,7 +115,8 @@ class JetCrashIT
                 "those since the last snapshot before the crash was detected); job " + job.getStatus());
             if (exactlyOnce)
             {
-                assertEquals(ITEMS, total, "every item's update exactly once");
+                assertEquals(ITEMS, total, () -> "every item's update exactly once; " +
+                    Counting.deviations(grid, table, ITEMS));
             }
             assertTrue(total >= ITEMS, "no item's update is lost: " + total + " of " + ITEMS);
             // the newest snapshot complete at the kill began up to an interval plus its own duration earlier, and
