@@ -45,24 +45,7 @@ class RecoveredReplicaTest
     @Test
     void aReplicaTakesTheRecoveredValueAlthoughItsVersionIsOlder()
     {
-        cluster.homesAt(a);
-        final WorkerEngine atA = a.newWorker();
-        final WorkerEngine atC = c.newWorker();
-        final float[] initial = new float[SPEC.valueLength()];
-        atA.pull(atA.store(SPEC), new long[] {KEY}, initial, null, 1).await();
-        atC.intent(atC.store(SPEC), new long[] {KEY}, 1, 0, 1_000);
-        cluster.await(() -> c.table(SPEC).localState(KEY) == SlotState.REPLICA, "c holds a replica of a's key");
-        final float[] one = new float[SPEC.valueLength()];
-        Arrays.fill(one, 1f);
-        atA.push(atA.store(SPEC), new long[] {KEY}, 1, one).await();
-        a.flushBackup();
-        final float[] backedUp = plusOnes(initial, 1);
-        for (int i = 0; i < LOST_PUSHES; i++)
-        {
-            atA.push(atA.store(SPEC), new long[] {KEY}, 1, one).await();
-        }
-        final float[] pushed = plusOnes(backedUp, LOST_PUSHES);
-        cluster.await(() -> Arrays.equals(localValue(c), pushed), "c's replica took a's pushes");
+        final float[] backedUp = plusOnes(replicaTookPushesBeyondTheBackup(1), 1);
 
         cluster.homesAt(b);
         cluster.crash(a.self());
@@ -76,21 +59,7 @@ class RecoveredReplicaTest
     @Test
     void aReplicaTakesTheInitialValueOfAKeyLostWithoutABackup()
     {
-        cluster.homesAt(a);
-        final WorkerEngine atA = a.newWorker();
-        final WorkerEngine atC = c.newWorker();
-        final float[] initial = new float[SPEC.valueLength()];
-        atA.pull(atA.store(SPEC), new long[] {KEY}, initial, null, 1).await();
-        atC.intent(atC.store(SPEC), new long[] {KEY}, 1, 0, 1_000);
-        cluster.await(() -> c.table(SPEC).localState(KEY) == SlotState.REPLICA, "c holds a replica of a's key");
-        final float[] one = new float[SPEC.valueLength()];
-        Arrays.fill(one, 1f);
-        for (int i = 0; i < LOST_PUSHES; i++)
-        {
-            atA.push(atA.store(SPEC), new long[] {KEY}, 1, one).await();
-        }
-        final float[] pushed = plusOnes(initial, LOST_PUSHES);
-        cluster.await(() -> Arrays.equals(localValue(c), pushed), "c's replica took a's pushes");
+        final float[] initial = replicaTookPushesBeyondTheBackup(0);
 
         cluster.homesAt(b);
         cluster.crash(a.self());
@@ -101,6 +70,36 @@ class RecoveredReplicaTest
         assertArrayEquals(initial, atHome, "the key starts again from its initializer at its home");
         cluster.await(() -> Arrays.equals(localValue(c), initial), "c's replica converges to the new main copy, " +
             "not keep a's pushes lost with a");
+    }
+
+    /**
+     * {@code a}, home and owner of the key, pushes +1 {@code backedUp} times and flushes its backup (if it pushed),
+     * then {@link #LOST_PUSHES} times more, which {@code c}'s replica takes and {@code b} never gets.
+     *
+     * @return the key's initial value
+     */
+    private float[] replicaTookPushesBeyondTheBackup(final int backedUp)
+    {
+        cluster.homesAt(a);
+        final WorkerEngine atA = a.newWorker();
+        final WorkerEngine atC = c.newWorker();
+        final float[] initial = new float[SPEC.valueLength()];
+        atA.pull(atA.store(SPEC), new long[] {KEY}, initial, null, 1).await();
+        atC.intent(atC.store(SPEC), new long[] {KEY}, 1, 0, 1_000);
+        cluster.await(() -> c.table(SPEC).localState(KEY) == SlotState.REPLICA, "c holds a replica of a's key");
+        final float[] one = new float[SPEC.valueLength()];
+        Arrays.fill(one, 1f);
+        for (int i = 0; i < backedUp + LOST_PUSHES; i++)
+        {
+            if (i == backedUp && backedUp > 0)
+            {
+                a.flushBackup();
+            }
+            atA.push(atA.store(SPEC), new long[] {KEY}, 1, one).await();
+        }
+        final float[] pushed = plusOnes(initial, backedUp + LOST_PUSHES);
+        cluster.await(() -> Arrays.equals(localValue(c), pushed), "c's replica took a's pushes");
+        return initial;
     }
 
     /** @return {@code value} with 1 added {@code times} times to each float, in the order a store adds them */
