@@ -91,8 +91,8 @@ final class HomeDirectoryServer
         final int slot;
         try
         {
-            // a key the directory forgot (its owner was lost without a backup of it) looks like a first touch: its
-            // replicas elsewhere may hold versions of the lost copy
+            // a key whose entry the directory dropped (its owner was lost without a backup of it) looks like a first
+            // touch, and its replicas elsewhere may hold versions of the lost copy
             slot = table.materialize(stripe, key, existing, counter, Lineages.start(router.port(), 0));
         }
         catch (final OffHeapExhaustedException e)

@@ -7,8 +7,9 @@ package org.intentgrid.internal;
  * have counted more updates than survived: if it went on from the surviving version, replicas refreshed from the lost
  * copy would take none of its values until as many updates had come again, and served the lost ones meanwhile. So a
  * new lineage starts at the cluster time in milliseconds shifted left by {@link #SHIFT} bits, above every version an
- * earlier lineage reached unless that one counted a million updates per millisecond of its life (a first touch,
- * which has no predecessor, starts at 0). Fits a long until the year 2248.
+ * earlier lineage reached unless that one counted a million updates per millisecond of its life. Every main copy a
+ * home creates starts one: once the lost member's directory entries are gone, a home cannot tell a first touch from
+ * a key that had a predecessor. Fits a long until the year 2248.
  */
 final class Lineages
 {
@@ -21,7 +22,8 @@ final class Lineages
 
     /**
      * @param port          the cluster, for its time
-     * @param versionBefore the version that survived of the lost lineage (in a backup), or 0 if none did
+     * @param versionBefore the version that survived of the lost lineage (in a backup), or 0 if none survived or
+     *                      there was none
      * @return the first version of a new lineage: above {@code versionBefore} and above what the lost one reached
      */
     static long start(final ClusterPort port, final long versionBefore)

@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
  * A replica converges to a main copy recovered from an older backup. The lost owner's own updates since its last
  * flush are lost with it, and so are the versions they counted: a replica refreshed from the lost copy held a higher
  * version than the recovered one, took no refresh from it until as many updates had come again, and served the lost
- * updates meanwhile (an exactly-once job that rolled back and replayed them read them twice). Three in-memory
- * members: {@code a} owns the key and flushes once a minute, {@code b} holds a's backups, {@code c} a replica.
+ * updates meanwhile (an exactly-once job that rolled back and replayed them read them twice). So did a replica of a
+ * key started again from its initializer because its owner was lost without a backup. Three in-memory members:
+ * {@code a} owns the key and flushes once a minute, {@code b} holds a's backups, {@code c} a replica.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RecoveredReplicaTest
@@ -27,11 +28,10 @@ class RecoveredReplicaTest
     private static final int PARTITIONS = 4;
     private static final long KEY = 17;
     private static final int LOST_PUSHES = 5;
-
-    private final InMemoryCluster cluster = new InMemoryCluster(PARTITIONS);
     private static final GridConfig CONFIG = GridConfig.embedded().mode(Mode.REPLICATION_ONLY)
         .requestTimeoutMillis(5000);
 
+    private final InMemoryCluster cluster = new InMemoryCluster(PARTITIONS);
     private final MemberRuntime a = cluster.addMember(CONFIG.backupFlushMillis(60_000));
     private final MemberRuntime b = cluster.addMember(CONFIG);
     private final MemberRuntime c = cluster.addMember(CONFIG);

@@ -66,10 +66,7 @@ final class Counting
         }
     }
 
-    /**
-     * @return the sum of the table's values; a key whose pull is not answered within seconds is printed with what
-     *         every member holds of it and what its home records (a test that then fails shows where it went)
-     */
+    /** @return the sum of the table's values (see {@link #values} for a key that is not answered) */
     static double sum(final ParameterGrid grid, final Table table)
     {
         double sum = 0;
@@ -94,18 +91,16 @@ final class Counting
             if (values[key] != expected)
             {
                 found.append("\nkey ").append(key).append(": ").append(values[key]).append(", expected ")
-                    .append(expected);
-                for (final GridMember m : grid.members())
-                {
-                    found.append(" [").append(m.id()).append(" ").append(m.copyState(table, key)).append(" home=")
-                        .append(m.isHome(table, key)).append(" dir=").append(m.directoryOwner(table, key))
-                        .append("]");
-                }
+                    .append(expected).append(whereIs(grid, table, key));
             }
         }
         return found.length() == 0 ? "no key deviates" : found.toString();
     }
 
+    /**
+     * @return the table's values; a key whose pull is not answered within seconds is printed with what every member
+     *         holds of it and what its home records (a test that then fails shows where it went)
+     */
     private static float[] values(final ParameterGrid grid, final Table table)
     {
         final long[] keys = allKeys(table);
@@ -119,20 +114,25 @@ final class Counting
                 {
                     if (!worker.pull(table, new long[] {key}, new float[1]).await(2, TimeUnit.SECONDS))
                     {
-                        final StringBuilder where = new StringBuilder("DIAG key " + key + ":");
-                        for (final GridMember m : grid.members())
-                        {
-                            where.append(" [").append(m.id()).append(" ").append(m.copyState(table, key))
-                                .append(" home=").append(m.isHome(table, key)).append(" dir=")
-                                .append(m.directoryOwner(table, key)).append("]");
-                        }
-                        System.out.println(where);
+                        System.out.println("DIAG key " + key + ":" + whereIs(grid, table, key));
                     }
                 }
                 pull.await();
             }
         }
         return values;
+    }
+
+    /** @return per member, its copy of {@code key}, whether it is the key's home and whom its directory names */
+    private static String whereIs(final ParameterGrid grid, final Table table, final long key)
+    {
+        final StringBuilder where = new StringBuilder();
+        for (final GridMember m : grid.members())
+        {
+            where.append(" [").append(m.id()).append(" ").append(m.copyState(table, key)).append(" home=")
+                .append(m.isHome(table, key)).append(" dir=").append(m.directoryOwner(table, key)).append("]");
+        }
+        return where.toString();
     }
 
     /**
