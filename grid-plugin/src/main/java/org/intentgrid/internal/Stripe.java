@@ -147,6 +147,34 @@ final class Stripe extends SlotMemory
         return null;
     }
 
+    /**
+     * Reads, without the lock, the index entry where a lookup of {@code key} starts: the first of the two cache
+     * misses a lookup in a table larger than the cache takes ({@link #touchSlot} is the second).
+     *
+     * @return the entry, for {@link #touchSlot}
+     */
+    int touchIndex(final long key)
+    {
+        final int[] idx = index;
+        return idx[indexHashOf(Hashing.mix64(key)) & (idx.length - 1)];
+    }
+
+    /**
+     * Reads, without the lock, the key in the header of the slot an index entry names (one read by
+     * {@link #touchIndex}, perhaps outdated: the slot number is bounds-checked before memory is touched).
+     *
+     * @return the key read, or 0 for an empty or out-of-bounds entry
+     */
+    long touchSlot(final int entry)
+    {
+        if (entry == 0)
+        {
+            return 0;
+        }
+        final long at = slotAddressIn(chunkAddresses(), slotOfEntry(entry));
+        return at == 0 ? 0 : keyAt(at);
+    }
+
     /** @return the slot of the local copy of {@code key} (any state), or {@code -1} */
     int slotOf(final long key)
     {

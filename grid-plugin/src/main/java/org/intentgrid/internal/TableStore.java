@@ -169,6 +169,31 @@ public final class TableStore
     }
 
     /**
+     * Reads where lookups of {@code keys[positions[0 .. count)]} (every position when {@code positions} is null) will
+     * go, all index entries first, then the slots they name, so that their cache misses overlap: in a table larger
+     * than the cache, a lookup is two misses one after the other, and a batch looked up key by key waits for each in
+     * turn.
+     *
+     * @param entries room for {@code count} index entries
+     * @return a value derived from what was read, for the caller to keep, so that the reads are not optimized away
+     */
+    long touch(final long[] keys, final int[] positions, final int count, final int[] entries)
+    {
+        for (int j = 0; j < count; j++)
+        {
+            final long key = keys[positions == null ? j : positions[j]];
+            entries[j] = stripe(key).touchIndex(key);
+        }
+        long seen = 0;
+        for (int j = 0; j < count; j++)
+        {
+            final long key = keys[positions == null ? j : positions[j]];
+            seen += stripe(key).touchSlot(entries[j]);
+        }
+        return seen;
+    }
+
+    /**
      * Copies the value of {@code key} into {@code dst} from a usable local copy.
      *
      * @return {@link SlotState#MAIN} or {@link SlotState#REPLICA} if served locally (from that kind of copy), else

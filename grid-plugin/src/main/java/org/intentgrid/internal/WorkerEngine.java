@@ -17,6 +17,12 @@ import java.util.Arrays;
  */
 public final class WorkerEngine
 {
+    /**
+     * Pulls of this many keys or more read all their index entries and slot headers first ({@link TableStore#touch}).
+     * In a 10M-key table it took random 16-key pulls from 287 to 226 ns per key (means of three runs each); in a
+     * table the cache holds it costs 0-3%.
+     */
+    private static final int TOUCH_MIN_KEYS = 2;
     private final MemberRuntime runtime;
     private final IntentPolicy policy;
     private final int index;
@@ -24,6 +30,10 @@ public final class WorkerEngine
     private final WorkerCounters counters = new WorkerCounters();
     private final HeldIntents heldWhileAlone = new HeldIntents();
     private AddScratch scratch = new AddScratch(0);
+    /** The index entries {@link TableStore#touch} read for the pull in progress. */
+    private int[] touched = new int[64];
+    /** What {@link TableStore#touch} read, kept so that the compiler cannot drop the reads. */
+    private long touchSum;
 
     WorkerEngine(final MemberRuntime runtime)
     {
@@ -62,6 +72,14 @@ public final class WorkerEngine
         int remoteCount = 0;
         int fromReplica = 0;
         final boolean guarded = readHolds.any();
+        if (count >= TOUCH_MIN_KEYS)
+        {
+            if (touched.length < count)
+            {
+                touched = new int[count];
+            }
+            touchSum += store.touch(keys, positions, count, touched);
+        }
         for (int j = 0; j < count; j++)
         {
             final int i = positions == null ? j : positions[j];
