@@ -143,9 +143,14 @@ final class SyncServer
                 byte result = SyncBatchReply.SERVED;
                 if (refresh)
                 {
-                    final boolean replicate = decider.replicate(table.activeIntent(stripe, slot),
-                        interest.othersInterested(batch.spec.id(), key, callerPeer),
-                        (batch.flags[i] & SyncBatch.BRIEF) != 0, stripe.counter(slot));
+                    final boolean ownerIntent = table.activeIntent(stripe, slot);
+                    final boolean brief = (batch.flags[i] & SyncBatch.BRIEF) != 0;
+                    final long moved = stripe.counter(slot);
+                    // the interest lookup (a probe of every other requester's key set) only where it can decide:
+                    // a policy never relocates a key because others are interested (IntentPolicy#replicate)
+                    final boolean replicate = decider.replicate(ownerIntent, false, brief, moved) ||
+                        decider.replicate(ownerIntent, true, brief, moved) &&
+                        interest.othersInterested(batch.spec.id(), key, callerPeer);
                     if (replicate)
                     {
                         counters.replicateDecisions.incrementAndGet();

@@ -85,7 +85,10 @@ public interface IntentPolicy
      * @param briefUse         the requester's intents for the key end within two of its action windows: it wants
      *                         the key for about as long as moving the main copy there would take
      * @param timesMoved       how often the key's main copy changed members so far (its relocation counter)
-     * @return true to replicate (the owner keeps the main copy), false to relocate it to the requester
+     * @return true to replicate (the owner keeps the main copy), false to relocate it to the requester; never false
+     *         where the same question with {@code othersInterested} false gives true (interest in other members is a
+     *         reason to keep the main copy, never to move it): the grid looks the interest up only where the
+     *         answer depends on it
      */
     boolean replicate(boolean ownerHasIntent, boolean othersInterested, boolean briefUse, long timesMoved);
 
