@@ -138,7 +138,7 @@ final class ReplicaStore
                 {
                     out.action = SyncStep.Action.REFRESH;
                     out.brief = table.briefIntent(stripe, slot);
-                    out.hint = stripe.hint(key);
+                    out.hint = stripe.hintOf(slot);
                     out.version = -1;
                     if (stripe.arrivals(key) == null)
                     {
@@ -169,12 +169,12 @@ final class ReplicaStore
             {
                 out.action = SyncStep.Action.REFRESH;
                 out.brief = table.briefIntent(stripe, slot);
-                out.hint = stripe.hint(key);
+                out.hint = stripe.hintOf(slot);
             }
             else if (out.hasDelta || stripe.deltasInFlight(slot) > 0)
             {
                 out.action = SyncStep.Action.DROP_AFTER_DELTA;
-                out.hint = stripe.hint(key);
+                out.hint = stripe.hintOf(slot);
             }
             else
             {

@@ -41,6 +41,13 @@ abstract class SlotMemory extends StampedLock
     static final int MAX_PUSH_COUNT = Byte.MAX_VALUE;
     /** Consecutive hot-lane rounds that found a replica without pushes ({@link HotLane}). */
     private static final int QUIET_AT = 26;
+    /**
+     * The peer this member last saw holding the key's main copy + 1, 0 for none: a replica's sync step routes by it
+     * every round, and the stripe's map of hints, which holds them for keys without a slot, missed the cache.
+     */
+    private static final int HINT_AT = 27;
+    /** Peers from this index on have no room in {@link #HINT_AT}: their hints are dropped while the key has a slot. */
+    static final int MAX_SLOT_HINT_PEER = 254;
     private static final int DELTAS_AT = 28;
     /** The key's notes' number + 1 ({@link Stripe#notes}), 0 without notes. */
     private static final int NOTES_AT = 32;
@@ -487,8 +494,21 @@ abstract class SlotMemory extends StampedLock
         UNSAFE.putLong(at + COUNTER_AT, counter);
         UNSAFE.putByte(at + PUSHES_AT, (byte)0);
         UNSAFE.putByte(at + QUIET_AT, (byte)0);
+        UNSAFE.putByte(at + HINT_AT, (byte)0);
         UNSAFE.putInt(at + DELTAS_AT, 0);
         UNSAFE.putByte(at + STATE_AT, (byte)state.ordinal());
+    }
+
+    /** @return the peer last seen holding the main copy of the key in {@code slot}, or {@code -1} */
+    final int hintOf(final int slot)
+    {
+        return (UNSAFE.getByte(slotAddress(slot) + HINT_AT) & 0xFF) - 1;
+    }
+
+    /** Records where the key in {@code slot} was last seen held ({@code -1}, or a peer past the byte's room: none). */
+    final void hintOf(final int slot, final int peer)
+    {
+        UNSAFE.putByte(slotAddress(slot) + HINT_AT, (byte)(peer >= 0 && peer <= MAX_SLOT_HINT_PEER ? peer + 1 : 0));
     }
 
     /** Writes a new slot's notes part of the header: no notes, no intent. */

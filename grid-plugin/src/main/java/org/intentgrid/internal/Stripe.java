@@ -13,7 +13,7 @@ import java.util.List;
  * One lock stripe of a {@link TableStore}: the local copies of the keys that hash here — main copies,
  * replicas and placeholders — their slots (in native memory, {@link SlotMemory}), an index from key to slot, the
  * {@link KeyNotes} of the copies that sync rounds look at (found through the slot header), and the notes of keys
- * that may have no slot here (route hints, arrival waiters).
+ * that may have no slot here (route hints, which a key's slot holds while it has one; arrival waiters).
  * <p>
  * Every method except {@link #copyOutOptimistic} must be called while holding the stripe's write lock
  * ({@link #lock()}); the class does no locking itself so that a caller can run a whole per-key step (look
@@ -259,13 +259,14 @@ final class Stripe extends SlotMemory
         writeHeader(slot, key, state, counter, version);
         clearNotes(slot);
         insert(key, slot);
+        final long hint = hintOfKey.remove(key);
         if (state == SlotState.MAIN)
         {
-            hintOfKey.remove(key);
             mainCount++;
         }
         else
         {
+            hintOf(slot, (int)hint);
             replicaCount++;
         }
         return slot;
@@ -302,7 +303,6 @@ final class Stripe extends SlotMemory
             noted.minVersion = MISSING;
             releaseNotesIfEmpty(slot, noted);
         }
-        hintOfKey.remove(key);
         replicaCount--;
         mainCount++;
     }
@@ -325,18 +325,16 @@ final class Stripe extends SlotMemory
     {
         final long key = key(slot);
         writeHeader(slot, key, SlotState.PLACEHOLDER, counter(slot), -1);
+        hintOf(slot, forwardedToPeer);
         mainCount--;
         replicaCount++;
-        if (forwardedToPeer >= 0)
-        {
-            hintOfKey.put(key, forwardedToPeer);
-        }
     }
 
     /** Removes the local copy held in {@code slot} and remembers where the main copy is. */
     void remove(final int slot, final int forwardedToPeer)
     {
         final long key = key(slot);
+        final int hint = forwardedToPeer >= 0 ? forwardedToPeer : hintOf(slot);
         unindex(key);
         final KeyNotes noted = notes(slot);
         if (noted != null)
@@ -353,9 +351,9 @@ final class Stripe extends SlotMemory
             replicaCount--;
         }
         free(slot);
-        if (forwardedToPeer >= 0)
+        if (hint >= 0)
         {
-            hintOfKey.put(key, forwardedToPeer);
+            hintOfKey.put(key, hint);
         }
         if (freeCount == freeSlots.length)
         {
@@ -600,12 +598,18 @@ final class Stripe extends SlotMemory
     /** @return the peer this member last saw holding {@code key}, or {@code -1} */
     int hint(final long key)
     {
-        return (int)hintOfKey.get(key);
+        final int slot = slotOf(key);
+        return slot >= 0 ? hintOf(slot) : (int)hintOfKey.get(key);
     }
 
     void setHint(final long key, final int peer)
     {
-        if (peer < 0)
+        final int slot = slotOf(key);
+        if (slot >= 0)
+        {
+            hintOf(slot, peer);
+        }
+        else if (peer < 0)
         {
             hintOfKey.remove(key);
         }
