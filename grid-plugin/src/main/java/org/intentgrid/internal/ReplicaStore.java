@@ -471,6 +471,8 @@ final class ReplicaStore
      * Drops a replica whose last delta was merged, unless it was updated or intended again meanwhile.
      *
      * @param likelySlot the key's slot at the round's step ({@link Stripe#slotOf(long, int)})
+     * @param ownerPeer  the peer that merged the delta, which the key's next lookups try first; {@code -1} if that
+     *                   was the key's home (its lookups go there anyway)
      */
     void confirmDrop(final long key, final int likelySlot, final int ownerPeer)
     {
@@ -482,6 +484,7 @@ final class ReplicaStore
             if (slot >= 0 && stripe.state(slot) == SlotState.REPLICA && !stripe.updated(slot) &&
                 stripe.deltasInFlight(slot) == 0 && !table.activeIntent(stripe, slot))
             {
+                stripe.hintOf(slot, ownerPeer);
                 stripe.remove(slot, ownerPeer);
                 listener.replicaDropped(table.spec().name(), key, memberName);
             }

@@ -68,7 +68,13 @@ final class Router
     /** @return true if this member is the home of the key now */
     boolean isHome(final TableSpec spec, final long key)
     {
-        return self.equals(port.partitionOwner(partitionOf(spec, key)));
+        return isHomeOf(self, spec, key);
+    }
+
+    /** @return true if {@code member} is the home of the key now */
+    boolean isHomeOf(final UUID member, final TableSpec spec, final long key)
+    {
+        return member.equals(port.partitionOwner(partitionOf(spec, key)));
     }
 
     int peerIndex(final UUID member)

@@ -613,7 +613,9 @@ final class SyncManager implements Agent
                 }
                 if (sent.dropping[i])
                 {
-                    table.replicaStore().confirmDrop(key, sent.slots[i], destinationPeer);
+                    // a hint naming the home routes where no hint would: the stripes' maps of hints stay small
+                    table.replicaStore().confirmDrop(key, sent.slots[i],
+                        router.isHomeOf(destination, table.spec(), key) ? -1 : destinationPeer);
                 }
                 placeholderAnswered(table, key, sent.versions.getLong(i));
             }
