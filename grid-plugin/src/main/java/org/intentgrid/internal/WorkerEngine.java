@@ -19,8 +19,8 @@ public final class WorkerEngine
 {
     /**
      * Pulls of this many keys or more read all their index entries and slot headers first ({@link TableStore#touch}).
-     * In a 10M-key table it took random 16-key pulls from 287 to 226 ns per key (means of three runs each); in a
-     * table the cache holds it costs 0-3%.
+     * In a 10M-key table it took random 16-key pulls from 263 to 243 ns per key (four alternating pairs of runs,
+     * faster in each pair); in a table the cache holds it costs 0-3%.
      */
     private static final int TOUCH_MIN_KEYS = 2;
     private final MemberRuntime runtime;
