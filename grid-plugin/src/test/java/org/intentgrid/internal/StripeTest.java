@@ -394,4 +394,35 @@ class StripeTest
         assertEquals(chunk, stripe.bytesToCreate(repeated, 0, repeated.length),
             "keys 7, 8 and 9, asked for more than once, need three slots, not eight; key 2 is held");
     }
+
+    @Test
+    void aRouteHintLivesInTheSlotWhileTheKeyHasOneAndInTheMapOtherwise()
+    {
+        final Stripe stripe = new Stripe(2, 4);
+        stripe.setHint(5, 3);
+        assertEquals(3, stripe.hint(5), "a key without a slot keeps its hint in the map");
+        final int placeholder = stripe.create(5, SlotState.PLACEHOLDER, 0, -1);
+        assertEquals(3, stripe.hintOf(placeholder), "a new slot takes the key's hint over");
+        stripe.setHint(5, 4);
+        assertEquals(4, stripe.hintOf(placeholder), "a hint for a key with a slot goes to the slot");
+        stripe.remove(placeholder, -1);
+        assertEquals(4, stripe.hint(5), "a removed slot hands its hint back to the map");
+        final int replica = stripe.create(5, SlotState.REPLICA, 0, 0);
+        stripe.remove(replica, 6);
+        assertEquals(6, stripe.hint(5), "a removal that names where the main copy went replaces the hint");
+        final int main = stripe.create(5, SlotState.MAIN, 0, 0);
+        assertEquals(-1, stripe.hint(5), "a main copy here needs no hint, and the map forgot it");
+        stripe.demote(main, 2);
+        assertEquals(2, stripe.hint(5), "a main copy handed away remembers where it went");
+        stripe.promote(main, 1, 1);
+        assertEquals(-1, stripe.hint(5), "a relocation here clears it");
+        stripe.setHint(5, SlotMemory.MAX_SLOT_HINT_PEER + 1);
+        assertEquals(-1, stripe.hint(5), "a peer past the header byte's room keeps no hint while the slot lives");
+        stripe.setHint(5, SlotMemory.MAX_SLOT_HINT_PEER);
+        assertEquals(SlotMemory.MAX_SLOT_HINT_PEER, stripe.hint(5), "the last peer that fits");
+        stripe.remove(main, -1);
+        stripe.setHint(5, -1);
+        assertEquals(-1, stripe.hint(5), "no hint at all");
+        assertEquals(-1, stripe.hintOf(stripe.create(5, SlotState.PLACEHOLDER, 0, -1)), "a slot reused without one");
+    }
 }
