@@ -604,7 +604,12 @@ final class Stripe extends SlotMemory
 
     void setHint(final long key, final int peer)
     {
-        final int slot = slotOf(key);
+        setHint(key, slotOf(key), peer);
+    }
+
+    /** As {@link #setHint(long, int)}, for a caller that looked the key's slot up already ({@code -1}: none). */
+    void setHint(final long key, final int slot, final int peer)
+    {
         if (slot >= 0)
         {
             hintOf(slot, peer);

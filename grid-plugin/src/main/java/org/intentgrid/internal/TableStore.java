@@ -361,9 +361,10 @@ public final class TableStore
         final long stamp = stripe.lock();
         try
         {
-            if (stripe.mainSlotOf(key) < 0)
+            final int slot = stripe.slotOf(key);
+            if (slot < 0 || stripe.state(slot) != SlotState.MAIN)
             {
-                stripe.setHint(key, peer);
+                stripe.setHint(key, slot, peer);
             }
         }
         finally
