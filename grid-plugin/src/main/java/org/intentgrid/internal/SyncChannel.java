@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One sync channel of a member: the keys of its hash partition of the key space that local workers intend, with
@@ -18,6 +19,13 @@ import java.util.UUID;
  */
 final class SyncChannel
 {
+    /** The first wait of a quiet channel's full rounds ({@link #fullRoundCompleted}). */
+    static final long QUIET_FIRST_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The longest wait of a quiet channel's full rounds, unless its rounds take longer than an eighth of it. */
+    static final long QUIET_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** A quiet channel's rounds may wait this many times as long as one takes: it spends at most a ninth as much. */
+    static final int QUIET_ROUND_MULTIPLE = 8;
+
     final int index;
     final Map<TableStore, LongHashSet> tracked = new IdentityHashMap<>();
     final Map<TableStore, LongHashSet> intendedMains = new IdentityHashMap<>();
@@ -42,8 +50,13 @@ final class SyncChannel
      * so that a new placeholder is asked for at once instead of after the full round's answer.
      */
     int fetchesInFlight;
+    /** No round in flight and the rate limit passed: a sweep may run, and a full round unless the channel is quiet. */
     boolean ready;
     long lastStartNanos = Long.MIN_VALUE / 2;
+    /** Whether the full round in flight, or the last one, sent or received any change ({@link #changed}). */
+    private boolean roundChanged;
+    /** While the channel is quiet, the least time between the starts of two full rounds; 0 when it is not. */
+    private long quietNanos;
     long lastSweepNanos = Long.MIN_VALUE / 2;
     volatile long roundsStarted;
     volatile long roundsCompleted;
@@ -141,6 +154,64 @@ final class SyncChannel
                 most[1] = Math.max(most[1], batch.deltaCount());
             }
         }
+    }
+
+    /** A full round starts: it counts, and it is quiet until something it sends or receives is a change. */
+    void fullRoundStarted(final long nowNanos)
+    {
+        roundsStarted++;
+        lastStartNanos = nowNanos;
+        roundChanged = false;
+    }
+
+    /**
+     * The round in flight sent or received a change: a delta, a drop, a placeholder, a value, a relocation, a miss
+     * or a key leaving the channel.
+     */
+    void changed()
+    {
+        roundChanged = true;
+    }
+
+    /**
+     * The full round in flight is done. One that changed nothing makes the channel quiet, or doubles the wait of a
+     * quiet one, from {@link #QUIET_FIRST_NANOS} up to {@link #QUIET_MAX_NANOS} or {@link #QUIET_ROUND_MULTIPLE}
+     * times this round's duration, whichever is longer; one with a change ends the quiet.
+     *
+     * @return true if the channel is quiet now
+     */
+    boolean fullRoundCompleted(final long nowNanos)
+    {
+        roundsCompleted++;
+        if (roundChanged)
+        {
+            quietNanos = 0;
+            return false;
+        }
+        final long longest = Math.max(QUIET_MAX_NANOS, QUIET_ROUND_MULTIPLE * (nowNanos - lastStartNanos));
+        quietNanos = Math.min(longest, quietNanos == 0 ? QUIET_FIRST_NANOS : 2 * quietNanos);
+        return true;
+    }
+
+    /** Local activity (an intent came due, a worker pushed to a replica): full rounds go at the rate limit again. */
+    void endQuiet()
+    {
+        quietNanos = 0;
+    }
+
+    /** @return true while the channel's full rounds wait longer than the rate limit asks */
+    boolean quiet()
+    {
+        return quietNanos > 0;
+    }
+
+    /**
+     * @return when the next full round may start: the rate limit after the last one's start, or the quiet wait if
+     *         longer and the round is not forced by a waiter
+     */
+    long nextFullRoundNanos(final long minIntervalNanos, final boolean forced)
+    {
+        return lastStartNanos + (forced ? minIntervalNanos : Math.max(minIntervalNanos, quietNanos));
     }
 
     /** @return true if the intended main copies are due for their sweep */

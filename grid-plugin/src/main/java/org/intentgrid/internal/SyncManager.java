@@ -84,6 +84,13 @@ final class SyncManager implements Agent
      * burst of intents unparks it once.
      */
     private volatile boolean resting;
+    /**
+     * Some channel is quiet ({@link SyncChannel#fullRoundCompleted}): a worker's push to a replica clears this, and
+     * the sync thread then ends every channel's quiet, so that the push's delta does not wait out a quiet wait.
+     */
+    private volatile boolean quiet;
+    /** An intent came due in this pass: the workers are active, quiet channels go at the rate limit again. */
+    private boolean intentsCameDue;
     /** How long the thread parks after a pass that found nothing to do. */
     private long idleParkNanos = IDLE_MAX_PARK_NANOS;
     private final DueIntents dueIntents = new DueIntents();
@@ -154,6 +161,19 @@ final class SyncManager implements Agent
     }
 
     /**
+     * A worker pushed to a replica here: if a channel is quiet, it must not hold the push's delta back for its
+     * quiet wait. One volatile read per push call while no channel is quiet.
+     */
+    void replicaPushed()
+    {
+        if (quiet)
+        {
+            quiet = false;
+            unparkAgent();
+        }
+    }
+
+    /**
      * A worker signalled an intent: if the sync thread is in a long idle park, wake it so that the intent is
      * collected now rather than after the park.
      */
@@ -187,7 +207,7 @@ final class SyncManager implements Agent
         {
             if (channel.inFlight == 0)
             {
-                final long untilReady = channel.lastStartNanos + minRoundIntervalNanos - now;
+                final long untilReady = channel.nextFullRoundNanos(minRoundIntervalNanos, false) - now;
                 if (untilReady > 0)
                 {
                     park = Math.min(park, untilReady);
@@ -216,6 +236,10 @@ final class SyncManager implements Agent
         }
         final long now = System.nanoTime();
         final boolean forced = waiters.get() > 0;
+        if (!quiet)
+        {
+            endQuiet();
+        }
         boolean anyReady = false;
         boolean anyIdle = false;
         for (final SyncChannel channel : channels)
@@ -237,6 +261,11 @@ final class SyncManager implements Agent
         }
         work += policy.collect(clocks, dueIntents, anyReady);
         dueIntents.drainTo(register);
+        if (intentsCameDue)
+        {
+            intentsCameDue = false;
+            endQuiet();
+        }
         forgetDroppedTables();
         for (final SyncChannel channel : channels)
         {
@@ -247,7 +276,8 @@ final class SyncManager implements Agent
                 work += visited;
             }
             final boolean hasWork = channel.hasWork();
-            if (channel.ready && (forced || hasWork))
+            final boolean due = channel.ready && now >= channel.nextFullRoundNanos(minRoundIntervalNanos, forced);
+            if (due && (forced || hasWork))
             {
                 if (runRound(channel, now, false))
                 {
@@ -260,6 +290,23 @@ final class SyncManager implements Agent
             }
         }
         return work;
+    }
+
+    private void endQuiet()
+    {
+        for (final SyncChannel channel : channels)
+        {
+            channel.endQuiet();
+        }
+    }
+
+    /** A full round of {@code channel} is done (all its answers applied, or it had nothing to send). */
+    private void fullRoundCompleted(final SyncChannel channel)
+    {
+        if (channel.fullRoundCompleted(System.nanoTime()))
+        {
+            quiet = true;
+        }
     }
 
     private void forgetDroppedTables()
@@ -283,6 +330,7 @@ final class SyncManager implements Agent
         {
             return;
         }
+        intentsCameDue = true;
         final SyncStep.Action action;
         try
         {
@@ -367,8 +415,7 @@ final class SyncManager implements Agent
     {
         if (!fetchOnly)
         {
-            channel.roundsStarted++;
-            channel.lastStartNanos = now;
+            channel.fullRoundStarted(now);
         }
         final SyncStep.Round kind = fetchOnly ? SyncStep.Round.FETCH :
             channel == hot.channel ? SyncStep.Round.HOT : SyncStep.Round.FULL;
@@ -394,6 +441,11 @@ final class SyncManager implements Agent
                 }
                 table.replicaStore().syncStep(key, kind,
                     kind == SyncStep.Round.FULL ? hot.promoteAt() : Integer.MAX_VALUE, step);
+                if (step.action != SyncStep.Action.LEAVE &&
+                    (step.action != SyncStep.Action.REFRESH || step.hasDelta || step.version < 0))
+                {
+                    channel.changed();
+                }
                 switch (step.action)
                 {
                     case LEAVE:
@@ -439,7 +491,7 @@ final class SyncManager implements Agent
         {
             if (!fetchOnly)
             {
-                channel.roundsCompleted++;
+                fullRoundCompleted(channel);
             }
             return visited > 0;
         }
@@ -467,6 +519,7 @@ final class SyncManager implements Agent
         final boolean refresh = step.action == SyncStep.Action.REFRESH;
         if (destination == null)
         {
+            channel.changed();
             if (step.hasDelta)
             {
                 deltaMissed(channel, table, key, step.delta, 0, runtime.nextRequestId());
@@ -534,7 +587,7 @@ final class SyncManager implements Agent
                 channel.inFlight += followUps.size() - 1;
                 if (channel.inFlight == 0)
                 {
-                    channel.roundsCompleted++;
+                    fullRoundCompleted(channel);
                 }
             }
             followUps.forEach((member, byTable) -> send(channel, member, new ArrayList<>(byTable.values()), fetch));
@@ -567,6 +620,11 @@ final class SyncManager implements Agent
                 final byte status = reply == null ? 0 : reply.status[i];
                 final int deltaAt = sent.deltaOffset[i];
                 final float[] delta = deltaAt < 0 ? null : sent.deltaValues;
+                if ((status & (SyncBatchReply.SERVED | SyncBatchReply.RELOCATE | SyncBatchReply.VALUE)) !=
+                    SyncBatchReply.SERVED)
+                {
+                    channel.changed();
+                }
                 if ((status & SyncBatchReply.SERVED) == 0)
                 {
                     final UUID hint = reply == null ? null : reply.hints[i];

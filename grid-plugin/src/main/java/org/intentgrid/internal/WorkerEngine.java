@@ -155,7 +155,11 @@ public final class WorkerEngine
                 fromReplica++;
             }
         }
-        counters.keysFromReplica += fromReplica;
+        if (fromReplica > 0)
+        {
+            runtime.syncManager().replicaPushed();
+            counters.keysFromReplica += fromReplica;
+        }
         counters.keysPushed += count;
         counters.keysLocal += count - remoteCount;
         return remoteCount == 0 ? OpHandle.DONE :
