@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link #tracked}) are visited every full round, new placeholders ({@link #fresh}) also by fetch rounds between
  * them; intended main copies ({@link #intendedMains}) have nothing to send, so only a periodic sweep visits them (to
  * forget expired intents and to notice one that moved away), and a round costs what its replicas need, not what was
- * ever intended. Touched only by the sync thread, except the counters that waiters and statistics read.
+ * ever intended. While nothing changes on either side, its full rounds back off ({@link #fullRoundCompleted}).
+ * Touched only by the sync thread, except the counters that waiters and statistics read.
  */
 final class SyncChannel
 {

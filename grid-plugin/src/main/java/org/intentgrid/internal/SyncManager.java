@@ -43,7 +43,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * A replica is removed only after the owner acknowledged its last delta, so a worker's next pull (which
  * then goes to the owner) cannot overtake it. Members that have nothing to sync send nothing, except one
- * empty message to a member they wrote to in the previous round, so that its view of their interest clears.
+ * empty message to a member they wrote to in the previous round, so that its view of their interest clears. A
+ * channel whose full round changed nothing goes quiet and spaces its next full rounds out until something changes
+ * ({@link SyncChannel#fullRoundCompleted}).
  */
 final class SyncManager implements Agent
 {
