@@ -425,7 +425,8 @@ final class ReplicaStore
      * placeholder learns from it, so that this member's workers see their own completed writes and never read
      * older values than they already saw: a pulled or set value is applied like a refresh at that version; a
      * pushed update is added to the replica's value and to its value at last sync (visible here, never shipped
-     * again). Older refreshes still in flight are ignored afterwards.
+     * again). Older refreshes still in flight are ignored afterwards. A placeholder whose first refresh is in flight
+     * only learns the version.
      */
     void remoteCompleted(final long key, final RequestKind kind, final long version, final float[] values,
         final int offset)
@@ -452,8 +453,13 @@ final class ReplicaStore
                 // hide the delta's pushes until the next refresh; skipping only delays the newer value
                 return;
             }
-            else if (stripe.state(slot) == SlotState.PLACEHOLDER || stripe.version(slot) < version)
+            else if (stripe.state(slot) == SlotState.PLACEHOLDER ? stripe.arrivals(key) == null :
+                stripe.version(slot) < version)
             {
+                // A placeholder whose first refresh is in flight stays one: that refresh may come back as the main
+                // copy itself, taken before anything a replica here would be pushed and ship meanwhile, and installed
+                // over such a replica it would hide a worker's completed push until the delta, missing its owner,
+                // came back to be merged here. A placeholder's pushes go to the owner and complete where merged.
                 refreshLocked(stripe, slot, values, offset, version);
             }
             if (version > stripe.minVersion(slot))
