@@ -157,6 +157,14 @@ final class ReplicaStore
             {
                 return out;
             }
+            if (active && stripe.deltasInFlight(slot) > 0)
+            {
+                // A delta that missed its owner is chasing the main copy. A refresh now could bring that main copy
+                // here without it, hiding the pushes it carries until it came back to be merged here, and a value
+                // would be ignored anyway (see refresh): later pushes stay local until the delta arrives.
+                out.action = SyncStep.Action.LEAVE;
+                return out;
+            }
             out.version = stripe.version(slot);
             if (stripe.updated(slot))
             {

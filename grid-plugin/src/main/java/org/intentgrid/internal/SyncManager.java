@@ -443,8 +443,9 @@ final class SyncManager implements Agent
                 }
                 table.replicaStore().syncStep(key, kind,
                     kind == SyncStep.Round.FULL ? hot.promoteAt() : Integer.MAX_VALUE, step);
-                if (step.action != SyncStep.Action.LEAVE &&
-                    (step.action != SyncStep.Action.REFRESH || step.hasDelta || step.version < 0))
+                // a full round's key left for later waits for its delta to reach the owner: not a quiet round
+                if (step.action == SyncStep.Action.LEAVE ? kind != SyncStep.Round.FETCH :
+                    step.action != SyncStep.Action.REFRESH || step.hasDelta || step.version < 0)
                 {
                     channel.changed();
                 }

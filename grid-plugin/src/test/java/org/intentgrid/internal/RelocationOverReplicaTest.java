@@ -10,15 +10,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What a remote pull's answer does to a placeholder (read your writes under relocation). While the placeholder's
- * first refresh is in flight, that refresh may come back as the main copy itself, taken by the owner before anything
- * this member pushes meanwhile. Had the pull's answer made the placeholder a replica, a worker's push would complete
- * on that replica, a full round would ship it as a delta, and the main copy installed over the replica would lack it
- * until the delta, missing its owner, came back to be merged: the worker's next pull would not see its own completed
- * push (once in CI, {@code ManyKeyOperationsTest} in relocation-only mode). So the placeholder stays one and only
- * learns the pull's version; with no refresh in flight the answer sets up a replica as before.
+ * A main copy relocated here never hides a push that completed on the replica it replaces (read your writes under
+ * relocation). The owner takes the main copy as it has it; installed over a replica, the value becomes that main copy
+ * plus what the replica has not shipped, so a delta the replica shipped and the owner has not merged yet would stay
+ * hidden until it came back, missing its owner, to be merged here. Two ways this happened, closed here:
+ * <ul>
+ * <li>a remote pull's answer turned a placeholder whose first refresh was in flight into a replica, a push completed
+ * on it and the next full round shipped it, and then the refresh came back as the main copy (once in CI,
+ * {@code ManyKeyOperationsTest} in relocation-only mode). The placeholder now stays one and only learns the pull's
+ * version; with no refresh in flight the answer sets up a replica as before;</li>
+ * <li>a replica whose delta missed its owner and is chasing the main copy asked for a refresh, which could relocate
+ * the main copy here before the delta reached it. Such a replica now asks for nothing until the delta arrived.</li>
+ * </ul>
  */
-class PlaceholderPullAnswerTest
+class RelocationOverReplicaTest
 {
     private static final long KEY = 7;
     private static final int LENGTH = 4;
@@ -78,10 +83,37 @@ class PlaceholderPullAnswerTest
         assertEquals(SlotState.REPLICA, table.pullLocal(KEY, read, 0));
         assertArrayEquals(PULLED, read, 0f);
         assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
-        assertEquals(SyncStep.Action.REFRESH, replicas.syncStep(KEY, SyncStep.Round.FULL, Integer.MAX_VALUE, step)
-            .action);
+        assertEquals(SyncStep.Action.REFRESH, full().action);
         assertTrue(step.hasDelta, "the full round ships the push as the replica's delta");
         assertArrayEquals(ONES, Arrays.copyOf(step.delta, LENGTH), 0f);
+    }
+
+    @Test
+    void aReplicaWhoseDeltaIsChasingItsOwnerAsksForNoRefreshUntilTheDeltaArrived()
+    {
+        placeholder();
+        replicas.refresh(KEY, -1, PULLED, 0, 5);
+        assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
+        assertEquals(SyncStep.Action.REFRESH, full().action);
+        assertTrue(step.hasDelta);
+        assertTrue(replicas.deltaMissed(KEY, step.delta, 0, scratch), "no main copy here: a remote push delivers it");
+
+        assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
+        assertEquals(SyncStep.Action.LEAVE, full().action,
+            "a refresh could relocate the main copy here before the delta reached it");
+        final float[] read = new float[LENGTH];
+        assertEquals(SlotState.REPLICA, table.pullLocal(KEY, read, 0));
+        assertArrayEquals(new float[] {12, 12, 12, 12}, read, 0f, "both pushes stay visible here");
+
+        replicas.deltaDelivered(KEY);
+        assertEquals(SyncStep.Action.REFRESH, full().action);
+        assertTrue(step.hasDelta, "the push made meanwhile goes with the next refresh");
+        assertArrayEquals(ONES, Arrays.copyOf(step.delta, LENGTH), 0f);
+    }
+
+    private SyncStep full()
+    {
+        return replicas.syncStep(KEY, SyncStep.Round.FULL, Integer.MAX_VALUE, step);
     }
 
     private void placeholder()
