@@ -67,6 +67,8 @@ public final class RemoteRequest implements OpHandle
     /** Per key: waiting for its sync answer to arrive here (guarded by this request's lock). */
     private final boolean[] awaitingArrival;
     private final byte[] hops;
+    /** Per key of a localize: {@link ReplicaStore#beginLocalize} was called (guarded by this request's lock). */
+    private final boolean[] localizeBegun;
     private final Stage[] stages;
     private final int length;
     private final long deadlineNanos;
@@ -126,6 +128,7 @@ public final class RemoteRequest implements OpHandle
         this.attempts = new int[unique.length];
         this.awaitingArrival = new boolean[unique.length];
         this.hops = new byte[unique.length];
+        this.localizeBegun = kind == RequestKind.LOCALIZE ? new boolean[unique.length] : null;
         this.stages = new Stage[unique.length];
         Arrays.fill(stages, Stage.FOLLOW_HINT);
         this.length = table.valueLength();
@@ -182,6 +185,10 @@ public final class RemoteRequest implements OpHandle
         if (updates)
         {
             runtime.updateInFlight(future);
+        }
+        if (kind == RequestKind.LOCALIZE)
+        {
+            future.whenComplete((ignored, error) -> endLocalizes());
         }
         final IntArrayList all = new IntArrayList(keys.length, -1);
         int waiting = 0;
@@ -287,6 +294,12 @@ public final class RemoteRequest implements OpHandle
                 servedHere++;
                 continue;
             }
+            if (kind == RequestKind.LOCALIZE && !localizeMayGo(i))
+            {
+                lastSetback = new Setback(Setback.Kind.DELTA_IN_FLIGHT, router.self(), keys[i], null, null);
+                later.addInt(i);
+                continue;
+            }
             final UUID hinted = stages[i] == Stage.FOLLOW_HINT ? router.livePeer(table.hint(keys[i])) : null;
             if (hinted != null)
             {
@@ -318,6 +331,39 @@ public final class RemoteRequest implements OpHandle
         if (!later.isEmpty())
         {
             retryLater(later);
+        }
+    }
+
+    /** @return true if key {@code i} of this localize may be asked for now (see {@link ReplicaStore#beginLocalize}) */
+    private boolean localizeMayGo(final int i)
+    {
+        synchronized (this)
+        {
+            if (!localizeBegun[i])
+            {
+                if (future.isDone())
+                {
+                    return false;
+                }
+                table.replicaStore().beginLocalize(keys[i]);
+                localizeBegun[i] = true;
+            }
+        }
+        return table.replicaStore().localizeMayGo(keys[i]);
+    }
+
+    private void endLocalizes()
+    {
+        synchronized (this)
+        {
+            for (int i = 0; i < keys.length; i++)
+            {
+                if (localizeBegun[i])
+                {
+                    localizeBegun[i] = false;
+                    table.replicaStore().endLocalize(keys[i]);
+                }
+            }
         }
     }
 
@@ -548,7 +594,7 @@ public final class RemoteRequest implements OpHandle
     {
         enum Kind
         {
-            NO_ANSWER, MISS, MISS_AT_HOME, WAIT
+            NO_ANSWER, MISS, MISS_AT_HOME, WAIT, DELTA_IN_FLIGHT
         }
 
         String describe()
@@ -560,6 +606,8 @@ public final class RemoteRequest implements OpHandle
                         (error == null ? " (its home partition moved)" : ": " + error);
                 case WAIT:
                     return "member " + member + " asked to wait for key " + key;
+                case DELTA_IN_FLIGHT:
+                    return "key " + key + " waits for its replica's delta in flight to be answered";
                 default:
                     return "key " + key + " not at member " + member +
                         (kind == Kind.MISS_AT_HOME ? " (its home)" : "") + ", which named " + hint;

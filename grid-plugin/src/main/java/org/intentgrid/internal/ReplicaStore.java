@@ -125,6 +125,12 @@ final class ReplicaStore
                 out.action = SyncStep.Action.UNTRACK;
                 return out;
             }
+            if (state == SlotState.REPLICA && stripe.localizing(key))
+            {
+                // the main copy a local localize brings may lack a delta taken now (see beginLocalize)
+                out.action = SyncStep.Action.LEAVE;
+                return out;
+            }
             out.slot = slot;
             final boolean active = table.activeIntent(stripe, slot);
             if (state == SlotState.MAIN)
@@ -229,6 +235,59 @@ final class ReplicaStore
         }
         out.action = SyncStep.Action.DEMOTE;
         return true;
+    }
+
+    /**
+     * A local worker's {@code localize} of {@code key} starts. The owner hands over its main copy as it has it;
+     * installed over a replica here, that value plus what the replica has not shipped would hide a delta the replica
+     * shipped and the owner has not merged yet (a worker's completed pushes) until the delta, missing its owner, came
+     * back to be merged here. So from now until {@link #endLocalize} sync rounds take no delta of the key
+     * ({@link #syncStep}), and the localize asks the owner only once {@link #localizeMayGo} says no delta is in
+     * flight any more (at most one round trip: none is taken meanwhile).
+     */
+    void beginLocalize(final long key)
+    {
+        final Stripe stripe = table.stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            stripe.localizing(key, 1);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /** @return true unless {@code key} is held here as a replica with a delta in flight (see {@link #beginLocalize}) */
+    boolean localizeMayGo(final long key)
+    {
+        final Stripe stripe = table.stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int slot = stripe.slotOf(key);
+            return slot < 0 || stripe.state(slot) != SlotState.REPLICA || stripe.deltasInFlight(slot) == 0;
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /** A localize that {@link #beginLocalize} started is over (installed, failed or timed out). */
+    void endLocalize(final long key)
+    {
+        final Stripe stripe = table.stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            stripe.localizing(key, -1);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
     }
 
     /**

@@ -43,6 +43,8 @@ final class Stripe extends SlotMemory
     private transient int[] freeNotes = new int[0];
     private int freeNoteCount;
     private final transient Long2ObjectHashMap<ArrivalWaiters> arrivalsOfKey = new Long2ObjectHashMap<>();
+    /** Keys a local worker's {@code localize} is moving here, with the number of such requests in flight. */
+    private final transient Long2LongHashMap localizingOfKey = new Long2LongHashMap(0);
     private int indexed;
     private int mainCount;
     private int replicaCount;
@@ -389,6 +391,7 @@ final class Stripe extends SlotMemory
         freeNotes = new int[0];
         freeNoteCount = 0;
         arrivalsOfKey.clear();
+        localizingOfKey.clear();
         return detachChunks();
     }
 
@@ -476,6 +479,26 @@ final class Stripe extends SlotMemory
         else
         {
             arrivalsOfKey.put(key, waiters);
+        }
+    }
+
+    /** @return true if a local worker's {@code localize} of {@code key} is in flight */
+    boolean localizing(final long key)
+    {
+        return !localizingOfKey.isEmpty() && localizingOfKey.get(key) > 0;
+    }
+
+    /** A local worker's {@code localize} of {@code key} started ({@code +1}) or ended ({@code -1}). */
+    void localizing(final long key, final int change)
+    {
+        final long count = localizingOfKey.get(key) + change;
+        if (count > 0)
+        {
+            localizingOfKey.put(key, count);
+        }
+        else
+        {
+            localizingOfKey.remove(key);
         }
     }
 

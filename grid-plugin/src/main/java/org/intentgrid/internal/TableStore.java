@@ -543,7 +543,8 @@ public final class TableStore
 
     /**
      * Removes the main copy from {@code slot}, copying its value out first. If local workers still intend
-     * the key, a placeholder stays so that the next sync round asks for it again. Caller holds the lock.
+     * the key, a placeholder stays so that the next sync round asks for it again; it takes no refresh older than the
+     * main copy it replaces. Caller holds the lock.
      *
      * @return the relocation counter the next owner must use (old counter + 1)
      */
@@ -556,7 +557,11 @@ public final class TableStore
         listener.mainReleased(spec.name(), key, memberName);
         if (activeIntent(stripe, slot))
         {
+            final long version = stripe.version(slot);
             stripe.demote(slot, toPeer);
+            // A refresh answered before the main copy came here may still be on its way: it must not make the
+            // placeholder a replica older than the main copy this member's workers wrote to and read.
+            stripe.minVersion(slot, version);
         }
         else
         {

@@ -7,21 +7,28 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A main copy relocated here never hides a push that completed on the replica it replaces (read your writes under
  * relocation). The owner takes the main copy as it has it; installed over a replica, the value becomes that main copy
  * plus what the replica has not shipped, so a delta the replica shipped and the owner has not merged yet would stay
- * hidden until it came back, missing its owner, to be merged here. Two ways this happened, closed here:
+ * hidden until it came back, missing its owner, to be merged here. Three ways to that, closed here:
  * <ul>
  * <li>a remote pull's answer turned a placeholder whose first refresh was in flight into a replica, a push completed
  * on it and the next full round shipped it, and then the refresh came back as the main copy (once in CI,
  * {@code ManyKeyOperationsTest} in relocation-only mode). The placeholder now stays one and only learns the pull's
  * version; with no refresh in flight the answer sets up a replica as before;</li>
  * <li>a replica whose delta missed its owner and is chasing the main copy asked for a refresh, which could relocate
- * the main copy here before the delta reached it. Such a replica now asks for nothing until the delta arrived.</li>
+ * the main copy here before the delta reached it. Such a replica now asks for nothing until the delta arrived;</li>
+ * <li>a worker's {@code localize} of a key held here as a replica could bring the main copy before a delta of that
+ * replica reached it. Sync rounds now take no delta of the key while a localize is on its way, and the localize asks
+ * the owner once the replica has no delta in flight.</li>
  * </ul>
+ * And a reader's step back in time: a placeholder that a main copy left behind when it moved on (still intended here)
+ * took a refresh answered before the main copy came here, older than the pushes made to it here; it now takes no
+ * refresh older than that main copy.
  */
 class RelocationOverReplicaTest
 {
@@ -109,6 +116,76 @@ class RelocationOverReplicaTest
         assertEquals(SyncStep.Action.REFRESH, full().action);
         assertTrue(step.hasDelta, "the push made meanwhile goes with the next refresh");
         assertArrayEquals(ONES, Arrays.copyOf(step.delta, LENGTH), 0f);
+    }
+
+    @Test
+    void aLocalizeWaitsForTheReplicasDeltaInFlightAndNoDeltaIsTakenWhileItIsOnItsWay()
+    {
+        placeholder();
+        replicas.refresh(KEY, -1, PULLED, 0, 5);
+        assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
+        assertEquals(SyncStep.Action.REFRESH, full().action);
+        assertTrue(step.hasDelta);
+        replicas.beginLocalize(KEY);
+        assertFalse(replicas.localizeMayGo(KEY), "the owner may hand over its main copy before the delta reaches it");
+        assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
+        assertEquals(SyncStep.Action.LEAVE, full().action, "a delta taken now could miss the main copy on its way");
+
+        replicas.deltaAnswered(KEY, -1, 5, 6, false);
+        assertTrue(replicas.localizeMayGo(KEY));
+        assertEquals(SyncStep.Action.LEAVE, full().action, "still none while the localize is on its way");
+
+        table.install(KEY, new float[] {11, 11, 11, 11}, 0, 1, 6);
+        replicas.endLocalize(KEY);
+        final float[] read = new float[LENGTH];
+        assertEquals(SlotState.MAIN, table.pullLocal(KEY, read, 0));
+        assertArrayEquals(new float[] {12, 12, 12, 12}, read, 0f, "the owner's value and the push made meanwhile");
+    }
+
+    @Test
+    void aLocalizeThatEndsWithoutTheMainCopyLetsTheReplicaShipItsPushes()
+    {
+        placeholder();
+        replicas.refresh(KEY, -1, PULLED, 0, 5);
+        replicas.beginLocalize(KEY);
+        replicas.beginLocalize(KEY);
+        assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
+        replicas.endLocalize(KEY);
+        assertEquals(SyncStep.Action.LEAVE, full().action, "a second worker's localize is still on its way");
+
+        replicas.endLocalize(KEY);
+        assertEquals(SyncStep.Action.REFRESH, full().action);
+        assertTrue(step.hasDelta);
+        assertArrayEquals(ONES, Arrays.copyOf(step.delta, LENGTH), 0f);
+    }
+
+    @Test
+    void aPlaceholderLeftByAMainCopyThatMovedOnIgnoresARefreshAnsweredBeforeTheMainCopyCame()
+    {
+        placeholder();
+        assertEquals(SyncStep.Action.REFRESH, full().action, "a refresh is asked for; its answer comes late");
+        table.install(KEY, PULLED, 0, 1, 5);
+        assertEquals(SlotState.MAIN, table.pushLocal(KEY, ONES, 0, scratch));
+        final Stripe stripe = table.stripe(KEY);
+        final long stamp = stripe.lock();
+        try
+        {
+            table.take(stripe, stripe.slotOf(KEY), new float[LENGTH], 0, 1);
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+        assertEquals(SlotState.ABSENT, table.pullLocal(KEY, new float[LENGTH], 0), "a placeholder stays (intended)");
+
+        replicas.refresh(KEY, -1, PULLED, 0, 5);
+        assertEquals(SlotState.ABSENT, table.pullLocal(KEY, new float[LENGTH], 0),
+            "the late answer lacks the push this member made to the main copy");
+
+        replicas.refresh(KEY, -1, new float[] {11, 11, 11, 11}, 0, 6);
+        final float[] read = new float[LENGTH];
+        assertEquals(SlotState.REPLICA, table.pullLocal(KEY, read, 0));
+        assertArrayEquals(new float[] {11, 11, 11, 11}, read, 0f);
     }
 
     private SyncStep full()
