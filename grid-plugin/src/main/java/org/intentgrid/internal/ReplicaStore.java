@@ -247,16 +247,7 @@ final class ReplicaStore
      */
     void beginLocalize(final long key)
     {
-        final Stripe stripe = table.stripe(key);
-        final long stamp = stripe.lock();
-        try
-        {
-            stripe.localizing(key, 1);
-        }
-        finally
-        {
-            stripe.unlock(stamp);
-        }
+        countLocalize(key, 1);
     }
 
     /** @return true unless {@code key} is held here as a replica with a delta in flight (see {@link #beginLocalize}) */
@@ -278,11 +269,16 @@ final class ReplicaStore
     /** A localize that {@link #beginLocalize} started is over (installed, failed or timed out). */
     void endLocalize(final long key)
     {
+        countLocalize(key, -1);
+    }
+
+    private void countLocalize(final long key, final int change)
+    {
         final Stripe stripe = table.stripe(key);
         final long stamp = stripe.lock();
         try
         {
-            stripe.localizing(key, -1);
+            stripe.localizing(key, change);
         }
         finally
         {

@@ -98,11 +98,7 @@ class RelocationOverReplicaTest
     @Test
     void aReplicaWhoseDeltaIsChasingItsOwnerAsksForNoRefreshUntilTheDeltaArrived()
     {
-        placeholder();
-        replicas.refresh(KEY, -1, PULLED, 0, 5);
-        assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
-        assertEquals(SyncStep.Action.REFRESH, full().action);
-        assertTrue(step.hasDelta);
+        replicaWithADeltaInFlight();
         assertTrue(replicas.deltaMissed(KEY, step.delta, 0, scratch), "no main copy here: a remote push delivers it");
 
         assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
@@ -121,11 +117,7 @@ class RelocationOverReplicaTest
     @Test
     void aLocalizeWaitsForTheReplicasDeltaInFlightAndNoDeltaIsTakenWhileItIsOnItsWay()
     {
-        placeholder();
-        replicas.refresh(KEY, -1, PULLED, 0, 5);
-        assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
-        assertEquals(SyncStep.Action.REFRESH, full().action);
-        assertTrue(step.hasDelta);
+        replicaWithADeltaInFlight();
         replicas.beginLocalize(KEY);
         assertFalse(replicas.localizeMayGo(KEY), "the owner may hand over its main copy before the delta reaches it");
         assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
@@ -186,6 +178,16 @@ class RelocationOverReplicaTest
         final float[] read = new float[LENGTH];
         assertEquals(SlotState.REPLICA, table.pullLocal(KEY, read, 0));
         assertArrayEquals(new float[] {11, 11, 11, 11}, read, 0f);
+    }
+
+    /** A replica at version 5 holding 10 + 1, whose push a full round took as a delta, not answered yet. */
+    private void replicaWithADeltaInFlight()
+    {
+        placeholder();
+        replicas.refresh(KEY, -1, PULLED, 0, 5);
+        assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
+        assertEquals(SyncStep.Action.REFRESH, full().action);
+        assertTrue(step.hasDelta);
     }
 
     private SyncStep full()
