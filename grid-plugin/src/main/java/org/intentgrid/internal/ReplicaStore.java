@@ -140,23 +140,7 @@ final class ReplicaStore
             }
             if (state == SlotState.PLACEHOLDER)
             {
-                if (active)
-                {
-                    out.action = SyncStep.Action.REFRESH;
-                    out.brief = table.briefIntent(stripe, slot);
-                    out.hint = stripe.hintOf(slot);
-                    out.version = -1;
-                    if (stripe.arrivals(key) == null)
-                    {
-                        stripe.arrivals(key, ArrivalWaiters.NONE);
-                    }
-                }
-                else
-                {
-                    stripe.remove(slot, -1);
-                    out.action = SyncStep.Action.UNTRACK;
-                }
-                return out;
+                return placeholderStep(stripe, slot, key, active, out);
             }
             if (active && round != SyncStep.Round.FETCH && stripe.deltasInFlight(slot) == 0 &&
                 changesLane(stripe, slot, round, promoteAt, out))
@@ -202,6 +186,36 @@ final class ReplicaStore
         {
             stripe.unlock(stamp);
         }
+    }
+
+    /** A placeholder's part of a round: ask for its first refresh while intended, else forget it. */
+    private SyncStep placeholderStep(
+        final Stripe stripe, final int slot, final long key, final boolean active, final SyncStep out)
+    {
+        if (active)
+        {
+            out.action = SyncStep.Action.REFRESH;
+            out.brief = table.briefIntent(stripe, slot);
+            out.hint = stripe.hintOf(slot);
+            out.version = -1;
+            if (stripe.arrivals(key) == null)
+            {
+                stripe.arrivals(key, ArrivalWaiters.NONE);
+            }
+        }
+        else if (stripe.arrivals(key) != null)
+        {
+            // Its refresh is still in flight. Removed now, the answer would go to a placeholder created for a later
+            // intent, which would not know the versions of the remote writes this member completed meanwhile and
+            // could take that older answer as its value: kept, the placeholder learns them.
+            out.action = SyncStep.Action.LEAVE;
+        }
+        else
+        {
+            stripe.remove(slot, -1);
+            out.action = SyncStep.Action.UNTRACK;
+        }
+        return out;
     }
 
     /**

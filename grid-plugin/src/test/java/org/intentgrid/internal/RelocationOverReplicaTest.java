@@ -28,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ul>
  * And a reader's step back in time: a placeholder that a main copy left behind when it moved on (still intended here)
  * took a refresh answered before the main copy came here, older than the pushes made to it here; it now takes no
- * refresh older than that main copy.
+ * refresh older than that main copy; and a placeholder whose intent ended while its refresh was in flight stays until
+ * the answer came, so that the answer cannot become the value of a placeholder created later, which would not know
+ * the versions of the remote writes completed meanwhile.
  */
 class RelocationOverReplicaTest
 {
@@ -37,7 +39,8 @@ class RelocationOverReplicaTest
     private static final float[] PULLED = {10, 10, 10, 10};
     private static final float[] ONES = {1, 1, 1, 1};
 
-    private final TableStore table = TestTables.store(TableSpec.of("t", 100, LENGTH), () -> 0);
+    private long clock;
+    private final TableStore table = TestTables.store(TableSpec.of("t", 100, LENGTH), () -> clock);
     private final ReplicaStore replicas = table.replicaStore();
     private final SyncStep step = new SyncStep();
     private final AddScratch scratch = new AddScratch(LENGTH);
@@ -178,6 +181,26 @@ class RelocationOverReplicaTest
         final float[] read = new float[LENGTH];
         assertEquals(SlotState.REPLICA, table.pullLocal(KEY, read, 0));
         assertArrayEquals(new float[] {11, 11, 11, 11}, read, 0f);
+    }
+
+    @Test
+    void aPlaceholderWhoseIntentEndedStaysWhileItsRefreshIsInFlightAndLearnsTheVersionsOfLaterWrites()
+    {
+        placeholder();
+        assertEquals(SyncStep.Action.REFRESH, replicas.syncStep(KEY, SyncStep.Round.FETCH, 1, step).action);
+        clock = 2_000;
+        assertEquals(SyncStep.Action.LEAVE, full().action, "its intent ended, but its refresh is still in flight");
+
+        replicas.remoteCompleted(KEY, RequestKind.PUSH, 7, ONES, 0);
+        assertEquals(SyncStep.Action.REFRESH, replicas.registerIntent(KEY, 0, 3_000), "intended again");
+        replicas.refresh(KEY, -1, PULLED, 0, 5);
+        assertEquals(SlotState.ABSENT, table.pullLocal(KEY, new float[LENGTH], 0),
+            "the refresh was answered before this member's push completed at version 7");
+        replicas.arrived(KEY);
+
+        clock = 4_000;
+        assertEquals(SyncStep.Action.UNTRACK, full().action, "no refresh in flight any more");
+        assertEquals(SlotState.ABSENT, table.pullLocal(KEY, new float[LENGTH], 0));
     }
 
     /** A replica at version 5 holding 10 + 1, whose push a full round took as a delta, not answered yet. */
