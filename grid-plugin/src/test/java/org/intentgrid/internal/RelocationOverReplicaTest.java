@@ -59,9 +59,7 @@ class RelocationOverReplicaTest
         assertEquals(SlotState.ABSENT, table.pullLocal(KEY, new float[LENGTH], 0));
 
         table.install(KEY, PULLED, 0, 1, 6);
-        final float[] read = new float[LENGTH];
-        assertEquals(SlotState.MAIN, table.pullLocal(KEY, read, 0));
-        assertArrayEquals(PULLED, read, 0f, "the relocated main copy as the owner sent it");
+        assertReads(SlotState.MAIN, PULLED, "the relocated main copy as the owner sent it");
     }
 
     @Test
@@ -77,9 +75,7 @@ class RelocationOverReplicaTest
             "a refresh older than the value a worker already read would take its reads back in time");
 
         replicas.refresh(KEY, -1, PULLED, 0, 5);
-        final float[] read = new float[LENGTH];
-        assertEquals(SlotState.REPLICA, table.pullLocal(KEY, read, 0));
-        assertArrayEquals(PULLED, read, 0f);
+        assertReads(SlotState.REPLICA, PULLED, "a refresh as new as the pull sets up the replica");
     }
 
     @Test
@@ -89,13 +85,9 @@ class RelocationOverReplicaTest
 
         replicas.remoteCompleted(KEY, RequestKind.PULL, 5, PULLED, 0);
 
-        final float[] read = new float[LENGTH];
-        assertEquals(SlotState.REPLICA, table.pullLocal(KEY, read, 0));
-        assertArrayEquals(PULLED, read, 0f);
+        assertReads(SlotState.REPLICA, PULLED, "the pull's answer set up a replica");
         assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
-        assertEquals(SyncStep.Action.REFRESH, full().action);
-        assertTrue(step.hasDelta, "the full round ships the push as the replica's delta");
-        assertArrayEquals(ONES, Arrays.copyOf(step.delta, LENGTH), 0f);
+        assertShipsOnePush("the full round ships the push as the replica's delta");
     }
 
     @Test
@@ -107,14 +99,10 @@ class RelocationOverReplicaTest
         assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
         assertEquals(SyncStep.Action.LEAVE, full().action,
             "a refresh could relocate the main copy here before the delta reached it");
-        final float[] read = new float[LENGTH];
-        assertEquals(SlotState.REPLICA, table.pullLocal(KEY, read, 0));
-        assertArrayEquals(new float[] {12, 12, 12, 12}, read, 0f, "both pushes stay visible here");
+        assertReads(SlotState.REPLICA, new float[] {12, 12, 12, 12}, "both pushes stay visible here");
 
         replicas.deltaDelivered(KEY);
-        assertEquals(SyncStep.Action.REFRESH, full().action);
-        assertTrue(step.hasDelta, "the push made meanwhile goes with the next refresh");
-        assertArrayEquals(ONES, Arrays.copyOf(step.delta, LENGTH), 0f);
+        assertShipsOnePush("the push made meanwhile goes with the next refresh");
     }
 
     @Test
@@ -132,9 +120,7 @@ class RelocationOverReplicaTest
 
         table.install(KEY, new float[] {11, 11, 11, 11}, 0, 1, 6);
         replicas.endLocalize(KEY);
-        final float[] read = new float[LENGTH];
-        assertEquals(SlotState.MAIN, table.pullLocal(KEY, read, 0));
-        assertArrayEquals(new float[] {12, 12, 12, 12}, read, 0f, "the owner's value and the push made meanwhile");
+        assertReads(SlotState.MAIN, new float[] {12, 12, 12, 12}, "the owner's value and the push made meanwhile");
     }
 
     @Test
@@ -149,9 +135,7 @@ class RelocationOverReplicaTest
         assertEquals(SyncStep.Action.LEAVE, full().action, "a second worker's localize is still on its way");
 
         replicas.endLocalize(KEY);
-        assertEquals(SyncStep.Action.REFRESH, full().action);
-        assertTrue(step.hasDelta);
-        assertArrayEquals(ONES, Arrays.copyOf(step.delta, LENGTH), 0f);
+        assertShipsOnePush("once no localize is on its way, the push goes with the next refresh");
     }
 
     @Test
@@ -178,9 +162,7 @@ class RelocationOverReplicaTest
             "the late answer lacks the push this member made to the main copy");
 
         replicas.refresh(KEY, -1, new float[] {11, 11, 11, 11}, 0, 6);
-        final float[] read = new float[LENGTH];
-        assertEquals(SlotState.REPLICA, table.pullLocal(KEY, read, 0));
-        assertArrayEquals(new float[] {11, 11, 11, 11}, read, 0f);
+        assertReads(SlotState.REPLICA, new float[] {11, 11, 11, 11}, "the new owner's value");
     }
 
     @Test
@@ -211,6 +193,22 @@ class RelocationOverReplicaTest
         assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
         assertEquals(SyncStep.Action.REFRESH, full().action);
         assertTrue(step.hasDelta);
+    }
+
+    /** Reads the key here: served from a copy in {@code state}, with {@code expected} in every element. */
+    private void assertReads(final SlotState state, final float[] expected, final String why)
+    {
+        final float[] read = new float[LENGTH];
+        assertEquals(state, table.pullLocal(KEY, read, 0), why);
+        assertArrayEquals(expected, read, 0f, why);
+    }
+
+    /** A full round's step asks for a refresh and ships one push of {@link #ONES} as the replica's delta. */
+    private void assertShipsOnePush(final String why)
+    {
+        assertEquals(SyncStep.Action.REFRESH, full().action, why);
+        assertTrue(step.hasDelta, why);
+        assertArrayEquals(ONES, Arrays.copyOf(step.delta, LENGTH), 0f, why);
     }
 
     private SyncStep full()
