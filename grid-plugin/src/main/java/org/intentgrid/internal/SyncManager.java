@@ -443,7 +443,7 @@ final class SyncManager implements Agent
                 }
                 table.replicaStore().syncStep(key, kind,
                     kind == SyncStep.Round.FULL ? hot.promoteAt() : Integer.MAX_VALUE, step);
-                // a full round's key left for later waits for its delta to reach the owner: not a quiet round
+                // a key a full round leaves for later waits for a delta, a localize or a refresh in flight: not quiet
                 if (step.action == SyncStep.Action.LEAVE ? kind != SyncStep.Round.FETCH :
                     step.action != SyncStep.Action.REFRESH || step.hasDelta || step.version < 0)
                 {
