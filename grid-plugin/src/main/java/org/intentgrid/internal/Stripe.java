@@ -1,5 +1,6 @@
 package org.intentgrid.internal;
 
+import org.agrona.collections.Long2LongCounterMap;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -44,7 +45,7 @@ final class Stripe extends SlotMemory
     private int freeNoteCount;
     private final transient Long2ObjectHashMap<ArrivalWaiters> arrivalsOfKey = new Long2ObjectHashMap<>();
     /** Keys a local worker's {@code localize} is moving here, with the number of such requests in flight. */
-    private final transient Long2LongHashMap localizingOfKey = new Long2LongHashMap(0);
+    private final transient Long2LongCounterMap localizingOfKey = new Long2LongCounterMap(0);
     private int indexed;
     private int mainCount;
     private int replicaCount;
@@ -488,17 +489,15 @@ final class Stripe extends SlotMemory
         return !localizingOfKey.isEmpty() && localizingOfKey.get(key) > 0;
     }
 
-    /** A local worker's {@code localize} of {@code key} started ({@code +1}) or ended ({@code -1}). */
+    /**
+     * A local worker's {@code localize} of {@code key} started ({@code +1}) or ended ({@code -1}); an end after the
+     * stripe was detached finds nothing to count down. A key whose count reaches 0 leaves the map.
+     */
     void localizing(final long key, final int change)
     {
-        final long count = localizingOfKey.get(key) + change;
-        if (count > 0)
+        if (change > 0 || localizingOfKey.get(key) > 0)
         {
-            localizingOfKey.put(key, count);
-        }
-        else
-        {
-            localizingOfKey.remove(key);
+            localizingOfKey.addAndGet(key, change);
         }
     }
 
