@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,17 +27,42 @@ class CpuTimeTest
             "a worker's CPU is the workers' count, not this one's: " + (afterWorker - afterHelper) + " ns");
     }
 
-    /** @return the clock's reading once a thread of that name burned its CPU and ended, read while it ran too */
+    /**
+     * @return the clock's reading once a thread of that name burned its CPU and ended, read while it ran too. The
+     *         thread ends only after the clock saw all of its CPU: the clock counts an ended thread as far as it saw
+     *         it, and a poll that happens to come a few milliseconds early on a loaded machine would lose the rest
+     */
     private static long burnOnThreadNamed(final String name) throws InterruptedException
     {
-        final Thread thread = new Thread(CpuTimeTest::burn, name);
+        final CountDownLatch burned = new CountDownLatch(1);
+        final CountDownLatch seen = new CountDownLatch(1);
+        final Thread thread = new Thread(() ->
+        {
+            burn();
+            burned.countDown();
+            awaitQuietly(seen);
+        }, name);
         thread.start();
-        while (thread.isAlive())
+        while (!burned.await(5, TimeUnit.MILLISECONDS))
         {
             NonWorkerThreadsCpu.THIS_JVM.nanos();
-            Thread.sleep(5);
         }
+        NonWorkerThreadsCpu.THIS_JVM.nanos();
+        seen.countDown();
+        thread.join();
         return NonWorkerThreadsCpu.THIS_JVM.nanos();
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await();
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
