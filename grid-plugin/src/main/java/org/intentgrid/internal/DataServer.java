@@ -12,11 +12,19 @@ import java.util.UUID;
  * Each key is one step under its stripe lock. A key not held here is answered as a miss with a hint (where this
  * member last saw it), except at the key's home partition, where {@link HomeDirectoryServer} may create it or
  * name its owner. Runs on Hazelcast's generic threads (direct requests) or on the key's partition thread (home
- * requests); holds no state of its own.
+ * requests); holds no state of its own. A request reads its keys' index entries and slots a few keys ahead of
+ * serving them ({@link #TOUCH_AHEAD}).
  */
 final class DataServer
 {
     private static final int TABLE_DROPPED = Integer.MIN_VALUE;
+    /**
+     * Keys whose index entries and slots a request reads ahead of looking them up one by one, so that their cache
+     * misses overlap (as a worker's batch pull does, {@link TableStore#touch}). A bulk creation of a table larger than
+     * the cache spent 22% of its CPU in the lookups that found each key absent, one miss after another; reading ahead
+     * made it 17% faster (10M keys x 64 floats, 12 alternating runs: 2.38M keys/s on average against 2.03M).
+     */
+    private static final int TOUCH_AHEAD = 16;
 
     private final StoreRegistry tables;
     private final Router router;
@@ -27,6 +35,8 @@ final class DataServer
     private final BackupFlusher backup;
     private final HandedOver handedOver;
     private final RecoveryPins pins;
+    /** What the touches read, kept so that the compiler cannot drop the reads (racy: only its being kept matters). */
+    private long touchSum;
 
     DataServer(
         final StoreRegistry tables, final Router router, final HomeDirectoryServer home, final MemberCounters counters,
@@ -69,6 +79,8 @@ final class DataServer
         final LongHashSet recordedNow = request.requestId == 0 ? null : new LongHashSet();
         boolean updated = false;
         int served = 0;
+        final int[] touched = n > 1 ? new int[Math.min(n, TOUCH_AHEAD)] : null;
+        long seen = 0;
         // consecutive keys of one stripe share one hold of its lock (a bulk creation sends its keys grouped by stripe)
         Stripe locked = null;
         long stamp = 0;
@@ -76,6 +88,10 @@ final class DataServer
         {
             for (int i = 0; i < n; i++)
             {
+                if (touched != null && i % TOUCH_AHEAD == 0)
+                {
+                    seen += table.touch(request.keys, null, i, Math.min(n, i + TOUCH_AHEAD), touched);
+                }
                 final long key = request.keys[i];
                 final Stripe stripe = table.stripe(key);
                 if (stripe != locked)
@@ -132,6 +148,7 @@ final class DataServer
             {
                 locked.unlock(stamp);
             }
+            touchSum += seen;
         }
         if (kind != RequestKind.MATERIALIZE)
         {

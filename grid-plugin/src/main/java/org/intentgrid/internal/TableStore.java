@@ -169,26 +169,26 @@ public final class TableStore
     }
 
     /**
-     * Reads where lookups of {@code keys[positions[0 .. count)]} (every position when {@code positions} is null) will
-     * go, all index entries first, then the slots they name, so that their cache misses overlap: in a table larger
-     * than the cache, a lookup is two misses one after the other, and a batch looked up key by key waits for each in
-     * turn.
+     * Reads where lookups of {@code keys[positions[from .. to)]} ({@code keys[from .. to)} when {@code positions} is
+     * null) will go, all index entries first, then the slots they name, so that their cache misses overlap: in a
+     * table larger than the cache, a lookup is two misses one after the other, and a batch looked up key by key
+     * waits for each in turn.
      *
-     * @param entries room for {@code count} index entries
+     * @param entries room for {@code to - from} index entries
      * @return a value derived from what was read, for the caller to keep, so that the reads are not optimized away
      */
-    long touch(final long[] keys, final int[] positions, final int count, final int[] entries)
+    long touch(final long[] keys, final int[] positions, final int from, final int to, final int[] entries)
     {
-        for (int j = 0; j < count; j++)
+        for (int j = from; j < to; j++)
         {
             final long key = keys[positions == null ? j : positions[j]];
-            entries[j] = stripe(key).touchIndex(key);
+            entries[j - from] = stripe(key).touchIndex(key);
         }
         long seen = 0;
-        for (int j = 0; j < count; j++)
+        for (int j = from; j < to; j++)
         {
             final long key = keys[positions == null ? j : positions[j]];
-            seen += stripe(key).touchSlot(entries[j]);
+            seen += stripe(key).touchSlot(entries[j - from]);
         }
         return seen;
     }

@@ -78,7 +78,7 @@ public final class WorkerEngine
             {
                 touched = new int[count];
             }
-            touchSum += store.touch(keys, positions, count, touched);
+            touchSum += store.touch(keys, positions, 0, count, touched);
         }
         for (int j = 0; j < count; j++)
         {
