@@ -29,6 +29,8 @@ final class SyncServer
     private final BackupFlusher backup;
     private final HandedOver handedOver;
     private final RecoveryPins pins;
+    /** What the reads ahead read, kept so that the compiler cannot drop them (racy: only its being kept matters). */
+    private long touchSum;
 
     SyncServer(
         final StoreRegistry tables, final Router router, final Supplier<IntentPolicy> policy,
@@ -94,18 +96,16 @@ final class SyncServer
         final long[] versions = new long[n];
         final long[] relocationCounters = new long[n];
         final UUID[] hints = new UUID[n];
-        int refreshes = 0;
-        for (int i = 0; i < n; i++)
-        {
-            refreshes += (batch.flags[i] & SyncBatch.REFRESH) != 0 ? 1 : 0;
-        }
-        final ValueBuffer values = new ValueBuffer(length, refreshes);
+        final ValueBuffer values = new ValueBuffer(length, refreshes(batch));
         int deltaIndex = 0;
         final AddScratch scratch = new AddScratch(length);
         final IntentPolicy decider = policy.get();
         boolean mergedHere = false;
+        final int[] touched = TableStore.touchAheadEntries(n);
+        long seen = 0;
         for (int i = 0; i < n; i++)
         {
+            seen += table.touchAhead(batch.keys, i, n, touched);
             final long key = batch.keys[i];
             final boolean hasDelta = (batch.flags[i] & SyncBatch.DELTA) != 0;
             final boolean refresh = (batch.flags[i] & SyncBatch.REFRESH) != 0;
@@ -179,7 +179,18 @@ final class SyncServer
             }
         }
         merged[0] |= mergedHere;
+        touchSum += seen;
         return new SyncBatchReply(status, values.toArray(), versions, relocationCounters, hints);
+    }
+
+    private static int refreshes(final SyncBatch batch)
+    {
+        int refreshes = 0;
+        for (final byte flags : batch.flags)
+        {
+            refreshes += (flags & SyncBatch.REFRESH) != 0 ? 1 : 0;
+        }
+        return refreshes;
     }
 
     /**

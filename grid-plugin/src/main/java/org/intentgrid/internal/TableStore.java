@@ -28,6 +28,8 @@ public final class TableStore
      * 256 MiB of address space, not gigabytes (untouched pages of a chunk take no RAM).
      */
     private static final long CHUNK_BYTES = 256 << 10;
+    /** Keys whose lookups {@link #touchAhead} reads at once: enough misses to overlap, not more than stay cached. */
+    private static final int TOUCH_AHEAD = 16;
     private final TableSpec spec;
     private final int valueLength;
     private final Stripe[] stripes;
@@ -166,6 +168,29 @@ public final class TableStore
             from = to;
         }
         memory.checkRoom(bytes);
+    }
+
+    /**
+     * Reads ahead, for a loop that looks up {@code keys[0 .. n)} one by one under their stripe locks (a request
+     * served here): at every {@link #TOUCH_AHEAD}-th key, the index entries and slots of the next ones, so that their
+     * cache misses overlap instead of coming one after another. A bulk creation of a table larger than the cache
+     * spent 22% of its CPU in lookups that found each key absent; reading ahead made it 17% faster (10M keys x 64
+     * floats, 12 alternating runs: 2.38M keys/s on average against 2.03M).
+     *
+     * @param i       the key the loop is at
+     * @param entries room for {@link #TOUCH_AHEAD} index entries, or null to read nothing ahead (a request of one key)
+     * @return a value derived from what was read, for the caller to keep, so that the reads are not optimized away
+     */
+    long touchAhead(final long[] keys, final int i, final int n, final int[] entries)
+    {
+        return entries == null || i % TOUCH_AHEAD != 0 ? 0 :
+            touch(keys, null, i, Math.min(n, i + TOUCH_AHEAD), entries);
+    }
+
+    /** @return room for {@link #touchAhead}'s entries in a loop over {@code n} keys, or null if not worth it */
+    static int[] touchAheadEntries(final int n)
+    {
+        return n > 1 ? new int[Math.min(n, TOUCH_AHEAD)] : null;
     }
 
     /**
