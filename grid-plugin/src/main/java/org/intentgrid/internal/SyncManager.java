@@ -71,6 +71,11 @@ final class SyncManager implements Agent
     private final AtomicInteger waiters = new AtomicInteger();
     private final AgentRunner runner;
     private final SyncStep step = new SyncStep();
+    /** The keys a round steps next, whose index entries and slots it has just read ({@link TableStore#touch}). */
+    private final long[] aheadKeys = new long[TableStore.TOUCH_AHEAD];
+    private final int[] aheadEntries = new int[TableStore.TOUCH_AHEAD];
+    /** What the reads ahead read, kept so that the compiler cannot drop them. */
+    private long touchSum;
     private final WorkerCounters touchCounters = new WorkerCounters();
     private final AtomicLong messagesSent = new AtomicLong();
     private final AtomicLong keysSent = new AtomicLong();
@@ -434,46 +439,17 @@ final class SyncManager implements Agent
             final LongHashSet.LongIterator it = keys.iterator();
             while (it.hasNext())
             {
-                final long key = it.nextValue();
-                visited++;
-                if (kind != SyncStep.Round.HOT && hot.tracks(table, key))
+                int ahead = 0;
+                while (ahead < aheadKeys.length && it.hasNext())
                 {
-                    untrack.addLong(key);
-                    continue;
+                    aheadKeys[ahead++] = it.nextValue();
                 }
-                table.replicaStore().syncStep(key, kind,
-                    kind == SyncStep.Round.FULL ? hot.promoteAt() : Integer.MAX_VALUE, step);
-                // a key a full round leaves for later waits for a delta, a localize or a refresh in flight: not quiet
-                if (step.action == SyncStep.Action.LEAVE ? kind != SyncStep.Round.FETCH :
-                    step.action != SyncStep.Action.REFRESH || step.hasDelta || step.version < 0)
+                touchSum += table.touch(aheadKeys, null, 0, ahead, aheadEntries);
+                for (int j = 0; j < ahead; j++)
                 {
-                    channel.changed();
+                    stepKey(channel, kind, table, aheadKeys[j], untrack, out, touches);
                 }
-                switch (step.action)
-                {
-                    case LEAVE:
-                        break;
-                    case UNTRACK:
-                        untrack.addLong(key);
-                        break;
-                    case MAIN_INTENDED:
-                        untrack.addLong(key);
-                        // the hot lane syncs replicas only; the key's channel sweeps intended main copies
-                        (kind == SyncStep.Round.HOT ? channelOf(key) : channel).intendMain(table, key);
-                        break;
-                    case PROMOTE:
-                        untrack.addLong(key);
-                        hot.adopt(table, key);
-                        break;
-                    case DEMOTE:
-                        untrack.addLong(key);
-                        channelOf(key).adopt(table, key);
-                        break;
-                    case REFRESH:
-                    case DROP_AFTER_DELTA:
-                        addEntry(channel, table, key, out, touches);
-                        break;
-                }
+                visited += ahead;
             }
             for (int i = 0; i < untrack.size(); i++)
             {
@@ -511,6 +487,52 @@ final class SyncManager implements Agent
             send(channel, destination, new ArrayList<>(out.getOrDefault(destination, Map.of()).values()), fetchOnly);
         }
         return true;
+    }
+
+    /** One key's step in a round: what the step decides, for the round's message or the channels' key sets. */
+    private void stepKey(
+        final SyncChannel channel, final SyncStep.Round kind, final TableStore table, final long key,
+        final LongArrayList untrack, final Map<UUID, Map<TableStore, SyncBatchBuilder>> out,
+        final Map<TableStore, LongArrayList> touches)
+    {
+        if (kind != SyncStep.Round.HOT && hot.tracks(table, key))
+        {
+            untrack.addLong(key);
+            return;
+        }
+        table.replicaStore().syncStep(key, kind, kind == SyncStep.Round.FULL ? hot.promoteAt() : Integer.MAX_VALUE,
+            step);
+        // a key a full round leaves for later waits for a delta, a localize or a refresh in flight: not quiet
+        if (step.action == SyncStep.Action.LEAVE ? kind != SyncStep.Round.FETCH :
+            step.action != SyncStep.Action.REFRESH || step.hasDelta || step.version < 0)
+        {
+            channel.changed();
+        }
+        switch (step.action)
+        {
+            case LEAVE:
+                break;
+            case UNTRACK:
+                untrack.addLong(key);
+                break;
+            case MAIN_INTENDED:
+                untrack.addLong(key);
+                // the hot lane syncs replicas only; the key's channel sweeps intended main copies
+                (kind == SyncStep.Round.HOT ? channelOf(key) : channel).intendMain(table, key);
+                break;
+            case PROMOTE:
+                untrack.addLong(key);
+                hot.adopt(table, key);
+                break;
+            case DEMOTE:
+                untrack.addLong(key);
+                channelOf(key).adopt(table, key);
+                break;
+            case REFRESH:
+            case DROP_AFTER_DELTA:
+                addEntry(channel, table, key, out, touches);
+                break;
+        }
     }
 
     /** Adds the step's entry for {@code key} to the round's message for its owner (or delivers it another way). */

@@ -29,7 +29,7 @@ public final class TableStore
      */
     private static final long CHUNK_BYTES = 256 << 10;
     /** Keys whose lookups {@link #touchAhead} reads at once: enough misses to overlap, not more than stay cached. */
-    private static final int TOUCH_AHEAD = 16;
+    static final int TOUCH_AHEAD = 16;
     private final TableSpec spec;
     private final int valueLength;
     private final Stripe[] stripes;
