@@ -71,9 +71,17 @@ final class SyncManager implements Agent
     private final AtomicInteger waiters = new AtomicInteger();
     private final AgentRunner runner;
     private final SyncStep step = new SyncStep();
-    /** The keys a round steps next, whose index entries and slots it has just read ({@link TableStore#touch}). */
+    /**
+     * The keys a round steps next, or due intents register next, whose index entries and slots were just read
+     * ({@link TableStore#touch}): their cache misses overlap instead of coming one after another.
+     */
     private final long[] aheadKeys = new long[TableStore.TOUCH_AHEAD];
     private final int[] aheadEntries = new int[TableStore.TOUCH_AHEAD];
+    /** The table, workers and ends of the due intents in {@link #aheadKeys} ({@link #aheadCount} of them). */
+    private TableStore aheadTable;
+    private final int[] aheadWorkers = new int[TableStore.TOUCH_AHEAD];
+    private final long[] aheadEnds = new long[TableStore.TOUCH_AHEAD];
+    private int aheadCount;
     /** What the reads ahead read, kept so that the compiler cannot drop them. */
     private long touchSum;
     private final WorkerCounters touchCounters = new WorkerCounters();
@@ -268,6 +276,7 @@ final class SyncManager implements Agent
         }
         work += policy.collect(clocks, dueIntents, anyReady);
         dueIntents.drainTo(register);
+        registerAhead();
         if (intentsCameDue)
         {
             intentsCameDue = false;
@@ -330,9 +339,38 @@ final class SyncManager implements Agent
         }
     }
 
+    /** Collects a due intent; intents register 16 at a time, after their keys' lookups were read together. */
     private void onDue(final Object table, final long key, final int worker, final long end)
     {
-        final TableStore store = (TableStore)table;
+        if (table != aheadTable || aheadCount == aheadKeys.length)
+        {
+            registerAhead();
+            aheadTable = (TableStore)table;
+        }
+        aheadKeys[aheadCount] = key;
+        aheadWorkers[aheadCount] = worker;
+        aheadEnds[aheadCount++] = end;
+    }
+
+    private void registerAhead()
+    {
+        if (aheadCount == 0)
+        {
+            return;
+        }
+        final TableStore table = aheadTable;
+        final int count = aheadCount;
+        aheadTable = null;
+        aheadCount = 0;
+        touchSum += table.touch(aheadKeys, null, 0, count, aheadEntries);
+        for (int j = 0; j < count; j++)
+        {
+            registerDue(table, aheadKeys[j], aheadWorkers[j], aheadEnds[j]);
+        }
+    }
+
+    private void registerDue(final TableStore store, final long key, final int worker, final long end)
+    {
         if (store.isDropped())
         {
             return;
