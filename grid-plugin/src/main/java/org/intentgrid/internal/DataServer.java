@@ -320,7 +320,7 @@ final class DataServer
         final int length = table.valueLength();
         for (int i = 0; i < n; i++)
         {
-            table.install(request.keys[i], request.values, i * length, request.counters[i], request.versions[i]);
+            table.adopt(request.keys[i], request.values, i * length, request.counters[i], request.versions[i]);
         }
         counters.relocationsIn.addAndGet(n);
         reply.backupGate = backup.afterNextFlush();

@@ -105,9 +105,9 @@ public final class MemberRuntime
      * member's keys would otherwise land on the reset value and be counted again by the restarted job).
      */
     private final Set<CompletableFuture<Void>> updatesInFlight = ConcurrentHashMap.newKeySet();
-    private final ReadHolds readHolds = new ReadHolds();
-    private final RecoveryPins pins = readHolds.pins;
-    private final ResendingKeys resending = readHolds.resending;
+    private final ReadHolds readHolds;
+    private final RecoveryPins pins;
+    private final ResendingKeys resending;
     /** Completes remote requests and serves what needs no waiting: none of its tasks may block. */
     private final ScheduledExecutorService executor;
     /**
@@ -138,6 +138,9 @@ public final class MemberRuntime
             config.machineMemoryReserveBytes());
         // a re-send fails after one request timeout; a member that joined after the loss never hears of it
         this.resends = new LostMemberResends(2 * config.requestTimeoutMillis());
+        this.readHolds = new ReadHolds(config.requestTimeoutMillis());
+        this.pins = readHolds.pins;
+        this.resending = readHolds.resending;
         this.tables = new StoreRegistry(self.toString(), new WorkerClocks()
         {
             @Override
@@ -151,7 +154,7 @@ public final class MemberRuntime
             {
                 return policy.actionWindow(worker);
             }
-        }, offHeap);
+        }, offHeap, readHolds.adoptions);
         this.homeDirectory = new HomeDirectoryServer(directory, router, lifecycle);
         this.requestIdBase = new SecureRandom().nextLong() & ~0xFFFF_FFFFL | 1L << 32;
         this.flusher = new BackupFlusher(this);

@@ -289,6 +289,13 @@ public final class RemoteRequest implements OpHandle
                 later.addInt(i);
                 continue;
             }
+            if (kind == RequestKind.PULL && runtime.readHolds().adoptions.contains(table.spec(), keys[i]))
+            {
+                // read your writes: the main copy adopted here may lack a delta of this member's replica on its way
+                lastSetback = new Setback(Setback.Kind.DELTA_IN_FLIGHT, router.self(), keys[i], null, null);
+                later.addInt(i);
+                continue;
+            }
             if (retry && tryLocal(i))
             {
                 servedHere++;

@@ -16,10 +16,14 @@ final class ReplicaStore
     private final int valueLength;
     private final String memberName;
     private final StoreListener listener;
+    /** Reads of keys adopted over a replica wait for its deltas, whose answers this class applies. */
+    private final AdoptionHolds adoptions;
 
-    ReplicaStore(final TableStore table, final String memberName, final StoreListener listener)
+    ReplicaStore(final TableStore table, final String memberName, final StoreListener listener,
+        final AdoptionHolds adoptions)
     {
         this.table = table;
+        this.adoptions = adoptions;
         this.valueLength = table.valueLength();
         this.memberName = memberName;
         this.listener = listener;
@@ -358,7 +362,8 @@ final class ReplicaStore
 
     /**
      * A replica's delta did not reach the main copy (the owner had moved). A main copy held here by now takes it
-     * at once; otherwise the delta stays counted in flight until {@link #deltaDelivered} (its remote push) or
+     * at once (and reads that waited for it since the copy was adopted here go on, {@link AdoptionHolds});
+     * otherwise the delta stays counted in flight until {@link #deltaDelivered} (its remote push) or
      * {@link #deltaAnswered}.
      *
      * @return true if the delta still needs to be delivered (it was not applied to a local main copy)
@@ -374,6 +379,7 @@ final class ReplicaStore
             {
                 stripe.add(slot, delta, offset, scratch);
                 stripe.bumpVersion(slot);
+                adoptions.release(table.spec(), key);
                 return false;
             }
             return true;
@@ -391,7 +397,11 @@ final class ReplicaStore
         final long stamp = stripe.lock();
         try
         {
-            oneDeltaLess(stripe, stripe.slotOf(key));
+            if (!oneDeltaLess(stripe, stripe.slotOf(key)))
+            {
+                // the replica became the main copy meanwhile (adopted), whose reads may wait for this delta
+                adoptions.release(table.spec(), key);
+            }
         }
         finally
         {
@@ -415,7 +425,12 @@ final class ReplicaStore
         try
         {
             final int slot = stripe.slotOf(key, likelySlot);
-            if (oneDeltaLess(stripe, slot) && upToDate && stripe.version(slot) == sentVersion)
+            if (!oneDeltaLess(stripe, slot))
+            {
+                // the replica became the main copy meanwhile (adopted), whose reads may wait for this delta
+                adoptions.release(table.spec(), key);
+            }
+            else if (upToDate && stripe.version(slot) == sentVersion)
             {
                 stripe.version(slot, mergedVersion);
             }

@@ -28,13 +28,16 @@ final class StoreRegistry
     private final String memberName;
     private final WorkerClocks clocks;
     private final OffHeapMemory memory;
+    private final AdoptionHolds adoptions;
     private volatile StoreListener listener = StoreListener.NONE;
 
-    StoreRegistry(final String memberName, final WorkerClocks clocks, final OffHeapMemory memory)
+    StoreRegistry(final String memberName, final WorkerClocks clocks, final OffHeapMemory memory,
+        final AdoptionHolds adoptions)
     {
         this.memberName = memberName;
         this.clocks = clocks;
         this.memory = memory;
+        this.adoptions = adoptions;
     }
 
     /** Installs an ownership listener; affects tables created afterwards. */
@@ -75,7 +78,8 @@ final class StoreRegistry
             }
             final int stripes = stripeCount(spec.size());
             store = tables.computeIfAbsent(spec.id(),
-                n -> new TableStore(spec, stripes, memberName, listener, clocks, memory.account(spec.name())));
+                n -> new TableStore(spec, stripes, memberName, listener, clocks, memory.account(spec.name()),
+                    adoptions));
             if (dropped.containsKey(spec.id()))
             {
                 if (tables.remove(spec.id(), store))
@@ -120,6 +124,7 @@ final class StoreRegistry
         {
             return known.freed;
         }
+        adoptions.forget(spec);
         final TableStore store = tables.remove(id);
         if (store == null)
         {

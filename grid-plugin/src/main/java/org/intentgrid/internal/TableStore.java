@@ -39,11 +39,13 @@ public final class TableStore
     private final WorkerClocks clocks;
     private final ReplicaStore replicas;
     private final OffHeapMemory.Account memory;
+    private final AdoptionHolds adoptions;
     private volatile boolean dropped;
 
+    /** @param adoptions the member's holds of keys adopted over a replica with a delta in flight ({@link #adopt}) */
     TableStore(
         final TableSpec spec, final int stripeCount, final String memberName, final StoreListener listener,
-        final WorkerClocks clocks, final OffHeapMemory.Account memory)
+        final WorkerClocks clocks, final OffHeapMemory.Account memory, final AdoptionHolds adoptions)
     {
         this.spec = spec;
         this.valueLength = spec.valueLength();
@@ -58,7 +60,8 @@ public final class TableStore
         }
         this.stripeMask = stripeCount - 1;
         this.memory = memory;
-        this.replicas = new ReplicaStore(this, memberName, listener);
+        this.adoptions = adoptions;
+        this.replicas = new ReplicaStore(this, memberName, listener, adoptions);
     }
 
     /** @return native bytes one copy of a key of {@code valueLength} floats takes: its slot, header and value */
@@ -494,6 +497,29 @@ public final class TableStore
     }
 
     /**
+     * Installs a main copy that a leaving member handed over ({@link HandOff}). If it lands on a replica whose
+     * deltas to that member are not answered yet, the key's local reads wait for their answers
+     * ({@link AdoptionHolds}): the leaver may have handed its copy over before they reached it.
+     */
+    void adopt(final long key, final float[] src, final int srcOffset, final long counter, final long version)
+    {
+        final Stripe stripe = stripe(key);
+        final long stamp = stripe.lock();
+        try
+        {
+            final int unanswered = installLocked(stripe, key, src, srcOffset, counter, version);
+            if (unanswered > 0)
+            {
+                adoptions.hold(spec, key, unanswered);
+            }
+        }
+        finally
+        {
+            stripe.unlock(stamp);
+        }
+    }
+
+    /**
      * Installs a main copy recovered from a lost member's backup under the counter its home granted. If this member
      * holds the main copy already (it moved here from the lost member, and the home had not heard of it yet), that
      * newer copy stays and only takes the granted counter.
@@ -522,11 +548,13 @@ public final class TableStore
         }
     }
 
-    private void installLocked(
+    /** @return the deltas in flight of the replica the main copy was installed over (0 if it was none) */
+    private int installLocked(
         final Stripe stripe, final long key, final float[] src, final int srcOffset, final long counter,
         final long version)
     {
         final int existing = stripe.slotOf(key);
+        int unanswered = 0;
         if (existing < 0)
         {
             final int slot = stripe.create(key, SlotState.MAIN, counter, version, false);
@@ -543,6 +571,7 @@ public final class TableStore
             final boolean updated = stripe.updated(existing);
             if (stripe.state(existing) == SlotState.REPLICA)
             {
+                unanswered = stripe.deltasInFlight(existing);
                 rebase(stripe, existing, src, srcOffset);
                 // as in the reference trace, upgrading a set-up replica ends it as a replica
                 listener.replicaDropped(spec.name(), key, memberName);
@@ -555,6 +584,7 @@ public final class TableStore
             stripe.markDirty(existing);
         }
         listener.mainAcquired(spec.name(), key, memberName);
+        return unanswered;
     }
 
     /**

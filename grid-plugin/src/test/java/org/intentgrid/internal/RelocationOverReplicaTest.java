@@ -24,7 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the main copy here before the delta reached it. Such a replica now asks for nothing until the delta arrived;</li>
  * <li>a worker's {@code localize} of a key held here as a replica could bring the main copy before a delta of that
  * replica reached it. Sync rounds now take no delta of the key while a localize is on its way, and the localize asks
- * the owner once the replica has no delta in flight.</li>
+ * the owner once the replica has no delta in flight;</li>
+ * <li>a member that leaves hands its main copies over without waiting for other members' rounds, so one can be adopted
+ * over a replica whose delta is on its way to the leaver, merged there or not. The key's reads here now wait
+ * ({@link AdoptionHolds}) until every such delta was answered, merged here after it missed, or delivered.</li>
  * </ul>
  * And a reader's step back in time: a placeholder that a main copy left behind when it moved on (still intended here)
  * took a refresh answered before the main copy came here, older than the pushes made to it here; it now takes no
@@ -40,7 +43,8 @@ class RelocationOverReplicaTest
     private static final float[] ONES = {1, 1, 1, 1};
 
     private long clock;
-    private final TableStore table = TestTables.store(TableSpec.of("t", 100, LENGTH), () -> clock);
+    private final ReadHolds holds = new ReadHolds(60_000);
+    private final TableStore table = TestTables.store(TableSpec.of("t", 100, LENGTH), () -> clock, holds.adoptions);
     private final ReplicaStore replicas = table.replicaStore();
     private final SyncStep step = new SyncStep();
     private final AddScratch scratch = new AddScratch(LENGTH);
@@ -183,6 +187,91 @@ class RelocationOverReplicaTest
         clock = 4_000;
         assertEquals(SyncStep.Action.UNTRACK, full().action, "no refresh in flight any more");
         assertEquals(SlotState.ABSENT, table.pullLocal(KEY, new float[LENGTH], 0));
+    }
+
+    @Test
+    void anAdoptedMainCopyIsUnreadableUntilTheDeltaThatMissedTheLeaverIsMergedHere()
+    {
+        replicaWithADeltaInFlight();
+
+        table.adopt(KEY, PULLED, 0, 1, 6);
+        assertHeld(true, "the leaver handed its copy over before the delta reached it");
+        assertReads(SlotState.MAIN, PULLED, "what a read would see without the hold: the worker's push is missing");
+
+        assertFalse(replicas.deltaMissed(KEY, step.delta, 0, scratch), "the main copy here takes the delta");
+        assertHeld(false, "the delta was merged here");
+        assertReads(SlotState.MAIN, new float[] {11, 11, 11, 11}, "the leaver's value and the push");
+    }
+
+    @Test
+    void anAdoptedMainCopyIsUnreadableUntilTheLeaverAnswersThatItMergedTheDelta()
+    {
+        replicaWithADeltaInFlight();
+        assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
+
+        table.adopt(KEY, new float[] {11, 11, 11, 11}, 0, 1, 6);
+        assertHeld(true, "whether the leaver's copy holds the delta is known only from its answer");
+
+        replicas.deltaAnswered(KEY, -1, 5, 6, false);
+        assertHeld(false, "the leaver merged it before it handed its copy over");
+        assertReads(SlotState.MAIN, new float[] {12, 12, 12, 12}, "the leaver's value and the push not shipped");
+    }
+
+    @Test
+    void anAdoptedMainCopyIsUnreadableUntilTheDeltaChasingItArrives()
+    {
+        replicaWithADeltaInFlight();
+        assertTrue(replicas.deltaMissed(KEY, step.delta, 0, scratch), "no main copy here yet: a remote push chases it");
+
+        table.adopt(KEY, PULLED, 0, 1, 6);
+        assertHeld(true, "the remote push may reach the leaver after it handed its copy over");
+
+        replicas.deltaDelivered(KEY);
+        assertHeld(false, "the remote push reached the main copy, here or before it left");
+    }
+
+    @Test
+    void aMainCopyAdoptedOverAReplicaWithNothingInFlightOrRelocatedHereHoldsNothing()
+    {
+        placeholder();
+        replicas.refresh(KEY, -1, PULLED, 0, 5);
+        assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
+        table.adopt(KEY, PULLED, 0, 1, 6);
+        assertHeld(false, "the push not shipped stays in the copy");
+        assertReads(SlotState.MAIN, new float[] {11, 11, 11, 11}, "the leaver's value and the push");
+
+        final long other = KEY + 1;
+        assertEquals(SyncStep.Action.REFRESH, replicas.registerIntent(other, 0, 1_000));
+        replicas.refresh(other, -1, PULLED, 0, 5);
+        assertEquals(SlotState.REPLICA, table.pushLocal(other, ONES, 0, scratch));
+        assertEquals(SyncStep.Action.REFRESH, replicas.syncStep(other, SyncStep.Round.FULL, Integer.MAX_VALUE, step)
+            .action);
+        table.install(other, new float[] {11, 11, 11, 11}, 0, 1, 6);
+        assertFalse(holds.unreadable(table.spec(), other), "a relocation answers the delta it carries itself");
+    }
+
+    @Test
+    void anAdoptionHoldEndsAfterItsLongestWaitEvenIfNoAnswerCame() throws InterruptedException
+    {
+        final ReadHolds briefHolds = new ReadHolds(1);
+        final TableStore briefTable = TestTables.store(table.spec(), () -> clock, briefHolds.adoptions);
+        final ReplicaStore briefReplicas = briefTable.replicaStore();
+        assertEquals(SyncStep.Action.REFRESH, briefReplicas.registerIntent(KEY, 0, 1_000));
+        briefReplicas.refresh(KEY, -1, PULLED, 0, 5);
+        assertEquals(SlotState.REPLICA, briefTable.pushLocal(KEY, ONES, 0, scratch));
+        briefReplicas.syncStep(KEY, SyncStep.Round.FULL, Integer.MAX_VALUE, step);
+        briefTable.adopt(KEY, PULLED, 0, 1, 6);
+        assertTrue(briefHolds.any(), "held");
+
+        Thread.sleep(20);
+        assertFalse(briefHolds.unreadable(table.spec(), KEY), "a lost answer must not keep the key unreadable");
+        assertFalse(briefHolds.any(), "and the read path stops asking");
+    }
+
+    private void assertHeld(final boolean held, final String why)
+    {
+        assertEquals(held, holds.any(), why);
+        assertEquals(held, holds.unreadable(table.spec(), KEY), why);
     }
 
     /** A replica at version 5 holding 10 + 1, whose push a full round took as a delta, not answered yet. */

@@ -14,6 +14,12 @@ final class TestTables
     /** @return a store of {@code spec} whose every worker's clock is {@code clock} and whose action window is 0 */
     static TableStore store(final TableSpec spec, final LongSupplier clock)
     {
+        return store(spec, clock, new ReadHolds(60_000).adoptions);
+    }
+
+    /** As {@link #store(TableSpec, LongSupplier)}, with {@code adoptions} holding its adopted keys */
+    static TableStore store(final TableSpec spec, final LongSupplier clock, final AdoptionHolds adoptions)
+    {
         return new TableStore(spec, 4, "m", StoreListener.NONE, new WorkerClocks()
         {
             @Override
@@ -27,6 +33,6 @@ final class TestTables
             {
                 return 0;
             }
-        }, OffHeapMemory.unlimited().account(spec.name()));
+        }, OffHeapMemory.unlimited().account(spec.name()), adoptions);
     }
 }
