@@ -27,6 +27,11 @@ final class UnconfirmedUpdates
     }
 
     private final Map<UUID, ArrayDeque<Update>> byOwner = new ConcurrentHashMap<>();
+    /**
+     * Owners that left gracefully ({@link #forget}): an answer of theirs that arrives after they said so keeps
+     * nothing, or the update would go out again once they are gone, to the member that adopted a value holding it.
+     */
+    private final Set<UUID> departed = ConcurrentHashMap.newKeySet();
     private final AtomicLong kept = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
 
@@ -61,12 +66,21 @@ final class UnconfirmedUpdates
 
     private void add(final UUID owner, final Update update)
     {
+        if (departed.contains(owner))
+        {
+            return;
+        }
         final ArrayDeque<Update> updates = byOwner.computeIfAbsent(owner, o -> new ArrayDeque<>());
         synchronized (updates)
         {
             updates.addLast(update);
         }
         kept.incrementAndGet();
+        if (departed.contains(owner))
+        {
+            // forget ran meanwhile, perhaps before this update was added
+            remove(owner);
+        }
     }
 
     /** {@code owner}'s flushes up to {@code completedFlush} reached its backup: their updates are safe. */
@@ -140,6 +154,7 @@ final class UnconfirmedUpdates
     /** {@code owner} left gracefully, handing off values that include every update it answered: forgets them. */
     void forget(final UUID owner)
     {
+        departed.add(owner);
         remove(owner);
     }
 

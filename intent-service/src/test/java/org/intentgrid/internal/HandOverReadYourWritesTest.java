@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -22,9 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /**
  * Read your writes across a graceful leave. Two in-memory members: {@code leaver} owns the key, {@code stayer} holds
  * a replica of it, and a worker there pushed +1, which a sync round took as a delta to the leaver. The leaver then
- * leaves and hands its main copy to the stayer while that delta is still on its way, and the delta misses the leaver:
- * the adopted value lacks it. The worker's next read waits until the delta came back to be merged into the adopted
- * copy and then sees its push exactly once. Before, the read saw the adopted value at once, without the push.
+ * leaves and hands its main copy to the stayer while that delta is still on its way, so the adopted value lacks it if
+ * the delta missed the leaver, or holds it if the leaver merged it first (and its answer comes late). Either way the
+ * worker's next read waits until the delta's answer arrived and then sees its push exactly once, also after the
+ * leaver is gone from the cluster. Before, the read saw the adopted value at once, without the push if the delta had
+ * missed; and a merged delta whose answer came after the leaver had said it left was kept to be sent again once the
+ * leaver was gone, so the push counted twice.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HandOverReadYourWritesTest
@@ -60,6 +64,31 @@ class HandOverReadYourWritesTest
         answer.completeExceptionally(new IllegalStateException("the delta reached the leaver after it handed over"));
         pull.await();
         assertArrayEquals(pushed, read, "the worker reads its own push, merged into the adopted main copy");
+        assertExactlyOnceAfterTheLeaverIsGone(pushed);
+    }
+
+    @Test
+    void aDeltaTheLeaverMergedBeforeItHandedOverCountsOnce()
+    {
+        final AtomicReference<SyncBatchReply[]> served = new AtomicReference<>();
+        final CompletableFuture<SyncBatchReply[]> answer = new CompletableFuture<>();
+        final float[] pushed = pushWhileTheDeltaIsHeld(batches ->
+        {
+            served.set(leaver.serveSync(0, batches, stayer.self(), Long.MAX_VALUE - 1));
+            return answer;
+        });
+        final WorkerEngine worker = stayer.newWorker();
+
+        assertEquals(1, leaver.leave(5000), "the leaver handed its main copy, delta merged, to the stayer");
+        final float[] read = new float[SPEC.valueLength()];
+        final OpHandle pull = worker.pull(worker.store(SPEC), KEYS, read, null, 1);
+        assertFalse(pull.isDone(), "whether the adopted value holds the push is known from the delta's answer only");
+
+        answer.complete(served.get());
+        pull.await();
+        assertArrayEquals(pushed, read, "the push, once");
+        assertEquals(0, stayer.backupStats().updatesUnconfirmed(),
+            "nothing is kept to be sent again for a member that left, whose hand-over holds the delta");
         assertExactlyOnceAfterTheLeaverIsGone(pushed);
     }
 
