@@ -361,14 +361,17 @@ final class ReplicaStore
     }
 
     /**
-     * A replica's delta did not reach the main copy (the owner had moved). A main copy held here by now takes it
-     * at once (and reads that waited for it since the copy was adopted here go on, {@link AdoptionHolds});
-     * otherwise the delta stays counted in flight until {@link #deltaDelivered} (its remote push) or
-     * {@link #deltaAnswered}.
+     * A replica's delta did not reach the main copy (the owner had moved, or was lost before it answered). A main
+     * copy held here by now takes it at once, unless {@code applied} knows it: the copy was recovered here from the
+     * backup of an owner that had merged it (a recovery merges the lost owner's fingerprints before it installs).
+     * Reads that waited for the delta since the copy was adopted here go on ({@link AdoptionHolds}). Otherwise the
+     * delta stays counted in flight until {@link #deltaDelivered} (its remote push) or {@link #deltaAnswered}.
      *
+     * @param fingerprint the delta's {@link AppliedRequests#fingerprint} (the id of the message that carried it)
      * @return true if the delta still needs to be delivered (it was not applied to a local main copy)
      */
-    boolean deltaMissed(final long key, final float[] delta, final int offset, final AddScratch scratch)
+    boolean deltaMissed(final long key, final float[] delta, final int offset, final AddScratch scratch,
+        final AppliedRequests applied, final long fingerprint)
     {
         final Stripe stripe = table.stripe(key);
         final long stamp = stripe.lock();
@@ -377,8 +380,11 @@ final class ReplicaStore
             final int slot = stripe.slotOf(key);
             if (slot >= 0 && stripe.state(slot) == SlotState.MAIN)
             {
-                stripe.add(slot, delta, offset, scratch);
-                stripe.bumpVersion(slot);
+                if (!applied.contains(fingerprint))
+                {
+                    stripe.add(slot, delta, offset, scratch);
+                    stripe.bumpVersion(slot);
+                }
                 adoptions.release(table.spec(), key);
                 return false;
             }

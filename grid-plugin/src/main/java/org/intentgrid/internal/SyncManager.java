@@ -769,7 +769,8 @@ final class SyncManager implements Agent
         final SyncChannel channel, final TableStore table, final long key, final float[] delta, final int offset,
         final long requestId)
     {
-        if (table.replicaStore().deltaMissed(key, delta, offset, channel.scratch(table)))
+        if (table.replicaStore().deltaMissed(key, delta, offset, channel.scratch(table), runtime.applied(),
+            AppliedRequests.fingerprint(requestId, key)))
         {
             deliverDelta(table, key, delta, offset, requestId);
         }

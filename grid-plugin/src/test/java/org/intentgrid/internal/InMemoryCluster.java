@@ -12,9 +12,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * A cluster of member runtimes in one JVM without Hazelcast: each member gets an {@link InMemoryClusterPort}, and
@@ -38,10 +40,36 @@ public final class InMemoryCluster implements AutoCloseable
          * @param from    the sender
          * @param to      the destination
          * @param payload the {@link DataRequest}, the {@code DataRequest[]} of a home operation or the
-         *                {@code SyncBatch[]} of a sync message
+         *                {@link SyncMessage} of a sync message
          * @return a future answer to use instead of serving the message, or null to serve it
          */
         CompletableFuture<?> intercept(String message, UUID from, UUID to, Object payload);
+    }
+
+    /** A sync message as an {@link Interceptor} sees it: its batches, and the channel and id its sender gave it. */
+    public record SyncMessage(int channel, SyncBatch[] batches, long requestId)
+    {
+        /** @return true if the message's entry for {@code key} has {@code flag} ({@link SyncBatch#DELTA}, ...) */
+        public boolean carries(final long key, final byte flag)
+        {
+            for (final SyncBatch batch : batches)
+            {
+                for (int i = 0; i < batch.keys.length; i++)
+                {
+                    if (batch.keys[i] == key && (batch.flags[i] & flag) != 0)
+                    {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** @return {@code owner}'s answer to the message from {@code sender}, served now on the calling thread */
+        public SyncBatchReply[] serveAt(final MemberRuntime owner, final UUID sender)
+        {
+            return owner.serveSync(channel, batches, sender, requestId);
+        }
     }
 
     private final int partitionCount;
@@ -182,6 +210,24 @@ public final class InMemoryCluster implements AutoCloseable
     public void interceptor(final Interceptor interceptor)
     {
         this.interceptor = interceptor;
+    }
+
+    /**
+     * Replaces the interceptor by one that takes the first sync message from {@code from} carrying an entry for
+     * {@code key} with {@code flag}: {@code answer} gives the future its sender gets as the answer (and may serve the
+     * message first, {@link SyncMessage#serveAt}). Every other message is served as usual.
+     *
+     * @return true once the message was taken, to {@link #await}
+     */
+    public BooleanSupplier takeFirstSync(
+        final UUID from, final long key, final byte flag,
+        final Function<SyncMessage, CompletableFuture<SyncBatchReply[]>> answer)
+    {
+        final AtomicBoolean taken = new AtomicBoolean();
+        interceptor((message, sender, to, payload) ->
+            message.equals("sync") && sender.equals(from) && ((SyncMessage)payload).carries(key, flag) &&
+            taken.compareAndSet(false, true) ? answer.apply((SyncMessage)payload) : null);
+        return taken::get;
     }
 
     /** Records a member's log line among the traffic, as {@code "log <member>: <message>"}. */

@@ -95,7 +95,7 @@ public final class InMemoryClusterPort implements ClusterPort
     public CompletableFuture<SyncBatchReply[]> sync(final UUID member, final int channel, final SyncBatch[] batches,
         final long requestId, final boolean urgent)
     {
-        return cluster.send("sync", self, member, batches,
+        return cluster.send("sync", self, member, new InMemoryCluster.SyncMessage(channel, batches, requestId),
             runtime -> runtime.serveSync(channel, batches, self, requestId));
     }
 

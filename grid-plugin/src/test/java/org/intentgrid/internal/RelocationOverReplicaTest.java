@@ -33,7 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * took a refresh answered before the main copy came here, older than the pushes made to it here; it now takes no
  * refresh older than that main copy; and a placeholder whose intent ended while its refresh was in flight stays until
  * the answer came, so that the answer cannot become the value of a placeholder created later, which would not know
- * the versions of the remote writes completed meanwhile.
+ * the versions of the remote writes completed meanwhile. And the opposite of a hidden push, one counted twice: a main
+ * copy recovered here from a lost owner's backup that holds the replica's delta in flight no longer takes the delta
+ * again when it misses (the lost owner's fingerprints, merged by the recovery, know it).
  */
 class RelocationOverReplicaTest
 {
@@ -41,6 +43,8 @@ class RelocationOverReplicaTest
     private static final int LENGTH = 4;
     private static final float[] PULLED = {10, 10, 10, 10};
     private static final float[] ONES = {1, 1, 1, 1};
+    /** The id of the sync message that carried the replica's delta. */
+    private static final long DELTA_REQUEST = 77;
 
     private long clock;
     private final ReadHolds holds = new ReadHolds(60_000);
@@ -48,6 +52,7 @@ class RelocationOverReplicaTest
     private final ReplicaStore replicas = table.replicaStore();
     private final SyncStep step = new SyncStep();
     private final AddScratch scratch = new AddScratch(LENGTH);
+    private final AppliedRequests applied = new AppliedRequests();
 
     @Test
     void aPullAnsweredWhileTheFirstRefreshIsInFlightLeavesAPlaceholderWhosePushesGoToTheOwner()
@@ -98,7 +103,7 @@ class RelocationOverReplicaTest
     void aReplicaWhoseDeltaIsChasingItsOwnerAsksForNoRefreshUntilTheDeltaArrived()
     {
         replicaWithADeltaInFlight();
-        assertTrue(replicas.deltaMissed(KEY, step.delta, 0, scratch), "no main copy here: a remote push delivers it");
+        assertTrue(missed(), "no main copy here: a remote push delivers it");
 
         assertEquals(SlotState.REPLICA, table.pushLocal(KEY, ONES, 0, scratch));
         assertEquals(SyncStep.Action.LEAVE, full().action,
@@ -198,7 +203,7 @@ class RelocationOverReplicaTest
         assertHeld(true, "the leaver handed its copy over before the delta reached it");
         assertReads(SlotState.MAIN, PULLED, "what a read would see without the hold: the worker's push is missing");
 
-        assertFalse(replicas.deltaMissed(KEY, step.delta, 0, scratch), "the main copy here takes the delta");
+        assertFalse(missed(), "the main copy here takes the delta");
         assertHeld(false, "the delta was merged here");
         assertReads(SlotState.MAIN, new float[] {11, 11, 11, 11}, "the leaver's value and the push");
     }
@@ -221,7 +226,7 @@ class RelocationOverReplicaTest
     void anAdoptedMainCopyIsUnreadableUntilTheDeltaChasingItArrives()
     {
         replicaWithADeltaInFlight();
-        assertTrue(replicas.deltaMissed(KEY, step.delta, 0, scratch), "no main copy here yet: a remote push chases it");
+        assertTrue(missed(), "no main copy here yet: a remote push chases it");
 
         table.adopt(KEY, PULLED, 0, 1, 6);
         assertHeld(true, "the remote push may reach the leaver after it handed its copy over");
@@ -266,6 +271,24 @@ class RelocationOverReplicaTest
         Thread.sleep(20);
         assertFalse(briefHolds.unreadable(table.spec(), KEY), "a lost answer must not keep the key unreadable");
         assertFalse(briefHolds.any(), "and the read path stops asking");
+    }
+
+    @Test
+    void aDeltaWhoseOwnerWasLostIsNotMergedAgainIntoTheCopyRecoveredHereFromABackupThatHasIt()
+    {
+        replicaWithADeltaInFlight();
+        applied.add(AppliedRequests.fingerprint(DELTA_REQUEST, KEY));
+        table.installRecovered(KEY, new float[] {11, 11, 11, 11}, 0, 1, 6);
+
+        assertFalse(missed(), "the recovered copy is the main copy here now");
+        assertReads(SlotState.MAIN, new float[] {11, 11, 11, 11}, "the lost owner's backup held the delta: once");
+    }
+
+    /** The delta {@link #replicaWithADeltaInFlight} took missed its owner. */
+    private boolean missed()
+    {
+        return replicas.deltaMissed(KEY, step.delta, 0, scratch, applied,
+            AppliedRequests.fingerprint(DELTA_REQUEST, KEY));
     }
 
     private void assertHeld(final boolean held, final String why)

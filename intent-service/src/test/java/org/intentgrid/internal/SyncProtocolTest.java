@@ -50,13 +50,14 @@ class SyncProtocolTest
         final AtomicReference<SyncBatch[]> batches = new AtomicReference<>();
     }
 
-    private Held holdNextSync(final UUID from, final Predicate<SyncBatch[]> matches)
+    private Held holdNextSync(final UUID from, final Predicate<InMemoryCluster.SyncMessage> matches)
     {
         return holdNextSync(from, matches, new AtomicInteger());
     }
 
     /** As {@link #holdNextSync(UUID, Predicate)}, counting the pulls and pushes {@code from} sends meanwhile. */
-    private Held holdNextSync(final UUID from, final Predicate<SyncBatch[]> matches, final AtomicInteger dataSent)
+    private Held holdNextSync(
+        final UUID from, final Predicate<InMemoryCluster.SyncMessage> matches, final AtomicInteger dataSent)
     {
         final Held held = new Held();
         cluster.interceptor((message, sender, to, payload) ->
@@ -65,29 +66,14 @@ class SyncProtocolTest
             {
                 dataSent.incrementAndGet();
             }
-            if (message.equals("sync") && sender.equals(from) && matches.test((SyncBatch[])payload) &&
-                held.batches.compareAndSet(null, (SyncBatch[])payload))
+            if (message.equals("sync") && sender.equals(from) && matches.test((InMemoryCluster.SyncMessage)payload) &&
+                held.batches.compareAndSet(null, ((InMemoryCluster.SyncMessage)payload).batches()))
             {
                 return held.answer;
             }
             return null;
         });
         return held;
-    }
-
-    private static boolean carries(final SyncBatch[] batches, final byte flag)
-    {
-        for (final SyncBatch batch : batches)
-        {
-            for (int i = 0; i < batch.keys.length; i++)
-            {
-                if (batch.keys[i] == KEY && (batch.flags[i] & flag) != 0)
-                {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static void await(final BooleanSupplier condition, final String what) throws InterruptedException
@@ -113,7 +99,7 @@ class SyncProtocolTest
 
         final WorkerEngine worker = requester.newWorker();
         final TableStore store = worker.store(SPEC);
-        final Held refresh = holdNextSync(requester.self(), b -> carries(b, SyncBatch.REFRESH));
+        final Held refresh = holdNextSync(requester.self(), m -> m.carries(KEY, SyncBatch.REFRESH));
         worker.intent(store, new long[] {KEY}, 1, 0, 10);
         await(() -> refresh.batches.get() != null, "the requester asked the owner for a refresh");
         final long roundsWhileOut = requester.stats().rounds();
@@ -121,7 +107,7 @@ class SyncProtocolTest
         assertEquals(roundsWhileOut, requester.stats().rounds(), "no round completes while its answer is out");
         assertEquals(SlotState.PLACEHOLDER, store.localState(KEY));
 
-        final Held nextRefresh = holdNextSync(requester.self(), b -> carries(b, SyncBatch.REFRESH));
+        final Held nextRefresh = holdNextSync(requester.self(), m -> m.carries(KEY, SyncBatch.REFRESH));
         refresh.answer.complete(owner.serveSync(0, refresh.batches.get(), requester.self(), ++messageId));
         await(() -> requester.stats().rounds() > roundsWhileOut, "the held round completed");
         assertEquals(SlotState.REPLICA, store.localState(KEY), "the refresh was applied before its round counted");
@@ -133,7 +119,7 @@ class SyncProtocolTest
         {
             worker.advanceClock();
         }
-        final Held lastDelta = holdNextSync(requester.self(), b -> carries(b, SyncBatch.DELTA));
+        final Held lastDelta = holdNextSync(requester.self(), m -> m.carries(KEY, SyncBatch.DELTA));
         nextRefresh.answer.complete(owner.serveSync(0, nextRefresh.batches.get(), requester.self(), ++messageId));
         await(() -> lastDelta.batches.get() != null, "the replica shipped its last delta");
         Thread.sleep(50);
@@ -175,7 +161,7 @@ class SyncProtocolTest
         ownerWorker.pull(ownerStore, new long[] {KEY}, atOwner, null, 1).await();
         final WorkerEngine worker = requester.newWorker();
         final TableStore store = worker.store(SPEC);
-        held.set(holdNextSync(requester.self(), b -> carries(b, SyncBatch.REFRESH), dataSent));
+        held.set(holdNextSync(requester.self(), m -> m.carries(KEY, SyncBatch.REFRESH), dataSent));
         worker.intent(store, new long[] {KEY}, 1, 0, 10);
         await(() -> held.get().batches.get() != null, "the requester asked the owner for a refresh");
         assertEquals(SlotState.PLACEHOLDER, store.localState(KEY));
@@ -279,11 +265,11 @@ class SyncProtocolTest
 
         worker.intent(store, new long[] {KEY}, 1, 0, 1000);
         await(() -> store.localState(KEY) == SlotState.REPLICA, "the replica was set up");
-        final Held quietRound = holdNextSync(requester.self(), b -> true);
+        final Held quietRound = holdNextSync(requester.self(), m -> true);
         await(() -> quietRound.batches.get() != null, "a round without a delta is out");
         assertEquals(org.intentgrid.OpHandle.DONE, worker.push(store, new long[] {KEY}, 1, new float[] {1, 1, 1, 1}),
             "the second push went to the local replica");
-        final Held deltaRound = holdNextSync(requester.self(), b -> carries(b, SyncBatch.DELTA));
+        final Held deltaRound = holdNextSync(requester.self(), m -> m.carries(KEY, SyncBatch.DELTA));
         quietRound.answer.complete(owner.serveSync(0, quietRound.batches.get(), requester.self(), ++messageId));
         await(() -> deltaRound.batches.get() != null, "the replica's delta is on its way");
 
