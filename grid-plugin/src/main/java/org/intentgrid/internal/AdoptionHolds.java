@@ -8,12 +8,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keys whose main copy this member adopted from a leaving member ({@link HandOff}, {@link DataServer#adopt}) over a
- * replica that had deltas on their way to that member. The leaver handed its copy over as it had it: with a delta
- * it had merged, without one that reached it too late (which misses and comes back to be merged here). Until each
- * of those deltas is answered ({@link ReplicaStore#deltaAnswered}, {@link ReplicaStore#deltaMissed},
- * {@link ReplicaStore#deltaDelivered}), the adopted value may lack pushes this member's workers saw complete, so
- * their reads of the key wait (read your writes); writes go on.
+ * Keys whose main copy this member adopted over a replica that had deltas on their way to the copy's previous owner:
+ * from a leaving member ({@link HandOff}, {@link DataServer#adopt}), or recovered from a lost one's backup
+ * ({@link TableStore#installRecovered}). The leaver handed its copy over as it had it, and the backup holds what the
+ * lost owner had flushed: with a delta it had merged, without one that reached it too late or never (which misses
+ * and comes back to be merged here). Until each of those deltas is answered ({@link ReplicaStore#deltaAnswered},
+ * {@link ReplicaStore#deltaMissed}, {@link ReplicaStore#deltaDelivered}), the adopted value may lack pushes this
+ * member's workers saw complete, so their reads of the key wait (read your writes); writes go on.
  * <p>
  * The counterpart of the localize guard ({@link ReplicaStore#beginLocalize}), which keeps a localize from bringing a
  * main copy over a replica with a delta in flight: a leaver cannot wait for its members' rounds, so the member that

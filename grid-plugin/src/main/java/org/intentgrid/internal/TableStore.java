@@ -507,11 +507,7 @@ public final class TableStore
         final long stamp = stripe.lock();
         try
         {
-            final int unanswered = installLocked(stripe, key, src, srcOffset, counter, version);
-            if (unanswered > 0)
-            {
-                adoptions.hold(spec, key, unanswered);
-            }
+            holdReads(key, installLocked(stripe, key, src, srcOffset, counter, version));
         }
         finally
         {
@@ -522,7 +518,9 @@ public final class TableStore
     /**
      * Installs a main copy recovered from a lost member's backup under the counter its home granted. If this member
      * holds the main copy already (it moved here from the lost member, and the home had not heard of it yet), that
-     * newer copy stays and only takes the granted counter.
+     * newer copy stays and only takes the granted counter. If it lands on a replica whose deltas to the lost member
+     * are not answered yet, the key's local reads wait for their answers, as after an {@link #adopt}: the backup
+     * may hold them or not.
      */
     void installRecovered(final long key, final float[] src, final int srcOffset, final long counter,
         final long version)
@@ -539,12 +537,21 @@ public final class TableStore
             }
             else
             {
-                installLocked(stripe, key, src, srcOffset, counter, version);
+                holdReads(key, installLocked(stripe, key, src, srcOffset, counter, version));
             }
         }
         finally
         {
             stripe.unlock(stamp);
+        }
+    }
+
+    /** Local reads of {@code key} wait for {@code unanswered} deltas of the replica it replaced (lock held). */
+    private void holdReads(final long key, final int unanswered)
+    {
+        if (unanswered > 0)
+        {
+            adoptions.hold(spec, key, unanswered);
         }
     }
 

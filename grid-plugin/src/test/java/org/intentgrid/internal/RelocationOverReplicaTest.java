@@ -279,8 +279,10 @@ class RelocationOverReplicaTest
         replicaWithADeltaInFlight();
         applied.add(AppliedRequests.fingerprint(DELTA_REQUEST, KEY));
         table.installRecovered(KEY, new float[] {11, 11, 11, 11}, 0, 1, 6);
+        assertHeld(true, "whether the backup holds the delta is known once its message failed");
 
         assertFalse(missed(), "the recovered copy is the main copy here now");
+        assertHeld(false, "the delta's message failed");
         assertReads(SlotState.MAIN, new float[] {11, 11, 11, 11}, "the lost owner's backup held the delta: once");
     }
 

@@ -31,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * delta's answer either way (before: it read the adopted value at once, without the push if the delta had missed),
  * and a late answer keeps nothing to be sent again (before: sent again once the owner was gone, counted twice).</li>
  * <li>The owner crashes and the holder recovers the key from its backup, which holds the delta if the owner merged it
- * before its last flush; the message then fails. The holder merges the delta into the recovered copy unless the lost
- * owner's fingerprints say it was applied (before: it merged it again, counted twice).</li>
+ * before its last flush; the message then fails. The worker's next read waits for that (before: it read the recovered
+ * value at once, without the push if the owner had not merged it), and the holder merges the delta into the recovered
+ * copy unless the lost owner's fingerprints say it was applied (before: it merged it again, counted twice).</li>
  * </ul>
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -43,6 +44,7 @@ class DeltaToDepartingOwnerTest
         .requestTimeoutMillis(5000).backupFlushMillis(60_000);
     private static final long KEY = 17;
     private static final long[] KEYS = {KEY};
+    private static final String CRASHED = "the owner crashed before it answered";
 
     private final InMemoryCluster cluster = new InMemoryCluster(4);
     private final MemberRuntime owner = cluster.addMember(CONFIG);
@@ -60,11 +62,9 @@ class DeltaToDepartingOwnerTest
         final CompletableFuture<SyncBatchReply[]> answer = new CompletableFuture<>();
         final float[] pushed = pushWhileTheDeltaIsHeld(message -> answer);
 
-        final float[] read = new float[SPEC.valueLength()];
-        final OpHandle pull = pullAfterTheOwnerLeft(read);
-        answer.completeExceptionally(new IllegalStateException("the delta reached the owner after it handed over"));
-        pull.await();
-        assertArrayEquals(pushed, read, "the worker reads its own push, merged into the adopted main copy");
+        final Runnable missed = fails(answer, "the delta reached the owner after it handed over");
+        assertArrayEquals(pushed, readOnce(this::pullAfterTheOwnerLeft, missed),
+            "the worker reads its own push, merged into the adopted main copy");
         assertExactlyOnceAfterTheOwnerIsGone(pushed);
     }
 
@@ -79,11 +79,8 @@ class DeltaToDepartingOwnerTest
             return answer;
         });
 
-        final float[] read = new float[SPEC.valueLength()];
-        final OpHandle pull = pullAfterTheOwnerLeft(read);
-        answer.complete(served.get());
-        pull.await();
-        assertArrayEquals(pushed, read, "the push, once");
+        assertArrayEquals(pushed, readOnce(this::pullAfterTheOwnerLeft, () -> answer.complete(served.get())),
+            "the push, once");
         assertEquals(0, holder.backupStats().updatesUnconfirmed(),
             "nothing is kept to be sent again for a member that left, whose hand-over holds the delta");
         assertExactlyOnceAfterTheOwnerIsGone(pushed);
@@ -99,8 +96,8 @@ class DeltaToDepartingOwnerTest
             return answer;
         });
 
-        crashAfterABackupFlush(answer);
-        assertArrayEquals(pushed, read(), "the push, once: the recovered copy holds it");
+        assertArrayEquals(pushed, readOnce(this::pullAfterTheRecovery, fails(answer, CRASHED)),
+            "the push, once: the recovered copy holds it");
     }
 
     @Test
@@ -109,8 +106,8 @@ class DeltaToDepartingOwnerTest
         final CompletableFuture<SyncBatchReply[]> answer = new CompletableFuture<>();
         final float[] pushed = pushWhileTheDeltaIsHeld(message -> answer);
 
-        crashAfterABackupFlush(answer);
-        assertArrayEquals(pushed, read(), "the push, once: merged into the recovered copy");
+        assertArrayEquals(pushed, readOnce(this::pullAfterTheRecovery, fails(answer, CRASHED)),
+            "the worker reads its own push, merged into the recovered copy");
     }
 
     /**
@@ -147,6 +144,26 @@ class DeltaToDepartingOwnerTest
         return pushed;
     }
 
+    /**
+     * @param pull starts a pull into the array it is given, which waits for the held message's answer
+     * @param answer answers it
+     * @return what the pull read once answered
+     */
+    /** @return completes {@code answer} with an error saying {@code why} the message got no answer */
+    private static Runnable fails(final CompletableFuture<SyncBatchReply[]> answer, final String why)
+    {
+        return () -> answer.completeExceptionally(new IllegalStateException(why));
+    }
+
+    private static float[] readOnce(final Function<float[], OpHandle> pull, final Runnable answer)
+    {
+        final float[] read = new float[SPEC.valueLength()];
+        final OpHandle pending = pull.apply(read);
+        answer.run();
+        pending.await();
+        return read;
+    }
+
     /** The owner leaves, handing its main copy to the holder; a pull there into {@code read} waits for the answer. */
     private OpHandle pullAfterTheOwnerLeft(final float[] read)
     {
@@ -157,14 +174,19 @@ class DeltaToDepartingOwnerTest
         return pull;
     }
 
-    /** The owner flushes its backup and crashes; once the holder recovered the key, the held message fails. */
-    private void crashAfterABackupFlush(final CompletableFuture<SyncBatchReply[]> answer)
+    /**
+     * The owner flushes its backup and crashes; the holder recovers the key, and a pull there into {@code read} waits
+     * for the held message's answer.
+     */
+    private OpHandle pullAfterTheRecovery(final float[] read)
     {
         owner.flushBackup();
         cluster.crash(owner.self());
         cluster.await(() -> holder.table(SPEC).localState(KEY) == SlotState.MAIN, "the holder recovered the key");
-        answer.completeExceptionally(new IllegalStateException("the owner crashed before it answered"));
-        holder.syncManager().waitSync();
+        final WorkerEngine worker = holder.newWorker();
+        final OpHandle pull = worker.pull(worker.store(SPEC), KEYS, read, null, 1);
+        assertFalse(pull.isDone(), "whether the recovered value holds the worker's push is known from the answer only");
+        return pull;
     }
 
     private void assertExactlyOnceAfterTheOwnerIsGone(final float[] pushed)
