@@ -140,12 +140,7 @@ final class AdoptionHolds
     private void changed()
     {
         byTable.values().removeIf(Long2ObjectHashMap::isEmpty);
-        final boolean now = !byTable.isEmpty();
-        if (now != any)
-        {
-            any = now;
-            holds.changed(now);
-        }
+        any = holds.changed(any, !byTable.isEmpty());
     }
 
     /** One held key. */

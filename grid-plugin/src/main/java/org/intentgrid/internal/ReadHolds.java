@@ -25,17 +25,25 @@ final class ReadHolds
         adoptions = new AdoptionHolds(this, maxAdoptionHoldMillis);
     }
 
-    /** One mechanism began ({@code holds}) or ceased to hold keys. */
-    void changed(final boolean holds)
+    /**
+     * One mechanism held keys ({@code before}) and holds keys {@code now} (or not): counts a change.
+     *
+     * @return {@code now}, for the mechanism's own flag
+     */
+    boolean changed(final boolean before, final boolean now)
     {
-        if (holds)
+        if (now != before)
         {
-            holding.incrementAndGet();
+            if (now)
+            {
+                holding.incrementAndGet();
+            }
+            else
+            {
+                holding.decrementAndGet();
+            }
         }
-        else
-        {
-            holding.decrementAndGet();
-        }
+        return now;
     }
 
     /** @return true while some keys may not be read locally: only then is {@link #unreadable} worth asking */

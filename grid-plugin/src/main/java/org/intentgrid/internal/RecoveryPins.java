@@ -38,22 +38,14 @@ final class RecoveryPins
     synchronized void pin(final UUID lost, final TableSpec table, final long key)
     {
         byLost.computeIfAbsent(lost, l -> new HashMap<>()).computeIfAbsent(table.id(), t -> new LongHashSet()).add(key);
-        if (!any)
-        {
-            any = true;
-            holds.changed(true);
-        }
+        any = holds.changed(any, true);
     }
 
     /** Every survivor sent again what {@code lost} had not confirmed (or the wait timed out): its keys may move. */
     synchronized void release(final UUID lost)
     {
         byLost.remove(lost);
-        if (any && byLost.isEmpty())
-        {
-            any = false;
-            holds.changed(false);
-        }
+        any = holds.changed(any, !byLost.isEmpty());
     }
 
     /** @return true if {@code key} of {@code table} must stay here, unread, for now */

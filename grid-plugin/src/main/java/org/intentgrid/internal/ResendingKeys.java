@@ -60,12 +60,7 @@ final class ResendingKeys
     private void changed()
     {
         byTable.values().removeIf(Long2LongCounterMap::isEmpty);
-        final boolean now = !byTable.isEmpty();
-        if (now != any)
-        {
-            any = now;
-            holds.changed(now);
-        }
+        any = holds.changed(any, !byTable.isEmpty());
     }
 
     /** @return true if an update of {@code key} of {@code table} is being sent again */
