@@ -1,0 +1,167 @@
+package org.intentgrid.intent;
+
+import org.intentgrid.GridMember;
+import org.intentgrid.ParameterGrid;
+import org.intentgrid.ParameterWorker;
+import org.intentgrid.Table;
+import org.intentgrid.TableSpec;
+import org.intentgrid.spi.Mode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Read your writes and exact sums while the owner of replicated keys leaves. Three members, replication only: 8 keys
+ * live at member 2; a worker on each of members 0 and 1 intends them for its whole run, so it holds replicas and
+ * pushes to them, pulls them back and checks that it reads at least its own completed pushes, while a worker on
+ * member 2 pushes to the main copies. Once each worker made 500 steps, member 2's worker stops and member 2 leaves,
+ * handing the main copies to members 0 and 1 while their replicas' deltas are on the way to it; the other workers go
+ * on for 500 more steps. Afterwards every member reads exactly the sum of all pushes.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LeaveUnderReplicationTest
+{
+    private static final int MEMBERS = 3;
+    private static final int KEYS = 8;
+    private static final int LENGTH = 2;
+    private static final int STEPS_BEFORE = 500;
+    private static final int STEPS_AFTER = 500;
+
+    @Test
+    void pushesToReplicasStayVisibleAndCountOnceWhileTheirOwnerLeaves() throws Exception
+    {
+        try (ParameterGrid grid = Grids.start(MEMBERS, Mode.REPLICATION_ONLY))
+        {
+            final Table table = grid.table(TableSpec.of("leave-under-replication", 64, LENGTH));
+            final GridMember leaving = grid.member(2);
+            final long[] keys = Grids.homedOn(leaving, table, KEYS);
+            Grids.touchAll(grid, table);
+            final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+            final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            final float[][] pushed = new float[MEMBERS][KEYS];
+            final AtomicInteger readyToLeave = new AtomicInteger();
+            final AtomicBoolean left = new AtomicBoolean();
+            final List<Thread> workers = new ArrayList<>();
+            for (int m = 0; m < MEMBERS; m++)
+            {
+                final GridMember member = grid.member(m);
+                final int id = m;
+                workers.add(new Thread(() ->
+                {
+                    try (ParameterWorker worker = member.worker())
+                    {
+                        final boolean stays = member != leaving;
+                        if (stays)
+                        {
+                            worker.intent(table, keys, 0, 1_000_000);
+                        }
+                        final Steps steps = new Steps(worker, table, keys, id, pushed[id], violations);
+                        steps.run(STEPS_BEFORE);
+                        readyToLeave.incrementAndGet();
+                        while (stays && !left.get())
+                        {
+                            steps.run(1);
+                        }
+                        steps.run(stays ? STEPS_AFTER : 0);
+                    }
+                    catch (final Throwable t)
+                    {
+                        failures.add(t);
+                    }
+                }, "worker-" + m));
+            }
+            workers.forEach(Thread::start);
+            while (readyToLeave.get() < MEMBERS && failures.isEmpty())
+            {
+                Thread.sleep(1);
+            }
+            workers.get(2).join();
+            leaving.leave();
+            left.set(true);
+            for (final Thread t : workers)
+            {
+                t.join();
+            }
+            assertTrue(failures.isEmpty(), () -> "failures: " + failures);
+            assertTrue(violations.isEmpty(), () -> violations.size() + " read-your-writes violations, first: " +
+                violations.peek());
+            grid.waitSync();
+            grid.waitSync();
+            for (final GridMember member : grid.members())
+            {
+                try (ParameterWorker reader = member.worker())
+                {
+                    final float[] read = new float[KEYS * LENGTH];
+                    reader.pull(table, keys, read).await();
+                    for (int k = 0; k < KEYS; k++)
+                    {
+                        final float total = pushed[0][k] + pushed[1][k] + pushed[2][k];
+                        assertEquals(total, read[k * LENGTH], "key " + keys[k] + " on " + member);
+                    }
+                }
+            }
+        }
+    }
+
+    /** One worker's steps: push a positive amount to every key, pull them back, check its own pushes are seen. */
+    private static final class Steps
+    {
+        private final ParameterWorker worker;
+        private final Table table;
+        private final long[] keys;
+        private final int id;
+        private final float[] own;
+        private final ConcurrentLinkedQueue<String> violations;
+        private final SplittableRandom random;
+        private final float[] update = new float[KEYS * LENGTH];
+        private final float[] read = new float[KEYS * LENGTH];
+        private int step;
+
+        Steps(final ParameterWorker worker, final Table table, final long[] keys, final int id, final float[] own,
+            final ConcurrentLinkedQueue<String> violations)
+        {
+            this.worker = worker;
+            this.table = table;
+            this.keys = keys;
+            this.id = id;
+            this.own = own;
+            this.violations = violations;
+            this.random = new SplittableRandom(id);
+        }
+
+        void run(final int count)
+        {
+            for (int i = 0; i < count; i++, step++)
+            {
+                for (int k = 0; k < KEYS; k++)
+                {
+                    final float amount = 1 + random.nextInt(4);
+                    update[LENGTH * k] = amount;
+                    update[LENGTH * k + 1] = amount;
+                    own[k] += amount;
+                }
+                worker.push(table, keys, update).await();
+                worker.pull(table, keys, read).await();
+                for (int k = 0; k < KEYS; k++)
+                {
+                    if (read[LENGTH * k] < own[k])
+                    {
+                        violations.add("member " + id + " step " + step + " key " + keys[k] + ": read " +
+                            read[LENGTH * k] + " < own pushes " + own[k]);
+                    }
+                }
+                worker.advanceClock();
+            }
+        }
+    }
+}
