@@ -19,6 +19,7 @@ public final class Sampling
     private int poolSize;
     private int reuse;
     private int localChecks;
+    private boolean localScan;
     private long seed;
 
     private Sampling()
@@ -50,6 +51,7 @@ public final class Sampling
         s.poolSize = poolSize;
         s.reuse = reuse;
         s.localChecks = localChecks;
+        s.localScan = localScan;
         s.seed = seed;
         return s;
     }
@@ -107,6 +109,23 @@ public final class Sampling
     }
 
     /**
+     * The reference's variant of the {@code local} scheme for a key range: per sample, draw one key from the
+     * distribution and scan upwards from it through {@code [minKey, maxKey)}, wrapping around, to the first local key,
+     * instead of drawing every candidate. One draw per sample whatever the share of local keys, and consecutive keys
+     * for candidates; in exchange the distribution changes more: a local key is returned with the probability of the
+     * run of remote keys just below it and itself, so keys after long remote runs are favoured. At most
+     * {@link #localChecks()} keys are examined; the last one is the fallback.
+     *
+     * @param scan true to scan, false (the default) to draw every candidate
+     */
+    public Sampling localScan(final boolean scan)
+    {
+        final Sampling s = copy();
+        s.localScan = scan;
+        return s;
+    }
+
+    /**
      * @param seed seed of the draws; each member (by its address) and each of its workers derives its own generator
      *             from it, so that no two members of a cluster draw the same keys
      */
@@ -153,6 +172,12 @@ public final class Sampling
         return localChecks;
     }
 
+    /** @return true if the {@code local} scheme scans upwards from one drawn key ({@link #localScan(boolean)}) */
+    public boolean localScan()
+    {
+        return localScan;
+    }
+
     /** @return the seed */
     public long seed()
     {
@@ -164,6 +189,6 @@ public final class Sampling
     {
         return "Sampling{" + distribution + ", scheme=" + (scheme == null ? "grid default" : scheme.label()) +
             ", withReplacement=" + withReplacement + ", poolSize=" + poolSize + ", reuse=" + reuse +
-            ", localChecks=" + localChecks + ", seed=" + seed + '}';
+            ", localChecks=" + localChecks + ", localScan=" + localScan + ", seed=" + seed + '}';
     }
 }

@@ -17,6 +17,8 @@ import java.util.SplittableRandom;
  * {@link Sampling#localChecks()} candidates that is local on this member, read in place. If none is, the last
  * candidate is used and left for the caller to pull remotely (a fallback), so the scheme never spins when
  * nothing suitable is local. Only local keys are returned otherwise, which skews the distribution towards them.
+ * The candidates are drawn one by one, or with {@link Sampling#localScan()} the first is drawn and the others follow
+ * it upwards through the distribution's key range, wrapping around.
  */
 final class LocalSampler implements MemberSampler
 {
@@ -57,6 +59,7 @@ final class LocalSampler implements MemberSampler
             final KeyDistribution distribution = sampling.distribution();
             final int length = table.valueLength();
             final int maxChecks = sampling.localChecks();
+            final boolean scan = sampling.localScan();
             int remote = 0;
             long checks = 0;
             for (int i = 0; i < count; i++)
@@ -65,7 +68,7 @@ final class LocalSampler implements MemberSampler
                 boolean local = false;
                 for (int c = 0; c < maxChecks && !local; c++)
                 {
-                    candidate = Draws.one(distribution, random);
+                    candidate = scan && c > 0 ? following(distribution, candidate) : Draws.one(distribution, random);
                     checks++;
                     if (used == null || !used.contains(candidate))
                     {
@@ -74,7 +77,7 @@ final class LocalSampler implements MemberSampler
                 }
                 while (used != null && used.contains(candidate))
                 {
-                    candidate = Draws.one(distribution, random);
+                    candidate = scan ? following(distribution, candidate) : Draws.one(distribution, random);
                 }
                 if (used != null)
                 {
@@ -90,5 +93,11 @@ final class LocalSampler implements MemberSampler
             counters.fellBack(remote);
             return remote;
         }
+    }
+
+    /** @return the key after {@code key} in the distribution's range, the lowest after the highest */
+    private static long following(final KeyDistribution distribution, final long key)
+    {
+        return key + 1 < distribution.maxKey() ? key + 1 : distribution.minKey();
     }
 }

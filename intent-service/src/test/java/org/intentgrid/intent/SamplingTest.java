@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.random.RandomGenerator;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -179,6 +180,42 @@ class SamplingTest
         assertEquals(30, stats.fallbacks(), stats.toString());
         assertEquals(0, stats.samplesLocal(), stats.toString());
         assertEquals(8.0, stats.checksPerSample(), 1e-9, "each sample gave up after localChecks candidates");
+    }
+
+    @Test
+    void localScanReturnsTheFirstUnusedLocalKeysAtOrAboveTheDrawnOneWrappingAround()
+    {
+        final Table table = valueTable("local-scan");
+        final GridMember member = grid.member(1);
+        final long[] remote = keysNotLocalOn(member, table);
+        final long start = remote[remote.length - 1];
+        final long[] expected = new long[3];
+        long checks = 0;
+        int found = 0;
+        for (long k = start; found < expected.length; k = (k + 1) % KEYS)
+        {
+            if (member.isLocal(table, k))
+            {
+                expected[found++] = k;
+                checks += (k - start + KEYS) % KEYS + 1;
+            }
+        }
+        member.enableSampling(table, Sampling.of(new ArrayDistribution(new long[] {start}))
+            .scheme(SamplingScheme.LOCAL).localScan(true).withReplacement(false));
+        try (ParameterWorker w = member.worker())
+        {
+            final SampleHandle sample = w.prepareSample(table, expected.length, 0, 1);
+            final long[] keys = new long[expected.length];
+            final float[] values = new float[expected.length * LENGTH];
+            assertEquals(OpHandle.DONE, w.pullSample(sample, keys, values), "every key was local");
+            w.finishSample(sample);
+            assertArrayEquals(expected, keys, "drawn " + start + " (remote), the first local keys from there on");
+            checkValues(keys, values);
+        }
+        final SamplingStats stats = member.samplingStats(table);
+        assertEquals(0, stats.fallbacks(), stats.toString());
+        assertEquals((double)checks / expected.length, stats.checksPerSample(), 1e-9,
+            "one check per key from the drawn one up to each returned one, used ones included");
     }
 
     @Test
