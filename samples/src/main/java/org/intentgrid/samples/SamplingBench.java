@@ -76,7 +76,8 @@ final class SamplingBench implements Runnable
     WarmUpOptions warmUp = new WarmUpOptions();
 
     @Option(names = "--schemes", defaultValue = "classic,naive,preloc,pool,local", split = ",",
-        description = "schemes to run, in order (default ${DEFAULT-VALUE})")
+        description = "schemes to run, in order; also local-scan, the local scheme scanning upwards from one drawn " +
+            "key (default ${DEFAULT-VALUE})")
     List<String> schemes;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed (default ${DEFAULT-VALUE})")
@@ -116,7 +117,9 @@ final class SamplingBench implements Runnable
     private Map<String, Object> runScheme(final String name)
     {
         final boolean classic = "classic".equals(name);
-        final SamplingScheme scheme = classic ? SamplingScheme.NAIVE : SamplingScheme.parse(name);
+        final boolean scan = "local-scan".equals(name);
+        final SamplingScheme scheme = classic ? SamplingScheme.NAIVE :
+            scan ? SamplingScheme.LOCAL : SamplingScheme.parse(name);
         final Mode mode = classic ? Mode.STATIC : Mode.ADAPTIVE;
         try (ParameterGrid grid = ParameterGrid.start(GridConfig.embedded().members(members).mode(mode)))
         {
@@ -125,7 +128,7 @@ final class SamplingBench implements Runnable
             BenchSupport.touchAll(grid, entityTable);
             BenchSupport.touchAll(grid, relationTable);
             grid.enableSampling(entityTable, Sampling.of(KeyDistribution.uniform(0, entities)).scheme(scheme)
-                .poolSize(poolSize).reuse(reuse).seed(seed));
+                .poolSize(poolSize).reuse(reuse).localScan(scan).seed(seed));
             final List<Runner> runners = new ArrayList<>();
             for (int m = 0; m < members; m++)
             {
