@@ -562,6 +562,31 @@ public final class MemberRuntime
         onEveryMemberMatched("", specs, CheckpointPhase.RESET, "rollback");
     }
 
+    /**
+     * Before a leave: the remote pushes and sets of this member's workers still on their way land, and two sync rounds
+     * ship the updates its replicas took from the workers' pushes, which live only here until a round ships them: a
+     * push completed on a replica right before the leave was lost with the member. Each wait is bounded; one that
+     * does not finish is reported, and the leave goes on.
+     */
+    private void deliverWorkersUpdates(final long timeoutMillis)
+    {
+        try
+        {
+            awaitUpdatesInFlight();
+            CompletableFuture.runAsync(syncManager::waitSync, recoveryThreads)
+                .get(timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final IllegalStateException | ExecutionException | TimeoutException e)
+        {
+            errorHandler.onError(new IllegalStateException("member " + self + " leaves without knowing that its " +
+                "replicas' updates were delivered", e));
+        }
+    }
+
     /** Blocks until every member completed two sync rounds: replicas are refreshed or dropped. */
     public void syncCluster()
     {
@@ -738,13 +763,15 @@ public final class MemberRuntime
     }
 
     /**
-     * Hands every main copy held here to other members and records the new owners at the homes. Called before
-     * the member leaves the cluster; afterwards this member materializes and adopts nothing.
+     * Delivers what this member's workers wrote that still lives only here, then hands every main copy held here to
+     * other members and records the new owners at the homes. Called before the member leaves the cluster;
+     * afterwards this member materializes and adopts nothing.
      *
      * @return number of keys handed off
      */
     public long leave(final long timeoutMillis)
     {
+        deliverWorkersUpdates(timeoutMillis);
         lifecycle.beginLeave();
         final long handedOff = handOff.run(timeoutMillis);
         if (handedOff > 0 && holdsNoMainCopy())
