@@ -21,30 +21,36 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Read your writes and exact sums while the owner of replicated keys leaves. Three members, replication only: 8 keys
- * live at member 2; a worker on each of members 0 and 1 intends them for its whole run, so it holds replicas and
- * pushes to them, pulls them back and checks that it reads at least its own completed pushes, while a worker on
- * member 2 pushes to the main copies. Once each worker made 500 steps, member 2's worker stops and member 2 leaves,
- * handing the main copies to members 0 and 1 while their replicas' deltas are on the way to it; the other workers go
- * on for 500 more steps. Afterwards every member reads exactly the sum of all pushes.
+ * Read your writes and exact sums while a member holding main copies and replicas leaves. Three members, replication
+ * only, 12 keys: 8 live at member 2 and 4 at member 0. A worker on each member pushes to all of them, pulls them back
+ * and checks that it reads at least its own completed pushes; the workers on members 0 and 1 intend all 12 keys for
+ * their whole run, the one on member 2 intends member 0's 4, so each holds replicas of the keys it does not own.
+ * Once each worker made 500 steps, member 2's worker stops and member 2 leaves at once: it must deliver its
+ * replicas' last updates, and it hands its main copies to members 0 and 1 while their replicas' deltas are on the
+ * way to it. The other workers go on for 500 more steps. Afterwards every member reads exactly the sum of all
+ * pushes.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LeaveUnderReplicationTest
 {
     private static final int MEMBERS = 3;
-    private static final int KEYS = 8;
+    private static final int KEYS_AT_LEAVER = 8;
+    private static final int KEYS = KEYS_AT_LEAVER + 4;
     private static final int LENGTH = 2;
     private static final int STEPS_BEFORE = 500;
     private static final int STEPS_AFTER = 500;
 
     @Test
-    void pushesToReplicasStayVisibleAndCountOnceWhileTheirOwnerLeaves() throws Exception
+    void pushesStayVisibleAndCountOnceWhileAMemberWithMainCopiesAndReplicasLeaves() throws Exception
     {
         try (ParameterGrid grid = Grids.start(MEMBERS, Mode.REPLICATION_ONLY))
         {
             final Table table = grid.table(TableSpec.of("leave-under-replication", 64, LENGTH));
             final GridMember leaving = grid.member(2);
-            final long[] keys = Grids.homedOn(leaving, table, KEYS);
+            final long[] keys = new long[KEYS];
+            System.arraycopy(Grids.homedOn(leaving, table, KEYS_AT_LEAVER), 0, keys, 0, KEYS_AT_LEAVER);
+            final long[] elsewhere = Grids.homedOn(grid.member(0), table, KEYS - KEYS_AT_LEAVER);
+            System.arraycopy(elsewhere, 0, keys, KEYS_AT_LEAVER, elsewhere.length);
             Grids.touchAll(grid, table);
             final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
             final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -61,10 +67,7 @@ class LeaveUnderReplicationTest
                     try (ParameterWorker worker = member.worker())
                     {
                         final boolean stays = member != leaving;
-                        if (stays)
-                        {
-                            worker.intent(table, keys, 0, 1_000_000);
-                        }
+                        worker.intent(table, stays ? keys : elsewhere, 0, 1_000_000);
                         final Steps steps = new Steps(worker, table, keys, id, pushed[id], violations);
                         steps.run(STEPS_BEFORE);
                         readyToLeave.incrementAndGet();
