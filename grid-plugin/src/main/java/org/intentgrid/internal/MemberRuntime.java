@@ -774,7 +774,13 @@ public final class MemberRuntime
         deliverWorkersUpdates(timeoutMillis);
         lifecycle.beginLeave();
         final long handedOff = handOff.run(timeoutMillis);
-        if (handedOff > 0 && holdsNoMainCopy())
+        if (!holdsNoMainCopy())
+        {
+            // the others keep what this member answered and has not backed up, and send it again to whoever
+            // recovers the keys it still holds, as after a crash
+            return handedOff;
+        }
+        if (handedOff > 0)
         {
             flushDepartures();
         }
