@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,7 +67,8 @@ class LeaveUnderReplicationTest
                     {
                         final boolean stays = member != leaving;
                         worker.intent(table, stays ? keys : elsewhere, 0, 1_000_000);
-                        final Steps steps = new Steps(worker, table, keys, id, pushed[id], violations);
+                        final ReadYourWritesSteps steps =
+                            new ReadYourWritesSteps(worker, table, keys, id, pushed[id], violations);
                         steps.run(STEPS_BEFORE);
                         readyToLeave.incrementAndGet();
                         while (stays && !left.get())
@@ -112,58 +112,6 @@ class LeaveUnderReplicationTest
                         assertEquals(total, read[k * LENGTH], "key " + keys[k] + " on " + member);
                     }
                 }
-            }
-        }
-    }
-
-    /** One worker's steps: push a positive amount to every key, pull them back, check its own pushes are seen. */
-    private static final class Steps
-    {
-        private final ParameterWorker worker;
-        private final Table table;
-        private final long[] keys;
-        private final int id;
-        private final float[] own;
-        private final ConcurrentLinkedQueue<String> violations;
-        private final SplittableRandom random;
-        private final float[] update = new float[KEYS * LENGTH];
-        private final float[] read = new float[KEYS * LENGTH];
-        private int step;
-
-        Steps(final ParameterWorker worker, final Table table, final long[] keys, final int id, final float[] own,
-            final ConcurrentLinkedQueue<String> violations)
-        {
-            this.worker = worker;
-            this.table = table;
-            this.keys = keys;
-            this.id = id;
-            this.own = own;
-            this.violations = violations;
-            this.random = new SplittableRandom(id);
-        }
-
-        void run(final int count)
-        {
-            for (int i = 0; i < count; i++, step++)
-            {
-                for (int k = 0; k < KEYS; k++)
-                {
-                    final float amount = 1 + random.nextInt(4);
-                    update[LENGTH * k] = amount;
-                    update[LENGTH * k + 1] = amount;
-                    own[k] += amount;
-                }
-                worker.push(table, keys, update).await();
-                worker.pull(table, keys, read).await();
-                for (int k = 0; k < KEYS; k++)
-                {
-                    if (read[LENGTH * k] < own[k])
-                    {
-                        violations.add("member " + id + " step " + step + " key " + keys[k] + ": read " +
-                            read[LENGTH * k] + " < own pushes " + own[k]);
-                    }
-                }
-                worker.advanceClock();
             }
         }
     }

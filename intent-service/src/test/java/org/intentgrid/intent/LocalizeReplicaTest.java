@@ -125,33 +125,14 @@ class LocalizeReplicaTest
         final ConcurrentLinkedQueue<String> violations, final ConcurrentLinkedQueue<Throwable> failures,
         final BooleanSupplier movedEnough)
     {
-        final SplittableRandom random = new SplittableRandom(id);
         try (ParameterWorker worker = member.worker())
         {
             worker.intent(table, keys, 0, MAX_STEPS + 1);
-            final float[] update = new float[keys.length * LENGTH];
-            final float[] read = new float[keys.length * LENGTH];
-            for (int step = 0; step < MAX_STEPS && (step < STEPS || step % 100 != 0 || !movedEnough.getAsBoolean());
-                step++)
+            final ReadYourWritesSteps steps = new ReadYourWritesSteps(worker, table, keys, id, own, violations);
+            while (steps.steps() < MAX_STEPS &&
+                (steps.steps() < STEPS || steps.steps() % 100 != 0 || !movedEnough.getAsBoolean()))
             {
-                for (int k = 0; k < keys.length; k++)
-                {
-                    final float amount = 1 + random.nextInt(4);
-                    update[LENGTH * k] = amount;
-                    update[LENGTH * k + 1] = amount;
-                    own[k] += amount;
-                }
-                worker.push(table, keys, update).await();
-                worker.pull(table, keys, read).await();
-                for (int k = 0; k < keys.length; k++)
-                {
-                    if (read[LENGTH * k] < own[k])
-                    {
-                        violations.add("member " + id + " step " + step + " key " + keys[k] + ": read " +
-                            read[LENGTH * k] + " < own pushes " + own[k]);
-                    }
-                }
-                worker.advanceClock();
+                steps.run(1);
             }
         }
         catch (final Throwable t)
