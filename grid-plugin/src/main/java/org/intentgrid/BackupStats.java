@@ -28,6 +28,8 @@ import java.io.Serializable;
  * @param updatesUnconfirmed this member's pushes and replica deltas that other members applied but had not yet
  *                           confirmed backed up (kept here, to be sent again if such a member is lost)
  * @param updatesResent      such updates sent again because their owner was lost
+ * @param updatesKnownApplied such updates of a lost owner not sent again: a member knew them applied (its backup of the
+ *                           owner had them, or the key they changed had moved on with them from the owner)
  * @param handedOverUnconfirmed main copies this member handed to other members (relocations) whose backups had not
  *                           yet confirmed having them (a copy of each is kept here, to be claimed back if such a
  *                           member is lost)
@@ -35,7 +37,8 @@ import java.io.Serializable;
 public record BackupStats(
     long flushes, long keysFlushed, long bytesFlushed, long flushFailures, long flushGapMillis, long backupKeysHeld,
     long backupBytes, long recoveries, long keysRecovered, long claimsRefused, long lastRecoveryMillis,
-    long lastBackupAgeMillis, long updatesUnconfirmed, long updatesResent, long handedOverUnconfirmed)
+    long lastBackupAgeMillis, long updatesUnconfirmed, long updatesResent, long updatesKnownApplied,
+    long handedOverUnconfirmed)
     implements Serializable
 {
 }

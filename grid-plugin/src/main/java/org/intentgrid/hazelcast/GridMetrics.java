@@ -127,6 +127,7 @@ final class GridMetrics implements DynamicMetricsProvider
         count(root, context, "lastBackupAgeMillis", ProbeUnit.MS, s.lastBackupAgeMillis());
         count(root, context, "updatesUnconfirmed", ProbeUnit.COUNT, s.updatesUnconfirmed());
         count(root, context, "updatesResent", ProbeUnit.COUNT, s.updatesResent());
+        count(root, context, "updatesKnownApplied", ProbeUnit.COUNT, s.updatesKnownApplied());
         count(root, context, "handedOverUnconfirmed", ProbeUnit.COUNT, s.handedOverUnconfirmed());
     }
 

@@ -51,6 +51,7 @@ final class SyncReplyMessage implements IdentifiedDataSerializable
             }
             out.writeLong(reply.backupFlush());
             out.writeLong(reply.backupCompleted());
+            out.writeLongArray(reply.movedApplied());
             values[r] = reply.values;
         }
         Wire.writeFloatArraysLast(out, values);
@@ -65,6 +66,7 @@ final class SyncReplyMessage implements IdentifiedDataSerializable
         final long[][] counters = new long[count][];
         final UUID[][] hints = new UUID[count][];
         final long[] flushes = new long[2 * count];
+        final long[][] movedApplied = new long[count][];
         for (int r = 0; r < count; r++)
         {
             status[r] = in.readByteArray();
@@ -77,6 +79,7 @@ final class SyncReplyMessage implements IdentifiedDataSerializable
             }
             flushes[2 * r] = in.readLong();
             flushes[2 * r + 1] = in.readLong();
+            movedApplied[r] = in.readLongArray();
         }
         final float[][] values = Wire.readFloatArraysLast(in, count);
         replies = new SyncBatchReply[count];
@@ -84,6 +87,7 @@ final class SyncReplyMessage implements IdentifiedDataSerializable
         {
             replies[r] = new SyncBatchReply(status[r], values[r], versions[r], counters[r], hints[r]);
             replies[r].backupFlushes(flushes[2 * r], flushes[2 * r + 1]);
+            replies[r].movedApplied(movedApplied[r]);
         }
     }
 }

@@ -141,6 +141,7 @@ final class Wire
         out.writeString(reply.error());
         out.writeLong(reply.backupFlush());
         out.writeLong(reply.backupCompleted());
+        out.writeLongArray(reply.movedApplied());
     }
 
     static DataReply readReply(final ObjectDataInput in) throws IOException
@@ -161,6 +162,7 @@ final class Wire
         final DataReply reply = new DataReply(status, values, counters, versions, hints);
         reply.error(in.readString());
         reply.backupFlushes(in.readLong(), in.readLong());
+        reply.movedApplied(in.readLongArray());
         return reply;
     }
 

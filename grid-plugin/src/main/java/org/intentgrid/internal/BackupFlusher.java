@@ -318,6 +318,10 @@ final class BackupFlusher
         {
             holder = null;
             resync = true;
+            for (final TableStore table : runtime.tables().all())
+            {
+                table.dropBackupNotes();
+            }
             return;
         }
         final boolean all = resync || !target.equals(holder);

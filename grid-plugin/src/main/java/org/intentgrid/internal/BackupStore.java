@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * A lost origin's messages are refused from then on: a member cut off long enough to be removed may still flush
  * to its old holder before it merges back under a new id, and what it sent would stay here for good.
+ * <p>
+ * The fingerprints of a lost origin's updates ({@link AppliedRequests}) stay here a while after its backups were taken
+ * over or freed: survivors ask which of the updates they saw it answer are known applied before they send them again
+ * ({@link KnownUpdates}).
  * <p>
  * Thread-safe: flushes of one origin arrive one after another (the origin waits for each answer) and hold its lock
  * against the origin's loss; each key step runs under its stripe's lock.
@@ -37,10 +43,20 @@ final class BackupStore
     /** Origins lost (their backups taken over or freed): ids are never reused, so this grows by one per loss. */
     private final Set<UUID> lost = ConcurrentHashMap.newKeySet();
     private final Set<UUID> refusalsReported = ConcurrentHashMap.newKeySet();
+    /** Fingerprints of lost origins, kept {@link #lostAppliedMillis} after their loss for {@link #knows}. */
+    private final Map<UUID, AppliedRequests> appliedOfLost = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private final long lostAppliedMillis;
 
-    BackupStore(final OffHeapMemory offHeap)
+    /**
+     * @param scheduler         forgets a lost origin's fingerprints after {@code lostAppliedMillis}
+     * @param lostAppliedMillis how long a lost origin's fingerprints are kept: longer than survivors take to ask
+     */
+    BackupStore(final OffHeapMemory offHeap, final ScheduledExecutorService scheduler, final long lostAppliedMillis)
     {
         this.offHeap = offHeap;
+        this.scheduler = scheduler;
+        this.lostAppliedMillis = lostAppliedMillis;
     }
 
     /**
@@ -151,9 +167,52 @@ final class BackupStore
                 taken = new ArrayList<>(tables.values());
             }
         }
-        appliedByOrigin.remove(origin);
+        keepLostApplied(origin);
         complete.remove(origin);
         return taken;
+    }
+
+    private void keepLostApplied(final UUID origin)
+    {
+        final AppliedRequests applied = appliedByOrigin.get(origin);
+        if (applied == null)
+        {
+            return;
+        }
+        // kept before it is removed: a survivor's question in between finds it in one map or the other
+        appliedOfLost.put(origin, applied);
+        appliedByOrigin.remove(origin);
+        try
+        {
+            scheduler.schedule(() -> appliedOfLost.remove(origin, applied), lostAppliedMillis, TimeUnit.MILLISECONDS);
+        }
+        catch (final RejectedExecutionException stopping)
+        {
+            appliedOfLost.remove(origin, applied);
+        }
+    }
+
+    /**
+     * @return true if a backup held here, or one of a lost origin held until recently, includes the remote update
+     *         with this fingerprint
+     */
+    boolean knows(final long fingerprint)
+    {
+        for (final AppliedRequests applied : appliedByOrigin.values())
+        {
+            if (applied.contains(fingerprint))
+            {
+                return true;
+            }
+        }
+        for (final AppliedRequests applied : appliedOfLost.values())
+        {
+            if (applied.contains(fingerprint))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return the fingerprints of the remote updates {@code origin}'s backups include, or null */

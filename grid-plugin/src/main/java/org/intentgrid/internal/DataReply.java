@@ -1,5 +1,7 @@
 package org.intentgrid.internal;
 
+import org.agrona.collections.LongArrayList;
+
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +43,11 @@ public final class DataReply
     long backupFlush;
     /** The owner's last backup flush that reached its holder when it answered. */
     long backupCompleted;
+    /**
+     * For main copies handed to the requester, (key, fingerprint) pairs of the remote updates their values include
+     * that the owner's backup may not know yet ({@link TableStore#take}); null if none.
+     */
+    private long[] movedApplied;
 
     public DataReply(
         final byte[] status, final float[] values, final long[] counters, final long[] versions, final UUID[] hints)
@@ -123,6 +130,27 @@ public final class DataReply
     {
         this.backupFlush = flush;
         this.backupCompleted = completed;
+    }
+
+    /** @return for LOCALIZE, (key, fingerprint) pairs of the updates the moved values include, or null */
+    public long[] movedApplied()
+    {
+        return movedApplied;
+    }
+
+    /** Sets the (key, fingerprint) pairs of the updates the moved values include (serving, or wire decoding). */
+    public void movedApplied(final long[] pairs)
+    {
+        this.movedApplied = pairs;
+    }
+
+    /** Sets the pairs collected by {@link TableStore#take} while serving; none if {@code pairs} is null or empty. */
+    void movedApplied(final LongArrayList pairs)
+    {
+        if (pairs != null && !pairs.isEmpty())
+        {
+            movedApplied = pairs.toLongArray();
+        }
     }
 
     /** @return directory entries this request changed at the home, for the backup operation; null if none */

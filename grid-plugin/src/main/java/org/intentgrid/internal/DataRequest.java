@@ -27,7 +27,10 @@ public final class DataRequest
      * once ({@link AppliedRequests}); 0 for none.
      */
     public final long requestId;
-    /** For BACKUP and BACKUP_RESET, fingerprints of the remote updates the values include; otherwise null. */
+    /**
+     * For BACKUP and BACKUP_RESET, fingerprints of the remote updates the values include; for ADOPT, (key, fingerprint)
+     * pairs of those the leaver's backup may not know yet ({@link TableStore#take}); otherwise null.
+     */
     public final long[] applied;
 
     public DataRequest(

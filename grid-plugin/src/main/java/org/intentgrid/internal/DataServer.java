@@ -1,5 +1,6 @@
 package org.intentgrid.internal;
 
+import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 
 import java.util.Arrays;
@@ -70,6 +71,7 @@ final class DataServer
         final AddScratch scratch = kind == RequestKind.PUSH ? new AddScratch(length) : null;
         final DirectoryChanges changes = homePartition < 0 ? null : new DirectoryChanges(request.spec.id());
         final LongHashSet recordedNow = request.requestId == 0 ? null : new LongHashSet();
+        final LongArrayList movedApplied = kind == RequestKind.LOCALIZE ? new LongArrayList() : null;
         boolean updated = false;
         int served = 0;
         final int[] touched = TableStore.touchAheadEntries(n);
@@ -114,7 +116,8 @@ final class DataServer
                         updated = true;
                         break;
                     case LOCALIZE:
-                        if (!handOver(table, stripe, slot, i, reply, caller, callerPeer, homePartition, changes))
+                        if (!handOver(table, stripe, slot, i, reply, caller, callerPeer, homePartition, changes,
+                            movedApplied))
                         {
                             continue;
                         }
@@ -139,6 +142,7 @@ final class DataServer
                 locked.unlock(stamp);
             }
             touchSum += seen;
+            reply.movedApplied(movedApplied);
         }
         if (kind != RequestKind.MATERIALIZE)
         {
@@ -197,7 +201,8 @@ final class DataServer
      */
     private boolean handOver(
         final TableStore table, final Stripe stripe, final int slot, final int i, final DataReply reply,
-        final UUID caller, final int callerPeer, final int homePartition, final DirectoryChanges changes)
+        final UUID caller, final int callerPeer, final int homePartition, final DirectoryChanges changes,
+        final LongArrayList movedApplied)
     {
         final long key = stripe.key(slot);
         if (pins.isPinned(table.spec(), key))
@@ -207,7 +212,7 @@ final class DataServer
         }
         final int length = table.valueLength();
         reply.versions[i] = stripe.version(slot);
-        final long counter = table.take(stripe, slot, reply.values, i * length, callerPeer);
+        final long counter = table.take(stripe, slot, reply.values, i * length, callerPeer, movedApplied);
         reply.counters[i] = counter;
         handedOver.keep(caller, table, key, reply.values, i * length, counter, reply.versions[i]);
         counters.relocationsOut.incrementAndGet();
@@ -249,7 +254,7 @@ final class DataServer
             if (applied.add(fingerprint))
             {
                 recordedNow.add(fingerprint);
-                stripe.noteApplied(fingerprint);
+                stripe.noteApplied(request.keys[i], fingerprint);
             }
             else if (!recordedNow.contains(fingerprint))
             {
@@ -318,6 +323,7 @@ final class DataServer
             return reply;
         }
         final int length = table.valueLength();
+        table.appliedMovedIn(request.applied, applied);
         for (int i = 0; i < n; i++)
         {
             table.adopt(request.keys[i], request.values, i * length, request.counters[i], request.versions[i]);

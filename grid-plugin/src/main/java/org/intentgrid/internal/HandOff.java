@@ -1,5 +1,6 @@
 package org.intentgrid.internal;
 
+import org.agrona.collections.LongArrayList;
 import org.intentgrid.TableSpec;
 
 import java.util.ArrayList;
@@ -95,6 +96,7 @@ final class HandOff
         final long[] relocationCounters = new long[keys.length];
         final long[] versions = new long[keys.length];
         final int preferredPeer = router.peerIndex(preferred);
+        final LongArrayList movedApplied = new LongArrayList();
         int n = 0;
         for (final long key : candidates)
         {
@@ -107,7 +109,8 @@ final class HandOff
                 {
                     keys[n] = key;
                     versions[n] = stripe.version(slot);
-                    relocationCounters[n] = table.take(stripe, slot, values, n * length, preferredPeer);
+                    relocationCounters[n] = table.take(stripe, slot, values, n * length, preferredPeer,
+                        movedApplied);
                     n++;
                 }
             }
@@ -124,7 +127,8 @@ final class HandOff
         final float[] v = Arrays.copyOf(values, n * length);
         final long[] c = Arrays.copyOf(relocationCounters, n);
         final long[] ver = Arrays.copyOf(versions, n);
-        final DataRequest adopt = new DataRequest(table.spec(), RequestKind.ADOPT, k, v, c, null, ver);
+        final DataRequest adopt = new DataRequest(table.spec(), RequestKind.ADOPT, k, v, c, null, ver, 0,
+            movedApplied.toLongArray());
         if (offer(table, adopt, preferred, others, deadline))
         {
             return n;

@@ -2,6 +2,8 @@ package org.intentgrid.internal;
 
 import org.agrona.ErrorHandler;
 import org.agrona.collections.IntArrayList;
+import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
 import org.intentgrid.BackupStats;
 import org.intentgrid.GridConfig;
 import org.intentgrid.GridStats;
@@ -82,6 +84,7 @@ public final class MemberRuntime
     private final NoticeSender notices;
     private final HandOff handOff;
     private final BackupStore backups;
+    private final KnownUpdates known;
     private final BackupFlusher flusher;
     private final HandOverConfirmations confirmations;
     private final CrashRecovery recovery;
@@ -173,7 +176,9 @@ public final class MemberRuntime
         this.recoveryThreads = Executors.newCachedThreadPool(daemonThreads("intentgrid-recovery-" + memberName));
         this.notices = new NoticeSender(router, executor);
         this.handOff = new HandOff(tables, router, notices, counters);
-        this.backups = new BackupStore(offHeap);
+        // survivors ask about a lost member's updates at its loss; its fingerprints outlive their backups 4 timeouts
+        this.backups = new BackupStore(offHeap, executor, 4 * config.requestTimeoutMillis());
+        this.known = new KnownUpdates(port, applied, backups, config.requestTimeoutMillis());
         this.config = config;
         this.recovery = new CrashRecovery(this, backups, homeDirectory, handedOver, pins);
         flusher.schedule(backupThread, config.backupFlushMillis());
@@ -294,6 +299,8 @@ public final class MemberRuntime
             case LEFT:
                 unconfirmed.forget(request.subject);
                 return new DataReply(new byte[0], null, null, null, null);
+            case APPLIED:
+                return known.serve(request);
             case HANDED_OVER:
                 final TableStore table = tables.liveTable(request.spec);
                 if (table != null)
@@ -796,7 +803,8 @@ public final class MemberRuntime
         }
         catch (final ExecutionException | TimeoutException e)
         {
-            // a member that did not hear it sends this member's unconfirmed updates again: at most a duplicate
+            // a member that did not hear it takes this for a crash; the flush above, or the adoption if that failed,
+            // told the cluster which updates the handed-over values hold, and only the others are sent again
             errorHandler.onError(e);
         }
         return handedOff;
@@ -932,7 +940,7 @@ public final class MemberRuntime
         final CompletableFuture<Void> answered = new CompletableFuture<>();
         resends.started(lost, answered);
         resends.heard(lost);
-        executor.execute(() -> sendAgain(lostUpdates, answered));
+        executor.execute(() -> sendAgain(lost, lostUpdates, answered));
         // if the lost member held this member's backups, nothing is protected until a new holder has them
         flusher.flushSoon();
     }
@@ -955,17 +963,68 @@ public final class MemberRuntime
     }
 
     /**
-     * Sends again updates taken by {@link #takeLost}: they chase the keys to whoever recovers them, carrying their
-     * original request ids, so each lands exactly once.
+     * Sends again updates taken by {@link #takeLost}, except those a member knows applied ({@link KnownUpdates}): they
+     * chase the keys to whoever recovers them, carrying their original request ids, so each lands exactly once.
      */
     private void sendAgain(
-        final Map<TableStore, Map<Long, List<UnconfirmedUpdates.Update>>> grouped, final CompletableFuture<Void> done)
+        final UUID lost, final Map<TableStore, Map<Long, List<UnconfirmedUpdates.Update>>> grouped,
+        final CompletableFuture<Void> done)
+    {
+        if (grouped.isEmpty())
+        {
+            done.complete(null);
+            return;
+        }
+        known.ask(lost, fingerprintsOf(grouped))
+            .thenAcceptAsync(knownApplied -> sendUnknown(grouped, knownApplied, done), executor)
+            .exceptionally(error ->
+            {
+                errorHandler.onError(error);
+                done.complete(null);
+                return null;
+            });
+    }
+
+    private static long[] fingerprintsOf(final Map<TableStore, Map<Long, List<UnconfirmedUpdates.Update>>> grouped)
+    {
+        final LongArrayList fingerprints = new LongArrayList();
+        grouped.values().forEach(byRequest -> byRequest.forEach((requestId, updates) ->
+        {
+            for (final UnconfirmedUpdates.Update update : updates)
+            {
+                fingerprints.addLong(AppliedRequests.fingerprint(requestId, update.key()));
+            }
+        }));
+        return fingerprints.toLongArray();
+    }
+
+    private void sendUnknown(
+        final Map<TableStore, Map<Long, List<UnconfirmedUpdates.Update>>> grouped, final LongHashSet knownApplied,
+        final CompletableFuture<Void> done)
     {
         final List<CompletableFuture<?>> sent = new ArrayList<>();
         try
         {
             grouped.forEach((table, byRequest) -> byRequest.forEach((requestId, updates) ->
-                sent.add(resend(table, requestId, updates))));
+            {
+                final List<UnconfirmedUpdates.Update> unknown = new ArrayList<>(updates.size());
+                for (final UnconfirmedUpdates.Update update : updates)
+                {
+                    if (knownApplied.contains(AppliedRequests.fingerprint(requestId, update.key())))
+                    {
+                        resending.remove(table.spec(), new long[] {update.key()});
+                    }
+                    else
+                    {
+                        unknown.add(update);
+                    }
+                }
+                unconfirmed.resending(unknown.size(), updates.size() - unknown.size());
+                if (!unknown.isEmpty())
+                {
+                    sent.add(resend(table, requestId, unknown));
+                }
+            }));
         }
         finally
         {
@@ -1023,7 +1082,7 @@ public final class MemberRuntime
             {
                 final CompletableFuture<Void> answered = new CompletableFuture<>();
                 resends.started(owner, answered);
-                sendAgain(takeLost(owner), answered);
+                sendAgain(owner, takeLost(owner), answered);
             }
         }
     }
@@ -1332,7 +1391,7 @@ public final class MemberRuntime
         return new BackupStats(flusher.flushes(), flusher.keysFlushed(), flusher.bytesFlushed(), flusher.failures(),
             flusher.lastGapMillis(), backups.keys(), backups.bytes(), recovery.recoveries(), recovery.keysRecovered(),
             recovery.keysRefused(), recovery.lastRecoveryMillis(), recovery.lastBackupAgeMillis(),
-            unconfirmed.kept(), unconfirmed.resent(), handedOver.kept());
+            unconfirmed.kept(), unconfirmed.resent(), unconfirmed.knownApplied(), handedOver.kept());
     }
 
     /** @return this member's statistics beyond its workers' */

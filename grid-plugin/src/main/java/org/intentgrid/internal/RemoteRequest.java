@@ -473,6 +473,7 @@ public final class RemoteRequest implements OpHandle
         final IntArrayList again = new IntArrayList();
         final LongArrayList movedIn = kind == RequestKind.LOCALIZE ? new LongArrayList() : null;
         final LongArrayList movedInCounters = kind == RequestKind.LOCALIZE ? new LongArrayList() : null;
+        table.appliedMovedIn(reply.movedApplied(), runtime.applied());
         int served = 0;
         for (int j = 0; j < idx.size(); j++)
         {

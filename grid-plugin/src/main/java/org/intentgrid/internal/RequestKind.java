@@ -60,7 +60,12 @@ public enum RequestKind
      * it (a resync to it was under way): a member that holds a complete one (the previous holder) recovers the subject
      * and answers with one status, the others with none.
      */
-    RECOVER(18, "recover");
+    RECOVER(18, "recover"),
+    /**
+     * The request's subject is lost: which of these fingerprints (in {@code keys}) of updates it answered does the
+     * answering member know applied, itself or in a backup it holds or held? Served: known ({@link KnownUpdates}).
+     */
+    APPLIED(19, "applied");
 
     private static final RequestKind[] BY_CODE = values();
 

@@ -54,7 +54,15 @@ final class Stripe extends SlotMemory
     /** Keys whose main copy left since the last backup flush: their backups go too. */
     private final transient LongArrayList leftKeys = new LongArrayList();
     /** Fingerprints of the remote updates applied here since the last backup flush ({@link AppliedRequests}). */
-    private final transient LongArrayList appliedSinceFlush = new LongArrayList();
+    private transient LongArrayList appliedSinceFlush = new LongArrayList();
+    /** The keys of {@link #appliedSinceFlush}, entry by entry. */
+    private transient LongArrayList appliedKeys = new LongArrayList();
+    /**
+     * The fingerprints the last flush took, and their keys: kept until the next one, since that flush may not have
+     * reached the holder yet ({@link #appliedTo}).
+     */
+    private transient LongArrayList flushedApplied = new LongArrayList();
+    private transient LongArrayList flushedKeys = new LongArrayList();
 
     /** A stripe whose chunks are not counted against any budget (tests). */
     Stripe(final int valueLength, final int slotsPerChunk)
@@ -381,8 +389,7 @@ final class Stripe extends SlotMemory
             }
         }
         index = new int[MIN_INDEX];
-        leftKeys.clear();
-        appliedSinceFlush.clear();
+        dropBackupNotes();
         indexed = 0;
         mainCount = 0;
         replicaCount = 0;
@@ -409,17 +416,65 @@ final class Stripe extends SlotMemory
         leftKeys.clear();
     }
 
-    /** A remote update with this fingerprint was applied to a main copy here: its backup must learn it too. */
-    void noteApplied(final long fingerprint)
+    /**
+     * A remote update with this fingerprint was applied to the main copy of {@code key} here (or came with it from
+     * its previous owner): its backup must learn it too, and so must the key's next owner if the key moves on before.
+     */
+    void noteApplied(final long key, final long fingerprint)
     {
+        appliedKeys.addLong(key);
         appliedSinceFlush.addLong(fingerprint);
     }
 
-    /** Moves the fingerprints noted by {@link #noteApplied} since the last call into {@code out}. */
+    /**
+     * Moves the fingerprints noted by {@link #noteApplied} since the last call into {@code out}; they stay known to
+     * {@link #appliedTo} until the next call.
+     */
     void takeApplied(final LongArrayList out)
     {
         out.addAll(appliedSinceFlush);
+        final LongArrayList fingerprints = flushedApplied;
+        final LongArrayList keys = flushedKeys;
+        flushedApplied = appliedSinceFlush;
+        flushedKeys = appliedKeys;
+        fingerprints.clear();
+        keys.clear();
+        appliedSinceFlush = fingerprints;
+        appliedKeys = keys;
+    }
+
+    /** Forgets what {@link #noteLeft} and {@link #noteApplied} noted: no backup flush will take it. */
+    void dropBackupNotes()
+    {
+        leftKeys.clear();
         appliedSinceFlush.clear();
+        appliedKeys.clear();
+        flushedApplied.clear();
+        flushedKeys.clear();
+    }
+
+    /**
+     * Appends to {@code pairs}, as (key, fingerprint), the remote updates applied to the main copy of {@code key}
+     * here that the backup holder may not know yet (noted since the flush before the last): the key is moving on with
+     * a value that includes them, and its new owner must recognize them if they are sent again ({@link KnownUpdates}).
+     */
+    void appliedTo(final long key, final LongArrayList pairs)
+    {
+        appliedTo(key, flushedKeys, flushedApplied, pairs);
+        appliedTo(key, appliedKeys, appliedSinceFlush, pairs);
+    }
+
+    private static void appliedTo(
+        final long key, final LongArrayList keys, final LongArrayList fingerprints, final LongArrayList pairs)
+    {
+        for (int i = 0, n = keys.size(); i < n; i++)
+        {
+            if (keys.getLong(i) == key)
+            {
+                pairs.addLong(key);
+                pairs.addLong(fingerprints.getLong(i));
+            }
+        }
     }
 
     /** @return main copies held by {@code stripes}, each counted under its lock */

@@ -1,5 +1,7 @@
 package org.intentgrid.internal;
 
+import org.agrona.collections.LongArrayList;
+
 import java.util.UUID;
 
 /** The owner's answer to a {@link SyncBatch}, entry by entry. */
@@ -22,6 +24,11 @@ public final class SyncBatchReply
     long backupFlush;
     /** The owner's last backup flush that reached its holder when it answered. */
     long backupCompleted;
+    /**
+     * For main copies handed to the requester, (key, fingerprint) pairs of the remote updates their values include
+     * that the owner's backup may not know yet ({@link TableStore#take}); null if none.
+     */
+    private long[] movedApplied;
 
     public SyncBatchReply(
         final byte[] status, final float[] values, final long[] versions, final long[] counters, final UUID[] hints)
@@ -50,6 +57,27 @@ public final class SyncBatchReply
     {
         this.backupFlush = flush;
         this.backupCompleted = completed;
+    }
+
+    /** @return for relocated entries, (key, fingerprint) pairs of the updates the moved values include, or null */
+    public long[] movedApplied()
+    {
+        return movedApplied;
+    }
+
+    /** Sets the (key, fingerprint) pairs of the updates the moved values include (serving, or wire decoding). */
+    public void movedApplied(final long[] pairs)
+    {
+        this.movedApplied = pairs;
+    }
+
+    /** Sets the pairs collected by {@link TableStore#take} while serving; none if {@code pairs} is null or empty. */
+    void movedApplied(final LongArrayList pairs)
+    {
+        if (pairs != null && !pairs.isEmpty())
+        {
+            movedApplied = pairs.toLongArray();
+        }
     }
 
     /** @return payload bytes, for statistics */

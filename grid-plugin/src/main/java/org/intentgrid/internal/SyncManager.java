@@ -676,6 +676,10 @@ final class SyncManager implements Agent
             final int length = table.valueLength();
             final LongArrayList relocated = new LongArrayList();
             final LongArrayList relocatedCounters = new LongArrayList();
+            if (reply != null)
+            {
+                table.appliedMovedIn(reply.movedApplied(), runtime.applied());
+            }
             int valueIndex = 0;
             for (int i = 0; i < sent.size; i++)
             {

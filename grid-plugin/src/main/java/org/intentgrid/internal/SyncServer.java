@@ -1,5 +1,6 @@
 package org.intentgrid.internal;
 
+import org.agrona.collections.LongArrayList;
 import org.agrona.collections.LongHashSet;
 import org.intentgrid.spi.IntentPolicy;
 
@@ -134,7 +135,7 @@ final class SyncServer
                     {
                         stripe.add(slot, batch.deltas, deltaIndex * length, scratch);
                         stripe.bumpVersion(slot);
-                        stripe.noteApplied(fingerprint);
+                        stripe.noteApplied(key, fingerprint);
                     }
                     deltaIndex++;
                     mergedHere = true;
@@ -165,7 +166,8 @@ final class SyncServer
                         counters.relocateDecisions.incrementAndGet();
                         counters.relocationsOut.incrementAndGet();
                         final float[] handed = values.next();
-                        relocationCounters[i] = table.take(stripe, slot, handed, values.offset(), callerPeer);
+                        relocationCounters[i] = table.take(stripe, slot, handed, values.offset(), callerPeer,
+                            values.movedApplied);
                         handedOver.keep(caller, table, key, handed, values.offset(), relocationCounters[i],
                             versions[i]);
                         result |= SyncBatchReply.VALUE | SyncBatchReply.RELOCATE;
@@ -180,7 +182,7 @@ final class SyncServer
         }
         merged[0] |= mergedHere;
         touchSum += seen;
-        return new SyncBatchReply(status, values.toArray(), versions, relocationCounters, hints);
+        return values.reply(status, versions, relocationCounters, hints);
     }
 
     private static int refreshes(final SyncBatch batch)
@@ -195,10 +197,12 @@ final class SyncServer
 
     /**
      * The values of one reply, in entry order: room for one value per refresh asked for (the most a reply can
-     * carry), so that a reply that answers every refresh with a value is sent without a copy.
+     * carry), so that a reply that answers every refresh with a value is sent without a copy; and, for the main
+     * copies it hands over, the updates they include that the backup may lack ({@link TableStore#take}).
      */
     private static final class ValueBuffer
     {
+        final LongArrayList movedApplied = new LongArrayList();
         private final int length;
         private final float[] values;
         private int count;
@@ -221,9 +225,13 @@ final class SyncServer
             return (count - 1) * length;
         }
 
-        float[] toArray()
+        SyncBatchReply reply(final byte[] status, final long[] versions, final long[] counters, final UUID[] hints)
         {
-            return count * length == values.length ? values : Arrays.copyOf(values, count * length);
+            final SyncBatchReply reply = new SyncBatchReply(status,
+                count * length == values.length ? values : Arrays.copyOf(values, count * length), versions, counters,
+                hints);
+            reply.movedApplied(movedApplied);
+            return reply;
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.intentgrid.internal;
 
+import org.agrona.collections.LongArrayList;
 import org.intentgrid.Hashing;
 import org.intentgrid.Init;
 import org.intentgrid.TableSpec;
@@ -595,6 +596,39 @@ public final class TableStore
     }
 
     /**
+     * Main copies are moving in whose values include the remote updates of {@code pairs} ((key, fingerprint) pairs
+     * from {@link #take}, or null): records them as applied here, before the copies are installed, so that one sent
+     * again because its first owner was lost is recognized, and notes the ones new here for this member's backup and
+     * the keys' next owners. One known here already is in this member's notes still, or in its backup: noted again, a
+     * key moving back and forth within a flush interval carried each update twice as often with every round trip.
+     */
+    void appliedMovedIn(final long[] pairs, final AppliedRequests applied)
+    {
+        if (pairs == null)
+        {
+            return;
+        }
+        for (int i = 0; i < pairs.length; i += 2)
+        {
+            final long key = pairs[i];
+            if (!applied.add(pairs[i + 1]))
+            {
+                continue;
+            }
+            final Stripe stripe = stripe(key);
+            final long stamp = stripe.lock();
+            try
+            {
+                stripe.noteApplied(key, pairs[i + 1]);
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
+    }
+
+    /**
      * value = main + (value - syncState), keeping the local updates not yet reflected in {@code main}; then
      * syncState = main.
      */
@@ -608,13 +642,18 @@ public final class TableStore
      * the key, a placeholder stays so that the next sync round asks for it again; it takes no refresh older than the
      * main copy it replaces. Caller holds the lock.
      *
+     * @param movedApplied receives, as (key, fingerprint) pairs, the remote updates the value includes that the
+     *                     backup holder may not know yet ({@link Stripe#appliedTo}), for the next owner
      * @return the relocation counter the next owner must use (old counter + 1)
      */
-    long take(final Stripe stripe, final int slot, final float[] dst, final int dstOffset, final int toPeer)
+    long take(
+        final Stripe stripe, final int slot, final float[] dst, final int dstOffset, final int toPeer,
+        final LongArrayList movedApplied)
     {
         final long key = stripe.key(slot);
         final long next = stripe.counter(slot) + 1;
         stripe.copyOut(slot, dst, dstOffset);
+        stripe.appliedTo(key, movedApplied);
         stripe.noteLeft(key);
         listener.mainReleased(spec.name(), key, memberName);
         if (activeIntent(stripe, slot))
@@ -735,6 +774,26 @@ public final class TableStore
             }
         }
         return s;
+    }
+
+    /**
+     * Forgets, stripe by stripe, the departures and applied updates noted for the next backup flush: with no backup
+     * holder (backups off, or no other member) no flush takes them, and they grew with every remote update.
+     */
+    void dropBackupNotes()
+    {
+        for (final Stripe stripe : stripes)
+        {
+            final long stamp = stripe.lock();
+            try
+            {
+                stripe.dropBackupNotes();
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
     }
 
     /** @return the number of lock stripes */

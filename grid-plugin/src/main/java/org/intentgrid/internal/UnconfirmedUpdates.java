@@ -34,6 +34,7 @@ final class UnconfirmedUpdates
     private final Set<UUID> departed = ConcurrentHashMap.newKeySet();
     private final AtomicLong kept = new AtomicLong();
     private final AtomicLong resent = new AtomicLong();
+    private final AtomicLong knownApplied = new AtomicLong();
 
     /**
      * Keeps a copy of the update of {@code key} by request {@code requestId}, which {@code owner} applied and will
@@ -107,9 +108,17 @@ final class UnconfirmedUpdates
     /** @return the updates {@code owner} had not confirmed when it was lost (forgotten here) */
     List<Update> takeLost(final UUID owner)
     {
-        final List<Update> lost = remove(owner);
-        resent.addAndGet(lost.size());
-        return lost;
+        return remove(owner);
+    }
+
+    /**
+     * Of a lost owner's updates taken by {@link #takeLost}, {@code sentAgain} go out again and {@code known} do not:
+     * a member knew them applied ({@link KnownUpdates}).
+     */
+    void resending(final int sentAgain, final int known)
+    {
+        resent.addAndGet(sentAgain);
+        knownApplied.addAndGet(known);
     }
 
     /** @return true if an update answered by {@code owner} is kept now */
@@ -182,5 +191,11 @@ final class UnconfirmedUpdates
     long resent()
     {
         return resent.get();
+    }
+
+    /** @return updates of lost owners not sent again: a member knew them applied */
+    long knownApplied()
+    {
+        return knownApplied.get();
     }
 }

@@ -27,10 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     <li>b is lost while its backups move from a to c (c joined less than a flush ago; here b's resync to c is
  *     refused): the previous holder a, whose copy is complete, recovers b when c, whose copy is partial, asks it
  *     (before, c recovered from its partial copy and b's key started again from its initializer);</li>
- *     <li>a pushed to b's key, b's flush carried the push to c, and b crashed before a heard so: a sends the push
- *     again, and only c, which recovered the key, can tell it is applied. The recovered key stays at c until a's
- *     re-send was answered ({@link RecoveryPins}); before, a localize moved it on to a while the re-send (delayed
- *     here) was on its way, and a applied the push a second time;</li>
+ *     <li>a pushed to b's key, b's flush carried the push to c, and b crashed before a heard so; c does not answer
+ *     a's question which of its updates are known applied ({@link KnownUpdates}; answered, it spares the re-send), so
+ *     a sends the push again, and only c, which recovered the key, can tell it is applied. The recovered key stays
+ *     at c until a's re-send was answered ({@link RecoveryPins}); before, a localize moved it on to a while the
+ *     re-send (delayed here) was on its way, and a applied the push a second time;</li>
  *     <li>the same, with a's re-send started by a checkpoint's sync before a heard that b was lost: its answer to
  *     c's RECOVERED waits for that re-send too ({@link LostMemberResends}); before, a's membership event found
  *     nothing left to send, the key moved on to a, and the late re-send was applied again there.</li>
@@ -170,7 +171,7 @@ class RecoveryWindowsTest
             {
                 awaitQuietly(moved, 2);
             }
-            return null;
+            return unanswered(message);
         });
         cluster.crashUnnoticed(b.self());
         cluster.noticeAt(c, b.self());
@@ -205,9 +206,16 @@ class RecoveryWindowsTest
             {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
             }
-            return null;
+            return unanswered(message);
         });
         return delayed;
+    }
+
+    /** @return a failed answer to a question about applied updates (as from a member that did not answer), else null */
+    private static CompletableFuture<?> unanswered(final String message)
+    {
+        return message.equals("direct applied") ?
+            CompletableFuture.failedFuture(new IllegalStateException("question not answered (test)")) : null;
     }
 
     private static void awaitQuietly(final CountDownLatch latch)

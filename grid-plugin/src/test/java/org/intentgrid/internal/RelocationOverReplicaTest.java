@@ -1,5 +1,6 @@
 package org.intentgrid.internal;
 
+import org.agrona.collections.LongArrayList;
 import org.intentgrid.TableSpec;
 import org.junit.jupiter.api.Test;
 
@@ -158,7 +159,7 @@ class RelocationOverReplicaTest
         final long stamp = stripe.lock();
         try
         {
-            table.take(stripe, stripe.slotOf(KEY), new float[LENGTH], 0, 1);
+            table.take(stripe, stripe.slotOf(KEY), new float[LENGTH], 0, 1, new LongArrayList());
         }
         finally
         {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -78,6 +79,19 @@ class OwnerDecisionTest
             ask(REQUESTER, 2, SyncBatch.REFRESH));
         assertEquals(SlotState.ABSENT, store.localState(2), "the main copy left the owner");
         assertEquals(1, owner.stats().relocateDecisions());
+    }
+
+    @Test
+    void aKeyRelocatedWithTheRequestersDeltaCarriesTheDeltasFingerprint()
+    {
+        touch(8);
+        final SyncBatch batch = new SyncBatch(SPEC, new long[] {8}, new byte[] {SyncBatch.DELTA | SyncBatch.REFRESH},
+            new float[] {1, 1}, new long[] {-1});
+        final long id = ++messageId;
+        final SyncBatchReply reply = owner.serveSync(0, new SyncBatch[] {batch}, REQUESTER, id)[0];
+        assertEquals(SyncBatchReply.SERVED | SyncBatchReply.VALUE | SyncBatchReply.RELOCATE, reply.status[0]);
+        assertArrayEquals(new long[] {8, AppliedRequests.fingerprint(id, 8)}, reply.movedApplied(),
+            "the new owner learns that the value it gets holds the delta, in case the delta is sent again");
     }
 
     @Test
