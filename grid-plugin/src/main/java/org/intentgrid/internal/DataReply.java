@@ -1,7 +1,5 @@
 package org.intentgrid.internal;
 
-import org.agrona.collections.LongArrayList;
-
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -142,15 +140,6 @@ public final class DataReply
     public void movedApplied(final long[] pairs)
     {
         this.movedApplied = pairs;
-    }
-
-    /** Sets the pairs collected by {@link TableStore#take} while serving; none if {@code pairs} is null or empty. */
-    void movedApplied(final LongArrayList pairs)
-    {
-        if (pairs != null && !pairs.isEmpty())
-        {
-            movedApplied = pairs.toLongArray();
-        }
     }
 
     /** @return directory entries this request changed at the home, for the backup operation; null if none */

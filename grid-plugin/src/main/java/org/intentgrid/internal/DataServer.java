@@ -142,7 +142,7 @@ final class DataServer
                 locked.unlock(stamp);
             }
             touchSum += seen;
-            reply.movedApplied(movedApplied);
+            reply.movedApplied(TableStore.pairsOrNull(movedApplied));
         }
         if (kind != RequestKind.MATERIALIZE)
         {

@@ -128,7 +128,7 @@ final class HandOff
         final long[] c = Arrays.copyOf(relocationCounters, n);
         final long[] ver = Arrays.copyOf(versions, n);
         final DataRequest adopt = new DataRequest(table.spec(), RequestKind.ADOPT, k, v, c, null, ver, 0,
-            movedApplied.toLongArray());
+            TableStore.pairsOrNull(movedApplied));
         if (offer(table, adopt, preferred, others, deadline))
         {
             return n;

@@ -1,7 +1,5 @@
 package org.intentgrid.internal;
 
-import org.agrona.collections.LongArrayList;
-
 import java.util.UUID;
 
 /** The owner's answer to a {@link SyncBatch}, entry by entry. */
@@ -69,15 +67,6 @@ public final class SyncBatchReply
     public void movedApplied(final long[] pairs)
     {
         this.movedApplied = pairs;
-    }
-
-    /** Sets the pairs collected by {@link TableStore#take} while serving; none if {@code pairs} is null or empty. */
-    void movedApplied(final LongArrayList pairs)
-    {
-        if (pairs != null && !pairs.isEmpty())
-        {
-            movedApplied = pairs.toLongArray();
-        }
     }
 
     /** @return payload bytes, for statistics */

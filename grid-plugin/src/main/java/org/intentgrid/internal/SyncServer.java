@@ -230,7 +230,7 @@ final class SyncServer
             final SyncBatchReply reply = new SyncBatchReply(status,
                 count * length == values.length ? values : Arrays.copyOf(values, count * length), versions, counters,
                 hints);
-            reply.movedApplied(movedApplied);
+            reply.movedApplied(TableStore.pairsOrNull(movedApplied));
             return reply;
         }
     }

@@ -595,6 +595,12 @@ public final class TableStore
         return unanswered;
     }
 
+    /** @return the (key, fingerprint) pairs collected by {@link #take} for a message, or null if there are none */
+    static long[] pairsOrNull(final LongArrayList pairs)
+    {
+        return pairs == null || pairs.isEmpty() ? null : pairs.toLongArray();
+    }
+
     /**
      * Main copies are moving in whose values include the remote updates of {@code pairs} ((key, fingerprint) pairs
      * from {@link #take}, or null): records them as applied here, before the copies are installed, so that one sent

@@ -62,11 +62,7 @@ class ResendAfterMoveTest
         atTaker.localize(atTaker.store(SPEC), KEYS).await();
         cluster.await(() -> owner.backupStats().handedOverUnconfirmed() == 0, "the taker's backup has the key");
 
-        cluster.crash(owner.self());
-        cluster.await(() -> pusher.backupStats().updatesKnownApplied() == 1, "the pusher learnt the push was applied");
-        assertArrayEquals(expected, readAfterResends(), 1e-6f,
-            () -> "the push counted once; traffic: " + cluster.traffic());
-        assertEquals(0, pusher.backupStats().updatesResent(), "nothing was sent again");
+        crashAndAssertAppliedOnce(expected, "the pusher learnt the push was applied");
     }
 
     @Test
@@ -77,12 +73,7 @@ class ResendAfterMoveTest
         atTaker.localize(atTaker.store(SPEC), KEYS).await();
         cluster.await(() -> owner.backupStats().handedOverUnconfirmed() == 0, "the taker's backup has the key");
 
-        cluster.crash(owner.self());
-        cluster.await(() -> pusher.backupStats().updatesKnownApplied() == 1,
-            "the pusher learnt from the taker that its push was applied");
-        assertArrayEquals(expected, readAfterResends(), 1e-6f,
-            () -> "the push counted once; traffic: " + cluster.traffic());
-        assertEquals(0, pusher.backupStats().updatesResent(), "nothing was sent again");
+        crashAndAssertAppliedOnce(expected, "the pusher learnt from the taker that its push was applied");
     }
 
     @Test
@@ -95,12 +86,7 @@ class ResendAfterMoveTest
         assertEquals(1, owner.leave(5000), "the owner handed its key over");
         assertTrue(taker.table(SPEC).holdsMain(KEYS[0]) || pusher.table(SPEC).holdsMain(KEYS[0]), "adopted");
 
-        cluster.crash(owner.self());
-        cluster.await(() -> pusher.backupStats().updatesKnownApplied() == 1,
-            "the pusher, not told, learnt that the owner's backup had its push");
-        assertArrayEquals(expected, readAfterResends(), 1e-6f,
-            () -> "the push counted once; traffic: " + cluster.traffic());
-        assertEquals(0, pusher.backupStats().updatesResent(), "nothing was sent again");
+        crashAndAssertAppliedOnce(expected, "the pusher, not told, learnt that the owner's backup had its push");
     }
 
     @Test
@@ -113,12 +99,7 @@ class ResendAfterMoveTest
                 CompletableFuture.failedFuture(new IllegalStateException("refused by the test")) : null);
         assertEquals(1, owner.leave(5000), "the owner handed its key over");
 
-        cluster.crash(owner.self());
-        cluster.await(() -> pusher.backupStats().updatesKnownApplied() == 1,
-            "the pusher learnt from the adopter that its push was applied");
-        assertArrayEquals(expected, readAfterResends(), 1e-6f,
-            () -> "the push counted once; traffic: " + cluster.traffic());
-        assertEquals(0, pusher.backupStats().updatesResent(), "nothing was sent again");
+        crashAndAssertAppliedOnce(expected, "the pusher learnt from the adopter that its push was applied");
     }
 
     /** The owner creates the key, the pusher adds {@code AMOUNT}; returns the value the key has now. */
@@ -139,6 +120,19 @@ class ResendAfterMoveTest
             value[e] += AMOUNT;
         }
         return value;
+    }
+
+    /**
+     * Crashes the owner; the pusher learns that its push was applied ({@code how}) and sends nothing again, and the key
+     * holds the push once.
+     */
+    private void crashAndAssertAppliedOnce(final float[] expected, final String how)
+    {
+        cluster.crash(owner.self());
+        cluster.await(() -> pusher.backupStats().updatesKnownApplied() == 1, how);
+        assertArrayEquals(expected, readAfterResends(), 1e-6f,
+            () -> "the push counted once; traffic: " + cluster.traffic());
+        assertEquals(0, pusher.backupStats().updatesResent(), "nothing was sent again");
     }
 
     private float[] readAfterResends()
