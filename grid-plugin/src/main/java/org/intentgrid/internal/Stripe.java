@@ -429,9 +429,16 @@ final class Stripe extends SlotMemory
     /**
      * Moves the fingerprints noted by {@link #noteApplied} since the last call into {@code out}; they stay known to
      * {@link #appliedTo} until the next call.
+     *
+     * @param withLast also the ones the last call took: a full resync follows a flush that may have failed (its
+     *                 values reach the new copy, so must their fingerprints) or went to another holder
      */
-    void takeApplied(final LongArrayList out)
+    void takeApplied(final LongArrayList out, final boolean withLast)
     {
+        if (withLast)
+        {
+            out.addAll(flushedApplied);
+        }
         out.addAll(appliedSinceFlush);
         final LongArrayList fingerprints = flushedApplied;
         final LongArrayList keys = flushedKeys;

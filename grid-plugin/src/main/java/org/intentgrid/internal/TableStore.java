@@ -763,7 +763,7 @@ public final class TableStore
             try
             {
                 stripe.takeLeft(batch.left);
-                stripe.takeApplied(batch.applied);
+                stripe.takeApplied(batch.applied, all);
                 stripe.takeDirty(all, slot ->
                 {
                     // a pristine key (never changed, never moved) is recreated from its initializer after a crash

@@ -9,12 +9,14 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -27,6 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     rollback (counted twice by an exactly-once job that trains its items again) or misses a checkpoint; also
  *     when the owner left the cluster but the requester has not heard of it yet;</li>
  *     <li>a rollback forgets the ones of the tables it rolls back: no crash afterwards sends them again;</li>
+ *     <li>one whose owner's flush failed is in the owner's backup once the full resync after it completed, its
+ *     fingerprint too: it is not sent again (before, the resync carried only the fingerprints noted since the failed
+ *     flush took this one, the re-send found the recovered key without it, and the push counted twice);</li>
  *     <li>a pull of the key by the requester right after the crash waits until the re-send was answered, so it reads
  *     its own acknowledged push (read your writes; before, it read the key started again from its initializer).</li>
  * </ul>
@@ -127,6 +132,25 @@ class UnconfirmedUpdatesCrashTest
         assertEquals(0, b.backupStats().updatesResent(), "nothing from before the rollback was sent again");
         assertArrayEquals(initial, pullAtB(), 1e-6f, () -> "the key holds its initial value, as the rollback " +
             "left it; traffic: " + cluster.traffic());
+    }
+
+    @Test
+    void aPushWhoseFlushFailedIsInTheBackupOnceTheResyncThatFollowedCompleted()
+    {
+        final float[] expected = pushFromBToAKeyOfA();
+        final AtomicBoolean refused = new AtomicBoolean();
+        cluster.interceptor((message, from, to, payload) ->
+            from.equals(a.self()) && message.startsWith("direct backup") && refused.compareAndSet(false, true) ?
+                CompletableFuture.failedFuture(new IllegalStateException("backup refused by the test")) : null);
+        assertThrows(IllegalStateException.class, a::flushBackup, "the flush that took the push's fingerprint failed");
+        a.flushBackup();
+
+        cluster.homesAt(b);
+        cluster.crash(a.self());
+        cluster.await(() -> b.backupStats().updatesKnownApplied() == 1, "b learnt that a's backup had its push");
+        assertArrayEquals(expected, pullAtB(), 1e-6f, () -> "the push, recovered with the key from the resync, " +
+            "counted once; traffic: " + cluster.traffic());
+        assertEquals(0, b.backupStats().updatesResent(), "nothing was sent again");
     }
 
     /**
