@@ -371,6 +371,10 @@ final class BackupFlusher
                 release(holder);
             }
         }
+        for (final TableStore table : runtime.tables().all())
+        {
+            table.backupFlushed();
+        }
         holder = target;
         resync = false;
         flushes.incrementAndGet();

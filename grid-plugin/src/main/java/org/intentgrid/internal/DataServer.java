@@ -212,7 +212,8 @@ final class DataServer
         }
         final int length = table.valueLength();
         reply.versions[i] = stripe.version(slot);
-        final long counter = table.take(stripe, slot, reply.values, i * length, callerPeer, movedApplied);
+        stripe.appliedTo(key, callerPeer, movedApplied);
+        final long counter = table.take(stripe, slot, reply.values, i * length, callerPeer);
         reply.counters[i] = counter;
         handedOver.keep(caller, table, key, reply.values, i * length, counter, reply.versions[i]);
         counters.relocationsOut.incrementAndGet();

@@ -109,8 +109,9 @@ final class HandOff
                 {
                     keys[n] = key;
                     versions[n] = stripe.version(slot);
-                    relocationCounters[n] = table.take(stripe, slot, values, n * length, preferredPeer,
-                        movedApplied);
+                    // to whoever adopts the batch, or back here if none does: every note goes
+                    stripe.appliedTo(key, -1, movedApplied);
+                    relocationCounters[n] = table.take(stripe, slot, values, n * length, preferredPeer);
                     n++;
                 }
             }

@@ -53,16 +53,10 @@ final class Stripe extends SlotMemory
     private int freeCount;
     /** Keys whose main copy left since the last backup flush: their backups go too. */
     private final transient LongArrayList leftKeys = new LongArrayList();
-    /** Fingerprints of the remote updates applied here since the last backup flush ({@link AppliedRequests}). */
-    private transient LongArrayList appliedSinceFlush = new LongArrayList();
-    /** The keys of {@link #appliedSinceFlush}, entry by entry. */
-    private transient LongArrayList appliedKeys = new LongArrayList();
-    /**
-     * The fingerprints the last flush took, and their keys: kept until the next one, since that flush may not have
-     * reached the holder yet ({@link #appliedTo}).
-     */
-    private transient LongArrayList flushedApplied = new LongArrayList();
-    private transient LongArrayList flushedKeys = new LongArrayList();
+    /** The remote updates applied here since the last backup flush ({@link AppliedRequests}). */
+    private transient AppliedNotes appliedSinceFlush = new AppliedNotes();
+    /** The ones the last flush took, until it reached the holder ({@link #appliedTo}). */
+    private transient AppliedNotes appliedInFlush = new AppliedNotes();
 
     /** A stripe whose chunks are not counted against any budget (tests). */
     Stripe(final int valueLength, final int slotsPerChunk)
@@ -422,13 +416,12 @@ final class Stripe extends SlotMemory
      */
     void noteApplied(final long key, final long fingerprint)
     {
-        appliedKeys.addLong(key);
-        appliedSinceFlush.addLong(fingerprint);
+        appliedSinceFlush.add(key, fingerprint);
     }
 
     /**
      * Moves the fingerprints noted by {@link #noteApplied} since the last call into {@code out}; they stay known to
-     * {@link #appliedTo} until the next call.
+     * {@link #appliedTo} until the flush that took them reached the holder ({@link #forgetFlushedApplied}).
      *
      * @param withLast also the ones the last call took: a full resync follows a flush that may have failed (its
      *                 values reach the new copy, so must their fingerprints) or went to another holder
@@ -437,17 +430,19 @@ final class Stripe extends SlotMemory
     {
         if (withLast)
         {
-            out.addAll(flushedApplied);
+            appliedInFlush.fingerprintsTo(out);
         }
-        out.addAll(appliedSinceFlush);
-        final LongArrayList fingerprints = flushedApplied;
-        final LongArrayList keys = flushedKeys;
-        flushedApplied = appliedSinceFlush;
-        flushedKeys = appliedKeys;
-        fingerprints.clear();
-        keys.clear();
-        appliedSinceFlush = fingerprints;
-        appliedKeys = keys;
+        appliedSinceFlush.fingerprintsTo(out);
+        final AppliedNotes emptied = appliedInFlush;
+        emptied.clear();
+        appliedInFlush = appliedSinceFlush;
+        appliedSinceFlush = emptied;
+    }
+
+    /** The flush that took the fingerprints of the last {@link #takeApplied} reached the holder: forgets them. */
+    void forgetFlushedApplied()
+    {
+        appliedInFlush.clear();
     }
 
     /** Forgets what {@link #noteLeft} and {@link #noteApplied} noted: no backup flush will take it. */
@@ -455,33 +450,21 @@ final class Stripe extends SlotMemory
     {
         leftKeys.clear();
         appliedSinceFlush.clear();
-        appliedKeys.clear();
-        flushedApplied.clear();
-        flushedKeys.clear();
+        appliedInFlush.clear();
     }
 
     /**
      * Appends to {@code pairs}, as (key, fingerprint), the remote updates applied to the main copy of {@code key}
-     * here that the backup holder may not know yet (noted since the flush before the last): the key is moving on with
-     * a value that includes them, and its new owner must recognize them if they are sent again ({@link KnownUpdates}).
+     * here that the backup holder may not know yet (noted since the last flush that reached it): the key is moving on
+     * with a value that includes them, and its new owner must recognize them if they are sent again
+     * ({@link KnownUpdates}). Leaves out those handed to the same member before: it knows them.
+     *
+     * @param toPeer the new owner's peer index, or negative if unknown
      */
-    void appliedTo(final long key, final LongArrayList pairs)
+    void appliedTo(final long key, final int toPeer, final LongArrayList pairs)
     {
-        appliedTo(key, flushedKeys, flushedApplied, pairs);
-        appliedTo(key, appliedKeys, appliedSinceFlush, pairs);
-    }
-
-    private static void appliedTo(
-        final long key, final LongArrayList keys, final LongArrayList fingerprints, final LongArrayList pairs)
-    {
-        for (int i = 0, n = keys.size(); i < n; i++)
-        {
-            if (keys.getLong(i) == key)
-            {
-                pairs.addLong(key);
-                pairs.addLong(fingerprints.getLong(i));
-            }
-        }
+        appliedInFlush.handOver(key, toPeer, pairs);
+        appliedSinceFlush.handOver(key, toPeer, pairs);
     }
 
     /** @return main copies held by {@code stripes}, each counted under its lock */

@@ -166,8 +166,8 @@ final class SyncServer
                         counters.relocateDecisions.incrementAndGet();
                         counters.relocationsOut.incrementAndGet();
                         final float[] handed = values.next();
-                        relocationCounters[i] = table.take(stripe, slot, handed, values.offset(), callerPeer,
-                            values.movedApplied);
+                        stripe.appliedTo(key, callerPeer, values.movedApplied);
+                        relocationCounters[i] = table.take(stripe, slot, handed, values.offset(), callerPeer);
                         handedOver.keep(caller, table, key, handed, values.offset(), relocationCounters[i],
                             versions[i]);
                         result |= SyncBatchReply.VALUE | SyncBatchReply.RELOCATE;

@@ -595,7 +595,7 @@ public final class TableStore
         return unanswered;
     }
 
-    /** @return the (key, fingerprint) pairs collected by {@link #take} for a message, or null if there are none */
+    /** @return the (key, fingerprint) pairs collected by {@link Stripe#appliedTo} for a message, or null if none */
     static long[] pairsOrNull(final LongArrayList pairs)
     {
         return pairs == null || pairs.isEmpty() ? null : pairs.toLongArray();
@@ -603,10 +603,11 @@ public final class TableStore
 
     /**
      * Main copies are moving in whose values include the remote updates of {@code pairs} ((key, fingerprint) pairs
-     * from {@link #take}, or null): records them as applied here, before the copies are installed, so that one sent
-     * again because its first owner was lost is recognized, and notes the ones new here for this member's backup and
-     * the keys' next owners. One known here already is in this member's notes still, or in its backup: noted again, a
-     * key moving back and forth within a flush interval carried each update twice as often with every round trip.
+     * from {@link Stripe#appliedTo}, or null): records them as applied here, before the copies are installed, so that
+     * one sent again because its first owner was lost is recognized, and notes the ones new here for this member's
+     * backup and the keys' next owners. One known here already is in this member's notes still, or in its backup:
+     * noted again, a key moving back and forth within a flush interval carried each update twice as often with every
+     * round trip.
      */
     void appliedMovedIn(final long[] pairs, final AppliedRequests applied)
     {
@@ -648,18 +649,16 @@ public final class TableStore
      * the key, a placeholder stays so that the next sync round asks for it again; it takes no refresh older than the
      * main copy it replaces. Caller holds the lock.
      *
-     * @param movedApplied receives, as (key, fingerprint) pairs, the remote updates the value includes that the
-     *                     backup holder may not know yet ({@link Stripe#appliedTo}), for the next owner
+     * The caller hands the next owner the updates the value includes that the backup may lack
+     * ({@link Stripe#appliedTo}).
+     *
      * @return the relocation counter the next owner must use (old counter + 1)
      */
-    long take(
-        final Stripe stripe, final int slot, final float[] dst, final int dstOffset, final int toPeer,
-        final LongArrayList movedApplied)
+    long take(final Stripe stripe, final int slot, final float[] dst, final int dstOffset, final int toPeer)
     {
         final long key = stripe.key(slot);
         final long next = stripe.counter(slot) + 1;
         stripe.copyOut(slot, dst, dstOffset);
-        stripe.appliedTo(key, movedApplied);
         stripe.noteLeft(key);
         listener.mainReleased(spec.name(), key, memberName);
         if (activeIntent(stripe, slot))
@@ -780,6 +779,26 @@ public final class TableStore
             }
         }
         return s;
+    }
+
+    /**
+     * A backup flush reached the holder: the fingerprints it took need not travel with moving keys any more (the
+     * holder answers for them, {@link KnownUpdates}), which keeps what a hot key carries to what came since.
+     */
+    void backupFlushed()
+    {
+        for (final Stripe stripe : stripes)
+        {
+            final long stamp = stripe.lock();
+            try
+            {
+                stripe.forgetFlushedApplied();
+            }
+            finally
+            {
+                stripe.unlock(stamp);
+            }
+        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.intentgrid.internal;
 
-import org.agrona.collections.LongArrayList;
 import org.intentgrid.TableSpec;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +56,7 @@ class RegisterIntentTest
         underLock(() -> table.materialize(stripe, MAIN_KEY, -1, 0, 0));
         final ReplicaStore replicas = table.replicaStore();
         assertEquals(SyncStep.Action.MAIN_INTENDED, replicas.registerIntent(MAIN_KEY, 0, 5));
-        underLock(() -> table.take(stripe, stripe.slotOf(MAIN_KEY), new float[4], 0, 1, new LongArrayList()));
+        underLock(() -> table.take(stripe, stripe.slotOf(MAIN_KEY), new float[4], 0, 1));
         assertEquals(SyncStep.Action.REFRESH, replicas.registerIntent(MAIN_KEY, 0, 6),
             "the placeholder it left is fetched by the next round, not after the sweep");
     }

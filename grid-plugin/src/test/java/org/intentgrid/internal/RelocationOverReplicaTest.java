@@ -1,6 +1,5 @@
 package org.intentgrid.internal;
 
-import org.agrona.collections.LongArrayList;
 import org.intentgrid.TableSpec;
 import org.junit.jupiter.api.Test;
 
@@ -159,7 +158,7 @@ class RelocationOverReplicaTest
         final long stamp = stripe.lock();
         try
         {
-            table.take(stripe, stripe.slotOf(KEY), new float[LENGTH], 0, 1, new LongArrayList());
+            table.take(stripe, stripe.slotOf(KEY), new float[LENGTH], 0, 1);
         }
         finally
         {
