@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The member-local part of one table: main copies of the keys this member owns, replicas of keys owned
@@ -787,18 +788,7 @@ public final class TableStore
      */
     void backupFlushed()
     {
-        for (final Stripe stripe : stripes)
-        {
-            final long stamp = stripe.lock();
-            try
-            {
-                stripe.forgetFlushedApplied();
-            }
-            finally
-            {
-                stripe.unlock(stamp);
-            }
-        }
+        eachStripeLocked(Stripe::forgetFlushedApplied);
     }
 
     /**
@@ -807,18 +797,7 @@ public final class TableStore
      */
     void dropBackupNotes()
     {
-        for (final Stripe stripe : stripes)
-        {
-            final long stamp = stripe.lock();
-            try
-            {
-                stripe.dropBackupNotes();
-            }
-            finally
-            {
-                stripe.unlock(stamp);
-            }
-        }
+        eachStripeLocked(Stripe::dropBackupNotes);
     }
 
     /** @return the number of lock stripes */
@@ -833,12 +812,18 @@ public final class TableStore
         // keys spread over the stripes by hash: a few percent more than the mean covers the fuller ones
         final long mean = keys / stripes.length;
         final int perStripe = (int)Math.min(SlotMemory.MAX_SLOTS, mean + mean / 16 + 8);
+        eachStripeLocked(stripe -> stripe.reserve(perStripe));
+    }
+
+    /** Runs {@code step} on every stripe, one after another, each under its lock. */
+    private void eachStripeLocked(final Consumer<Stripe> step)
+    {
         for (final Stripe stripe : stripes)
         {
             final long stamp = stripe.lock();
             try
             {
-                stripe.reserve(perStripe);
+                step.accept(stripe);
             }
             finally
             {
