@@ -54,6 +54,8 @@ class RelocatedDeltaCrashTest
         final float[] pushed = new float[SPEC.valueLength()];
         atOwner.pull(ownerStore, KEYS, pushed, null, 1).await();
         atOwner.intent(ownerStore, KEYS, 1, 0, 1);
+        // registered before the holder asks: else the holder's first round finds no owner intent and relocates
+        owner.waitSync();
         final WorkerEngine worker = holder.newWorker();
         final TableStore store = worker.store(SPEC);
         worker.intent(store, KEYS, 1, 0, 1_000_000);
